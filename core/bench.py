@@ -1,0 +1,81 @@
+"""`make bench`: the vectorised data generator and trainer against ports of the article's loops.
+
+Both sides run in the same process on the same device, so the printed ratios hold on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from core import article, data, train
+
+PROTOCOL_STEPS = 40 * 5000 * 128  # 4 variants x 10 seeds, 5,000 epochs of 128 batches
+
+
+def _best_of(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def bench_data(n_article: int = 1000) -> None:
+    t_article = _best_of(lambda: article.article_curves(n_article), 1) * data.DATASIZE / n_article
+    t_fast = _best_of(lambda: data.make_curves(), 5)
+    print(f"data    article loop, {data.DATASIZE:,} curves (from {n_article:,}): {t_article:8.3f} s")
+    print(f"        vectorised,   {data.DATASIZE:,} curves:                {t_fast:8.4f} s"
+          f"   ratio {t_article / t_fast:,.0f}x")
+
+
+def bench_train(device: torch.device, seconds: float, epochs: int) -> None:
+    patches = data.make_patches()
+    # the article's loop: DataLoader, one model at a time; warm up, then time a fixed number of steps
+    article.article_train(patches, 11, epochs=1, device=str(device), max_steps=20)
+    probe = article.article_train(patches, 11, epochs=1, device=str(device), max_steps=50)
+    steps = max(50, int(seconds * probe["steps_per_second"]))
+    ref = article.article_train(patches, 11, epochs=1 + steps // 128, device=str(device),
+                                max_steps=steps)
+    ref_rate = ref["steps_per_second"]
+
+    cfg = train.TrainConfig(epochs=epochs)  # the full set: 4 variants x 10 seeds
+    trainer = train.Trainer(cfg, device, patches)
+    trainer.run_epoch()  # warm-up
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    t = time.perf_counter()
+    for _ in range(epochs):
+        trainer.run_epoch()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    elapsed = time.perf_counter() - t
+    rate = trainer.M * epochs * 128 / elapsed
+
+    print(f"train   article loop (DataLoader, 1 model): {ref_rate:12,.0f} model-steps/s"
+          f"   ({ref['steps']} steps)")
+    print(f"        vectorised trainer ({trainer.M} models):  {rate:12,.0f} model-steps/s"
+          f"   ({epochs} epochs)   ratio {rate / ref_rate:,.0f}x")
+    print(f"        full protocol (40 models x 640,000 steps): article loop est. "
+          f"{PROTOCOL_STEPS / ref_rate / 3600:.1f} h, trainer est. {PROTOCOL_STEPS / rate / 60:.1f} min")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m core.bench", description=__doc__.splitlines()[0])
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.add_argument("--seconds", type=float, default=4.0, help="time given to the article loop")
+    p.add_argument("--epochs", type=int, default=20, help="epochs timed for the trainer")
+    args = p.parse_args(argv)
+    device = train.resolve_device(args.device)
+    print(f"device {device.type}, torch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"numpy {np.__version__}")
+    bench_data()
+    bench_train(device, args.seconds, args.epochs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""The article's patch autoencoder: a Conv1d encoder with tanh and a ConvTranspose1d decoder.
+
+Module and parameter names match the article's files (`conv.weight`, `deconv.bias`, ...).
+"""
+
+from __future__ import annotations
+
+import torch
+
+N_CHANNELS = 3
+KERNEL = 7
+STRIDE = 4
+
+
+class Encoder(torch.nn.Module):
+    def __init__(self, ch: int = N_CHANNELS, win: int = KERNEL, stride: int = STRIDE):
+        super().__init__()
+        self.conv = torch.nn.Conv1d(1, ch, win, stride)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.conv(x))
+
+
+class Decoder(torch.nn.Module):
+    def __init__(self, ch: int = N_CHANNELS, win: int = KERNEL, stride: int = STRIDE):
+        super().__init__()
+        self.deconv = torch.nn.ConvTranspose1d(ch, 1, win, stride)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.deconv(x)
+
+
+def init_models(seed: int) -> tuple[Encoder, Decoder, torch.Tensor]:
+    """Build Encoder then Decoder right after `torch.manual_seed(seed)`, as the article does.
+
+    Returns the two modules and the CPU RNG state right after they were built (the state the
+    article's DataLoader then draws its shuffle seeds from). The caller's global RNG is untouched.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        enc, dec = Encoder(), Decoder()
+        state = torch.get_rng_state()
+    return enc, dec, state

@@ -1,0 +1,425 @@
+"""The trainer: every requested model (variant x seed) trained at once as one batched computation.
+
+Per model it is the article's loop (same init, same DataLoader shuffle order, Adam, MSE), only
+vectorised over models; see `Trainer.run_epoch` for the loop and the speed tricks it names.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load as st_load_torch
+from safetensors.torch import save as st_save_torch
+
+import core
+from core import data, weights
+from core.model import init_models
+
+VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article")
+DEFAULT_SEEDS = tuple(range(11, 111, 11))  # 11, 22, ..., 110
+STATE_FILE = "train-state.safetensors"
+NOISE_SEED_OFFSET = 10**9  # a model's noise stream is seeded with seed + this
+N_PARAMS = 46  # 3*7 + 3 encoder, 3*7 + 1 decoder
+
+
+@dataclass
+class TrainConfig:
+    """What to train. Defaults are the article's protocol (four variants, ten seeds)."""
+
+    variants: tuple[str, ...] = VARIANTS
+    seeds: tuple[int, ...] = DEFAULT_SEEDS
+    epochs: int = 5000
+    lr: float = 1e-4
+    batch: int = 128
+    code_noise: tuple[float, float, float] = (0.1, 0.01, 0.001)  # std per code channel
+    input_noise: float = 0.01  # std of the noise on the encoder input (input-noise variant)
+
+    def __post_init__(self) -> None:
+        self.variants = tuple(self.variants)
+        self.seeds = tuple(int(s) for s in self.seeds)
+        self.code_noise = tuple(float(s) for s in self.code_noise)
+        bad = [v for v in self.variants if v not in VARIANTS]
+        if bad:
+            raise ValueError(f"unknown variant {bad[0]!r}; choose from {', '.join(VARIANTS)}")
+        if not self.variants or not self.seeds:
+            raise ValueError("give at least one variant and one seed")
+        if len(set(self.variants)) != len(self.variants) or len(set(self.seeds)) != len(self.seeds):
+            raise ValueError("variants and seeds must not repeat")
+        if self.epochs < 1 or self.batch < 1 or not self.lr > 0:
+            raise ValueError("epochs and batch must be at least 1 and lr positive")
+        if len(self.code_noise) != 3 or min(self.code_noise) < 0 or self.input_noise < 0:
+            raise ValueError("code noise takes three scales >= 0; input noise one scale >= 0")
+
+    def noise(self, variant: str) -> tuple[tuple[float, float, float], float]:
+        """(code noise std per channel, input noise std) of a variant.
+
+        `code-noise-article` is what the article's code really applied: its slices
+        `coderand[:, 1 :] *= 0.01` also hit every later channel, so the scales multiply up.
+        """
+        if variant == "plain":
+            return (0.0, 0.0, 0.0), 0.0
+        if variant == "code-noise":
+            return self.code_noise, 0.0
+        if variant == "input-noise":
+            return self.code_noise, self.input_noise
+        return tuple(float(x) for x in np.cumprod(self.code_noise)), 0.0
+
+    def models(self) -> list[tuple[str, int]]:
+        return [(v, s) for v in self.variants for s in self.seeds]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> TrainConfig:
+        return cls(**json.loads(text))
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """'auto' is CUDA when available, else CPU. Raises ValueError for an unusable choice."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: CUDA is not available here (no GPU or a CPU build of torch); "
+                         "use --device cpu or auto")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"--device {name}: choose auto, cpu or cuda")
+    return torch.device(name)
+
+
+def pack(enc_w: np.ndarray, enc_b: np.ndarray, dec_w: np.ndarray, dec_b: float) -> np.ndarray:
+    """One model's parameters as the trainer's flat row of 46 numbers.
+
+    Layout: [encoder (3, 8): filter c then its bias] [decoder filters transposed (7, 3)] [bias].
+    """
+    enc = np.concatenate([enc_w, np.reshape(enc_b, (3, 1))], axis=1)
+    return np.concatenate([enc.ravel(), dec_w.T.ravel(), np.reshape(dec_b, 1)])
+
+
+def unpack(flat: np.ndarray) -> dict[str, np.ndarray]:
+    """A flat row back to the article's state-dict arrays (float32)."""
+    flat = np.asarray(flat, dtype=np.float32)
+    enc = flat[:24].reshape(3, 8)
+    return {
+        "encoder.conv.weight": enc[:, :7].reshape(3, 1, 7).copy(),
+        "encoder.conv.bias": enc[:, 7].copy(),
+        "decoder.deconv.weight": flat[24:45].reshape(7, 3).T.reshape(3, 1, 7).copy(),
+        "decoder.deconv.bias": flat[45:46].copy(),
+    }
+
+
+class TrainingInterrupted(Exception):
+    """Ctrl-C during training: the state at the last finished epoch was saved."""
+
+    def __init__(self, epoch: int, state_path: Path):
+        super().__init__(f"interrupted after epoch {epoch}; state saved to {state_path}")
+        self.epoch = epoch
+        self.state_path = state_path
+
+
+@dataclass
+class TrainResult:
+    config: TrainConfig
+    device: str
+    flat: np.ndarray  # (M, 46) final parameters, one row per model of config.models()
+    losses: np.ndarray  # (M, epochs) mean training loss per epoch
+    seconds: float = 0.0
+    model_steps_per_second: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+class Trainer:
+    """All models of a config as rows of one (M, 46) parameter tensor, trained in lockstep."""
+
+    def __init__(self, cfg: TrainConfig, device: torch.device | str = "cpu",
+                 patches: np.ndarray | None = None):
+        self.cfg = cfg
+        self.device = torch.device(device)
+        self.pairs = cfg.models()
+        M = self.M = len(self.pairs)
+        patches = data.make_patches() if patches is None else np.asarray(patches, np.float32)
+        self.N = len(patches)
+        # the patches with a column of ones, so one matmul gives filter . patch + bias
+        X = np.concatenate([patches, np.ones((self.N, 1), np.float32)], axis=1)
+        self.X = torch.from_numpy(X).to(self.device)
+
+        # initialisation and shuffle stream: torch.manual_seed(seed), Encoder, Decoder (article)
+        rows, shuffle_states = {}, {}
+        for seed in cfg.seeds:
+            enc, dec, state = init_models(seed)
+            sd = {k: v.detach().numpy() for k, v in {**enc.state_dict(), **dec.state_dict()}.items()}
+            rows[seed] = pack(sd["conv.weight"][:, 0], sd["conv.bias"], sd["deconv.weight"][:, 0],
+                              sd["deconv.bias"][0])
+            shuffle_states[seed] = state
+        self.flat = torch.tensor(np.stack([rows[s] for _, s in self.pairs]), dtype=torch.float32,
+                                 device=self.device)
+        self.shuffle_gens = []
+        for _, seed in self.pairs:
+            g = torch.Generator()
+            g.set_state(shuffle_states[seed].clone())
+            self.shuffle_gens.append(g)
+        self.noise_gens = [torch.Generator(self.device).manual_seed(seed + NOISE_SEED_OFFSET)
+                           for _, seed in self.pairs]
+
+        scales = [cfg.noise(v) for v, _ in self.pairs]
+        self.code_scale = torch.tensor([c for c, _ in scales], device=self.device).view(M, 3, 1)
+        self.input_scale = torch.tensor([i for _, i in scales], device=self.device).view(M, 1, 1)
+        self.code_noisy = [m for m, (c, _) in enumerate(scales) if max(c) > 0]
+        self.input_noisy = [m for m, (_, i) in enumerate(scales) if i > 0]
+        # allocated once (zeroing 20 MB every epoch costs more than the epoch's arithmetic);
+        # rows of models without noise stay zero
+        self.code_noise_buf = (torch.zeros(M, 3, self.N, device=self.device)
+                               if self.code_noisy else None)
+        self.input_noise_buf = (torch.zeros(M, self.N, 8, device=self.device)
+                                if self.input_noisy else None)
+        # Adam moments; Adam is elementwise, so one Adam over (M, 46) is one Adam per model
+        self.exp_avg = torch.zeros_like(self.flat)
+        self.exp_avg_sq = torch.zeros_like(self.flat)
+        self.step = 0
+        self.epoch = 0
+        self.losses: list[np.ndarray] = []
+
+    # --- the article's DataLoader, per model ---------------------------------------------------
+    def _epoch_permutations(self) -> torch.Tensor:
+        """(M, N) sample order of this epoch for every model, as the article's DataLoader draws it.
+
+        Each epoch `iter(DataLoader)` takes a base seed from the global RNG, then RandomSampler
+        takes a seed for its own generator and shuffles with randperm. We replay both draws on
+        each model's private copy of the global RNG stream.
+        """
+        perms = []
+        for g in self.shuffle_gens:
+            torch.empty((), dtype=torch.int64).random_(generator=g)  # the loader's base seed
+            seed = int(torch.empty((), dtype=torch.int64).random_(generator=g).item())
+            perms.append(torch.randperm(self.N, generator=torch.Generator().manual_seed(seed)))
+        return torch.stack(perms).to(self.device)
+
+    def _epoch_noise(self) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+        """This epoch's code noise (M, 3, N) and input noise (M, N, 8), drawn per model.
+
+        Noise is i.i.d., so drawing a whole epoch at once per model is the same distribution as
+        drawing per batch; models without noise get none drawn (their stream stays untouched).
+        """
+        code, inp = self.code_noise_buf, self.input_noise_buf
+        if code is not None:
+            for m in self.code_noisy:
+                torch.randn(3, self.N, generator=self.noise_gens[m], device=self.device, out=code[m])
+            code.mul_(self.code_scale)
+        if inp is not None:
+            for m in self.input_noisy:  # drawn contiguous: randn into a strided view is slow
+                inp[m, :, :7] = torch.randn(self.N, 7, generator=self.noise_gens[m], device=self.device)
+            inp.mul_(self.input_scale)
+        return code, inp
+
+    # --- one epoch -----------------------------------------------------------------------------
+    def run_epoch(self) -> torch.Tensor:
+        """Train every model for one epoch; returns (M,) mean batch loss (the article's print).
+
+        Speed tricks, all exact up to float rounding:
+        - models are a batch dimension: each layer is one `bmm` over all models;
+        - the patch model on a 7-sample patch is dense (one window), so conv = filter . patch and
+          transposed conv = sum_c code_c * filter_c; gradients are written out by hand (no
+          autograd graph per step);
+        - tensors are laid out (model, feature, batch) so that bmm runs on long rows;
+        - Adam is written out (`adam`), the same arithmetic as torch's, without its per-call cost.
+        """
+        M, B, N = self.M, self.cfg.batch, self.N
+        perms = self._epoch_permutations()
+        code_noise, input_noise = self._epoch_noise()
+        enc = self.flat[:, :24].view(M, 3, 8)  # views: Adam updates them in place
+        dec = self.flat[:, 24:45].view(M, 7, 3)
+        bias = self.flat[:, 45:].view(M, 1, 1)
+        total = torch.zeros(M, device=self.device)
+        n_batches = 0
+        for s in range(0, N, B):
+            idx = perms[:, s:s + B]
+            b = idx.shape[1]
+            x = self.X.index_select(0, idx.reshape(-1)).view(M, b, 8)  # (M, b, 7 + ones)
+            x_in = x if input_noise is None else x + input_noise[:, s:s + B]
+            # forward: code = tanh(W_enc . x + b_enc); out = W_dec^T (code + noise) + b_dec
+            code = torch.tanh(torch.bmm(enc, x_in.transpose(1, 2)))  # (M, 3, b)
+            z = code if code_noise is None else code + code_noise[:, :, s:s + B]
+            out = torch.baddbmm(bias, dec, z)  # (M, 7, b)
+            diff = out - x[:, :, :7].transpose(1, 2)
+            total += diff.square().sum((1, 2)) / (b * 7)
+            # backward of mean((out - x)^2) per model
+            g_out = diff * (2.0 / (b * 7))
+            g_dec = torch.bmm(g_out, z.transpose(1, 2))  # (M, 7, 3)
+            g_bias = g_out.sum((1, 2))
+            g_pre = torch.ops.aten.tanh_backward(torch.bmm(dec.transpose(1, 2), g_out), code)
+            g_enc = torch.bmm(g_pre, x_in)  # (M, 3, 8): filters and biases at once
+            grad = torch.cat([g_enc.reshape(M, 24), g_dec.reshape(M, 21), g_bias.view(M, 1)], 1)
+            self.adam(grad)
+            n_batches += 1
+        self.epoch += 1
+        mean = total / n_batches
+        self.losses.append(mean.cpu().numpy().astype(np.float64))
+        return mean
+
+    def adam(self, grad: torch.Tensor, beta1: float = 0.9, beta2: float = 0.999,
+             eps: float = 1e-8) -> None:
+        """One Adam step on every model: torch.optim.Adam's single-tensor update, operation for
+        operation (so results match the article's optimiser up to float rounding)."""
+        self.step += 1
+        self.exp_avg.lerp_(grad, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        step_size = self.cfg.lr / (1 - beta1**self.step)
+        denom = (self.exp_avg_sq.sqrt() / (1 - beta2**self.step) ** 0.5).add_(eps)
+        self.flat.addcdiv_(self.exp_avg, denom, value=-step_size)
+
+    # --- state for resuming --------------------------------------------------------------------
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        """Everything needed to continue bit for bit (weights, Adam moments, RNG streams), at an
+        epoch boundary; the loss history is append-only, so `state` cuts it at `epoch`."""
+        return {
+            "flat": self.flat.cpu().clone(),
+            "adam.exp_avg": self.exp_avg.cpu().clone(),
+            "adam.exp_avg_sq": self.exp_avg_sq.cpu().clone(),
+            "adam.step": torch.tensor([self.step], dtype=torch.int64),
+            "rng.shuffle": torch.stack([g.get_state() for g in self.shuffle_gens]),
+            "rng.noise": torch.stack([g.get_state() for g in self.noise_gens]),
+            "epoch": torch.tensor([self.epoch], dtype=torch.int64),
+        }
+
+    def state(self, snap: dict[str, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
+        """A snapshot plus the loss history up to its epoch."""
+        snap = self.snapshot() if snap is None else snap
+        done = int(snap["epoch"][0])
+        losses = np.array(self.losses[:done], dtype=np.float64).reshape(done, self.M).T
+        return {**snap, "losses": torch.from_numpy(np.ascontiguousarray(losses))}
+
+    def load_state(self, st: dict[str, torch.Tensor]) -> None:
+        self.flat.copy_(st["flat"])
+        self.exp_avg.copy_(st["adam.exp_avg"])
+        self.exp_avg_sq.copy_(st["adam.exp_avg_sq"])
+        self.step = int(st["adam.step"][0])
+        self.epoch = int(st["epoch"][0])
+        for g, s in zip(self.shuffle_gens, st["rng.shuffle"]):
+            g.set_state(s.clone())
+        for g, s in zip(self.noise_gens, st["rng.noise"]):
+            g.set_state(s.clone())
+        self.losses = [row.copy() for row in st["losses"].numpy().T]
+
+
+def save_state(path: Path, trainer: Trainer, state: dict[str, torch.Tensor]) -> None:
+    meta = {"config": trainer.cfg.to_json(), "device": trainer.device.type,
+            "epoch": str(int(state["epoch"][0])), "torch": torch.__version__}
+    weights.atomic_write_bytes(path, st_save_torch({k: v.contiguous() for k, v in state.items()},
+                                                   metadata=meta))
+
+
+def read_state(path: Path) -> tuple[TrainConfig, str, dict[str, torch.Tensor]]:
+    raw = Path(path).read_bytes()
+    n = int.from_bytes(raw[:8], "little")
+    meta = json.loads(raw[8:8 + n])["__metadata__"]
+    return TrainConfig.from_json(meta["config"]), meta["device"], st_load_torch(raw)
+
+
+def train(
+    cfg: TrainConfig,
+    device: torch.device | str = "cpu",
+    state_path: Path | None = None,
+    resume: bool = False,
+    save_every: float = 120.0,
+    progress: bool = True,
+    patches: np.ndarray | None = None,
+    on_epoch: Callable[[int], None] | None = None,
+) -> TrainResult:
+    """Train every model of `cfg`; with `state_path`, save resumable state every `save_every` s
+    and on Ctrl-C (then raise TrainingInterrupted). `resume` continues from that state."""
+    from tqdm.auto import tqdm
+
+    trainer = Trainer(cfg, device, patches)
+    if resume:
+        trainer.load_state(read_state(state_path)[2])
+    n_batches = math.ceil(trainer.N / cfg.batch)
+    snap = trainer.snapshot()
+    last_save = time.monotonic()
+    t0, start_epoch = time.perf_counter(), trainer.epoch
+    bar = tqdm(total=cfg.epochs, initial=trainer.epoch, unit="epoch", disable=not progress,
+               desc=f"{trainer.M} models", dynamic_ncols=True)
+    try:
+        while trainer.epoch < cfg.epochs:
+            loss = trainer.run_epoch()  # Ctrl-C in here: the epoch is dropped, `snap` is saved
+            snap = trainer.snapshot()
+            if progress:
+                _show_progress(bar, trainer, loss, n_batches)
+            bar.update(1)
+            if on_epoch is not None:
+                on_epoch(trainer.epoch)
+            if state_path is not None and time.monotonic() - last_save > save_every:
+                _save_uninterruptible(state_path, trainer, trainer.state(snap))
+                last_save = time.monotonic()
+    except KeyboardInterrupt:
+        bar.close()
+        if state_path is None:
+            raise
+        _save_uninterruptible(state_path, trainer, trainer.state(snap))
+        raise TrainingInterrupted(int(snap["epoch"][0]), state_path) from None
+    bar.close()
+    seconds = time.perf_counter() - t0
+    steps = (trainer.epoch - start_epoch) * n_batches * trainer.M
+    if state_path is not None:
+        Path(state_path).unlink(missing_ok=True)
+    return TrainResult(cfg, trainer.device.type, trainer.flat.cpu().numpy().copy(),
+                       np.stack(trainer.losses, axis=1) if trainer.losses else np.zeros((trainer.M, 0)),
+                       seconds, steps / seconds if seconds > 0 else 0.0)
+
+
+def _show_progress(bar, trainer: Trainer, loss: torch.Tensor, n_batches: int) -> None:
+    """Postfix: mean loss per variant over its seeds, and model-steps per second."""
+    per_variant: dict[str, list[float]] = {v: [] for v in trainer.cfg.variants}
+    for (v, _), x in zip(trainer.pairs, loss.tolist()):
+        per_variant[v].append(x)
+    rate = bar.format_dict.get("rate") or 0.0
+    bar.set_postfix_str(" ".join(f"{v}={np.mean(x):.2e}" for v, x in per_variant.items())
+                        + f" | {rate * n_batches * trainer.M:,.0f} model-steps/s", refresh=False)
+
+
+def _save_uninterruptible(path: Path, trainer: Trainer, state: dict[str, torch.Tensor]) -> None:
+    """Save with Ctrl-C ignored, so a second Ctrl-C cannot leave half a file."""
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+    try:
+        save_state(path, trainer, state)
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def export(result: TrainResult, out_dir: str | Path) -> list[Path]:
+    """Write one safetensors file per model and refresh the folder's manifest."""
+    out_dir = Path(out_dir)
+    cfg = result.config
+    date = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    written = []
+    for m, (variant, seed) in enumerate(cfg.models()):
+        code, inp = cfg.noise(variant)
+        arrays = unpack(result.flat[m])
+        arrays[weights.LOSS_KEY] = result.losses[m].astype(np.float64)
+        meta = {
+            "variant": variant, "seed": seed, "epochs": int(result.losses.shape[1]),
+            "lr": cfg.lr, "batch": cfg.batch, "code_noise": list(code), "input_noise": inp,
+            "final_loss": float(result.losses[m, -1]), "device": result.device,
+            "torch": torch.__version__, "numpy": np.__version__, "deconv": core.__version__,
+            "date": date, "source": "deconv train",
+        }
+        path = weights.checkpoint_path(out_dir, variant, seed)
+        weights.save_checkpoint(path, arrays, meta)
+        written.append(path)
+    weights.update_manifest(out_dir, written)
+    return written

@@ -1,0 +1,236 @@
+"""Checkpoints on disk: one safetensors file per trained model plus a manifest with sha256 hashes.
+
+numpy only (no torch): scenes and figures load weights through this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load as st_load
+from safetensors.numpy import save as st_save
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+MANIFEST = "manifest.json"
+FORMAT = "deconv-explained/1"
+PARAM_SHAPES = {
+    "encoder.conv.weight": (3, 1, 7),
+    "encoder.conv.bias": (3,),
+    "decoder.deconv.weight": (3, 1, 7),
+    "decoder.deconv.bias": (1,),
+}
+LOSS_KEY = "train.loss"  # mean training loss of each epoch
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be used; the message is one line naming the file and the fix."""
+
+
+def checkpoint_path(directory: str | Path, variant: str, seed: int) -> Path:
+    return Path(directory) / variant / f"seed_{seed}.safetensors"
+
+
+def regenerate_command(variant: str, seed: int, directory: str | Path) -> str:
+    out = "" if _same_path(directory, DEFAULT_DIR) else f" --out {directory}"
+    return f"deconv train --variants {variant} --seeds {seed}{out}"
+
+
+def _same_path(a: str | Path, b: str | Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256_file(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def save_checkpoint(path: str | Path, arrays: dict[str, np.ndarray], metadata: dict[str, object]) -> None:
+    """Write one model: the four parameter arrays, its loss history and string metadata."""
+    missing = set(PARAM_SHAPES) - set(arrays)
+    if missing:
+        raise ValueError(f"missing parameters: {sorted(missing)}")
+    tensors = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+    meta = {"format": FORMAT}
+    meta.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in metadata.items()})
+    atomic_write_bytes(path, st_save(tensors, metadata=meta))
+
+
+def read_manifest(directory: str | Path) -> dict:
+    """The manifest of a checkpoint folder: {"format", "models": [{variant, seed, file, sha256, ...}]}."""
+    directory = Path(directory)
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise CheckpointError(
+            f"{path}: no checkpoint manifest here. Train models with: deconv train --out {directory}"
+        )
+    try:
+        manifest = json.loads(path.read_text())
+        models = manifest["models"]
+        for m in models:
+            m["variant"], m["seed"], m["file"], m["sha256"]  # noqa: B018 - required keys
+    except (ValueError, KeyError, TypeError) as e:
+        raise CheckpointError(
+            f"{path}: manifest is not valid ({type(e).__name__}: {e}). "
+            f"Rewrite it by retraining: deconv train --out {directory}"
+        ) from None
+    return manifest
+
+
+def update_manifest(directory: str | Path, files: list[Path]) -> dict:
+    """Add or refresh the manifest entries of `files` (inside `directory`), keeping the others."""
+    directory = Path(directory)
+    try:
+        models = read_manifest(directory)["models"]
+    except CheckpointError:
+        models = []
+    by_file = {m["file"]: m for m in models}
+    for f in files:
+        rel = Path(f).resolve().relative_to(directory.resolve()).as_posix()
+        meta = _read_safetensors(Path(f))[1]
+        by_file[rel] = {
+            "variant": meta["variant"],
+            "seed": int(meta["seed"]),
+            "file": rel,
+            "sha256": sha256_file(f),
+            "epochs": int(meta["epochs"]),
+            "final_loss": json.loads(meta["final_loss"]),
+        }
+    entries = sorted(by_file.values(), key=lambda m: (m["variant"], m["seed"]))
+    manifest = {"format": FORMAT, "models": entries}
+    atomic_write_bytes(directory / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+    return manifest
+
+
+def _read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    data = path.read_bytes()
+    arrays = st_load(data)  # raises SafetensorError on a truncated or garbled file
+    # metadata lives in the JSON header: 8-byte little-endian length, then the header
+    n = int.from_bytes(data[:8], "little")
+    meta = json.loads(data[8 : 8 + n]).get("__metadata__", {}) or {}
+    return arrays, meta
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """One trained patch autoencoder, as numpy arrays, with the maths of its forward pass."""
+
+    variant: str
+    seed: int
+    path: Path
+    enc_w: np.ndarray  # (3, 7) encoder filters, conv.weight[:, 0, :]
+    enc_b: np.ndarray  # (3,)
+    dec_w: np.ndarray  # (3, 7) decoder filters, deconv.weight[:, 0, :]
+    dec_b: float
+    loss: np.ndarray  # (epochs,) mean training loss per epoch
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def epochs(self) -> int:
+        return int(self.metadata.get("epochs", len(self.loss)))
+
+    @property
+    def final_loss(self) -> float:
+        return float(json.loads(self.metadata["final_loss"]))
+
+    def pre_activations(self, patches: np.ndarray) -> np.ndarray:
+        """(N, 7) patches -> (N, 3) dot products with the encoder filters, plus bias."""
+        return np.asarray(patches, dtype=np.float64) @ self.enc_w.T.astype(np.float64) + self.enc_b
+
+    def encode(self, patches: np.ndarray) -> np.ndarray:
+        """(N, 7) patches -> (N, 3) codes: tanh of the pre-activations."""
+        return np.tanh(self.pre_activations(patches))
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """(N, 3) codes -> (N, 7) patches: the weighted sum of decoder filters, plus bias."""
+        return np.asarray(codes, dtype=np.float64) @ self.dec_w.astype(np.float64) + self.dec_b
+
+
+def read_checkpoint_file(path: str | Path, fix: str, sha256: str | None = None) -> Checkpoint:
+    """Read and validate one checkpoint file; `fix` is the command the error messages suggest."""
+    path = Path(path)
+
+    def fail(problem: str) -> CheckpointError:
+        return CheckpointError(f"{path}: {problem}. Regenerate it with: {fix}")
+
+    if not path.is_file():
+        raise fail("file is missing")
+    if sha256 is not None and sha256_file(path) != sha256:
+        raise fail("contents do not match the manifest's sha256 (truncated, corrupt or replaced)")
+    try:
+        arrays, meta = _read_safetensors(path)
+    except (SafetensorError, ValueError, UnicodeDecodeError) as e:
+        raise fail(f"not a readable safetensors file ({str(e).splitlines()[0][:80]})") from None
+    for key, shape in PARAM_SHAPES.items():
+        if key not in arrays:
+            raise fail(f"has no tensor '{key}'")
+        if arrays[key].shape != shape:
+            raise fail(f"tensor '{key}' has shape {arrays[key].shape}, expected {shape}")
+        if not np.all(np.isfinite(arrays[key])):
+            raise fail(f"tensor '{key}' holds NaN or infinite values")
+    for key in ("variant", "seed", "final_loss"):
+        if key not in meta:
+            raise fail(f"metadata has no '{key}'")
+    loss = arrays.get(LOSS_KEY, np.zeros(0))
+    return Checkpoint(
+        variant=meta["variant"],
+        seed=int(meta["seed"]),
+        path=path,
+        enc_w=arrays["encoder.conv.weight"][:, 0, :],
+        enc_b=arrays["encoder.conv.bias"],
+        dec_w=arrays["decoder.deconv.weight"][:, 0, :],
+        dec_b=float(arrays["decoder.deconv.bias"][0]),
+        loss=loss,
+        metadata=meta,
+    )
+
+
+def load_checkpoint(
+    variant: str = "plain", seed: int = 22, directory: str | Path = DEFAULT_DIR
+) -> Checkpoint:
+    """Load one model by variant and seed, verified against the folder's manifest."""
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    fix = regenerate_command(variant, seed, directory)
+    for m in manifest["models"]:
+        if m["variant"] == variant and int(m["seed"]) == int(seed):
+            return read_checkpoint_file(directory / m["file"], fix, sha256=m["sha256"])
+    have = sorted({m["variant"] for m in manifest["models"]})
+    seeds = sorted({int(m["seed"]) for m in manifest["models"] if m["variant"] == variant})
+    known = f"seeds of {variant}: {seeds}" if seeds else f"variants: {have}"
+    raise CheckpointError(
+        f"{directory / MANIFEST}: no checkpoint for variant '{variant}', seed {seed} ({known}). "
+        f"Train it with: {fix}"
+    )
+
+
+def load_all(directory: str | Path = DEFAULT_DIR, variant: str | None = None) -> list[Checkpoint]:
+    """Every model of the manifest (optionally of one variant), each verified."""
+    directory = Path(directory)
+    entries = read_manifest(directory)["models"]
+    return [
+        load_checkpoint(m["variant"], int(m["seed"]), directory)
+        for m in entries
+        if variant is None or m["variant"] == variant
+    ]

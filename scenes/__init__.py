@@ -1,0 +1,1 @@
+"""deconv-explained scenes: Manim explainers drawn from the trained checkpoints (numpy only, no torch)."""

@@ -1,0 +1,32 @@
+import numpy as np
+import pytest
+
+from core import data
+
+
+@pytest.fixture(scope="session")
+def curves_and_params():
+    return data.make_curves()
+
+
+@pytest.fixture(scope="session")
+def patches(curves_and_params):
+    return data.make_patches(curves_and_params[0])
+
+
+@pytest.fixture(scope="session")
+def small_patches(patches):
+    """A 1,000-patch slice: enough for trainer tests, fast on 2 cores."""
+    return np.ascontiguousarray(patches[:1000])
+
+
+@pytest.fixture(scope="session")
+def trained_dir(tmp_path_factory, small_patches):
+    """A checkpoint folder written by the real trainer and exporter (2 variants x 2 seeds)."""
+    from core import train
+
+    cfg = train.TrainConfig(variants=("plain", "code-noise"), seeds=(11, 22), epochs=3)
+    result = train.train(cfg, "cpu", progress=False, patches=small_patches)
+    out = tmp_path_factory.mktemp("ck")
+    train.export(result, out)
+    return out

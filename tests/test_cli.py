@@ -1,0 +1,165 @@
+"""The `deconv` command as a user runs it: outputs, files, exit codes, one-line errors."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from core import article, data, weights
+from core.model import init_models
+
+
+def deconv(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "core.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def assert_usage_error(res, *needles):
+    assert res.returncode == 2, res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("deconv: error: "), res.stderr
+    assert "Traceback" not in res.stderr
+    for n in needles:
+        assert n in lines[0], lines[0]
+
+
+def test_info_lists_and_verifies(trained_dir):
+    res = deconv("info", "--dir", trained_dir)
+    assert res.returncode == 0, res.stderr
+    rows = [line.split() for line in res.stdout.splitlines()
+            if line.split()[:1] in (["plain"], ["code-noise"])]
+    assert [(r[0], r[1], r[2], r[4]) for r in rows] == [
+        ("code-noise", "11", "3", "verified"), ("code-noise", "22", "3", "verified"),
+        ("plain", "11", "3", "verified"), ("plain", "22", "3", "verified")]
+    ck = weights.load_checkpoint("plain", 11, trained_dir)
+    assert float(rows[2][3]) == pytest.approx(ck.final_loss, rel=1e-3)
+
+
+def test_info_reports_a_corrupt_file(trained_dir, tmp_path):
+    import shutil
+
+    d = tmp_path / "ck"
+    shutil.copytree(trained_dir, d)
+    f = d / "plain" / "seed_11.safetensors"
+    f.write_bytes(f.read_bytes()[:100])
+    res = deconv("info", "--dir", d)
+    assert_usage_error(res, str(f), "deconv train --variants plain --seeds 11 --out")
+    assert "FAILED" in res.stdout and res.stdout.count("verified") == 3
+
+
+def test_info_without_checkpoints(tmp_path):
+    assert_usage_error(deconv("info", "--dir", tmp_path), "no checkpoint manifest", "deconv train --out")
+
+
+def test_data_command_writes_article_format(tmp_path):
+    out, par = tmp_path / "data.npy", tmp_path / "params.npy"
+    res = deconv("data", "--out", out, "--params", par)
+    assert res.returncode == 0, res.stderr
+    curves, params = np.load(out), np.load(par)
+    assert curves.shape == (16384, 15) and curves.dtype == np.float64
+    ref, ref_params, _ = article.article_curves(20)
+    np.testing.assert_array_equal(curves[:20], ref)
+    np.testing.assert_array_equal(params[:20], ref_params)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.npy", "params.npy"]
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("data", "--out", "/nonexistent/dir/x.npy"), "does not exist"),
+    (("data", "--out", "x.txt"), "ending in .npy"),
+    (("data",), "--out"),
+    (("train", "--variants", "nope"), "invalid choice: 'nope'"),
+    (("train", "--epochs", "ten"), "invalid int value"),
+    (("train", "--code-noise", "0.1", "-1", "0"), "must be a finite number >= 0"),
+    (("train", "--epochs", "0", "--out", "{tmp}"), "epochs and batch must be at least 1"),
+    (("train", "--resume", "--out", "{tmp}"), "no interrupted run to resume"),
+    (("import-article", "{tmp}"), "no encoder_<seed>.pt files"),
+    (("import-article", "/nonexistent"), "no such folder"),
+    (("frobnicate",), "invalid choice"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):
+    res = deconv(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert_usage_error(res, needle)
+    assert not (tmp_path / "manifest.json").exists()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")
+def test_cuda_requested_without_cuda(tmp_path):
+    assert_usage_error(deconv("train", "--device", "cuda", "--out", tmp_path), "--device cpu")
+
+
+def test_train_command_writes_checkpoints(tmp_path):
+    res = deconv("train", "--variants", "plain", "input-noise", "--seeds", "5", "--epochs", "2",
+                 "--device", "cpu", "--out", tmp_path, "--no-progress")
+    assert res.returncode == 0, res.stderr
+    assert "wrote 2 checkpoints" in res.stdout
+    ck = weights.load_checkpoint("input-noise", 5, tmp_path)
+    assert ck.epochs == 2 and ck.metadata["input_noise"] == "0.01" and ck.metadata["device"] == "cpu"
+    assert not (tmp_path / "train-state.safetensors").exists()
+
+
+def test_ctrl_c_then_resume(tmp_path):
+    args = [sys.executable, "-m", "core.cli", "train", "--variants", "plain", "--seeds", "7",
+            "--epochs", "400", "--device", "cpu", "--out", str(tmp_path), "--save-every", "0",
+            "--no-progress"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    state = tmp_path / "train-state.safetensors"
+    deadline = time.monotonic() + 60
+    while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Continue with: deconv train --resume --out" in err and "Traceback" not in err
+    assert state.exists() and not (tmp_path / "manifest.json").exists()
+    # a new run refuses to overwrite the waiting state
+    assert_usage_error(deconv("train", "--out", tmp_path), "--resume")
+    res = deconv("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress")
+    assert res.returncode == 0, res.stderr
+    ck = weights.load_checkpoint("plain", 7, tmp_path)
+    assert ck.epochs == 400 and ck.loss.shape == (400,) and not state.exists()
+
+
+def _article_files(folder, seeds):
+    folder.mkdir()
+    for seed in seeds:
+        enc, dec, _ = init_models(seed)
+        torch.save(enc.state_dict(), folder / f"encoder_{seed}.pt")
+        torch.save(dec.state_dict(), folder / f"decoder_{seed}.pt")
+
+
+def test_import_article(tmp_path):
+    src, out = tmp_path / "models", tmp_path / "ck"
+    _article_files(src, [11, 22])
+    res = deconv("import-article", src, "--out", out)
+    assert res.returncode == 0, res.stderr
+    ck = weights.load_checkpoint("article", 22, out)
+    enc, dec, _ = init_models(22)
+    np.testing.assert_array_equal(ck.enc_w, enc.conv.weight.detach().numpy()[:, 0])
+    np.testing.assert_array_equal(ck.dec_w, dec.deconv.weight.detach().numpy()[:, 0])
+    assert ck.dec_b == dec.deconv.bias.item()
+    p = data.make_patches()
+    x = torch.tensor(p)[:, None]
+    want = torch.mean((dec(enc(x)) - x) ** 2).item()
+    assert ck.final_loss == pytest.approx(want, rel=1e-4)
+    info = deconv("info", "--dir", out)
+    assert info.returncode == 0 and info.stdout.count("verified") == 2
+
+
+def test_import_article_refuses_bad_files(tmp_path):
+    src = tmp_path / "models"
+    _article_files(src, [11])
+    (src / "decoder_11.pt").unlink()
+    assert_usage_error(deconv("import-article", src, "--out", tmp_path / "o"), "decoder_11.pt: missing")
+    with open(src / "decoder_11.pt", "wb") as f:  # a pickle of a plain object: weights_only refuses
+        import pickle
+
+        pickle.dump(os.stat_result((0,) * 10), f)
+    assert_usage_error(deconv("import-article", src, "--out", tmp_path / "o"), "not a readable state dict")
+    torch.save({"deconv.weight": torch.zeros(3, 1, 5), "deconv.bias": torch.zeros(1)}, src / "decoder_11.pt")
+    assert_usage_error(deconv("import-article", src, "--out", tmp_path / "o"), "shape (3, 1, 7)")

@@ -1,0 +1,138 @@
+import numpy as np
+import pytest
+import torch
+
+from core import article, train
+
+
+def _state_dict_arrays(res, m=0):
+    return train.unpack(res.flat[m])
+
+
+def test_init_and_two_epochs_match_the_article_loop(patches):
+    cfg = train.TrainConfig(variants=("plain",), seeds=(22,), epochs=2)
+    tr = train.Trainer(cfg, "cpu", patches)
+    init = train.unpack(tr.flat.numpy()[0])
+    ref0 = article.article_train(patches, 22, epochs=0)
+    for k in ("conv.weight", "conv.bias"):
+        np.testing.assert_array_equal(init[f"encoder.{k}"], ref0["encoder"][k].numpy())
+    for k in ("deconv.weight", "deconv.bias"):
+        np.testing.assert_array_equal(init[f"decoder.{k}"], ref0["decoder"][k].numpy())
+
+    res = train.train(cfg, "cpu", progress=False, patches=patches)
+    ref = article.article_train(patches, 22, epochs=2)
+    got = _state_dict_arrays(res)
+    moved = 0.0
+    parts = (("encoder", ("conv.weight", "conv.bias")), ("decoder", ("deconv.weight", "deconv.bias")))
+    for part, keys in parts:
+        for k in keys:
+            want = ref[part][k].numpy()
+            np.testing.assert_allclose(got[f"{part}.{k}"], want, rtol=0, atol=1e-5)
+            moved = max(moved, float(np.abs(want - ref0[part][k].numpy()).max()))
+    assert moved > 1e-3  # the weights did move: the comparison is not of two inits
+    np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
+
+
+def test_same_seed_same_weights_and_independent_of_batchmates(small_patches):
+    cfg = train.TrainConfig(variants=train.VARIANTS, seeds=(11, 22), epochs=2)
+    a = train.train(cfg, "cpu", progress=False, patches=small_patches)
+    b = train.train(cfg, "cpu", progress=False, patches=small_patches)
+    np.testing.assert_array_equal(a.flat, b.flat)
+    np.testing.assert_array_equal(a.losses, b.losses)
+    # a model trained alone ends where it ends in the big run (its own RNG streams)
+    pairs = cfg.models()
+    for variant in ("plain", "input-noise"):
+        alone = train.train(train.TrainConfig(variants=(variant,), seeds=(22,), epochs=2), "cpu",
+                            progress=False, patches=small_patches)
+        m = pairs.index((variant, 22))
+        np.testing.assert_allclose(alone.flat[0], a.flat[m], rtol=0, atol=1e-7)
+    # the variants do differ from each other
+    assert not np.allclose(a.flat[pairs.index(("plain", 22))], a.flat[pairs.index(("code-noise", 22))])
+
+
+def test_variant_noise_scales():
+    cfg = train.TrainConfig()
+    assert cfg.noise("plain") == ((0.0, 0.0, 0.0), 0.0)
+    assert cfg.noise("code-noise") == ((0.1, 0.01, 0.001), 0.0)
+    assert cfg.noise("input-noise") == ((0.1, 0.01, 0.001), 0.01)
+    art, inp = cfg.noise("code-noise-article")
+    np.testing.assert_allclose(art, (0.1, 0.001, 0.000001), rtol=1e-12)
+    assert inp == 0.0
+    # the article's slicing, replayed on a tensor, gives exactly those scales
+    coderand = torch.ones(4, 3, 1, dtype=torch.float64)
+    coderand[:, 0:] *= 0.1
+    coderand[:, 1:] *= 0.01
+    coderand[:, 2:] *= 0.001
+    np.testing.assert_allclose(coderand[0, :, 0].numpy(), art, rtol=1e-12)
+
+
+def test_noise_drawn_has_the_configured_std(patches):
+    cfg = train.TrainConfig(variants=("plain", "input-noise", "code-noise-article"), seeds=(11,),
+                            epochs=1, code_noise=(0.2, 0.05, 0.01), input_noise=0.03)
+    tr = train.Trainer(cfg, "cpu", patches)
+    code, inp = tr._epoch_noise()
+    std = code.std(dim=2).numpy()  # (M, 3)
+    np.testing.assert_array_equal(std[0], 0.0)
+    np.testing.assert_allclose(std[1], (0.2, 0.05, 0.01), rtol=0.03)
+    np.testing.assert_allclose(std[2], (0.2, 0.01, 0.0001), rtol=0.03)
+    istd = inp.std(dim=1).numpy()  # (M, 8)
+    np.testing.assert_allclose(istd[1, :7], 0.03, rtol=0.03)
+    assert istd[1, 7] == 0 and np.all(istd[0] == 0) and np.all(istd[2] == 0)
+
+
+def test_bad_config_is_refused():
+    with pytest.raises(ValueError, match="unknown variant 'noisy'"):
+        train.TrainConfig(variants=("noisy",))
+    with pytest.raises(ValueError, match="at least one"):
+        train.TrainConfig(seeds=())
+    with pytest.raises(ValueError, match="epochs"):
+        train.TrainConfig(epochs=0)
+
+
+def test_resume_after_ctrl_c_matches_an_uninterrupted_run(tmp_path, small_patches, monkeypatch):
+    cfg = train.TrainConfig(variants=("plain", "input-noise"), seeds=(33,), epochs=5)
+    full = train.train(cfg, "cpu", progress=False, patches=small_patches)
+    state = tmp_path / train.STATE_FILE
+
+    def ctrl_c_after(epoch):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(train.TrainingInterrupted) as info:
+        train.train(cfg, "cpu", state_path=state, progress=False, patches=small_patches,
+                    on_epoch=ctrl_c_after)
+    assert info.value.epoch == 2 and state.is_file()
+
+    # a Ctrl-C in the middle of epoch 4: that epoch is dropped, the state stays at epoch 3
+    steps = {"n": 0}
+    real_adam = train.Trainer.adam
+
+    def adam_then_ctrl_c(self, grad):
+        steps["n"] += 1
+        if self.epoch == 3 and steps["n"] > 3:
+            raise KeyboardInterrupt
+        real_adam(self, grad)
+
+    monkeypatch.setattr(train.Trainer, "adam", adam_then_ctrl_c)
+    with pytest.raises(train.TrainingInterrupted) as info:
+        train.train(cfg, "cpu", state_path=state, resume=True, progress=False, patches=small_patches)
+    assert info.value.epoch == 3
+    monkeypatch.undo()
+
+    resumed = train.train(cfg, "cpu", state_path=state, resume=True, progress=False,
+                          patches=small_patches)
+    np.testing.assert_array_equal(resumed.flat, full.flat)
+    np.testing.assert_array_equal(resumed.losses, full.losses)
+    assert not state.exists()  # a finished run leaves no state behind
+
+
+def test_export_round_trip(trained_dir):
+    from core import weights
+
+    manifest = weights.read_manifest(trained_dir)
+    assert len(manifest["models"]) == 4
+    ck = weights.load_checkpoint("code-noise", 22, trained_dir)
+    assert ck.epochs == 3 and ck.loss.shape == (3,)
+    assert ck.final_loss == pytest.approx(float(ck.loss[-1]))
+    assert ck.metadata["code_noise"] == "[0.1, 0.01, 0.001]"
+    assert (trained_dir / "code-noise" / "seed_22.safetensors").is_file()
