@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
 import sys
 import warnings
@@ -166,7 +167,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         epochs = str(ck.epochs) if ck.metadata.get("source") == "deconv train" else "-"
         rows.append((ck.variant, str(ck.seed), epochs, f"{ck.final_loss:.3e}", "verified"))
         finals.setdefault(ck.variant, []).append(ck.final_loss)
-    print(f"{len(rows)} checkpoints in {directory}")
+    print(f"{len(rows)} checkpoints in {_shown(directory)}")
     header = ("variant", "seed", "epochs", "final loss", "sha256")
     widths = [max(len(r[k]) for r in [header, *rows]) for k in range(5)]
     for r in [header, *rows]:
@@ -177,6 +178,14 @@ def cmd_info(args: argparse.Namespace) -> int:
     for e in errors:
         print(f"deconv: error: {e}", file=sys.stderr)
     return EXIT_USAGE if errors else 0
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(path)
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -279,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("deconv: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `deconv info | head`: the reader left, nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,39 @@
+"""The checkpoints committed in checkpoints/: the article's full protocol, verified."""
+
+import json
+
+import numpy as np
+import pytest
+
+from core import train, weights
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return weights.load_all()  # every file hash-checked against the manifest
+
+
+def test_full_protocol_is_shipped(shipped):
+    got = {(c.variant, c.seed) for c in shipped}
+    assert got == {(v, s) for v in train.VARIANTS for s in train.DEFAULT_SEEDS}
+    for c in shipped:
+        assert c.epochs == 5000 and c.loss.shape == (5000,)
+        assert c.metadata["lr"] == "0.0001" and c.metadata["batch"] == "128"
+        code, inp = train.TrainConfig().noise(c.variant)
+        np.testing.assert_allclose(json.loads(c.metadata["code_noise"]), code, rtol=1e-12)
+        assert json.loads(c.metadata["input_noise"]) == inp
+        assert c.loss[-1] < c.loss[0] / 100  # trained, not initial weights
+
+
+def test_claim_c1_plain_loss_below_1e4(shipped):
+    finals = [c.final_loss for c in shipped if c.variant == "plain"]
+    assert len(finals) == 10 and max(finals) < 1e-4
+
+
+def test_final_loss_matches_the_weights(shipped, patches):
+    """Evaluating the saved weights on the training patches gives the recorded loss."""
+    for c in shipped:
+        if c.variant != "plain":
+            continue
+        mse = float(np.mean((c.decode(c.encode(patches)) - patches) ** 2))
+        assert mse == pytest.approx(c.final_loss, rel=0.05)
