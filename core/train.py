@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -363,7 +364,7 @@ def train(
         bar.close()
         if state_path is None:
             raise
-        _save_uninterruptible(state_path, trainer, trainer.state(snap))
+        _save_uninterruptible(state_path, trainer, trainer.state(snap), stopping=True)
         raise TrainingInterrupted(int(snap["epoch"][0]), state_path) from None
     bar.close()
     seconds = time.perf_counter() - t0
@@ -385,20 +386,21 @@ def _show_progress(bar, trainer: Trainer, loss: torch.Tensor, n_batches: int) ->
                         + f" | {rate * n_batches * trainer.M:,.0f} model-steps/s", refresh=False)
 
 
-def _save_uninterruptible(path: Path, trainer: Trainer, state: dict[str, torch.Tensor]) -> None:
-    """Save with Ctrl-C ignored, so a second Ctrl-C cannot leave half a file."""
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
+def _save_uninterruptible(path: Path, trainer: Trainer, state: dict[str, torch.Tensor],
+                          stopping: bool = False) -> None:
+    """Save with Ctrl-C held back, so it cannot leave half a file; a Ctrl-C that arrived during
+    the save is raised once the file is complete (unless we are `stopping` anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        save_state(path, trainer, state)
+        return
+    pending: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
     try:
         save_state(path, trainer, state)
     finally:
-        if old is not None:
-            signal.signal(signal.SIGINT, old)
-
-
-def _main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
+        signal.signal(signal.SIGINT, old)
+    if pending and not stopping:
+        raise KeyboardInterrupt
 
 
 def export(result: TrainResult, out_dir: str | Path) -> list[Path]:
