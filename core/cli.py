@@ -130,7 +130,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise UsageError(str(e)) from None
     _check_writable(out)
     n = len(cfg.models())
-    print(f"training {n} model{'s' if n > 1 else ''} ({', '.join(cfg.variants)} x seeds {' '.join(map(str, cfg.seeds))}) "
+    seeds = " ".join(map(str, cfg.seeds))
+    print(f"training {n} model{'s' if n > 1 else ''} ({', '.join(cfg.variants)} x seeds {seeds}) "
           f"for {cfg.epochs} epochs on {device.type}", file=sys.stderr)
     try:
         result = tr.train(cfg, device, state_path=state_path, resume=args.resume,

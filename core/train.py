@@ -12,7 +12,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -135,7 +135,6 @@ class TrainResult:
     losses: np.ndarray  # (M, epochs) mean training loss per epoch
     seconds: float = 0.0
     model_steps_per_second: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 class Trainer:
@@ -185,7 +184,7 @@ class Trainer:
         # Adam moments; Adam is elementwise, so one Adam over (M, 46) is one Adam per model
         self.exp_avg = torch.zeros_like(self.flat)
         self.exp_avg_sq = torch.zeros_like(self.flat)
-        self.step = 0
+        self.adam_steps = 0
         self.epoch = 0
         self.losses: list[np.ndarray] = []
 
@@ -270,11 +269,11 @@ class Trainer:
              eps: float = 1e-8) -> None:
         """One Adam step on every model: torch.optim.Adam's single-tensor update, operation for
         operation (so results match the article's optimiser up to float rounding)."""
-        self.step += 1
+        self.adam_steps += 1
         self.exp_avg.lerp_(grad, 1 - beta1)
         self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        step_size = self.cfg.lr / (1 - beta1**self.step)
-        denom = (self.exp_avg_sq.sqrt() / (1 - beta2**self.step) ** 0.5).add_(eps)
+        step_size = self.cfg.lr / (1 - beta1**self.adam_steps)
+        denom = (self.exp_avg_sq.sqrt() / (1 - beta2**self.adam_steps) ** 0.5).add_(eps)
         self.flat.addcdiv_(self.exp_avg, denom, value=-step_size)
 
     # --- state for resuming --------------------------------------------------------------------
@@ -285,7 +284,7 @@ class Trainer:
             "flat": self.flat.cpu().clone(),
             "adam.exp_avg": self.exp_avg.cpu().clone(),
             "adam.exp_avg_sq": self.exp_avg_sq.cpu().clone(),
-            "adam.step": torch.tensor([self.step], dtype=torch.int64),
+            "adam.step": torch.tensor([self.adam_steps], dtype=torch.int64),
             "rng.shuffle": torch.stack([g.get_state() for g in self.shuffle_gens]),
             "rng.noise": torch.stack([g.get_state() for g in self.noise_gens]),
             "epoch": torch.tensor([self.epoch], dtype=torch.int64),
@@ -302,7 +301,7 @@ class Trainer:
         self.flat.copy_(st["flat"])
         self.exp_avg.copy_(st["adam.exp_avg"])
         self.exp_avg_sq.copy_(st["adam.exp_avg_sq"])
-        self.step = int(st["adam.step"][0])
+        self.adam_steps = int(st["adam.step"][0])
         self.epoch = int(st["epoch"][0])
         for g, s in zip(self.shuffle_gens, st["rng.shuffle"]):
             g.set_state(s.clone())
