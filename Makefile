@@ -11,7 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint bench train info data clean
+SCENE_QUALITY ?= h
+.PHONY: help setup run test lint bench train info preview clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,8 +31,8 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q -e ".[dev]"
 	@touch $(STAMP)
 
-run: $(STAMP) ## the main job: list the shipped checkpoints with their final losses
-	$(BIN)/deconv info
+run: $(STAMP) ## the main job: render the decoder video at 1080p60 into media/videos/decoder/
+	$(BIN)/manim -qh scenes/decoder.py
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest -q
@@ -39,14 +40,19 @@ test: $(STAMP) ## run the whole test suite
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check core scenes tests
 
-bench: $(STAMP) ## trainer throughput vs the article's loop, measured in one run
+bench: $(STAMP) ## trainer vs the article's loop; scene render vs a trivial scene (SCENE_QUALITY=l|m|h)
 	$(BIN)/python -m core.bench
+	$(BIN)/python -m scenes.bench --quality $(SCENE_QUALITY)
 
 train: $(STAMP) ## retrain every shipped checkpoint (4 variants x 10 seeds x 5000 epochs)
 	$(BIN)/deconv train
 
 info: $(STAMP) ## describe the checkpoints in checkpoints/
 	$(BIN)/deconv info
+
+preview: $(STAMP) ## re-make the still the README shows (media/decoder.png)
+	$(BIN)/manim -qm -s --media_dir /tmp/deconv-preview scenes/decoder.py
+	cp /tmp/deconv-preview/images/decoder/DecoderScene*.png media/decoder.png
 
 clean: ## remove the virtual environment, caches and renders (keeps checkpoints)
 	rm -rf $(VENV) .pytest_cache .ruff_cache media/videos media/images media/texts media/Tex

@@ -27,6 +27,7 @@ PARAM_SHAPES = {
     "decoder.deconv.bias": (1,),
 }
 LOSS_KEY = "train.loss"  # mean training loss of each epoch
+STRIDE = 4  # of the article's Conv1d / ConvTranspose1d
 
 
 class CheckpointError(Exception):
@@ -165,6 +166,27 @@ class Checkpoint:
     def decode(self, codes: np.ndarray) -> np.ndarray:
         """(N, 3) codes -> (N, 7) patches: the weighted sum of decoder filters, plus bias."""
         return np.asarray(codes, dtype=np.float64) @ self.dec_w.astype(np.float64) + self.dec_b
+
+    def encode_windows(self, signal: np.ndarray, stride: int = STRIDE) -> np.ndarray:
+        """The encoder as the article's Conv1d runs on a longer signal: (L,) -> (3, n_windows),
+        one code column per kernel-7 window at starts 0, stride, 2*stride, ..."""
+        signal = np.asarray(signal, dtype=np.float64)
+        k = self.enc_w.shape[1]
+        starts = range(0, len(signal) - k + 1, stride)
+        return self.encode(np.stack([signal[s : s + k] for s in starts])).T
+
+    def decode_windows(self, codes: np.ndarray, stride: int = STRIDE) -> np.ndarray:
+        """The decoder as the article's ConvTranspose1d: (3, n_windows) -> ((n-1)*stride + 7,).
+
+        Each window's weighted sum of filters lands `stride` samples after the previous one and
+        overlapping samples add up; the bias is added once per output sample.
+        """
+        codes = np.asarray(codes, dtype=np.float64)
+        k = self.dec_w.shape[1]
+        out = np.zeros((codes.shape[1] - 1) * stride + k)
+        for w, patch in enumerate(codes.T @ self.dec_w.astype(np.float64)):
+            out[w * stride : w * stride + k] += patch
+        return out + self.dec_b
 
 
 def read_checkpoint_file(path: str | Path, fix: str, sha256: str | None = None) -> Checkpoint:

@@ -70,3 +70,22 @@ def test_init_models_is_the_article_init_and_leaves_global_rng_alone():
     assert torch.equal(state, torch.get_rng_state())
     assert set(enc.state_dict()) == {"conv.weight", "conv.bias"}
     assert set(dec.state_dict()) == {"deconv.weight", "deconv.bias"}
+
+
+def test_numpy_window_maths_equal_torch_on_whole_curves(curves_and_params):
+    """The loader's encode_windows / decode_windows are the article's Conv1d / ConvTranspose1d
+    on 15-sample curves, with the shipped weights."""
+    ck = weights.load_checkpoint("plain", 22)
+    enc, dec = Encoder().double(), Decoder().double()
+    with torch.no_grad():
+        enc.conv.weight[:] = torch.tensor(ck.enc_w)[:, None]
+        enc.conv.bias[:] = torch.tensor(ck.enc_b)
+        dec.deconv.weight[:] = torch.tensor(ck.dec_w)[:, None]
+        dec.deconv.bias[:] = ck.dec_b
+        curves = curves_and_params[0][:20]
+        codes = enc(torch.tensor(curves)[:, None]).numpy()  # (20, 3, 3)
+        outs = dec(torch.tensor(codes)).numpy()[:, 0]  # (20, 15)
+    for curve, code, out in zip(curves, codes, outs):
+        np.testing.assert_allclose(ck.encode_windows(curve), code, atol=1e-12)
+        np.testing.assert_allclose(ck.decode_windows(code), out, atol=1e-12)
+        np.testing.assert_allclose(ck.decode_windows(code), _place(ck.dec_w, code) + ck.dec_b, atol=1e-12)

@@ -1,0 +1,106 @@
+"""`make bench` (scenes part): render an explainer and a trivial scene of the same duration and
+frame count at the same quality, in one run, and print the cost ratio (goal: at most 2x).
+
+Not a scene file: the trivial scene is built inside a function, so `manim` finds none here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import tempfile
+import time
+from pathlib import Path
+
+import av
+from manim import RIGHT, Dot, Scene, linear, tempconfig
+
+QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
+
+
+def _recording(scene_cls: type[Scene]) -> type[Scene]:
+    """The scene, recording the duration of each play and wait in order."""
+
+    class Recorded(scene_cls):
+        def setup(self):
+            super().setup()
+            self.timeline: list[tuple[str, float]] = []
+            self._depth = 0  # wait() calls play(): record the outermost call only
+
+        def _timed(self, kind, method, *args, **kwargs):
+            t, self._depth = self.renderer.time, self._depth + 1
+            try:
+                method(*args, **kwargs)
+            finally:
+                self._depth -= 1
+            if self._depth == 0:
+                self.timeline.append((kind, self.renderer.time - t))
+
+        def play(self, *args, **kwargs):
+            self._timed("play", super().play, *args, **kwargs)
+
+        def wait(self, *args, **kwargs):
+            self._timed("wait", super().wait, *args, **kwargs)
+
+    Recorded.__name__ = scene_cls.__name__
+    return Recorded
+
+
+def _trivial(timeline: list[tuple[str, float]]) -> type[Scene]:
+    """One dot moving through the same sequence of plays and waits."""
+
+    class Trivial(Scene):
+        def construct(self):
+            dot = Dot().shift(3 * RIGHT)
+            self.add(dot)
+            for k, (kind, d) in enumerate(timeline):
+                if kind == "wait":
+                    self.wait(d)
+                else:
+                    self.play(dot.animate.shift((-1) ** k * RIGHT), run_time=d, rate_func=linear)
+
+    return Trivial
+
+
+def _render(scene_cls: type[Scene], quality: str, media: Path) -> tuple[float, Scene]:
+    with tempconfig({"quality": QUALITIES[quality], "media_dir": str(media), "disable_caching": True,
+                     "progress_bar": "none", "verbosity": "WARNING", "output_file": scene_cls.__name__}):
+        t = time.perf_counter()
+        scene = scene_cls()
+        scene.render()
+        return time.perf_counter() - t, scene
+
+
+def _frames(media: Path, name: str) -> int:
+    (path,) = list(media.rglob(f"{name}.mp4"))
+    with av.open(str(path)) as c:
+        return sum(1 for _ in c.decode(video=0))
+
+
+def bench(module: str, scene_name: str, quality: str) -> float:
+    scene_cls = getattr(importlib.import_module(f"scenes.{module}"), scene_name)
+    with tempfile.TemporaryDirectory() as tmp:
+        media = Path(tmp)
+        t_scene, scene = _render(_recording(scene_cls), quality, media / "scene")
+        t_trivial, _ = _render(_trivial(scene.timeline), quality, media / "trivial")
+        n_scene = _frames(media / "scene", scene_cls.__name__)
+        n_trivial = _frames(media / "trivial", "Trivial")
+    duration = sum(d for _, d in scene.timeline)
+    print(f"render  scenes/{module}.py at -q{quality}: {duration:.1f} s of video, {n_scene} frames, "
+          f"{t_scene:.1f} s to render")
+    print(f"        trivial scene, same timeline: {n_trivial} frames, {t_trivial:.1f} s"
+          f"   ratio {t_scene / t_trivial:.2f}x (goal: at most 2x)")
+    return t_scene / t_trivial
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.splitlines()[0])
+    p.add_argument("--quality", choices=sorted(QUALITIES), default="l", help="l (default), m or h")
+    p.add_argument("--scene", default="decoder:DecoderScene", help="module:Scene (default decoder)")
+    args = p.parse_args(argv)
+    module, name = args.scene.split(":")
+    bench(module, name, args.quality)
+
+
+if __name__ == "__main__":
+    main()
