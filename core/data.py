@@ -17,6 +17,24 @@ DENSE = WINSIZE * 10  # Bezier evaluations per curve before resampling
 SEED = 22  # the article's numpy seed, for the curves and for the patch starts
 
 
+def dense_bezier(p1: float, p2: float, n: int = DENSE) -> tuple[np.ndarray, np.ndarray]:
+    """The article's dense curve: x and y at `n` values of t, control points (0,0), (0.5,p1),
+    (0.5,p2), (1,0), with the article's formula (vectorised; equal to its loop)."""
+    t = np.linspace(0, 1, n)
+    xs = 3 * (1 - t) ** 2 * t * 0.5 + 3 * (1 - t) * t**2 * 0.5 + t**3 * 1
+    ys = 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t**2 * p2
+    return xs, ys
+
+
+@cache
+def resample_indices(n_samples: int = WINSIZE) -> tuple[int, ...]:
+    """For each of the n_samples target x in linspace(0, 1), the dense point the article picks
+    (argmin of the squared x distance); the same for every curve, since x does not depend on p."""
+    ts = np.linspace(0, 1, n_samples * 10)
+    xs = np.array([3 * (1 - t) ** 2 * t * 0.5 + 3 * (1 - t) * t**2 * 0.5 + t**3 * 1 for t in ts])
+    return tuple(int(np.argmin((xs - x) ** 2)) for x in np.linspace(0, 1, n_samples))
+
+
 @cache
 def _resampling_coefficients(n_samples: int = WINSIZE) -> tuple[np.ndarray, np.ndarray]:
     """Per output sample, the weights of p1 and p2 in y, computed with the article's scalar code.
@@ -26,8 +44,7 @@ def _resampling_coefficients(n_samples: int = WINSIZE) -> tuple[np.ndarray, np.n
     terms is exact, so y == a*p1 + b*p2 bit for bit with a, b evaluated exactly as the article.
     """
     ts = np.linspace(0, 1, n_samples * 10)
-    xs = np.array([3 * (1 - t) ** 2 * t * 0.5 + 3 * (1 - t) * t**2 * 0.5 + t**3 * 1 for t in ts])
-    idx = [int(np.argmin((xs - x) ** 2)) for x in np.linspace(0, 1, n_samples)]
+    idx = resample_indices(n_samples)
     a = np.array([3 * (1 - ts[i]) ** 2 * ts[i] for i in idx])
     b = np.array([3 * (1 - ts[i]) * ts[i] ** 2 for i in idx])
     a.flags.writeable = False

@@ -1,4 +1,4 @@
-"""`make bench` (scenes part): render an explainer and a trivial scene of the same duration and
+"""`make bench` (scenes part): render each explainer and a trivial scene of the same duration and
 frame count at the same quality, in one run, and print the cost ratio (goal: at most 2x).
 
 Not a scene file: the trivial scene is built inside a function, so `manim` finds none here.
@@ -96,10 +96,12 @@ def bench(module: str, scene_name: str, quality: str) -> float:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.splitlines()[0])
     p.add_argument("--quality", choices=sorted(QUALITIES), default="l", help="l (default), m or h")
-    p.add_argument("--scene", default="decoder:DecoderScene", help="module:Scene (default decoder)")
+    p.add_argument("--scene", nargs="+", default=["decoder:DecoderScene", "encoder:EncoderScene"],
+                   help="module:Scene ... (default: every explainer)")
     args = p.parse_args(argv)
-    module, name = args.scene.split(":")
-    bench(module, name, args.quality)
+    for item in args.scene:
+        module, name = item.split(":")
+        bench(module, name, args.quality)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,12 @@ class LiveNumber(VGroup):
         return self.value
 
 
+def fmt(value: float, places: int = 3, sign: bool = True) -> str:
+    """A number as LiveNumber shows it (never '-0.000')."""
+    s = f"{value:+.{places}f}" if sign else f"{value:.{places}f}"
+    return ("+" + s[1:] if sign else s[1:]) if s.startswith("-") and float(s) == 0 else s
+
+
 def number(value: float = 0.0, places: int = 2, size: float = LABEL_SIZE, color: str = TEXT_COLOR,
            sign: bool = True) -> LiveNumber:
     return LiveNumber(value, places, size, color, sign)
@@ -179,6 +185,18 @@ def fade_out(*mobjects: Mobject, **kwargs) -> AnimationGroup:
     return AnimationGroup(*[Fade(m, False, **kwargs) for m in mobjects])
 
 
+def clear(scene, *keep: Mobject, run_time: float = 0.8) -> None:
+    """Fade out everything on screen but `keep` (e.g. the footer)."""
+    scene.play(fade_out(*[m for m in scene.mobjects if m not in keep]), run_time=run_time)
+
+
+def coords_to_points(axes: Axes, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Axes.c2p for whole arrays at once (the map is affine), for curves updated every frame."""
+    o = axes.c2p(0, 0)
+    ex, ey = axes.c2p(1, 0) - o, axes.c2p(0, 1) - o
+    return o + np.asarray(x, float)[:, None] * ex + np.asarray(y, float)[:, None] * ey
+
+
 def keep_live_last(scene, live: VGroup) -> None:
     """Draw `live` every frame and everything else once per animation.
 
@@ -223,6 +241,21 @@ def code_extent(ck: weights.Checkpoint, percentile: float = 95) -> np.ndarray:
     return np.percentile(np.abs(codes), percentile, axis=0)
 
 
+def footer(ck: weights.Checkpoint) -> Text:
+    """The model the numbers come from, in small print at the bottom left of every explainer."""
+    return text(f"model: {ck.variant}, seed {ck.seed}, trained {ck.epochs} epochs, "
+                f"final loss {ck.final_loss:.2e}", SMALL_SIZE - 4, MUTED_COLOR
+                ).to_corner(DOWN + LEFT, buff=0.2)
+
+
+def demo_curve(pool: int = 256) -> tuple[int, np.ndarray]:
+    """The dataset curve the explainers use as their example: the boldest (largest peak-to-peak)
+    of the first `pool` curves. Returns its index and its 15 samples."""
+    curves = data.make_curves(pool)[0]
+    idx = int(np.argmax(np.ptp(curves, axis=1)))
+    return idx, curves[idx]
+
+
 def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, float]:
     """An axis range covering [lo, hi] (and 0) with a round step."""
     lo, hi = min(lo, 0.0), max(hi, 0.0)
@@ -239,7 +272,7 @@ class SignalPlot(VGroup):
 
     def __init__(self, n: int, y_range: Sequence[float], width: float, height: float,
                  label: str | None = None, label_color: str = TEXT_COLOR, x_numbers: bool = True,
-                 font_size: float = SMALL_SIZE):
+                 font_size: float = SMALL_SIZE, y_numbers: bool = True):
         super().__init__()
         lo, hi, step = y_range
         places = max(0, int(-np.floor(np.log10(step)))) if step < 1 else 0
@@ -252,7 +285,7 @@ class SignalPlot(VGroup):
                          "font_size": font_size, "tick_size": 0.05},
             x_axis_config={"numbers_to_include": list(range(n)) if x_numbers else [],
                            "numbers_to_exclude": []},
-            y_axis_config={"numbers_to_include": [lo, hi],
+            y_axis_config={"numbers_to_include": [lo, hi] if y_numbers else [],
                            "decimal_number_config": {"num_decimal_places": places}},
         )
         for num in [*self.axes.x_axis.numbers, *self.axes.y_axis.numbers]:
@@ -268,13 +301,7 @@ class SignalPlot(VGroup):
     def points_for(self, values: Sequence[float], offset: int = 0) -> np.ndarray:
         """(n, 3) scene points of samples offset, offset+1, ... (the axes map is affine: one
         matrix product instead of a c2p call per sample, since this runs every frame)."""
-        if not hasattr(self, "_affine") or not np.allclose(self._affine[3], self.axes.c2p(0, 0)):
-            o = self.axes.c2p(0, 0)
-            self._affine = (o, self.axes.c2p(1, 0) - o, self.axes.c2p(0, 1) - o, o)
-        o, ex, ey, _ = self._affine
-        values = np.asarray(values, dtype=float)
-        idx = np.arange(len(values)) + offset
-        return o + idx[:, None] * ex + values[:, None] * ey
+        return coords_to_points(self.axes, np.arange(len(values)) + offset, values)
 
 
 class Dots(VMobject):
@@ -378,6 +405,12 @@ class CodePoint(VGroup):
         return self
 
 
+def code_vector(code: Sequence[float], places: int = 3, size: float = LABEL_SIZE) -> VGroup:
+    """'code =  -0.167  -0.081  +0.195', each number in its channel's colour (fixed values)."""
+    return VGroup(text("code =", size), *[number(c, places, size, FILTER_COLORS[i])
+                                          for i, c in enumerate(code)]).arrange(RIGHT, buff=0.3)
+
+
 class CodeReadout(VGroup):
     """'c1 = +0.12  c2 = ...' with each value in its channel's colour, updated in place."""
 
@@ -406,6 +439,30 @@ def _without(mob: Mobject, exclude: set) -> list[Mobject]:
     if mob.has_points():
         raise ValueError(f"{type(mob).__name__} has its own points and moving parts inside")
     return [piece for sub in mob.submobjects for piece in _without(sub, exclude)]
+
+
+class WeightedSum(VGroup):
+    """The decoder at work on one code (F6, F8): the three filters scaled by the code, and their
+    sum plus the bias, on one plot. `set_code` moves the curves in place."""
+
+    def __init__(self, ck: weights.Checkpoint, code: Sequence[float], y_range: Sequence[float],
+                 width: float, height: float, label: str | None = None):
+        super().__init__()
+        self.ck = ck
+        self.plot = SignalPlot(7, y_range, width, height, label)
+        zero = np.zeros(7)
+        self.scaled = VGroup(*[Signal(self.plot, zero, FILTER_COLORS[i], width=2.5, dot_radius=0.035)
+                               for i in range(3)])
+        self.total = Signal(self.plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.07)
+        self.add(self.plot, self.scaled, self.total)
+        self.set_code(code)
+
+    def set_code(self, code: Sequence[float]) -> WeightedSum:
+        self.code = np.asarray(code, dtype=float)
+        for i, sig in enumerate(self.scaled):
+            sig.set_values(self.code[i] * self.ck.dec_w[i])
+        self.total.set_values(self.code @ self.ck.dec_w + self.ck.dec_b)
+        return self
 
 
 def output_range(ck: weights.Checkpoint, codes: np.ndarray, pad: float = 0.1) -> tuple[float, float, float]:

@@ -27,7 +27,6 @@ from manim import (
     smooth,
 )
 
-from core import data
 from scenes import common as cm
 
 F6_CODES = ((0.0, 0.1, 0.2), (0.1, 0.1, 0.0))  # the article's two example codes (figure F6)
@@ -37,7 +36,8 @@ class DecoderScene(Scene):
     def construct(self):
         self.ck = cm.load_model()
         self.extent = cm.code_extent(self.ck)
-        self.add(self.footer())
+        self.footer = cm.footer(self.ck)
+        self.add(self.footer)
 
         self.next_section("weighted-sum")
         self.weighted_sum()
@@ -48,15 +48,8 @@ class DecoderScene(Scene):
         self.next_section("transposed-convolution")
         self.transposed_convolution()
 
-    def footer(self):
-        ck = self.ck
-        return cm.text(f"model: {ck.variant}, seed {ck.seed}, trained {ck.epochs} epochs, "
-                       f"final loss {ck.final_loss:.2e}", cm.SMALL_SIZE - 4, cm.MUTED_COLOR
-                       ).to_corner(DOWN + LEFT, buff=0.2)
-
     def clear_stage(self):
-        keep = self.mobjects[:1]  # the footer
-        self.play(cm.fade_out(*[m for m in self.mobjects if m not in keep]), run_time=0.8)
+        cm.clear(self, self.footer)
 
     # --- 1. weighted sum (F6) ----------------------------------------------------------------------
     def weighted_sum(self):
@@ -216,9 +209,7 @@ class DecoderScene(Scene):
     # --- 4. transposed convolution: three code vectors at stride 4 --------------------------------
     def transposed_convolution(self):
         ck = self.ck
-        curves = data.make_curves(256)[0]
-        idx = int(np.argmax(np.ptp(curves, axis=1)))  # the boldest of the first 256 curves
-        curve = curves[idx]
+        idx, curve = cm.demo_curve()
         codes = ck.encode_windows(curve)  # (3 channels, 3 windows)
         starts = [w * 4 for w in range(codes.shape[1])]
         patches = codes.T @ ck.dec_w  # each window's weighted sum of filters (no bias)

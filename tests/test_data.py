@@ -54,3 +54,15 @@ def test_patches_cut_as_article(curves_and_params):
 def test_params_shape_is_checked():
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
         data.curves_from_params(np.zeros((3, 3)))
+
+
+def test_dense_curve_and_resampling_as_the_article(article_1200, curves_and_params):
+    _, _, picks = article_1200
+    assert data.resample_indices() == tuple(picks[0])
+    curves, params = curves_and_params
+    for k in (0, 7, 999):
+        xs, ys = data.dense_bezier(*params[k])
+        ref_x, ref_y = article.get_curve_points(*params[k], 150)
+        np.testing.assert_allclose(xs, ref_x, atol=1e-15)
+        np.testing.assert_allclose(ys, ref_y, atol=1e-15)
+        np.testing.assert_allclose(ys[list(data.resample_indices())], curves[k], atol=1e-15)
