@@ -255,7 +255,7 @@ class EncoderScene(Scene):
             rows.arrange(DOWN, aligned_edge=RIGHT, buff=0.12).next_to(pp, DOWN, buff=0.2)
             lines.append(rows)
         steps = VGroup(*[cm.text(s, cm.SMALL_SIZE - 2) for s in (
-            "for each filter:", "1. multiply sample by sample", "2. add the 7 products up",
+            "for each filter:", "1. multiply pointwise", "2. add the 7 products",
             "3. add the filter's bias", "4. tanh: the code number")])
         steps.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         steps.next_to(patch_plot, DOWN, buff=0.55).align_to(patch_plot, LEFT)
