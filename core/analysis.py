@@ -1,0 +1,118 @@
+"""Measurements behind the noise explainer and the figures: matching filters across seeds,
+consistency, ablation, similar points, roughness. numpy only.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.weights import Checkpoint
+
+# every way to reorder three code channels and flip their signs: 3! x 2^3 = 48
+SIGNED_PERMUTATIONS: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = tuple(
+    (perm, signs) for perm in itertools.permutations(range(3))
+    for signs in itertools.product((1, -1), repeat=3))
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cosine similarity of two (k, n) arrays (0 where a row is all zero)."""
+    na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.sum(a * b, axis=1) / (na * nb)
+    return np.nan_to_num(c)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """How one set of filters maps onto a reference: aligned[i] = signs[i] * filters[perm[i]]."""
+
+    perm: tuple[int, ...]
+    signs: tuple[int, ...]
+    aligned: np.ndarray  # (3, n)
+    cosines: np.ndarray  # (3,) cosine of each aligned filter with its reference filter
+
+    @property
+    def score(self) -> float:
+        return float(self.cosines.mean())
+
+
+def match_filters(filters: np.ndarray, reference: np.ndarray) -> Alignment:
+    """The order and signs (one of 48) that make `filters` most like `reference`, filter by
+    filter (largest total cosine similarity). A code channel can be renumbered and its sign
+    flipped without changing what the model computes, so this is the fair comparison (C4)."""
+    filters, reference = np.asarray(filters, float), np.asarray(reference, float)
+    best = None
+    for perm, signs in SIGNED_PERMUTATIONS:
+        aligned = np.array(signs)[:, None] * filters[list(perm)]
+        cos = _cosines(aligned, reference)
+        if best is None or cos.sum() > best.cosines.sum() + 1e-12:
+            best = Alignment(perm, signs, aligned, cos)
+    return best
+
+
+def align_model(ck: Checkpoint, reference: Checkpoint) -> dict[str, np.ndarray]:
+    """A model's filters renumbered and sign-flipped to match a reference model, matched on the
+    decoder filters; encoder filters and biases follow their code channel (tanh is odd, so
+    flipping a channel's encoder filter and bias flips its code, which the flipped decoder
+    filter undoes). The returned model computes exactly what `ck` computes."""
+    a = match_filters(ck.dec_w, reference.dec_w)
+    s, p = np.array(a.signs, float), list(a.perm)
+    return {"dec_w": a.aligned, "enc_w": s[:, None] * ck.enc_w[p], "enc_b": s * ck.enc_b[p],
+            "perm": np.array(a.perm), "signs": s}
+
+
+def consistency(filter_sets: Sequence[np.ndarray]) -> float:
+    """How alike the filters of several models are once order and sign are compensated: the mean,
+    over every pair of models, of the mean cosine of matched filters. 1 means identical shapes."""
+    if len(filter_sets) < 2:
+        raise ValueError("consistency needs at least two models")
+    scores = [match_filters(a, b).score for a, b in itertools.combinations(filter_sets, 2)]
+    return float(np.mean(scores))
+
+
+def reconstruction_loss(ck: Checkpoint, patches: np.ndarray, zero: int | None = None) -> float:
+    """MSE of the model on patches (clean code, no noise), optionally with code component
+    `zero` (0, 1 or 2) set to 0 before decoding."""
+    codes = ck.encode(patches)
+    if zero is not None:
+        codes[:, zero] = 0.0
+    return float(np.mean((ck.decode(codes) - patches) ** 2))
+
+
+def ablation(ck: Checkpoint, patches: np.ndarray) -> np.ndarray:
+    """(3,) how much the loss grows when code component 1, 2 or 3 is zeroed (C6)."""
+    base = reconstruction_loss(ck, patches)
+    return np.array([reconstruction_loss(ck, patches, k) - base for k in range(3)])
+
+
+def ablation_summary(models: Sequence[Checkpoint], patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation over models of the ablation increases, each (3,)."""
+    table = np.array([ablation(ck, patches) for ck in models])
+    return table.mean(axis=0), table.std(axis=0)
+
+
+def similar_points(curves: np.ndarray, index: int, sample: int, tol: float = 0.005,
+                   n: int = 3) -> np.ndarray:
+    """Curves whose value at `sample` is within `tol` of curve `index`'s, but whose shapes
+    differ from it most (largest distance over all samples), most different first (F17, C7).
+    The original curve is never returned."""
+    curves = np.asarray(curves, float)
+    close = np.abs(curves[:, sample] - curves[index, sample]) <= tol
+    close[index] = False
+    candidates = np.flatnonzero(close)
+    distance = np.linalg.norm(curves[candidates] - curves[index], axis=1)
+    return candidates[np.argsort(-distance, kind="stable")[:n]]
+
+
+def roughness(filters: np.ndarray) -> np.ndarray:
+    """Per filter, total variation over range: sum |f[k+1] - f[k]| / (max f - min f).
+    1 for a monotone filter, 2 for a single bump, larger the more it zigzags (C7)."""
+    filters = np.atleast_2d(np.asarray(filters, float))
+    tv = np.abs(np.diff(filters, axis=1)).sum(axis=1)
+    span = filters.max(axis=1) - filters.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(span > 0, tv / span, 0.0)

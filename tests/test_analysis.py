@@ -1,0 +1,107 @@
+"""Analysis functions on cases with known answers, then the article's claims on the shipped models."""
+
+import numpy as np
+import pytest
+
+from core import analysis as an
+from core import data, weights
+
+
+def _model(enc_w, enc_b, dec_w, dec_b=0.0):
+    return weights.Checkpoint("test", 0, None, np.asarray(enc_w, float), np.asarray(enc_b, float),
+                              np.asarray(dec_w, float), dec_b, np.zeros(0))
+
+
+def test_there_are_48_signed_permutations():
+    assert len(an.SIGNED_PERMUTATIONS) == 48 == len(set(an.SIGNED_PERMUTATIONS))
+
+
+@pytest.mark.parametrize("k", [0, 7, 21, 47])
+def test_a_permuted_sign_flipped_copy_aligns_back_exactly(k):
+    rng = np.random.default_rng(k)
+    ref = rng.normal(size=(3, 7))
+    perm, signs = an.SIGNED_PERMUTATIONS[k]
+    copy = np.empty_like(ref)
+    for i in range(3):  # copy[perm[i]] = signs[i] * ref[i]
+        copy[perm[i]] = signs[i] * ref[i]
+    a = an.match_filters(copy, ref)
+    np.testing.assert_array_equal(a.aligned, ref)
+    np.testing.assert_allclose(a.cosines, 1.0)
+    assert a.score == pytest.approx(1.0)
+
+
+def test_aligned_model_computes_the_same(patches):
+    ck = weights.load_checkpoint("plain", 33)
+    ref = weights.load_checkpoint("plain", 22)
+    al = an.align_model(ck, ref)
+    moved = _model(al["enc_w"], al["enc_b"], al["dec_w"], ck.dec_b)
+    x = patches[:500].astype(float)
+    np.testing.assert_allclose(moved.decode(moved.encode(x)), ck.decode(ck.encode(x)), atol=1e-12)
+
+
+def test_consistency_is_one_for_copies_and_low_for_unrelated():
+    rng = np.random.default_rng(1)
+    ref = rng.normal(size=(3, 7))
+    copies = [ref, -ref[[2, 0, 1]], ref[[1, 0, 2]] * [[1], [-1], [1]]]
+    assert an.consistency(copies) == pytest.approx(1.0)
+    unrelated = [rng.normal(size=(3, 7)) for _ in range(6)]
+    assert an.consistency(unrelated) < 0.8
+    with pytest.raises(ValueError):
+        an.consistency([ref])
+
+
+def test_zeroing_a_component_whose_filter_is_zero_costs_nothing(patches):
+    ck = weights.load_checkpoint("plain", 22)
+    dec = ck.dec_w.copy()
+    dec[1] = 0.0
+    m = _model(ck.enc_w, ck.enc_b, dec, ck.dec_b)
+    x = patches[:2000].astype(float)
+    inc = an.ablation(m, x)
+    assert inc[1] == 0.0 and inc[0] > 0 and inc[2] > 0
+    assert an.reconstruction_loss(ck, x) == pytest.approx(np.mean((ck.decode(ck.encode(x)) - x) ** 2))
+
+
+def test_similar_points_share_one_value_and_differ_most():
+    curves = np.array([[0.0, 0.5, 0.0], [1.0, 0.501, 1.0], [0.1, 0.499, 0.1], [3.0, 0.9, 3.0],
+                       [-2.0, 0.5, -2.0]])
+    got = an.similar_points(curves, index=0, sample=1, tol=0.005, n=2)
+    assert list(got) == [4, 1]  # within tolerance at sample 1, the farthest first; 3 is not close
+    curves = data.make_curves()[0]
+    idx = an.similar_points(curves, 14, 5, tol=0.005, n=3)
+    assert len(idx) == 3 and 14 not in idx
+    assert np.all(np.abs(curves[idx, 5] - curves[14, 5]) <= 0.005)
+    d = np.linalg.norm(curves[idx] - curves[14], axis=1)
+    assert np.all(np.diff(d) <= 0)
+
+
+def test_roughness_counts_zigzags():
+    ramp, bump = np.arange(7.0), np.array([0, 1, 2, 3, 2, 1, 0.0])
+    zigzag = np.array([0, 1, 0, 1, 0, 1, 0.0])
+    np.testing.assert_allclose(an.roughness(np.stack([ramp, bump, zigzag, 5 * bump])), [1, 2, 6, 2])
+    assert an.roughness(np.zeros(7))[0] == 0
+
+
+# --- the article's claims, measured on the shipped checkpoints ---------------------------------------
+@pytest.fixture(scope="module")
+def variants():
+    return {v: weights.load_all(variant=v) for v in ("plain", "code-noise", "input-noise")}
+
+
+def test_c5_code_noise_makes_filters_consistent_across_seeds(variants):
+    plain = an.consistency([m.dec_w for m in variants["plain"]])
+    noisy = an.consistency([m.dec_w for m in variants["code-noise"]])
+    assert noisy > 0.99 and noisy > plain + 0.05
+
+
+def test_c6_noisiest_component_costs_least(variants, patches):
+    x = patches.astype(float)
+    noisy, _ = an.ablation_summary(variants["code-noise"], x)
+    assert noisy[0] < noisy[1] < noisy[2] and noisy[0] < noisy[2] / 20  # std 0.1 channel least
+    plain, _ = an.ablation_summary(variants["plain"], x)
+    assert plain.max() < 1.5 * plain.min()  # plain: every component about the same
+
+
+def test_c7_input_noise_smooths_the_encoder(variants):
+    plain = np.mean([an.roughness(m.enc_w).mean() for m in variants["plain"]])
+    smooth = np.mean([an.roughness(m.enc_w).mean() for m in variants["input-noise"]])
+    assert smooth < plain
