@@ -1,0 +1,78 @@
+"""The noise video: what it shows is what core.analysis measures on the shipped models."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import tempconfig
+
+from core import analysis as an
+from core import data, weights
+from scenes.noise import NoiseScene
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = ["seeds-disagree", "noise-idea", "noise-orders-components", "ablation", "what-the-code-did",
+            "input-noise"]
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    with tempconfig({"media_dir": str(tmp_path_factory.mktemp("media")), "quality": "low_quality",
+                     "save_last_frame": True, "write_to_movie": False, "progress_bar": "none",
+                     "verbosity": "ERROR"}):
+        s = NoiseScene()
+        s.render()
+    return s
+
+
+def test_aligned_filters_drawn_are_the_compensated_filters(scene):
+    for variant in ("plain", "code-noise"):
+        part = scene.seed_parts[variant]
+        for sigs, m in zip(part["aligned"], part["shown"]):
+            want = an.match_filters(m.dec_w, part["ref"].dec_w).aligned
+            for i in range(3):
+                np.testing.assert_allclose(sigs[i].drawn_values(), want[i], atol=1e-9)
+        models = weights.load_all(variant=variant)
+        assert part["score"] == pytest.approx(an.consistency([m.dec_w for m in models]))
+    assert scene.seed_parts["code-noise"]["score"] > scene.seed_parts["plain"]["score"]
+
+
+def test_ablation_bars_are_the_measured_means(scene):
+    patches = data.make_patches().astype(np.float64)
+    for variant in ("plain", "code-noise"):
+        mean, _ = an.ablation_summary(weights.load_all(variant=variant), patches)
+        for k in range(3):
+            bar, axes = scene.bar_values[(variant, k)]
+            top = axes.p2c(bar[0].get_top())[1]
+            assert 10**top == pytest.approx(mean[k], rel=1e-6)
+
+
+def test_what_the_code_did_says_what_was_measured(scene):
+    patches = data.make_patches().astype(np.float64)
+    table = np.array([an.ablation(m, patches) for m in weights.load_all(variant="code-noise-article")])
+    ordered = int(np.sum(np.all(np.diff(table, axis=1) > 0, axis=1)))
+    assert scene.code_did["ordered"] == ordered
+    assert ("swap places" in scene.code_did["verdict"]) == (ordered < len(table))
+
+
+def test_input_noise_shows_real_look_alikes(scene):
+    curves = data.make_curves()[0]
+    p = scene.input_parts
+    assert len(p["others"]) == 3
+    assert np.all(np.abs(curves[p["others"], p["sample"]] - curves[p["index"], p["sample"]]) <= 0.005)
+    r_plain, r_smooth = p["roughness"]
+    assert r_smooth < r_plain
+
+
+@pytest.mark.slow
+def test_renders_with_named_sections(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "-r", "256,144", "--fps", "4",
+                          "--save_sections", "--media_dir", str(tmp_path), "scenes/noise.py"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert res.returncode == 0, res.stderr[-2000:]
+    out = tmp_path / "videos" / "noise" / "144p4" / "sections"
+    sections = json.loads((out / "NoiseScene.json").read_text())
+    assert [s["name"] for s in sections] == SECTIONS
