@@ -411,6 +411,30 @@ def code_vector(code: Sequence[float], places: int = 3, size: float = LABEL_SIZE
                                           for i, c in enumerate(code)]).arrange(RIGHT, buff=0.3)
 
 
+class CodeMatrix(VGroup):
+    """The code of a whole curve: one column per window, one row per channel (in its colour)."""
+
+    def __init__(self, codes: np.ndarray, places: int = 3, size: float = LABEL_SIZE - 2):
+        super().__init__()
+        self.codes = np.asarray(codes, dtype=float)
+        n_ch, n_win = self.codes.shape
+        self.header = VGroup(*[text(f"window {w + 1}", SMALL_SIZE - 2) for w in range(n_win)])
+        self.header.arrange(RIGHT, buff=0.3)
+        self.cells = [[number(self.codes[i, w], places, size, FILTER_COLORS[i]) for w in range(n_win)]
+                      for i in range(n_ch)]
+        rows = VGroup(*[VGroup(*r) for r in self.cells]).arrange(DOWN, buff=0.22)
+        rows.next_to(self.header, DOWN, 0.22)
+        for i in range(n_ch):
+            for w in range(n_win):
+                self.cells[i][w].set_x(self.header[w].get_x())
+        self.names = VGroup(*[text(f"c{i + 1}", size, FILTER_COLORS[i]).next_to(self.header, LEFT, 0.3)
+                              .set_y(rows[i].get_y()) for i in range(n_ch)])
+        self.add(self.header, rows, self.names)
+
+    def column(self, w: int) -> VGroup:
+        return VGroup(*[row[w] for row in self.cells])
+
+
 class CodeReadout(VGroup):
     """'c1 = +0.12  c2 = ...' with each value in its channel's colour, updated in place."""
 

@@ -219,18 +219,7 @@ class DecoderScene(Scene):
             coverage[s:s + 7] += 1
 
         title = cm.title("Three codes, stride 4: a transposed convolution")
-        # the 3x3 code matrix: one column per window, one row per channel
-        header = VGroup(*[cm.text(f"window {w + 1}", cm.SMALL_SIZE - 2) for w in range(3)])
-        header.arrange(RIGHT, buff=0.3)
-        cells = [[cm.number(codes[i, w], 3, cm.LABEL_SIZE - 2, cm.FILTER_COLORS[i]) for w in range(3)]
-                 for i in range(3)]
-        rows = VGroup(*[VGroup(*row) for row in cells]).arrange(DOWN, buff=0.25).next_to(header, DOWN, 0.25)
-        for i in range(3):
-            for w in range(3):
-                cells[i][w].set_x(header[w].get_x())
-        names = VGroup(*[cm.text(f"c{i + 1}", cm.LABEL_SIZE - 2, cm.FILTER_COLORS[i])
-                         .next_to(header, LEFT, 0.3).set_y(rows[i].get_y()) for i in range(3)])
-        matrix = VGroup(header, rows, names)
+        matrix = cm.CodeMatrix(codes)
         caption = cm.text(f"the codes of dataset curve {idx}", cm.SMALL_SIZE, cm.MUTED_COLOR)
         caption.next_to(matrix, DOWN, 0.3)
         left = VGroup(matrix, caption)
@@ -254,8 +243,7 @@ class DecoderScene(Scene):
         self.play(Write(title), cm.fade_in(left, plot, captions[0]), run_time=1.5)
         placed = []
         for w, s in enumerate(starts):
-            box = SurroundingRectangle(VGroup(*[cells[i][w] for i in range(3)]), color=cm.OUTPUT_COLOR,
-                                       buff=0.1)
+            box = SurroundingRectangle(matrix.column(w), color=cm.OUTPUT_COLOR, buff=0.1)
             sig = cm.Signal(plot, patches[w], cm.OUTPUT_COLOR, width=2.5, dot_radius=0.045, offset=s,
                             opacity=0.75)
             self.play(Create(box), cm.fade_in(bars[w]), run_time=0.6)

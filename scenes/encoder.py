@@ -145,17 +145,7 @@ class EncoderScene(Scene):
         title = cm.title("Windows: kernel 7, stride 4")
         plot = cm.SignalPlot(15, cm.nice_range(curve.min() - 0.05, curve.max() + 0.05), 7.6, 2.3,
                              f"dataset curve {self.demo_idx}: 15 samples")
-        header = VGroup(*[cm.text(f"window {w + 1}", cm.SMALL_SIZE - 2) for w in range(3)]).arrange(
-            RIGHT, buff=0.3)
-        cells = [[cm.number(codes[i, w], 3, cm.LABEL_SIZE - 2, cm.FILTER_COLORS[i]) for w in range(3)]
-                 for i in range(3)]
-        rows = VGroup(*[VGroup(*r) for r in cells]).arrange(DOWN, buff=0.22).next_to(header, DOWN, 0.22)
-        for i in range(3):
-            for w in range(3):
-                cells[i][w].set_x(header[w].get_x())
-        names = VGroup(*[cm.text(f"c{i + 1}", cm.LABEL_SIZE - 2, cm.FILTER_COLORS[i])
-                         .next_to(header, LEFT, 0.3).set_y(rows[i].get_y()) for i in range(3)])
-        matrix = VGroup(header, rows, names)
+        matrix = cm.CodeMatrix(codes)
         matrix_label = cm.text("the code: a 3 x 3 matrix", cm.SMALL_SIZE).next_to(matrix, UP, 0.25)
         top = VGroup(plot, VGroup(matrix_label, matrix)).arrange(RIGHT, buff=0.7, aligned_edge=DOWN)
         top.next_to(title, DOWN, buff=0.35)
@@ -168,14 +158,14 @@ class EncoderScene(Scene):
                              fill_color=cm.OUTPUT_COLOR, fill_opacity=0.12, stroke_width=3).move_to(
                 [(a + b) / 2, (top_y + bottom_y) / 2, 0])
 
-        self.play(Write(title), cm.fade_in(plot, signal, matrix_label, header, names), run_time=1.2)
+        self.play(Write(title), cm.fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
+                  run_time=1.2)
         box = window_box(0)
         self.play(Create(box), run_time=0.6)
         for w in range(3):
             if w:
                 self.play(box.animate.move_to(window_box(4 * w)), run_time=0.8)
-            column = VGroup(*[cells[i][w] for i in range(3)])
-            self.play(ReplacementTransform(box.copy(), column), run_time=0.9)
+            self.play(ReplacementTransform(box.copy(), matrix.column(w)), run_time=0.9)
         self.wait(0.5)
 
         # F3: one window at a time, the patch autoencoder 7 -> 3 -> 7
@@ -186,7 +176,7 @@ class EncoderScene(Scene):
         self.play(box.animate.move_to(window_box(0)), cm.fade_in(note), run_time=0.8)
         self.play(cm.fade_in(diagram, labels), run_time=1.5)
         self.wait(3)
-        self.windows_parts = {"codes": [[c.get_value() for c in row] for row in cells], "curve": curve}
+        self.windows_parts = {"codes": [[c.get_value() for c in row] for row in matrix.cells], "curve": curve}
         self.clear_stage()
 
     def autoencoder_diagram(self, code: np.ndarray) -> tuple[VGroup, VGroup]:
