@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.splitlines()[0])
     p.add_argument("--quality", choices=sorted(QUALITIES), default="l", help="l (default), m or h")
     p.add_argument("--scene", nargs="+", default=["decoder:DecoderScene", "encoder:EncoderScene",
-                                                   "noise:NoiseScene"],
+                                                   "noise:NoiseScene", "overlap:OverlapScene"],
                    help="module:Scene ... (default: every explainer)")
     args = p.parse_args(argv)
     for item in args.scene:

@@ -256,6 +256,17 @@ def demo_curve(pool: int = 256) -> tuple[int, np.ndarray]:
     return idx, curves[idx]
 
 
+def spans(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive indices: [4, 5, 6, 8, 9, 10] -> [(4, 6), (8, 10)]."""
+    runs: list[tuple[int, int]] = []
+    for i in indices:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
 def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, float]:
     """An axis range covering [lo, hi] (and 0) with a round step."""
     lo, hi = min(lo, 0.0), max(hi, 0.0)

@@ -259,7 +259,7 @@ class DecoderScene(Scene):
         rings = VGroup(*[Circle(radius=0.16, color=cm.ACCENT_COLOR, stroke_width=4).move_to(
             plot.axes.c2p(i, out[i])) for i in doubled])
         overlap_note = cm.text(
-            "overlap: samples " + " and ".join(f"{a}-{b}" for a, b in _spans(doubled))
+            "overlap: samples " + " and ".join(f"{a}-{b}" for a, b in cm.spans(doubled))
             + " are covered by two windows", cm.SMALL_SIZE, cm.ACCENT_COLOR)
         overlap_note.next_to(bars, DOWN, 0.25).set_x(plot.get_x())
         self.play(Create(rings), cm.fade_in(overlap_note), run_time=1.2)
@@ -299,14 +299,3 @@ def _along(path: np.ndarray, t: float) -> np.ndarray:
 
 def _fmt(code) -> str:
     return "[" + ", ".join(f"{c:.1f}" for c in code) + "]"
-
-
-def _spans(indices: list[int]) -> list[tuple[int, int]]:
-    """[4, 5, 6, 8, 9, 10] -> [(4, 6), (8, 10)]."""
-    spans: list[tuple[int, int]] = []
-    for i in indices:
-        if spans and spans[-1][1] == i - 1:
-            spans[-1] = (spans[-1][0], i)
-        else:
-            spans.append((i, i))
-    return spans
