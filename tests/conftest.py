@@ -30,3 +30,15 @@ def trained_dir(tmp_path_factory, small_patches):
     out = tmp_path_factory.mktemp("ck")
     train.export(result, out)
     return out
+
+
+def render_fast(scene_cls, media_dir):
+    """Run a real scene with its animations fast-forwarded (as `manim -s` does), writing no
+    video; the scene's mobjects can then be read."""
+    from manim import tempconfig
+
+    with tempconfig({"media_dir": str(media_dir), "quality": "low_quality", "save_last_frame": True,
+                     "write_to_movie": False, "progress_bar": "none", "verbosity": "ERROR"}):
+        scene = scene_cls()
+        scene.render()
+    return scene

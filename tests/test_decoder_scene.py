@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from conftest import render_fast
 
 from core import weights
 from scenes import common as cm
@@ -88,10 +88,7 @@ def test_environment_chooses_the_model(monkeypatch, plain):
 
 def test_whole_scene_ends_on_the_checkpoints_numbers(tmp_path, plain):
     """Run the real scene (animations fast-forwarded) and read what its mobjects hold."""
-    with tempconfig({"media_dir": str(tmp_path), "quality": "low_quality", "save_last_frame": True,
-                     "write_to_movie": False, "progress_bar": "none", "verbosity": "ERROR"}):
-        scene = DecoderScene()
-        scene.render()
+    scene = render_fast(DecoderScene, tmp_path)
     ws = scene.weighted_sum_parts
     final = np.array([c.get_value() for c in ws["code"]])
     np.testing.assert_allclose(final, F6_CODES[1])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from conftest import render_fast
 
 from core import data, weights
 from scenes.encoder import EncoderScene
@@ -24,12 +24,7 @@ def plain():
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory):
     """The real scene, animations fast-forwarded; its mobjects are read afterwards."""
-    with tempconfig({"media_dir": str(tmp_path_factory.mktemp("media")), "quality": "low_quality",
-                     "save_last_frame": True, "write_to_movie": False, "progress_bar": "none",
-                     "verbosity": "ERROR"}):
-        s = EncoderScene()
-        s.render()
-    return s
+    return render_fast(EncoderScene, tmp_path_factory.mktemp("media"))
 
 
 def test_the_three_sums_are_the_pre_activations_and_tanh_gives_the_code(scene, plain):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from conftest import render_fast
 
 from core import analysis as an
 from core import data, weights
@@ -20,12 +20,7 @@ SECTIONS = ["seeds-disagree", "noise-idea", "noise-orders-components", "ablation
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory):
-    with tempconfig({"media_dir": str(tmp_path_factory.mktemp("media")), "quality": "low_quality",
-                     "save_last_frame": True, "write_to_movie": False, "progress_bar": "none",
-                     "verbosity": "ERROR"}):
-        s = NoiseScene()
-        s.render()
-    return s
+    return render_fast(NoiseScene, tmp_path_factory.mktemp("media"))
 
 
 def test_aligned_filters_drawn_are_the_compensated_filters(scene):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from conftest import render_fast
 
 from core import overlap as ov
 from core import weights
@@ -19,12 +19,7 @@ SECTIONS = ["assemble", "why", "halve", "taper", "normalise", "in-2-d"]
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory):
-    with tempconfig({"media_dir": str(tmp_path_factory.mktemp("media")), "quality": "low_quality",
-                     "save_last_frame": True, "write_to_movie": False, "progress_bar": "none",
-                     "verbosity": "ERROR"}):
-        s = OverlapScene()
-        s.render()
-    return s
+    return render_fast(OverlapScene, tmp_path_factory.mktemp("media"))
 
 
 def test_curves_drawn_are_the_assembled_model_with_each_fix(scene):
