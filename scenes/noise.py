@@ -232,6 +232,69 @@ class NoiseScene(Scene):
         self.play(cm.fade_in(end), run_time=0.8)
         self.wait(3.5)
         self.clear_stage()
+        self.shaken_models()
+
+    def shaken_models(self):
+        """Both trained models shaken by the code-noise training scales: the plain decoder's output
+        swings, the code-noise decoder's barely moves (it learnt to ignore what the noise can hide)."""
+        title = cm.title("After training: shake both models the same way")
+        scales = np.array(TrainConfig().noise("code-noise")[0])
+        patch = self.patches[cm.demo_curve()[0]]
+        path = np.linspace(0, 2 * np.pi, 241)
+        shake = np.stack([np.cos(path), np.sin(2 * path), np.cos(3 * path)], axis=1) * scales
+        models = [
+            next((m for m in self.models[v] if m.seed == self.ck.seed), self.models[v][0])
+            for v in ("plain", "code-noise")
+        ]
+        outs = []
+        for m in models:
+            code = m.encode(patch[None])[0]
+            outs.append((m.decode(code[None])[0], m.decode(code + shake)))
+        lo = min(min(o.min(), s.min()) for o, s in outs)
+        hi = max(max(o.max(), s.max()) for o, s in outs)
+        plots = VGroup(
+            *[
+                cm.SignalPlot(7, cm.nice_range(lo - 0.05, hi + 0.05), 5.2, 2.8, f"{m.variant}, seed {m.seed}")
+                for m in models
+            ]
+        )
+        plots.arrange(RIGHT, buff=1.0).next_to(title, DOWN, buff=0.9)
+        t = ValueTracker(0.0)
+        clean = [cm.Signal(p, o, cm.TEXT_COLOR, width=3, dot_radius=0.04) for p, (o, _) in zip(plots, outs)]
+        moving = [
+            cm.Signal(p, o, cm.OUTPUT_COLOR, width=5, dot_radius=0.06) for p, (o, _) in zip(plots, outs)
+        ]
+        rms = [float(np.sqrt(np.mean((s - o) ** 2))) for o, s in outs]
+        notes = VGroup(
+            *[
+                cm.text(
+                    f"output moves by {r:.3f} (rms)",
+                    cm.SMALL_SIZE,
+                    cm.ACCENT_COLOR if r == max(rms) else cm.OUTPUT_COLOR,
+                ).next_to(p, DOWN, 0.3)
+                for p, r in zip(plots, rms)
+            ]
+        )
+        caption = cm.text(
+            f"the same code noise for both: std {', '.join(f'{x:g}' for x in scales)} on c1, c2, c3",
+            cm.SMALL_SIZE + 2,
+        ).next_to(title, DOWN, 0.15)
+
+        def update(_):
+            i = t.get_value() * (len(path) - 1)
+            k = min(int(i), len(path) - 2)
+            for sig, (_, s) in zip(moving, outs):
+                sig.set_values(s[k] + (i - k) * (s[k + 1] - s[k]))
+
+        self.play(Write(title), cm.fade_in(plots, *clean, *moving, caption), run_time=1.2)
+        live = VGroup(*moving).add_updater(update)
+        cm.keep_live_last(self, live)
+        self.play(t.animate.set_value(1.0), run_time=5, rate_func=linear)
+        live.clear_updaters()
+        self.play(cm.fade_in(notes), run_time=0.8)
+        self.wait(3)
+        self.shaken_parts = {"rms": rms}
+        self.clear_stage()
 
     # --- 4. ablation (F14, F15, F16) ------------------------------------------------------------------
     def bars(self, variants: list[str], heading: str) -> tuple[VGroup, dict]:

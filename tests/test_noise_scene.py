@@ -71,3 +71,8 @@ def test_renders_with_named_sections(tmp_path):
     out = tmp_path / "videos" / "noise" / "144p4" / "sections"
     sections = json.loads((out / "NoiseScene.json").read_text())
     assert [s["name"] for s in sections] == SECTIONS
+
+
+def test_shaken_models_compare_the_real_decoders(scene):
+    rms_plain, rms_noise = scene.shaken_parts["rms"]
+    assert rms_plain > 10 * rms_noise  # the code-noise decoder learnt to ignore its noisy channel
