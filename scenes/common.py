@@ -216,7 +216,7 @@ def model_choice() -> tuple[str, int]:
     try:
         seed = int(raw)
     except ValueError:
-        _fail(f"DECONV_SEED={raw!r} is not a whole number (the shipped seeds are 11, 22, ..., 110)")
+        fail(f"DECONV_SEED={raw!r} is not a whole number (the shipped seeds are 11, 22, ..., 110)")
     return variant, seed
 
 
@@ -227,10 +227,11 @@ def load_model() -> weights.Checkpoint:
     try:
         return weights.load_checkpoint(variant, seed, directory)
     except weights.CheckpointError as e:
-        _fail(str(e))
+        fail(str(e))
 
 
-def _fail(message: str):
+def fail(message: str):
+    """Stop a render with one line on stderr and exit status 2 (no traceback)."""
     print(f"deconv: error: {message}", file=sys.stderr)
     raise SystemExit(2)
 

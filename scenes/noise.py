@@ -44,7 +44,7 @@ class NoiseScene(Scene):
         }
         for v, ms in self.models.items():
             if len(ms) < 2:
-                cm._fail(
+                cm.fail(
                     f"{directory}: the noise video needs several seeds of '{v}'; "
                     f"train them with: deconv train --variants {v}"
                 )
@@ -54,6 +54,7 @@ class NoiseScene(Scene):
         ).to_corner(DOWN + LEFT, buff=0.2)
         self.add(self.footer)
         self.scores = {v: an.consistency([m.dec_w for m in ms]) for v, ms in self.models.items()}
+        self.seed_parts: dict[str, dict] = {}  # what each seeds section drew, for the tests
         self.ablations = {v: an.ablation_summary(ms, self.patches) for v, ms in self.models.items()}
 
         self.next_section("seeds-disagree")
@@ -145,7 +146,6 @@ class NoiseScene(Scene):
         result = VGroup(*lines).arrange(DOWN, buff=0.2).next_to(plots, DOWN, buff=0.6)
         self.play(cm.fade_in(result), run_time=1)
         self.wait(4.5)
-        self.seed_parts = getattr(self, "seed_parts", {})
         self.seed_parts[variant] = {"aligned": aligned, "shown": shown, "ref": ref, "score": score}
         self.clear_stage()
 

@@ -35,6 +35,7 @@ class OverlapScene(Scene):
         self.codes = ov.encode_curves(self.ck, self.curve)[0]
         self.outputs = {f: ov.decode_codes(self.ck, self.codes, f)[0] for f in ov.FIXES}
         self.errors = {f: ov.errors(self.ck, self.curves, f) for f in ov.FIXES}
+        self.fix_parts: dict[str, dict] = {}  # what each fix section drew, for the tests
         self.footer = cm.footer(self.ck)
         self.add(self.footer)
 
@@ -209,7 +210,6 @@ class OverlapScene(Scene):
         note = cm.text(conclusion, cm.SMALL_SIZE, cm.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
         self.play(cm.fade_in(table, note), run_time=1)
         self.wait(3.5)
-        self.fix_parts = getattr(self, "fix_parts", {})
         self.fix_parts[name] = {"out": out, "filters": filters}
         self.clear_stage()
 

@@ -1,3 +1,8 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -42,3 +47,22 @@ def render_fast(scene_cls, media_dir):
         scene = scene_cls()
         scene.render()
     return scene
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manim(*args, env=None, timeout=600):
+    """The manim command as a user runs it, from the repo root, with standard input closed."""
+    return subprocess.run([sys.executable, "-m", "manim", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def render_sections(module, scene_name, media_dir):
+    """Render scenes/<module>.py tiny and fast with --save_sections; returns (output folder,
+    the section list manim wrote)."""
+    res = manim("render", "-ql", "-r", "256,144", "--fps", "4", "--save_sections", "--media_dir",
+                media_dir, f"scenes/{module}.py")
+    assert res.returncode == 0, res.stderr[-2000:]
+    out = Path(media_dir) / "videos" / module / "144p4"
+    return out, json.loads((out / "sections" / f"{scene_name}.json").read_text())

@@ -1,14 +1,11 @@
 """The decoder video: what it draws is the checkpoint's maths, and it renders as users run it."""
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import render_fast
+from conftest import manim, render_fast, render_sections
 
 from core import weights
 from scenes import common as cm
@@ -103,19 +100,10 @@ def test_whole_scene_ends_on_the_checkpoints_numbers(tmp_path, plain):
     np.testing.assert_allclose(tc["total"].drawn_values(), plain.decode_windows(tc["codes"]), atol=1e-9)
 
 
-def manim(*args, env=None, timeout=600):
-    return subprocess.run([sys.executable, "-m", "manim", *map(str, args)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-
-
 @pytest.mark.slow
 def test_renders_with_named_sections(tmp_path):
-    res = manim("render", "-ql", "-r", "256,144", "--fps", "4", "--save_sections", "--media_dir", tmp_path,
-                "scenes/decoder.py")
-    assert res.returncode == 0, res.stderr[-2000:]
-    out = tmp_path / "videos" / "decoder" / "144p4"
+    out, sections = render_sections("decoder", "DecoderScene", tmp_path)
     assert (out / "DecoderScene.mp4").stat().st_size > 10_000
-    sections = json.loads((out / "sections" / "DecoderScene.json").read_text())
     assert [s["name"] for s in sections] == SECTIONS
     for s in sections:
         assert (out / "sections" / s["video"]).stat().st_size > 1_000

@@ -1,13 +1,10 @@
 """The encoder video: the dot products, tanh values and reconstructions it shows are the model's."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import render_fast
+from conftest import render_fast, render_sections
 
 from core import data, weights
 from scenes.encoder import EncoderScene
@@ -67,11 +64,6 @@ def test_round_trip_draws_the_decoded_code(scene, plain):
 
 @pytest.mark.slow
 def test_renders_with_named_sections(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "-r", "256,144", "--fps", "4",
-                          "--save_sections", "--media_dir", str(tmp_path), "scenes/encoder.py"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-    assert res.returncode == 0, res.stderr[-2000:]
-    out = tmp_path / "videos" / "encoder" / "144p4"
-    sections = json.loads((out / "sections" / "EncoderScene.json").read_text())
+    _, sections = render_sections("encoder", "EncoderScene", tmp_path)
     assert [s["name"] for s in sections] == SECTIONS
     assert 50 <= sum(float(s["duration"]) for s in sections) <= 150

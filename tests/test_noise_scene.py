@@ -1,13 +1,10 @@
 """The noise video: what it shows is what core.analysis measures on the shipped models."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import render_fast
+from conftest import render_fast, render_sections
 
 from core import analysis as an
 from core import data, weights
@@ -64,12 +61,7 @@ def test_input_noise_shows_real_look_alikes(scene):
 
 @pytest.mark.slow
 def test_renders_with_named_sections(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "-r", "256,144", "--fps", "4",
-                          "--save_sections", "--media_dir", str(tmp_path), "scenes/noise.py"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-    assert res.returncode == 0, res.stderr[-2000:]
-    out = tmp_path / "videos" / "noise" / "144p4" / "sections"
-    sections = json.loads((out / "NoiseScene.json").read_text())
+    _, sections = render_sections("noise", "NoiseScene", tmp_path)
     assert [s["name"] for s in sections] == SECTIONS
 
 

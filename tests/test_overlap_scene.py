@@ -1,13 +1,10 @@
 """The overlap video: its curves and numbers are core.overlap's, computed from the checkpoint."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import render_fast
+from conftest import render_fast, render_sections
 
 from core import overlap as ov
 from core import weights
@@ -42,9 +39,5 @@ def test_curves_drawn_are_the_assembled_model_with_each_fix(scene):
 
 @pytest.mark.slow
 def test_renders_with_named_sections(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "-r", "256,144", "--fps", "4",
-                          "--save_sections", "--media_dir", str(tmp_path), "scenes/overlap.py"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-    assert res.returncode == 0, res.stderr[-2000:]
-    out = tmp_path / "videos" / "overlap" / "144p4" / "sections"
-    assert [s["name"] for s in json.loads((out / "OverlapScene.json").read_text())] == SECTIONS
+    _, sections = render_sections("overlap", "OverlapScene", tmp_path)
+    assert [s["name"] for s in sections] == SECTIONS
