@@ -25,7 +25,7 @@ import core
 from core import data, weights
 from core.model import init_models
 
-VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article")
+VARIANTS = weights.VARIANTS
 DEFAULT_SEEDS = tuple(range(11, 111, 11))  # 11, 22, ..., 110
 STATE_FILE = "train-state.safetensors"
 NOISE_SEED_OFFSET = 10**9  # a model's noise stream is seeded with seed + this

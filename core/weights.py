@@ -28,6 +28,7 @@ PARAM_SHAPES = {
 }
 LOSS_KEY = "train.loss"  # mean training loss of each epoch
 STRIDE = 4  # of the article's Conv1d / ConvTranspose1d
+VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article")  # what `deconv train` makes
 
 
 class CheckpointError(Exception):
@@ -241,9 +242,10 @@ def load_checkpoint(
     have = sorted({m["variant"] for m in manifest["models"]})
     seeds = sorted({int(m["seed"]) for m in manifest["models"] if m["variant"] == variant})
     known = f"seeds of {variant}: {seeds}" if seeds else f"variants: {have}"
+    todo = (f"Train it with: {fix}" if variant in VARIANTS
+            else f"Choose one of {', '.join(have)}")
     raise CheckpointError(
-        f"{directory / MANIFEST}: no checkpoint for variant '{variant}', seed {seed} ({known}). "
-        f"Train it with: {fix}"
+        f"{directory / MANIFEST}: no checkpoint for variant '{variant}', seed {seed} ({known}). {todo}"
     )
 
 

@@ -117,3 +117,10 @@ def test_atomic_write_leaves_no_temp_files(tmp_path):
     weights.atomic_write_bytes(target, b"defg")
     assert target.read_bytes() == b"defg"
     assert [p.name for p in tmp_path.iterdir()] == ["x.bin"]
+
+
+def test_unknown_variant_names_the_ones_there_are(ckdir):
+    with pytest.raises(weights.CheckpointError) as err:
+        weights.load_checkpoint("nope", 22, ckdir)
+    msg = str(err.value)
+    assert "Choose one of code-noise, plain" in msg and "deconv train" not in msg
