@@ -29,16 +29,26 @@ from manim import (
     config,
 )
 
-from core import data, weights
+from core import data, palette, weights
 
 # --- palette: one meaning per colour, the same in every scene and figure -------------------------
-FILTER_COLORS = ("#4EA8DE", "#5BC97D", "#C38FEA")  # filter / code channel 1, 2, 3
-DATA_COLOR = "#AEB6C2"  # data: curves, patches, targets
-OUTPUT_COLOR = "#F6D55C"  # what the decoder produces: sums, outputs
-ACCENT_COLOR = "#FF6B4A"  # errors, doubled overlaps
-TEXT_COLOR = "#ECEFF4"
-MUTED_COLOR = "#8A93A3"  # axes, secondary text
-FONT = "DejaVu Sans"
+# DECONV_THEME=light renders on white with darker shades of the same hues (core.palette).
+try:
+    PALETTE = palette.theme()
+except ValueError as _e:
+    print(f"deconv: error: {_e}", file=sys.stderr)
+    raise SystemExit(2) from None
+FILTER_COLORS = PALETTE.filters  # filter / code channel 1, 2, 3
+DATA_COLOR = PALETTE.data  # data: curves, patches, targets
+OUTPUT_COLOR = PALETTE.output  # what the decoder produces: sums, outputs
+ACCENT_COLOR = PALETTE.accent  # errors, doubled overlaps
+TEXT_COLOR = PALETTE.text
+MUTED_COLOR = PALETTE.muted  # axes, secondary text
+OUTLINE_COLOR = PALETTE.outline  # behind text and curves in transparent renders (-t)
+BACKGROUND_COLOR = PALETTE.background
+FONT = palette.FONT
+if PALETTE is not palette.DARK:  # the dark theme keeps Manim's black (and any --background_color)
+    config.background_color = BACKGROUND_COLOR
 
 TITLE_SIZE = 34
 LABEL_SIZE = 24
@@ -54,11 +64,11 @@ class SansText(Text):
 
 
 def text(s: str, size: float = LABEL_SIZE, color: str = TEXT_COLOR, **kwargs) -> Text:
-    """Text in the project's font. With a transparent background (`manim -t`) it gets a dark
-    outline, so it stays readable on light slides as well as dark ones."""
+    """Text in the project's font. With a transparent background (`manim -t`) it gets an
+    outline in the background colour, so it stays readable on light slides as well as dark ones."""
     t = SansText(s, font_size=size, color=color, **kwargs)
     if config.transparent:
-        t.set_stroke("#000000", width=2, background=True)
+        t.set_stroke(OUTLINE_COLOR, width=2, background=True)
     return t
 
 
@@ -90,7 +100,7 @@ class LiveNumber(VGroup):
         self.value = float("nan")
         self.set_value(value)
         if config.transparent:
-            self.glyphs.set_stroke("#000000", width=2, background=True)
+            self.glyphs.set_stroke(OUTLINE_COLOR, width=2, background=True)
 
     @classmethod
     def _glyph_points(cls, size: float) -> dict[str, np.ndarray]:
@@ -350,7 +360,7 @@ class Signal(VGroup):
                               stroke_opacity=0.8 * opacity) if stems else None
         self.add(self.line, self.dots, *([self.stems] if stems else []))
         if config.transparent:  # a dark edge keeps light colours visible on a white slide
-            self.line.set_stroke("#000000", width=width + 2, background=True)
+            self.line.set_stroke(OUTLINE_COLOR, width=width + 2, background=True)
         self.set_values(values)
 
     def set_values(self, values: Sequence[float]) -> Signal:

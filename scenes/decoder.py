@@ -161,7 +161,7 @@ class DecoderScene(Scene):
         eq = MarkupText(f'output = {terms} + <span foreground="{cm.OUTPUT_COLOR}">b</span>',
                         font=cm.FONT, font_size=cm.LABEL_SIZE + 4, color=cm.TEXT_COLOR)
         if config.transparent:
-            eq.set_stroke("#000000", width=2, background=True)
+            eq.set_stroke(cm.OUTLINE_COLOR, width=2, background=True)
         return eq
 
     # --- 2-3. the article's animations (A1-A4) ------------------------------------------------------

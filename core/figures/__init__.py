@@ -1,0 +1,218 @@
+"""Every figure of the article (ARTICLE.md section 5) as a matplotlib plot, computed from the shipped
+checkpoints and the dataset: `deconv figures` / `make figures`.
+
+A figure is a function `(ctx: Context) -> matplotlib.figure.Figure`, registered with `@figure(id,
+slug, title)`; it is saved as `media/figures/<id>_<slug>.png` and `.svg`. The functions live in
+`core.figures.article` (F1-F10), `core.figures.noise` (F12-F18) and `core.figures.overlap`
+(F19-F22). matplotlib is used without pyplot (no global state, no display). numpy, matplotlib and
+core only: never torch, never manim.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from core import analysis, data, palette, weights
+
+PALETTE = palette.LIGHT  # figures are drawn on white
+FILTER_COLORS = PALETTE.filters
+DEFAULT_OUT = Path(__file__).resolve().parent.parent.parent / "media" / "figures"
+FORMATS = ("png", "svg")
+DPI = 130
+DEMO_POOL = 256  # the example curve: the boldest of the first DEMO_POOL curves (as in the videos)
+REFERENCE_SEED = 22  # the seed the other seeds are aligned to
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    id: str  # "F14"
+    slug: str  # "ablation"
+    title: str  # one line for listings
+    draw: Callable[[Context], object]  # returns a matplotlib Figure
+
+    @property
+    def stem(self) -> str:
+        return f"{self.id}_{self.slug}"
+
+
+FIGURES: dict[str, FigureSpec] = {}
+
+
+def figure(fig_id: str, slug: str, title: str):
+    """Register a figure function under an article id."""
+
+    def register(fn: Callable[[Context], object]):
+        if fig_id in FIGURES:
+            raise ValueError(f"figure {fig_id} registered twice")
+        FIGURES[fig_id] = FigureSpec(fig_id, slug, title, fn)
+        return fn
+
+    return register
+
+
+class Context:
+    """What the figures share, computed once and only when a figure asks: the dataset, the models
+    of each variant, the example curve."""
+
+    def __init__(self, checkpoints: str | Path = weights.DEFAULT_DIR):
+        self.checkpoints = Path(checkpoints)
+        self._models: dict[str, list[weights.Checkpoint]] = {}
+
+    @cached_property
+    def curves(self) -> np.ndarray:
+        """(16384, 15) the article's curves."""
+        return data.make_curves()[0]
+
+    @cached_property
+    def params(self) -> np.ndarray:
+        return data.make_curves()[1]
+
+    @cached_property
+    def patches(self) -> np.ndarray:
+        """(16384, 7) the training patches."""
+        return data.make_patches(self.curves)
+
+    @cached_property
+    def demo(self) -> tuple[int, np.ndarray]:
+        """The videos' example curve: (index, 15 samples)."""
+        pool = self.curves[:DEMO_POOL]
+        idx = int(np.argmax(np.ptp(pool, axis=1)))
+        return idx, self.curves[idx]
+
+    def models(self, variant: str = "plain") -> list[weights.Checkpoint]:
+        """Every shipped seed of a variant, in seed order (CheckpointError if there are none)."""
+        if variant not in self._models:
+            found = weights.load_all(self.checkpoints, variant)
+            if not found:
+                raise weights.CheckpointError(
+                    f"{self.checkpoints}: no '{variant}' checkpoints; make them with "
+                    f"deconv train --variants {variant}")
+            self._models[variant] = sorted(found, key=lambda c: c.seed)
+        return self._models[variant]
+
+    def model(self, variant: str = "plain", seed: int = REFERENCE_SEED) -> weights.Checkpoint:
+        for ck in self.models(variant):
+            if ck.seed == seed:
+                return ck
+        return self.models(variant)[0]
+
+    def aligned(self, variant: str = "plain") -> list[dict[str, np.ndarray]]:
+        """Each seed's filters reordered and sign-flipped onto the reference seed's (see
+        core.analysis.align_model)."""
+        ref = self.model(variant)
+        return [analysis.align_model(ck, ref) for ck in self.models(variant)]
+
+
+# --- drawing helpers shared by the figure modules --------------------------------------------------
+def new_figure(width: float = 7.0, height: float = 4.2, **subplots):
+    """A matplotlib Figure (no pyplot) and its axes, in the project's style."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    axes = fig.subplots(**subplots) if subplots else fig.subplots()
+    return fig, axes
+
+
+def style(ax, title: str | None = None, xlabel: str | None = None, ylabel: str | None = None) -> None:
+    if title:
+        ax.set_title(title, fontsize=10, color=PALETTE.text)
+    if xlabel:
+        ax.set_xlabel(xlabel, color=PALETTE.text)
+    if ylabel:
+        ax.set_ylabel(ylabel, color=PALETTE.text)
+    ax.grid(True, color="#E3E6EA", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=PALETTE.muted, labelcolor=PALETTE.text)
+
+
+def rc() -> dict:
+    """matplotlib rcParams every figure is drawn under."""
+    return {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.titlesize": 10,
+        "figure.titlesize": 12,
+        "axes.edgecolor": PALETTE.muted,
+        "axes.labelcolor": PALETTE.text,
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "lines.linewidth": 1.8,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "deconv-explained",  # same SVG bytes every run
+        "path.simplify": False,
+    }
+
+
+# --- making the files ------------------------------------------------------------------------------
+def _load_modules() -> None:
+    from core.figures import article, noise, overlap  # noqa: F401 - registering is the import
+
+
+def specs(only: Sequence[str] | None = None) -> list[FigureSpec]:
+    """The figures to make, in id order; `only` takes ids like F14 (or f14). Unknown ids raise
+    ValueError naming the known ones."""
+    _load_modules()
+    ordered = sorted(FIGURES.values(), key=lambda s: int(s.id[1:]))
+    if not only:
+        return ordered
+    wanted = [i.strip().upper() for i in only]
+    unknown = [i for i in wanted if i not in FIGURES]
+    if unknown:
+        raise ValueError(f"unknown figure id {', '.join(unknown)}; choose from "
+                         f"{' '.join(s.id for s in ordered)}")
+    return [s for s in ordered if s.id in wanted]
+
+
+def draw(spec: FigureSpec, ctx: Context):
+    """The matplotlib Figure of one spec, with the figure id in its corner."""
+    import matplotlib
+
+    with matplotlib.rc_context(rc()):
+        fig = spec.draw(ctx)
+        fig.text(0.995, 0.005, spec.id, ha="right", va="bottom", fontsize=7, color=PALETTE.muted)
+    return fig
+
+
+def save(fig, path_stem: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Write the figure as each format, atomically (temp + rename). Returns the paths."""
+    import matplotlib
+
+    written = []
+    with matplotlib.rc_context(rc()):
+        for fmt in formats:
+            buf = io.BytesIO()
+            meta = {"Software": None} if fmt == "png" else {"Date": None}
+            fig.savefig(buf, format=fmt, facecolor=PALETTE.background, metadata=meta)
+            path = path_stem.with_suffix(f".{fmt}")
+            weights.atomic_write_bytes(path, buf.getvalue())
+            written.append(path)
+    return written
+
+
+def generate(only: Sequence[str] | None = None, out: str | Path = DEFAULT_OUT,
+             checkpoints: str | Path = weights.DEFAULT_DIR, formats: Iterable[str] = FORMATS,
+             progress: bool = True) -> list[Path]:
+    """Draw and save the chosen figures (all by default) into `out`. Returns the written paths."""
+    chosen = specs(only)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = Context(checkpoints)
+    written: list[Path] = []
+    from tqdm import tqdm
+
+    # disable=None: a bar on a terminal only, so logs and CI stay clean
+    bar = tqdm(chosen, desc="figures", unit="fig", disable=True if not progress else None,
+               bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {elapsed} {postfix}")
+    for spec in bar:
+        bar.set_postfix_str(spec.stem)
+        fig = draw(spec, ctx)
+        written += save(fig, out / spec.stem, formats)
+    return written

@@ -1,0 +1,1 @@
+"""Figures: placeholder, filled in by the figure work."""

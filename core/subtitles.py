@@ -1,0 +1,118 @@
+"""Subtitles of the rendered explainers: read Manim's `.srt`, place Manim's `--save_sections` clips on
+the video's timeline, check that every section is captioned, and write WebVTT (what browsers'
+<track> elements read) for a whole video or one section clip. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float  # seconds
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """One section of a render on the whole video's timeline."""
+
+    name: str
+    start: float
+    end: float
+    video: str  # the section clip's file name
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+_TIME = r"(\d+):(\d{2}):(\d{2})[,.](\d{3})"
+_TIMING = re.compile(rf"^{_TIME}\s*-->\s*{_TIME}\s*$")
+
+
+def _seconds(h: str, m: str, s: str, ms: str) -> float:
+    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+
+def parse_srt(text: str) -> list[Cue]:
+    """The cues of an SRT file. Raises ValueError (with the block number) on anything that is not
+    SRT: a missing index, a bad timing line, an end before its start, an empty text."""
+    cues: list[Cue] = []
+    blocks = [b for b in re.split(r"\r?\n\s*\r?\n", text.strip().lstrip("\ufeff")) if b.strip()]
+    for n, block in enumerate(blocks, 1):
+        lines = block.strip().splitlines()
+        if len(lines) < 3 or not lines[0].strip().isdigit():
+            raise ValueError(f"SRT block {n}: expected an index, a timing line and text")
+        m = _TIMING.match(lines[1].strip())
+        if not m:
+            raise ValueError(f"SRT block {n}: bad timing line {lines[1]!r}")
+        start, end = _seconds(*m.groups()[:4]), _seconds(*m.groups()[4:])
+        if end <= start:
+            raise ValueError(f"SRT block {n}: ends at {end:.3f} s, not after its start {start:.3f} s")
+        body = "\n".join(lines[2:]).strip()
+        if not body:
+            raise ValueError(f"SRT block {n}: no text")
+        cues.append(Cue(start, end, body))
+    return cues
+
+
+def read_srt(path: str | Path) -> list[Cue]:
+    return parse_srt(Path(path).read_text(encoding="utf-8"))
+
+
+def read_sections(index: str | Path) -> list[Span]:
+    """The sections of a render from Manim's `sections/<Scene>.json`, placed one after another."""
+    entries = json.loads(Path(index).read_text(encoding="utf-8"))
+    spans, t = [], 0.0
+    for e in entries:
+        d = float(e["duration"])
+        spans.append(Span(e["name"], t, t + d, e["video"]))
+        t += d
+    return spans
+
+
+def coverage(cues: Sequence[Cue], start: float, end: float) -> float:
+    """Fraction of [start, end) during which some cue is showing."""
+    if end <= start:
+        return 1.0
+    covered, t = 0.0, start
+    for c in sorted(cues, key=lambda c: c.start):
+        a, b = max(c.start, t), min(c.end, end)
+        if b > a:
+            covered += b - a
+            t = b
+    return covered / (end - start)
+
+
+def uncaptioned(cues: Sequence[Cue], spans: Sequence[Span], min_fraction: float = 0.5) -> list[str]:
+    """Names of the sections that are captioned for less than `min_fraction` of their time."""
+    return [s.name for s in spans if coverage(cues, s.start, s.end) < min_fraction]
+
+
+def clip(cues: Sequence[Cue], start: float, end: float) -> list[Cue]:
+    """The cues showing during [start, end), cut to it and re-timed to start at 0."""
+    out = []
+    for c in cues:
+        a, b = max(c.start, start), min(c.end, end)
+        if b - a > 0.05:
+            out.append(Cue(a - start, b - start, c.text))
+    return out
+
+
+def _vtt_time(t: float) -> str:
+    ms = round(t * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def to_vtt(cues: Sequence[Cue]) -> str:
+    lines = ["WEBVTT", ""]
+    for c in cues:
+        lines += [f"{_vtt_time(c.start)} --> {_vtt_time(c.end)}", c.text.replace("-->", "->"), ""]
+    return "\n".join(lines)
