@@ -12,7 +12,28 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 SCENE_QUALITY ?= h
-.PHONY: help setup run test lint bench train info preview clean
+.PHONY: help setup run test lint bench train info preview figures videos clean
+
+# `make videos`: every explainer with --save_sections, then media/index.html. QUALITY=l|m|h|p|k;
+# DECONV_THEME=light renders into media/light/ (its own index). Up-to-date videos are not re-rendered.
+QUALITY ?= h
+QUALITY_DIR_l := 480p15
+QUALITY_DIR_m := 720p30
+QUALITY_DIR_h := 1080p60
+QUALITY_DIR_p := 1440p60
+QUALITY_DIR_k := 2160p60
+QDIR = $(QUALITY_DIR_$(QUALITY))
+MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
+EXPLAINERS := decoder:DecoderScene encoder:EncoderScene noise:NoiseScene overlap:OverlapScene
+SCENE_DEPS := scenes/common.py $(wildcard core/*.py) checkpoints/manifest.json
+video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
+define video_rule
+$(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP)
+	$(BIN)/manim -q$(QUALITY) --save_sections --media_dir $(MEDIA) scenes/$(1).py
+endef
+split = $(word $(2),$(subst :, ,$(1)))
+$(foreach e,$(EXPLAINERS),$(eval $(call video_rule,$(call split,$(e),1),$(call split,$(e),2))))
+VIDEOS := $(foreach e,$(EXPLAINERS),$(call video,$(call split,$(e),1),$(call split,$(e),2)))
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -54,5 +75,16 @@ preview: $(STAMP) ## re-make the still the README shows (media/decoder.png)
 	$(BIN)/manim -qm -s --media_dir /tmp/deconv-preview scenes/decoder.py
 	cp /tmp/deconv-preview/images/decoder/DecoderScene*.png media/decoder.png
 
+figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG + SVG)
+	$(BIN)/deconv figures
+
+videos: check-quality $(VIDEOS) ## render all four explainers with sections + media/index.html (QUALITY=l for fast)
+	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
+
+.PHONY: check-quality
+check-quality:
+	@[ -n "$(QDIR)" ] || { echo "make: QUALITY=$(QUALITY): choose l, m, h, p or k" >&2; exit 2; }
+
 clean: ## remove the virtual environment, caches and renders (keeps checkpoints)
-	rm -rf $(VENV) .pytest_cache .ruff_cache media/videos media/images media/texts media/Tex
+	rm -rf $(VENV) .pytest_cache .ruff_cache media/videos media/images media/texts media/Tex \
+	  media/figures media/light media/index.html

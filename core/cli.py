@@ -93,6 +93,41 @@ def build_parser() -> argparse.ArgumentParser:
                     help="checkpoint folder to add them to (default: the project's checkpoints/)")
     im.add_argument("--variant", default="article",
                     help="variant name to file them under (default: article)")
+    f = sub.add_parser("figures", help="draw the article's figures from the checkpoints (PNG + SVG)",
+                       description="Draw every figure of the article (ARTICLE.md ids) from the "
+                                   "shipped checkpoints into media/figures/.")
+    f.add_argument("--only", nargs="+", metavar="ID", help="just these figure ids, e.g. --only F4 F14")
+    f.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="where the figures go (default: media/figures/)")
+    f.add_argument("--checkpoints", type=Path, default=weights.DEFAULT_DIR, metavar="DIR",
+                   help="checkpoint folder (default: the project's checkpoints/)")
+    f.add_argument("--format", nargs="+", choices=("png", "svg", "pdf"), default=["png", "svg"],
+                   dest="formats", help="file formats (default: png svg)")
+    f.add_argument("--list", action="store_true", help="list the figure ids and stop")
+    f.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    c = sub.add_parser("clip", help="a looping GIF or PNG stills from a rendered video or section",
+                       description="Make a looping GIF (--gif) and/or evenly spaced PNG stills "
+                                   "(--stills N) from a rendered video or section clip.")
+    c.add_argument("video", type=Path, metavar="VIDEO_OR_SECTION",
+                   help="an .mp4 under media/videos/, e.g. a --save_sections clip")
+    c.add_argument("--gif", action="store_true", help="write a looping GIF")
+    c.add_argument("--stills", type=int, metavar="N", help="write N evenly spaced PNG stills")
+    c.add_argument("--fps", type=float, default=15.0, help="GIF frame rate (default 15)")
+    c.add_argument("--width", type=int, default=None,
+                   help="width in pixels, never enlarged (default: 960 for GIFs, the video's for stills)")
+    c.add_argument("--out", type=Path, default=None, metavar="PATH",
+                   help="the GIF file, or the stills' folder (default: beside the video, "
+                        "VIDEO.gif and VIDEO_stills/)")
+    c.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    x = sub.add_parser("index", help="write media/index.html listing the rendered videos",
+                       description="Write an HTML page listing every rendered explainer and "
+                                   "section clip, with durations, posters and captions.")
+    x.add_argument("--media", type=Path, default=Path("media"), metavar="DIR",
+                   help="Manim's media folder (default: media)")
+    x.add_argument("--quality", choices=("l", "m", "h", "p", "k"), default=None,
+                   help="list renders of this quality (default: the best rendered of each video)")
     return p
 
 
@@ -271,8 +306,78 @@ def cmd_import_article(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    import time
+
+    from core import figures
+
+    try:
+        chosen = figures.specs(args.only)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    if args.list:
+        for spec in chosen:
+            print(f"{spec.id:4s} {spec.stem:32s} {spec.title}")
+        return 0
+    out = args.out if args.out is not None else figures.DEFAULT_OUT
+    _check_writable(out)
+    weights.read_manifest(args.checkpoints)  # a missing checkpoint folder is one line, up front
+    t = time.perf_counter()
+    written = figures.generate([s.id for s in chosen], out, args.checkpoints, args.formats,
+                               progress=not args.no_progress)
+    print(f"wrote {len(chosen)} figures ({len(written)} files) to {_shown(out)} "
+          f"in {time.perf_counter() - t:.1f} s")
+    return 0
+
+
+def cmd_clip(args: argparse.Namespace) -> int:
+    from core import clip
+
+    if not args.gif and args.stills is None:
+        raise UsageError("say what to make: --gif, --stills N, or both")
+    if args.width is not None and args.width < 16:
+        raise UsageError(f"--width {args.width}: give at least 16 pixels")
+    if args.fps <= 0 or args.fps > 100:
+        raise UsageError(f"--fps {args.fps:g}: give a frame rate above 0 and at most 100")
+    if args.gif and args.stills is not None and args.out is not None:
+        raise UsageError("--out names one GIF or one stills folder; make them one at a time")
+    try:
+        info = clip.probe(args.video)
+        if args.stills is not None:
+            clip.still_times(info, args.stills)  # a bad N stops before anything is written
+        if args.gif:
+            out = args.out or args.video.with_suffix(".gif")
+            if out.suffix.lower() != ".gif":
+                raise clip.ClipError(f"--out {out}: a GIF file name ends in .gif")
+            _check_writable(out.parent)
+            r = clip.write_gif(info, out, args.fps, 960 if args.width is None else args.width,
+                               progress=not args.no_progress)
+            print(f"wrote {_shown(out)}: {r['frames'] / r['fps']:.1f} s at {r['fps']:g} fps, "
+                  f"{r['width']}x{r['height']}, {r['bytes'] / 1e6:.1f} MB, looping")
+        if args.stills is not None:
+            folder = args.out or args.video.with_name(f"{args.video.stem}_stills")
+            _check_writable(folder)
+            paths = clip.write_stills(info, args.stills, folder, args.width)
+            print(f"wrote {len(paths)} stills to {_shown(folder)}/")
+    except clip.ClipError as e:
+        raise UsageError(str(e)) from None
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from core import videos
+
+    if not args.media.is_dir():
+        raise UsageError(f"{args.media}: no such folder; render the videos first with make videos")
+    out, found = videos.write_index(args.media, args.quality)
+    n_sections = sum(len(e.sections) for e in found)
+    print(f"wrote {_shown(out)}: {len(found)} videos, {n_sections} section clips")
+    return 0
+
+
 COMMANDS = {"train": cmd_train, "info": cmd_info, "data": cmd_data,
-            "import-article": cmd_import_article}
+            "import-article": cmd_import_article, "figures": cmd_figures, "clip": cmd_clip,
+            "index": cmd_index}
 
 
 def main(argv: list[str] | None = None) -> int:

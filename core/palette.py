@@ -25,6 +25,12 @@ class Palette:
     text: str
     muted: str  # axes, secondary text
     outline: str  # behind text and curves in transparent renders: the theme's own background
+    # what the on-screen text and the subtitles call these colours ("yellow: the sum")
+    filter_names: tuple[str, str, str] = ("blue", "green", "purple")
+    data_name: str = "grey"
+    output_name: str = "yellow"
+    accent_name: str = "red"
+    text_name: str = "white"
 
 
 DARK = Palette(
@@ -49,6 +55,8 @@ LIGHT = Palette(
     text="#1E222A",
     muted="#5F6877",
     outline="#FFFFFF",
+    output_name="gold",
+    text_name="black",
 )
 
 THEMES = {"dark": DARK, "light": LIGHT}

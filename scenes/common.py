@@ -46,6 +46,9 @@ TEXT_COLOR = PALETTE.text
 MUTED_COLOR = PALETTE.muted  # axes, secondary text
 OUTLINE_COLOR = PALETTE.outline  # behind text and curves in transparent renders (-t)
 BACKGROUND_COLOR = PALETTE.background
+# the words for those colours, in on-screen text and subtitles ("yellow" is "gold" on white)
+FILTER_NAMES, DATA_NAME, OUTPUT_NAME = PALETTE.filter_names, PALETTE.data_name, PALETTE.output_name
+ACCENT_NAME, TEXT_NAME = PALETTE.accent_name, PALETTE.text_name
 FONT = palette.FONT
 if PALETTE is not palette.DARK:  # the dark theme keeps Manim's black (and any --background_color)
     config.background_color = BACKGROUND_COLOR

@@ -1,0 +1,156 @@
+"""Clips for talks from a rendered video or section clip: a looping, palette-optimised GIF, or N
+evenly spaced PNG stills (`deconv clip`). Frames are read with imageio's PyAV plugin (PyAV comes with
+manim; no system ffmpeg), GIFs written with one palette for the whole clip (no colour flicker, no
+dithering noise: the explainers are flat colours), files written atomically.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.weights import atomic_write_bytes
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".mkv")
+PALETTE_SAMPLES = 24  # frames the GIF's one palette is built from
+
+
+class ClipError(ValueError):
+    """Input the user can fix: one line."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    path: Path
+    fps: float
+    frames: int
+    width: int
+    height: int
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.fps
+
+
+def probe(path: str | Path) -> VideoInfo:
+    """Frame rate, frame count and size of a video; ClipError if it is missing or not a video."""
+    import imageio.v3 as iio
+
+    path = Path(path)
+    if not path.is_file():
+        raise ClipError(f"{path}: no such video; render one first, e.g. "
+                        f"manim -qh --save_sections scenes/decoder.py")
+    if path.suffix.lower() not in VIDEO_SUFFIXES:
+        raise ClipError(f"{path}: not a video ({', '.join(VIDEO_SUFFIXES)}); give a rendered "
+                        f"video or a section clip from media/videos/")
+    try:
+        meta = iio.immeta(path, plugin="pyav")
+        props = iio.improps(path, plugin="pyav")
+    except Exception as e:  # noqa: BLE001 - anything unreadable is one message
+        raise ClipError(f"{path}: cannot read this video ({type(e).__name__})") from None
+    n, h, w = int(props.shape[0]), int(props.shape[1]), int(props.shape[2])
+    fps = float(meta.get("fps") or 0)
+    if n < 1 or fps <= 0:
+        raise ClipError(f"{path}: the video has no frames")
+    return VideoInfo(path, fps, n, w, h)
+
+
+def frames(info: VideoInfo) -> Iterator[np.ndarray]:
+    import imageio.v3 as iio
+
+    yield from iio.imiter(info.path, plugin="pyav", format="rgb24")
+
+
+def out_size(info: VideoInfo, width: int | None) -> tuple[int, int]:
+    """(width, height) at most `width` wide (never enlarged), aspect kept, both even."""
+    w = info.width if width is None else min(width, info.width)
+    h = round(info.height * w / info.width)
+    return max(2, w - w % 2), max(2, h - h % 2)
+
+
+def picked_frames(n_frames: int, fps_in: float, fps_out: float) -> list[int]:
+    """Indices of the source frames that a `fps_out` clip shows (all of them if fps_out >= fps_in)."""
+    if fps_out >= fps_in:
+        return list(range(n_frames))
+    n_out = max(1, math.floor(n_frames * fps_out / fps_in))
+    return sorted({min(n_frames - 1, round(k * fps_in / fps_out)) for k in range(n_out)})
+
+
+def _resize(frame: np.ndarray, size: tuple[int, int]):
+    from PIL import Image
+
+    img = Image.fromarray(frame)
+    return img if img.size == size else img.resize(size, Image.Resampling.LANCZOS)
+
+
+def write_gif(info: VideoInfo, out: Path, fps: float = 15, width: int | None = 960,
+              progress: bool = False) -> dict:
+    """A looping GIF of the whole clip at `fps` (at most the video's) and at most `width` pixels
+    wide. Returns {"frames", "fps", "width", "height", "bytes"}."""
+    from PIL import Image
+    from tqdm import tqdm
+
+    if fps <= 0:
+        raise ClipError(f"--fps {fps:g}: give a frame rate above 0")
+    fps = min(fps, info.fps)
+    keep = picked_frames(info.frames, info.fps, fps)
+    size = out_size(info, width)
+    # one palette for the clip, from frames spread over it: colours stay put from frame to frame
+    sample_at = set(keep[:: max(1, len(keep) // PALETTE_SAMPLES)])
+    samples = [np.asarray(_resize(f, size)) for i, f in enumerate(frames(info)) if i in sample_at]
+    palette = Image.fromarray(np.concatenate(samples, axis=0)).quantize(
+        255, method=Image.Quantize.MEDIANCUT)
+    wanted, images = set(keep), []
+    bar = tqdm(total=len(keep), desc="gif", unit="frame", disable=True if not progress else None)
+    for i, f in enumerate(frames(info)):
+        if i in wanted:
+            images.append(_resize(f, size).quantize(palette=palette, dither=Image.Dither.NONE))
+            bar.update()
+    bar.close()
+    buf = io.BytesIO()
+    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:],
+                   duration=gif_delays(len(images), fps), loop=0, optimize=True, disposal=1)
+    atomic_write_bytes(out, buf.getvalue())
+    return {"frames": len(images), "fps": fps, "width": size[0], "height": size[1],
+            "bytes": len(buf.getvalue())}
+
+
+def gif_delays(n: int, fps: float) -> list[int]:
+    """Per-frame delays in ms. GIF counts in 1/100 s, so 15 fps alternates 60 and 70 ms: frame k
+    starts at k / fps rounded to the nearest 1/100 s, and the clip keeps its length."""
+    starts = [round(k * 100 / fps) for k in range(n + 1)]
+    return [10 * (b - a) for a, b in zip(starts, starts[1:])]
+
+
+def still_times(info: VideoInfo, n: int) -> list[int]:
+    """Frame indices of N evenly spaced stills: the middles of N equal parts of the clip."""
+    if n < 1:
+        raise ClipError(f"--stills {n}: give a number of stills of 1 or more")
+    if n > info.frames:
+        raise ClipError(f"--stills {n}: the video has only {info.frames} frames")
+    return [min(info.frames - 1, int((k + 0.5) * info.frames / n)) for k in range(n)]
+
+
+def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None) -> list[Path]:
+    """N evenly spaced PNG stills `<stem>_01.png` ... into `folder`. Returns their paths."""
+    import imageio.v3 as iio
+
+    at = still_times(info, n)
+    size = out_size(info, width)
+    folder.mkdir(parents=True, exist_ok=True)
+    digits = max(2, len(str(n)))
+    written, k = [], 0
+    for i, f in enumerate(frames(info)):
+        while k < n and at[k] == i:
+            path = folder / f"{info.path.stem}_{k + 1:0{digits}d}.png"
+            atomic_write_bytes(path, iio.imwrite("<bytes>", np.asarray(_resize(f, size)), extension=".png"))
+            written.append(path)
+            k += 1
+        if k == n:
+            break
+    return written

@@ -1,0 +1,169 @@
+"""`media/index.html`: a plain page with every rendered explainer and each of its section clips,
+playable in a browser, with durations, a poster still per clip and the subtitles as caption tracks
+(`deconv index`, run by `make videos`). It lists what exists under media/videos and only that.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import clip, subtitles
+from core.weights import atomic_write_bytes
+
+# the explainers, in the order a talk would show them: (module, scene class, heading)
+EXPLAINERS = (
+    ("decoder", "DecoderScene", "The decoder: a weighted sum of filters"),
+    ("encoder", "EncoderScene", "The encoder: dot products"),
+    ("noise", "NoiseScene", "Noise that puts code components in order"),
+    ("overlap", "OverlapScene", "Strided transposed convolution: overlaps double"),
+)
+QUALITY_FOLDERS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
+POSTER_AT = 0.9  # a clip's poster: its frame at 90% of the way, when what it builds is on screen
+
+
+@dataclass
+class Clip:
+    title: str
+    video: Path  # relative to the media folder
+    duration: float
+    poster: Path | None = None
+    captions: Path | None = None
+
+
+@dataclass
+class Explainer:
+    module: str
+    heading: str
+    quality: str
+    video: Clip
+    sections: list[Clip] = field(default_factory=list)
+
+
+def _resolution_key(folder: Path) -> tuple[int, int]:
+    m = re.fullmatch(r"(\d+)p(\d+)", folder.name)
+    return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
+
+
+def find_render(media: Path, module: str, scene: str, quality: str | None = None) -> Path | None:
+    """The folder holding <scene>.mp4 for the given quality letter, or the best one rendered."""
+    base = media / "videos" / module
+    if quality is not None:
+        folder = base / QUALITY_FOLDERS[quality]
+        return folder if (folder / f"{scene}.mp4").is_file() else None
+    found = [f for f in base.glob("*p*") if (f / f"{scene}.mp4").is_file()] if base.is_dir() else []
+    return max(found, key=_resolution_key) if found else None
+
+
+def _poster(video: Path, out: Path) -> Path:
+    info = clip.probe(video)
+    at = min(info.frames - 1, int(POSTER_AT * info.frames))
+    for i, frame in enumerate(clip.frames(info)):
+        if i == at:
+            import imageio.v3 as iio
+
+            atomic_write_bytes(out, iio.imwrite("<bytes>", frame, extension=".jpg", quality=85))
+            break
+    return out
+
+
+def _fresh(target: Path, source: Path) -> bool:
+    return target.is_file() and target.stat().st_mtime >= source.stat().st_mtime
+
+
+def collect(media: Path, quality: str | None = None) -> list[Explainer]:
+    """Every explainer rendered under `media`, with its sections; makes the posters and the WebVTT
+    captions (from Manim's .srt) that are missing or older than their video."""
+    found = []
+    for module, scene, heading in EXPLAINERS:
+        folder = find_render(media, module, scene, quality)
+        if folder is None:
+            continue
+        mp4 = folder / f"{scene}.mp4"
+        info = clip.probe(mp4)
+        srt = mp4.with_suffix(".srt")
+        cues = subtitles.read_srt(srt) if srt.is_file() else []
+        main = Clip(heading, mp4, info.duration)
+        ex = Explainer(module, heading, folder.name, main)
+        index = folder / "sections" / f"{scene}.json"
+        spans = subtitles.read_sections(index) if index.is_file() else []
+        if spans and abs(spans[-1].end - info.duration) > 0.5:
+            spans = []  # left from an older render of a different length: not this video's sections
+        pairs: list[tuple[Clip, subtitles.Span | None]] = [(main, None)]
+        for span in spans:
+            video = index.parent / span.video
+            if video.is_file():
+                ex.sections.append(Clip(span.name.replace("-", " "), video, span.duration))
+                pairs.append((ex.sections[-1], span))
+        for c, span in pairs:
+            poster = c.video.with_suffix(".poster.jpg")
+            if not _fresh(poster, c.video):
+                _poster(c.video, poster)
+            c.poster = poster
+            if cues:
+                vtt = c.video.with_suffix(".vtt")
+                part = cues if span is None else subtitles.clip(cues, span.start, span.end)
+                if part and not _fresh(vtt, srt):
+                    atomic_write_bytes(vtt, subtitles.to_vtt(part).encode())
+                c.captions = vtt if part else None
+        found.append(ex)
+    return found
+
+
+def _duration(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _rel(path: Path, media: Path) -> str:
+    return html.escape(path.relative_to(media).as_posix(), quote=True)
+
+
+def _player(c: Clip, media: Path, size: str) -> str:
+    poster = f' poster="{_rel(c.poster, media)}"' if c.poster else ""
+    track = (f'\n    <track kind="captions" srclang="en" label="English" src="{_rel(c.captions, media)}"'
+             f' default>' if c.captions else "")
+    return (f'<video class="{size}" controls preload="none"{poster}>\n'
+            f'    <source src="{_rel(c.video, media)}" type="video/mp4">{track}\n  </video>')
+
+
+def render_html(explainers: list[Explainer], media: Path) -> str:
+    parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">',
+             "<title>deconv-explained: the videos</title>",
+             "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1100px;margin:2em auto;"
+             "padding:0 1em;background:#fff;color:#1e222a}video{background:#000;display:block}"
+             "video.main{width:100%}video.part{width:100%}.sections{display:grid;"
+             "grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1em}"
+             "figure{margin:0}figcaption{font-size:.9em;margin:.3em 0 1em}"
+             ".muted{color:#5f6877}</style>",
+             "<h1>deconv-explained: the videos</h1>"]
+    if not explainers:
+        parts.append('<p>No videos rendered yet. Run <code>make videos</code> '
+                     '(or <code>QUALITY=l make videos</code> for a fast draft).</p>')
+    for ex in explainers:
+        v = ex.video
+        parts += [f'<section id="{html.escape(ex.module)}">',
+                  f"<h2>{html.escape(ex.heading)}</h2>",
+                  f'<p class="muted">{html.escape(v.video.name)}, {ex.quality}, '
+                  f"{_duration(v.duration)} ({v.duration:.1f} s), {len(ex.sections)} sections</p>",
+                  f"<figure>\n  {_player(v, media, 'main')}\n</figure>"]
+        if ex.sections:
+            parts.append('<div class="sections">')
+            for k, c in enumerate(ex.sections, 1):
+                parts.append(f"<figure>\n  {_player(c, media, 'part')}\n  <figcaption>{k}. "
+                             f"{html.escape(c.title)} <span class=\"muted\">{c.duration:.1f} s, "
+                             f"{html.escape(c.video.name)}</span></figcaption>\n</figure>")
+            parts.append("</div>")
+        parts.append("</section>")
+    return "\n".join(parts) + "\n"
+
+
+def write_index(media: str | Path = "media", quality: str | None = None) -> tuple[Path, list[Explainer]]:
+    """Write <media>/index.html for what is rendered there. Returns its path and what it lists."""
+    media = Path(media)
+    explainers = collect(media, quality)
+    out = media / "index.html"
+    atomic_write_bytes(out, render_html(explainers, media).encode())
+    return out, explainers
