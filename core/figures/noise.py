@@ -1,1 +1,274 @@
-"""Figures: placeholder, filled in by the figure work."""
+"""Figures F12-F18: code noise orders the filters across seeds, zeroing one component, and why
+input noise smooths the encoder (claims C5-C7; the same measurements as scenes/noise.py).
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from core import analysis as an
+from core.figures import FILTER_COLORS, PALETTE, REFERENCE_SEED, Context, figure, new_figure, style
+
+COMPONENTS = ("component 1", "component 2", "component 3")
+
+# ablation tables per Context and variant, shared by F14-F16 (a WeakKeyDictionary, so a Context
+# that is dropped takes its entries with it)
+_ABLATIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def ablations(ctx: Context, variant: str) -> tuple[np.ndarray, np.ndarray]:
+    """analysis.ablation_summary over every seed of a variant on all training patches, computed once."""
+    per_ctx = _ABLATIONS.setdefault(ctx, {})
+    if variant not in per_ctx:
+        per_ctx[variant] = an.ablation_summary(ctx.models(variant), ctx.patches)
+    return per_ctx[variant]
+
+
+def code_noise(ck) -> tuple[float, ...]:
+    """The code noise std per channel a checkpoint was trained with (from its metadata)."""
+    return tuple(float(x) for x in json.loads(ck.metadata.get("code_noise", "[0, 0, 0]")))
+
+
+def _zero_line(ax) -> None:
+    ax.axhline(0, color=PALETTE.muted, linewidth=0.8, zorder=0)
+
+
+def _sample_axis(ax, n: int) -> None:
+    ax.set_xticks(range(n))
+    ax.set_xlim(-0.4, n - 0.6)
+
+
+# --- F12, F13: decoder filters of every code-noise seed ----------------------------------------------
+def _seed_filters(ctx: Context, variant: str, compensated: bool, title: str):
+    models = ctx.models(variant)
+    aligned = ctx.aligned(variant)
+    noise = code_noise(models[0])
+    fig, axes = new_figure(10.5, 3.9, ncols=3)
+    for k, ax in enumerate(axes):
+        for ck, al in zip(models, aligned):
+            f = al["dec_w"][k] if compensated else ck.dec_w[k]
+            ref = ck.seed == REFERENCE_SEED
+            # the reference underneath, so the thin lines of the other seeds show on top of it
+            ax.plot(range(7), f, color=FILTER_COLORS[k], lw=3.2 if ref else 1.2, alpha=0.45 if ref else 0.9,
+                    marker="o", ms=5 if ref else 2.5, zorder=2 if ref else 3,
+                    gid=f"filter{k + 1}-seed{ck.seed}")
+        _zero_line(ax)
+        _sample_axis(ax, 7)
+        if compensated:
+            ref = ctx.model(variant)
+            low = min(an.match_filters(ck.dec_w, ref.dec_w).cosines[k] for ck in models)
+            head = f"cosine to seed {REFERENCE_SEED}: ≥ {np.floor(low * 1e5) / 1e5:.5f}"  # rounded down
+        else:
+            flipped = sum(1 for al in aligned if al["signs"][k] < 0)
+            moved = sum(1 for al in aligned if al["perm"][k] != k)
+            head = f"{flipped} of the other {len(models) - 1} seeds upside down"
+            if moved:
+                head += f", {moved} renumbered"
+        style(ax, f"filter {k + 1}, code noise std {noise[k]:g}\n{head}", "tap", "weight" if k == 0 else None)
+    handles = [Line2D([], [], color=PALETTE.muted, lw=3.2, alpha=0.45, marker="o", ms=5,
+                      label=f"seed {REFERENCE_SEED} (the reference)"),
+               Line2D([], [], color=PALETTE.muted, lw=1.2, alpha=0.9, marker="o", ms=2.5,
+                      label=f"the other {len(models) - 1} seeds")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    fig.suptitle(title, color=PALETTE.text)
+    return fig
+
+
+@figure("F12", "noise_filters_raw", "code-noise decoder filters of all seeds, as trained")
+def noise_filters_raw(ctx: Context):
+    n = len(ctx.models("code-noise"))
+    return _seed_filters(ctx, "code-noise", False,
+                         f"Code-noise models: the decoder filters of {n} seeds, as trained")
+
+
+@figure("F13", "noise_filters_compensated", "code-noise decoder filters, sign and order compensated")
+def noise_filters_compensated(ctx: Context):
+    score = an.consistency([ck.dec_w for ck in ctx.models("code-noise")])
+    plain = an.consistency([ck.dec_w for ck in ctx.models("plain")])
+    return _seed_filters(
+        ctx, "code-noise", True,
+        f"Code-noise models, order and sign compensated onto seed {REFERENCE_SEED}: the seeds agree\n"
+        f"consistency (mean cosine of matched filters, 1 = identical) {score:.5f}; plain models {plain:.3f}")
+
+
+# --- F14: the ablation bars --------------------------------------------------------------------------
+@figure("F14", "ablation", "loss increase when one code component is zeroed: code noise vs plain")
+def ablation(ctx: Context):
+    variants = {"plain": dict(hatch="///", alpha=0.4), "code-noise": dict(hatch=None, alpha=0.95)}
+    noise = code_noise(ctx.model("code-noise"))
+    fig, ax = new_figure(7.6, 4.6)
+    x = np.arange(3)
+    width, tops = 0.38, []
+    for j, (v, look) in enumerate(variants.items()):
+        mean, std = ablations(ctx, v)
+        xs = x + (j - 0.5) * width
+        ax.bar(xs, mean, width * 0.92, yerr=std, color=FILTER_COLORS, edgecolor=FILTER_COLORS, linewidth=1.2,
+               hatch=look["hatch"], alpha=look["alpha"], label=v,
+               error_kw=dict(ecolor=PALETTE.text, capsize=3, elinewidth=1))
+        for xi, m, s in zip(xs, mean, std):
+            ax.text(xi, m + s, f"{m:.1e}", ha="center", va="bottom", fontsize=7.5, color=PALETTE.text)
+        tops.append(mean + std)
+    ax.set_yscale("log")
+    lo = min(ablations(ctx, v)[0].min() for v in variants)
+    ax.set_ylim(10 ** np.floor(np.log10(lo)), 10 ** (np.log10(max(t.max() for t in tops)) + 0.45))
+    ax.set_xticks(x, [f"{c}\n(code noise std {s:g})" for c, s in zip(COMPONENTS, noise)])
+    n = len(ctx.models("plain"))
+    style(ax, f"Zeroing one code component: loss increase, mean ± std over {n} seeds, all "
+              f"{len(ctx.patches):,} patches", None, "increase of the mean square error (log)")
+    for tick, col in zip(ax.get_xticklabels(), FILTER_COLORS):
+        tick.set_color(col)
+    handles = [Patch(facecolor=PALETTE.muted, edgecolor=PALETTE.muted, hatch="///", alpha=0.4,
+                     label="plain model: every component costs about the same"),
+               Patch(facecolor=PALETTE.muted, edgecolor=PALETTE.muted, alpha=0.95,
+                     label="code-noise model: the noisiest component (1) costs least")]
+    ax.legend(handles=handles, loc="upper left")
+    return fig
+
+
+# --- F15, F16: one patch with each component switched off ----------------------------------------------
+def _ablation_outputs(ctx: Context, variant: str, heading: str):
+    ck = ctx.model(variant)
+    idx = ctx.demo[0]
+    patch = ctx.patches[idx].astype(np.float64)
+    code = ck.encode(patch[None])[0]
+    codes = np.repeat(code[None], 4, axis=0)
+    for k in range(3):
+        codes[k + 1, k] = 0.0
+    outs = ck.decode(codes)
+    removed = [code[k] * ck.dec_w[k] for k in range(3)]
+    vals = np.concatenate([patch, outs.ravel(), *removed])
+    pad = 0.08 * np.ptp(vals)
+    fig, axes = new_figure(11.5, 3.6, ncols=4, sharey=True)
+    names = ["full model"] + [f"{c} zeroed" for c in COMPONENTS]
+    for j, (ax, out) in enumerate(zip(axes, outs)):
+        ax.plot(range(7), patch, color=PALETTE.data, lw=6, alpha=0.45, solid_capstyle="round",
+                label="input patch", gid=f"input-{j}")
+        ax.plot(range(7), out, color=PALETTE.output, lw=2, marker="o", ms=4, label="output",
+                gid=f"output-{j}")
+        if j:
+            ax.plot(range(7), removed[j - 1], color=FILTER_COLORS[j - 1], lw=1.4, ls="--", marker=".",
+                    label=f"removed: c{j} × filter {j}", gid=f"removed-{j}")
+            ax.legend(handles=[ax.lines[-1]], loc="lower left")
+        _zero_line(ax)
+        _sample_axis(ax, 7)
+        ax.set_ylim(vals.min() - pad, vals.max() + pad)
+        mse = float(np.mean((out - patch) ** 2))
+        style(ax, f"{names[j]}\nMSE on this patch {mse:.1e}", "sample", "value" if j == 0 else None)
+        if j:
+            ax.title.set_color(FILTER_COLORS[j - 1])
+    handles = [axes[0].lines[0], axes[0].lines[1]]
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    code_txt = ", ".join(f"{c:+.3f}" for c in code)
+    fig.suptitle(f"{heading} (seed {ck.seed}), training patch {idx}: code ({code_txt}), one component "
+                 f"zeroed at a time", color=PALETTE.text)
+    return fig
+
+
+@figure("F15", "ablation_outputs_noise", "code-noise model: output with each code component zeroed")
+def ablation_outputs_noise(ctx: Context):
+    return _ablation_outputs(ctx, "code-noise", "Code-noise model")
+
+
+@figure("F16", "ablation_outputs_plain", "plain model: output with each code component zeroed")
+def ablation_outputs_plain(ctx: Context):
+    return _ablation_outputs(ctx, "plain", "Plain model")
+
+
+# --- F17: similar points ----------------------------------------------------------------------------
+SIMILAR_TOL = 0.005
+
+
+def similar(ctx: Context) -> tuple[int, int, np.ndarray]:
+    """(example curve index, sample, 3 look-alikes): curves within SIMILAR_TOL of the example curve
+    at one sample (analysis.similar_points). The sample is the one where those look-alikes stray
+    furthest from the example; the three are the furthest one and the ones about 2/3 and 1/3 as
+    far, so the picture shows a fan of different curves through one point."""
+    idx, curve = ctx.demo
+    best = None
+    for sample in range(1, curve.size - 1):  # every curve is 0 at both ends
+        cand = an.similar_points(ctx.curves, idx, sample, tol=SIMILAR_TOL, n=len(ctx.curves))
+        if len(cand) < 3:
+            continue
+        dist = np.linalg.norm(ctx.curves[cand] - curve, axis=1)  # most different first
+        if best is None or dist[0] > best[0]:
+            best = (dist[0], sample, cand, dist)
+    _, sample, cand, dist = best
+    picks: list[int] = []
+    for frac in (1.0, 2 / 3, 1 / 3):
+        order = np.argsort(np.abs(dist - frac * dist[0]), kind="stable")
+        picks.append(int(next(cand[i] for i in order if cand[i] not in picks)))
+    return idx, sample, np.array(picks)
+
+
+@figure("F17", "similar_points", "curves that share one sample value")
+def similar_points(ctx: Context):
+    idx, sample, others = similar(ctx)
+    curves, params = ctx.curves, ctx.params
+    shown = [idx, *others]
+    fig, ax = new_figure(7.6, 4.6)
+    ax.axvline(sample, color=PALETTE.accent, lw=1.2, ls="--", zorder=1)
+
+    def label(i: int) -> str:
+        return (f"curve {i}: sample {sample} = {curves[i, sample]:.4f}   "
+                f"(control points p1 {params[i, 0]:+.2f}, p2 {params[i, 1]:+.2f})")
+
+    ax.plot(range(15), curves[idx], color=PALETTE.text, lw=2.8, marker="o", ms=4, label=label(idx),
+            gid=f"curve-{idx}", zorder=3)
+    for i, ls, mk in zip(others, ("--", "-.", ":"), ("s", "^", "D")):
+        ax.plot(range(15), curves[i], color=PALETTE.data, lw=2, ls=ls, marker=mk, ms=4, label=label(i),
+                gid=f"curve-{i}", zorder=2)
+    ax.plot([sample] * len(shown), curves[shown, sample], ls="none", marker="o", ms=10, mfc="none",
+            mec=PALETTE.accent, mew=1.6, zorder=4)
+    _zero_line(ax)
+    _sample_axis(ax, 15)
+    spread = np.ptp(curves[shown, sample])
+    style(ax, f"Similar points: {len(shown)} different curves whose sample {sample} differs by only "
+              f"{spread:.4f}\n(the example curve and dataset curves within {SIMILAR_TOL} of it there)",
+          "sample", "value")
+    lo, hi = curves[shown].min(), curves[shown].max()
+    ax.set_ylim(lo - 0.1 * (hi - lo), hi + 0.45 * (hi - lo))
+    ax.legend(loc="upper center", fontsize=7.5)
+    return fig
+
+
+# --- F18: input noise smooths the encoder --------------------------------------------------------------
+@figure("F18", "input_noise_encoder", "encoder filters: plain (jagged) vs input noise (smooth)")
+def input_noise_encoder(ctx: Context):
+    smooth = ctx.model("input-noise")
+    # the other models' channels are renumbered and flipped onto the input-noise model's (channel k is
+    # the one trained with code noise k); the plain model's numbering has no meaning of its own
+    plain, noisy = ctx.model("plain"), ctx.model("code-noise")
+    panels = [
+        (plain, an.match_filters(plain.enc_w, smooth.enc_w).aligned, "plain model: no noise"),
+        (noisy, an.match_filters(noisy.enc_w, smooth.enc_w).aligned, "code-noise model: code noise only"),
+        (smooth, smooth.enc_w, "input-noise model: code noise + input noise"),
+    ]
+    noise = code_noise(smooth)
+    mean_rough = {ck.variant: float(np.mean([an.roughness(m.enc_w).mean() for m in ctx.models(ck.variant)]))
+                  for ck, _, _ in panels}
+    n = len(ctx.models("plain"))
+    fig, axes = new_figure(13.5, 4.5, ncols=3, sharey=True)
+    for j, (ax, (ck, filters, head)) in enumerate(zip(axes, panels)):
+        rough = an.roughness(filters)
+        for k in range(3):
+            peak = np.abs(filters[k]).max()
+            ax.plot(range(7), filters[k] / peak, color=FILTER_COLORS[k], lw=2, marker="o", ms=4,
+                    label=f"filter {k + 1}: largest |w| {peak:.2f}, roughness {rough[k]:.2f}",
+                    gid=f"{ck.variant}-filter{k + 1}")
+        _zero_line(ax)
+        _sample_axis(ax, 7)
+        ax.set_ylim(-1.15, 1.75)
+        style(ax, f"{head}, seed {ck.seed}\nroughness {rough.mean():.2f}; mean of {n} seeds "
+                  f"{mean_rough[ck.variant]:.2f}", "tap", "weight / its largest |weight|" if j == 0 else None)
+        ax.legend(loc="upper center", fontsize=7.5)
+    noise_txt = ", ".join(f"{x:g}" for x in noise)
+    fig.suptitle(f"Encoder filters, each scaled to its largest weight: input noise (std "
+                 f"{smooth.metadata.get('input_noise', '?')}) smooths them\nroughness: 1 = monotone, "
+                 f"2 = one bump, more = zigzag; filter k is code channel k (code noise std {noise_txt}), "
+                 f"the other models matched onto it", color=PALETTE.text)
+    return fig
