@@ -3,9 +3,13 @@ components, what the article's code really did, and why input noise smooths the 
 
 Article: claims C4-C7, figures F9-F18. Every number is measured at render time on the shipped
 models of all variants and seeds (core.analysis); DECONV_SEED picks the model used as example.
+The subtitles (NoiseScene.srt beside the video) say the same numbers and choose their sentences
+from the same measurements as the screen.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 from manim import (
@@ -30,8 +34,11 @@ from core import analysis as an
 from core import data, weights
 from core.train import TrainConfig
 from scenes import common as cm
+from scenes.overlap import Captions
 
 SHOWN_SEEDS = 4  # seeds drawn side by side; scores use all of them
+HUES = ("blue", "green", "purple")  # cm.FILTER_COLORS by name (both themes), for the subtitles
+AGREE = 0.99  # consistency from which the subtitles say the seeds' filters coincide
 
 
 class NoiseScene(Scene):
@@ -56,6 +63,8 @@ class NoiseScene(Scene):
         self.scores = {v: an.consistency([m.dec_w for m in ms]) for v, ms in self.models.items()}
         self.seed_parts: dict[str, dict] = {}  # what each seeds section drew, for the tests
         self.ablations = {v: an.ablation_summary(ms, self.patches) for v, ms in self.models.items()}
+        self.captions = Captions(self)
+        self.say = self.captions.say
 
         self.next_section("seeds-disagree")
         self.seeds(
@@ -77,6 +86,7 @@ class NoiseScene(Scene):
         self.what_the_code_did()
         self.next_section("input-noise")
         self.input_noise()
+        self.captions.close()
 
     def clear_stage(self):
         cm.clear(self, self.footer)
@@ -110,6 +120,11 @@ class NoiseScene(Scene):
         ]
         note = cm.text("decoder filters as trained: filter 1, 2, 3 of each seed", cm.LABEL_SIZE)
         note.next_to(title, DOWN, 0.15)
+        self.say(
+            f"Decoder filters of {len(shown)} {variant} models, one per seed: "
+            + ", ".join(f"{i + 1} {h}" for i, h in enumerate(HUES))
+            + "."
+        )
         self.play(Write(title), cm.fade_in(plots, *raw, note), run_time=1.5)
         self.wait(3)
         aligns = [an.match_filters(m.dec_w, ref.dec_w) for m in shown]
@@ -119,8 +134,9 @@ class NoiseScene(Scene):
             )
             for p, a in zip(plots, aligns)
         ]
+        ways = math.factorial(3) * 2**3  # orders times signs of three filters
         note2 = cm.text(
-            f"renumber and flip each seed's filters to match seed {ref.seed} (the best of 48 ways)",
+            f"renumber and flip each seed's filters to match seed {ref.seed} (the best of {ways} ways)",
             cm.LABEL_SIZE,
         ).move_to(note)
         # trained filter perm[i] of each seed flies to place i, flipped when signs[i] is -1
@@ -129,10 +145,12 @@ class NoiseScene(Scene):
             for r, al, a in zip(raw, aligned, aligns)
             for i in range(3)
         ]
+        score, plain = self.scores[variant], self.scores["plain"]
+        self.say(f"Each seed's filters are renumbered and flipped to match seed {ref.seed}.")
         self.play(cm.fade_out(note), cm.fade_in(note2), run_time=0.6)
         self.play(*moves, run_time=3)
+        self.say("Matched up, they coincide." if score >= AGREE else "Matched up, they still differ.")
         self.wait(2)
-        score = self.scores[variant]
         lines = [cm.text(conclusion, cm.LABEL_SIZE, cm.OUTPUT_COLOR)]
         lines.append(
             cm.text(
@@ -142,8 +160,18 @@ class NoiseScene(Scene):
             )
         )
         if variant != "plain":
-            lines.append(cm.text(f"plain models: {self.scores['plain']:.3f}", cm.LABEL_SIZE, cm.MUTED_COLOR))
+            lines.append(cm.text(f"plain models: {plain:.3f}", cm.LABEL_SIZE, cm.MUTED_COLOR))
         result = VGroup(*lines).arrange(DOWN, buff=0.2).next_to(plots, DOWN, buff=0.6)
+        if variant == "plain":
+            self.say(
+                f"Consistency over all {len(models)} seeds: {score:.3f}, the mean cosine of matched filters.",
+                "1 would mean identical filters.",
+            )
+        else:
+            self.say(
+                f"Consistency over all {len(models)} seeds: {score:.3f}, where 1 means identical.",
+                f"The plain models reach {'only ' if plain < score else ''}{plain:.3f}.",
+            )
         self.play(cm.fade_in(result), run_time=1)
         self.wait(4.5)
         self.seed_parts[variant] = {"aligned": aligned, "shown": shown, "ref": ref, "score": score}
@@ -209,12 +237,21 @@ class NoiseScene(Scene):
                 ("more noise in c1 than in c2: c1 can only carry what survives it", cm.ACCENT_COLOR),
             )
         ]
+        self.say("Grey: codes of real patches, c1 across, c2 up.")
         self.play(Write(title), cm.fade_in(axes, labels, cloud, captions[0]), run_time=1.5)
         self.play(cm.fade_in(plot, clean, shaken, ring, dot), run_time=1)
         live = VGroup(dot, shaken, ring).add_updater(update)
         cm.keep_live_last(self, live)
+        self.say(
+            "The yellow dot shakes one code equally in c1 and c2.",
+            "Right: the decoded curve wobbles with it.",
+        )
         self.play(cm.fade_out(captions[0]), cm.fade_in(captions[1]), run_time=0.6)
         self.play(theta.animate.set_value(4 * np.pi), run_time=5, rate_func=linear)
+        self.say(
+            "Now more noise in c1 than in c2: the ring stretches along c1.",
+            "c1 can only carry what survives the noise.",
+        )
         self.play(
             cm.fade_out(captions[1]),
             cm.fade_in(captions[2]),
@@ -229,6 +266,7 @@ class NoiseScene(Scene):
             cm.LABEL_SIZE,
             cm.OUTPUT_COLOR,
         ).next_to(VGroup(axes, plot), DOWN, buff=0.45)
+        self.say("So training puts the most important feature in the quietest channel.")
         self.play(cm.fade_in(end), run_time=0.8)
         self.wait(3.5)
         self.clear_stage()
@@ -286,11 +324,23 @@ class NoiseScene(Scene):
             for sig, (_, s) in zip(moving, outs):
                 sig.set_values(s[k] + (i - k) * (s[k + 1] - s[k]))
 
+        calm, wild = sorted(zip(rms, (m.variant for m in models)))
+        ratio = wild[0] / max(calm[0], 1e-12)
+        self.say(
+            f"Both trained models get the same noise: std {', '.join(f'{x:g}' for x in scales)}.",
+            f"The {wild[1]} output swings; the {calm[1]} one barely moves."
+            if ratio >= 10
+            else f"The {wild[1]} output moves {ratio:.1f}x more than the {calm[1]} one.",
+        )
         self.play(Write(title), cm.fade_in(plots, *clean, *moving, caption), run_time=1.2)
         live = VGroup(*moving).add_updater(update)
         cm.keep_live_last(self, live)
         self.play(t.animate.set_value(1.0), run_time=5, rate_func=linear)
         live.clear_updaters()
+        self.say(
+            f"Output moves by {rms[0]:.3f} (rms) for {models[0].variant}, "
+            f"{rms[1]:.3f} for {models[1].variant}."
+        )
         self.play(cm.fade_in(notes), run_time=0.8)
         self.wait(3)
         self.shaken_parts = {"rms": rms}
@@ -345,6 +395,7 @@ class NoiseScene(Scene):
         )
         legend.arrange(RIGHT, buff=0.4)
         VGroup(chart, legend).arrange(DOWN, buff=0.3).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.7)
+        self.say("Loss increase when one component is zeroed: plain left, code-noise right.")
         self.play(Write(title), cm.fade_in(chart, legend), run_time=1.5)
         self.wait(3)
         # reconstructions of one patch with each component switched off (F15, F16)
@@ -385,6 +436,7 @@ class NoiseScene(Scene):
                     cm.Signal(plot, patch, cm.DATA_COLOR, width=8, dot_radius=0, opacity=0.5),
                     cm.Signal(plot, o, cm.OUTPUT_COLOR, width=2.5, dot_radius=0.03),
                 )
+        self.say("Right: one patch (grey) rebuilt with each component off (yellow).")
         self.play(cm.fade_in(grid, sigs), run_time=1.2)
         self.wait(2.5)
         plain, noisy = self.ablations["plain"][0], self.ablations["code-noise"][0]
@@ -403,6 +455,10 @@ class NoiseScene(Scene):
             )
             .arrange(DOWN, buff=0.1)
             .to_edge(DOWN, buff=0.5)
+        )
+        self.say(
+            f"Code-noise: zeroing the noisiest, 1, costs {noisy[0]:.1e}; the quietest, 3, {noisy[2]:.1e}.",
+            f"Plain: all cost about the same, {plain.min():.1e} to {plain.max():.1e}.",
         )
         self.play(cm.fade_in(note), run_time=0.8)
         self.wait(5)
@@ -430,10 +486,15 @@ class NoiseScene(Scene):
         left = VGroup(code, expl).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
         chart, values = self.bars(["code-noise", "code-noise-article"], "loss increase per zeroed component")
         VGroup(left, chart).arrange(RIGHT, buff=0.8).next_to(title, DOWN, buff=0.6)
+        self.say("The article's code sets the noise with these three lines.")
         self.play(Write(title), cm.fade_in(code), run_time=1.2)
         self.wait(2)
+        self.say(
+            f"'1 :' means index 1 and after, so the factors multiply: {', '.join(f'{s:g}' for s in did)}."
+        )
         self.play(cm.fade_in(expl), run_time=1)
         self.wait(3)
+        self.say("Bars: zeroing costs, meant noise left, applied noise right.")
         self.play(cm.fade_in(chart), run_time=1.2)
         self.wait(2)
         art = np.array([an.ablation(m, self.patches) for m in self.models["code-noise-article"]])
@@ -445,12 +506,22 @@ class NoiseScene(Scene):
                 f"with the applied scales, components 2 and 3 swap places in {len(art) - ordered} "
                 f"of {len(art)} seeds, as the article saw"
             )
+            said = (
+                f"With the applied scales, components 2 and 3 swap in {len(art) - ordered} "
+                f"of {len(art)} seeds.",
+                "That is what the article saw.",
+            )
         else:
             verdict = (
                 f"components 2 and 3 end up closer ({ratio_art:.1f}x apart instead of "
                 f"{ratio_meant:.1f}x), but keep their order in all {len(art)} seeds"
             )
+            said = (
+                f"Components 2 and 3 come closer: {ratio_art:.1f}x apart instead of {ratio_meant:.1f}x.",
+                f"But they keep their order in all {len(art)} seeds.",
+            )
         note = cm.text(verdict, cm.SMALL_SIZE, cm.OUTPUT_COLOR).next_to(VGroup(left, chart), DOWN, buff=0.5)
+        self.say(*said)
         self.play(cm.fade_in(note), run_time=0.8)
         self.wait(5)
         self.code_did = {"ordered": ordered, "ratios": (ratio_art, ratio_meant), "verdict": verdict}
@@ -461,7 +532,8 @@ class NoiseScene(Scene):
         curves = data.make_curves()[0]
         idx, curve = cm.demo_curve()
         sample = int(np.argmax(np.abs(curve)))  # the curve's peak
-        others = an.similar_points(curves, idx, sample, tol=0.005, n=3)
+        tol = 0.005  # how close the look-alikes' value at that sample is
+        others = an.similar_points(curves, idx, sample, tol=tol, n=3)
         title = cm.title("Input noise: stop reading one sample")
         lo, hi = min(curves[others].min(), curve.min()), max(curves[others].max(), curve.max())
         plot = cm.SignalPlot(
@@ -507,8 +579,11 @@ class NoiseScene(Scene):
             cm.SMALL_SIZE,
             cm.TEXT_COLOR,
         ).next_to(title, DOWN, 0.15)
+        self.say(f"Curve {idx} (white) and {len(others)} look-alikes (grey).")
         self.play(Write(title), cm.fade_in(plot, target, caption), run_time=1.2)
         self.play(Create(marker), cm.fade_in(*rest, values), run_time=1.5)
+        apart = np.abs(curves[others] - curve).max()  # the look-alikes' largest gap anywhere
+        self.say(f"At sample {sample} they agree within {tol:g}; elsewhere they differ by up to {apart:.2f}.")
         self.wait(4)
         r_plain = np.mean([an.roughness(m.enc_w).mean() for m in self.models["plain"]])
         r_smooth = np.mean([an.roughness(m.enc_w).mean() for m in self.models["input-noise"]])
@@ -533,8 +608,13 @@ class NoiseScene(Scene):
             cm.number(r_smooth, 2, cm.SMALL_SIZE, cm.OUTPUT_COLOR, sign=False),
         )
         rough_after.arrange(RIGHT, buff=0.15).move_to(rough)
+        plain_r, smooth_r = cm.fmt(r_plain, 2, sign=False), cm.fmt(r_smooth, 2, sign=False)  # as cm.number
+        self.say(f"The plain encoder's filters, each scaled to 1: roughness {plain_r}.")
         self.play(cm.fade_in(fplot, filt, rough), run_time=1.2)
         self.wait(2.5)
+        self.say(
+            f"With input noise: roughness {smooth_r}, {'smoother' if r_smooth < r_plain else 'no smoother'}."
+        )
         self.play(
             *[ReplacementTransform(filt[i], smooth_sigs[i]) for i in range(3)],
             cm.fade_out(rough),
@@ -546,6 +626,7 @@ class NoiseScene(Scene):
             cm.SMALL_SIZE - 2,
             cm.MUTED_COLOR,
         ).to_edge(DOWN, buff=0.55)
+        self.say("Roughness counts the zigzag: 1 is monotone, 2 one bump; mean of all seeds.")
         self.play(cm.fade_in(note), run_time=0.8)
         self.wait(4)
         self.input_parts = {

@@ -2,7 +2,8 @@
 the article's two fixes, one that also mends the borders, and the same effect in 2-D.
 
 Article: claims C8-C10, figures F19-F22. Curves, codes and errors come from the checkpoint
-(DECONV_VARIANT / DECONV_SEED) and the dataset at render time (core.overlap).
+(DECONV_VARIANT / DECONV_SEED) and the dataset at render time (core.overlap). Subtitles
+(`Captions`) are written beside the video as OverlapScene.srt.
 """
 
 from __future__ import annotations
@@ -26,6 +27,89 @@ from core import data, weights
 from core import overlap as ov
 from scenes import common as cm
 
+BAD_ERROR = 1e-4  # a mean square error above this is shown (and said) as wrong
+
+
+class Captions:
+    """A video's subtitles, timed by its own animations.
+
+    `say(*cues)` opens cues at the current scene time; they show until the next `say` (or `close`)
+    and share that stretch in proportion to their length, so a subtitle lasts exactly as long as
+    the animations and waits it describes and never overlaps the next one. Each cue goes to
+    Manim's `add_subcaption`, which writes `<Scene>.srt` beside the video. Callers format any
+    number in a cue from the same variable, the same way, as the number on screen.
+    """
+
+    LINE = 45  # characters per subtitle line; a cue has at most two lines
+    MIN_SECONDS = 1.5  # each cue is shown at least this long
+    MAX_RATE = 20.5  # characters per second a viewer (or a presenter reading aloud) can keep up with
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.cues: list[tuple[float, float, str]] = []  # (start, end, text) as written, for the tests
+        self._open: tuple[float, tuple[str, ...]] | None = None
+
+    def say(self, *cues: str) -> None:
+        """Show `cues` one after another from now until the next `say`; empty ones are left out."""
+        cues = tuple(c for c in cues if c)
+        for c in cues:
+            if len(c) > 2 * self.LINE:
+                raise ValueError(f"subtitle longer than two lines ({len(c)} characters): {c!r}")
+        self.close()
+        self._open = (self.scene.time, cues)
+
+    def close(self) -> None:
+        """End the open cues now (the end of a video)."""
+        if self._open is None:
+            return
+        start, cues = self._open
+        self._open = None
+        if not cues:
+            return
+        now = self.scene.time
+        share = np.cumsum([0] + [len(c) for c in cues]) / sum(len(c) for c in cues)
+        edges = np.round(start + (now - start) * share, 3)  # whole milliseconds: cues meet exactly
+        for a, b, c in zip(edges[:-1], edges[1:], cues):
+            if b > a:
+                text = self.lines(c)
+                self.scene.add_subcaption(text, duration=float(b - a), offset=float(a - now))
+                self.cues.append((float(a), float(b), text))
+
+    def problems(self) -> list[str]:
+        """The cues written so far that break the rules above (none, for a readable script)."""
+        found = []
+        for a, b, text in self.cues:
+            flat = text.replace("\n", " ")
+            if b - a < self.MIN_SECONDS:
+                found.append(f"{a:.1f} s: shown {b - a:.2f} s: {flat!r}")
+            if len(flat) / (b - a) > self.MAX_RATE:
+                found.append(f"{a:.1f} s: {len(flat) / (b - a):.1f} characters per second: {flat!r}")
+            if any(len(line) > self.LINE + 10 for line in text.split("\n")) or text.count("\n") > 1:
+                found.append(f"{a:.1f} s: lines too long: {text!r}")
+        return found
+
+    @classmethod
+    def lines(cls, cue: str) -> str:
+        """A cue longer than one line, broken into two at the space nearest its middle."""
+        if len(cue) <= cls.LINE or " " not in cue:
+            return cue
+        cut = min((i for i, ch in enumerate(cue) if ch == " "), key=lambda i: abs(i - len(cue) / 2))
+        return cue[:cut] + "\n" + cue[cut + 1 :]
+
+
+def listing(values) -> str:
+    """[1, 2, 4] -> '1, 2 or 4'."""
+    words = [str(v) for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def trend(before: float, after: float) -> str:
+    """'falls from 1.2e-02 to 3.4e-06' (or rises, or stays at), as the error table prints them."""
+    a, b = f"{before:.1e}", f"{after:.1e}"
+    if a == b:
+        return f"stays at {b}"
+    return f"{'falls' if after < before else 'rises'} from {a} to {b}"
+
 
 class OverlapScene(Scene):
     def construct(self):
@@ -38,6 +122,8 @@ class OverlapScene(Scene):
         self.fix_parts: dict[str, dict] = {}  # what each fix section drew, for the tests
         self.footer = cm.footer(self.ck)
         self.add(self.footer)
+        self.captions = Captions(self)
+        self.say = self.captions.say
 
         self.next_section("assemble")
         self.assemble()
@@ -48,17 +134,20 @@ class OverlapScene(Scene):
             "halved",
             "The article's fix: halve every tap but the middle one",
             "the interior is right; the borders (0-2, 12-14) drop to half height",
+            "The article's fix: every tap but the middle one is halved.",
         )
         self.next_section("taper")
         self.fix(
             "tapered",
             "The article's second fix: taper the taps",
             "taps 0.25 ... 1 ... 0.25 sum to one where windows overlap; the borders still sag",
+            f"Its second fix tapers the taps: {', '.join(f'{x:g}' for x in ov.FIXES['tapered'])}.",
         )
         self.next_section("normalise")
         self.normalise()
         self.next_section("in-2-d")
         self.in_2d()
+        self.captions.close()
 
     def clear_stage(self):
         cm.clear(self, self.footer)
@@ -94,11 +183,15 @@ class OverlapScene(Scene):
         caption = cm.text(
             "encode three windows, decode each code back, place them 4 samples apart, add", cm.SMALL_SIZE + 2
         ).next_to(title, DOWN, 0.15)
+        self.say(f"The grey curve's code: one column per {ov.KERNEL}-sample window.")
         self.play(Write(title), cm.fade_in(matrix, plot, target, caption), run_time=1.5)
         for w, sig in enumerate(placed):
+            if w == 1:
+                self.say(f"Each is decoded and placed {ov.STRIDE} samples after the last.")
             box = SurroundingRectangle(matrix.column(w), color=cm.OUTPUT_COLOR, buff=0.08)
             self.play(cm.fade_in(box), run_time=0.4)
             self.play(ReplacementTransform(box, sig), run_time=1.0)
+        self.say("The sum (yellow) doubles where windows meet.")
         self.play(ReplacementTransform(VGroup(*placed).copy(), total), run_time=1.5)
         e = self.errors["raw"]
         note = (
@@ -119,6 +212,9 @@ class OverlapScene(Scene):
             .next_to(VGroup(matrix, plot), DOWN, buff=0.45)
         )
         self.play(cm.fade_in(note), run_time=0.8)
+        self.say(
+            f"Mean square error, all curves: {e['interior']:.1e} inside, {e['borders']:.1e} at the borders."
+        )
         self.wait(3)
         self.assemble_parts = {"total": total, "placed": placed}
         self.clear_stage()
@@ -154,12 +250,14 @@ class OverlapScene(Scene):
         target = cm.Signal(plot, self.curve, cm.DATA_COLOR, width=3, dot_radius=0.04)
         doubled = [i for i, c in enumerate(cov) if c > 1]
         rings = cm.Dots(plot.points_for(self.outputs["raw"])[doubled], 0.11, cm.ACCENT_COLOR)
+        self.say("Bars: the samples each window reaches; below, the count per sample.")
         self.play(Write(title), cm.fade_in(plot, target, total), run_time=1.2)
         for band in bands:
             self.play(cm.fade_in(band), run_time=0.5)
         self.play(cm.fade_in(counts, counts_label), run_time=1)
-        self.play(cm.fade_in(rings), run_time=0.8)
         spans = " and ".join(f"{a}-{b}" for a, b in cm.spans(doubled))
+        self.say(f"Samples {spans} get two windows: two copies add up, so they double.")
+        self.play(cm.fade_in(rings), run_time=0.8)
         note = cm.text(f"samples {spans}: two windows, two copies added", cm.LABEL_SIZE, cm.ACCENT_COLOR)
         note.next_to(title, DOWN, 0.12)
         self.play(cm.fade_in(note), run_time=0.6)
@@ -168,7 +266,7 @@ class OverlapScene(Scene):
         self.clear_stage()
 
     # --- 3-4. the article's fixes on the taps (F21, F22, C9, C10) ---------------------------------------
-    def fix(self, name: str, heading: str, conclusion: str):
+    def fix(self, name: str, heading: str, conclusion: str, intro: str):
         ck, taps = self.ck, ov.FIXES[name]
         title = cm.title(heading)
         lim = np.abs(ck.dec_w).max() * 1.1
@@ -198,6 +296,7 @@ class OverlapScene(Scene):
                 n.set_value(v)
             out.set_values((1 - a) * self.outputs["raw"] + a * self.outputs[name])
 
+        self.say(intro)
         self.play(
             Write(title), cm.fade_in(filt, filters, plot, target, out, tap_row, tap_label), run_time=1.2
         )
@@ -208,6 +307,12 @@ class OverlapScene(Scene):
         table = self.error_lines(["raw", name])
         table.next_to(VGroup(filt, plot), DOWN, buff=0.75)
         note = cm.text(conclusion, cm.SMALL_SIZE, cm.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
+        before, after = self.errors["raw"], self.errors[name]
+        self.say(
+            f"Inside, the error {trend(before['interior'], after['interior'])}.",
+            f"At the borders it {trend(before['borders'], after['borders'])}"
+            + (", too high." if after["borders"] > BAD_ERROR else "."),
+        )
         self.play(cm.fade_in(table, note), run_time=1)
         self.wait(3.5)
         self.fix_parts[name] = {"out": out, "filters": filters}
@@ -234,7 +339,7 @@ class OverlapScene(Scene):
                     cm.text(
                         f"{self.errors[f][r]:.1e}",
                         cm.SMALL_SIZE - 2,
-                        cm.ACCENT_COLOR if self.errors[f][r] > 1e-4 else cm.TEXT_COLOR,
+                        cm.ACCENT_COLOR if self.errors[f][r] > BAD_ERROR else cm.TEXT_COLOR,
                     )
                     for r in ov.REGIONS
                 ]
@@ -267,6 +372,7 @@ class OverlapScene(Scene):
         caption = cm.text(
             "each sample divided by how many windows reached it, as an inverse STFT does", cm.SMALL_SIZE
         ).next_to(title, DOWN, 0.12)
+        self.say("Beyond the article: divide each sample by its number of windows.")
         self.play(Write(title), cm.fade_in(plot, target, out, row, caption), run_time=1.2)
         out.add_updater(update)
         cm.keep_live_last(self, VGroup(out))
@@ -275,7 +381,8 @@ class OverlapScene(Scene):
         table = self.error_lines(list(ov.FIXES))
         table.scale_to_fit_width(min(table.width, 6.9 - plot.get_right()[0] - 0.3))
         table.next_to(plot, RIGHT, buff=0.3).align_to(plot, UP).shift(DOWN * 0.5)
-        plain = ov.error_table(weights.load_all(variant="plain"), self.curves)
+        plain_models = weights.load_all(variant="plain")
+        plain = ov.error_table(plain_models, self.curves)
         best = min(plain, key=lambda f: plain[f]["whole"])
         summary = (
             VGroup(
@@ -290,6 +397,12 @@ class OverlapScene(Scene):
             .arrange(DOWN, buff=0.1)
             .to_edge(DOWN, buff=0.55)
         )
+        self.say(
+            f"{len(plain_models)} plain seeds, whole curve: {plain['raw']['whole']:.1e} as trained, "
+            f"{plain['tapered']['whole']:.1e} tapered, {plain['normalised']['whole']:.1e} normalised.",
+            f"Best: {best}"
+            + ("; the borders come back too." if plain[best]["borders"] <= BAD_ERROR else "."),
+        )
         self.play(cm.fade_in(table), run_time=1)
         self.play(cm.fade_in(summary), run_time=0.8)
         self.wait(4)
@@ -299,10 +412,12 @@ class OverlapScene(Scene):
     # --- 6. the same unevenness in two dimensions --------------------------------------------------------
     def in_2d(self):
         title = cm.title("In two dimensions: the checkerboard")
-        grids = VGroup()
+        grids, said = VGroup(), []
         for kernel, label in ((3, "kernel 3, stride 2"), (4, "kernel 4, stride 2")):
             c = ov.coverage(11 if kernel == 3 else 12, kernel, 2)
             cov2 = np.outer(c, c)
+            inner = ov.regions(len(c), kernel, 2)["interior"]
+            said.append((label, np.unique(cov2).tolist(), np.unique(cov2[np.ix_(inner, inner)]).tolist()))
             cell = 0.36
             squares = VGroup(
                 *[
@@ -332,8 +447,18 @@ class OverlapScene(Scene):
             cm.OUTPUT_COLOR,
         )
         note.next_to(grids, DOWN, buff=0.3)
+        cues = [
+            f"{label.capitalize()}: every inside pixel gets {inside[0]} windows."
+            if len(inside) == 1
+            else f"{label.capitalize()}: pixels get {listing(counts)} windows, a checkerboard."
+            for label, counts, inside in said
+        ]
+        self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
         self.play(Write(title), cm.fade_in(caption, grids[0]), run_time=1.5)
         self.wait(2.5)
+        even = len(said[1][2]) == 1
+        self.say(cues[1], "A kernel divisible by the stride covers the inside evenly." if even else "")
         self.play(cm.fade_in(grids[1]), run_time=1.2)
         self.play(cm.fade_in(note), run_time=0.8)
         self.wait(4)
+        self.in_2d_parts = {"counts": said}

@@ -1,5 +1,7 @@
-"""The noise video: what it shows is what core.analysis measures on the shipped models."""
+"""The noise video: what it shows, and what its subtitles say, is what core.analysis measures on the
+shipped models."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -8,11 +10,18 @@ from conftest import render_fast, render_sections
 
 from core import analysis as an
 from core import data, weights
+from core import subtitles as sub
 from scenes.noise import NoiseScene
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["seeds-disagree", "noise-idea", "noise-orders-components", "ablation", "what-the-code-did",
             "input-noise"]
+NUMBER = re.compile(r"\d+\.\d+(?:e[-+]\d+)?")
+
+
+def said(scene) -> str:
+    """Everything the subtitles say, in order."""
+    return " ".join(text.replace("\n", " ") for *_, text in scene.captions.cues)
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +57,10 @@ def test_what_the_code_did_says_what_was_measured(scene):
     ordered = int(np.sum(np.all(np.diff(table, axis=1) > 0, axis=1)))
     assert scene.code_did["ordered"] == ordered
     assert ("swap places" in scene.code_did["verdict"]) == (ordered < len(table))
+    assert ("swap" in said(scene)) == (ordered < len(table))  # the subtitles follow the same measurement
+    if ordered == len(table):
+        ratio_art, ratio_meant = scene.code_did["ratios"]
+        assert f"{ratio_art:.1f}x apart instead of {ratio_meant:.1f}x" in said(scene)
 
 
 def test_input_noise_shows_real_look_alikes(scene):
@@ -60,11 +73,31 @@ def test_input_noise_shows_real_look_alikes(scene):
 
 
 @pytest.mark.slow
-def test_renders_with_named_sections(tmp_path):
-    _, sections = render_sections("noise", "NoiseScene", tmp_path)
+def test_renders_with_named_sections_and_subtitles(tmp_path):
+    out, sections = render_sections("noise", "NoiseScene", tmp_path)
     assert [s["name"] for s in sections] == SECTIONS
+    cues = sub.read_srt(out / "NoiseScene.srt")  # valid SRT beside the video, or ValueError
+    spans = sub.read_sections(out / "sections" / "NoiseScene.json")
+    assert sub.uncaptioned(cues, spans, 0.8) == []
+    assert all(a.start < b.start and a.end <= b.start for a, b in zip(cues, cues[1:]))
+    assert cues[-1].end <= spans[-1].end + 0.05
+    numbers = [float(x) for c in cues for x in NUMBER.findall(c.text)]
+    plain = an.consistency([m.dec_w for m in weights.load_all(variant="plain")])
+    assert float(f"{plain:.3f}") in numbers
+
+
+def test_subtitles_are_readable_and_say_the_measured_numbers(scene):
+    assert scene.captions.problems() == []
+    text = said(scene)
+    for variant in ("plain", "code-noise"):
+        assert f"{scene.seed_parts[variant]['score']:.3f}" in text
+    for r in scene.shaken_parts["rms"]:
+        assert f"{r:.3f}" in text
+    noisy = scene.ablations["code-noise"][0]
+    assert f"{noisy[0]:.1e}" in text and f"{noisy[2]:.1e}" in text
 
 
 def test_shaken_models_compare_the_real_decoders(scene):
     rms_plain, rms_noise = scene.shaken_parts["rms"]
     assert rms_plain > 10 * rms_noise  # the code-noise decoder learnt to ignore its noisy channel
+    assert "The plain output swings; the code-noise one barely moves." in said(scene)

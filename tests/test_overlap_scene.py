@@ -1,17 +1,21 @@
-"""The overlap video: its curves and numbers are core.overlap's, computed from the checkpoint."""
+"""The overlap video: its curves, numbers and subtitles are core.overlap's, computed from the
+checkpoint."""
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import render_fast, render_sections
 
+from core import data, weights
 from core import overlap as ov
-from core import weights
-from scenes.overlap import OverlapScene
+from core import subtitles as sub
+from scenes.overlap import Captions, OverlapScene
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["assemble", "why", "halve", "taper", "normalise", "in-2-d"]
+NUMBER = re.compile(r"\d+\.\d+(?:e[-+]\d+)?")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,46 @@ def test_curves_drawn_are_the_assembled_model_with_each_fix(scene):
 
 
 @pytest.mark.slow
-def test_renders_with_named_sections(tmp_path):
-    _, sections = render_sections("overlap", "OverlapScene", tmp_path)
+def test_renders_with_named_sections_and_subtitles(tmp_path):
+    out, sections = render_sections("overlap", "OverlapScene", tmp_path)
     assert [s["name"] for s in sections] == SECTIONS
+    cues = sub.read_srt(out / "OverlapScene.srt")  # valid SRT beside the video, or ValueError
+    spans = sub.read_sections(out / "sections" / "OverlapScene.json")
+    assert sub.uncaptioned(cues, spans, 0.8) == []
+    assert all(a.start < b.start and a.end <= b.start for a, b in zip(cues, cues[1:]))
+    assert cues[-1].end <= spans[-1].end + 0.05
+    numbers = [float(x) for c in cues for x in NUMBER.findall(c.text)]
+    halved = ov.errors(weights.load_checkpoint("plain", 22), data.make_curves()[0], "halved")
+    assert float(f"{halved['borders']:.1e}") in numbers  # the error table's value, as the table prints it
+
+
+def test_subtitles_are_readable_and_follow_the_error_table(scene):
+    assert scene.captions.problems() == []
+    text = " ".join(t.replace("\n", " ") for *_, t in scene.captions.cues)
+    for fix in ("halved", "tapered"):
+        before, after = scene.errors["raw"], scene.errors[fix]
+        assert f"from {before['interior']:.1e} to {after['interior']:.1e}" in text
+        assert f"from {before['borders']:.1e} to {after['borders']:.1e}" in text
+    assert f"Best: {scene.normalise_parts['best']}" in text
+    assert "every inside pixel gets 4 windows" in text  # kernel 4, stride 2 (ov.coverage)
+
+
+def test_captions_share_their_time_and_break_lines():
+    class Clock:
+        time = 0.0
+        said = []
+
+        def add_subcaption(self, text, duration, offset):
+            self.said.append((self.time + offset, self.time + offset + duration, text))
+
+    clock = Clock()
+    captions = Captions(clock)
+    captions.say("a" * 10, "b " * 15)
+    clock.time = 4.0
+    captions.say("")  # nothing to show: closes the open cues and opens none
+    clock.time = 9.0
+    captions.close()
+    assert [(a, b) for a, b, _ in clock.said] == [(0.0, 1.0), (1.0, 4.0)]
+    assert Captions.lines("word " * 12).count("\n") == 1
+    with pytest.raises(ValueError):
+        captions.say("x" * (2 * Captions.LINE + 1))
