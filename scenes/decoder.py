@@ -6,6 +6,8 @@ Article: claim C2, figure F6, animations A1-A4. Every curve and number comes fro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from manim import (
     DOWN,
@@ -32,12 +34,84 @@ from scenes import common as cm
 F6_CODES = ((0.0, 0.1, 0.2), (0.1, 0.1, 0.0))  # the article's two example codes (figure F6)
 
 
+def filter_name(i: int) -> str:
+    """'filter 1 (blue)': how the subtitles name filter i (0-based), as the screen labels it."""
+    return f"filter {i + 1} ({cm.FILTER_NAMES[i]})"
+
+
+class Captions:
+    """The explainer's subtitles: Manim subcaptions, which the render writes as an .srt beside the video.
+
+    They run on the scene's own clock (`scene.time`, which counts the frames really written), so
+    they stay on their animations at any quality or frame rate. `say(*parts)` starts a cue now that
+    lasts until the next `say` (or `done()`): the subtitles cover the whole video, without gaps or
+    overlaps. Several parts share that time one after another, in proportion to their length (each
+    at least MIN_SECONDS where the time allows), so a long animation gets a few short cues.
+    """
+
+    MIN_SECONDS = 1.5
+    LINE = 42  # a part longer than this is broken into two balanced lines
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self._open: tuple[float, tuple[str, ...]] | None = None
+
+    def say(self, *parts: str) -> None:
+        self.done()
+        self._open = (float(self.scene.time), parts)
+
+    def done(self) -> None:
+        """Close the cue that is showing, at the current time."""
+        if self._open is None:
+            return
+        (start, parts), now = self._open, float(self.scene.time)
+        self._open = None
+        for (a, b), part in zip(share(start, now, [len(p) for p in parts], self.MIN_SECONDS), parts):
+            a_ms, b_ms = round(a * 1000), round(b * 1000)  # whole milliseconds: neighbours meet exactly
+            if b_ms > a_ms:
+                self.scene.add_subcaption(two_lines(part, self.LINE), duration=(b_ms - a_ms) / 1000,
+                                          offset=a_ms / 1000 - now)
+
+
+def share(start: float, end: float, weights: Sequence[float], minimum: float) -> list[tuple[float, float]]:
+    """Consecutive (start, end) slices of [start, end), sized in proportion to `weights`, none
+    shorter than `minimum` when the whole is long enough for that."""
+    w = np.asarray(weights, dtype=float)
+    total = end - start
+    d = total * w / w.sum()
+    if total >= minimum * len(w):
+        fixed = np.zeros(len(w), bool)
+        while (short := ~fixed & (d < minimum)).any():
+            fixed |= short
+            d[fixed] = minimum
+            d[~fixed] = (total - minimum * fixed.sum()) * w[~fixed] / w[~fixed].sum()
+    edges = start + np.concatenate([[0.0], np.cumsum(d)])
+    edges[-1] = end
+    return list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+
+
+def two_lines(s: str, width: int) -> str:
+    """`s` as one line or, when longer than `width`, as two about as long as each other: broken
+    after a comma or colon where one is near the middle, never after a word of one or two letters."""
+    if len(s) <= width or " " not in s:
+        return s
+
+    def cost(i: int) -> float:
+        longest = max(i, len(s) - i - 1)
+        word = s[:i].rsplit(" ", 1)[-1]
+        return longest + 100 * (longest > width) - 4 * (word[-1] in ",;:") + 3 * (len(word) <= 2)
+
+    cut = min((i for i, ch in enumerate(s) if ch == " "), key=cost)
+    return s[:cut] + "\n" + s[cut + 1:]
+
+
 class DecoderScene(Scene):
     def construct(self):
         self.ck = cm.load_model()
         self.extent = cm.code_extent(self.ck)
         self.footer = cm.footer(self.ck)
         self.add(self.footer)
+        self.cc = Captions(self)
 
         self.next_section("weighted-sum")
         self.weighted_sum()
@@ -47,6 +121,7 @@ class DecoderScene(Scene):
         self.all_components()
         self.next_section("transposed-convolution")
         self.transposed_convolution()
+        self.cc.done()
 
     def clear_stage(self):
         cm.clear(self, self.footer)
@@ -64,10 +139,11 @@ class DecoderScene(Scene):
             DOWN, aligned_edge=LEFT, buff=0.25)
         top = VGroup(readout_group, big).arrange(RIGHT, buff=0.6)
         VGroup(top, smalls).arrange(DOWN, buff=0.5).next_to(title, DOWN, buff=0.75)
+        bias_shown = f"{ck.dec_b:+.4f}"
         captions = [cm.text(s, cm.LABEL_SIZE, col).next_to(title, DOWN, 0.2) for s, col in (
             ("each filter is scaled by its code value", cm.TEXT_COLOR),
             ("the scaled filters add up, sample by sample", cm.OUTPUT_COLOR),
-            (f"then the bias is added: b = {ck.dec_b:+.4f}", cm.OUTPUT_COLOR),
+            (f"then the bias is added: b = {bias_shown}", cm.OUTPUT_COLOR),
             ("○ the decoder run on this code: the same numbers", cm.TEXT_COLOR),
             (f"another code: {_fmt(F6_CODES[1])}", cm.TEXT_COLOR))]
 
@@ -119,14 +195,19 @@ class DecoderScene(Scene):
         live = VGroup(*raw, *[f[1] for f in factors], *readout.numbers)
         update_small(None)
         update_big(None)
+        cc, first = self.cc, [cm.fmt(c, 2) for c in F6_CODES[0]]  # as the code readout shows them
+        cc.say(f"The decoder's three trained filters: {', '.join(cm.FILTER_NAMES)}.")
         self.play(Write(title), run_time=1)
         self.play(*[Create(p) for p in smalls], *[Create(s) for s in raw], run_time=1.5)
         self.add(ghosts)
+        cc.say(f"The code: c1 = {first[0]}, c2 = {first[1]}, c3 = {first[2]}.",
+               "Each filter is scaled by its code value.")
         self.play(cm.fade_in(readout_group, factors, captions[0]))
         self.wait(0.5)
         live.add_updater(update_small)
         cm.keep_live_last(self, live)
         self.play(scale.animate.set_value(1.0), run_time=2)  # each filter shrinks to c_i * f_i
+        cc.say("The scaled filters move up onto one plot.")
         self.play(cm.fade_in(big), *[ReplacementTransform(raw[i].copy(), scaled[i]) for i in range(3)],
                   run_time=1.5)
         live.add(*scaled, total)
@@ -134,23 +215,30 @@ class DecoderScene(Scene):
         cm.keep_live_last(self, live)
         self.play(cm.fade_out(captions[0]), cm.fade_in(captions[1]), run_time=0.6)
         cm.keep_live_last(self, live)
+        blue, green, purple = cm.FILTER_NAMES
+        cc.say(f"The {cm.OUTPUT_NAME} sum takes them in, sample by sample: {blue}, {green}, then {purple}.")
         for i in range(3):
             self.play(added[i].animate.set_value(1.0), scaled[i].animate.set_stroke(width=5),
                       run_time=1.1)
             self.play(scaled[i].animate.set_stroke(width=2.5), run_time=0.3)
+        cc.say(f"Then the bias is added: b = {bias_shown}.")
         self.play(bias.animate.set_value(1.0), cm.fade_out(captions[1]), cm.fade_in(captions[2]), run_time=1)
         cm.keep_live_last(self, live)
         self.wait(0.5)
+        cc.say(f"{cm.TEXT_NAME.capitalize()} rings: the real decoder's output, on the same points.",
+               "output = c1·f1 + c2·f2 + c3·f3 + b")
         self.play(cm.fade_in(decoder_out), cm.fade_out(captions[2]), cm.fade_in(captions[3]), run_time=1)
         live.add(decoder_out)
         cm.keep_live_last(self, live)
         equation = self.equation().next_to(smalls, DOWN, buff=0.35)
         self.play(Write(equation), run_time=1.5)
         self.wait(1.5)
+        cc.say(f"Another code, {_fmt(F6_CODES[1])}: each filter rescales, and the sum follows.")
         self.play(cm.fade_out(captions[3]), cm.fade_in(captions[4]), run_time=0.6)
         cm.keep_live_last(self, live)
         self.play(*[cv.animate.set_value(t) for cv, t in zip(code, F6_CODES[1])], run_time=3,
                   rate_func=smooth)
+        cc.say("The rings stay on the sum: the decoder is this weighted sum.")
         self.wait(2)
         live.clear_updaters()
         self.clear_stage()
@@ -169,9 +257,20 @@ class DecoderScene(Scene):
         title = cm.title("The article's animation: one code component at a time")
         codes = np.vstack([sweep_codes(self.extent, k) for k in range(3)] + [all_codes(self.extent)])
         panel = cm.FourPanel(self.ck, self.extent, codes).next_to(title, DOWN, buff=0.6)
+        self.cc.say("The article's animation: one code, four views.")
         self.play(Write(title), cm.fade_in(panel.static, panel.live), run_time=1.5)
         self.wait(0.5)
+        n_c3 = len(panel.c3_values)
         for k in range(3):
+            hi, lo = cm.fmt(self.extent[k], 2), cm.fmt(-self.extent[k], 2)  # as the readout shows them
+            self.cc.say(*(
+                (f"c1 goes up to {hi}, down to {lo} and back; c2 and c3 stay at 0.",
+                 f"The {cm.OUTPUT_NAME} output is {filter_name(0)} times c1: it flips when c1 does."),
+                (f"Now c2 goes up to {hi} and down to {lo}: the point moves up and down.",
+                 f"The output now has the shape of {filter_name(1)}, scaled by c2."),
+                (f"Now c3, up to {hi} and down to {lo}: the point grows and shrinks.",
+                 f"Top left: the outputs for {n_c3} values of c3 at once; the bold one is the current code."),
+            )[k])
             note = cm.text(f"c{k + 1} varies, the others stay at 0", cm.LABEL_SIZE, cm.FILTER_COLORS[k])
             note.next_to(title, DOWN, 0.12)
             t = ValueTracker(0.0)
@@ -199,6 +298,9 @@ class DecoderScene(Scene):
             panel.set_code(_along(path, t.get_value()))
 
         panel.live.add_updater(update)
+        self.cc.say("Now all three move together, each within the range real codes take.",
+                    "The point wanders and changes size; the three scaled filters change at once.",
+                    "Whatever the code, the output is c1·f1 + c2·f2 + c3·f3 + b.")
         self.play(cm.fade_in(note), run_time=0.4)
         cm.keep_live_last(self, panel.live)
         self.play(t.animate.set_value(1.0), run_time=10, rate_func=linear)
@@ -240,9 +342,15 @@ class DecoderScene(Scene):
              cm.TEXT_COLOR),
             ("the output adds the placed sums (+ b once): overlapping samples add up", cm.OUTPUT_COLOR))]
 
+        cc = self.cc
+        cc.say(f"The code of curve {idx} has a column per window; column 1's sum starts at {starts[0]}.")
         self.play(Write(title), cm.fade_in(left, plot, captions[0]), run_time=1.5)
         placed = []
         for w, s in enumerate(starts):
+            if w == 1:
+                cc.say(f"Column 2's sum goes {s - starts[w - 1]} samples later, at sample {s}.")
+            elif w == 2:
+                cc.say(f"Column 3's starts at sample {s}. The bars show each window's samples.")
             box = SurroundingRectangle(matrix.column(w), color=cm.OUTPUT_COLOR, buff=0.1)
             sig = cm.Signal(plot, patches[w], cm.OUTPUT_COLOR, width=2.5, dot_radius=0.045, offset=s,
                             opacity=0.75)
@@ -253,20 +361,24 @@ class DecoderScene(Scene):
         self.wait(1.5)
 
         total = cm.Signal(plot, out, cm.OUTPUT_COLOR, width=6, dot_radius=0.07)
+        cc.say("The output adds them up, with the bias once.")
         self.play(ReplacementTransform(VGroup(*placed).copy(), total),
                   cm.fade_out(captions[0]), cm.fade_in(captions[1]), run_time=2)
         doubled = [i for i in range(len(out)) if coverage[i] > 1]
         rings = VGroup(*[Circle(radius=0.16, color=cm.ACCENT_COLOR, stroke_width=4).move_to(
             plot.axes.c2p(i, out[i])) for i in doubled])
-        overlap_note = cm.text(
-            "overlap: samples " + " and ".join(f"{a}-{b}" for a, b in cm.spans(doubled))
-            + " are covered by two windows", cm.SMALL_SIZE, cm.ACCENT_COLOR)
+        overlap_spans = " and ".join(f"{a}-{b}" for a, b in cm.spans(doubled))
+        overlap_note = cm.text(f"overlap: samples {overlap_spans} are covered by two windows", cm.SMALL_SIZE,
+                               cm.ACCENT_COLOR)
         overlap_note.next_to(bars, DOWN, 0.25).set_x(plot.get_x())
+        cc.say(f"{cm.ACCENT_NAME.capitalize()} rings: samples {overlap_spans}, covered by two windows.")
         self.play(Create(rings), cm.fade_in(overlap_note), run_time=1.2)
         target = cm.Signal(plot, curve, cm.DATA_COLOR, width=3, dot_radius=0.04)
-        target_note = cm.text("grey: the curve\nthat was encoded", cm.SMALL_SIZE, cm.DATA_COLOR)
+        target_note = cm.text(f"{cm.DATA_NAME}: the curve\nthat was encoded", cm.SMALL_SIZE, cm.DATA_COLOR)
         target_note.next_to(caption, DOWN, 0.3).align_to(caption, LEFT)
         self.play(cm.fade_in(target, target_note), run_time=1.2)
+        cc.say(f"Against the {cm.DATA_NAME} curve that was encoded, they come out doubled.",
+               "The overlap video explains why, and fixes it.")
         self.wait(1)
         outro = cm.text("so the overlaps come out doubled: the overlap video explains why, and fixes it",
                         cm.SMALL_SIZE, cm.TEXT_COLOR).next_to(overlap_note, DOWN, 0.2)

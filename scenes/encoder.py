@@ -29,6 +29,7 @@ from manim import (
 
 from core import data
 from scenes import common as cm
+from scenes.decoder import Captions, filter_name
 
 
 class EncoderScene(Scene):
@@ -37,6 +38,7 @@ class EncoderScene(Scene):
         self.demo_idx, self.demo = cm.demo_curve()
         self.footer = cm.footer(self.ck)
         self.add(self.footer)
+        self.cc = Captions(self)
 
         self.next_section("data")
         self.data_section()
@@ -46,6 +48,7 @@ class EncoderScene(Scene):
         self.dot_products()
         self.next_section("round-trip")
         self.round_trip()
+        self.cc.done()
 
     def clear_stage(self):
         cm.clear(self, self.footer)
@@ -116,19 +119,29 @@ class EncoderScene(Scene):
             ("keep y at 15 evenly spaced x: a curve is 15 numbers", cm.OUTPUT_COLOR),
             ("but two numbers, p1 and p2, describe it", cm.TEXT_COLOR))]
         live = VGroup(polygon, controls, *names, dense, samples, readout[0][1], readout[1][1])
+        cc = self.cc
+        cc.say(f"A cubic Bezier with four control points, drawn at {data.DENSE} values of t.")
         self.play(Write(title), cm.fade_in(axes, captions[0]), run_time=1.2)
         self.play(Create(polygon), cm.fade_in(controls, *names, readout), run_time=1.2)
         self.play(Create(dense), cm.fade_out(captions[0]), cm.fade_in(captions[1]), run_time=1.5)
+        cc.say(f"Its y at {data.WINSIZE} evenly spaced x is kept: a curve is {data.WINSIZE} numbers.")
         self.play(cm.fade_in(guides), cm.fade_out(captions[1]), cm.fade_in(captions[2]), run_time=1)
         self.play(cm.fade_in(samples), run_time=1)
         self.wait(1)
         live.add_updater(update_curve)
         cm.keep_live_last(self, live)
+        p1, p2 = (cm.fmt(v, 2) for v in params[0])  # as the readout shows them
+        cc.say("Two numbers make it: p1 and p2, the middle points' heights.",
+               "Move them and the curve follows.",
+               f"Back to the dataset's first curve: p1 = {p1}, p2 = {p2}.")
         self.play(cm.fade_out(captions[2], guides), cm.fade_in(captions[3]), run_time=0.6)
         self.play(p[0].animate.set_value(0.9), p[1].animate.set_value(-0.6), run_time=2.5)
         self.play(p[0].animate.set_value(-0.7), p[1].animate.set_value(0.8), run_time=2.5)
         self.play(*[t.animate.set_value(v) for t, v in zip(p, params[0])], run_time=2)
         live.clear_updaters()
+        cc.say(f"Nine real curves, from a dataset of {data.DATASIZE:,}.",
+               "Each morphs into another curve of the dataset and back:",
+               "every curve is this shape, with its own p1 and p2.")
         self.play(cm.fade_in(grid_label, grid, *cells), run_time=1)
         grid_live = VGroup(*cells).add_updater(update_grid)
         cm.keep_live_last(self, grid_live)
@@ -158,11 +171,16 @@ class EncoderScene(Scene):
                              fill_color=cm.OUTPUT_COLOR, fill_opacity=0.12, stroke_width=3).move_to(
                 [(a + b) / 2, (top_y + bottom_y) / 2, 0])
 
+        cc = self.cc
+        cc.say(f"Curve {self.demo_idx}: a {data.PATCH}-sample window gives one column of the code.")
         self.play(Write(title), cm.fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
                   run_time=1.2)
         box = window_box(0)
         self.play(Create(box), run_time=0.6)
         for w in range(3):
+            if w == 1:
+                cc.say(f"Stride {data.STRIDE}: the window moves {data.STRIDE} samples per column.",
+                       "Three windows of three numbers: a 3 x 3 code.")
             if w:
                 self.play(box.animate.move_to(window_box(4 * w)), run_time=0.8)
             self.play(ReplacementTransform(box.copy(), matrix.column(w)), run_time=0.9)
@@ -173,6 +191,10 @@ class EncoderScene(Scene):
         VGroup(diagram, labels).next_to(top, DOWN, buff=0.3)
         note = cm.text("each window alone: the patch autoencoder, 7 -> 3 -> 7", cm.LABEL_SIZE,
                        cm.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
+        first = ", ".join(cm.fmt(c, 3) for c in codes[:, 0])  # as the diagram shows them
+        cc.say(f"One window alone: {data.PATCH} samples in, 3 numbers, {data.PATCH} out:",
+               "the small autoencoder the article trains.",
+               f"Window 1's numbers: {first}.")
         self.play(box.animate.move_to(window_box(0)), cm.fade_in(note), run_time=0.8)
         self.play(cm.fade_in(diagram, labels), run_time=1.5)
         self.wait(3)
@@ -254,9 +276,13 @@ class EncoderScene(Scene):
                      for i, fp in enumerate(filt_plots)]
         code_row = cm.code_vector(code).to_edge(DOWN, buff=0.55)
 
+        cc = self.cc
+        cc.say(f"A real patch ({cm.DATA_NAME}) and the encoder's three filters.")
         self.play(Write(title), cm.fade_in(patch_plot, patch_sig, *filt_plots, *filt_sigs), run_time=1.5)
         self.play(cm.fade_in(steps), run_time=0.8)
         for i in range(3):
+            cc.say(f"{filter_name(i).capitalize()} times the patch, sample by sample." if i == 0 else
+                   f"Now {filter_name(i)}, the same way.")
             grow = ValueTracker(0.0)
             count = ValueTracker(0.0)
             running = lines[i][0][1]
@@ -283,6 +309,8 @@ class EncoderScene(Scene):
             self.play(cm.fade_in(lines[i][0]), run_time=0.4)
             running.add_updater(update_sum)
             cm.keep_live_last(self, VGroup(running))
+            s, b, c = cm.fmt(sums[i], 3), cm.fmt(ck.enc_b[i], 3), cm.fmt(code[i], 3)  # as shown
+            cc.say(f"The running sum ends at {s}; add the bias {b}, then tanh: c{i + 1} = {c}.")
             self.play(count.animate.set_value(7.0), run_time=2.1, rate_func=linear)
             running.clear_updaters()
             running.set_value(sums[i])
@@ -290,6 +318,8 @@ class EncoderScene(Scene):
             lines[i][2][1].set_value(code[i])
             self.play(cm.fade_in(lines[i][1]), run_time=0.6)
             self.play(cm.fade_in(lines[i][2]), run_time=0.6)
+        cc.say(f"The code of this patch: {', '.join(cm.fmt(v, 3) for v in code)}.",
+               "Three dot products, each plus a bias, through tanh.")
         self.play(cm.fade_in(code_row), run_time=0.8)
         self.wait(2.5)
         self.dot_parts = {"patch": patch, "sums": [r[0][1] for r in lines], "pre": [r[1][1] for r in lines],
@@ -320,19 +350,24 @@ class EncoderScene(Scene):
         for a, b in zip(ws.plot.points_for(patch), ws.plot.points_for(out)):
             errors.start_new_path(a)
             errors.add_line_to(b)
-        err_note = VGroup(cm.text("wide grey: the patch; red: the error (too small to see)",
+        err_shown = f"mean square error {np.mean(err ** 2):.1e}, largest {np.abs(err).max():.4f}"
+        grey, yellow, red = cm.DATA_NAME, cm.OUTPUT_NAME, cm.ACCENT_NAME  # the colours' words, per theme
+        err_note = VGroup(cm.text(f"wide {grey}: the patch; {red}: the error (too small to see)",
                                   cm.SMALL_SIZE, cm.TEXT_COLOR),
-                          cm.text(f"mean square error {np.mean(err ** 2):.1e}, "
-                                  f"largest {np.abs(err).max():.4f}", cm.SMALL_SIZE, cm.ACCENT_COLOR))
+                          cm.text(err_shown, cm.SMALL_SIZE, cm.ACCENT_COLOR))
         err_note.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         err_note.next_to(ws, DOWN, buff=0.3).align_to(ws, LEFT)
 
+        cc = self.cc
+        cc.say("And back: the decoder's filters, each scaled by its code number.")
         self.play(Write(title), cm.fade_in(code_row, filt, *filt_sigs), run_time=1.2)
         self.play(cm.fade_in(ws.plot), *[ReplacementTransform(filt_sigs[i].copy(), ws.scaled[i])
                                          for i in range(3)], run_time=1.5)
+        cc.say(f"Their sum plus bias rebuilds the patch ({yellow}).")
         self.play(ReplacementTransform(ws.scaled.copy(), ws.total), run_time=1.2)
         self.play(cm.fade_in(target), run_time=0.8)
         self.bring_to_back(target)  # under the output, so both show where they coincide
+        cc.say(f"Wide {grey}: the original patch. The error is tiny:", f"{err_shown}.")
         self.play(Create(errors), cm.fade_in(err_note), run_time=1)
         self.wait(2)
         self.round_trip_parts = {"ws": ws, "target": target, "output": out}
@@ -353,9 +388,11 @@ class EncoderScene(Scene):
             sigs.add(cm.Signal(plot, x, cm.DATA_COLOR, width=12, dot_radius=0, opacity=0.55),
                      cm.Signal(plot, y, cm.OUTPUT_COLOR, width=2.5, dot_radius=0.04))
         mse = float(np.mean((outs - chosen) ** 2))
-        legend = cm.text(f"wide grey: label (the patch)   yellow: network output   "
-                         f"mean square error {mse:.1e}",
+        mse_shown = f"mean square error {mse:.1e}"
+        legend = cm.text(f"wide {grey}: label (the patch)   {yellow}: network output   {mse_shown}",
                          cm.SMALL_SIZE).next_to(plots, DOWN, buff=0.3)
+        cc.say(f"Here are {len(idx)} patches: the label in wide {grey}, the output in {yellow}.",
+               f"They coincide: {mse_shown}.")
         self.play(Write(title), cm.fade_in(plots, legend), run_time=1.2)
         self.play(cm.fade_in(*sigs), run_time=1.5)
         self.wait(3)

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from conftest import manim, render_fast, render_sections
 
-from core import weights
+from core import subtitles, weights
 from scenes import common as cm
-from scenes.decoder import F6_CODES, DecoderScene, all_codes, sweep_codes
+from scenes.decoder import F6_CODES, DecoderScene, all_codes, share, sweep_codes, two_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["weighted-sum", "one-component-sweeps", "all-components", "transposed-convolution"]
@@ -100,8 +100,29 @@ def test_whole_scene_ends_on_the_checkpoints_numbers(tmp_path, plain):
     np.testing.assert_allclose(tc["total"].drawn_values(), plain.decode_windows(tc["codes"]), atol=1e-9)
 
 
+def check_subtitles(out: Path, scene: str) -> list[subtitles.Cue]:
+    """The render's .srt (beside the video) is valid, captions every section for at least 80% of
+    its time, in order, without overlaps, in readable cues; returns the cues."""
+    cues = subtitles.read_srt(out / f"{scene}.srt")
+    spans = subtitles.read_sections(out / "sections" / f"{scene}.json")
+    assert subtitles.uncaptioned(cues, spans, 0.8) == []
+    for a, b in zip(cues, cues[1:]):
+        assert b.start >= a.end - 1e-9, (a, b)
+    for c in cues:
+        lines = c.text.splitlines()
+        assert len(lines) <= 2 and len(c.text) <= 95, c
+        assert c.end - c.start >= 1.25, c  # 1.5 s as written; the test render has 4 frames a second
+    assert cues[-1].end <= spans[-1].end + 0.01
+    return cues
+
+
+def cues_in(cues, spans, name):
+    span = next(s for s in spans if s.name == name)
+    return " ".join(c.text.replace("\n", " ") for c in cues if span.start <= c.start < span.end)
+
+
 @pytest.mark.slow
-def test_renders_with_named_sections(tmp_path):
+def test_renders_with_named_sections(tmp_path, plain):
     out, sections = render_sections("decoder", "DecoderScene", tmp_path)
     assert (out / "DecoderScene.mp4").stat().st_size > 10_000
     assert [s["name"] for s in sections] == SECTIONS
@@ -109,6 +130,27 @@ def test_renders_with_named_sections(tmp_path):
         assert (out / "sections" / s["video"]).stat().st_size > 1_000
     total = sum(float(s["duration"]) for s in sections)
     assert 60 <= total <= 120
+    # subtitles: their numbers are the checkpoint's, formatted as the screen shows them
+    cues = check_subtitles(out, "DecoderScene")
+    spans = subtitles.read_sections(out / "sections" / "DecoderScene.json")
+    assert f"b = {plain.dec_b:+.4f}" in cues_in(cues, spans, "weighted-sum")
+    ext = cm.code_extent(plain)
+    sweeps = cues_in(cues, spans, "one-component-sweeps")
+    for k in range(3):
+        assert f"up to {cm.fmt(ext[k], 2)}" in sweeps and f"down to {cm.fmt(-ext[k], 2)}" in sweeps
+    idx, _ = cm.demo_curve()
+    assert f"curve {idx} " in cues_in(cues, spans, "transposed-convolution")
+
+
+def test_subtitle_helpers_share_time_and_break_lines():
+    parts = share(10.0, 16.0, [10, 30, 20], 1.5)
+    assert parts[0] == (10.0, 11.5) and parts[-1][1] == 16.0
+    assert all(b - a >= 1.5 for a, b in parts)
+    assert all(p[1] == q[0] for p, q in zip(parts, parts[1:]))
+    assert share(0.0, 2.0, [1, 1], 1.5) == [(0.0, 1.0), (1.0, 2.0)]  # too short for the minimum
+    assert two_lines("short", 42) == "short"
+    broken = two_lines("The yellow sum takes them in, sample by sample: blue, green, then purple.", 42)
+    assert broken.count("\n") == 1 and max(map(len, broken.splitlines())) <= 42
 
 
 @pytest.mark.parametrize("flags,suffix", [(["-t"], ".mov"), (["--format", "gif"], ".gif")])

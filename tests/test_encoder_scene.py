@@ -5,8 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import render_fast, render_sections
+from test_decoder_scene import check_subtitles, cues_in
 
-from core import data, weights
+from core import data, subtitles, weights
+from scenes import common as cm
 from scenes.encoder import EncoderScene
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +65,19 @@ def test_round_trip_draws_the_decoded_code(scene, plain):
 
 
 @pytest.mark.slow
-def test_renders_with_named_sections(tmp_path):
-    _, sections = render_sections("encoder", "EncoderScene", tmp_path)
+def test_renders_with_named_sections(tmp_path, plain):
+    out, sections = render_sections("encoder", "EncoderScene", tmp_path)
     assert [s["name"] for s in sections] == SECTIONS
     assert 50 <= sum(float(s["duration"]) for s in sections) <= 150
+    # subtitles: their numbers are the checkpoint's, formatted as the screen shows them
+    cues = check_subtitles(out, "EncoderScene")
+    spans = subtitles.read_sections(out / "sections" / "EncoderScene.json")
+    idx, _ = cm.demo_curve()
+    patch = data.make_patches()[idx].astype(np.float64)
+    code, sums = plain.encode(patch[None])[0], plain.enc_w @ patch
+    said = cues_in(cues, spans, "dot-products")
+    for i in range(3):
+        assert f"ends at {cm.fmt(sums[i], 3)}" in said and f"c{i + 1} = {cm.fmt(code[i], 3)}" in said
+    err = plain.decode(code[None])[0] - patch
+    assert f"mean square error {np.mean(err ** 2):.1e}" in cues_in(cues, spans, "round-trip")
+    assert f"Curve {idx}:" in cues_in(cues, spans, "windows")
