@@ -11,6 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
+FIGURE_PREVIEWS := media/figures/F4_training_loss.png media/figures/F14_ablation.png \
+  media/figures/F22_overlap_tapered.png
 SCENE_QUALITY ?= h
 .PHONY: help setup run test lint bench train info preview figures videos clean
 
@@ -71,9 +73,10 @@ train: $(STAMP) ## retrain every shipped checkpoint (4 variants x 10 seeds x 500
 info: $(STAMP) ## describe the checkpoints in checkpoints/
 	$(BIN)/deconv info
 
-preview: $(STAMP) ## re-make the still the README shows (media/decoder.png)
+preview: $(STAMP) ## re-make the still and the figures the README shows
 	$(BIN)/manim -qm -s --media_dir /tmp/deconv-preview scenes/decoder.py
 	cp /tmp/deconv-preview/images/decoder/DecoderScene*.png media/decoder.png
+	$(BIN)/deconv figures --only F4 F14 F22 --format png
 
 figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG + SVG)
 	$(BIN)/deconv figures
@@ -87,4 +90,5 @@ check-quality:
 
 clean: ## remove the virtual environment, caches and renders (keeps checkpoints)
 	rm -rf $(VENV) .pytest_cache .ruff_cache media/videos media/images media/texts media/Tex \
-	  media/figures media/light media/index.html
+	  media/light media/index.html
+	rm -f $(filter-out $(FIGURE_PREVIEWS),$(wildcard media/figures/*))

@@ -592,3 +592,108 @@ class FourPanel(VGroup):
         self.readout.set_code(c)
         self.code = c
         return self
+
+
+# --- subtitles -----------------------------------------------------------------------------------
+def filter_name(i: int) -> str:
+    """'filter 1 (blue)': how the subtitles name filter i (0-based), as the screen labels it."""
+    return f"filter {i + 1} ({FILTER_NAMES[i]})"
+
+
+class Captions:
+    """The explainer's subtitles: Manim subcaptions, which the render writes as `<Scene>.srt` beside
+    the video.
+
+    They run on the scene's own clock (`scene.time`, which counts the frames really written), so
+    they stay on their animations at any quality or frame rate. `say(*parts)` starts cues now that
+    last until the next `say` (or `close()`): the subtitles cover the whole video without gaps or
+    overlaps. Several parts share that time one after another, in proportion to their length (each
+    at least MIN_SECONDS where the time allows), so a long animation gets a few short cues. Callers
+    format any number in a cue from the same variable, the same way, as the number on screen.
+    """
+
+    LINE = 45  # characters per subtitle line; a cue has at most two lines
+    MIN_SECONDS = 1.5  # each cue is shown at least this long, where the time allows
+    MAX_RATE = 26  # characters per second above which a cue is too fast to read (see problems())
+
+    def __init__(self, scene):
+        self.scene = scene
+        self.cues: list[tuple[float, float, str]] = []  # (start, end, text) as written, for the tests
+        self._open: tuple[float, tuple[str, ...]] | None = None
+
+    def say(self, *parts: str) -> None:
+        """Show `parts` one after another from now until the next `say`; empty ones are left out."""
+        parts = tuple(p for p in parts if p)
+        for p in parts:
+            if len(p) > 2 * self.LINE:
+                raise ValueError(f"subtitle longer than two lines ({len(p)} characters): {p!r}")
+        self.close()
+        self._open = (float(self.scene.time), parts)
+
+    def close(self) -> None:
+        """End the cues that are showing, now (at the end of a video)."""
+        if self._open is None:
+            return
+        (start, parts), now = self._open, float(self.scene.time)
+        self._open = None
+        if not parts:
+            return
+        for (a, b), part in zip(share(start, now, [len(p) for p in parts], self.MIN_SECONDS), parts):
+            a_ms, b_ms = round(a * 1000), round(b * 1000)  # whole milliseconds: neighbours meet exactly
+            if b_ms > a_ms:
+                text = self.lines(part)
+                self.scene.add_subcaption(text, duration=(b_ms - a_ms) / 1000, offset=a_ms / 1000 - now)
+                self.cues.append((a_ms / 1000, b_ms / 1000, text))
+
+    done = close
+
+    @classmethod
+    def lines(cls, cue: str) -> str:
+        return two_lines(cue, cls.LINE)
+
+    def problems(self, min_seconds: float | None = None) -> list[str]:
+        """The cues written so far that are too short, too fast or too long (none, for a readable
+        script)."""
+        shortest = self.MIN_SECONDS if min_seconds is None else min_seconds
+        found = []
+        for a, b, text in self.cues:
+            flat = text.replace("\n", " ")
+            if b - a < shortest:
+                found.append(f"{a:.1f} s: shown {b - a:.2f} s: {flat!r}")
+            if len(flat) / (b - a) > self.MAX_RATE:
+                found.append(f"{a:.1f} s: {len(flat) / (b - a):.1f} characters per second: {flat!r}")
+            if any(len(line) > self.LINE + 10 for line in text.split("\n")) or text.count("\n") > 1:
+                found.append(f"{a:.1f} s: lines too long: {text!r}")
+        return found
+
+
+def share(start: float, end: float, weights: Sequence[float], minimum: float) -> list[tuple[float, float]]:
+    """Consecutive (start, end) slices of [start, end), sized in proportion to `weights`, none
+    shorter than `minimum` when the whole is long enough for that."""
+    w = np.asarray(weights, dtype=float)
+    total = end - start
+    d = total * w / w.sum()
+    if total >= minimum * len(w):
+        fixed = np.zeros(len(w), bool)
+        while (short := ~fixed & (d < minimum)).any():
+            fixed |= short
+            d[fixed] = minimum
+            d[~fixed] = (total - minimum * fixed.sum()) * w[~fixed] / w[~fixed].sum()
+    edges = start + np.concatenate([[0.0], np.cumsum(d)])
+    edges[-1] = end
+    return list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+
+
+def two_lines(s: str, width: int) -> str:
+    """`s` as one line or, when longer than `width`, as two about as long as each other: broken
+    after a comma or colon where one is near the middle, never after a word of one or two letters."""
+    if len(s) <= width or " " not in s:
+        return s
+
+    def cost(i: int) -> float:
+        longest = max(i, len(s) - i - 1)
+        word = s[:i].rsplit(" ", 1)[-1]
+        return longest + 100 * (longest > width) - 4 * (word[-1] in ",;:") + 3 * (len(word) <= 2)
+
+    cut = min((i for i, ch in enumerate(s) if ch == " "), key=cost)
+    return s[:cut] + "\n" + s[cut + 1:]

@@ -6,8 +6,6 @@ Article: claim C2, figure F6, animations A1-A4. Every curve and number comes fro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from manim import (
     DOWN,
@@ -34,84 +32,13 @@ from scenes import common as cm
 F6_CODES = ((0.0, 0.1, 0.2), (0.1, 0.1, 0.0))  # the article's two example codes (figure F6)
 
 
-def filter_name(i: int) -> str:
-    """'filter 1 (blue)': how the subtitles name filter i (0-based), as the screen labels it."""
-    return f"filter {i + 1} ({cm.FILTER_NAMES[i]})"
-
-
-class Captions:
-    """The explainer's subtitles: Manim subcaptions, which the render writes as an .srt beside the video.
-
-    They run on the scene's own clock (`scene.time`, which counts the frames really written), so
-    they stay on their animations at any quality or frame rate. `say(*parts)` starts a cue now that
-    lasts until the next `say` (or `done()`): the subtitles cover the whole video, without gaps or
-    overlaps. Several parts share that time one after another, in proportion to their length (each
-    at least MIN_SECONDS where the time allows), so a long animation gets a few short cues.
-    """
-
-    MIN_SECONDS = 1.5
-    LINE = 42  # a part longer than this is broken into two balanced lines
-
-    def __init__(self, scene: Scene):
-        self.scene = scene
-        self._open: tuple[float, tuple[str, ...]] | None = None
-
-    def say(self, *parts: str) -> None:
-        self.done()
-        self._open = (float(self.scene.time), parts)
-
-    def done(self) -> None:
-        """Close the cue that is showing, at the current time."""
-        if self._open is None:
-            return
-        (start, parts), now = self._open, float(self.scene.time)
-        self._open = None
-        for (a, b), part in zip(share(start, now, [len(p) for p in parts], self.MIN_SECONDS), parts):
-            a_ms, b_ms = round(a * 1000), round(b * 1000)  # whole milliseconds: neighbours meet exactly
-            if b_ms > a_ms:
-                self.scene.add_subcaption(two_lines(part, self.LINE), duration=(b_ms - a_ms) / 1000,
-                                          offset=a_ms / 1000 - now)
-
-
-def share(start: float, end: float, weights: Sequence[float], minimum: float) -> list[tuple[float, float]]:
-    """Consecutive (start, end) slices of [start, end), sized in proportion to `weights`, none
-    shorter than `minimum` when the whole is long enough for that."""
-    w = np.asarray(weights, dtype=float)
-    total = end - start
-    d = total * w / w.sum()
-    if total >= minimum * len(w):
-        fixed = np.zeros(len(w), bool)
-        while (short := ~fixed & (d < minimum)).any():
-            fixed |= short
-            d[fixed] = minimum
-            d[~fixed] = (total - minimum * fixed.sum()) * w[~fixed] / w[~fixed].sum()
-    edges = start + np.concatenate([[0.0], np.cumsum(d)])
-    edges[-1] = end
-    return list(zip(edges[:-1].tolist(), edges[1:].tolist()))
-
-
-def two_lines(s: str, width: int) -> str:
-    """`s` as one line or, when longer than `width`, as two about as long as each other: broken
-    after a comma or colon where one is near the middle, never after a word of one or two letters."""
-    if len(s) <= width or " " not in s:
-        return s
-
-    def cost(i: int) -> float:
-        longest = max(i, len(s) - i - 1)
-        word = s[:i].rsplit(" ", 1)[-1]
-        return longest + 100 * (longest > width) - 4 * (word[-1] in ",;:") + 3 * (len(word) <= 2)
-
-    cut = min((i for i, ch in enumerate(s) if ch == " "), key=cost)
-    return s[:cut] + "\n" + s[cut + 1:]
-
-
 class DecoderScene(Scene):
     def construct(self):
         self.ck = cm.load_model()
         self.extent = cm.code_extent(self.ck)
         self.footer = cm.footer(self.ck)
         self.add(self.footer)
-        self.cc = Captions(self)
+        self.cc = cm.Captions(self)
 
         self.next_section("weighted-sum")
         self.weighted_sum()
@@ -265,9 +192,9 @@ class DecoderScene(Scene):
             hi, lo = cm.fmt(self.extent[k], 2), cm.fmt(-self.extent[k], 2)  # as the readout shows them
             self.cc.say(*(
                 (f"c1 goes up to {hi}, down to {lo} and back; c2 and c3 stay at 0.",
-                 f"The {cm.OUTPUT_NAME} output is {filter_name(0)} times c1: it flips when c1 does."),
+                 f"The {cm.OUTPUT_NAME} output is {cm.filter_name(0)} times c1: it flips when c1 does."),
                 (f"Now c2 goes up to {hi} and down to {lo}: the point moves up and down.",
-                 f"The output now has the shape of {filter_name(1)}, scaled by c2."),
+                 f"The output now has the shape of {cm.filter_name(1)}, scaled by c2."),
                 (f"Now c3, up to {hi} and down to {lo}: the point grows and shrinks.",
                  f"Top left: the outputs for {n_c3} values of c3 at once; the bold one is the current code."),
             )[k])

@@ -29,7 +29,6 @@ from manim import (
 
 from core import data
 from scenes import common as cm
-from scenes.decoder import Captions, filter_name
 
 
 class EncoderScene(Scene):
@@ -38,7 +37,7 @@ class EncoderScene(Scene):
         self.demo_idx, self.demo = cm.demo_curve()
         self.footer = cm.footer(self.ck)
         self.add(self.footer)
-        self.cc = Captions(self)
+        self.cc = cm.Captions(self)
 
         self.next_section("data")
         self.data_section()
@@ -281,8 +280,8 @@ class EncoderScene(Scene):
         self.play(Write(title), cm.fade_in(patch_plot, patch_sig, *filt_plots, *filt_sigs), run_time=1.5)
         self.play(cm.fade_in(steps), run_time=0.8)
         for i in range(3):
-            cc.say(f"{filter_name(i).capitalize()} times the patch, sample by sample." if i == 0 else
-                   f"Now {filter_name(i)}, the same way.")
+            cc.say(f"{cm.filter_name(i).capitalize()} times the patch, sample by sample." if i == 0 else
+                   f"Now {cm.filter_name(i)}, the same way.")
             grow = ValueTracker(0.0)
             count = ValueTracker(0.0)
             running = lines[i][0][1]

@@ -34,10 +34,9 @@ from core import analysis as an
 from core import data, weights
 from core.train import TrainConfig
 from scenes import common as cm
-from scenes.overlap import Captions
 
 SHOWN_SEEDS = 4  # seeds drawn side by side; scores use all of them
-HUES = ("blue", "green", "purple")  # cm.FILTER_COLORS by name (both themes), for the subtitles
+HUES = cm.FILTER_NAMES  # cm.FILTER_COLORS by name, for the subtitles
 AGREE = 0.99  # consistency from which the subtitles say the seeds' filters coincide
 
 
@@ -63,7 +62,7 @@ class NoiseScene(Scene):
         self.scores = {v: an.consistency([m.dec_w for m in ms]) for v, ms in self.models.items()}
         self.seed_parts: dict[str, dict] = {}  # what each seeds section drew, for the tests
         self.ablations = {v: an.ablation_summary(ms, self.patches) for v, ms in self.models.items()}
-        self.captions = Captions(self)
+        self.captions = cm.Captions(self)
         self.say = self.captions.say
 
         self.next_section("seeds-disagree")
@@ -205,7 +204,7 @@ class NoiseScene(Scene):
                 [code + [dx, dy, 0] for dx in (-3 * sigma, 3 * sigma) for dy in (-3 * sigma, 3 * sigma)]
             ),
         )
-        plot = cm.SignalPlot(7, yr, 5.6, 3.2, "decoded: the clean code (white) and the shaken one")
+        plot = cm.SignalPlot(7, yr, 5.6, 3.2, f"decoded: the clean code ({cm.TEXT_NAME}) and the shaken one")
         VGroup(VGroup(axes, labels), plot).arrange(RIGHT, buff=1.2).next_to(title, DOWN, buff=0.8)
         cloud = cm.Dots(cm.coords_to_points(axes, codes[:, 0], codes[:, 1]), 0.02, cm.DATA_COLOR, 0.5)
         center = axes.c2p(code[0], code[1])
@@ -237,13 +236,13 @@ class NoiseScene(Scene):
                 ("more noise in c1 than in c2: c1 can only carry what survives it", cm.ACCENT_COLOR),
             )
         ]
-        self.say("Grey: codes of real patches, c1 across, c2 up.")
+        self.say(f"{cm.DATA_NAME.capitalize()}: codes of real patches, c1 across, c2 up.")
         self.play(Write(title), cm.fade_in(axes, labels, cloud, captions[0]), run_time=1.5)
         self.play(cm.fade_in(plot, clean, shaken, ring, dot), run_time=1)
         live = VGroup(dot, shaken, ring).add_updater(update)
         cm.keep_live_last(self, live)
         self.say(
-            "The yellow dot shakes one code equally in c1 and c2.",
+            f"The {cm.OUTPUT_NAME} dot shakes one code equally in c1 and c2.",
             "Right: the decoded curve wobbles with it.",
         )
         self.play(cm.fade_out(captions[0]), cm.fade_in(captions[1]), run_time=0.6)
@@ -436,7 +435,7 @@ class NoiseScene(Scene):
                     cm.Signal(plot, patch, cm.DATA_COLOR, width=8, dot_radius=0, opacity=0.5),
                     cm.Signal(plot, o, cm.OUTPUT_COLOR, width=2.5, dot_radius=0.03),
                 )
-        self.say("Right: one patch (grey) rebuilt with each component off (yellow).")
+        self.say(f"Right: one patch ({cm.DATA_NAME}) rebuilt with each component off ({cm.OUTPUT_NAME}).")
         self.play(cm.fade_in(grid, sigs), run_time=1.2)
         self.wait(2.5)
         plain, noisy = self.ablations["plain"][0], self.ablations["code-noise"][0]
@@ -579,7 +578,7 @@ class NoiseScene(Scene):
             cm.SMALL_SIZE,
             cm.TEXT_COLOR,
         ).next_to(title, DOWN, 0.15)
-        self.say(f"Curve {idx} (white) and {len(others)} look-alikes (grey).")
+        self.say(f"Curve {idx} ({cm.TEXT_NAME}) and {len(others)} look-alikes ({cm.DATA_NAME}).")
         self.play(Write(title), cm.fade_in(plot, target, caption), run_time=1.2)
         self.play(Create(marker), cm.fade_in(*rest, values), run_time=1.5)
         apart = np.abs(curves[others] - curve).max()  # the look-alikes' largest gap anywhere

@@ -30,73 +30,6 @@ from scenes import common as cm
 BAD_ERROR = 1e-4  # a mean square error above this is shown (and said) as wrong
 
 
-class Captions:
-    """A video's subtitles, timed by its own animations.
-
-    `say(*cues)` opens cues at the current scene time; they show until the next `say` (or `close`)
-    and share that stretch in proportion to their length, so a subtitle lasts exactly as long as
-    the animations and waits it describes and never overlaps the next one. Each cue goes to
-    Manim's `add_subcaption`, which writes `<Scene>.srt` beside the video. Callers format any
-    number in a cue from the same variable, the same way, as the number on screen.
-    """
-
-    LINE = 45  # characters per subtitle line; a cue has at most two lines
-    MIN_SECONDS = 1.5  # each cue is shown at least this long
-    MAX_RATE = 20.5  # characters per second a viewer (or a presenter reading aloud) can keep up with
-
-    def __init__(self, scene: Scene):
-        self.scene = scene
-        self.cues: list[tuple[float, float, str]] = []  # (start, end, text) as written, for the tests
-        self._open: tuple[float, tuple[str, ...]] | None = None
-
-    def say(self, *cues: str) -> None:
-        """Show `cues` one after another from now until the next `say`; empty ones are left out."""
-        cues = tuple(c for c in cues if c)
-        for c in cues:
-            if len(c) > 2 * self.LINE:
-                raise ValueError(f"subtitle longer than two lines ({len(c)} characters): {c!r}")
-        self.close()
-        self._open = (self.scene.time, cues)
-
-    def close(self) -> None:
-        """End the open cues now (the end of a video)."""
-        if self._open is None:
-            return
-        start, cues = self._open
-        self._open = None
-        if not cues:
-            return
-        now = self.scene.time
-        share = np.cumsum([0] + [len(c) for c in cues]) / sum(len(c) for c in cues)
-        edges = np.round(start + (now - start) * share, 3)  # whole milliseconds: cues meet exactly
-        for a, b, c in zip(edges[:-1], edges[1:], cues):
-            if b > a:
-                text = self.lines(c)
-                self.scene.add_subcaption(text, duration=float(b - a), offset=float(a - now))
-                self.cues.append((float(a), float(b), text))
-
-    def problems(self) -> list[str]:
-        """The cues written so far that break the rules above (none, for a readable script)."""
-        found = []
-        for a, b, text in self.cues:
-            flat = text.replace("\n", " ")
-            if b - a < self.MIN_SECONDS:
-                found.append(f"{a:.1f} s: shown {b - a:.2f} s: {flat!r}")
-            if len(flat) / (b - a) > self.MAX_RATE:
-                found.append(f"{a:.1f} s: {len(flat) / (b - a):.1f} characters per second: {flat!r}")
-            if any(len(line) > self.LINE + 10 for line in text.split("\n")) or text.count("\n") > 1:
-                found.append(f"{a:.1f} s: lines too long: {text!r}")
-        return found
-
-    @classmethod
-    def lines(cls, cue: str) -> str:
-        """A cue longer than one line, broken into two at the space nearest its middle."""
-        if len(cue) <= cls.LINE or " " not in cue:
-            return cue
-        cut = min((i for i, ch in enumerate(cue) if ch == " "), key=lambda i: abs(i - len(cue) / 2))
-        return cue[:cut] + "\n" + cue[cut + 1 :]
-
-
 def listing(values) -> str:
     """[1, 2, 4] -> '1, 2 or 4'."""
     words = [str(v) for v in values]
@@ -122,7 +55,7 @@ class OverlapScene(Scene):
         self.fix_parts: dict[str, dict] = {}  # what each fix section drew, for the tests
         self.footer = cm.footer(self.ck)
         self.add(self.footer)
-        self.captions = Captions(self)
+        self.captions = cm.Captions(self)
         self.say = self.captions.say
 
         self.next_section("assemble")
@@ -183,7 +116,7 @@ class OverlapScene(Scene):
         caption = cm.text(
             "encode three windows, decode each code back, place them 4 samples apart, add", cm.SMALL_SIZE + 2
         ).next_to(title, DOWN, 0.15)
-        self.say(f"The grey curve's code: one column per {ov.KERNEL}-sample window.")
+        self.say(f"The {cm.DATA_NAME} curve's code: one column per {ov.KERNEL}-sample window.")
         self.play(Write(title), cm.fade_in(matrix, plot, target, caption), run_time=1.5)
         for w, sig in enumerate(placed):
             if w == 1:
@@ -191,13 +124,14 @@ class OverlapScene(Scene):
             box = SurroundingRectangle(matrix.column(w), color=cm.OUTPUT_COLOR, buff=0.08)
             self.play(cm.fade_in(box), run_time=0.4)
             self.play(ReplacementTransform(box, sig), run_time=1.0)
-        self.say("The sum (yellow) doubles where windows meet.")
+        self.say(f"The sum ({cm.OUTPUT_NAME}) doubles where windows meet.")
         self.play(ReplacementTransform(VGroup(*placed).copy(), total), run_time=1.5)
         e = self.errors["raw"]
         note = (
             VGroup(
                 cm.text(
-                    "grey: the curve; yellow: the sum. Where two windows meet, it comes out doubled",
+                    f"{cm.DATA_NAME}: the curve; {cm.OUTPUT_NAME}: the sum. "
+                    "Where two windows meet, it comes out doubled",
                     cm.SMALL_SIZE - 2,
                     cm.ACCENT_COLOR,
                 ),

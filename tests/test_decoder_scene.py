@@ -9,7 +9,8 @@ from conftest import manim, render_fast, render_sections
 
 from core import subtitles, weights
 from scenes import common as cm
-from scenes.decoder import F6_CODES, DecoderScene, all_codes, share, sweep_codes, two_lines
+from scenes.common import share, two_lines
+from scenes.decoder import F6_CODES, DecoderScene, all_codes, sweep_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["weighted-sum", "one-component-sweeps", "all-components", "transposed-convolution"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from conftest import ROOT, manim
 from PIL import Image
 
-from conftest import ROOT, manim
 from core import clip, palette, subtitles, videos
 
 FPS, N, W, H = 15, 30, 320, 180
@@ -199,7 +199,8 @@ def test_index_of_nothing_says_how_to_render(tmp_path):
 
 
 def test_subtitle_tools():
-    cues = subtitles.parse_srt("1\n00:00:01,000 --> 00:00:03,000\nhi\n\n2\n00:00:04,000 --> 00:00:05,000\nyo\n")
+    cues = subtitles.parse_srt("1\n00:00:01,000 --> 00:00:03,000\nhi\n\n"
+                               "2\n00:00:04,000 --> 00:00:05,000\nyo\n")
     spans = [subtitles.Span("a", 0, 3, "a.mp4"), subtitles.Span("b", 3, 6, "b.mp4")]
     assert subtitles.coverage(cues, 0, 3) == pytest.approx(2 / 3)
     assert subtitles.uncaptioned(cues, spans, 0.5) == ["b"]

@@ -11,7 +11,8 @@ from conftest import render_fast, render_sections
 from core import data, weights
 from core import overlap as ov
 from core import subtitles as sub
-from scenes.overlap import Captions, OverlapScene
+from scenes.common import Captions
+from scenes.overlap import OverlapScene
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["assemble", "why", "halve", "taper", "normalise", "in-2-d"]
@@ -81,7 +82,7 @@ def test_captions_share_their_time_and_break_lines():
     captions.say("")  # nothing to show: closes the open cues and opens none
     clock.time = 9.0
     captions.close()
-    assert [(a, b) for a, b, _ in clock.said] == [(0.0, 1.0), (1.0, 4.0)]
+    assert [(a, b) for a, b, _ in clock.said] == [(0.0, 1.5), (1.5, 4.0)]  # at least 1.5 s each
     assert Captions.lines("word " * 12).count("\n") == 1
     with pytest.raises(ValueError):
         captions.say("x" * (2 * Captions.LINE + 1))
