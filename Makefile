@@ -27,7 +27,9 @@ QUALITY_DIR_k := 2160p60
 QDIR = $(QUALITY_DIR_$(QUALITY))
 MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
 EXPLAINERS := decoder:DecoderScene encoder:EncoderScene noise:NoiseScene overlap:OverlapScene
-SCENE_DEPS := scenes/common.py $(wildcard core/*.py) checkpoints/manifest.json
+# what the scenes read: a change elsewhere in core/ (the trainer, the figures, the CLI) re-renders nothing
+SCENE_DEPS := scenes/common.py core/data.py core/weights.py core/analysis.py core/overlap.py \
+  core/palette.py checkpoints/manifest.json
 video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
 define video_rule
 $(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP)

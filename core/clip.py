@@ -66,6 +66,36 @@ def frames(info: VideoInfo) -> Iterator[np.ndarray]:
     yield from iio.imiter(info.path, plugin="pyav", format="rgb24")
 
 
+def frames_at(info: VideoInfo, indices: list[int]) -> dict[int, np.ndarray]:
+    """The frames at the given indices (RGB arrays), seeking to far ones instead of decoding every
+    frame in between: a poster or a few stills of a long 1080p60 video in a second or two."""
+    import av
+
+    wanted = sorted(set(indices))
+    found: dict[int, np.ndarray] = {}
+    with av.open(str(info.path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        tb = float(stream.time_base)
+        start = float(stream.start_time or 0) * tb
+        pos, last, decoded = -1, None, container.decode(stream)
+        for target in wanted:
+            if target - pos > 2 * info.fps:  # far ahead: jump to the keyframe before it
+                container.seek(int((target / info.fps + start) / tb), stream=stream, backward=True,
+                               any_frame=False)
+                decoded = container.decode(stream)
+            try:
+                while pos < target:
+                    last = next(decoded)
+                    t = float(last.pts) * tb - start if last.pts is not None else (pos + 1) / info.fps
+                    pos = round(t * info.fps)
+            except (StopIteration, av.error.EOFError):
+                pos = info.frames  # past the end: the last frame decoded stands for the rest
+            if last is not None:  # the frame itself, or the video's last one
+                found[target] = last.to_ndarray(format="rgb24")
+    return {i: found[i] for i in indices if i in found}
+
+
 def out_size(info: VideoInfo, width: int | None) -> tuple[int, int]:
     """(width, height) at most `width` wide (never enlarged), aspect kept, both even."""
     w = info.width if width is None else min(width, info.width)
@@ -142,15 +172,12 @@ def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None
 
     at = still_times(info, n)
     size = out_size(info, width)
+    got = frames_at(info, at)
     folder.mkdir(parents=True, exist_ok=True)
     digits = max(2, len(str(n)))
-    written, k = [], 0
-    for i, f in enumerate(frames(info)):
-        while k < n and at[k] == i:
-            path = folder / f"{info.path.stem}_{k + 1:0{digits}d}.png"
-            atomic_write_bytes(path, iio.imwrite("<bytes>", np.asarray(_resize(f, size)), extension=".png"))
-            written.append(path)
-            k += 1
-        if k == n:
-            break
+    written = []
+    for k, i in enumerate(at):
+        path = folder / f"{info.path.stem}_{k + 1:0{digits}d}.png"
+        atomic_write_bytes(path, iio.imwrite("<bytes>", np.asarray(_resize(got[i], size)), extension=".png"))
+        written.append(path)
     return written

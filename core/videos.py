@@ -21,7 +21,7 @@ EXPLAINERS = (
     ("overlap", "OverlapScene", "Strided transposed convolution: overlaps double"),
 )
 QUALITY_FOLDERS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
-POSTER_AT = 0.9  # a clip's poster: its frame at 90% of the way, when what it builds is on screen
+POSTER_CANDIDATES = 12  # frames over the second half of a clip that may become its poster
 
 
 @dataclass
@@ -58,14 +58,20 @@ def find_render(media: Path, module: str, scene: str, quality: str | None = None
 
 
 def _poster(video: Path, out: Path) -> Path:
-    info = clip.probe(video)
-    at = min(info.frames - 1, int(POSTER_AT * info.frames))
-    for i, frame in enumerate(clip.frames(info)):
-        if i == at:
-            import imageio.v3 as iio
+    """The clip's poster: its last settled frame. Sections end by fading out, so this is the
+    latest of a dozen frames over the second half whose contrast is near the best of them (a
+    blank or mid-fade frame has less)."""
+    import imageio.v3 as iio
+    import numpy as np
 
-            atomic_write_bytes(out, iio.imwrite("<bytes>", frame, extension=".jpg", quality=85))
-            break
+    info = clip.probe(video)
+    at = sorted({int(info.frames * (0.5 + 0.5 * k / POSTER_CANDIDATES)) for k in range(POSTER_CANDIDATES)}
+                | {info.frames - 1})
+    picks = [(i, float(f.mean(axis=2).std()), f) for i, f in clip.frames_at(info, at).items()]
+    best = max(c for _, c, _ in picks)
+    frame = [f for _, c, f in picks if c >= 0.9 * best][-1]
+    atomic_write_bytes(out, iio.imwrite("<bytes>", np.ascontiguousarray(frame), extension=".jpg",
+                                        quality=85))
     return out
 
 

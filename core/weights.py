@@ -163,6 +163,16 @@ class Checkpoint:
     def final_loss(self) -> float:
         return float(json.loads(self.metadata["final_loss"]))
 
+    @property
+    def code_noise(self) -> tuple[float, float, float]:
+        """Std of the noise added to each code channel in training, as applied (0 if none)."""
+        return tuple(float(x) for x in json.loads(self.metadata.get("code_noise", "[0, 0, 0]")))
+
+    @property
+    def input_noise(self) -> float:
+        """Std of the noise added to the encoder's input in training (0 if none)."""
+        return float(json.loads(self.metadata.get("input_noise", "0")))
+
     def pre_activations(self, patches: np.ndarray) -> np.ndarray:
         """(N, 7) patches -> (N, 3) dot products with the encoder filters, plus bias."""
         return np.asarray(patches, dtype=np.float64) @ self.enc_w.T.astype(np.float64) + self.enc_b

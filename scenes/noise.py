@@ -32,7 +32,6 @@ from manim import (
 
 from core import analysis as an
 from core import data, weights
-from core.train import TrainConfig
 from scenes import common as cm
 
 SHOWN_SEEDS = 4  # seeds drawn side by side; scores use all of them
@@ -275,7 +274,7 @@ class NoiseScene(Scene):
         """Both trained models shaken by the code-noise training scales: the plain decoder's output
         swings, the code-noise decoder's barely moves (it learnt to ignore what the noise can hide)."""
         title = cm.title("After training: shake both models the same way")
-        scales = np.array(TrainConfig().noise("code-noise")[0])
+        scales = np.array(self.models["code-noise"][0].code_noise)  # as trained, from the checkpoint
         patch = self.patches[cm.demo_curve()[0]]
         path = np.linspace(0, 2 * np.pi, 241)
         shake = np.stack([np.cos(path), np.sin(2 * path), np.cos(3 * path)], axis=1) * scales
@@ -465,9 +464,8 @@ class NoiseScene(Scene):
 
     # --- 5. what the article's code really did ------------------------------------------------------
     def what_the_code_did(self):
-        cfg = TrainConfig()
-        meant, _ = cfg.noise("code-noise")
-        did, _ = cfg.noise("code-noise-article")
+        meant = self.models["code-noise"][0].code_noise  # as trained, from the checkpoints
+        did = self.models["code-noise-article"][0].code_noise
         title = cm.title("What the article's code really did")
         code = VGroup(
             *[

@@ -19,13 +19,15 @@ from core import clip, palette, subtitles, videos
 FPS, N, W, H = 15, 30, 320, 180
 
 
-def write_video(path: Path, n: int = N, fps: int = FPS, size=(W, H)) -> Path:
+def write_video(path: Path, n: int = N, fps: int = FPS, size=(W, H), gop: int | None = None) -> Path:
     """A real H.264 clip whose frame k is grey level 8 * k (so a still tells which frame it is),
     with a white square moving across."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w") as out:
         s = out.add_stream("libx264", rate=fps)
         s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
+        if gop:
+            s.codec_context.gop_size = gop
         for k in range(n):
             img = np.full((size[1], size[0], 3), 8 * k % 256, np.uint8)
             x = 10 * k % (size[0] - 20)
@@ -111,6 +113,19 @@ def test_stills_are_evenly_spaced_frames(video, tmp_path):
         assert img.shape == (H, W, 3)
         # the background grey says which frame this is (H.264 moves it by a level or two)
         assert abs(float(np.median(img[100:, :, 0])) - 8 * k) <= 4
+
+
+def test_frames_at_seeks_to_the_exact_frames(tmp_path):
+    import imageio.v3 as iio
+
+    long = write_video(tmp_path / "long.mp4", n=120, gop=12)
+    info = clip.probe(long)
+    every = list(iio.imiter(long, plugin="pyav"))
+    want = [100, 3, 119, 60, 61, 40]
+    got = clip.frames_at(info, want)
+    assert list(got) == want
+    for i in want:
+        assert np.array_equal(got[i], every[i]), i
 
 
 @pytest.mark.parametrize("args, needle", [

@@ -4,7 +4,6 @@ input noise smooths the encoder (claims C5-C7; the same measurements as scenes/n
 
 from __future__ import annotations
 
-import json
 import weakref
 
 import numpy as np
@@ -31,7 +30,7 @@ def ablations(ctx: Context, variant: str) -> tuple[np.ndarray, np.ndarray]:
 
 def code_noise(ck) -> tuple[float, ...]:
     """The code noise std per channel a checkpoint was trained with (from its metadata)."""
-    return tuple(float(x) for x in json.loads(ck.metadata.get("code_noise", "[0, 0, 0]")))
+    return ck.code_noise
 
 
 def _zero_line(ax) -> None:
