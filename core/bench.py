@@ -44,22 +44,27 @@ def bench_train(device: torch.device, seconds: float, epochs: int) -> None:
     ref_rate = ref["steps_per_second"]
 
     cfg = train.TrainConfig(epochs=epochs)  # the full set: 4 variants x 10 seeds
-    trainer = train.Trainer(cfg, device, patches)
-    trainer.run_epoch()  # warm-up
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    t = time.perf_counter()
-    for _ in range(epochs):
-        trainer.run_epoch()
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    elapsed = time.perf_counter() - t
-    rate = trainer.M * epochs * 128 / elapsed
+    rates = {}
+    for mode in ("op by op", "CUDA graph") if device.type == "cuda" else ("op by op",):
+        trainer = train.Trainer(cfg, device, patches)
+        trainer.cuda_graph = mode == "CUDA graph"
+        trainer.run_epoch()  # warm-up (and the capture)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        for _ in range(epochs):
+            trainer.run_epoch()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        rates[mode] = trainer.M * epochs * 128 / (time.perf_counter() - t)
 
     print(f"train   article loop (DataLoader, 1 model): {ref_rate:12,.0f} model-steps/s"
           f"   ({ref['steps']} steps)")
-    print(f"        vectorised trainer ({trainer.M} models):  {rate:12,.0f} model-steps/s"
-          f"   ({epochs} epochs)   ratio {rate / ref_rate:,.0f}x")
+    for mode, rate in rates.items():
+        label = f"vectorised trainer ({trainer.M} models)" + (f", {mode}" if len(rates) > 1 else "")
+        print(f"        {label + ':':<{43 if len(rates) > 1 else 32}} {rate:12,.0f} model-steps/s"
+              f"   ({epochs} epochs)   ratio {rate / ref_rate:,.0f}x")
+    rate = rates[list(rates)[-1]]
     print(f"        full protocol (40 models x 640,000 steps): article loop est. "
           f"{PROTOCOL_STEPS / ref_rate / 3600:.1f} h, trainer est. {PROTOCOL_STEPS / rate / 60:.1f} min")
 

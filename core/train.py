@@ -1,7 +1,8 @@
 """The trainer: every requested model (variant x seed) trained at once as one batched computation.
 
 Per model it is the article's loop (same init, same DataLoader shuffle order, Adam, MSE), only
-vectorised over models; see `Trainer.run_epoch` for the loop and the speed tricks it names.
+vectorised over models; see `Trainer._epoch_steps` for the loop and the speed tricks it names, and
+`Trainer.run_epoch` for how CUDA runs it (one captured CUDA graph per epoch).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -140,6 +142,8 @@ class TrainResult:
 class Trainer:
     """All models of a config as rows of one (M, 46) parameter tensor, trained in lockstep."""
 
+    cuda_graph = True  # False: CUDA epochs run op by op (the benchmark compares both)
+
     def __init__(self, cfg: TrainConfig, device: torch.device | str = "cpu",
                  patches: np.ndarray | None = None):
         self.cfg = cfg
@@ -187,6 +191,17 @@ class Trainer:
         self.adam_steps = 0
         self.epoch = 0
         self.losses: list[np.ndarray] = []
+        # CUDA only (see `run_epoch`): the shuffles drawn on threads; the epoch's inputs in fixed
+        # buffers (shuffle, noise above, Adam's per-step scalars), so that it can be a graph
+        cuda = self.device.type == "cuda"
+        self._pool = ThreadPoolExecutor(8) if cuda else None
+        n_batches = math.ceil(self.N / cfg.batch)
+        self._perm_buf = torch.zeros(M, self.N, dtype=torch.int64, device=self.device) if cuda else None
+        self._adam_table = torch.zeros(n_batches, 2, device=self.device) if cuda else None
+        self._graph: torch.cuda.CUDAGraph | None = None
+        self._graph_loss: torch.Tensor | None = None
+        # set when the buffers already hold the next epoch's inputs: the RNG states before drawing
+        self._drawn_ahead: tuple[list[torch.Tensor], list[torch.Tensor]] | None = None
 
     # --- the article's DataLoader, per model ---------------------------------------------------
     def _epoch_permutations(self) -> torch.Tensor:
@@ -196,12 +211,14 @@ class Trainer:
         takes a seed for its own generator and shuffles with randperm. We replay both draws on
         each model's private copy of the global RNG stream.
         """
-        perms = []
-        for g in self.shuffle_gens:
-            torch.empty((), dtype=torch.int64).random_(generator=g)  # the loader's base seed
-            seed = int(torch.empty((), dtype=torch.int64).random_(generator=g).item())
-            perms.append(torch.randperm(self.N, generator=torch.Generator().manual_seed(seed)))
-        return torch.stack(perms).to(self.device)
+        if self._pool is not None:  # independent streams: the same draws, in parallel
+            return torch.stack(list(self._pool.map(self._permutation, self.shuffle_gens)))
+        return torch.stack([self._permutation(g) for g in self.shuffle_gens])
+
+    def _permutation(self, g: torch.Generator) -> torch.Tensor:
+        torch.empty((), dtype=torch.int64).random_(generator=g)  # the loader's base seed
+        seed = int(torch.empty((), dtype=torch.int64).random_(generator=g).item())
+        return torch.randperm(self.N, generator=torch.Generator().manual_seed(seed))
 
     def _epoch_noise(self) -> tuple[torch.Tensor | None, torch.Tensor | None]:
         """This epoch's code noise (M, 3, N) and input noise (M, N, 8), drawn per model.
@@ -224,17 +241,86 @@ class Trainer:
     def run_epoch(self) -> torch.Tensor:
         """Train every model for one epoch; returns (M,) mean batch loss (the article's print).
 
+        On CUDA the epoch is one captured CUDA graph, replayed (~3,500 kernels, launched at once
+        instead of one by one from Python), and while the GPU runs it the next epoch's shuffle
+        and noise are drawn into the graph's input buffers (queued behind it on the stream).
+        `cuda_graph = False` runs the same kernels one by one: the same bits, only slower.
+        """
+        if self._adam_table is None:  # CPU
+            perms = self._epoch_permutations()
+            code_noise, input_noise = self._epoch_noise()
+            mean = self._epoch_steps(perms, code_noise, input_noise)
+        elif not self.cuda_graph:
+            if self._drawn_ahead is None:
+                self._draw_inputs()
+            self._drawn_ahead = None
+            mean = self._epoch_steps(self._perm_buf, self.code_noise_buf, self.input_noise_buf)
+        else:
+            if self._drawn_ahead is None:
+                self._draw_inputs()
+            if self._graph is None:
+                self._capture()
+            self._graph.replay()
+            self.adam_steps += len(self._adam_table)
+            mean = self._graph_loss.clone()
+            states = ([g.get_state() for g in self.shuffle_gens],
+                      [g.get_state() for g in self.noise_gens])
+            self._draw_inputs()  # the next epoch's, while the GPU works on this one
+            self._drawn_ahead = states
+        self.epoch += 1
+        self.losses.append(mean.cpu().numpy().astype(np.float64))
+        return mean
+
+    def _draw_inputs(self) -> None:
+        """CUDA: this epoch's shuffle, noise and Adam scalars into the input buffers."""
+        self._drawn_ahead = None
+        perms = self._epoch_permutations()  # on the CPU, where the article's DataLoader draws
+        self._epoch_noise()
+        table = [(-step_size, np.float32(1) / np.float32(bc2)) for step_size, bc2 in
+                 map(self._adam_scalars, range(self.adam_steps + 1,
+                                               self.adam_steps + 1 + len(self._adam_table)))]
+        self._adam_table.copy_(torch.tensor(table, dtype=torch.float32))
+        self._perm_buf.copy_(perms)
+
+    def _capture(self) -> None:
+        """Capture one epoch into a CUDA graph that reads the input buffers. A warm-up epoch
+        runs first on a side stream (as graph capture asks), its effect undone."""
+        saved = (self.flat.clone(), self.exp_avg.clone(), self.exp_avg_sq.clone(), self.adam_steps)
+
+        def restore() -> None:
+            self.flat.copy_(saved[0])
+            self.exp_avg.copy_(saved[1])
+            self.exp_avg_sq.copy_(saved[2])
+            self.adam_steps = saved[3]
+
+        inputs = (self._perm_buf, self.code_noise_buf, self.input_noise_buf)
+        side = torch.cuda.Stream(self.device)
+        side.wait_stream(torch.cuda.current_stream(self.device))
+        with torch.cuda.stream(side):
+            self._epoch_steps(*inputs)
+            restore()
+        torch.cuda.current_stream(self.device).wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            self._graph_loss = self._epoch_steps(*inputs)
+        restore()  # capture ran no kernels; only the step count moved
+        torch.cuda.synchronize(self.device)
+        self._graph = graph
+
+    def _epoch_steps(self, perms: torch.Tensor, code_noise: torch.Tensor | None,
+                     input_noise: torch.Tensor | None) -> torch.Tensor:
+        """The batches of one epoch, in `perms` order; returns (M,) mean batch loss.
+
         Speed tricks, all exact up to float rounding:
         - models are a batch dimension: each layer is one `bmm` over all models;
         - the patch model on a 7-sample patch is dense (one window), so conv = filter . patch and
           transposed conv = sum_c code_c * filter_c; gradients are written out by hand (no
           autograd graph per step);
         - tensors are laid out (model, feature, batch) so that bmm runs on long rows;
-        - Adam is written out (`adam`), the same arithmetic as torch's, without its per-call cost.
+        - Adam is written out (`adam`), the same arithmetic as torch's, without its per-call cost
+          (on CUDA `_adam_with_table`, which can differ from it in the last bit).
         """
         M, B, N = self.M, self.cfg.batch, self.N
-        perms = self._epoch_permutations()
-        code_noise, input_noise = self._epoch_noise()
         enc = self.flat[:, :24].view(M, 3, 8)  # views: Adam updates them in place
         dec = self.flat[:, 24:45].view(M, 7, 3)
         bias = self.flat[:, 45:].view(M, 1, 1)
@@ -258,12 +344,12 @@ class Trainer:
             g_pre = torch.ops.aten.tanh_backward(torch.bmm(dec.transpose(1, 2), g_out), code)
             g_enc = torch.bmm(g_pre, x_in)  # (M, 3, 8): filters and biases at once
             grad = torch.cat([g_enc.reshape(M, 24), g_dec.reshape(M, 21), g_bias.view(M, 1)], 1)
-            self.adam(grad)
+            if self._adam_table is None:
+                self.adam(grad)
+            else:
+                self._adam_with_table(grad, self._adam_table[n_batches])
             n_batches += 1
-        self.epoch += 1
-        mean = total / n_batches
-        self.losses.append(mean.cpu().numpy().astype(np.float64))
-        return mean
+        return total / n_batches
 
     def adam(self, grad: torch.Tensor, beta1: float = 0.9, beta2: float = 0.999,
              eps: float = 1e-8) -> None:
@@ -272,9 +358,27 @@ class Trainer:
         self.adam_steps += 1
         self.exp_avg.lerp_(grad, 1 - beta1)
         self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        step_size = self.cfg.lr / (1 - beta1**self.adam_steps)
-        denom = (self.exp_avg_sq.sqrt() / (1 - beta2**self.adam_steps) ** 0.5).add_(eps)
+        step_size, bias_correction2_sqrt = self._adam_scalars(self.adam_steps, beta1, beta2)
+        denom = (self.exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
         self.flat.addcdiv_(self.exp_avg, denom, value=-step_size)
+
+    def _adam_with_table(self, grad: torch.Tensor, scalars: torch.Tensor, beta1: float = 0.9,
+                         beta2: float = 0.999, eps: float = 1e-8) -> None:
+        """CUDA's Adam step: as `adam`, but the step's two scalars (-step size, 1 / sqrt of the
+        bias correction) are read from device memory, so that one captured graph serves every
+        step. Division by the correction is a multiplication by its float32 inverse (as CUDA
+        divides by a scalar, so that is the same); the update is addcmul's rounding of
+        flat + (-step size) * (m / denom), which can differ from addcdiv's in the last bit."""
+        self.adam_steps += 1
+        self.exp_avg.lerp_(grad, 1 - beta1)
+        self.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        denom = self.exp_avg_sq.sqrt().mul_(scalars[1]).add_(eps)
+        self.flat.addcmul_(self.exp_avg / denom, scalars[0])
+
+    def _adam_scalars(self, step: int, beta1: float = 0.9,
+                      beta2: float = 0.999) -> tuple[float, float]:
+        """Adam's step size and sqrt of the second-moment bias correction at `step`."""
+        return self.cfg.lr / (1 - beta1**step), (1 - beta2**step) ** 0.5
 
     # --- state for resuming --------------------------------------------------------------------
     def snapshot(self) -> dict[str, torch.Tensor]:
@@ -285,8 +389,10 @@ class Trainer:
             "adam.exp_avg": self.exp_avg.cpu().clone(),
             "adam.exp_avg_sq": self.exp_avg_sq.cpu().clone(),
             "adam.step": torch.tensor([self.adam_steps], dtype=torch.int64),
-            "rng.shuffle": torch.stack([g.get_state() for g in self.shuffle_gens]),
-            "rng.noise": torch.stack([g.get_state() for g in self.noise_gens]),
+            "rng.shuffle": torch.stack(self._drawn_ahead[0] if self._drawn_ahead
+                                       else [g.get_state() for g in self.shuffle_gens]),
+            "rng.noise": torch.stack(self._drawn_ahead[1] if self._drawn_ahead
+                                     else [g.get_state() for g in self.noise_gens]),
             "epoch": torch.tensor([self.epoch], dtype=torch.int64),
         }
 
@@ -303,6 +409,7 @@ class Trainer:
         self.exp_avg_sq.copy_(st["adam.exp_avg_sq"])
         self.adam_steps = int(st["adam.step"][0])
         self.epoch = int(st["epoch"][0])
+        self._drawn_ahead = None
         for g, s in zip(self.shuffle_gens, st["rng.shuffle"]):
             g.set_state(s.clone())
         for g, s in zip(self.noise_gens, st["rng.noise"]):

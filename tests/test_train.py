@@ -136,3 +136,30 @@ def test_export_round_trip(trained_dir):
     assert ck.final_loss == pytest.approx(float(ck.loss[-1]))
     assert ck.metadata["code_noise"] == "[0.1, 0.01, 0.001]"
     assert (trained_dir / "code-noise" / "seed_22.safetensors").is_file()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_graph_matches_op_by_op_and_resumes(tmp_path, small_patches, monkeypatch):
+    cfg = train.TrainConfig(variants=("plain", "input-noise"), seeds=(33,), epochs=6)
+    graph = train.train(cfg, "cuda", progress=False, patches=small_patches)
+    with monkeypatch.context() as m:
+        m.setattr(train.Trainer, "cuda_graph", False)
+        plain = train.train(cfg, "cuda", progress=False, patches=small_patches)
+    np.testing.assert_array_equal(graph.flat, plain.flat)
+    np.testing.assert_array_equal(graph.losses, plain.losses)
+    cpu = train.train(cfg, "cpu", progress=False, patches=small_patches)
+    np.testing.assert_allclose(graph.losses[0], cpu.losses[0], rtol=1e-4)  # plain: no noise
+
+    state = tmp_path / train.STATE_FILE
+
+    def ctrl_c_after(epoch):
+        if epoch == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(train.TrainingInterrupted):
+        train.train(cfg, "cuda", state_path=state, progress=False, patches=small_patches,
+                    on_epoch=ctrl_c_after)
+    resumed = train.train(cfg, "cuda", state_path=state, resume=True, progress=False,
+                          patches=small_patches)
+    np.testing.assert_array_equal(resumed.flat, graph.flat)
+    np.testing.assert_array_equal(resumed.losses, graph.losses)
