@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--save-every", type=float, default=120.0, metavar="SECONDS",
                    help="save resumable state this often (default 120; also on Ctrl-C)")
     t.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _DEFAULTS.update({a.dest: a.default for a in t._actions})
 
     i = sub.add_parser("info", help="list checkpoints with their final losses, hashes verified")
     i.add_argument("--dir", type=Path, default=weights.DEFAULT_DIR,
@@ -132,6 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --- commands ---------------------------------------------------------------------------------
+_DEFAULTS: dict[str, object] = {}  # the train options' defaults, filled by build_parser
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from core import train as tr
 
@@ -142,6 +146,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     out: Path = args.out
     state_path = out / tr.STATE_FILE
     if args.resume:
+        settings = ("variants", "seeds", "epochs", "lr", "batch", "code_noise", "input_noise")
+        given = [f"--{k.replace('_', '-')}" for k in settings
+                 if getattr(args, k) != _DEFAULTS.get(k, getattr(args, k))]
+        if given:
+            raise UsageError(f"--resume continues the saved run with its own settings; drop "
+                             f"{' '.join(given)} (or start a new run in another --out folder)")
         if not state_path.is_file():
             raise UsageError(f"{state_path}: no interrupted run to resume; start one with "
                              f"deconv train --out {out}")

@@ -77,6 +77,7 @@ def test_data_command_writes_article_format(tmp_path):
     (("train", "--code-noise", "0.1", "-1", "0"), "must be a finite number >= 0"),
     (("train", "--epochs", "0", "--out", "{tmp}"), "epochs and batch must be at least 1"),
     (("train", "--resume", "--out", "{tmp}"), "no interrupted run to resume"),
+    (("train", "--resume", "--epochs", "10", "--seeds", "1", "--out", "{tmp}"), "drop --seeds --epochs"),
     (("import-article", "{tmp}"), "no encoder_<seed>.pt files"),
     (("import-article", "/nonexistent"), "no such folder"),
     (("frobnicate",), "invalid choice"),
