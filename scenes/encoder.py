@@ -194,7 +194,9 @@ class EncoderScene(Scene):
         cc.say(f"One window alone: {data.PATCH} samples in, 3 numbers, {data.PATCH} out:",
                "the small autoencoder the article trains.",
                f"Window 1's numbers: {first}.")
-        self.play(box.animate.move_to(window_box(0)), cm.fade_in(note), run_time=0.8)
+        # the note takes the plot label's place (both sit just under the title)
+        self.play(box.animate.move_to(window_box(0)), plot.label.animate.set_opacity(0), cm.fade_in(note),
+                  run_time=0.8)
         self.play(cm.fade_in(diagram, labels), run_time=1.5)
         self.wait(3)
         self.windows_parts = {"codes": [[c.get_value() for c in row] for row in matrix.cells], "curve": curve}
