@@ -108,6 +108,31 @@ def similar_points(curves: np.ndarray, index: int, sample: int, tol: float = 0.0
     return candidates[np.argsort(-distance, kind="stable")[:n]]
 
 
+def look_alike_fan(curves: np.ndarray, index: int, tol: float = 0.005, n: int = 3) -> tuple[int, np.ndarray]:
+    """Where one sample's value says least about a curve: the sample at which the curves sharing
+    curve `index`'s value there (within `tol`, see similar_points) stray furthest from it, and `n`
+    of those curves, from the furthest down to about 1/n as far, so a plot shows a fan of
+    different curves through one point (F17). The end samples are skipped (every curve is 0 there).
+    Returns (sample, indices)."""
+    curves = np.asarray(curves, float)
+    best = None
+    for sample in range(1, curves.shape[1] - 1):
+        cand = similar_points(curves, index, sample, tol=tol, n=len(curves))
+        if len(cand) < n:
+            continue
+        dist = np.linalg.norm(curves[cand] - curves[index], axis=1)  # most different first
+        if best is None or dist[0] > best[0]:
+            best = (dist[0], sample, cand, dist)
+    if best is None:
+        raise ValueError(f"no sample has {n} curves within {tol} of curve {index}")
+    _, sample, cand, dist = best
+    picks: list[int] = []
+    for frac in np.arange(n, 0, -1) / n:
+        order = np.argsort(np.abs(dist - frac * dist[0]), kind="stable")
+        picks.append(int(next(cand[i] for i in order if cand[i] not in picks)))
+    return sample, np.array(picks)
+
+
 def roughness(filters: np.ndarray) -> np.ndarray:
     """Per filter, total variation over range: sum |f[k+1] - f[k]| / (max f - min f).
     1 for a monotone filter, 2 for a single bump, larger the more it zigzags (C7)."""

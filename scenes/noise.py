@@ -528,9 +528,9 @@ class NoiseScene(Scene):
     def input_noise(self):
         curves = data.make_curves()[0]
         idx, curve = cm.demo_curve()
-        sample = int(np.argmax(np.abs(curve)))  # the curve's peak
         tol = 0.005  # how close the look-alikes' value at that sample is
-        others = an.similar_points(curves, idx, sample, tol=tol, n=3)
+        # the sample where curves sharing its value differ most, and 3 of them fanning out (as F17)
+        sample, others = an.look_alike_fan(curves, idx, tol=tol, n=3)
         title = cm.title("Input noise: stop reading one sample")
         lo, hi = min(curves[others].min(), curve.min()), max(curves[others].max(), curve.max())
         plot = cm.SignalPlot(

@@ -105,3 +105,21 @@ def test_c7_input_noise_smooths_the_encoder(variants):
     plain = np.mean([an.roughness(m.enc_w).mean() for m in variants["plain"]])
     smooth = np.mean([an.roughness(m.enc_w).mean() for m in variants["input-noise"]])
     assert smooth < plain
+
+
+def test_look_alike_fan_picks_the_sample_where_look_alikes_differ_most():
+    x = np.linspace(0, 1, 5)
+    base = np.sin(np.pi * x)
+    curves = np.stack([base,
+                       base + [0, 0.001, 0.3, 0.2, 0],  # shares samples 1 (and nearly nothing else)
+                       base + [0, 0.002, 0.2, 0.1, 0],
+                       base + [0, 0.003, 0.1, 0.05, 0],
+                       base + [0, 0.2, 0.001, 0.2, 0],  # shares sample 2 only, but differs less
+                       base + [0, 0.1, 0.002, 0.1, 0],
+                       base + [0, 0.15, 0.003, 0.15, 0]])
+    sample, picks = an.look_alike_fan(curves, 0, tol=0.005, n=3)
+    assert sample == 1
+    assert list(picks) == [1, 2, 3]  # the furthest, then about 2/3 and 1/3 as far
+    assert np.all(np.abs(curves[picks, sample] - curves[0, sample]) <= 0.005)
+    with pytest.raises(ValueError, match="no sample has 4 curves"):
+        an.look_alike_fan(curves, 0, tol=0.005, n=4)

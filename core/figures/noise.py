@@ -183,25 +183,11 @@ SIMILAR_TOL = 0.005
 
 
 def similar(ctx: Context) -> tuple[int, int, np.ndarray]:
-    """(example curve index, sample, 3 look-alikes): curves within SIMILAR_TOL of the example curve
-    at one sample (analysis.similar_points). The sample is the one where those look-alikes stray
-    furthest from the example; the three are the furthest one and the ones about 2/3 and 1/3 as
-    far, so the picture shows a fan of different curves through one point."""
-    idx, curve = ctx.demo
-    best = None
-    for sample in range(1, curve.size - 1):  # every curve is 0 at both ends
-        cand = an.similar_points(ctx.curves, idx, sample, tol=SIMILAR_TOL, n=len(ctx.curves))
-        if len(cand) < 3:
-            continue
-        dist = np.linalg.norm(ctx.curves[cand] - curve, axis=1)  # most different first
-        if best is None or dist[0] > best[0]:
-            best = (dist[0], sample, cand, dist)
-    _, sample, cand, dist = best
-    picks: list[int] = []
-    for frac in (1.0, 2 / 3, 1 / 3):
-        order = np.argsort(np.abs(dist - frac * dist[0]), kind="stable")
-        picks.append(int(next(cand[i] for i in order if cand[i] not in picks)))
-    return idx, sample, np.array(picks)
+    """(example curve index, sample, 3 look-alikes): analysis.look_alike_fan, as the noise video
+    shows it."""
+    idx, _ = ctx.demo
+    sample, others = an.look_alike_fan(ctx.curves, idx, tol=SIMILAR_TOL, n=3)
+    return idx, sample, others
 
 
 @figure("F17", "similar_points", "curves that share one sample value")
