@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import data
+from core import data, subtitles
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +66,24 @@ def render_sections(module, scene_name, media_dir):
     assert res.returncode == 0, res.stderr[-2000:]
     out = Path(media_dir) / "videos" / module / "144p4"
     return out, json.loads((out / "sections" / f"{scene_name}.json").read_text())
+
+
+def check_subtitles(out: Path, scene: str) -> list:
+    """The render's .srt (beside the video) is valid, captions every section for at least 80% of
+    its time, in order, without overlaps, in readable cues; returns the cues."""
+    cues = subtitles.read_srt(out / f"{scene}.srt")
+    spans = subtitles.read_sections(out / "sections" / f"{scene}.json")
+    assert subtitles.uncaptioned(cues, spans, 0.8) == []
+    for a, b in zip(cues, cues[1:]):
+        assert b.start >= a.end - 1e-9, (a, b)
+    for c in cues:
+        lines = c.text.splitlines()
+        assert len(lines) <= 2 and len(c.text) <= 95, c
+        assert c.end - c.start >= 1.25, c  # 1.5 s as written; the test render has 4 frames a second
+    assert cues[-1].end <= spans[-1].end + 0.01
+    return cues
+
+
+def cues_in(cues, spans, name):
+    span = next(s for s in spans if s.name == name)
+    return " ".join(c.text.replace("\n", " ") for c in cues if span.start <= c.start < span.end)

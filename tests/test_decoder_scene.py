@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import manim, render_fast, render_sections
+from conftest import check_subtitles, cues_in, manim, render_fast, render_sections
 
 from core import subtitles, weights
 from scenes import common as cm
@@ -99,27 +99,6 @@ def test_whole_scene_ends_on_the_checkpoints_numbers(tmp_path, plain):
         np.testing.assert_allclose(sig.drawn_values(), tc["codes"][:, w] @ plain.dec_w, atol=1e-9)
         assert sig.offset == 4 * w
     np.testing.assert_allclose(tc["total"].drawn_values(), plain.decode_windows(tc["codes"]), atol=1e-9)
-
-
-def check_subtitles(out: Path, scene: str) -> list[subtitles.Cue]:
-    """The render's .srt (beside the video) is valid, captions every section for at least 80% of
-    its time, in order, without overlaps, in readable cues; returns the cues."""
-    cues = subtitles.read_srt(out / f"{scene}.srt")
-    spans = subtitles.read_sections(out / "sections" / f"{scene}.json")
-    assert subtitles.uncaptioned(cues, spans, 0.8) == []
-    for a, b in zip(cues, cues[1:]):
-        assert b.start >= a.end - 1e-9, (a, b)
-    for c in cues:
-        lines = c.text.splitlines()
-        assert len(lines) <= 2 and len(c.text) <= 95, c
-        assert c.end - c.start >= 1.25, c  # 1.5 s as written; the test render has 4 frames a second
-    assert cues[-1].end <= spans[-1].end + 0.01
-    return cues
-
-
-def cues_in(cues, spans, name):
-    span = next(s for s in spans if s.name == name)
-    return " ".join(c.text.replace("\n", " ") for c in cues if span.start <= c.start < span.end)
 
 
 @pytest.mark.slow

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import render_fast, render_sections
-from test_decoder_scene import check_subtitles, cues_in
+from conftest import check_subtitles, cues_in, render_fast, render_sections
 
 from core import data, subtitles, weights
 from scenes import common as cm

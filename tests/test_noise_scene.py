@@ -6,11 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import render_fast, render_sections
+from conftest import check_subtitles, render_fast, render_sections
 
 from core import analysis as an
 from core import data, weights
-from core import subtitles as sub
 from scenes.noise import NoiseScene
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,11 +75,7 @@ def test_input_noise_shows_real_look_alikes(scene):
 def test_renders_with_named_sections_and_subtitles(tmp_path):
     out, sections = render_sections("noise", "NoiseScene", tmp_path)
     assert [s["name"] for s in sections] == SECTIONS
-    cues = sub.read_srt(out / "NoiseScene.srt")  # valid SRT beside the video, or ValueError
-    spans = sub.read_sections(out / "sections" / "NoiseScene.json")
-    assert sub.uncaptioned(cues, spans, 0.8) == []
-    assert all(a.start < b.start and a.end <= b.start for a, b in zip(cues, cues[1:]))
-    assert cues[-1].end <= spans[-1].end + 0.05
+    cues = check_subtitles(out, "NoiseScene")  # valid SRT beside the video, every section captioned
     numbers = [float(x) for c in cues for x in NUMBER.findall(c.text)]
     plain = an.consistency([m.dec_w for m in weights.load_all(variant="plain")])
     assert float(f"{plain:.3f}") in numbers

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import render_fast, render_sections
+from conftest import check_subtitles, render_fast, render_sections
 
 from core import data, weights
 from core import overlap as ov
-from core import subtitles as sub
 from scenes.common import Captions
 from scenes.overlap import OverlapScene
 
@@ -46,11 +45,7 @@ def test_curves_drawn_are_the_assembled_model_with_each_fix(scene):
 def test_renders_with_named_sections_and_subtitles(tmp_path):
     out, sections = render_sections("overlap", "OverlapScene", tmp_path)
     assert [s["name"] for s in sections] == SECTIONS
-    cues = sub.read_srt(out / "OverlapScene.srt")  # valid SRT beside the video, or ValueError
-    spans = sub.read_sections(out / "sections" / "OverlapScene.json")
-    assert sub.uncaptioned(cues, spans, 0.8) == []
-    assert all(a.start < b.start and a.end <= b.start for a, b in zip(cues, cues[1:]))
-    assert cues[-1].end <= spans[-1].end + 0.05
+    cues = check_subtitles(out, "OverlapScene")  # valid SRT beside the video, every section captioned
     numbers = [float(x) for c in cues for x in NUMBER.findall(c.text)]
     halved = ov.errors(weights.load_checkpoint("plain", 22), data.make_curves()[0], "halved")
     assert float(f"{halved['borders']:.1e}") in numbers  # the error table's value, as the table prints it
