@@ -166,8 +166,9 @@ def specs(only: Sequence[str] | None = None) -> list[FigureSpec]:
     wanted = [i.strip().upper() for i in only]
     unknown = [i for i in wanted if i not in FIGURES]
     if unknown:
+        note = " (F11 is an animation: the noise video's noise-idea section)" if "F11" in unknown else ""
         raise ValueError(f"unknown figure id {', '.join(unknown)}; choose from "
-                         f"{' '.join(s.id for s in ordered)}")
+                         f"{' '.join(s.id for s in ordered)}{note}")
     return [s for s in ordered if s.id in wanted]
 
 
