@@ -43,6 +43,17 @@ def coverage(length: int = 15, kernel: int = KERNEL, stride: int = STRIDE) -> np
     return summed_window(length, None, kernel, stride).astype(int)
 
 
+def spans(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive indices: [4, 5, 6, 8, 9, 10] -> [(4, 6), (8, 10)]."""
+    runs: list[tuple[int, int]] = []
+    for i in map(int, indices):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
 def regions(length: int = 15, kernel: int = KERNEL, stride: int = STRIDE) -> dict[str, np.ndarray]:
     """Boolean masks: the whole curve, its borders (the kernel - stride samples at each end that
     only the first or last window reaches off-centre) and the interior between them."""

@@ -29,7 +29,7 @@ from manim import (
     config,
 )
 
-from core import data, palette, weights
+from core import data, overlap, palette, weights
 
 # --- palette: one meaning per colour, the same in every scene and figure -------------------------
 # DECONV_THEME=light renders on white with darker shades of the same hues (core.palette).
@@ -270,15 +270,7 @@ def demo_curve(pool: int = 256) -> tuple[int, np.ndarray]:
     return idx, curves[idx]
 
 
-def spans(indices: Sequence[int]) -> list[tuple[int, int]]:
-    """Runs of consecutive indices: [4, 5, 6, 8, 9, 10] -> [(4, 6), (8, 10)]."""
-    runs: list[tuple[int, int]] = []
-    for i in indices:
-        if runs and runs[-1][1] == i - 1:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-    return runs
+spans = overlap.spans  # runs of consecutive indices, [4, 5, 6, 8] -> [(4, 6), (8, 8)]
 
 
 def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, float]:

@@ -65,3 +65,9 @@ def test_claims_c8_to_c10_and_normalising(curves_and_params):
     assert tapered["whole"] < halved["whole"] and tapered["borders"] > 10 * raw["borders"]  # C10
     assert norm["whole"] < min(halved["whole"], tapered["whole"]) / 10  # beyond: borders mended
     assert norm["borders"] == pytest.approx(raw["borders"])
+
+
+def test_spans_are_runs_of_consecutive_indices():
+    assert ov.spans([4, 5, 6, 8, 9, 10]) == [(4, 6), (8, 10)]
+    assert ov.spans([3]) == [(3, 3)] and ov.spans([]) == []
+    assert ov.spans(np.flatnonzero(ov.coverage() > 1)) == [(4, 6), (8, 10)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from core import analysis, data
+from core import analysis, data, overlap
 from core.figures import FILTER_COLORS, PALETTE, REFERENCE_SEED, Context, figure, new_figure, style
 
 F1_CURVES = tuple(range(9))  # the first nine curves of the dataset
@@ -153,9 +153,15 @@ def architecture(ctx: Context):
     style(ax_out, "3. decoded windows summed back to 15 samples", "sample", "y")
     ax_out.legend(loc="lower center", ncols=2)
 
-    fig.suptitle("The full model on one curve (plain model, seed 22): where windows overlap (samples "
-                 "4\u20136, 8\u201310) the outputs add up and come out doubled", color=PALETTE.text)
+    doubled = ", ".join(f"{a}\u2013{b}" for a, b in overlap.spans(np.flatnonzero(overlap.coverage() > 1)))
+    fig.suptitle(f"The full model on one curve ({_who(ck)}): where windows overlap (samples "
+                 f"{doubled}) the outputs add up and come out doubled", color=PALETTE.text)
     return fig
+
+
+def _who(ck) -> str:
+    """'plain model, seed 22': the checkpoint a figure's numbers come from, as its title says."""
+    return f"{ck.variant} model, seed {ck.seed}"
 
 
 # --- F3 ----------------------------------------------------------------------------------------------
@@ -203,7 +209,7 @@ def patch_autoencoder(ctx: Context):
     style(ax_plot, f"input vs output (rms error {rms:.4f})", "sample in the patch", "y")
     ax_plot.legend(loc="best")
     fig.suptitle(f"The patch autoencoder 7 \u2192 3 \u2192 7 on a real patch: curve {idx}, samples "
-                 f"{start}\u2013{start + 6} (plain model, seed 22)", color=PALETTE.text)
+                 f"{start}\u2013{start + 6} ({_who(ck)})", color=PALETTE.text)
     return fig
 
 
@@ -260,7 +266,7 @@ def outputs(ctx: Context):
         ax.set_ylabel("y", color=PALETTE.text)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=2)
-    fig.suptitle("Labels vs network outputs (plain model, seed 22)", color=PALETTE.text)
+    fig.suptitle(f"Labels vs network outputs ({_who(ck)})", color=PALETTE.text)
     return fig
 
 
@@ -302,7 +308,7 @@ def filter_combination(ctx: Context):
         _taps(bottom)
     axes[1, 0].legend(loc="best")
     fig.suptitle("The decoder is a weighted sum of its filters: output = c1\u00b7f1 + c2\u00b7f2 + "
-                 "c3\u00b7f3 + bias (plain model, seed 22)", color=PALETTE.text)
+                 f"c3\u00b7f3 + bias ({_who(ck)})", color=PALETTE.text)
     return fig
 
 
@@ -347,7 +353,7 @@ def encoder_dot_products(ctx: Context):
     for ax in right[:-1]:
         ax.tick_params(labelbottom=False)
     fig.suptitle("The encoder: each code number is tanh(\u03a3 patch \u00d7 filter + bias); code "
-                 f"{_fmt(steps['code'], 3)} (plain model, seed 22)", color=PALETTE.text)
+                 f"{_fmt(steps['code'], 3)} ({_who(ck)})", color=PALETTE.text)
     return fig
 
 
@@ -373,7 +379,7 @@ def code_decoded(ctx: Context):
     style(right, f"each filter \u00d7 its code value, and their sum (rms error {rms:.4f})",
           "sample in the patch", "value")
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
-    fig.suptitle(f"The code {_fmt(code, 3)} of curve {idx}'s patch decoded (plain model, seed 22)",
+    fig.suptitle(f"The code {_fmt(code, 3)} of curve {idx}'s patch decoded ({_who(ck)})",
                  color=PALETTE.text)
     return fig
 
