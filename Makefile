@@ -14,28 +14,28 @@ STAMP := $(VENV)/.installed
 FIGURE_PREVIEWS := media/figures/F4_training_loss.png media/figures/F14_ablation.png \
   media/figures/F22_overlap_tapered.png
 SCENE_QUALITY ?= h
-.PHONY: help setup run test lint bench train info preview figures videos clean
+.PHONY: help setup run test test-fast lint bench train info preview figures videos clean
 
 # `make videos`: every explainer with --save_sections, then media/index.html. QUALITY=l|m|h|p|k;
 # DECONV_THEME=light renders into media/light/ (its own index). Up-to-date videos are not re-rendered.
+# The explainers and Manim's folder per quality come from core/explainers.py (the one list; it
+# needs only the standard library, so the system $(PY) reads it before the venv exists).
 QUALITY ?= h
-QUALITY_DIR_l := 480p15
-QUALITY_DIR_m := 720p30
-QUALITY_DIR_h := 1080p60
-QUALITY_DIR_p := 1440p60
-QUALITY_DIR_k := 2160p60
-QDIR = $(QUALITY_DIR_$(QUALITY))
+EXPLAINERS := $(shell $(PY) -m core.explainers --make)
+QDIR := $(shell $(PY) -m core.explainers --folder '$(QUALITY)' 2>/dev/null)
 MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
-EXPLAINERS := decoder:DecoderScene encoder:EncoderScene noise:NoiseScene overlap:OverlapScene
-# what the scenes read: a change elsewhere in core/ (the trainer, the figures, the CLI) re-renders nothing
-SCENE_DEPS := scenes/common.py core/data.py core/weights.py core/analysis.py core/overlap.py \
-  core/palette.py checkpoints/manifest.json
+split = $(word $(2),$(subst :, ,$(1)))
+SCENE_FILES := $(foreach e,$(EXPLAINERS),scenes/$(call split,$(e),1).py)
+# what the scenes read besides their own file: a change elsewhere in core/ (the trainer, the
+# figures, the CLI) re-renders nothing; a change to one explainer's file re-renders that one
+SCENE_DEPS := $(filter-out scenes/bench.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
+  $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
+    core/story.py core/transposed.py core/subtitles.py core/explainers.py checkpoints/manifest.json)
 video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
 define video_rule
-$(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP)
+$(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP) check-quality
 	$(BIN)/manim -q$(QUALITY) --save_sections --media_dir $(MEDIA) scenes/$(1).py
 endef
-split = $(word $(2),$(subst :, ,$(1)))
 $(foreach e,$(EXPLAINERS),$(eval $(call video_rule,$(call split,$(e),1),$(call split,$(e),2))))
 VIDEOS := $(foreach e,$(EXPLAINERS),$(call video,$(call split,$(e),1),$(call split,$(e),2)))
 
@@ -59,8 +59,11 @@ $(STAMP): pyproject.toml Makefile
 run: $(STAMP) ## the main job: render the decoder video at 1080p60 into media/videos/decoder/
 	$(BIN)/manim -qh scenes/decoder.py
 
-test: $(STAMP) ## run the whole test suite
+test: $(STAMP) ## run the whole test suite (each explainer rendered once, at -ql)
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) ## the tests that render nothing: the edit-test loop
+	$(BIN)/python -m pytest -q -m "not render"
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check core scenes tests
@@ -86,9 +89,12 @@ figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG +
 videos: check-quality $(VIDEOS) ## render all four explainers with sections + media/index.html (QUALITY=l for fast)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 
+# `+`: runs under `make -n` too, so a bad QUALITY stops a dry run as well (core.explainers words it)
 .PHONY: check-quality
 check-quality:
-	@[ -n "$(QDIR)" ] || { echo "make: QUALITY=$(QUALITY): choose l, m, h, p or k" >&2; exit 2; }
+	+@[ -n "$(EXPLAINERS)" ] || \
+	  { echo "make: $(PY) -m core.explainers --make listed no explainers" >&2; exit 2; }
+	+@[ -n "$(QDIR)" ] || { printf 'make: ' >&2; $(PY) -m core.explainers --folder '$(QUALITY)' >/dev/null; exit 2; }
 
 clean: ## remove the virtual environment, caches and renders (keeps checkpoints)
 	rm -rf $(VENV) .pytest_cache .ruff_cache media/videos media/images media/texts media/Tex \

@@ -6,14 +6,17 @@ Both sides run in the same process on the same device, so the printed ratios hol
 from __future__ import annotations
 
 import argparse
+import math
 import time
 
 import numpy as np
 import torch
 
-from core import article, data, train
+from core import article, config, data, train
 
-PROTOCOL_STEPS = 40 * 5000 * 128  # 4 variants x 10 seeds, 5,000 epochs of 128 batches
+BATCHES = math.ceil(data.DATASIZE / config.BATCH)  # per epoch: 128
+PROTOCOL_MODELS = len(train.VARIANTS) * len(config.DEFAULT_SEEDS)  # 4 variants x 10 seeds
+PROTOCOL_STEPS = PROTOCOL_MODELS * config.EPOCHS * BATCHES  # 5,000 epochs of 128 batches each
 
 
 def _best_of(fn, repeats: int) -> float:
@@ -39,7 +42,7 @@ def bench_train(device: torch.device, seconds: float, epochs: int) -> None:
     article.article_train(patches, 11, epochs=1, device=str(device), max_steps=20)
     probe = article.article_train(patches, 11, epochs=1, device=str(device), max_steps=50)
     steps = max(50, int(seconds * probe["steps_per_second"]))
-    ref = article.article_train(patches, 11, epochs=1 + steps // 128, device=str(device),
+    ref = article.article_train(patches, 11, epochs=1 + steps // BATCHES, device=str(device),
                                 max_steps=steps)
     ref_rate = ref["steps_per_second"]
 
@@ -56,7 +59,7 @@ def bench_train(device: torch.device, seconds: float, epochs: int) -> None:
             trainer.run_epoch()
         if device.type == "cuda":
             torch.cuda.synchronize()
-        rates[mode] = trainer.M * epochs * 128 / (time.perf_counter() - t)
+        rates[mode] = trainer.M * epochs * BATCHES / (time.perf_counter() - t)
 
     print(f"train   article loop (DataLoader, 1 model): {ref_rate:12,.0f} model-steps/s"
           f"   ({ref['steps']} steps)")
@@ -65,8 +68,9 @@ def bench_train(device: torch.device, seconds: float, epochs: int) -> None:
         print(f"        {label + ':':<{43 if len(rates) > 1 else 32}} {rate:12,.0f} model-steps/s"
               f"   ({epochs} epochs)   ratio {rate / ref_rate:,.0f}x")
     rate = rates[list(rates)[-1]]
-    print(f"        full protocol (40 models x 640,000 steps): article loop est. "
-          f"{PROTOCOL_STEPS / ref_rate / 3600:.1f} h, trainer est. {PROTOCOL_STEPS / rate / 60:.1f} min")
+    print(f"        full protocol ({PROTOCOL_MODELS} models x {config.EPOCHS * BATCHES:,} steps): "
+          f"article loop est. {PROTOCOL_STEPS / ref_rate / 3600:.1f} h, "
+          f"trainer est. {PROTOCOL_STEPS / rate / 60:.1f} min")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,6 +1,8 @@
 """The `deconv` command: train, describe, export data, import the article's own weights.
 
 Errors a user can fix print one line and exit with status 2; Ctrl-C in training exits 130.
+Only `train` and `import-article` import torch, inside their command functions: `info`, `data`,
+`figures`, `clip` and `index` never load it (tests/test_layering.py checks).
 """
 
 from __future__ import annotations
@@ -42,37 +44,43 @@ def _scale(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command. Torch-free: only `train` and `import-article` load torch, when
+    they run (the defaults shown here come from `core.config`)."""
+    from core import config
     from core.data import DATASIZE, SEED
+    from core.explainers import QUALITY_FOLDERS
 
     p = _Parser(prog="deconv", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     t = sub.add_parser("train", help="train checkpoints (default: the article's full protocol)",
                        description="Train every variant x seed at once and export checkpoints.")
-    from core.train import DEFAULT_SEEDS, VARIANTS, TrainConfig
-
-    d = TrainConfig()
-    t.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(d.variants), metavar="V",
-                   help=f"variants to train, from: {', '.join(VARIANTS)} (default: all)")
-    t.add_argument("--seeds", nargs="+", type=int, default=list(DEFAULT_SEEDS), metavar="S",
-                   help="seeds, one model per variant and seed (default: 11 22 ... 110)")
-    t.add_argument("--epochs", type=int, default=d.epochs, help=f"default {d.epochs}")
-    t.add_argument("--lr", type=float, default=d.lr, help=f"Adam learning rate (default {d.lr})")
-    t.add_argument("--batch", type=int, default=d.batch, help=f"batch size (default {d.batch})")
-    t.add_argument("--code-noise", nargs=3, type=_scale, default=list(d.code_noise),
-                   metavar=("S1", "S2", "S3"),
-                   help="code noise std per channel for code-noise and input-noise "
-                        "(default 0.1 0.01 0.001); code-noise-article uses their running products")
-    t.add_argument("--input-noise", type=_scale, default=d.input_noise, metavar="S",
-                   help=f"input noise std of the input-noise variant (default {d.input_noise})")
+    variants = weights.VARIANTS
+    t.add_argument("--variants", nargs="+", choices=variants, default=list(variants), metavar="V",
+                   help=f"variants to train, from: {', '.join(variants)} (default: all)")
+    seeds = config.DEFAULT_SEEDS
+    t.add_argument("--seeds", nargs="+", type=int, default=list(seeds), metavar="S",
+                   help=f"seeds, one model per variant and seed (default: {seeds[0]} {seeds[1]} ... "
+                        f"{seeds[-1]})")
+    t.add_argument("--epochs", type=int, default=config.EPOCHS, help=f"default {config.EPOCHS}")
+    t.add_argument("--lr", type=float, default=config.LR, help=f"Adam learning rate (default {config.LR})")
+    t.add_argument("--batch", type=int, default=config.BATCH, help=f"batch size (default {config.BATCH})")
+    t.add_argument("--code-noise", nargs=len(config.CODE_NOISE), type=_scale,
+                   default=list(config.CODE_NOISE),
+                   metavar=tuple(f"S{k + 1}" for k in range(len(config.CODE_NOISE))),
+                   help="code noise std per channel for code-noise and input-noise (default "
+                        f"{' '.join(map(str, config.CODE_NOISE))}); code-noise-article uses their "
+                        "running products")
+    t.add_argument("--input-noise", type=_scale, default=config.INPUT_NOISE, metavar="S",
+                   help=f"input noise std of the input-noise variant (default {config.INPUT_NOISE})")
     t.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
                    help="auto: CUDA when available, else CPU")
     t.add_argument("--out", type=Path, default=weights.DEFAULT_DIR, metavar="DIR",
                    help="where checkpoints go (default: the project's checkpoints/)")
     t.add_argument("--resume", action="store_true",
-                   help=f"continue the interrupted run saved in DIR/{'train-state.safetensors'}")
-    t.add_argument("--save-every", type=float, default=120.0, metavar="SECONDS",
-                   help="save resumable state this often (default 120; also on Ctrl-C)")
+                   help=f"continue the interrupted run saved in DIR/{config.STATE_FILE}")
+    t.add_argument("--save-every", type=float, default=config.SAVE_EVERY, metavar="SECONDS",
+                   help=f"save resumable state this often (default {config.SAVE_EVERY:g}; also on Ctrl-C)")
     t.add_argument("--no-progress", action="store_true", help="no progress bar")
     _DEFAULTS.update({a.dest: a.default for a in t._actions})
 
@@ -127,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "section clip, with durations, posters and captions.")
     x.add_argument("--media", type=Path, default=Path("media"), metavar="DIR",
                    help="Manim's media folder (default: media)")
-    x.add_argument("--quality", choices=("l", "m", "h", "p", "k"), default=None,
+    x.add_argument("--quality", choices=tuple(QUALITY_FOLDERS), default=None,
                    help="list renders of this quality (default: the best rendered of each video)")
     return p
 

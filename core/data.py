@@ -11,8 +11,10 @@ import numpy as np
 
 DATASIZE = 1024 * 16  # number of curves
 WINSIZE = 15  # samples per curve
-PATCH = 7  # samples per training patch (the kernel size)
-STRIDE = 4  # stride of the conv / transposed conv
+KERNEL = 7  # kernel size of the article's Conv1d / ConvTranspose1d: the one place it is set
+STRIDE = 4  # their stride: the one place it is set
+PATCH = KERNEL  # samples per training patch: one kernel's worth
+N_CHANNELS = 3  # code channels (the encoder's out_channels, the decoder's in_channels)
 DENSE = WINSIZE * 10  # Bezier evaluations per curve before resampling
 SEED = 22  # the article's numpy seed, for the curves and for the patch starts
 

@@ -1,15 +1,14 @@
 """The article's patch autoencoder: a Conv1d encoder with tanh and a ConvTranspose1d decoder.
 
 Module and parameter names match the article's files (`conv.weight`, `deconv.bias`, ...).
+Channels, kernel size and stride are `core.data`'s (set there only).
 """
 
 from __future__ import annotations
 
 import torch
 
-N_CHANNELS = 3
-KERNEL = 7
-STRIDE = 4
+from core.data import KERNEL, N_CHANNELS, STRIDE
 
 
 class Encoder(torch.nn.Module):

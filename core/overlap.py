@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from core import conv
+from core.data import KERNEL, STRIDE, WINSIZE
 from core.weights import Checkpoint
-
-KERNEL, STRIDE = 7, 4
 
 # multipliers on the 7 decoder taps; "normalised" divides by the summed window instead
 FIXES: dict[str, np.ndarray] = {
@@ -23,9 +23,9 @@ FIXES: dict[str, np.ndarray] = {
 REGIONS = ("whole", "interior", "borders")
 
 
-def window_starts(length: int, kernel: int = KERNEL, stride: int = STRIDE) -> list[int]:
+def window_starts(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -> list[int]:
     """Where each window of the convolution starts: 0, stride, 2*stride, ... while it fits."""
-    return list(range(0, length - kernel + 1, stride))
+    return conv.window_starts(length, kernel, stride)
 
 
 def summed_window(length: int, taps: np.ndarray | None = None, kernel: int = KERNEL,
@@ -38,7 +38,7 @@ def summed_window(length: int, taps: np.ndarray | None = None, kernel: int = KER
     return total
 
 
-def coverage(length: int = 15, kernel: int = KERNEL, stride: int = STRIDE) -> np.ndarray:
+def coverage(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -> np.ndarray:
     """How many windows touch each output sample (15, 7, 4: 1,1,1,1,2,2,2,1,2,2,2,1,1,1,1)."""
     return summed_window(length, None, kernel, stride).astype(int)
 
@@ -54,7 +54,12 @@ def spans(indices: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def regions(length: int = 15, kernel: int = KERNEL, stride: int = STRIDE) -> dict[str, np.ndarray]:
+def spans_text(indices: Sequence[int], dash: str = "-", joiner: str = ", ") -> str:
+    """Runs of indices as text: [0, 1, 2, 12, 13, 14] -> '0-2, 12-14'."""
+    return joiner.join(f"{a}{dash}{b}" if b > a else f"{a}" for a, b in spans(indices))
+
+
+def regions(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -> dict[str, np.ndarray]:
     """Boolean masks: the whole curve, its borders (the kernel - stride samples at each end that
     only the first or last window reaches off-centre) and the interior between them."""
     border = np.zeros(length, bool)
@@ -63,31 +68,29 @@ def regions(length: int = 15, kernel: int = KERNEL, stride: int = STRIDE) -> dic
     return {"whole": np.ones(length, bool), "interior": ~border, "borders": border}
 
 
+def doubled(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -> list[int]:
+    """The output samples more than one window reaches (15, 7, 4: 4-6 and 8-10)."""
+    return [int(i) for i in np.flatnonzero(coverage(length, kernel, stride) > 1)]
+
+
 def encode_curves(ck: Checkpoint, curves: np.ndarray, stride: int = STRIDE) -> np.ndarray:
     """(N, L) curves -> (N, 3, n_windows) codes: the patch encoder on every window."""
-    curves = np.atleast_2d(np.asarray(curves, float))
-    k = ck.enc_w.shape[1]
-    windows = np.stack([curves[:, s:s + k] for s in window_starts(curves.shape[1], k, stride)], axis=1)
-    return np.tanh(windows @ ck.enc_w.T + ck.enc_b).transpose(0, 2, 1)
+    return ck.encode_windows(np.atleast_2d(np.asarray(curves, float)), stride)
 
 
 def decode_codes(ck: Checkpoint, codes: np.ndarray, fix: str = "raw", stride: int = STRIDE) -> np.ndarray:
     """(N, 3, n_windows) codes -> (N, L) curves: the patch decoder at every window, overlaps added
-    (the transposed convolution), with one of FIXES applied to the decoder taps."""
+    (the transposed convolution, Checkpoint.decode_windows), with one of FIXES applied to the
+    decoder taps."""
     if fix not in FIXES:
         raise ValueError(f"unknown fix {fix!r}; choose from {', '.join(FIXES)}")
     codes = np.asarray(codes, float)
     if codes.ndim == 2:
         codes = codes[None]
     taps = FIXES[fix]
-    k, n_win = ck.dec_w.shape[1], codes.shape[2]
-    length = (n_win - 1) * stride + k
-    patches = np.einsum("ncw,ck->nwk", codes, ck.dec_w * taps)
-    out = np.zeros((codes.shape[0], length))
-    for w, s in enumerate(window_starts(length, k, stride)):
-        out[:, s:s + k] += patches[:, w]
+    out = ck.decode_windows(codes, stride, taps) - ck.dec_b
     if fix == "normalised":
-        out /= summed_window(length, taps, k, stride)
+        out /= summed_window(out.shape[1], taps, ck.dec_w.shape[1], stride)
     return out + ck.dec_b
 
 

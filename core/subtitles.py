@@ -1,6 +1,8 @@
 """Subtitles of the rendered explainers: read Manim's `.srt`, place Manim's `--save_sections` clips on
 the video's timeline, check that every section is captioned, and write WebVTT (what browsers'
-<track> elements read) for a whole video or one section clip. Standard library only.
+<track> elements read) for a whole video or one section clip; and the text rules the explainers
+write their cues by (a stretch of time shared between cues, two balanced lines, numbers as the
+screen shows them). numpy and the standard library only.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,30 @@ class Span:
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+
+LINE = 45  # characters per subtitle line; a cue has at most two lines
+MIN_SECONDS = 1.5  # each cue is shown at least this long, where the time allows
+MAX_RATE = 26  # characters per second (spaces count) above which a cue is too fast to read
+
+
+def problems(cues: Sequence[Cue], min_seconds: float = MIN_SECONDS, max_rate: float = MAX_RATE,
+             line: int = LINE) -> list[str]:
+    """The cues that break the reading rules, one line each (none for a readable script): shown
+    shorter than `min_seconds`, faster than `max_rate` characters per second, more than two lines or
+    a line much longer than `line`, overlapping the cue before."""
+    found = []
+    for k, c in enumerate(cues):
+        flat, shown = c.text.replace("\n", " "), c.end - c.start
+        if shown < min_seconds:
+            found.append(f"{c.start:.1f} s: shown {shown:.2f} s: {flat!r}")
+        if len(flat) / shown > max_rate:
+            found.append(f"{c.start:.1f} s: {len(flat) / shown:.1f} characters per second: {flat!r}")
+        if c.text.count("\n") > 1 or any(len(x) > line + 10 for x in c.text.split("\n")):
+            found.append(f"{c.start:.1f} s: lines too long: {c.text!r}")
+        if k and c.start < cues[k - 1].end - 1e-9:
+            found.append(f"{c.start:.1f} s: starts before the cue before ends: {flat!r}")
+    return found
 
 
 _TIME = r"(\d+):(\d{2}):(\d{2})[,.](\d{3})"
@@ -116,3 +144,51 @@ def to_vtt(cues: Sequence[Cue]) -> str:
     for c in cues:
         lines += [f"{_vtt_time(c.start)} --> {_vtt_time(c.end)}", c.text.replace("-->", "->"), ""]
     return "\n".join(lines)
+
+
+def fmt(value: float, places: int = 3, sign: bool = True) -> str:
+    """A number as LiveNumber shows it (never '-0.000')."""
+    s = f"{value:+.{places}f}" if sign else f"{value:.{places}f}"
+    return ("+" + s[1:] if sign else s[1:]) if s.startswith("-") and float(s) == 0 else s
+
+
+def share(start: float, end: float, weights: Sequence[float], minimum: float) -> list[tuple[float, float]]:
+    """Consecutive (start, end) slices of [start, end), sized in proportion to `weights`, none
+    shorter than `minimum` when the whole is long enough for that."""
+    w = np.asarray(weights, dtype=float)
+    total = end - start
+    d = total * w / w.sum()
+    if total >= minimum * len(w):
+        fixed = np.zeros(len(w), bool)
+        while (short := ~fixed & (d < minimum)).any():
+            fixed |= short
+            d[fixed] = minimum
+            d[~fixed] = (total - minimum * fixed.sum()) * w[~fixed] / w[~fixed].sum()
+    edges = start + np.concatenate([[0.0], np.cumsum(d)])
+    edges[-1] = end
+    return list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+
+
+def two_lines(s: str, width: int) -> str:
+    """`s` as one line or, when longer than `width`, as two about as long as each other: broken
+    after a comma or colon where one is near the middle, never after a word of one or two letters."""
+    if len(s) <= width or " " not in s:
+        return s
+
+    def cost(i: int) -> float:
+        longest = max(i, len(s) - i - 1)
+        word = s[:i].rsplit(" ", 1)[-1]
+        return longest + 100 * (longest > width) - 4 * (word[-1] in ",;:") + 3 * (len(word) <= 2)
+
+    cut = min((i for i, ch in enumerate(s) if ch == " "), key=cost)
+    return s[:cut] + "\n" + s[cut + 1:]
+
+
+
+_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+          "twelve")
+
+
+def count_word(n: int) -> str:
+    """A count as a word up to twelve ('ten'), in digits above."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)

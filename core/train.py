@@ -24,27 +24,33 @@ from safetensors.torch import load as st_load_torch
 from safetensors.torch import save as st_save_torch
 
 import core
-from core import data, weights
+from core import config, data, weights
+from core.data import KERNEL, N_CHANNELS
 from core.model import init_models
 
 VARIANTS = weights.VARIANTS
-DEFAULT_SEEDS = tuple(range(11, 111, 11))  # 11, 22, ..., 110
-STATE_FILE = "train-state.safetensors"
+DEFAULT_SEEDS = config.DEFAULT_SEEDS  # 11, 22, ..., 110
+STATE_FILE = config.STATE_FILE
 NOISE_SEED_OFFSET = 10**9  # a model's noise stream is seeded with seed + this
-N_PARAMS = 46  # 3*7 + 3 encoder, 3*7 + 1 decoder
+# one model as a flat row: the encoder's filters, each followed by its bias, the decoder's filters
+# (transposed) and its bias; 46 numbers = 3*(7 + 1) + 7*3 + 1
+ENC_SIZE = N_CHANNELS * (KERNEL + 1)
+DEC_SIZE = KERNEL * N_CHANNELS
+N_PARAMS = ENC_SIZE + DEC_SIZE + 1
 
 
 @dataclass
 class TrainConfig:
-    """What to train. Defaults are the article's protocol (four variants, ten seeds)."""
+    """What to train. Defaults are the article's protocol (four variants, ten seeds), from
+    `core.config`."""
 
     variants: tuple[str, ...] = VARIANTS
     seeds: tuple[int, ...] = DEFAULT_SEEDS
-    epochs: int = 5000
-    lr: float = 1e-4
-    batch: int = 128
-    code_noise: tuple[float, float, float] = (0.1, 0.01, 0.001)  # std per code channel
-    input_noise: float = 0.01  # std of the noise on the encoder input (input-noise variant)
+    epochs: int = config.EPOCHS
+    lr: float = config.LR
+    batch: int = config.BATCH
+    code_noise: tuple[float, ...] = config.CODE_NOISE  # std per code channel
+    input_noise: float = config.INPUT_NOISE  # std of the noise on the encoder input (input-noise)
 
     def __post_init__(self) -> None:
         self.variants = tuple(self.variants)
@@ -59,17 +65,17 @@ class TrainConfig:
             raise ValueError("variants and seeds must not repeat")
         if self.epochs < 1 or self.batch < 1 or not self.lr > 0:
             raise ValueError("epochs and batch must be at least 1 and lr positive")
-        if len(self.code_noise) != 3 or min(self.code_noise) < 0 or self.input_noise < 0:
-            raise ValueError("code noise takes three scales >= 0; input noise one scale >= 0")
+        if len(self.code_noise) != N_CHANNELS or min(self.code_noise) < 0 or self.input_noise < 0:
+            raise ValueError(f"code noise takes {N_CHANNELS} scales >= 0; input noise one scale >= 0")
 
-    def noise(self, variant: str) -> tuple[tuple[float, float, float], float]:
+    def noise(self, variant: str) -> tuple[tuple[float, ...], float]:
         """(code noise std per channel, input noise std) of a variant.
 
         `code-noise-article` is what the article's code really applied: its slices
         `coderand[:, 1 :] *= 0.01` also hit every later channel, so the scales multiply up.
         """
         if variant == "plain":
-            return (0.0, 0.0, 0.0), 0.0
+            return (0.0,) * N_CHANNELS, 0.0
         if variant == "code-noise":
             return self.code_noise, 0.0
         if variant == "input-noise":
@@ -100,23 +106,24 @@ def resolve_device(name: str = "auto") -> torch.device:
 
 
 def pack(enc_w: np.ndarray, enc_b: np.ndarray, dec_w: np.ndarray, dec_b: float) -> np.ndarray:
-    """One model's parameters as the trainer's flat row of 46 numbers.
+    """One model's parameters as the trainer's flat row of N_PARAMS (46) numbers.
 
     Layout: [encoder (3, 8): filter c then its bias] [decoder filters transposed (7, 3)] [bias].
     """
-    enc = np.concatenate([enc_w, np.reshape(enc_b, (3, 1))], axis=1)
+    enc = np.concatenate([enc_w, np.reshape(enc_b, (N_CHANNELS, 1))], axis=1)
     return np.concatenate([enc.ravel(), dec_w.T.ravel(), np.reshape(dec_b, 1)])
 
 
 def unpack(flat: np.ndarray) -> dict[str, np.ndarray]:
     """A flat row back to the article's state-dict arrays (float32)."""
     flat = np.asarray(flat, dtype=np.float32)
-    enc = flat[:24].reshape(3, 8)
+    enc = flat[:ENC_SIZE].reshape(N_CHANNELS, KERNEL + 1)
+    dec = flat[ENC_SIZE:ENC_SIZE + DEC_SIZE].reshape(KERNEL, N_CHANNELS).T
     return {
-        "encoder.conv.weight": enc[:, :7].reshape(3, 1, 7).copy(),
-        "encoder.conv.bias": enc[:, 7].copy(),
-        "decoder.deconv.weight": flat[24:45].reshape(7, 3).T.reshape(3, 1, 7).copy(),
-        "decoder.deconv.bias": flat[45:46].copy(),
+        "encoder.conv.weight": enc[:, :KERNEL].reshape(N_CHANNELS, 1, KERNEL).copy(),
+        "encoder.conv.bias": enc[:, KERNEL].copy(),
+        "decoder.deconv.weight": dec.reshape(N_CHANNELS, 1, KERNEL).copy(),
+        "decoder.deconv.bias": flat[N_PARAMS - 1:N_PARAMS].copy(),
     }
 
 
@@ -133,14 +140,14 @@ class TrainingInterrupted(Exception):
 class TrainResult:
     config: TrainConfig
     device: str
-    flat: np.ndarray  # (M, 46) final parameters, one row per model of config.models()
+    flat: np.ndarray  # (M, N_PARAMS) final parameters, one row per model of config.models()
     losses: np.ndarray  # (M, epochs) mean training loss per epoch
     seconds: float = 0.0
     model_steps_per_second: float = 0.0
 
 
 class Trainer:
-    """All models of a config as rows of one (M, 46) parameter tensor, trained in lockstep."""
+    """All models of a config as rows of one (M, N_PARAMS) parameter tensor, trained in lockstep."""
 
     cuda_graph = True  # False: CUDA epochs run op by op (the benchmark compares both)
 
@@ -151,6 +158,8 @@ class Trainer:
         self.pairs = cfg.models()
         M = self.M = len(self.pairs)
         patches = data.make_patches() if patches is None else np.asarray(patches, np.float32)
+        if patches.ndim != 2 or patches.shape[1] != KERNEL:  # the model sees one window per patch
+            raise ValueError(f"patches must have shape (N, {KERNEL}), got {patches.shape}")
         self.N = len(patches)
         # the patches with a column of ones, so one matmul gives filter . patch + bias
         X = np.concatenate([patches, np.ones((self.N, 1), np.float32)], axis=1)
@@ -175,17 +184,17 @@ class Trainer:
                            for _, seed in self.pairs]
 
         scales = [cfg.noise(v) for v, _ in self.pairs]
-        self.code_scale = torch.tensor([c for c, _ in scales], device=self.device).view(M, 3, 1)
+        self.code_scale = torch.tensor([c for c, _ in scales], device=self.device).view(M, N_CHANNELS, 1)
         self.input_scale = torch.tensor([i for _, i in scales], device=self.device).view(M, 1, 1)
         self.code_noisy = [m for m, (c, _) in enumerate(scales) if max(c) > 0]
         self.input_noisy = [m for m, (_, i) in enumerate(scales) if i > 0]
         # allocated once (zeroing 20 MB every epoch costs more than the epoch's arithmetic);
         # rows of models without noise stay zero
-        self.code_noise_buf = (torch.zeros(M, 3, self.N, device=self.device)
+        self.code_noise_buf = (torch.zeros(M, N_CHANNELS, self.N, device=self.device)
                                if self.code_noisy else None)
-        self.input_noise_buf = (torch.zeros(M, self.N, 8, device=self.device)
+        self.input_noise_buf = (torch.zeros(M, self.N, KERNEL + 1, device=self.device)
                                 if self.input_noisy else None)
-        # Adam moments; Adam is elementwise, so one Adam over (M, 46) is one Adam per model
+        # Adam moments; Adam is elementwise, so one Adam over (M, N_PARAMS) is one Adam per model
         self.exp_avg = torch.zeros_like(self.flat)
         self.exp_avg_sq = torch.zeros_like(self.flat)
         self.adam_steps = 0
@@ -229,11 +238,13 @@ class Trainer:
         code, inp = self.code_noise_buf, self.input_noise_buf
         if code is not None:
             for m in self.code_noisy:
-                torch.randn(3, self.N, generator=self.noise_gens[m], device=self.device, out=code[m])
+                torch.randn(N_CHANNELS, self.N, generator=self.noise_gens[m], device=self.device,
+                            out=code[m])
             code.mul_(self.code_scale)
         if inp is not None:
             for m in self.input_noisy:  # drawn contiguous: randn into a strided view is slow
-                inp[m, :, :7] = torch.randn(self.N, 7, generator=self.noise_gens[m], device=self.device)
+                inp[m, :, :KERNEL] = torch.randn(self.N, KERNEL, generator=self.noise_gens[m],
+                                                 device=self.device)
             inp.mul_(self.input_scale)
         return code, inp
 
@@ -321,29 +332,30 @@ class Trainer:
           (on CUDA `_adam_with_table`, which can differ from it in the last bit).
         """
         M, B, N = self.M, self.cfg.batch, self.N
-        enc = self.flat[:, :24].view(M, 3, 8)  # views: Adam updates them in place
-        dec = self.flat[:, 24:45].view(M, 7, 3)
-        bias = self.flat[:, 45:].view(M, 1, 1)
+        C, K = N_CHANNELS, KERNEL
+        enc = self.flat[:, :ENC_SIZE].view(M, C, K + 1)  # views: Adam updates them in place
+        dec = self.flat[:, ENC_SIZE:ENC_SIZE + DEC_SIZE].view(M, K, C)
+        bias = self.flat[:, N_PARAMS - 1:].view(M, 1, 1)
         total = torch.zeros(M, device=self.device)
         n_batches = 0
         for s in range(0, N, B):
             idx = perms[:, s:s + B]
             b = idx.shape[1]
-            x = self.X.index_select(0, idx.reshape(-1)).view(M, b, 8)  # (M, b, 7 + ones)
+            x = self.X.index_select(0, idx.reshape(-1)).view(M, b, K + 1)  # (M, b, 7 + ones)
             x_in = x if input_noise is None else x + input_noise[:, s:s + B]
             # forward: code = tanh(W_enc . x + b_enc); out = W_dec^T (code + noise) + b_dec
             code = torch.tanh(torch.bmm(enc, x_in.transpose(1, 2)))  # (M, 3, b)
             z = code if code_noise is None else code + code_noise[:, :, s:s + B]
             out = torch.baddbmm(bias, dec, z)  # (M, 7, b)
-            diff = out - x[:, :, :7].transpose(1, 2)
-            total += diff.square().sum((1, 2)) / (b * 7)
+            diff = out - x[:, :, :K].transpose(1, 2)
+            total += diff.square().sum((1, 2)) / (b * K)
             # backward of mean((out - x)^2) per model
-            g_out = diff * (2.0 / (b * 7))
+            g_out = diff * (2.0 / (b * K))
             g_dec = torch.bmm(g_out, z.transpose(1, 2))  # (M, 7, 3)
             g_bias = g_out.sum((1, 2))
             g_pre = torch.ops.aten.tanh_backward(torch.bmm(dec.transpose(1, 2), g_out), code)
             g_enc = torch.bmm(g_pre, x_in)  # (M, 3, 8): filters and biases at once
-            grad = torch.cat([g_enc.reshape(M, 24), g_dec.reshape(M, 21), g_bias.view(M, 1)], 1)
+            grad = torch.cat([g_enc.reshape(M, ENC_SIZE), g_dec.reshape(M, DEC_SIZE), g_bias.view(M, 1)], 1)
             if self._adam_table is None:
                 self.adam(grad)
             else:
@@ -436,7 +448,7 @@ def train(
     device: torch.device | str = "cpu",
     state_path: Path | None = None,
     resume: bool = False,
-    save_every: float = 120.0,
+    save_every: float = config.SAVE_EVERY,
     progress: bool = True,
     patches: np.ndarray | None = None,
     on_epoch: Callable[[int], None] | None = None,

@@ -11,16 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core import clip, subtitles
+from core.explainers import EXPLAINERS, QUALITY_FOLDERS  # the one list, in watch order
 from core.weights import atomic_write_bytes
 
-# the explainers, in the order a talk would show them: (module, scene class, heading)
-EXPLAINERS = (
-    ("decoder", "DecoderScene", "The decoder: a weighted sum of filters"),
-    ("encoder", "EncoderScene", "The encoder: dot products"),
-    ("noise", "NoiseScene", "Noise that puts code components in order"),
-    ("overlap", "OverlapScene", "Strided transposed convolution: overlaps double"),
-)
-QUALITY_FOLDERS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}
 POSTER_CANDIDATES = 12  # frames over the second half of a clip that may become its poster
 
 

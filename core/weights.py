@@ -17,17 +17,19 @@ from safetensors import SafetensorError
 from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
+from core import conv
+from core.data import KERNEL, N_CHANNELS, STRIDE
+
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 MANIFEST = "manifest.json"
 FORMAT = "deconv-explained/1"
 PARAM_SHAPES = {
-    "encoder.conv.weight": (3, 1, 7),
-    "encoder.conv.bias": (3,),
-    "decoder.deconv.weight": (3, 1, 7),
+    "encoder.conv.weight": (N_CHANNELS, 1, KERNEL),
+    "encoder.conv.bias": (N_CHANNELS,),
+    "decoder.deconv.weight": (N_CHANNELS, 1, KERNEL),
     "decoder.deconv.bias": (1,),
 }
 LOSS_KEY = "train.loss"  # mean training loss of each epoch
-STRIDE = 4  # of the article's Conv1d / ConvTranspose1d
 VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article")  # what `deconv train` makes
 
 
@@ -186,25 +188,24 @@ class Checkpoint:
         return np.asarray(codes, dtype=np.float64) @ self.dec_w.astype(np.float64) + self.dec_b
 
     def encode_windows(self, signal: np.ndarray, stride: int = STRIDE) -> np.ndarray:
-        """The encoder as the article's Conv1d runs on a longer signal: (L,) -> (3, n_windows),
-        one code column per kernel-7 window at starts 0, stride, 2*stride, ..."""
+        """The encoder as the article's Conv1d runs on longer signals: (L,) -> (3, n_windows), or
+        (N, L) -> (N, 3, n_windows); one code column per kernel-7 window at starts 0, stride, ..."""
         signal = np.asarray(signal, dtype=np.float64)
         k = self.enc_w.shape[1]
-        starts = range(0, len(signal) - k + 1, stride)
-        return self.encode(np.stack([signal[s : s + k] for s in starts])).T
+        starts = conv.window_starts(signal.shape[-1], k, stride)
+        windows = np.stack([signal[..., s:s + k] for s in starts], axis=-2)  # (..., n_windows, 7)
+        return np.swapaxes(self.encode(windows), -1, -2)
 
-    def decode_windows(self, codes: np.ndarray, stride: int = STRIDE) -> np.ndarray:
-        """The decoder as the article's ConvTranspose1d: (3, n_windows) -> ((n-1)*stride + 7,).
+    def decode_windows(self, codes: np.ndarray, stride: int = STRIDE, taps: np.ndarray | None = None
+                       ) -> np.ndarray:
+        """The decoder as the article's ConvTranspose1d (core.conv): (3, n_windows) ->
+        ((n-1)*stride + 7,), or (N, 3, n_windows) -> (N, L).
 
         Each window's weighted sum of filters lands `stride` samples after the previous one and
-        overlapping samples add up; the bias is added once per output sample.
-        """
-        codes = np.asarray(codes, dtype=np.float64)
-        k = self.dec_w.shape[1]
-        out = np.zeros((codes.shape[1] - 1) * stride + k)
-        for w, patch in enumerate(codes.T @ self.dec_w.astype(np.float64)):
-            out[w * stride : w * stride + k] += patch
-        return out + self.dec_b
+        overlapping samples add up; the bias is added once per output sample. `taps` (7,), if
+        given, multiplies every filter tap by tap (the overlap fixes)."""
+        w = self.dec_w.astype(np.float64) * (1.0 if taps is None else np.asarray(taps, float))
+        return conv.conv_transpose1d(codes, w[:, None, :], [self.dec_b], stride)[..., 0, :]
 
 
 def read_checkpoint_file(path: str | Path, fix: str, sha256: str | None = None) -> Checkpoint:

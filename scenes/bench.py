@@ -15,6 +15,8 @@ from pathlib import Path
 import av
 from manim import RIGHT, Dot, Scene, linear, tempconfig
 
+from core.explainers import EXPLAINERS
+
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
 
 
@@ -96,9 +98,8 @@ def bench(module: str, scene_name: str, quality: str) -> float:
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.splitlines()[0])
     p.add_argument("--quality", choices=sorted(QUALITIES), default="l", help="l (default), m or h")
-    p.add_argument("--scene", nargs="+", default=["decoder:DecoderScene", "encoder:EncoderScene",
-                                                   "noise:NoiseScene", "overlap:OverlapScene"],
-                   help="module:Scene ... (default: every explainer)")
+    p.add_argument("--scene", nargs="+", default=[e.pair for e in EXPLAINERS],
+                   help="module:Scene ... (default: every explainer, from core.explainers)")
     args = p.parse_args(argv)
     for item in args.scene:
         module, name = item.split(":")

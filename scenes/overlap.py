@@ -1,33 +1,28 @@
 """`manim -pqh scenes/overlap.py`: a strided transposed convolution adds overlapping windows;
 the article's two fixes, one that also mends the borders, and the same effect in 2-D.
 
-Article: claims C8-C10, figures F19-F22. Curves, codes and errors come from the checkpoint
-(DECONV_VARIANT / DECONV_SEED) and the dataset at render time (core.overlap). Subtitles
-(`Captions`) are written beside the video as OverlapScene.srt.
+Article (docs/article.md): claims C8-C10, figures F19-F22. Curves, codes and errors come from the
+checkpoint (DECONV_VARIANT / DECONV_SEED) and the dataset at render time (core.overlap,
+core.story). Subtitles are written beside the video as OverlapScene.srt.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Rectangle,
-    ReplacementTransform,
-    Scene,
-    SurroundingRectangle,
-    ValueTracker,
-    VGroup,
-    Write,
-)
+from manim import DOWN, LEFT, RIGHT, UP, Rectangle, ReplacementTransform, SurroundingRectangle, VGroup, Write
 
-from core import data, weights
+from core import data, story
 from core import overlap as ov
-from scenes import common as cm
+from core.subtitles import count_word
+from scenes import pictures as pic
+from scenes import speed
+from scenes import theme as th
+from scenes.models import load_model, load_variant
+from scenes.speed import Drive, fade_in
+from scenes.stage import Explainer
 
 BAD_ERROR = 1e-4  # a mean square error above this is shown (and said) as wrong
+FIX_NAMES = {"raw": "as trained", "halved": "halved", "tapered": "tapered", "normalised": "normalised"}
 
 
 def listing(values) -> str:
@@ -44,19 +39,16 @@ def trend(before: float, after: float) -> str:
     return f"{'falls' if after < before else 'rises'} from {a} to {b}"
 
 
-class OverlapScene(Scene):
+class OverlapScene(Explainer):
     def construct(self):
-        self.ck = cm.load_model()
+        self.ck = load_model()
         self.curves = data.make_curves()[0]
-        self.idx, self.curve = cm.demo_curve()
-        self.codes = ov.encode_curves(self.ck, self.curve)[0]
-        self.outputs = {f: ov.decode_codes(self.ck, self.codes, f)[0] for f in ov.FIXES}
+        self.idx, self.curve = story.demo_curve()
+        self.codes = self.ck.encode_windows(self.curve)
+        self.outputs = story.fixed_outputs(self.ck, self.curve)
         self.errors = {f: ov.errors(self.ck, self.curves, f) for f in ov.FIXES}
-        self.fix_parts: dict[str, dict] = {}  # what each fix section drew, for the tests
-        self.footer = cm.footer(self.ck)
-        self.add(self.footer)
-        self.captions = cm.Captions(self)
-        self.say = self.captions.say
+        self.samples = story.region_samples(len(self.curve))  # '3-11', '0-2, 12-14'
+        self.show_footer(pic.footer(self.ck))
 
         self.next_section("assemble")
         self.assemble()
@@ -66,7 +58,7 @@ class OverlapScene(Scene):
         self.fix(
             "halved",
             "The article's fix: halve every tap but the middle one",
-            "the interior is right; the borders (0-2, 12-14) drop to half height",
+            f"the interior is right; the borders ({self.samples['borders']}) drop to half height",
             "The article's fix: every tap but the middle one is halved.",
         )
         self.next_section("taper")
@@ -80,200 +72,192 @@ class OverlapScene(Scene):
         self.normalise()
         self.next_section("in-2-d")
         self.in_2d()
-        self.captions.close()
 
-    def clear_stage(self):
-        cm.clear(self, self.footer)
-
-    def curve_plot(self, label: str, width: float = 7.4) -> cm.SignalPlot:
+    def curve_plot(self, label: str, width: float = 7.4) -> pic.SignalPlot:
         vals = np.concatenate([self.curve, *self.outputs.values()])
         lo, hi = vals.min(), vals.max()
-        return cm.SignalPlot(
-            15, cm.nice_range(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)), width, 3.0, label
+        return pic.SignalPlot(
+            15, pic.nice_range(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)), width, 3.0, label
         )
+
+    def morph(self, out: pic.Signal, fix: str):
+        """The output curve moving from the raw output to `fix`'s (a -> 0..1)."""
+        return lambda a: out.set_values((1 - a) * self.outputs["raw"] + a * self.outputs[fix])
 
     # --- 1. the patch model over a whole curve (F19) ------------------------------------------------
     def assemble(self):
         ck, codes = self.ck, self.codes
-        title = cm.title("The patch model, run over a whole curve")
-        matrix = cm.CodeMatrix(codes)
+        title = th.title("The patch model, run over a whole curve")
+        matrix = pic.CodeMatrix(codes)
         plot = self.curve_plot(f"dataset curve {self.idx}")
         VGroup(matrix, plot).arrange(RIGHT, buff=0.7).next_to(title, DOWN, buff=0.9)
-        target = cm.Signal(plot, self.curve, cm.DATA_COLOR, width=3, dot_radius=0.05)
+        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.05)
         placed = [
-            cm.Signal(
+            pic.Signal(
                 plot,
                 codes[:, w] @ ck.dec_w,
-                cm.OUTPUT_COLOR,
+                th.OUTPUT_COLOR,
                 width=2.5,
                 dot_radius=0.04,
                 offset=s,
                 opacity=0.7,
+                role=f"window {w + 1}",
             )
-            for w, s in enumerate(ov.window_starts(15))
+            for w, s in enumerate(ov.window_starts())
         ]
-        total = cm.Signal(plot, self.outputs["raw"], cm.OUTPUT_COLOR, width=6, dot_radius=0.07)
-        caption = cm.text(
-            "encode three windows, decode each code back, place them 4 samples apart, add", cm.SMALL_SIZE + 2
+        total = pic.Signal(
+            plot, self.outputs["raw"], th.OUTPUT_COLOR, width=6, dot_radius=0.07, role="output"
+        )
+        caption = th.text(
+            "encode three windows, decode each code back, place them 4 samples apart, add", th.SMALL_SIZE + 2
         ).next_to(title, DOWN, 0.15)
-        self.say(f"The {cm.DATA_NAME} curve's code: one column per {ov.KERNEL}-sample window.")
-        self.play(Write(title), cm.fade_in(matrix, plot, target, caption), run_time=1.5)
+        self.say(f"The {th.DATA_NAME} curve's code: one column per {data.KERNEL}-sample window.")
+        self.play(Write(title), fade_in(matrix, plot, target, caption), run_time=1.5)
         for w, sig in enumerate(placed):
             if w == 1:
-                self.say(f"Each is decoded and placed {ov.STRIDE} samples after the last.")
-            box = SurroundingRectangle(matrix.column(w), color=cm.OUTPUT_COLOR, buff=0.08)
-            self.play(cm.fade_in(box), run_time=0.4)
+                self.say(f"Each is decoded and placed {data.STRIDE} samples after the last.")
+            box = SurroundingRectangle(matrix.column(w), color=th.OUTPUT_COLOR, buff=0.08)
+            self.play(fade_in(box), run_time=0.4)
             self.play(ReplacementTransform(box, sig), run_time=1.0)
-        self.say(f"The sum ({cm.OUTPUT_NAME}) doubles where windows meet.")
+        self.say(f"The sum ({th.OUTPUT_NAME}) doubles where windows meet.")
         self.play(ReplacementTransform(VGroup(*placed).copy(), total), run_time=1.5)
         e = self.errors["raw"]
         note = (
             VGroup(
-                cm.text(
-                    f"{cm.DATA_NAME}: the curve; {cm.OUTPUT_NAME}: the sum. "
-                    "Where two windows meet, it comes out doubled",
-                    cm.SMALL_SIZE - 2,
-                    cm.ACCENT_COLOR,
+                th.text(
+                    f"{th.DATA_NAME}: the curve; {th.OUTPUT_NAME}: the sum. Where two windows meet, it comes "
+                    "out doubled",
+                    th.SMALL_SIZE - 2,
+                    th.ACCENT_COLOR,
                 ),
-                cm.text(
+                th.text(
                     f"mean square error over all curves: {e['interior']:.1e} inside, "
-                    f"{e['borders']:.1e} at the borders",
-                    cm.SMALL_SIZE - 2,
-                    cm.TEXT_COLOR,
+                    f"{e['borders']:.1e} at the "
+                    "borders",
+                    th.SMALL_SIZE - 2,
+                    th.TEXT_COLOR,
                 ),
             )
             .arrange(DOWN, buff=0.1)
             .next_to(VGroup(matrix, plot), DOWN, buff=0.45)
         )
-        self.play(cm.fade_in(note), run_time=0.8)
+        self.play(fade_in(note), run_time=0.8)
         self.say(
             f"Mean square error, all curves: {e['interior']:.1e} inside, {e['borders']:.1e} at the borders."
         )
         self.wait(3)
-        self.assemble_parts = {"total": total, "placed": placed}
         self.clear_stage()
 
     # --- 2. why: coverage (F20, C8) -------------------------------------------------------------------
     def why(self):
-        title = cm.title("Why: overlapping windows are added")
-        plot = self.curve_plot("output samples 0-14")
-        plot.next_to(title, DOWN, buff=0.5)
-        cov = ov.coverage()
-        bands = VGroup()
-        for w, s in enumerate(ov.window_starts(15)):
-            a, b = plot.axes.c2p(s - 0.35, 0)[0], plot.axes.c2p(s + 6.35, 0)[0]
-            y = plot.axes.c2p(0, plot.axes.y_range[0])[1] - 0.55 - 0.3 * w
-            bands.add(
-                VGroup(
-                    Rectangle(
-                        width=b - a, height=0.2, fill_color=cm.MUTED_COLOR, fill_opacity=0.7, stroke_width=0
-                    ).move_to([(a + b) / 2, y, 0]),
-                    cm.text(f"window {w + 1}", cm.SMALL_SIZE - 4, cm.MUTED_COLOR).move_to([a - 0.7, y, 0]),
-                )
-            )
+        title = th.title("Why: overlapping windows are added")
+        plot = self.curve_plot(f"output samples 0-{len(self.curve) - 1}").next_to(title, DOWN, buff=0.5)
+        cov, doubled = ov.coverage(), ov.doubled()
+        bands = pic.WindowBands(
+            plot,
+            ov.window_starts(),
+            data.KERNEL,
+            plot.axes.c2p(0, plot.axes.y_range[0])[1] - 0.55,
+            0.3,
+            0.2,
+            pad=0.35,
+            opacity=0.7,
+            label_center=0.7,
+        )
         counts = VGroup(
             *[
-                cm.text(str(c), cm.LABEL_SIZE, cm.ACCENT_COLOR if c > 1 else cm.TEXT_COLOR).move_to(
+                th.text(str(c), th.LABEL_SIZE, th.ACCENT_COLOR if c > 1 else th.TEXT_COLOR).move_to(
                     [plot.axes.c2p(i, 0)[0], bands.get_bottom()[1] - 0.35, 0]
                 )
                 for i, c in enumerate(cov)
             ]
         )
-        counts_label = cm.text("windows per sample", cm.SMALL_SIZE, cm.MUTED_COLOR).next_to(counts, LEFT, 0.3)
-        total = cm.Signal(plot, self.outputs["raw"], cm.OUTPUT_COLOR, width=5, dot_radius=0.06)
-        target = cm.Signal(plot, self.curve, cm.DATA_COLOR, width=3, dot_radius=0.04)
-        doubled = [i for i, c in enumerate(cov) if c > 1]
-        rings = cm.Dots(plot.points_for(self.outputs["raw"])[doubled], 0.11, cm.ACCENT_COLOR)
+        counts_label = th.text("windows per sample", th.SMALL_SIZE, th.MUTED_COLOR).next_to(counts, LEFT, 0.3)
+        total = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06)
+        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
+        rings = speed.Dots(plot.points_for(self.outputs["raw"])[doubled], 0.11, th.ACCENT_COLOR)
         self.say("Bars: the samples each window reaches; below, the count per sample.")
-        self.play(Write(title), cm.fade_in(plot, target, total), run_time=1.2)
+        self.play(Write(title), fade_in(plot, target, total), run_time=1.2)
         for band in bands:
-            self.play(cm.fade_in(band), run_time=0.5)
-        self.play(cm.fade_in(counts, counts_label), run_time=1)
-        spans = " and ".join(f"{a}-{b}" for a, b in cm.spans(doubled))
+            self.play(fade_in(band), run_time=0.5)
+        self.play(fade_in(counts, counts_label), run_time=1)
+        spans = ov.spans_text(doubled, joiner=" and ")
         self.say(f"Samples {spans} get two windows: two copies add up, so they double.")
-        self.play(cm.fade_in(rings), run_time=0.8)
-        note = cm.text(f"samples {spans}: two windows, two copies added", cm.LABEL_SIZE, cm.ACCENT_COLOR)
-        note.next_to(title, DOWN, 0.12)
-        self.play(cm.fade_in(note), run_time=0.6)
+        self.play(fade_in(rings), run_time=0.8)
+        note = th.text(f"samples {spans}: two windows, two copies added", th.LABEL_SIZE, th.ACCENT_COLOR)
+        self.play(fade_in(note.next_to(title, DOWN, 0.12)), run_time=0.6)
         self.wait(3)
-        self.why_parts = {"counts": [int(c.text) for c in counts]}
         self.clear_stage()
 
     # --- 3-4. the article's fixes on the taps (F21, F22, C9, C10) ---------------------------------------
     def fix(self, name: str, heading: str, conclusion: str, intro: str):
         ck, taps = self.ck, ov.FIXES[name]
-        title = cm.title(heading)
+        title = th.title(heading)
         lim = np.abs(ck.dec_w).max() * 1.1
-        filt = cm.SignalPlot(7, cm.nice_range(-lim, lim), 3.6, 2.4, "decoder filters, tap by tap")
+        filt = pic.SignalPlot(7, pic.nice_range(-lim, lim), 3.6, 2.4, "decoder filters, tap by tap")
         plot = self.curve_plot("the whole curve")
         VGroup(filt, plot).arrange(RIGHT, buff=0.7).next_to(title, DOWN, buff=0.8)
-        t = ValueTracker(0.0)
         filters = VGroup(
             *[
-                cm.Signal(filt, ck.dec_w[i], cm.FILTER_COLORS[i], width=3, dot_radius=0.04, stems=True)
+                pic.Signal(
+                    filt,
+                    ck.dec_w[i],
+                    th.FILTER_COLORS[i],
+                    width=3,
+                    dot_radius=0.04,
+                    stems=True,
+                    role=f"filter {i + 1}",
+                )
                 for i in range(3)
             ]
         )
-        target = cm.Signal(plot, self.curve, cm.DATA_COLOR, width=3, dot_radius=0.04)
-        out = cm.Signal(plot, self.outputs["raw"], cm.OUTPUT_COLOR, width=5, dot_radius=0.06)
-        tap_row = VGroup(*[cm.number(1.0, 2, cm.SMALL_SIZE - 6, sign=False) for _ in range(7)])
+        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
+        out = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06, role="output")
+        tap_row = VGroup(*[speed.number(1.0, 2, th.SMALL_SIZE - 6, sign=False) for _ in range(7)])
         for k, n in enumerate(tap_row):
             n.move_to([filt.axes.c2p(k, 0)[0], filt.axes.c2p(0, filt.axes.y_range[0])[1] - 0.6, 0])
-        tap_label = cm.text("tap weight", cm.SMALL_SIZE - 2, cm.MUTED_COLOR).next_to(tap_row, DOWN, 0.15)
+        tap_label = th.text("tap weight", th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(tap_row, DOWN, 0.15)
 
-        def update(_):
-            a = t.get_value()
+        def apply_taps(a):  # every tap moves from 1 to its multiplier, the output follows
             w = (1 - a) + a * taps
             for i, sig in enumerate(filters):
                 sig.set_values(ck.dec_w[i] * w)
             for n, v in zip(tap_row, w):
                 n.set_value(v)
-            out.set_values((1 - a) * self.outputs["raw"] + a * self.outputs[name])
+            self.morph(out, name)(a)
 
         self.say(intro)
-        self.play(
-            Write(title), cm.fade_in(filt, filters, plot, target, out, tap_row, tap_label), run_time=1.2
-        )
-        live = VGroup(filters, out, *tap_row).add_updater(update)
-        cm.keep_live_last(self, live)
-        self.play(t.animate.set_value(1.0), run_time=2.5)
-        live.clear_updaters()
-        table = self.error_lines(["raw", name])
-        table.next_to(VGroup(filt, plot), DOWN, buff=0.75)
-        note = cm.text(conclusion, cm.SMALL_SIZE, cm.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
+        self.play(Write(title), fade_in(filt, filters, plot, target, out, tap_row, tap_label), run_time=1.2)
+        self.play(Drive(VGroup(filters, out, *tap_row), apply_taps, run_time=2.5))
+        table = self.error_lines(["raw", name]).next_to(VGroup(filt, plot), DOWN, buff=0.75)
+        note = th.text(conclusion, th.SMALL_SIZE, th.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
         before, after = self.errors["raw"], self.errors[name]
         self.say(
             f"Inside, the error {trend(before['interior'], after['interior'])}.",
             f"At the borders it {trend(before['borders'], after['borders'])}"
             + (", too high." if after["borders"] > BAD_ERROR else "."),
         )
-        self.play(cm.fade_in(table, note), run_time=1)
+        self.play(fade_in(table, note), run_time=1)
         self.wait(3.5)
-        self.fix_parts[name] = {"out": out, "filters": filters}
         self.clear_stage()
 
     def error_lines(self, fixes: list[str]) -> VGroup:
         """'taps  whole  interior  borders' rows of mean square errors over the whole dataset."""
-        names = {"raw": "as trained", "halved": "halved", "tapered": "tapered", "normalised": "normalised"}
-        rows = [
-            [
-                cm.text(s, cm.SMALL_SIZE - 2, cm.MUTED_COLOR)
-                for s in (
-                    f"{self.ck.variant} {self.ck.seed}, all curves",
-                    "whole",
-                    "inside 3-11",
-                    "borders",
-                )
-            ]
-        ]
+        head = (
+            f"{self.ck.variant} {self.ck.seed}, all curves",
+            "whole",
+            f"inside {self.samples['interior']}",
+            "borders",
+        )
+        rows = [[th.text(s, th.SMALL_SIZE - 2, th.MUTED_COLOR) for s in head]]
         for f in fixes:
             rows.append(
-                [cm.text(names[f], cm.SMALL_SIZE - 2)]
+                [th.text(FIX_NAMES[f], th.SMALL_SIZE - 2)]
                 + [
-                    cm.text(
+                    th.text(
                         f"{self.errors[f][r]:.1e}",
-                        cm.SMALL_SIZE - 2,
-                        cm.ACCENT_COLOR if self.errors[f][r] > BAD_ERROR else cm.TEXT_COLOR,
+                        th.SMALL_SIZE - 2,
+                        th.ACCENT_COLOR if self.errors[f][r] > BAD_ERROR else th.TEXT_COLOR,
                     )
                     for r in ov.REGIONS
                 ]
@@ -284,101 +268,76 @@ class OverlapScene(Scene):
 
     # --- 5. beyond the article: divide by the summed window --------------------------------------------
     def normalise(self):
-        title = cm.title("Beyond the article: divide by the number of windows")
+        title = th.title("Beyond the article: divide by the number of windows")
         plot = self.curve_plot("the whole curve", width=5.4)
         cov = ov.coverage()
         row = VGroup(
-            cm.text("÷", cm.LABEL_SIZE, cm.ACCENT_COLOR),
-            *[cm.text(str(c), cm.LABEL_SIZE, cm.ACCENT_COLOR if c > 1 else cm.TEXT_COLOR) for c in cov],
+            th.text("÷", th.LABEL_SIZE, th.ACCENT_COLOR),
+            *[th.text(str(c), th.LABEL_SIZE, th.ACCENT_COLOR if c > 1 else th.TEXT_COLOR) for c in cov],
         )
         plot.next_to(title, DOWN, buff=0.7).to_edge(LEFT, buff=0.5)
         for i, m in enumerate(row[1:]):
             m.move_to([plot.axes.c2p(i, 0)[0], plot.axes.c2p(0, plot.axes.y_range[0])[1] - 0.6, 0])
         row[0].next_to(row[1], LEFT, 0.3)
-        t = ValueTracker(0.0)
-        target = cm.Signal(plot, self.curve, cm.DATA_COLOR, width=3, dot_radius=0.04)
-        out = cm.Signal(plot, self.outputs["raw"], cm.OUTPUT_COLOR, width=5, dot_radius=0.06)
-
-        def update(sig):
-            a = t.get_value()
-            sig.set_values((1 - a) * self.outputs["raw"] + a * self.outputs["normalised"])
-
-        caption = cm.text(
-            "each sample divided by how many windows reached it, as an inverse STFT does", cm.SMALL_SIZE
+        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
+        out = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06, role="output")
+        caption = th.text(
+            "each sample divided by how many windows reached it, as an inverse STFT does", th.SMALL_SIZE
         ).next_to(title, DOWN, 0.12)
         self.say("Beyond the article: divide each sample by its number of windows.")
-        self.play(Write(title), cm.fade_in(plot, target, out, row, caption), run_time=1.2)
-        out.add_updater(update)
-        cm.keep_live_last(self, VGroup(out))
-        self.play(t.animate.set_value(1.0), run_time=2.5)
-        out.clear_updaters()
+        self.play(Write(title), fade_in(plot, target, out, row, caption), run_time=1.2)
+        self.play(Drive(out, self.morph(out, "normalised"), run_time=2.5))
         table = self.error_lines(list(ov.FIXES))
         table.scale_to_fit_width(min(table.width, 6.9 - plot.get_right()[0] - 0.3))
         table.next_to(plot, RIGHT, buff=0.3).align_to(plot, UP).shift(DOWN * 0.5)
-        plain_models = weights.load_all(variant="plain")
+        plain_models = load_variant("plain", at_least=1)
         plain = ov.error_table(plain_models, self.curves)
         best = min(plain, key=lambda f: plain[f]["whole"])
+        n = len(plain_models)
+        seeds = f"all {count_word(n)} plain seeds" if n > 1 else "the plain seed"
         summary = (
             VGroup(
-                cm.text(
-                    f"all ten plain seeds, whole curve: {plain['raw']['whole']:.1e} as trained, "
+                th.text(
+                    f"{seeds}, whole curve: {plain['raw']['whole']:.1e} as trained, "
                     f"{plain['tapered']['whole']:.1e} tapered, {plain['normalised']['whole']:.1e} normalised",
-                    cm.SMALL_SIZE - 2,
-                    cm.OUTPUT_COLOR,
+                    th.SMALL_SIZE - 2,
+                    th.OUTPUT_COLOR,
                 ),
-                cm.text(f"best: {best}; the borders come back too", cm.SMALL_SIZE - 2, cm.OUTPUT_COLOR),
+                th.text(f"best: {best}; the borders come back too", th.SMALL_SIZE - 2, th.OUTPUT_COLOR),
             )
             .arrange(DOWN, buff=0.1)
             .to_edge(DOWN, buff=0.55)
         )
         self.say(
-            f"{len(plain_models)} plain seeds, whole curve: {plain['raw']['whole']:.1e} as trained, "
+            f"{n} plain seeds, whole curve: {plain['raw']['whole']:.1e} as trained, "
             f"{plain['tapered']['whole']:.1e} tapered, {plain['normalised']['whole']:.1e} normalised.",
             f"Best: {best}"
             + ("; the borders come back too." if plain[best]["borders"] <= BAD_ERROR else "."),
         )
-        self.play(cm.fade_in(table), run_time=1)
-        self.play(cm.fade_in(summary), run_time=0.8)
+        self.play(fade_in(table), run_time=1)
+        self.play(fade_in(summary), run_time=0.8)
         self.wait(4)
-        self.normalise_parts = {"out": out, "best": best}
         self.clear_stage()
 
     # --- 6. the same unevenness in two dimensions --------------------------------------------------------
     def in_2d(self):
-        title = cm.title("In two dimensions: the checkerboard")
+        title = th.title("In two dimensions: the checkerboard")
         grids, said = VGroup(), []
-        for kernel, label in ((3, "kernel 3, stride 2"), (4, "kernel 4, stride 2")):
-            c = ov.coverage(11 if kernel == 3 else 12, kernel, 2)
-            cov2 = np.outer(c, c)
-            inner = ov.regions(len(c), kernel, 2)["interior"]
+        for kernel, length in ((3, 11), (4, 12)):
+            label = f"kernel {kernel}, stride 2"
+            cov2 = np.outer(ov.coverage(length, kernel, 2), ov.coverage(length, kernel, 2))
+            inner = ov.regions(length, kernel, 2)["interior"]
             said.append((label, np.unique(cov2).tolist(), np.unique(cov2[np.ix_(inner, inner)]).tolist()))
-            cell = 0.36
-            squares = VGroup(
-                *[
-                    Rectangle(
-                        width=cell,
-                        height=cell,
-                        stroke_width=1,
-                        stroke_color=cm.MUTED_COLOR,
-                        fill_color=cm.ACCENT_COLOR,
-                        fill_opacity=0.9 * v / cov2.max(),
-                    )
-                    for v in cov2.ravel()
-                ]
-            ).arrange_in_grid(*cov2.shape, buff=0)
-            nums = VGroup(
-                *[cm.text(str(v), cm.SMALL_SIZE - 8).move_to(sq) for v, sq in zip(cov2.ravel(), squares)]
-            )
-            grids.add(VGroup(cm.text(label, cm.LABEL_SIZE), VGroup(squares, nums)).arrange(DOWN, buff=0.25))
+            grids.add(VGroup(th.text(label, th.LABEL_SIZE), coverage_grid(cov2)).arrange(DOWN, buff=0.25))
         grids.arrange(RIGHT, buff=1.2).next_to(title, DOWN, buff=0.6)
-        caption = cm.text(
-            "windows per output pixel of a transposed convolution (darker = more)", cm.SMALL_SIZE
+        caption = th.text(
+            "windows per output pixel of a transposed convolution (darker = more)", th.SMALL_SIZE
         ).next_to(title, DOWN, 0.12)
-        note = cm.text(
+        note = th.text(
             "kernel 3, stride 2: 1, 2, 4 windows in a checkerboard; a kernel divisible by the "
             "stride covers the interior evenly",
-            cm.SMALL_SIZE - 2,
-            cm.OUTPUT_COLOR,
+            th.SMALL_SIZE - 2,
+            th.OUTPUT_COLOR,
         )
         note.next_to(grids, DOWN, buff=0.3)
         cues = [
@@ -388,11 +347,29 @@ class OverlapScene(Scene):
             for label, counts, inside in said
         ]
         self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
-        self.play(Write(title), cm.fade_in(caption, grids[0]), run_time=1.5)
+        self.play(Write(title), fade_in(caption, grids[0]), run_time=1.5)
         self.wait(2.5)
         even = len(said[1][2]) == 1
         self.say(cues[1], "A kernel divisible by the stride covers the inside evenly." if even else "")
-        self.play(cm.fade_in(grids[1]), run_time=1.2)
-        self.play(cm.fade_in(note), run_time=0.8)
+        self.play(fade_in(grids[1]), run_time=1.2)
+        self.play(fade_in(note), run_time=0.8)
         self.wait(4)
-        self.in_2d_parts = {"counts": said}
+
+
+def coverage_grid(counts: np.ndarray, cell: float = 0.36) -> VGroup:
+    """A square per output pixel, shaded by how many windows reach it, with the count written in."""
+    squares = VGroup(
+        *[
+            Rectangle(
+                width=cell,
+                height=cell,
+                stroke_width=1,
+                stroke_color=th.MUTED_COLOR,
+                fill_color=th.ACCENT_COLOR,
+                fill_opacity=0.9 * v / counts.max(),
+            )
+            for v in counts.ravel()
+        ]
+    ).arrange_in_grid(*counts.shape, buff=0)
+    nums = VGroup(*[th.text(str(v), th.SMALL_SIZE - 8).move_to(sq) for v, sq in zip(counts.ravel(), squares)])
+    return VGroup(squares, nums)

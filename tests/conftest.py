@@ -1,12 +1,19 @@
-import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from core import data, subtitles
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses a scene's `render` fixture renders video: it is left out of `make test-fast`."""
+    for item in items:
+        if "render" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.render)
 
 
 @pytest.fixture(scope="session")
@@ -37,18 +44,6 @@ def trained_dir(tmp_path_factory, small_patches):
     return out
 
 
-def render_fast(scene_cls, media_dir):
-    """Run a real scene with its animations fast-forwarded (as `manim -s` does), writing no
-    video; the scene's mobjects can then be read."""
-    from manim import tempconfig
-
-    with tempconfig({"media_dir": str(media_dir), "quality": "low_quality", "save_last_frame": True,
-                     "write_to_movie": False, "progress_bar": "none", "verbosity": "ERROR"}):
-        scene = scene_cls()
-        scene.render()
-    return scene
-
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -58,32 +53,97 @@ def manim(*args, env=None, timeout=600):
                           capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def render_sections(module, scene_name, media_dir):
-    """Render scenes/<module>.py tiny and fast with --save_sections; returns (output folder,
-    the section list manim wrote)."""
-    res = manim("render", "-ql", "-r", "256,144", "--fps", "4", "--save_sections", "--media_dir",
-                media_dir, f"scenes/{module}.py")
-    assert res.returncode == 0, res.stderr[-2000:]
-    out = Path(media_dir) / "videos" / module / "144p4"
-    return out, json.loads((out / "sections" / f"{scene_name}.json").read_text())
+def deconv(*args, prelude="", cwd=ROOT, env=None, timeout=300):
+    """`deconv ARGS` in a fresh process (`python -m core.cli`), or with `prelude` run first in that
+    process: the same `main`, after that code."""
+    if prelude:
+        code = f"import sys\n{prelude}\nfrom core.cli import main\nsys.exit(main(sys.argv[1:]))"
+        command = [sys.executable, "-c", code, *map(str, args)]
+    else:
+        command = [sys.executable, "-m", "core.cli", *map(str, args)]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
 
 
-def check_subtitles(out: Path, scene: str) -> list:
-    """The render's .srt (beside the video) is valid, captions every section for at least 80% of
-    its time, in order, without overlaps, in readable cues; returns the cues."""
-    cues = subtitles.read_srt(out / f"{scene}.srt")
-    spans = subtitles.read_sections(out / "sections" / f"{scene}.json")
-    assert subtitles.uncaptioned(cues, spans, 0.8) == []
-    for a, b in zip(cues, cues[1:]):
-        assert b.start >= a.end - 1e-9, (a, b)
-    for c in cues:
-        lines = c.text.splitlines()
-        assert len(lines) <= 2 and len(c.text) <= 95, c
-        assert c.end - c.start >= 1.25, c  # 1.5 s as written; the test render has 4 frames a second
-    assert cues[-1].end <= spans[-1].end + 0.01
-    return cues
+def deconv_here(capsys, *args):
+    """The command in this process: its exit status and what it printed, as `deconv` returns them."""
+    from core import cli
+
+    capsys.readouterr()
+    status = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, status, out, err)
 
 
-def cues_in(cues, spans, name):
-    span = next(s for s in spans if s.name == name)
-    return " ".join(c.text.replace("\n", " ") for c in cues if span.start <= c.start < span.end)
+def assert_usage_error(res, *needles, prefix="deconv: error: "):
+    """Exit status 2 and one line on stderr naming the problem (each needle), no traceback."""
+    assert res.returncode == 2, res.stderr[-2000:]
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(prefix), res.stderr[-2000:]
+    assert "Traceback" not in res.stderr + res.stdout
+    for n in needles:
+        assert n in lines[0], lines[0]
+
+
+@dataclass
+class Rendered:
+    """One real render of an explainer (-ql, sections, subtitles) and what it showed."""
+
+    scene: object  # the Scene after rendering: scene.shown[section][role] -> the picture
+    folder: Path  # media/videos/<module>/480p15
+    sections: list  # core.subtitles.Span per section, on the video's timeline
+    cues: list  # core.subtitles.Cue, read back from the .srt beside the video
+
+    def said(self, section: str | None = None) -> str:
+        """What the subtitles say (in one section, or in all), as one line."""
+        spans = [s for s in self.sections if section is None or s.name == section]
+        return " ".join(c.text.replace("\n", " ") for c in self.cues
+                        if any(s.start <= c.start < s.end for s in spans))
+
+    def values(self, section: str, role: str) -> np.ndarray:
+        """The values a picture showed last in the section, read back from where it was drawn (a
+        matrix from its cells, recorded as '<role> <row> <column>', where only the cells were shown)."""
+        found = self.scene.shown[section]
+        if role not in found and f"{role} 0 0" in found:
+            cells = [k.split()[-2:] for k in found if k.startswith(f"{role} ")]
+            rows, cols = (1 + max(int(c[j]) for c in cells) for j in (0, 1))
+            return np.array([[found[f"{role} {i} {w}"] for w in range(cols)] for i in range(rows)])
+        return found[role]
+
+
+def render_explainer(module: str, media_dir: Path) -> Rendered:
+    """Render scenes/<module>.py once, as `manim -ql --save_sections` does, in this process (so the
+    scene can be read afterwards), with Manim's cache off."""
+    import importlib
+
+    from manim import tempconfig
+
+    from core import explainers
+
+    scene_name = next(e.scene for e in explainers.EXPLAINERS if e.module == module)
+    scene_cls = getattr(importlib.import_module(f"scenes.{module}"), scene_name)
+    with tempconfig({"media_dir": str(media_dir), "quality": "low_quality", "save_sections": True,
+                     "disable_caching": True, "progress_bar": "none", "verbosity": "ERROR",
+                     "input_file": str(ROOT / "scenes" / f"{module}.py")}):
+        scene = scene_cls()
+        scene.render()
+    (folder,) = [p.parent for p in Path(media_dir).rglob(f"{scene_name}.mp4")]
+    return Rendered(scene, folder, subtitles.read_sections(folder / "sections" / f"{scene_name}.json"),
+                    subtitles.read_srt(folder / f"{scene_name}.srt"))
+
+
+def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds: float,
+                 known: tuple[str, ...] = ()) -> None:
+    """What every explainer render must be: its named sections, each a clip, a duration in range,
+    subtitles that cover every section for at least 80% of its time, in order, readable
+    (core.subtitles.problems), ending with the video. `known`: cues with a known reading problem,
+    left for the rework of the videos (each must still be there, so the list cannot go stale)."""
+    assert [s.name for s in r.sections] == names
+    for s in r.sections:
+        assert (r.folder / "sections" / s.video).stat().st_size > 1_000
+    assert min_seconds <= r.sections[-1].end <= max_seconds
+    assert subtitles.uncaptioned(r.cues, r.sections, 0.8) == []
+    found = subtitles.problems(r.cues)
+    assert [p for p in found if not any(k in p for k in known)] == []
+    assert all(any(k in p for p in found) for k in known), found
+    assert r.cues[-1].end <= r.sections[-1].end + 0.01

@@ -1,4 +1,9 @@
-"""The `deconv` command as a user runs it: outputs, files, exit codes, one-line errors."""
+"""The `deconv` command as a user runs it: outputs, files, exit codes, one-line errors.
+
+`deconv` runs `python -m core.cli` in a fresh process; `deconv_here` calls `core.cli.main`, what the
+installed `deconv` script calls, in this process (the same code without the start-up), for the many
+cases that stop at a bad input. Commands that train get `SMALL_DATA`: the first 1,000 patches.
+"""
 
 import os
 import signal
@@ -10,13 +15,48 @@ import numpy as np
 import pytest
 import torch
 
-from core import article, data, weights
+from core import article, cli, data, weights
 from core.model import init_models
 
+# the code run before the command, in its process: training on the first 1,000 of the article's
+# patches (conftest's `small_patches`), so that a test trains in seconds; the CLI is unchanged
+SMALL_DATA = """
+from core import data
+_all_patches = data.make_patches
+data.make_patches = lambda *args, **kwargs: _all_patches(*args, **kwargs)[:1000]
+"""
+# and a run that stops in its third epoch until Ctrl-C comes (so it cannot finish before the test's)
+WAIT_FOR_CTRL_C = SMALL_DATA + """
+import time
+from core import train
+_run_epoch = train.Trainer.run_epoch
+def _wait_in_third_epoch(self):
+    for _ in range(600 if self.epoch == 2 else 0):
+        time.sleep(0.1)
+    return _run_epoch(self)
+train.Trainer.run_epoch = _wait_in_third_epoch
+"""
 
-def deconv(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "core.cli", *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+def deconv_command(*args, prelude=""):
+    """`python -m core.cli ARGS`, or with `prelude` first: the same `main`, after that code."""
+    if not prelude:
+        return [sys.executable, "-m", "core.cli", *map(str, args)]
+    code = f"import sys\n{prelude}\nfrom core.cli import main\nsys.exit(main(sys.argv[1:]))"
+    return [sys.executable, "-c", code, *map(str, args)]
+
+
+def deconv(*args, prelude="", timeout=120):
+    return subprocess.run(deconv_command(*args, prelude=prelude), capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def deconv_here(capsys, *args):
+    """The command in this process: its exit status and what it printed, as `deconv` returns them."""
+    capsys.readouterr()
+    status = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, status, out, err)
 
 
 def assert_usage_error(res, *needles):
@@ -40,20 +80,21 @@ def test_info_lists_and_verifies(trained_dir):
     assert float(rows[2][3]) == pytest.approx(ck.final_loss, rel=1e-3)
 
 
-def test_info_reports_a_corrupt_file(trained_dir, tmp_path):
+def test_info_reports_a_corrupt_file(trained_dir, tmp_path, capsys):
     import shutil
 
     d = tmp_path / "ck"
     shutil.copytree(trained_dir, d)
     f = d / "plain" / "seed_11.safetensors"
     f.write_bytes(f.read_bytes()[:100])
-    res = deconv("info", "--dir", d)
+    res = deconv_here(capsys, "info", "--dir", d)
     assert_usage_error(res, str(f), "deconv train --variants plain --seeds 11 --out")
     assert "FAILED" in res.stdout and res.stdout.count("verified") == 3
 
 
-def test_info_without_checkpoints(tmp_path):
-    assert_usage_error(deconv("info", "--dir", tmp_path), "no checkpoint manifest", "deconv train --out")
+def test_info_without_checkpoints(tmp_path, capsys):
+    assert_usage_error(deconv_here(capsys, "info", "--dir", tmp_path), "no checkpoint manifest",
+                       "deconv train --out")
 
 
 def test_data_command_writes_article_format(tmp_path):
@@ -66,6 +107,15 @@ def test_data_command_writes_article_format(tmp_path):
     np.testing.assert_array_equal(curves[:20], ref)
     np.testing.assert_array_equal(params[:20], ref_params)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.npy", "params.npy"]
+
+
+def test_train_options_default_to_the_protocol():
+    from core import train
+
+    a, d = cli.build_parser().parse_args(["train"]), train.TrainConfig()
+    assert (tuple(a.variants), tuple(a.seeds), a.epochs, a.lr, a.batch, tuple(a.code_noise), a.input_noise) \
+        == (d.variants, d.seeds, d.epochs, d.lr, d.batch, d.code_noise, d.input_noise)
+    assert d.seeds == tuple(range(11, 111, 11)) and d.epochs == 5000 and len(d.variants) == 4
 
 
 @pytest.mark.parametrize("args,needle", [
@@ -82,20 +132,20 @@ def test_data_command_writes_article_format(tmp_path):
     (("import-article", "/nonexistent"), "no such folder"),
     (("frobnicate",), "invalid choice"),
 ])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):
-    res = deconv(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, needle):
+    res = deconv_here(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert_usage_error(res, needle)
     assert not (tmp_path / "manifest.json").exists()
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")
-def test_cuda_requested_without_cuda(tmp_path):
-    assert_usage_error(deconv("train", "--device", "cuda", "--out", tmp_path), "--device cpu")
+def test_cuda_requested_without_cuda(tmp_path, capsys):
+    assert_usage_error(deconv_here(capsys, "train", "--device", "cuda", "--out", tmp_path), "--device cpu")
 
 
 def test_train_command_writes_checkpoints(tmp_path):
     res = deconv("train", "--variants", "plain", "input-noise", "--seeds", "5", "--epochs", "2",
-                 "--device", "cpu", "--out", tmp_path, "--no-progress")
+                 "--device", "cpu", "--out", tmp_path, "--no-progress", prelude=SMALL_DATA)
     assert res.returncode == 0, res.stderr
     assert "wrote 2 checkpoints" in res.stdout
     ck = weights.load_checkpoint("input-noise", 5, tmp_path)
@@ -103,27 +153,31 @@ def test_train_command_writes_checkpoints(tmp_path):
     assert not (tmp_path / "train-state.safetensors").exists()
 
 
-def test_ctrl_c_then_resume(tmp_path):
-    args = [sys.executable, "-m", "core.cli", "train", "--variants", "plain", "--seeds", "7",
-            "--epochs", "400", "--device", "cpu", "--out", str(tmp_path), "--save-every", "0",
-            "--no-progress"]
+def test_ctrl_c_then_resume(tmp_path, capsys):
+    args = deconv_command("train", "--variants", "plain", "--seeds", "7", "--epochs", "20", "--device",
+                          "cpu", "--out", tmp_path, "--save-every", "0", "--no-progress",
+                          prelude=WAIT_FOR_CTRL_C)
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL)
-    state = tmp_path / "train-state.safetensors"
-    deadline = time.monotonic() + 60
-    while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    try:
+        state = tmp_path / "train-state.safetensors"
+        deadline = time.monotonic() + 100  # a start-up on a busy machine, then one saved epoch
+        while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
     assert proc.returncode == 130, err
     assert "Continue with: deconv train --resume --out" in err and "Traceback" not in err
     assert state.exists() and not (tmp_path / "manifest.json").exists()
     # a new run refuses to overwrite the waiting state
-    assert_usage_error(deconv("train", "--out", tmp_path), "--resume")
-    res = deconv("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress")
+    assert_usage_error(deconv_here(capsys, "train", "--out", tmp_path), "--resume")
+    res = deconv("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress",
+                 prelude=SMALL_DATA)
     assert res.returncode == 0, res.stderr
     ck = weights.load_checkpoint("plain", 7, tmp_path)
-    assert ck.epochs == 400 and ck.loss.shape == (400,) and not state.exists()
+    assert ck.epochs == 20 and ck.loss.shape == (20,) and not state.exists()
 
 
 def _article_files(folder, seeds):
@@ -152,15 +206,19 @@ def test_import_article(tmp_path):
     assert info.returncode == 0 and info.stdout.count("verified") == 2
 
 
-def test_import_article_refuses_bad_files(tmp_path):
+def test_import_article_refuses_bad_files(tmp_path, capsys):
     src = tmp_path / "models"
     _article_files(src, [11])
     (src / "decoder_11.pt").unlink()
-    assert_usage_error(deconv("import-article", src, "--out", tmp_path / "o"), "decoder_11.pt: missing")
+
+    def refused(*needles):
+        assert_usage_error(deconv_here(capsys, "import-article", src, "--out", tmp_path / "o"), *needles)
+
+    refused("decoder_11.pt: missing")
     with open(src / "decoder_11.pt", "wb") as f:  # a pickle of a plain object: weights_only refuses
         import pickle
 
         pickle.dump(os.stat_result((0,) * 10), f)
-    assert_usage_error(deconv("import-article", src, "--out", tmp_path / "o"), "not a readable state dict")
+    refused("not a readable state dict")
     torch.save({"deconv.weight": torch.zeros(3, 1, 5), "deconv.bias": torch.zeros(1)}, src / "decoder_11.pt")
-    assert_usage_error(deconv("import-article", src, "--out", tmp_path / "o"), "shape (3, 1, 7)")
+    refused("shape (3, 1, 7)")

@@ -4,10 +4,9 @@ filter colours mean filters only, and every file is written, decodes and is not 
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex
-from PIL import Image
 
-from core import analysis, data, figures
-from core.figures import DPI, FIGURES, FILTER_COLORS, PALETTE, article
+from core import analysis, data, figures, story
+from core.figures import FIGURES, FILTER_COLORS, PALETTE, article
 
 IDS = [f"F{i}" for i in range(1, 11)]
 FILTER_HEX = {to_hex(c) for c in FILTER_COLORS}
@@ -77,7 +76,7 @@ def test_f2_code_matrix_and_summed_windows(ctx, drawn):
 
 def test_f3_code_values_and_reconstruction(ctx, drawn):
     ck = ctx.model("plain")
-    idx, start, patch = article.demo_patch(ctx)
+    idx, start, patch = story.demo_patch()
     assert idx == ctx.demo[0]
     np.testing.assert_array_equal(patch, ctx.curves[idx, start:start + 7].astype(np.float32))
     code = ck.encode(patch[None])[0]
@@ -106,7 +105,7 @@ def test_f4_mean_loss_per_variant(ctx, drawn):
 
 def test_f5_labels_and_outputs(ctx, drawn):
     ck = ctx.model("plain")
-    idx = article.f5_indices(len(ctx.patches))
+    idx = story.f5_indices(len(ctx.patches))
     axes = drawn["F5"].axes
     assert len(axes) == len(idx) == 6
     for ax, i in zip(axes, idx):
@@ -121,7 +120,7 @@ def test_f5_labels_and_outputs(ctx, drawn):
 def test_f6_sum_is_code_times_filters_plus_bias(ctx, drawn):
     ck = ctx.model("plain", 22)
     axes = drawn["F6"].axes  # top row first: [top0, top1, bottom0, bottom1]
-    for col, code in enumerate(article.F6_CODES):
+    for col, code in enumerate(story.F6_CODES):
         top, bottom = axes[col], axes[2 + col]
         code = np.array(code)
         total = one_line(top, "sum")
@@ -141,7 +140,7 @@ def test_f6_sum_is_code_times_filters_plus_bias(ctx, drawn):
 
 def test_f7_products_and_sums(ctx, drawn):
     ck = ctx.model("plain")
-    _, _, patch = article.demo_patch(ctx)
+    _, _, patch = story.demo_patch()
     fig = drawn["F7"]
     right, left = fig.axes[:3], fig.axes[3]  # the three product panels, then the spanning left panel
     for i, ln in enumerate(lines(left, "encoder filter")):
@@ -162,7 +161,7 @@ def test_f7_products_and_sums(ctx, drawn):
 
 def test_f8_code_decoded(ctx, drawn):
     ck = ctx.model("plain")
-    _, _, patch = article.demo_patch(ctx)
+    _, _, patch = story.demo_patch()
     code = ck.encode(patch[None])[0]
     left, right = drawn["F8"].axes
     for i, ln in enumerate(lines(left, "decoder filter")):
@@ -212,19 +211,3 @@ def test_every_figure_titled_and_labelled(drawn):
         plotted = [ax for ax in fig.axes if ax.axison]
         assert fig.get_suptitle() or all(ax.get_title() for ax in plotted), fig_id
         assert any(ax.get_xlabel() for ax in plotted) and any(ax.get_ylabel() for ax in plotted), fig_id
-
-
-def test_generate_writes_readable_files(tmp_path, drawn):
-    written = figures.generate(only=IDS, out=tmp_path, progress=False)
-    assert len(written) == 2 * len(IDS)
-    for fig_id in IDS:
-        stem = tmp_path / FIGURES[fig_id].stem
-        svg = stem.with_suffix(".svg")
-        assert svg.is_file() and svg.stat().st_size > 1000 and b"<svg" in svg.read_bytes()[:2000]
-        with Image.open(stem.with_suffix(".png")) as im:
-            pixels = np.asarray(im.convert("L"), dtype=float)
-        width, height = np.round(drawn[fig_id].get_size_inches() * DPI).astype(int)
-        assert pixels.shape == (height, width), fig_id
-        assert min(pixels.shape) > 300, fig_id
-        assert pixels.std() > 15, fig_id  # not blank
-        assert (pixels < 128).mean() > 0.005, fig_id  # some dark ink: text, axes, lines

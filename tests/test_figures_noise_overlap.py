@@ -2,7 +2,6 @@
 core.analysis and core.overlap measure on the shipped checkpoints, and the files they write are
 real pictures."""
 
-import time
 
 import numpy as np
 import pytest
@@ -236,20 +235,3 @@ def test_filter_colours_only_for_filters(ctx, fig_id):
 
 
 # --- the files --------------------------------------------------------------------------------------
-def test_generate_writes_real_pictures(tmp_path):
-    from PIL import Image
-
-    start = time.perf_counter()
-    written = figures.generate(only=IDS, out=tmp_path, progress=False)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 60, f"F12-F22 took {elapsed:.1f} s"
-    assert len(written) == 2 * len(IDS)
-    for spec in figures.specs(IDS):
-        png = tmp_path / f"{spec.stem}.png"
-        with Image.open(png) as im:
-            im.load()
-            assert min(im.size) > 300, (png.name, im.size)
-            pixels = np.asarray(im.convert("L"), float)
-        assert pixels.std() > 10, f"{png.name} looks blank"
-        svg = tmp_path / f"{spec.stem}.svg"
-        assert svg.stat().st_size > 1000 and b"<svg" in svg.read_bytes()[:2000]

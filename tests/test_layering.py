@@ -7,10 +7,11 @@ from conftest import ROOT
 
 
 def imported_after(code: str) -> set[str]:
-    res = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+    """The top-level packages imported by a fresh Python once it has run `code`."""
+    res = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint('\\n' + ' '.join(sys.modules))"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
-    return {m.split(".")[0] for m in res.stdout.split()}
+    return {m.split(".")[0] for m in res.stdout.splitlines()[-1].split()}  # the last line: after any output
 
 
 def test_scenes_never_import_torch():
@@ -23,3 +24,26 @@ def test_figures_and_media_tools_import_neither_torch_nor_manim():
                           "figures.specs()")
     assert "matplotlib" in mods
     assert "torch" not in mods and "manim" not in mods
+
+
+def test_cli_commands_other_than_train_never_import_torch(tmp_path):
+    """`deconv info`, `data`, `figures --list`, `index` and `clip` run (parser and command) without
+    loading torch; only `train` and `import-article` may, inside their command functions."""
+    (tmp_path / "media" / "videos").mkdir(parents=True)
+    runs = [(["info"], 0), (["data", "--n", "5", "--out", tmp_path / "c.npy"], 0),
+            (["figures", "--list"], 0), (["index", "--media", tmp_path / "media"], 0),
+            (["clip", tmp_path / "none.mp4", "--gif"], 2)]  # no such video: one-line error
+    code = "\n".join(f"assert cli.main({list(map(str, args))!r}) == {rc}" for args, rc in runs)
+    mods = imported_after(f"from core import cli\n{code}")
+    assert "numpy" in mods and "torch" not in mods
+    assert (tmp_path / "c.npy").is_file() and (tmp_path / "media" / "index.html").is_file()
+
+
+def test_the_explainer_list_needs_only_the_standard_library():
+    """The Makefile reads core/explainers.py with the system python3, before the venv exists:
+    -S leaves out site-packages (numpy and all)."""
+    res = subprocess.run([sys.executable, "-S", "-m", "core.explainers", "--make"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["decoder:DecoderScene", "encoder:EncoderScene", "noise:NoiseScene",
+                                  "overlap:OverlapScene"]

@@ -1,98 +1,133 @@
-"""The noise video: what it shows, and what its subtitles say, is what core.analysis measures on the
-shipped models."""
+"""The noise video, rendered once: what it draws, and what its subtitles say, is what core.analysis and
+core.story measure on the shipped models; its sentences follow the measurements."""
 
+import os
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import check_subtitles, render_fast, render_sections
+from conftest import assert_usage_error, check_render, manim, render_explainer
 
 from core import analysis as an
-from core import data, weights
-from scenes.noise import NoiseScene
+from core import data, story, weights
+from scenes.noise import coded_verdict
 
-ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ["seeds-disagree", "noise-idea", "noise-orders-components", "ablation", "what-the-code-did",
-            "input-noise"]
-NUMBER = re.compile(r"\d+\.\d+(?:e[-+]\d+)?")
-
-
-def said(scene) -> str:
-    """Everything the subtitles say, in order."""
-    return " ".join(text.replace("\n", " ") for *_, text in scene.captions.cues)
+SECTIONS = [
+    "seeds-disagree",
+    "noise-idea",
+    "noise-orders-components",
+    "ablation",
+    "what-the-code-did",
+    "input-noise",
+]
 
 
 @pytest.fixture(scope="module")
-def scene(tmp_path_factory):
-    return render_fast(NoiseScene, tmp_path_factory.mktemp("media"))
+def models():
+    return {
+        v: weights.load_all(variant=v) for v in ("plain", "code-noise", "input-noise", "code-noise-article")
+    }
 
 
-def test_aligned_filters_drawn_are_the_compensated_filters(scene):
-    for variant in ("plain", "code-noise"):
-        part = scene.seed_parts[variant]
-        for sigs, m in zip(part["aligned"], part["shown"]):
-            want = an.match_filters(m.dec_w, part["ref"].dec_w).aligned
+@pytest.fixture(scope="module")
+def patches():
+    return data.make_patches().astype(np.float64)
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory):
+    return render_explainer("noise", tmp_path_factory.mktemp("media"))
+
+
+def test_render_has_its_sections_and_readable_subtitles(render):
+    check_render(render, SECTIONS, 80, 180)
+
+
+def test_aligned_filters_drawn_are_the_compensated_filters(render, models):
+    for section, variant in (("seeds-disagree", "plain"), ("noise-orders-components", "code-noise")):
+        ref = story.model_for(models[variant], 22)
+        drawn = {k: v for k, v in render.scene.shown[section].items() if k.startswith("seed ")}
+        assert len(drawn) == 4 * 3  # four seeds side by side, three filters each
+        for m in models[variant]:
+            want = an.match_filters(m.dec_w, ref.dec_w).aligned
             for i in range(3):
-                np.testing.assert_allclose(sigs[i].drawn_values(), want[i], atol=1e-9)
-        models = weights.load_all(variant=variant)
-        assert part["score"] == pytest.approx(an.consistency([m.dec_w for m in models]))
-    assert scene.seed_parts["code-noise"]["score"] > scene.seed_parts["plain"]["score"]
+                if f"seed {m.seed} filter {i + 1}" in drawn:
+                    np.testing.assert_allclose(drawn[f"seed {m.seed} filter {i + 1}"], want[i], atol=1e-9)
+        score = an.consistency([m.dec_w for m in models[variant]])
+        assert f"Consistency over all {len(models[variant])} seeds: {score:.3f}" in render.said(section)
+    plain, noisy = (an.consistency([m.dec_w for m in models[v]]) for v in ("plain", "code-noise"))
+    assert noisy > plain
+    assert ("Matched up, they coincide." in render.said("noise-orders-components")) == (noisy >= 0.99)
 
 
-def test_ablation_bars_are_the_measured_means(scene):
-    patches = data.make_patches().astype(np.float64)
+def test_shaken_models_compare_the_real_decoders(render, models):
+    scales = models["code-noise"][0].code_noise
+    _, _, patch = story.demo_patch()
+    rms = [
+        story.shaken(story.model_for(models[v], 22), patch, story.shake_path(scales))[2]
+        for v in ("plain", "code-noise")
+    ]
+    assert rms[0] > 10 * rms[1]  # the code-noise decoder learnt to ignore its noisy channel
+    said = render.said("noise-idea")
+    assert f"Output moves by {rms[0]:.3f} (rms) for plain, {rms[1]:.3f} for code-noise." in said
+    assert "The plain output swings; the code-noise one barely moves." in said
+
+
+def test_ablation_bars_and_reconstructions_are_the_measured_ones(render, models, patches):
     for variant in ("plain", "code-noise"):
-        mean, _ = an.ablation_summary(weights.load_all(variant=variant), patches)
+        mean, _ = an.ablation_summary(models[variant], patches)
         for k in range(3):
-            bar, axes = scene.bar_values[(variant, k)]
-            top = axes.p2c(bar[0].get_top())[1]
-            assert 10**top == pytest.approx(mean[k], rel=1e-6)
+            assert render.values("ablation", f"{variant} {k + 1}") == pytest.approx(mean[k], rel=1e-6)
+        outs = story.ablated_outputs(story.model_for(models[variant], 22), story.demo_patch()[2])
+        for n, name in enumerate(("full", "without 1", "without 2", "without 3")):
+            np.testing.assert_allclose(render.values("ablation", f"{variant} {name}"), outs[n], atol=1e-9)
+    noisy = an.ablation_summary(models["code-noise"], patches)[0]
+    assert f"{noisy[0]:.1e}" in render.said("ablation") and f"{noisy[2]:.1e}" in render.said("ablation")
 
 
-def test_what_the_code_did_says_what_was_measured(scene):
-    patches = data.make_patches().astype(np.float64)
-    table = np.array([an.ablation(m, patches) for m in weights.load_all(variant="code-noise-article")])
-    ordered = int(np.sum(np.all(np.diff(table, axis=1) > 0, axis=1)))
-    assert scene.code_did["ordered"] == ordered
-    assert ("swap places" in scene.code_did["verdict"]) == (ordered < len(table))
-    assert ("swap" in said(scene)) == (ordered < len(table))  # the subtitles follow the same measurement
-    if ordered == len(table):
-        ratio_art, ratio_meant = scene.code_did["ratios"]
-        assert f"{ratio_art:.1f}x apart instead of {ratio_meant:.1f}x" in said(scene)
+def test_what_the_code_did_says_what_was_measured(render, models, patches):
+    found = story.noise_as_coded(models["code-noise-article"], models["code-noise"], patches)
+    table = np.array([an.ablation(m, patches) for m in models["code-noise-article"]])
+    assert found.ordered == int(np.sum(np.all(np.diff(table, axis=1) > 0, axis=1)))
+    _, said = coded_verdict(found)
+    assert " ".join(said) in render.said("what-the-code-did")
+    assert ("swap" in render.said()) == (found.ordered < found.seeds)
 
 
-def test_input_noise_shows_real_look_alikes(scene):
+def test_the_verdict_follows_the_measurement_either_way():
+    kept = coded_verdict(story.NoiseAsCoded(seeds=10, ordered=10, ratio_applied=1.9, ratio_meant=7.7))
+    swapped = coded_verdict(story.NoiseAsCoded(seeds=10, ordered=7, ratio_applied=1.1, ratio_meant=7.7))
+    assert "keep their order in all 10 seeds" in kept[0] and "1.9x apart instead of 7.7x" in kept[0]
+    assert "swap places in 3 of 10 seeds" in swapped[0] and "as the article saw" in swapped[0]
+
+
+def test_input_noise_shows_real_look_alikes_and_smoother_filters(render, models):
     curves = data.make_curves()[0]
-    p = scene.input_parts
-    assert len(p["others"]) == 3
-    assert np.all(np.abs(curves[p["others"], p["sample"]] - curves[p["index"], p["sample"]]) <= 0.005)
-    r_plain, r_smooth = p["roughness"]
-    assert r_smooth < r_plain
+    idx, _ = story.demo_curve()
+    sample, others = story.look_alikes(curves, idx)
+    assert len(others) == 3
+    for j in [idx, *others]:
+        np.testing.assert_allclose(render.values("input-noise", f"curve {j}"), curves[j], atol=1e-9)
+    assert np.all(np.abs(curves[others, sample] - curves[idx, sample]) <= story.SIMILAR_TOL)
+    r_plain, r_smooth = (story.mean_roughness(models[v]) for v in ("plain", "input-noise"))
+    assert render.values("input-noise", "roughness plain") == pytest.approx(r_plain)
+    assert render.values("input-noise", "roughness input-noise") == pytest.approx(r_smooth)
+    assert r_smooth < r_plain and ", smoother." in render.said("input-noise")
+    assert re.search(rf"At sample {sample} they agree within 0\.005", render.said("input-noise"))
 
 
-@pytest.mark.slow
-def test_renders_with_named_sections_and_subtitles(tmp_path):
-    out, sections = render_sections("noise", "NoiseScene", tmp_path)
-    assert [s["name"] for s in sections] == SECTIONS
-    cues = check_subtitles(out, "NoiseScene")  # valid SRT beside the video, every section captioned
-    numbers = [float(x) for c in cues for x in NUMBER.findall(c.text)]
-    plain = an.consistency([m.dec_w for m in weights.load_all(variant="plain")])
-    assert float(f"{plain:.3f}") in numbers
-
-
-def test_subtitles_are_readable_and_say_the_measured_numbers(scene):
-    assert scene.captions.problems() == []
-    text = said(scene)
-    for variant in ("plain", "code-noise"):
-        assert f"{scene.seed_parts[variant]['score']:.3f}" in text
-    for r in scene.shaken_parts["rms"]:
-        assert f"{r:.3f}" in text
-    noisy = scene.ablations["code-noise"][0]
-    assert f"{noisy[0]:.1e}" in text and f"{noisy[2]:.1e}" in text
-
-
-def test_shaken_models_compare_the_real_decoders(scene):
-    rms_plain, rms_noise = scene.shaken_parts["rms"]
-    assert rms_plain > 10 * rms_noise  # the code-noise decoder learnt to ignore its noisy channel
-    assert "The plain output swings; the code-noise one barely moves." in said(scene)
+def test_checkpoint_folder_from_the_environment_is_used_for_every_model(tmp_path):
+    """DECONV_CHECKPOINTS names the folder for the example model and for the all-seed models: a folder
+    with one plain seed stops the render at the all-seed models, with one line naming that folder."""
+    folder = tmp_path / "ck"
+    src = weights.DEFAULT_DIR
+    (folder / "plain").mkdir(parents=True)
+    (folder / "plain" / "seed_22.safetensors").write_bytes(
+        (src / "plain" / "seed_22.safetensors").read_bytes()
+    )
+    weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
+    env = {**os.environ, "DECONV_CHECKPOINTS": str(folder)}
+    res = manim("render", "-ql", "-s", "--media_dir", tmp_path / "media", "scenes/noise.py", env=env)
+    assert_usage_error(
+        res, str(folder), "needs at least 2 seeds of 'plain' (found 1)", "deconv train --variants plain --out"
+    )

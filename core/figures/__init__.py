@@ -18,15 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from core import analysis, data, palette, weights
+from core import analysis, data, palette, story, weights
 
 PALETTE = palette.LIGHT  # figures are drawn on white
 FILTER_COLORS = PALETTE.filters
 DEFAULT_OUT = Path(__file__).resolve().parent.parent.parent / "media" / "figures"
 FORMATS = ("png", "svg")
 DPI = 130
-DEMO_POOL = 256  # the example curve: the boldest of the first DEMO_POOL curves (as in the videos)
-REFERENCE_SEED = 22  # the seed the other seeds are aligned to
+REFERENCE_SEED = story.REFERENCE_SEED  # the seed drawn, and the seed the other seeds are aligned to
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,8 @@ class Context:
 
     @cached_property
     def demo(self) -> tuple[int, np.ndarray]:
-        """The videos' example curve: (index, 15 samples)."""
-        pool = self.curves[:DEMO_POOL]
-        idx = int(np.argmax(np.ptp(pool, axis=1)))
-        return idx, self.curves[idx]
+        """The videos' example curve (core.story.demo_curve): (index, 15 samples)."""
+        return story.demo_curve()
 
     def models(self, variant: str = "plain") -> list[weights.Checkpoint]:
         """Every shipped seed of a variant, in seed order (CheckpointError if there are none)."""
@@ -97,10 +94,8 @@ class Context:
         return self._models[variant]
 
     def model(self, variant: str = "plain", seed: int = REFERENCE_SEED) -> weights.Checkpoint:
-        for ck in self.models(variant):
-            if ck.seed == seed:
-                return ck
-        return self.models(variant)[0]
+        """The model of `seed` (else the first seed) of a variant (core.story.model_for)."""
+        return story.model_for(self.models(variant), seed)
 
     def aligned(self, variant: str = "plain") -> list[dict[str, np.ndarray]]:
         """Each seed's filters reordered and sign-flipped onto the reference seed's (see

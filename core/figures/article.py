@@ -10,12 +10,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from core import analysis, data, overlap
+from core import analysis, data, overlap, story
 from core.figures import FILTER_COLORS, PALETTE, REFERENCE_SEED, Context, figure, new_figure, style
 
 F1_CURVES = tuple(range(9))  # the first nine curves of the dataset
-F5_COUNT = 6  # patches shown by F5, evenly spread over the dataset (as in the encoder video)
-F6_CODES = ((0.0, 0.1, 0.2), (0.1, 0.1, 0.0))  # the article's two example codes
 # F4: one neutral colour and line style per variant; never the filter colours
 VARIANT_STYLES = {
     "plain": (PALETTE.text, "-"),
@@ -24,19 +22,6 @@ VARIANT_STYLES = {
     "code-noise-article": (PALETTE.muted, ":"),
 }
 C1_ENOUGH = 1e-4  # the article's "enough" loss (C1)
-
-
-def f5_indices(n_patches: int, count: int = F5_COUNT) -> np.ndarray:
-    """The patches F5 shows: `count` indices spread evenly from the first to the last."""
-    return np.linspace(0, n_patches - 1, count).astype(int)
-
-
-def demo_patch(ctx: Context) -> tuple[int, int, np.ndarray]:
-    """The example curve's training patch (as the encoder video uses it): (curve index, start
-    sample, 7 samples as float64)."""
-    idx = ctx.demo[0]
-    start = int(data.patch_starts(len(ctx.curves))[idx])
-    return idx, start, ctx.patches[idx].astype(np.float64)
 
 
 def _fmt(values, digits: int = 2) -> str:
@@ -91,10 +76,8 @@ def _shade_overlaps(ax, starts: list[int], label: str | None) -> None:
 def architecture(ctx: Context):
     ck = ctx.model("plain")
     idx, curve = ctx.demo
-    codes = ck.encode_windows(curve)  # (3 channels, 3 windows)
-    starts = [w * data.STRIDE for w in range(codes.shape[1])]
-    pieces = codes.T @ ck.dec_w.astype(np.float64)  # each window's weighted sum of filters, no bias
-    out = ck.decode_windows(codes)
+    shown = story.windows(ck, curve)
+    codes, starts, pieces, out = shown.codes, shown.starts, shown.pieces, shown.output
     x = np.arange(data.WINSIZE)
 
     fig, (ax_in, ax_mid, ax_out) = new_figure(13.0, 4.9, ncols=3,
@@ -153,7 +136,7 @@ def architecture(ctx: Context):
     style(ax_out, "3. decoded windows summed back to 15 samples", "sample", "y")
     ax_out.legend(loc="lower center", ncols=2)
 
-    doubled = ", ".join(f"{a}\u2013{b}" for a, b in overlap.spans(np.flatnonzero(overlap.coverage() > 1)))
+    doubled = ", ".join(f"{a}\u2013{b}" for a, b in overlap.spans(shown.doubled))
     fig.suptitle(f"The full model on one curve ({_who(ck)}): where windows overlap (samples "
                  f"{doubled}) the outputs add up and come out doubled", color=PALETTE.text)
     return fig
@@ -168,7 +151,7 @@ def _who(ck) -> str:
 @figure("F3", "patch_autoencoder", "the simplified patch autoencoder 7 -> 3 -> 7 on a real patch")
 def patch_autoencoder(ctx: Context):
     ck = ctx.model("plain")
-    idx, start, patch = demo_patch(ctx)
+    idx, start, patch = story.demo_patch()
     code = ck.encode(patch[None])[0]
     recon = ck.decode(code[None])[0]
 
@@ -248,7 +231,7 @@ def training_loss(ctx: Context):
 @figure("F5", "outputs", "labels vs network outputs for six patches")
 def outputs(ctx: Context):
     ck = ctx.model("plain")
-    idx = f5_indices(len(ctx.patches))
+    idx = story.f5_indices(len(ctx.patches))
     chosen = ctx.patches[idx].astype(np.float64)
     recon = ck.decode(ck.encode(chosen))
     fig, axes = new_figure(9.0, 5.0, nrows=2, ncols=3, sharex=True, sharey=True)
@@ -296,7 +279,7 @@ def filter_combination(ctx: Context):
     fig, axes = new_figure(9.0, 6.2, nrows=2, ncols=2, sharex=True)
     axes[0, 1].sharey(axes[0, 0])
     axes[1, 1].sharey(axes[1, 0])
-    for col, code in enumerate(F6_CODES):
+    for col, code in enumerate(story.F6_CODES):
         top, bottom = axes[0, col], axes[1, col]
         _plot_weighted_sum(top, ck, np.array(code))
         top.axhline(0, color=PALETTE.muted, linewidth=0.6)
@@ -313,18 +296,11 @@ def filter_combination(ctx: Context):
 
 
 # --- F7 ----------------------------------------------------------------------------------------------
-def encoder_steps(ck, patch: np.ndarray) -> dict[str, np.ndarray]:
-    """The encoder on one patch, step by step: pointwise products (3, 7), their sums, + bias, tanh."""
-    products = patch[None, :] * ck.enc_w.astype(np.float64)
-    return {"products": products, "sums": products.sum(axis=1),
-            "pre": ck.pre_activations(patch[None])[0], "code": ck.encode(patch[None])[0]}
-
-
 @figure("F7", "encoder_dot_products", "encoder: filters with an input, pointwise products and sums")
 def encoder_dot_products(ctx: Context):
     ck = ctx.model("plain")
-    idx, start, patch = demo_patch(ctx)
-    steps = encoder_steps(ck, patch)
+    idx, start, patch = story.demo_patch()
+    steps = story.encoder_steps(ck, patch)
     fig, axes = new_figure(12.0, 6.0, nrows=3, ncols=2, gridspec_kw={"width_ratios": [1.0, 1.3]})
     gs = axes[0, 0].get_gridspec()
     for a in axes[:, 0]:
@@ -361,7 +337,7 @@ def encoder_dot_products(ctx: Context):
 @figure("F8", "code_decoded", "that code decoded: filters scaled by the code and summed")
 def code_decoded(ctx: Context):
     ck = ctx.model("plain")
-    idx, start, patch = demo_patch(ctx)
+    idx, start, patch = story.demo_patch()
     code = ck.encode(patch[None])[0]
     fig, (left, right) = new_figure(10.5, 4.4, ncols=2)
     _plot_filters(left, ck.dec_w, "decoder filter")

@@ -11,6 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from core import analysis as an
+from core import story
 from core.figures import FILTER_COLORS, PALETTE, REFERENCE_SEED, Context, figure, new_figure, style
 
 COMPONENTS = ("component 1", "component 2", "component 3")
@@ -132,13 +133,9 @@ def ablation(ctx: Context):
 # --- F15, F16: one patch with each component switched off ----------------------------------------------
 def _ablation_outputs(ctx: Context, variant: str, heading: str):
     ck = ctx.model(variant)
-    idx = ctx.demo[0]
-    patch = ctx.patches[idx].astype(np.float64)
+    idx, _, patch = story.demo_patch()
     code = ck.encode(patch[None])[0]
-    codes = np.repeat(code[None], 4, axis=0)
-    for k in range(3):
-        codes[k + 1, k] = 0.0
-    outs = ck.decode(codes)
+    outs = story.ablated_outputs(ck, patch)
     removed = [code[k] * ck.dec_w[k] for k in range(3)]
     vals = np.concatenate([patch, outs.ravel(), *removed])
     pad = 0.08 * np.ptp(vals)
@@ -179,14 +176,14 @@ def ablation_outputs_plain(ctx: Context):
 
 
 # --- F17: similar points ----------------------------------------------------------------------------
-SIMILAR_TOL = 0.005
+SIMILAR_TOL = story.SIMILAR_TOL
 
 
 def similar(ctx: Context) -> tuple[int, int, np.ndarray]:
     """(example curve index, sample, 3 look-alikes): analysis.look_alike_fan, as the noise video
     shows it."""
     idx, _ = ctx.demo
-    sample, others = an.look_alike_fan(ctx.curves, idx, tol=SIMILAR_TOL, n=3)
+    sample, others = story.look_alikes(ctx.curves, idx)
     return idx, sample, others
 
 
@@ -234,8 +231,7 @@ def input_noise_encoder(ctx: Context):
         (smooth, smooth.enc_w, "input-noise model: code noise + input noise"),
     ]
     noise = code_noise(smooth)
-    mean_rough = {ck.variant: float(np.mean([an.roughness(m.enc_w).mean() for m in ctx.models(ck.variant)]))
-                  for ck, _, _ in panels}
+    mean_rough = {ck.variant: story.mean_roughness(ctx.models(ck.variant)) for ck, _, _ in panels}
     n = len(ctx.models("plain"))
     fig, axes = new_figure(13.5, 4.5, ncols=3, sharey=True)
     for j, (ax, (ck, filters, head)) in enumerate(zip(axes, panels)):

@@ -8,14 +8,15 @@ import weakref
 
 import numpy as np
 
+from core import data, story
 from core import overlap as ov
 from core.figures import PALETTE, Context, figure, new_figure, style
 
-LENGTH = 15
+LENGTH = data.WINSIZE
 VARIANT = "plain"  # the model the overlap figures assemble (the overlap video's default, seed 22)
 FIX_NAMES = {"raw": "as trained", "halved": "halved taps", "tapered": "tapered taps",
              "normalised": "divided by the summed window"}
-REGION_NAMES = {"whole": "whole", "interior": "inside 3-11", "borders": "borders 0-2, 12-14"}
+INSIDE = story.region_samples(LENGTH)["interior"]  # '3-11'
 
 # per Context: the example's codes and outputs and the error numbers, computed once
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -27,10 +28,9 @@ def assembled(ctx: Context) -> dict:
     if ctx not in _CACHE:
         ck = ctx.model(VARIANT)
         idx, curve = ctx.demo
-        codes = ov.encode_curves(ck, curve)
         _CACHE[ctx] = {
-            "ck": ck, "index": idx, "curve": curve, "codes": codes[0],
-            "outputs": {f: ov.decode_codes(ck, codes, f)[0] for f in ov.FIXES},
+            "ck": ck, "index": idx, "curve": curve, "codes": ck.encode_windows(curve),
+            "outputs": story.fixed_outputs(ck, curve),
             "errors": {f: ov.errors(ck, ctx.curves, f) for f in ov.FIXES},
         }
     return _CACHE[ctx]
@@ -43,19 +43,8 @@ def all_seeds_errors(ctx: Context) -> dict[str, dict[str, float]]:
     return got["table"]
 
 
-def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Runs of True in a boolean mask as (first, last) sample indices."""
-    runs: list[tuple[int, int]] = []
-    for i in np.flatnonzero(mask):
-        if runs and runs[-1][1] == i - 1:
-            runs[-1] = (runs[-1][0], int(i))
-        else:
-            runs.append((int(i), int(i)))
-    return runs
-
-
 def _shade(ax, mask: np.ndarray, label: str, alpha: float = 0.14) -> None:
-    for n, (a, b) in enumerate(_spans(mask)):
+    for n, (a, b) in enumerate(ov.spans(np.flatnonzero(mask))):
         ax.axvspan(a - 0.5, b + 0.5, color=PALETTE.accent, alpha=alpha, lw=0, zorder=0,
                    label=label if n == 0 else None, gid=f"shade-{a}-{b}")
 
@@ -72,7 +61,7 @@ def _curve_axes(ax, got: dict, fixes: list[str], legend_lines: int = 0) -> None:
 
 
 def _err(e: dict[str, float]) -> str:
-    return f"samples 3-11: {e['interior']:.1e}, borders: {e['borders']:.1e}"
+    return f"samples {INSIDE}: {e['interior']:.1e}, borders: {e['borders']:.1e}"
 
 
 def _input_line(ax, got: dict) -> None:
@@ -86,7 +75,7 @@ def overlap_doubled(ctx: Context):
     got = assembled(ctx)
     ck, out, curve = got["ck"], got["outputs"]["raw"], got["curve"]
     doubled = ov.coverage(LENGTH) > 1
-    spans = " and ".join(f"{a}-{b}" for a, b in _spans(doubled))
+    spans = ov.spans_text(np.flatnonzero(doubled), joiner=" and ")
     ratio = out[doubled] / curve[doubled]
     fig, ax = new_figure(7.8, 4.4)
     _shade(ax, doubled, f"samples {spans}: two windows overlap")

@@ -1,0 +1,210 @@
+"""What the explainers and the figures show, computed once: the example curve and patch, the codes
+of its windows and where they land, the encoder's steps, the code paths of the article's
+animations, the model used for a seed, the shaken and ablated codes, the look-alike curves.
+
+Scenes and figures both call this module; neither computes these things itself. numpy only.
+Ids (F6, A1, C5, ...) are the article's, listed in docs/article.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from core import analysis, data, overlap
+from core.weights import Checkpoint
+
+DEMO_POOL = 256  # the example curve: the boldest of the first DEMO_POOL curves of the dataset
+REFERENCE_SEED = 22  # the seed the figures draw, and the seed other seeds are aligned to
+F6_CODES = ((0.0, 0.1, 0.2), (0.1, 0.1, 0.0))  # the article's two example codes (F6)
+F5_COUNT = 6  # patches F5 shows, evenly spread over the dataset
+SIMILAR_TOL = 0.005  # look-alike curves share the example's value at one sample within this (F17)
+CODE_PERCENTILE = 95  # the animations sweep each code channel over this percentile of |code|
+
+
+# --- the examples ---------------------------------------------------------------------------------
+@cache
+def _pool() -> np.ndarray:
+    curves = data.make_curves(DEMO_POOL)[0]
+    curves.flags.writeable = False
+    return curves
+
+
+def demo_curve() -> tuple[int, np.ndarray]:
+    """The dataset curve every explainer and figure uses as its example: the boldest (largest
+    peak-to-peak) of the first DEMO_POOL curves. Returns its index and its 15 samples (a copy)."""
+    curves = _pool()
+    idx = int(np.argmax(np.ptp(curves, axis=1)))
+    return idx, curves[idx].copy()
+
+
+def demo_patch() -> tuple[int, int, np.ndarray]:
+    """The example curve's training patch: (curve index, start sample, 7 samples as float64), cut
+    as the article's training script cuts it (core.data.make_patches)."""
+    idx, curve = demo_curve()
+    start = int(data.patch_starts(idx + 1)[idx])  # the start stream does not depend on the count
+    return idx, start, curve[start:start + data.PATCH].astype(np.float32).astype(np.float64)
+
+
+def f5_indices(n_patches: int = data.DATASIZE, count: int = F5_COUNT) -> np.ndarray:
+    """The patches F5 (and the encoder video's round trip) show: `count` indices spread evenly from
+    the first to the last."""
+    return np.linspace(0, n_patches - 1, count).astype(int)
+
+
+def model_for(models: Sequence[Checkpoint], seed: int = REFERENCE_SEED) -> Checkpoint:
+    """The model of `seed` among `models` (all of one variant), else the first one."""
+    if not models:
+        raise ValueError("no models to choose from")
+    return next((m for m in models if m.seed == seed), models[0])
+
+
+# --- the decoder: weighted sums, and windows placed at stride 4 ---------------------------------------
+@dataclass(frozen=True)
+class Windows:
+    """The model run over one curve: the code of each window, each window's weighted sum of
+    decoder filters (no bias) and where it starts, and the output (the transposed convolution)."""
+
+    codes: np.ndarray  # (3, n_windows)
+    starts: list[int]
+    pieces: np.ndarray  # (n_windows, 7): each code column's weighted sum of filters, no bias
+    output: np.ndarray  # (L,)
+    doubled: list[int]  # output samples that two windows reach
+
+    @property
+    def coverage(self) -> np.ndarray:
+        return overlap.coverage(len(self.output))
+
+
+def windows(ck: Checkpoint, curve: np.ndarray) -> Windows:
+    """Encode `curve` window by window (Conv1d) and decode the codes back (ConvTranspose1d)."""
+    codes = ck.encode_windows(curve)
+    out = ck.decode_windows(codes)
+    return Windows(codes, overlap.window_starts(len(curve)), codes.T @ ck.dec_w.astype(np.float64), out,
+                   overlap.doubled(len(out)))
+
+
+def fixed_outputs(ck: Checkpoint, curve: np.ndarray) -> dict[str, np.ndarray]:
+    """The curve encoded window by window and decoded with each of core.overlap.FIXES: fix -> (L,)."""
+    codes = overlap.encode_curves(ck, curve)
+    return {f: overlap.decode_codes(ck, codes, f)[0] for f in overlap.FIXES}
+
+
+def region_samples(length: int = data.WINSIZE) -> dict[str, str]:
+    """The samples of each region as text: {'interior': '3-11', 'borders': '0-2, 12-14', ...}."""
+    return {name: overlap.spans_text(np.flatnonzero(mask)) for name, mask in overlap.regions(length).items()}
+
+
+def code_extent(ck: Checkpoint, percentile: float = CODE_PERCENTILE) -> np.ndarray:
+    """Per code channel, the size of the codes real patches get: the percentile of |code| over
+    every training patch, (3,)."""
+    return np.percentile(np.abs(ck.encode(data.make_patches())), percentile, axis=0)
+
+
+def sweep_codes(extent: np.ndarray, k: int, n: int = 241) -> np.ndarray:
+    """(n, 3) codes: channel k goes 0 -> +extent -> -extent -> 0, the others stay 0 (A1-A3)."""
+    codes = np.zeros((n, 3))
+    codes[:, k] = extent[k] * np.sin(2 * np.pi * np.linspace(0, 1, n))
+    return codes
+
+
+def all_codes(extent: np.ndarray, n: int = 601) -> np.ndarray:
+    """(n, 3) codes: all channels move at once on a closed path starting at 0 (A4)."""
+    t = np.linspace(0, 1, n)[:, None]
+    return np.asarray(extent) * np.sin(2 * np.pi * np.array([1.0, 2.0, 1.5]) * t)
+
+
+def along(path: np.ndarray, t: float) -> np.ndarray:
+    """The row at fraction t (0..1) of a path of rows, interpolated linearly between rows."""
+    x = t * (len(path) - 1)
+    i = min(int(x), len(path) - 2)
+    return path[i] + (x - i) * (path[i + 1] - path[i])
+
+
+# --- the encoder ------------------------------------------------------------------------------------
+def encoder_steps(ck: Checkpoint, patch: np.ndarray) -> dict[str, np.ndarray]:
+    """The encoder on one patch (7,), step by step (C3, F7): pointwise products (3, 7), their sums
+    (3,), plus the bias (3,), tanh: the code (3,)."""
+    patch = np.asarray(patch, dtype=np.float64)
+    products = patch[None, :] * ck.enc_w.astype(np.float64)
+    return {"products": products, "sums": products.sum(axis=1),
+            "pre": ck.pre_activations(patch[None])[0], "code": ck.encode(patch[None])[0]}
+
+
+def running_sum(products: np.ndarray, count: float) -> float:
+    """The sum of the first `count` products, the last one counted in part (0 <= count <= 7)."""
+    full = int(np.floor(count))
+    partial = products[full] * (count - full) if full < len(products) else 0.0
+    return float(products[:full].sum() + partial)
+
+
+def round_trip(ck: Checkpoint, patches: np.ndarray) -> np.ndarray:
+    """(N, 7) patches encoded and decoded: the network's outputs (F5, F8)."""
+    patches = np.asarray(patches, dtype=np.float64)
+    return ck.decode(ck.encode(patches))
+
+
+# --- noise ------------------------------------------------------------------------------------------
+def noise_point(ck: Checkpoint, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """The noise idea (F11) on real codes: the codes of every 32nd patch (N, 3), one code away from
+    0 to shake, and a noise scale for it (a third of the plot's half-width)."""
+    codes = ck.encode(np.asarray(patches)[::32])
+    k = int(np.argmax(np.abs(codes[:, 0]) + np.abs(codes[:, 1])) // 2)
+    ext = np.abs(codes[:, :2]).max(axis=0) * 1.1
+    return codes, codes[k], float(0.35 * ext.min())
+
+
+def shake_path(scales: Sequence[float], n: int = 241) -> np.ndarray:
+    """(n, 3) offsets of a code shaken on a closed path: channel k moves by up to scales[k]."""
+    path = np.linspace(0, 2 * np.pi, n)
+    return np.stack([np.cos(path), np.sin(2 * path), np.cos(3 * path)], axis=1) * np.asarray(scales)
+
+
+def shaken(ck: Checkpoint, patch: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """A patch's clean output (7,), its outputs with the code moved by each offset (n, 7), and how
+    far the output moves (root mean square over the path)."""
+    code = ck.encode(np.asarray(patch, float)[None])[0]
+    clean, moved = ck.decode(code[None])[0], ck.decode(code + offsets)
+    return clean, moved, float(np.sqrt(np.mean((moved - clean) ** 2)))
+
+
+def ablated_outputs(ck: Checkpoint, patch: np.ndarray) -> np.ndarray:
+    """(4, 7): the patch decoded from its full code, then with component 1, 2, 3 zeroed (F15, F16)."""
+    codes = np.repeat(ck.encode(np.asarray(patch, float)[None]), 4, axis=0)
+    for k in range(3):
+        codes[k + 1, k] = 0.0
+    return ck.decode(codes)
+
+
+@dataclass(frozen=True)
+class NoiseAsCoded:
+    """What the article's slicing quirk did to the order of components 2 and 3 (C5 as coded)."""
+
+    seeds: int  # code-noise-article seeds measured
+    ordered: int  # of them, how many keep the loss increases in order 1 < 2 < 3
+    ratio_applied: float  # component 3's cost over component 2's, mean over seeds, noise as applied
+    ratio_meant: float  # the same for the noise as meant (the code-noise variant)
+
+
+def noise_as_coded(applied: Sequence[Checkpoint], meant: Sequence[Checkpoint],
+                   patches: np.ndarray) -> NoiseAsCoded:
+    table = np.array([analysis.ablation(m, patches) for m in applied])
+    mean_applied = table.mean(axis=0)
+    mean_meant = analysis.ablation_summary(meant, patches)[0]
+    ordered = int(np.sum(np.all(np.diff(table, axis=1) > 0, axis=1)))
+    return NoiseAsCoded(len(table), ordered, float(mean_applied[2] / mean_applied[1]),
+                        float(mean_meant[2] / mean_meant[1]))
+
+
+def look_alikes(curves: np.ndarray, index: int) -> tuple[int, np.ndarray]:
+    """The sample where curves sharing the example's value (within SIMILAR_TOL) differ most, and 3
+    of them fanning out (F17; core.analysis.look_alike_fan)."""
+    return analysis.look_alike_fan(curves, index, tol=SIMILAR_TOL, n=3)
+
+
+def mean_roughness(models: Sequence[Checkpoint]) -> float:
+    """The encoder filters' roughness (core.analysis.roughness), mean over filters and models (C7)."""
+    return float(np.mean([analysis.roughness(m.enc_w).mean() for m in models]))

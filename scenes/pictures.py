@@ -1,0 +1,434 @@
+"""The reusable pictures of the explainers, built from data arrays: signal plots updated in place,
+the code as a point, a code vector and matrix, the weighted sum of decoder filters, the article's
+four-panel layout (A1-A4), bars, and the footer naming the model. numpy and manim only.
+
+A picture that shows a number or a curve can carry a `role` ("output", "window 2", ...): the
+explainer records what each section showed under those names (scenes.stage), and the tests read
+the values back from the drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Circle,
+    Mobject,
+    Rectangle,
+    Text,
+    VGroup,
+    VMobject,
+    config,
+    linear,
+)
+
+from core import data, story, weights
+from scenes.speed import Dots, Drive, coords_to_points, number
+from scenes.theme import (
+    DATA_COLOR,
+    FILTER_COLORS,
+    LABEL_SIZE,
+    MUTED_COLOR,
+    OUTLINE_COLOR,
+    OUTPUT_COLOR,
+    SMALL_SIZE,
+    TEXT_COLOR,
+    SansText,
+    text,
+)
+
+
+def footer(ck: weights.Checkpoint) -> Text:
+    """The model the numbers come from, in small print at the bottom left of every explainer."""
+    return text(f"model: {ck.variant}, seed {ck.seed}, trained {ck.epochs} epochs, "
+                f"final loss {ck.final_loss:.2e}", SMALL_SIZE - 4, MUTED_COLOR
+                ).to_corner(DOWN + LEFT, buff=0.2)
+
+
+def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, float]:
+    """An axis range covering [lo, hi] (and 0) with a round step."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    span = max(hi - lo, 1e-9)
+    raw = span / ticks
+    mag = 10 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step), float(step)
+
+
+# --- plots -------------------------------------------------------------------------------------------
+class SignalPlot(VGroup):
+    """Axes for a short signal: x is the sample index 0..n-1, y its value."""
+
+    def __init__(self, n: int, y_range: Sequence[float], width: float, height: float,
+                 label: str | None = None, label_color: str = TEXT_COLOR, x_numbers: bool = True,
+                 font_size: float = SMALL_SIZE, y_numbers: bool = True):
+        super().__init__()
+        lo, hi, step = y_range
+        places = max(0, int(-np.floor(np.log10(step)))) if step < 1 else 0
+        if step < 1 and round(step * 10**places) % 10 not in (0, 1, 2, 5):
+            places += 1
+        self.n = n
+        self.axes = Axes(
+            x_range=[0, n - 1, 1], y_range=[lo, hi, step], x_length=width, y_length=height, tips=False,
+            axis_config={"color": MUTED_COLOR, "stroke_width": 2, "label_constructor": SansText,
+                         "font_size": font_size, "tick_size": 0.05},
+            x_axis_config={"numbers_to_include": list(range(n)) if x_numbers else [],
+                           "numbers_to_exclude": []},
+            y_axis_config={"numbers_to_include": [lo, hi] if y_numbers else [],
+                           "decimal_number_config": {"num_decimal_places": places}},
+        )
+        for num in [*self.axes.x_axis.numbers, *self.axes.y_axis.numbers]:
+            num.set_color(MUTED_COLOR)
+        floor = self.axes.c2p(0, lo)[1]
+        for num in self.axes.x_axis.numbers:  # sample indices under the plot, clear of the curves
+            num.set_y(floor - 0.08 - num.height / 2)
+        self.add(self.axes)
+        if label is not None:
+            self.label = text(label, font_size, label_color).next_to(self.axes, UP, buff=0.12)
+            self.add(self.label)
+
+    def points_for(self, values: Sequence[float], offset: int = 0) -> np.ndarray:
+        """(n, 3) scene points of samples offset, offset+1, ... (the axes map is affine: one
+        matrix product instead of a c2p call per sample, since this runs every frame)."""
+        return coords_to_points(self.axes, np.arange(len(values)) + offset, values)
+
+
+class Signal(VGroup):
+    """A signal drawn on a SignalPlot as a polyline with a dot per sample; `set_values` moves the
+    existing points (cheap enough for every frame), nothing is rebuilt."""
+
+    def __init__(self, plot: SignalPlot, values: Sequence[float], color: str, width: float = 4,
+                 dot_radius: float = 0.05, offset: int = 0, stems: bool = False, opacity: float = 1.0,
+                 role: str | None = None):
+        super().__init__()
+        self.role = role
+        self.plot, self.size, self.offset = plot, len(values), offset
+        self.line = VMobject(stroke_color=color, stroke_width=width, stroke_opacity=opacity)
+        self.dots = (Dots(np.zeros((self.size, 3)), dot_radius, color, opacity) if dot_radius > 0
+                     else VGroup())
+        self.stems = VMobject(stroke_color=color, stroke_width=width * 0.6,
+                              stroke_opacity=0.8 * opacity) if stems else None
+        self.add(self.line, self.dots, *([self.stems] if stems else []))
+        if config.transparent:  # a dark edge keeps light colours visible on a white slide
+            self.line.set_stroke(OUTLINE_COLOR, width=width + 2, background=True)
+        self.set_values(values)
+
+    def set_values(self, values: Sequence[float]) -> Signal:
+        self.values = np.asarray(values, dtype=float)
+        pts = self.plot.points_for(self.values, self.offset)
+        self.line.set_points_as_corners(pts)
+        if isinstance(self.dots, Dots):
+            self.dots.set_positions(pts)
+        if self.stems is not None:
+            self.stems.clear_points()
+            for base, p in zip(self.plot.points_for(np.zeros(self.size), self.offset), pts):
+                self.stems.start_new_path(base)
+                self.stems.add_line_to(p)
+        return self
+
+    def drawn_values(self) -> np.ndarray:
+        """The y value of each sample as drawn (read back from the polyline's corners)."""
+        corners = self.line.get_start_anchors()
+        corners = np.vstack([corners, self.line.get_end_anchors()[-1:]])
+        return np.array([self.plot.axes.p2c(p)[1] for p in corners])
+
+
+class CodePoint(VGroup):
+    """The article's code picture: a point at (c1, c2) on a plane whose radius shows c3."""
+
+    def __init__(self, extent: Sequence[float], width: float, height: float, background=None):
+        super().__init__()
+        x_lo, x_hi, x_step = nice_range(-extent[0] * 1.1, extent[0] * 1.1, 2)
+        y_lo, y_hi, y_step = nice_range(-extent[1] * 1.1, extent[1] * 1.1, 2)
+        self.extent3 = float(extent[2])
+        self.axes = Axes(
+            x_range=[x_lo, x_hi, x_step], y_range=[y_lo, y_hi, y_step], x_length=width,
+            y_length=height, tips=False,
+            axis_config={"color": MUTED_COLOR, "stroke_width": 2, "label_constructor": SansText,
+                         "font_size": SMALL_SIZE, "tick_size": 0.05,
+                         "decimal_number_config": {"num_decimal_places": 1 if x_step >= 0.1 else 2}},
+            x_axis_config={"numbers_to_include": [x_lo, x_hi]},
+            y_axis_config={"numbers_to_include": [y_lo, y_hi]},
+        )
+        for num in [*self.axes.x_axis.numbers, *self.axes.y_axis.numbers]:
+            num.set_color(MUTED_COLOR)
+        self.x_label = text("c1", SMALL_SIZE, FILTER_COLORS[0]).next_to(self.axes.x_axis, RIGHT, 0.1)
+        self.y_label = text("c2", SMALL_SIZE, FILTER_COLORS[1]).next_to(self.axes.y_axis, UP, 0.1)
+        self.add(self.axes, self.x_label, self.y_label)
+        if background is not None:  # real codes, faint: where patches actually land
+            pts = [self.axes.c2p(a, b) for a, b in background]
+            self.cloud = Dots(np.array(pts), 0.018, DATA_COLOR, 0.45)
+            self.add(self.cloud)
+        self.base_radius = 0.13
+        self.dot = Circle(radius=self.base_radius, color=FILTER_COLORS[2], fill_color=OUTPUT_COLOR,
+                          fill_opacity=0.85, stroke_width=3)
+        self.add(self.dot)
+        self.code = np.zeros(3)
+        self.set_code((0.0, 0.0, 0.0))
+
+    def radius_for(self, c3: float) -> float:
+        """Radius grows with c3: base at 0, 1.8 x base at +extent, 0.2 x base at -extent."""
+        return self.base_radius * max(0.15, 1 + 0.8 * c3 / max(self.extent3, 1e-9))
+
+    def set_code(self, code: Sequence[float]) -> CodePoint:
+        self.code = np.asarray(code, dtype=float)
+        r = self.radius_for(self.code[2])
+        self.dot.scale(r / (self.dot.width / 2)).move_to(self.axes.c2p(self.code[0], self.code[1]))
+        return self
+
+
+def code_vector(code: Sequence[float], places: int = 3, size: float = LABEL_SIZE,
+                role: str | None = None) -> VGroup:
+    """'code =  -0.167  -0.081  +0.195', each number in its channel's colour (fixed values); with a
+    role, the numbers are recorded as '<role> c1', ..."""
+    return VGroup(text("code =", size), *[number(c, places, size, FILTER_COLORS[i],
+                                                 role=role and f"{role} c{i + 1}")
+                                          for i, c in enumerate(code)]).arrange(RIGHT, buff=0.3)
+
+
+class CodeMatrix(VGroup):
+    """The code of a whole curve: one column per window, one row per channel (in its colour)."""
+
+    def __init__(self, codes: np.ndarray, places: int = 3, size: float = LABEL_SIZE - 2,
+                 role: str | None = "code matrix"):
+        super().__init__()
+        self.role = role
+        self.codes = np.asarray(codes, dtype=float)
+        n_ch, n_win = self.codes.shape
+        self.header = VGroup(*[text(f"window {w + 1}", SMALL_SIZE - 2) for w in range(n_win)])
+        self.header.arrange(RIGHT, buff=0.3)
+        self.cells = [[number(self.codes[i, w], places, size, FILTER_COLORS[i],
+                              role=role and f"{role} {i} {w}") for w in range(n_win)] for i in range(n_ch)]
+        rows = VGroup(*[VGroup(*r) for r in self.cells]).arrange(DOWN, buff=0.22)
+        rows.next_to(self.header, DOWN, 0.22)
+        for i in range(n_ch):
+            for w in range(n_win):
+                self.cells[i][w].set_x(self.header[w].get_x())
+        self.names = VGroup(*[text(f"c{i + 1}", size, FILTER_COLORS[i]).next_to(self.header, LEFT, 0.3)
+                              .set_y(rows[i].get_y()) for i in range(n_ch)])
+        self.add(self.header, rows, self.names)
+
+    def column(self, w: int) -> VGroup:
+        return VGroup(*[row[w] for row in self.cells])
+
+    def drawn_values(self) -> np.ndarray:
+        """(channels, windows): the numbers the cells show."""
+        return np.array([[c.get_value() for c in row] for row in self.cells])
+
+
+class CodeReadout(VGroup):
+    """'c1 = +0.12  c2 = ...' with each value in its channel's colour, updated in place."""
+
+    def __init__(self, size: float = LABEL_SIZE, places: int = 2):
+        super().__init__()
+        self.numbers = []
+        for i in range(3):
+            name = text(f"c{i + 1} =", size, FILTER_COLORS[i])
+            num = number(0.0, places, size, FILTER_COLORS[i], role=f"c{i + 1}").next_to(name, RIGHT, 0.12)
+            self.numbers.append(num)
+            self.add(VGroup(name, num))
+        self.arrange(RIGHT, buff=0.45)
+
+    def set_code(self, code: Sequence[float]) -> CodeReadout:
+        for num, c in zip(self.numbers, code):
+            num.set_value(float(c))
+        return self
+
+
+def _without(mob: Mobject, exclude: set) -> list[Mobject]:
+    """The largest pieces of `mob`'s tree that hold nothing from `exclude`."""
+    if mob in exclude:
+        return []
+    if not exclude.intersection(mob.get_family()):
+        return [mob]
+    if mob.has_points():
+        raise ValueError(f"{type(mob).__name__} has its own points and moving parts inside")
+    return [piece for sub in mob.submobjects for piece in _without(sub, exclude)]
+
+
+class WeightedSum(VGroup):
+    """The decoder at work on one code (F6, F8): the three filters scaled by the code, and their
+    sum plus the bias, on one plot. `set_code` moves the curves in place."""
+
+    def __init__(self, ck: weights.Checkpoint, code: Sequence[float], y_range: Sequence[float],
+                 width: float, height: float, label: str | None = None):
+        super().__init__()
+        self.ck = ck
+        self.plot = SignalPlot(7, y_range, width, height, label)
+        zero = np.zeros(7)
+        self.scaled = VGroup(*[Signal(self.plot, zero, FILTER_COLORS[i], width=2.5, dot_radius=0.035,
+                                      role=f"scaled {i + 1}") for i in range(3)])
+        self.total = Signal(self.plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.07, role="sum")
+        self.add(self.plot, self.scaled, self.total)
+        self.set_code(code)
+
+    def set_code(self, code: Sequence[float]) -> WeightedSum:
+        self.code = np.asarray(code, dtype=float)
+        for i, sig in enumerate(self.scaled):
+            sig.set_values(self.code[i] * self.ck.dec_w[i])
+        self.total.set_values(self.code @ self.ck.dec_w + self.ck.dec_b)
+        return self
+
+
+def output_range(ck: weights.Checkpoint, codes: np.ndarray, pad: float = 0.1) -> tuple[float, float, float]:
+    """A y range for every output and scaled filter the given codes (K, 3) produce."""
+    codes = np.atleast_2d(codes)
+    vals = [ck.decode(codes).ravel(), (codes[:, :, None] * ck.dec_w[None]).ravel()]
+    lo, hi = min(v.min() for v in vals), max(v.max() for v in vals)
+    span = hi - lo
+    return nice_range(lo - pad * span, hi + pad * span)
+
+
+class FourPanel(VGroup):
+    """The article's animation layout (A1-A4), driven by one code (c1, c2, c3).
+
+    top left: outputs for several c3 at once, the current one bold; top right: the scaled filters
+    and their sum; bottom left: the code as a point; bottom right: the raw filters (static).
+    """
+
+    def __init__(self, ck: weights.Checkpoint, extent: Sequence[float], codes: np.ndarray,
+                 family: int = 5, panel_w: float = 5.6, panel_h: float = 1.9):
+        """`extent`: the code box (per channel); `codes` (K, 3): every code the panel will show,
+        so the plots' ranges fit them."""
+        super().__init__()
+        self.ck = ck
+        self.extent = np.asarray(extent, dtype=float)
+        self.c3_values = np.linspace(-self.extent[2], self.extent[2], family)
+        codes = np.atleast_2d(codes)
+        fam = np.array([[a, b, c3] for a, b, _ in codes for c3 in self.c3_values])
+        yr = output_range(ck, np.vstack([codes, fam]))
+        self.outputs_plot = SignalPlot(7, yr, panel_w, panel_h, "outputs for several c3 (current bold)")
+        self.sum_plot = SignalPlot(7, yr, panel_w, panel_h, "scaled filters and their sum")
+        f_lo, f_hi = float(ck.dec_w.min()), float(ck.dec_w.max())
+        self.filter_plot = SignalPlot(7, nice_range(f_lo * 1.1, f_hi * 1.1), panel_w, panel_h,
+                                      "decoder filters (fixed)")
+        self.point = CodePoint(self.extent, panel_w * 0.55, panel_h,
+                               background=ck.encode(data.make_patches()[::64])[:, :2])
+        self.point_label = text("the code: x = c1, y = c2, size = c3", SMALL_SIZE)
+        self.readout = CodeReadout(SMALL_SIZE + 2).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        top = VGroup(self.outputs_plot, self.sum_plot).arrange(RIGHT, buff=0.9)
+        plane = VGroup(self.point, self.readout).arrange(RIGHT, buff=0.35)
+        bottom_left = VGroup(self.point_label, plane).arrange(DOWN, buff=0.12)
+        bottom = VGroup(bottom_left, self.filter_plot)
+        VGroup(top, bottom).arrange(DOWN, buff=0.45)  # rows first, then columns under the top ones
+        bottom_left.set_x(top[0].get_x())
+        self.filter_plot.set_x(top[1].get_x())
+        self.add(top, bottom)
+
+        zero = np.zeros(7)
+        self.raw = VGroup(*[Signal(self.filter_plot, ck.dec_w[i], FILTER_COLORS[i], width=3)
+                            for i in range(3)])
+        self.scaled = VGroup(*[Signal(self.sum_plot, zero, FILTER_COLORS[i], width=3, dot_radius=0.04)
+                               for i in range(3)])
+        self.sum = Signal(self.sum_plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.06, role="output")
+        self.family = VGroup(*[Signal(self.outputs_plot, zero, OUTPUT_COLOR, width=1.5, dot_radius=0,
+                                      opacity=0.55) for _ in self.c3_values])
+        self.current = Signal(self.outputs_plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.06)
+        self.add(self.raw, self.scaled, self.sum, self.family, self.current)
+        # what moves when the code changes, and what does not: scenes add them as two top-level
+        # mobjects so manim draws the static part once per animation, not once per frame
+        self.live = VGroup(self.family, self.scaled, self.sum, self.current, self.point.dot,
+                           *self.readout.numbers)
+        self.static = VGroup(*_without(self, set(self.live.get_family())))
+        self.code = np.zeros(3)
+        self.set_code((0.0, 0.0, 0.0))
+
+    def set_code(self, code: Sequence[float]) -> FourPanel:
+        ck, c = self.ck, np.asarray(code, dtype=float)
+        if not np.array_equal(c[:2], self.code[:2]) or not hasattr(self, "_family_set"):
+            for sig, c3 in zip(self.family, self.c3_values):
+                sig.set_values(ck.decode([[c[0], c[1], c3]])[0])
+            self._family_set = True
+        for i, sig in enumerate(self.scaled):
+            sig.set_values(c[i] * ck.dec_w[i])
+        out = ck.decode([c])[0]
+        self.sum.set_values(out)
+        self.current.set_values(out)
+        self.point.set_code(c)
+        self.readout.set_code(c)
+        self.code = c
+        return self
+
+    def sweep(self, path: np.ndarray, run_time: float) -> Drive:
+        """The code moving along `path` (n, 3) at an even pace, every view following."""
+        return Drive(self.live, lambda a: self.set_code(story.along(path, a)), run_time=run_time,
+                     rate_func=linear)
+
+
+
+class Rings(VGroup):
+    """Open circles on a SignalPlot at some samples of a signal (the decoder's own output, the
+    doubled samples); `set_values` moves them, `drawn_values` reads their heights back."""
+
+    def __init__(self, plot: SignalPlot, values: Sequence[float], color: str, radius: float = 0.13,
+                 width: float = 3, indices: Sequence[int] | None = None, role: str | None = None):
+        self.indices = list(range(len(values)) if indices is None else indices)
+        super().__init__(*[Circle(radius=radius, color=color, stroke_width=width) for _ in self.indices])
+        self.plot, self.role = plot, role
+        self.set_values(values)
+
+    def set_values(self, values: Sequence[float]) -> Rings:
+        values = np.asarray(values, dtype=float)
+        for ring, p in zip(self, self.plot.points_for(values)[self.indices]):
+            ring.move_to(p)
+        return self
+
+    def drawn_values(self) -> np.ndarray:
+        return np.array([self.plot.axes.p2c(r.get_center())[1] for r in self])
+
+
+class WindowBands(VGroup):
+    """One labelled band under a SignalPlot per window of a convolution: the samples it reaches."""
+
+    def __init__(self, plot: SignalPlot, starts: Sequence[int], kernel: int, top: float, step: float,
+                 height: float, pad: float = 0.0, opacity: float = 0.8, label_size: float = SMALL_SIZE - 4,
+                 label_center: float | None = None):
+        """Band w spans samples start - pad .. start + kernel - 1 + pad at height top - w * step; its
+        label sits just left of it, or centred `label_center` left of the band's left end."""
+        super().__init__()
+        for w, s in enumerate(starts):
+            a, b = plot.axes.c2p(s - pad, 0)[0], plot.axes.c2p(s + kernel - 1 + pad, 0)[0]
+            y = top - step * w
+            band = Rectangle(width=b - a, height=height, fill_color=MUTED_COLOR, fill_opacity=opacity,
+                             stroke_width=0).move_to([(a + b) / 2, y, 0])
+            label = text(f"window {w + 1}", label_size, MUTED_COLOR)
+            if label_center is None:
+                label.next_to(band, LEFT, 0.15)
+            else:
+                label.move_to([a - label_center, y, 0])
+            self.add(VGroup(band, label))
+
+
+class Bars(VGroup):
+    """A bar per value on a SignalPlot, from 0 to the value, in one colour; `grow(g)` scales them
+    from the axis (0 to 1). `drawn_values` reads the heights back."""
+
+    def __init__(self, plot: SignalPlot, values: Sequence[float], color: str, width: float = 0.18,
+                 role: str | None = None):
+        super().__init__()
+        self.plot, self.role = plot, role
+        self.values = np.asarray(values, dtype=float)
+        self.bases = [plot.axes.c2p(k, 0) for k in range(len(self.values))]
+        for k, (base, v) in enumerate(zip(self.bases, self.values)):
+            tip = plot.axes.c2p(k, v)
+            self.add(Rectangle(width=width, height=max(abs(tip[1] - base[1]), 1e-3), stroke_width=0,
+                               fill_color=color, fill_opacity=0.9).move_to((base + tip) / 2))
+        self.heights = [b.height for b in self]
+        self.centers = [b.get_center() for b in self]
+
+    def grow(self, g: float) -> Bars:
+        g = max(g, 1e-3)
+        for bar, h, c, b in zip(self, self.heights, self.centers, self.bases):
+            bar.stretch_to_fit_height(h * g)
+            bar.move_to(b + (c - b) * g)
+        return self
+
+    def drawn_values(self) -> np.ndarray:
+        axes = self.plot.axes
+        return np.array([axes.p2c(b.get_top())[1] + axes.p2c(b.get_bottom())[1] for b in self])

@@ -1,0 +1,78 @@
+"""The stage every explainer plays on: the theme applied as the scene starts, the footer naming the
+model, the subtitles, clearing the stage, and a record of what each section showed.
+
+The record (`Explainer.shown`, section -> role -> values) is filled after every play from the
+pictures on stage that carry a `role` (scenes.pictures), so it holds the last values each showed
+in each section: the tests read the drawn values back from it instead of from attributes set inside
+the storyboards.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import Mobject, Scene, config
+
+from scenes import speed, theme
+from scenes.captions import Captions
+
+
+class Explainer(Scene):
+    """A Scene with a footer that stays, subtitles (`self.say`), `clear_stage()` and `shown`."""
+
+    def __init__(self, *args, **kwargs):
+        theme.apply()  # before Manim makes its camera, which takes the background colour
+        super().__init__(*args, **kwargs)
+        self.shown: dict[str, dict[str, np.ndarray]] = {}  # section -> role -> values drawn
+        self.pictures: dict[str, dict[str, Mobject]] = {}  # section -> role -> the picture
+        self.section = ""
+        self.clock = 0.0  # seconds of video written so far (see play)
+
+    def setup(self):
+        self.captions = Captions(self)
+        self.say = self.captions.say
+        self.footer: Mobject | None = None
+
+    def play(self, *args, **kwargs) -> None:
+        """Scene.play, and the video clock advanced by the frames it writes. Manim's own clock
+        (`self.time`) moves by whole frames when it renders a play but by the exact run time when it
+        takes the play from its cache; the subtitles need the first, whichever happened."""
+        super().play(*args, **kwargs)
+        self.record()
+        dt = 1 / config.frame_rate
+        if self.is_current_animation_frozen_frame():  # a still wait: int(duration / dt) frames
+            self.clock += int(self.duration / dt) * dt
+        else:  # one frame per step of np.arange(0, duration, dt), as Scene.get_time_progression
+            self.clock += len(np.arange(0, self.duration, dt)) * dt
+
+    def show_footer(self, footer: Mobject) -> None:
+        self.footer = footer
+        self.add(footer)
+
+    def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
+        self.record()
+        self.section = name
+        super().next_section(name, *args, **kwargs)
+
+    def record(self) -> None:
+        """Note what every picture with a role on stage shows now, under the current section: its
+        drawn values (`drawn_values()`, `drawn_value()` or `get_value()`) in `shown`, the picture
+        itself in `pictures`."""
+        if not self.section:
+            return
+        values = self.shown.setdefault(self.section, {})
+        pictures = self.pictures.setdefault(self.section, {})
+        for top in self.mobjects:
+            for m in top.get_family():
+                role = getattr(m, "role", None)
+                if role is not None:
+                    read = getattr(m, "drawn_values", None) or getattr(m, "drawn_value", None) or m.get_value
+                    values[role], pictures[role] = np.asarray(read(), dtype=float), m
+
+    def clear_stage(self) -> None:
+        """Fade out everything but the footer."""
+        speed.clear(self, *([self.footer] if self.footer is not None else []))
+
+    def tear_down(self):
+        self.record()
+        self.captions.close()
+        super().tear_down()

@@ -1,0 +1,140 @@
+"""What every explainer inherits from scenes/ (theme, pictures, live numbers, subtitles), checked on
+a probe scene that renders in seconds: the themes, transparent and GIF output, the subtitle rules,
+and what the pictures record."""
+
+import os
+
+import numpy as np
+import pytest
+from conftest import assert_usage_error, manim
+from PIL import Image
+
+from core import subtitles
+from core.subtitles import count_word, fmt, share, two_lines
+from scenes.captions import Captions
+from scenes.speed import number
+
+PROBE = "tests/probe_scene.py"
+
+
+def render_probe(tmp_path, *flags, theme="dark"):
+    env = {**os.environ, "DECONV_THEME": theme}
+    return manim(
+        "render",
+        "-ql",
+        "-r",
+        "256,144",
+        "--fps",
+        "4",
+        *flags,
+        "--media_dir",
+        tmp_path,
+        PROBE,
+        "ProbeScene",
+        env=env,
+    )
+
+
+def last_frame(tmp_path, theme, *flags):
+    res = render_probe(tmp_path / theme, "-s", *flags, theme=theme)
+    assert res.returncode == 0, res.stderr[-1500:]
+    return np.asarray(Image.open(sorted((tmp_path / theme).rglob("*.png"))[-1]))
+
+
+@pytest.mark.render
+def test_light_theme_renders_on_white(tmp_path):
+    d, lt = (last_frame(tmp_path, theme)[..., :3].astype(int) for theme in ("dark", "light"))
+    assert tuple(d[2, 2]) == (0, 0, 0) and tuple(lt[2, 2]) == (255, 255, 255)
+    # and the text changed with it: the light frame has dark ink, the dark frame light ink
+    assert (lt.sum(axis=2) < 450).mean() > 0.004 and (d.sum(axis=2) > 315).mean() > 0.004
+
+
+@pytest.mark.render
+def test_light_theme_transparent_keeps_alpha(tmp_path):
+    img = last_frame(tmp_path, "light", "-t")
+    assert img.shape[2] == 4 and img[2, 2, 3] == 0  # background see-through
+    assert img[..., 3].max() == 255  # the drawing is there
+
+
+def test_unknown_theme_is_one_line_when_the_scene_starts(tmp_path):
+    assert_usage_error(
+        render_probe(tmp_path, "-s", theme="sepia"), "DECONV_THEME='sepia': choose one of dark, light"
+    )
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("flags,suffix", [(["-t"], ".mov"), (["--format", "gif"], ".gif")])
+def test_transparent_and_gif_renders(tmp_path, flags, suffix):
+    res = render_probe(tmp_path, *flags)
+    assert res.returncode == 0, res.stderr[-2000:]
+    files = list((tmp_path / "videos").rglob(f"ProbeScene*{suffix}"))
+    assert files and files[0].stat().st_size > 1_000
+
+
+@pytest.mark.render
+def test_subtitles_are_written_on_the_videos_clock(tmp_path):
+    """Two cues, each from its say() to the next: 1 s of drawing, then 1.5 s + 1.5 s. The second
+    render takes every play from Manim's cache, and the .srt must not move."""
+    srts = []
+    for _ in range(2):
+        res = render_probe(tmp_path)
+        assert res.returncode == 0, res.stderr[-2000:]
+        (srt,) = (tmp_path / "videos").rglob("ProbeScene.srt")
+        srts.append(srt.read_text())
+    assert srts[0] == srts[1]
+    cues = subtitles.parse_srt(srts[0])
+    assert [(c.start, c.end) for c in cues] == [(0.0, 1.0), (1.0, 4.0)]
+    assert cues[1].text == "The signal flips while the number counts."
+
+
+def test_captions_share_their_time_and_break_lines():
+    class Clock:
+        time = 0.0
+        said = []
+
+        def add_subcaption(self, text, duration, offset):
+            self.said.append((self.time + offset, self.time + offset + duration, text))
+
+    clock = Clock()
+    captions = Captions(clock)
+    captions.say("a" * 10, "b " * 15)
+    clock.time = 4.0
+    captions.say("")  # nothing to show: closes the open cues and opens none
+    clock.time = 9.0
+    captions.close()
+    assert [(a, b) for a, b, _ in clock.said] == [(0.0, 1.5), (1.5, 4.0)]  # at least 1.5 s each
+    assert captions.problems() == []
+    assert Captions.lines("word " * 12).count("\n") == 1
+    with pytest.raises(ValueError):
+        captions.say("x" * (2 * Captions.LINE + 1))
+
+
+def test_subtitle_rules_and_text_helpers():
+    parts = share(10.0, 16.0, [10, 30, 20], 1.5)
+    assert parts[0] == (10.0, 11.5) and parts[-1][1] == 16.0
+    assert all(b - a >= 1.5 for a, b in parts) and all(p[1] == q[0] for p, q in zip(parts, parts[1:]))
+    assert share(0.0, 2.0, [1, 1], 1.5) == [(0.0, 1.0), (1.0, 2.0)]  # too short for the minimum
+    assert two_lines("short", 42) == "short"
+    broken = two_lines("The yellow sum takes them in, sample by sample: blue, green, then purple.", 42)
+    assert broken.count("\n") == 1 and max(map(len, broken.splitlines())) <= 42
+    fast = subtitles.Cue(0.0, 1.6, "a fast cue " * 4)
+    short = subtitles.Cue(1.6, 2.6, "ok")
+    late = subtitles.Cue(2.5, 5.0, "overlaps the cue before")
+    long = subtitles.Cue(5.0, 10.0, "x" * 60)
+    found = subtitles.problems([fast, short, late, long])
+    assert [f.split(": ")[1].split()[-1] for f in found] == ["second", "s", "ends", "long"], found
+    assert subtitles.problems([short], min_seconds=1.0) == []
+    assert fmt(-0.0001, 2) == "+0.00" and fmt(0.5, 3, sign=False) == "0.500"
+    assert count_word(10) == "ten" and count_word(40) == "40"
+
+
+def test_live_number_shows_its_value_and_stays_put():
+    n = number(0.5, 2)
+    n.shift([2.0, 1.0, 0.0])
+    left = n.get_left()[0]
+    n.set_value(-0.07)
+    assert n.get_value() == -0.07 and n.format(-0.07) == ("-", "0", ".", "0", "7")
+    assert abs(n.get_left()[0] - left) < 0.2 and abs(n.get_y() - 1.0) < 0.1  # moved with the shift
+    assert n.format(-0.0001)[0] == "+"  # never "-0.00"
+    with pytest.raises(ValueError, match="digit"):
+        n.format(12.5)
