@@ -103,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--variant", default="article",
                     help="variant name to file them under (default: article)")
     f = sub.add_parser("figures", help="draw the article's figures from the checkpoints (PNG + SVG)",
-                       description="Draw every figure of the article (ARTICLE.md ids) from the "
+                       description="Draw every figure of the article (ids of docs/article.md) from the "
                                    "shipped checkpoints into media/figures/.")
     f.add_argument("--only", nargs="+", metavar="ID", help="just these figure ids, e.g. --only F4 F14")
     f.add_argument("--out", type=Path, default=None, metavar="DIR",

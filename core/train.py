@@ -437,10 +437,8 @@ def save_state(path: Path, trainer: Trainer, state: dict[str, torch.Tensor]) -> 
 
 
 def read_state(path: Path) -> tuple[TrainConfig, str, dict[str, torch.Tensor]]:
-    raw = Path(path).read_bytes()
-    n = int.from_bytes(raw[:8], "little")
-    meta = json.loads(raw[8:8 + n])["__metadata__"]
-    return TrainConfig.from_json(meta["config"]), meta["device"], st_load_torch(raw)
+    meta = weights.safetensors_metadata(path)
+    return TrainConfig.from_json(meta["config"]), meta["device"], st_load_torch(Path(path).read_bytes())
 
 
 def train(

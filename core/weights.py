@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
@@ -134,13 +134,16 @@ def update_manifest(directory: str | Path, files: list[Path]) -> dict:
     return manifest
 
 
+def safetensors_metadata(path: str | Path) -> dict[str, str]:
+    """The string metadata of a safetensors file (its header's __metadata__), read by safetensors
+    itself. Raises SafetensorError (or OSError) for a file it cannot read."""
+    with safe_open(str(path), framework="numpy") as f:
+        return dict(f.metadata() or {})
+
+
 def _read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    data = path.read_bytes()
-    arrays = st_load(data)  # raises SafetensorError on a truncated or garbled file
-    # metadata lives in the JSON header: 8-byte little-endian length, then the header
-    n = int.from_bytes(data[:8], "little")
-    meta = json.loads(data[8 : 8 + n]).get("__metadata__", {}) or {}
-    return arrays, meta
+    arrays = st_load(path.read_bytes())  # raises SafetensorError on a truncated or garbled file
+    return arrays, safetensors_metadata(path)
 
 
 @dataclass(frozen=True)

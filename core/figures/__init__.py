@@ -1,4 +1,4 @@
-"""Every figure of the article (ARTICLE.md section 5) as a matplotlib plot, computed from the shipped
+"""Every figure of the article (ids of docs/article.md) as a matplotlib plot, computed from the shipped
 checkpoints and the dataset: `deconv figures` / `make figures`.
 
 A figure is a function `(ctx: Context) -> matplotlib.figure.Figure`, registered with `@figure(id,

@@ -1,4 +1,4 @@
-"""Figures F1-F10 of the article (ARTICLE.md section 5): the data, the architecture, the training
+"""Figures F1-F10 of the article (ids of docs/article.md): the data, the architecture, the training
 loss, and the decoder / encoder explained as weighted sums and dot products on the real weights.
 
 Every number drawn comes from the dataset or a shipped checkpoint (plain variant, seed 22 unless
@@ -60,15 +60,16 @@ def curves(ctx: Context):
 def _window_brackets(ax, y0: float, step: float, starts: list[int]) -> None:
     for w, s in enumerate(starts):
         y = y0 - w * step
-        ax.plot([s, s, s + 6, s + 6], [y + step * 0.3, y, y, y + step * 0.3], color=PALETTE.text,
+        last = s + data.KERNEL - 1
+        ax.plot([s, s, last, last], [y + step * 0.3, y, y, y + step * 0.3], color=PALETTE.text,
                 linewidth=1.2, label=f"_window {w + 1}")
-        ax.text(s + 3, y - step * 0.12, f"window {w + 1}: samples {s}\u2013{s + 6}", ha="center", va="top",
-                fontsize=8, color=PALETTE.text)
+        ax.text((s + last) / 2, y - step * 0.12, f"window {w + 1}: samples {s}\u2013{last}", ha="center",
+                va="top", fontsize=8, color=PALETTE.text)
 
 
 def _shade_overlaps(ax, starts: list[int], label: str | None) -> None:
     for a, b in zip(starts[1:], starts[:-1]):
-        ax.axvspan(a - 0.5, b + 6.5, color=PALETTE.accent, alpha=0.10, linewidth=0,
+        ax.axvspan(a - 0.5, b + data.KERNEL - 0.5, color=PALETTE.accent, alpha=0.10, linewidth=0,
                    label=label if a == starts[1] else None)
 
 
@@ -192,7 +193,7 @@ def patch_autoencoder(ctx: Context):
     style(ax_plot, f"input vs output (rms error {rms:.4f})", "sample in the patch", "y")
     ax_plot.legend(loc="best")
     fig.suptitle(f"The patch autoencoder 7 \u2192 3 \u2192 7 on a real patch: curve {idx}, samples "
-                 f"{start}\u2013{start + 6} ({_who(ck)})", color=PALETTE.text)
+                 f"{start}\u2013{start + data.KERNEL - 1} ({_who(ck)})", color=PALETTE.text)
     return fig
 
 
@@ -308,7 +309,7 @@ def encoder_dot_products(ctx: Context):
     left = fig.add_subplot(gs[:, 0])
     k = np.arange(data.PATCH)
     left.plot(k, patch, color=PALETTE.data, linewidth=3, marker="o", markersize=5,
-              label=f"input patch: curve {idx}, samples {start}\u2013{start + 6}")
+              label=f"input patch: curve {idx}, samples {start}\u2013{start + data.KERNEL - 1}")
     _plot_filters(left, ck.enc_w, "encoder filter")
     left.axhline(0, color=PALETTE.muted, linewidth=0.6)
     _taps(left)
