@@ -30,7 +30,7 @@ SCENE_FILES := $(foreach e,$(EXPLAINERS),scenes/$(call split,$(e),1).py)
 # figures, the CLI) re-renders nothing; a change to one explainer's file re-renders that one
 SCENE_DEPS := $(filter-out scenes/bench.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
   $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
-    core/story.py core/transposed.py core/subtitles.py core/explainers.py checkpoints/manifest.json)
+    core/story.py core/conv.py core/subtitles.py core/explainers.py checkpoints/manifest.json)
 video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
 define video_rule
 $(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP) check-quality

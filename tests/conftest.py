@@ -111,6 +111,24 @@ class Rendered:
         return found[role]
 
 
+@pytest.fixture(scope="session")
+def plain():
+    """The default example model of the videos: plain, seed 22."""
+    from core import weights
+
+    return weights.load_checkpoint("plain", 22)
+
+
+def render_fixture(module: str):
+    """A module-scoped `render` fixture: scenes/<module>.py rendered once for all the module's tests."""
+
+    @pytest.fixture(scope="module")
+    def render(tmp_path_factory) -> Rendered:
+        return render_explainer(module, tmp_path_factory.mktemp("media"))
+
+    return render
+
+
 def render_explainer(module: str, media_dir: Path) -> Rendered:
     """Render scenes/<module>.py once, as `manim -ql --save_sections` does, in this process (so the
     scene can be read afterwards), with Manim's cache off."""

@@ -5,9 +5,9 @@ import os
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error, check_render, manim, render_explainer
+from conftest import assert_usage_error, check_render, manim, render_fixture
 
-from core import story, weights
+from core import story
 from core.subtitles import fmt
 from scenes import models
 from scenes import pictures as pic
@@ -20,14 +20,7 @@ def weighted_sum(ck, code):
     return code[0] * ck.dec_w[0] + code[1] * ck.dec_w[1] + code[2] * ck.dec_w[2] + ck.dec_b
 
 
-@pytest.fixture(scope="module")
-def plain():
-    return weights.load_checkpoint("plain", 22)
-
-
-@pytest.fixture(scope="module")
-def render(tmp_path_factory):
-    return render_explainer("decoder", tmp_path_factory.mktemp("media"))
+render = render_fixture("decoder")
 
 
 def test_render_has_its_sections_and_readable_subtitles(render):

@@ -2,23 +2,15 @@
 draws and says are the model's (core.story)."""
 
 import numpy as np
-import pytest
-from conftest import check_render, render_explainer
+from conftest import check_render, render_fixture
 
-from core import data, story, weights
+from core import data, story
 from core.subtitles import fmt
 
 SECTIONS = ["data", "windows", "dot-products", "round-trip"]
 
 
-@pytest.fixture(scope="module")
-def plain():
-    return weights.load_checkpoint("plain", 22)
-
-
-@pytest.fixture(scope="module")
-def render(tmp_path_factory):
-    return render_explainer("encoder", tmp_path_factory.mktemp("media"))
+render = render_fixture("encoder")
 
 
 def test_render_has_its_sections_and_readable_subtitles(render):

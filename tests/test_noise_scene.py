@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error, check_render, manim, render_explainer
+from conftest import assert_usage_error, check_render, manim, render_fixture
 
 from core import analysis as an
 from core import data, story, weights
@@ -30,13 +30,12 @@ def models():
 
 
 @pytest.fixture(scope="module")
-def patches():
+def patches64():
+    """The training patches as float64, as the noise video measures them."""
     return data.make_patches().astype(np.float64)
 
 
-@pytest.fixture(scope="module")
-def render(tmp_path_factory):
-    return render_explainer("noise", tmp_path_factory.mktemp("media"))
+render = render_fixture("noise")
 
 
 def test_render_has_its_sections_and_readable_subtitles(render):
@@ -73,21 +72,21 @@ def test_shaken_models_compare_the_real_decoders(render, models):
     assert "The plain output swings; the code-noise one barely moves." in said
 
 
-def test_ablation_bars_and_reconstructions_are_the_measured_ones(render, models, patches):
+def test_ablation_bars_and_reconstructions_are_the_measured_ones(render, models, patches64):
     for variant in ("plain", "code-noise"):
-        mean, _ = an.ablation_summary(models[variant], patches)
+        mean, _ = an.ablation_summary(models[variant], patches64)
         for k in range(3):
             assert render.values("ablation", f"{variant} {k + 1}") == pytest.approx(mean[k], rel=1e-6)
         outs = story.ablated_outputs(story.model_for(models[variant], 22), story.demo_patch()[2])
         for n, name in enumerate(("full", "without 1", "without 2", "without 3")):
             np.testing.assert_allclose(render.values("ablation", f"{variant} {name}"), outs[n], atol=1e-9)
-    noisy = an.ablation_summary(models["code-noise"], patches)[0]
+    noisy = an.ablation_summary(models["code-noise"], patches64)[0]
     assert f"{noisy[0]:.1e}" in render.said("ablation") and f"{noisy[2]:.1e}" in render.said("ablation")
 
 
-def test_what_the_code_did_says_what_was_measured(render, models, patches):
-    found = story.noise_as_coded(models["code-noise-article"], models["code-noise"], patches)
-    table = np.array([an.ablation(m, patches) for m in models["code-noise-article"]])
+def test_what_the_code_did_says_what_was_measured(render, models, patches64):
+    found = story.noise_as_coded(models["code-noise-article"], models["code-noise"], patches64)
+    table = np.array([an.ablation(m, patches64) for m in models["code-noise-article"]])
     assert found.ordered == int(np.sum(np.all(np.diff(table, axis=1) > 0, axis=1)))
     _, said = coded_verdict(found)
     assert " ".join(said) in render.said("what-the-code-did")

@@ -4,8 +4,7 @@ core.story's, computed from the checkpoint."""
 import os
 
 import numpy as np
-import pytest
-from conftest import assert_usage_error, check_render, manim, render_explainer
+from conftest import assert_usage_error, check_render, manim, render_fixture
 
 from core import data, story, weights
 from core import overlap as ov
@@ -13,14 +12,7 @@ from core import overlap as ov
 SECTIONS = ["assemble", "why", "halve", "taper", "normalise", "in-2-d"]
 
 
-@pytest.fixture(scope="module")
-def plain():
-    return weights.load_checkpoint("plain", 22)
-
-
-@pytest.fixture(scope="module")
-def render(tmp_path_factory):
-    return render_explainer("overlap", tmp_path_factory.mktemp("media"))
+render = render_fixture("overlap")
 
 
 def test_render_has_its_sections_and_readable_subtitles(render):
