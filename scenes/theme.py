@@ -10,6 +10,7 @@ from __future__ import annotations
 from manim import UP, Text, config
 
 from core import palette
+from scenes.models import fail
 
 try:
     PALETTE = palette.theme()
@@ -39,8 +40,6 @@ def apply() -> None:
     stops the render with one line and exit status 2. The dark theme keeps Manim's black (and any
     --background_color)."""
     if THEME_ERROR is not None:
-        from scenes.models import fail
-
         fail(THEME_ERROR)
     if PALETTE is not palette.DARK:
         config.background_color = BACKGROUND_COLOR

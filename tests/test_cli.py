@@ -27,6 +27,10 @@ data.make_patches = lambda *args, **kwargs: _all_patches(*args, **kwargs)[:1000]
 """
 # and a run that stops in its third epoch until Ctrl-C comes (so it cannot finish before the test's)
 WAIT_FOR_CTRL_C = SMALL_DATA + """
+import signal
+# Ctrl-C as in a terminal, even where the test itself runs with SIGINT ignored (a background job,
+# which a child would inherit: Python then installs no KeyboardInterrupt handler)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import time
 from core import train
 _run_epoch = train.Trainer.run_epoch
