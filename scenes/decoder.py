@@ -24,6 +24,7 @@ from manim import (
 )
 
 from core import overlap, story
+from core.data import KERNEL, WINSIZE
 from core.subtitles import fmt
 from scenes import pictures as pic
 from scenes import speed
@@ -198,7 +199,7 @@ class StrideBoard:
         values = np.concatenate([shown.output, curve, shown.pieces.ravel()])
         lo, hi = values.min(), values.max()
         pad = 0.05 * (hi - lo)
-        self.plot = plot = pic.SignalPlot(15, pic.nice_range(lo - pad, hi + pad), 7.4, 2.9)
+        self.plot = plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - pad, hi + pad), 7.4, 2.9)
         VGroup(self.left, plot).arrange(RIGHT, buff=0.6, aligned_edge=UP).next_to(title, DOWN, buff=0.8)
         top = plot.axes.get_bottom()[1] - 0.5
         self.bars = pic.WindowBands(plot, shown.starts, ck.dec_w.shape[1], top, 0.22, 0.1)
@@ -229,9 +230,10 @@ class WeightedSumBoard(VGroup):
         super().__init__()
         self.ck = ck
         f_range = pic.nice_range(ck.dec_w.min() * 1.1, ck.dec_w.max() * 1.1)
-        self.smalls = VGroup(*[pic.SignalPlot(7, f_range, 3.5, 1.3, f"filter {i + 1}", th.FILTER_COLORS[i])
-                               for i in range(3)]).arrange(RIGHT, buff=0.8)
-        self.big = pic.SignalPlot(7, pic.output_range(ck, np.array(codes)), 7.0, 2.3)
+        self.smalls = VGroup(*[pic.SignalPlot(KERNEL, f_range, 3.5, 1.3, f"filter {i + 1}",
+                                              th.FILTER_COLORS[i]) for i in range(3)])
+        self.smalls.arrange(RIGHT, buff=0.8)
+        self.big = pic.SignalPlot(KERNEL, pic.output_range(ck, np.array(codes)), 7.0, 2.3)
         self.readout = pic.CodeReadout(th.LABEL_SIZE).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.readout_group = VGroup(th.text("code", th.LABEL_SIZE), self.readout).arrange(
             DOWN, aligned_edge=LEFT, buff=0.25)
@@ -250,7 +252,7 @@ class WeightedSumBoard(VGroup):
         self.scale = ValueTracker(0.0)
         self.added = [ValueTracker(0.0) for _ in range(3)]
         self.bias = ValueTracker(0.0)
-        zero = np.zeros(7)
+        zero = np.zeros(KERNEL)
         self.scaled = VGroup(*[pic.Signal(self.big, zero, th.FILTER_COLORS[i], width=2.5, dot_radius=0.035)
                                for i in range(3)])
         self.total = pic.Signal(self.big, zero, th.OUTPUT_COLOR, width=6, dot_radius=0.07, stems=True,

@@ -28,6 +28,7 @@ from manim import (
 )
 
 from core import data, overlap, story
+from core.data import KERNEL, WINSIZE
 from core.subtitles import fmt
 from scenes import pictures as pic
 from scenes import speed
@@ -94,7 +95,7 @@ class EncoderScene(Explainer):
         ck, (idx, curve) = self.ck, story.demo_curve()
         codes = ck.encode_windows(curve)
         title = th.title("Windows: kernel 7, stride 4")
-        plot = pic.SignalPlot(15, pic.nice_range(curve.min() - 0.05, curve.max() + 0.05), 7.6, 2.3,
+        plot = pic.SignalPlot(WINSIZE, pic.nice_range(curve.min() - 0.05, curve.max() + 0.05), 7.6, 2.3,
                               f"dataset curve {idx}: 15 samples")
         matrix = pic.CodeMatrix(codes)
         matrix_label = th.text("the code: a 3 x 3 matrix", th.SMALL_SIZE).next_to(matrix, UP, 0.25)
@@ -186,7 +187,7 @@ class EncoderScene(Explainer):
         chosen = patches[idx].astype(np.float64)
         outs = story.round_trip(self.ck, chosen)
         lo, hi = min(chosen.min(), outs.min()), max(chosen.max(), outs.max())
-        plots = VGroup(*[pic.SignalPlot(7, pic.nice_range(lo - 0.05, hi + 0.05), 3.1, 1.6, f"patch {i}")
+        plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 3.1, 1.6, f"patch {i}")
                          for i in idx]).arrange_in_grid(2, 3, buff=(0.9, 0.55)).next_to(title, DOWN, buff=0.5)
         sigs = VGroup()
         for plot, i, x, y in zip(plots, idx, chosen, outs):
@@ -228,8 +229,9 @@ class BezierBoard(VGroup):
         self.readout = VGroup(*[VGroup(th.text(f"p{i + 1} =", th.LABEL_SIZE), speed.number(params[0][i], 2))
                                 .arrange(RIGHT, buff=0.2) for i in range(2)]).arrange(RIGHT, buff=0.5)
         left = VGroup(self.axes, self.readout).arrange(DOWN, buff=0.25)
-        self.grid = VGroup(*[pic.SignalPlot(15, (-0.8, 0.8, 0.4), 1.8, 1.0, x_numbers=False, y_numbers=False)
-                             for _ in range(9)]).arrange_in_grid(3, 3, buff=(0.3, 0.35))
+        self.grid = VGroup(*[pic.SignalPlot(WINSIZE, (-0.8, 0.8, 0.4), 1.8, 1.0, x_numbers=False,
+                                            y_numbers=False) for _ in range(9)])
+        self.grid.arrange_in_grid(3, 3, buff=(0.3, 0.35))
         self.grid_group = VGroup(th.text("nine curves of the dataset", th.SMALL_SIZE), self.grid).arrange(
             DOWN, buff=0.2)
         VGroup(left, self.grid_group).arrange(RIGHT, buff=0.9).next_to(title, DOWN, buff=0.7)
@@ -241,8 +243,8 @@ class BezierBoard(VGroup):
         self.names = [th.text(s, th.SMALL_SIZE - 2, th.MUTED_COLOR)
                       for s in ("(0, 0)", "(0.5, p1)", "(0.5, p2)", "(1, 0)")]
         self.dense = VMobject(stroke_color=th.DATA_COLOR, stroke_width=3)
-        self.samples = speed.Dots(np.zeros((15, 3)), 0.06, th.OUTPUT_COLOR)
-        self.cells = [pic.Signal(g, np.zeros(15), th.DATA_COLOR, width=2.5, dot_radius=0.025)
+        self.samples = speed.Dots(np.zeros((WINSIZE, 3)), 0.06, th.OUTPUT_COLOR)
+        self.cells = [pic.Signal(g, np.zeros(WINSIZE), th.DATA_COLOR, width=2.5, dot_radius=0.025)
                       for g in self.grid]
         self.moving = [self.polygon, self.controls, *self.names, self.dense, self.samples,
                        self.readout[0][1], self.readout[1][1]]
@@ -276,14 +278,14 @@ class DotProductBoard:
     def __init__(self, ck, patch, steps, title):
         pw, ph = 2.3, 1.2
         self.products = steps["products"]
-        self.patch_plot = pic.SignalPlot(7, pic.nice_range(min(patch.min(), 0), max(patch.max(), 0)), pw, ph,
-                                         "a real patch", th.DATA_COLOR)
+        patch_range = pic.nice_range(min(patch.min(), 0), max(patch.max(), 0))
+        self.patch_plot = pic.SignalPlot(KERNEL, patch_range, pw, ph, "a real patch", th.DATA_COLOR)
         f_range = pic.nice_range(ck.enc_w.min() * 1.1, ck.enc_w.max() * 1.1)
-        self.filt_plots = [pic.SignalPlot(7, f_range, pw, ph, f"encoder filter {i + 1}", th.FILTER_COLORS[i])
-                           for i in range(3)]
+        self.filt_plots = [pic.SignalPlot(KERNEL, f_range, pw, ph, f"encoder filter {i + 1}",
+                                          th.FILTER_COLORS[i]) for i in range(3)]
         VGroup(self.patch_plot, *self.filt_plots).arrange(RIGHT, buff=0.45).next_to(title, DOWN, buff=0.75)
         lim = np.abs(self.products).max() * 1.1
-        self.prod_plots = [pic.SignalPlot(7, pic.nice_range(-lim, lim), pw, ph, "patch × filter",
+        self.prod_plots = [pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), pw, ph, "patch × filter",
                                           th.MUTED_COLOR) for _ in self.filt_plots]
         for pp, fp in zip(self.prod_plots, self.filt_plots):
             pp.next_to(fp, DOWN, buff=0.45)
@@ -327,8 +329,8 @@ class RoundTripBoard:
         code = ck.encode(patch[None])[0]
         out = ck.decode(code[None])[0]
         err = out - patch
-        self.filt = pic.SignalPlot(7, pic.nice_range(ck.dec_w.min() * 1.1, ck.dec_w.max() * 1.1), 4.2, 2.2,
-                                   "decoder filters")
+        f_range = pic.nice_range(ck.dec_w.min() * 1.1, ck.dec_w.max() * 1.1)
+        self.filt = pic.SignalPlot(KERNEL, f_range, 4.2, 2.2, "decoder filters")
         lo = min((code[:, None] * ck.dec_w).min(), out.min(), patch.min())
         hi = max((code[:, None] * ck.dec_w).max(), out.max(), patch.max())
         self.ws = pic.WeightedSum(ck, code, pic.nice_range(lo - 0.05, hi + 0.05), 6.4, 2.6,
@@ -370,9 +372,9 @@ def autoencoder_diagram(code: np.ndarray) -> tuple[VGroup, VGroup]:
     """Nodes: 7 inputs, 3 code numbers (in filter colours), 7 outputs; the code's values and the two
     layers named underneath."""
     xs = (-4.2, 0.0, 4.2)
-    ins = [np.array([xs[0], 0.75 - 0.25 * k, 0]) for k in range(7)]
+    ins = [np.array([xs[0], 0.75 - 0.25 * k, 0]) for k in range(KERNEL)]
     mids = [np.array([xs[1], 0.4 - 0.4 * i, 0]) for i in range(3)]
-    outs = [np.array([xs[2], 0.75 - 0.25 * k, 0]) for k in range(7)]
+    outs = [np.array([xs[2], 0.75 - 0.25 * k, 0]) for k in range(KERNEL)]
     edges = VMobject(stroke_color=th.MUTED_COLOR, stroke_width=1, stroke_opacity=0.6)
     for a, b in [(a, b) for a in ins for b in mids] + [(a, b) for a in mids for b in outs]:
         edges.start_new_path(a)

@@ -31,6 +31,7 @@ from manim import (
 
 from core import analysis as an
 from core import data, story
+from core.data import KERNEL, WINSIZE
 from core.subtitles import fmt
 from scenes import pictures as pic
 from scenes import speed
@@ -297,7 +298,7 @@ class SeedsBoard:
     def __init__(self, models, ref, title):
         self.shown = [ref] + [m for m in models if m is not ref][: SHOWN_SEEDS - 1]
         lim = max(np.abs(m.dec_w).max() for m in self.shown) * 1.1
-        self.plots = VGroup(*[pic.SignalPlot(7, pic.nice_range(-lim, lim), 2.4, 1.9,
+        self.plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 2.4, 1.9,
                                              f"{m.variant}, seed {m.seed}", font_size=th.SMALL_SIZE - 2)
                               for m in self.shown])
         self.plots.arrange(RIGHT, buff=0.5).next_to(title, DOWN, buff=0.9)
@@ -325,7 +326,7 @@ class ShakeBoard:
         self.rms = [r for _, _, r in self.runs]
         lo = min(min(c.min(), s.min()) for c, s, _ in self.runs)
         hi = max(max(c.max(), s.max()) for c, s, _ in self.runs)
-        self.plots = VGroup(*[pic.SignalPlot(7, pic.nice_range(lo - 0.05, hi + 0.05), 5.2, 2.8,
+        self.plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 5.2, 2.8,
                                              f"{m.variant}, seed {m.seed}") for m in models])
         self.plots.arrange(RIGHT, buff=1.0).next_to(title, DOWN, buff=0.9)
         self.clean = [pic.Signal(p, c, th.TEXT_COLOR, width=3, dot_radius=0.04)
@@ -349,7 +350,7 @@ def ablated_grid(models: dict, patch: np.ndarray, beside) -> tuple[VGroup, VGrou
     lo = min(patch.min(), *(r.min() for _, r in rows))
     hi = max(patch.max(), *(r.max() for _, r in rows))
     names = ("full", "without 1", "without 2", "without 3")
-    grid = VGroup(*[VGroup(*[pic.SignalPlot(7, pic.nice_range(lo - 0.05, hi + 0.05), 1.2, 0.9,
+    grid = VGroup(*[VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 1.2, 0.9,
                                             f"{v}: {n}" if j == 0 else n, x_numbers=False, y_numbers=False,
                                             font_size=th.SMALL_SIZE - 6) for j, n in enumerate(names)]
                            ).arrange(RIGHT, buff=0.2) for v, _ in rows]).arrange(DOWN, buff=0.45)
@@ -373,14 +374,14 @@ class LookAlikeBoard:
         self.sample, self.others = story.look_alikes(curves, self.idx)
         self.apart = np.abs(curves[self.others] - curve).max()  # the look-alikes' largest gap anywhere
         lo, hi = min(curves[self.others].min(), curve.min()), max(curves[self.others].max(), curve.max())
-        self.plot = pic.SignalPlot(15, pic.nice_range(lo - 0.05, hi + 0.05), 5.6, 3.0,
+        self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 5.6, 3.0,
                                    f"curve {self.idx} and 3 look-alikes at sample {self.sample}")
         colours = [(self.idx, th.TEXT_COLOR)] + [(j, th.DATA_COLOR) for j in self.others]
         self.values = VGroup(th.text(f"sample {self.sample}:", th.SMALL_SIZE - 2, th.ACCENT_COLOR),
                              *[th.text(f"{curves[j, self.sample]:.3f}", th.SMALL_SIZE - 2, col)
                                for j, col in colours]
                              ).arrange(DOWN, buff=0.08).next_to(self.plot, RIGHT, buff=0.2)
-        self.fplot = pic.SignalPlot(7, (-1.0, 1.0, 0.5), 3.6, 3.0,
+        self.fplot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 3.6, 3.0,
                                     f"encoder filters, seed {plain.seed} (scaled to 1)")
         VGroup(VGroup(self.plot, self.values), self.fplot).arrange(RIGHT, buff=0.6).next_to(title, DOWN,
                                                                                            buff=0.9)

@@ -13,6 +13,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Rectangle, ReplacementTransform, Surrou
 
 from core import data, story
 from core import overlap as ov
+from core.data import KERNEL, WINSIZE
 from core.subtitles import count_word
 from scenes import pictures as pic
 from scenes import speed
@@ -71,7 +72,7 @@ class OverlapScene(Explainer):
         """A 15-sample plot whose range fits the curve and every fix's output."""
         vals = np.concatenate([self.curve, *self.outputs.values()])
         pad = 0.05 * (vals.max() - vals.min())
-        return pic.SignalPlot(15, pic.nice_range(vals.min() - pad, vals.max() + pad), width, 3.0, label)
+        return pic.SignalPlot(WINSIZE, pic.nice_range(vals.min() - pad, vals.max() + pad), width, 3.0, label)
 
     def morph(self, out: pic.Signal, fix: str):
         """The output curve moving from the raw output to `fix`'s (a -> 0..1)."""
@@ -254,14 +255,14 @@ class TapBoard:
     def __init__(self, ck, taps, plot, curve, raw, title):
         self.ck, self.taps, self.plot = ck, taps, plot
         lim = np.abs(ck.dec_w).max() * 1.1
-        self.filt = pic.SignalPlot(7, pic.nice_range(-lim, lim), 3.6, 2.4, "decoder filters, tap by tap")
+        self.filt = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 2.4, "decoder filters, tap by tap")
         VGroup(self.filt, plot).arrange(RIGHT, buff=0.7).next_to(title, DOWN, buff=0.8)
         self.filters = VGroup(*[pic.Signal(self.filt, ck.dec_w[i], th.FILTER_COLORS[i], width=3,
                                            dot_radius=0.04, stems=True, role=f"filter {i + 1}")
                                 for i in range(3)])
         self.target = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.04)
         self.out = pic.Signal(plot, raw, th.OUTPUT_COLOR, width=5, dot_radius=0.06, role="output")
-        self.tap_row = VGroup(*[speed.number(1.0, 2, th.SMALL_SIZE - 6, sign=False) for _ in range(7)])
+        self.tap_row = VGroup(*[speed.number(1.0, 2, th.SMALL_SIZE - 6, sign=False) for _ in range(KERNEL)])
         floor = self.filt.axes.c2p(0, self.filt.axes.y_range[0])[1]
         for k, n in enumerate(self.tap_row):
             n.move_to([self.filt.axes.c2p(k, 0)[0], floor - 0.6, 0])

@@ -29,6 +29,7 @@ from manim import (
 )
 
 from core import data, story, weights
+from core.data import KERNEL
 from scenes.speed import Dots, Drive, coords_to_points, number
 from scenes.theme import (
     DATA_COLOR,
@@ -260,8 +261,8 @@ class WeightedSum(VGroup):
                  width: float, height: float, label: str | None = None):
         super().__init__()
         self.ck = ck
-        self.plot = SignalPlot(7, y_range, width, height, label)
-        zero = np.zeros(7)
+        self.plot = SignalPlot(KERNEL, y_range, width, height, label)
+        zero = np.zeros(KERNEL)
         self.scaled = VGroup(*[Signal(self.plot, zero, FILTER_COLORS[i], width=2.5, dot_radius=0.035,
                                       role=f"scaled {i + 1}") for i in range(3)])
         self.total = Signal(self.plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.07, role="sum")
@@ -303,10 +304,10 @@ class FourPanel(VGroup):
         codes = np.atleast_2d(codes)
         fam = np.array([[a, b, c3] for a, b, _ in codes for c3 in self.c3_values])
         yr = output_range(ck, np.vstack([codes, fam]))
-        self.outputs_plot = SignalPlot(7, yr, panel_w, panel_h, "outputs for several c3 (current bold)")
-        self.sum_plot = SignalPlot(7, yr, panel_w, panel_h, "scaled filters and their sum")
+        self.outputs_plot = SignalPlot(KERNEL, yr, panel_w, panel_h, "outputs for several c3 (current bold)")
+        self.sum_plot = SignalPlot(KERNEL, yr, panel_w, panel_h, "scaled filters and their sum")
         f_lo, f_hi = float(ck.dec_w.min()), float(ck.dec_w.max())
-        self.filter_plot = SignalPlot(7, nice_range(f_lo * 1.1, f_hi * 1.1), panel_w, panel_h,
+        self.filter_plot = SignalPlot(KERNEL, nice_range(f_lo * 1.1, f_hi * 1.1), panel_w, panel_h,
                                       "decoder filters (fixed)")
         self.point = CodePoint(self.extent, panel_w * 0.55, panel_h,
                                background=ck.encode(data.make_patches()[::64])[:, :2])
@@ -321,7 +322,7 @@ class FourPanel(VGroup):
         self.filter_plot.set_x(top[1].get_x())
         self.add(top, bottom)
 
-        zero = np.zeros(7)
+        zero = np.zeros(KERNEL)
         self.raw = VGroup(*[Signal(self.filter_plot, ck.dec_w[i], FILTER_COLORS[i], width=3)
                             for i in range(3)])
         self.scaled = VGroup(*[Signal(self.sum_plot, zero, FILTER_COLORS[i], width=3, dot_radius=0.04)

@@ -170,7 +170,7 @@ def patch_autoencoder(ctx: Context):
     ax.scatter(np.full(7, xs[0]), ys7, s=90, color=PALETTE.data, zorder=3)
     ax.scatter(np.full(7, xs[2]), ys7, s=90, color=PALETTE.output, zorder=3)
     ax.scatter(np.full(3, xs[1]), ys3, s=420, color=FILTER_COLORS, zorder=3)
-    for k in range(7):
+    for k in range(data.KERNEL):
         for x, value, ha in ((xs[0] - 0.3, patch[k], "right"), (xs[2] + 0.3, recon[k], "left")):
             ax.text(x, ys7[k], f"{value:.3f}", ha=ha, va="center", fontsize=9, color=PALETTE.text)
     for i in range(3):

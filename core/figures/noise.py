@@ -11,10 +11,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from core import analysis as an
-from core import story
+from core import data, story
 from core.figures import FILTER_COLORS, PALETTE, REFERENCE_SEED, Context, figure, new_figure, style
 
 COMPONENTS = ("component 1", "component 2", "component 3")
+TAPS = range(data.KERNEL)  # the x of a filter or patch plot
 
 # ablation tables per Context and variant, shared by F14-F16 (a WeakKeyDictionary, so a Context
 # that is dropped takes its entries with it)
@@ -54,7 +55,7 @@ def _seed_filters(ctx: Context, variant: str, compensated: bool, title: str):
             f = al["dec_w"][k] if compensated else ck.dec_w[k]
             ref = ck.seed == REFERENCE_SEED
             # the reference underneath, so the thin lines of the other seeds show on top of it
-            ax.plot(range(7), f, color=FILTER_COLORS[k], lw=3.2 if ref else 1.2, alpha=0.45 if ref else 0.9,
+            ax.plot(TAPS, f, color=FILTER_COLORS[k], lw=3.2 if ref else 1.2, alpha=0.45 if ref else 0.9,
                     marker="o", ms=5 if ref else 2.5, zorder=2 if ref else 3,
                     gid=f"filter{k + 1}-seed{ck.seed}")
         _zero_line(ax)
@@ -142,12 +143,12 @@ def _ablation_outputs(ctx: Context, variant: str, heading: str):
     fig, axes = new_figure(11.5, 3.6, ncols=4, sharey=True)
     names = ["full model"] + [f"{c} zeroed" for c in COMPONENTS]
     for j, (ax, out) in enumerate(zip(axes, outs)):
-        ax.plot(range(7), patch, color=PALETTE.data, lw=6, alpha=0.45, solid_capstyle="round",
+        ax.plot(TAPS, patch, color=PALETTE.data, lw=6, alpha=0.45, solid_capstyle="round",
                 label="input patch", gid=f"input-{j}")
-        ax.plot(range(7), out, color=PALETTE.output, lw=2, marker="o", ms=4, label="output",
+        ax.plot(TAPS, out, color=PALETTE.output, lw=2, marker="o", ms=4, label="output",
                 gid=f"output-{j}")
         if j:
-            ax.plot(range(7), removed[j - 1], color=FILTER_COLORS[j - 1], lw=1.4, ls="--", marker=".",
+            ax.plot(TAPS, removed[j - 1], color=FILTER_COLORS[j - 1], lw=1.4, ls="--", marker=".",
                     label=f"removed: c{j} × filter {j}", gid=f"removed-{j}")
             ax.legend(handles=[ax.lines[-1]], loc="lower left")
         _zero_line(ax)
@@ -238,7 +239,7 @@ def input_noise_encoder(ctx: Context):
         rough = an.roughness(filters)
         for k in range(3):
             peak = np.abs(filters[k]).max()
-            ax.plot(range(7), filters[k] / peak, color=FILTER_COLORS[k], lw=2, marker="o", ms=4,
+            ax.plot(TAPS, filters[k] / peak, color=FILTER_COLORS[k], lw=2, marker="o", ms=4,
                     label=f"filter {k + 1}: largest |w| {peak:.2f}, roughness {rough[k]:.2f}",
                     gid=f"{ck.variant}-filter{k + 1}")
         _zero_line(ax)
