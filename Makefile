@@ -26,11 +26,20 @@ QDIR := $(shell $(PY) -m core.explainers --folder '$(QUALITY)' 2>/dev/null)
 MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
 split = $(word $(2),$(subst :, ,$(1)))
 SCENE_FILES := $(foreach e,$(EXPLAINERS),scenes/$(call split,$(e),1).py)
+# the model choice a render reads from the environment (DECONV_THEME picks the media folder): when
+# `make videos` runs, the stamp is rewritten if the choice changed, and then every video is rendered
+SCENE_ENV := $(DECONV_VARIANT)|$(DECONV_SEED)|$(DECONV_CHECKPOINTS)
+ENV_STAMP := $(MEDIA)/.scene-env
+ifneq ($(filter videos,$(MAKECMDGOALS)),)
+_ := $(shell mkdir -p $(MEDIA) && [ "$$(cat $(ENV_STAMP) 2>/dev/null)" = '$(SCENE_ENV)' ] || \
+  printf '%s\n' '$(SCENE_ENV)' > $(ENV_STAMP))
+endif
 # what the scenes read besides their own file: a change elsewhere in core/ (the trainer, the
 # figures, the CLI) re-renders nothing; a change to one explainer's file re-renders that one
 SCENE_DEPS := $(filter-out scenes/bench.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
   $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
-    core/story.py core/conv.py core/subtitles.py core/explainers.py checkpoints/manifest.json)
+    core/story.py core/conv.py core/subtitles.py core/explainers.py \
+    $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json) $(ENV_STAMP)
 video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
 define video_rule
 $(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP) check-quality

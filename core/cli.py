@@ -1,4 +1,5 @@
-"""The `deconv` command: train, describe, export data, import the article's own weights.
+"""The `deconv` command: train, describe checkpoints, export data, import the article's own weights,
+draw the figures, make clips and stills, index the rendered videos.
 
 Errors a user can fix print one line and exit with status 2; Ctrl-C in training exits 130.
 Only `train` and `import-article` import torch, inside their command functions: `info`, `data`,
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core.data import DATASIZE, SEED
     from core.explainers import QUALITY_FOLDERS
 
-    p = _Parser(prog="deconv", description=__doc__.splitlines()[0])
+    p = _Parser(prog="deconv", description=__doc__.split("\n\n")[0].replace("\n", " "))
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     t = sub.add_parser("train", help="train checkpoints (default: the article's full protocol)",

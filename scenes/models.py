@@ -31,27 +31,38 @@ def checkpoint_dir() -> Path:
 
 
 def load_model() -> weights.Checkpoint:
-    """The chosen checkpoint; a missing or bad one stops the render with the loader's one line."""
+    """The chosen checkpoint; a missing or bad one stops the render with the loader's one line
+    (naming the variables that chose it, where they are set)."""
     variant, seed = model_choice()
     try:
         return weights.load_checkpoint(variant, seed, checkpoint_dir())
     except weights.CheckpointError as e:
-        fail(str(e))
+        chosen = [f"{k}={os.environ[k]}" for k in (VARIANT_ENV, SEED_ENV, CHECKPOINTS_ENV)
+                  if os.environ.get(k)]
+        fail(f"{e}{' (chosen by ' + ', '.join(chosen) + ')' if chosen else ''}")
 
 
-def load_variant(variant: str, at_least: int = 2) -> list[weights.Checkpoint]:
-    """Every seed of a variant in the checkpoint folder, in seed order; fewer than `at_least`, or a
-    bad one, stops the render with one line saying what to train."""
+def shipped() -> bool:
+    """Whether the render reads the project's own checkpoints/ (no DECONV_CHECKPOINTS elsewhere)."""
+    return checkpoint_dir().resolve() == Path(weights.DEFAULT_DIR).resolve()
+
+
+def load_variants(variants: tuple[str, ...], at_least: int = 1) -> dict[str, list[weights.Checkpoint]]:
+    """Every seed of each variant in the checkpoint folder, in seed order. A folder that lacks some
+    (fewer than `at_least` seeds of a variant), or holds a bad one, stops the render before anything
+    is drawn, with one line naming every variant to train."""
     directory = checkpoint_dir()
     try:
-        models = sorted(weights.load_all(directory, variant), key=lambda m: m.seed)
+        found = {v: sorted(weights.load_all(directory, v), key=lambda m: m.seed) for v in variants}
     except weights.CheckpointError as e:
         fail(str(e))
-    if len(models) < at_least:
-        out = "" if directory.resolve() == Path(weights.DEFAULT_DIR).resolve() else f" --out {directory}"
-        fail(f"{directory}: this video needs at least {at_least} seeds of '{variant}' (found "
-             f"{len(models)}); train them with: deconv train --variants {variant}{out}")
-    return models
+    short = [v for v in variants if len(found[v]) < at_least]
+    if short:
+        have = ", ".join(f"{v} {len(found[v])}" for v in short)
+        out = "" if shipped() else f" --out {directory}"
+        fail(f"{directory}: this video needs at least {at_least} seeds of each of {', '.join(variants)} "
+             f"(seeds found: {have}); train them with: deconv train --variants {' '.join(short)}{out}")
+    return found
 
 
 def fail(message: str):

@@ -36,7 +36,7 @@ from core.subtitles import fmt
 from scenes import pictures as pic
 from scenes import speed
 from scenes import theme as th
-from scenes.models import load_model, load_variant
+from scenes.models import checkpoint_dir, load_model, load_variants, shipped
 from scenes.speed import Drive, fade_in, fade_out
 from scenes.stage import Explainer
 
@@ -49,10 +49,10 @@ VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article")
 class NoiseScene(Explainer):
     def construct(self):
         self.ck = load_model()  # the example model (its seed picks the examples)
-        self.models = {v: load_variant(v) for v in VARIANTS}
+        self.models = load_variants(VARIANTS, at_least=2)
         self.patches = data.make_patches().astype(np.float64)
-        footer = th.text("models: the shipped checkpoints, all seeds of each variant", th.SMALL_SIZE - 4,
-                         th.MUTED_COLOR)
+        where = "the shipped checkpoints" if shipped() else f"the checkpoints in {checkpoint_dir()}"
+        footer = th.text(f"models: {where}, all seeds of each variant", th.SMALL_SIZE - 4, th.MUTED_COLOR)
         self.show_footer(footer.to_corner(DOWN + LEFT, buff=0.2))
         self.scores = {v: an.consistency([m.dec_w for m in ms]) for v, ms in self.models.items()}
         self.ablations = {v: an.ablation_summary(ms, self.patches) for v, ms in self.models.items()}
@@ -461,39 +461,30 @@ class NoisePlane(VGroup):
 
 class LogBars(VGroup):
     """Loss increase per zeroed component, one group of three bars per variant, on a log scale
-    (F14); each bar is recorded as '<variant> <k>' and reads its value back (`drawn_value`)."""
+    (F14); each bar is recorded as '<variant> <k>' and reads its value back (`drawn_value`). A log
+    scale shows increases above 0 only: an increase of 0 or less (an undertrained model can gain from
+    losing a component) gets no bar, its number is still written at the axis' foot."""
 
     def __init__(self, means: dict[str, np.ndarray], heading: str):
         super().__init__()
-        lo = np.floor(np.log10(min(m.min() for m in means.values()))) - 0.3
-        hi = np.ceil(np.log10(max(m.max() for m in means.values())))
-        self.axes = Axes(
-            x_range=[0, 4 * len(means), 1],
-            y_range=[lo, hi, 1],
-            x_length=2.9 * len(means),
-            y_length=3.4,
-            tips=False,
-            axis_config={"color": th.MUTED_COLOR, "include_ticks": False},
-        )
-        ticks = VGroup(
-            *[
-                th.text(f"1e{int(e)}", th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(
-                    self.axes.c2p(0, e), LEFT, 0.12
-                )
-                for e in range(int(np.ceil(lo)), int(hi) + 1)
-            ]
-        )
+        positive = np.concatenate([m[m > 0] for m in means.values()])
+        lo = np.floor(np.log10(positive.min() if positive.size else 1e-6)) - 0.3
+        hi = max(np.ceil(np.log10(positive.max() if positive.size else 1e-6)), lo + 1.3)
+        self.axes = Axes(x_range=[0, 4 * len(means), 1], y_range=[lo, hi, 1], x_length=2.9 * len(means),
+                         y_length=3.4, tips=False,
+                         axis_config={"color": th.MUTED_COLOR, "include_ticks": False})
+        ticks = VGroup(*[th.text(f"1e{int(e)}", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+                         .next_to(self.axes.c2p(0, e), LEFT, 0.12)
+                         for e in range(int(np.ceil(lo)), int(hi) + 1)])
         self.add(self.axes, ticks)
         for g, (v, mean) in enumerate(means.items()):
             for k in range(3):
-                top, base = self.axes.c2p(4 * g + 1 + k, np.log10(mean[k])), self.axes.c2p(4 * g + 1 + k, lo)
-                bar = Rectangle(
-                    width=0.45,
-                    height=top[1] - base[1],
-                    fill_color=th.FILTER_COLORS[k],
-                    fill_opacity=0.9,
-                    stroke_width=0,
-                ).move_to((top + base) / 2)
+                x = 4 * g + 1 + k
+                base = self.axes.c2p(x, lo)
+                top = self.axes.c2p(x, np.log10(mean[k])) if mean[k] > 0 else base
+                bar = Rectangle(width=0.45, height=max(top[1] - base[1], 1e-3),
+                                fill_color=th.FILTER_COLORS[k], fill_opacity=0.9, stroke_width=0)
+                bar.move_to((top + base) / 2)
                 bar.role = f"{v} {k + 1}"
                 bar.drawn_value = lambda bar=bar: 10 ** self.axes.p2c(bar.get_top())[1]
                 self.add(VGroup(bar, th.text(f"{mean[k]:.1e}", th.SMALL_SIZE - 8).next_to(bar, UP, 0.05)))

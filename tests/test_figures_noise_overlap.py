@@ -235,3 +235,16 @@ def test_filter_colours_only_for_filters(ctx, fig_id):
 
 
 # --- the files --------------------------------------------------------------------------------------
+
+
+def test_f14_draws_an_undertrained_folder_whose_ablation_goes_negative(trained_dir):
+    """Models trained for 3 epochs can gain from losing a component (a negative increase): F14 leaves
+    that bar off its log axis instead of failing on NaN limits."""
+    ctx = Context(trained_dir)
+    means = np.concatenate([fn.ablations(ctx, v)[0] for v in ("plain", "code-noise")])
+    assert means.min() < 0  # the case this test is about (here every increase is negative)
+    figures.specs()  # registers the figures
+    fig = figures.draw(figures.FIGURES["F14"], ctx)
+    low, high = fig.axes[0].get_ylim()
+    assert np.isfinite([low, high]).all() and 0 < low < high
+    assert all(low <= m <= high for m in means[means > 0])

@@ -10,7 +10,7 @@ from conftest import assert_usage_error, check_render, manim, render_fixture
 
 from core import analysis as an
 from core import data, story, weights
-from scenes.noise import coded_verdict
+from scenes.noise import LogBars, coded_verdict
 
 SECTIONS = [
     "seeds-disagree",
@@ -117,7 +117,8 @@ def test_input_noise_shows_real_look_alikes_and_smoother_filters(render, models)
 
 def test_checkpoint_folder_from_the_environment_is_used_for_every_model(tmp_path):
     """DECONV_CHECKPOINTS names the folder for the example model and for the all-seed models: a folder
-    with one plain seed stops the render at the all-seed models, with one line naming that folder."""
+    with one plain seed stops the render before anything is drawn, with one line naming that folder
+    and every variant to train."""
     folder = tmp_path / "ck"
     src = weights.DEFAULT_DIR
     (folder / "plain").mkdir(parents=True)
@@ -126,7 +127,22 @@ def test_checkpoint_folder_from_the_environment_is_used_for_every_model(tmp_path
     )
     weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
     env = {**os.environ, "DECONV_CHECKPOINTS": str(folder)}
-    res = manim("render", "-ql", "-s", "--media_dir", tmp_path / "media", "scenes/noise.py", env=env)
+    res = manim("render", "-ql", "--media_dir", tmp_path / "media", "scenes/noise.py", env=env)
     assert_usage_error(
-        res, str(folder), "needs at least 2 seeds of 'plain' (found 1)", "deconv train --variants plain --out"
+        res,
+        str(folder),
+        "seeds found: plain 1, code-noise 0, input-noise 0, code-noise-article 0",
+        f"deconv train --variants plain code-noise input-noise code-noise-article --out {folder}",
     )
+    assert not list((tmp_path / "media").rglob("*.mp4"))  # stopped before the first animation
+
+
+def test_log_bars_take_an_increase_of_zero_or_less():
+    """An undertrained model can gain from losing a component: its bar is left out of the log scale
+    (no NaN), the others still read back their values."""
+    bars = LogBars(
+        {"plain": np.array([2.1e-3, -2.9e-3, 0.0]), "code-noise": np.array([5e-4, 7e-3, 6e-2])}, "t"
+    )
+    drawn = {b.role: b.drawn_value() for b in bars.get_family() if getattr(b, "role", None)}
+    assert drawn["plain 1"] == pytest.approx(2.1e-3) and drawn["code-noise 3"] == pytest.approx(6e-2)
+    assert np.isfinite(list(drawn.values())).all() and drawn["plain 2"] < 5e-4

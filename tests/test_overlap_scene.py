@@ -57,3 +57,19 @@ def test_unknown_theme_stops_the_render_with_one_line(tmp_path):
     env = {**os.environ, "DECONV_THEME": "sepia"}
     res = manim("render", "-ql", "-s", "--media_dir", tmp_path, "scenes/overlap.py", env=env)
     assert_usage_error(res, "DECONV_THEME='sepia': choose one of dark, light")
+
+
+def test_a_folder_missing_a_plain_seed_stops_before_the_first_animation(tmp_path):
+    """The overlap video reads every plain seed (its error table) as it starts, not in its fifth
+    section: a manifest that lists a missing file stops it with one line, nothing rendered."""
+    folder = tmp_path / "ck"
+    (folder / "plain").mkdir(parents=True)
+    for seed in (11, 22):
+        name = f"seed_{seed}.safetensors"
+        (folder / "plain" / name).write_bytes((weights.DEFAULT_DIR / "plain" / name).read_bytes())
+    weights.update_manifest(folder, [folder / "plain" / f"seed_{s}.safetensors" for s in (11, 22)])
+    (folder / "plain" / "seed_11.safetensors").unlink()
+    env = {**os.environ, "DECONV_CHECKPOINTS": str(folder)}
+    res = manim("render", "-ql", "--media_dir", tmp_path / "media", "scenes/overlap.py", env=env)
+    assert_usage_error(res, "seed_11.safetensors: file is missing")
+    assert not list((tmp_path / "media").rglob("*.mp4"))

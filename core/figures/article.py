@@ -161,7 +161,7 @@ def patch_autoencoder(ctx: Context):
     ax.set_xlim(0, 10)
     ax.set_ylim(-1.4, 8.3)
     xs = (1.9, 5.0, 8.1)
-    ys7 = np.linspace(6.6, 0.6, 7)
+    ys7 = np.linspace(6.6, 0.6, data.KERNEL)
     ys3 = np.array([5.1, 3.6, 2.1])
     for ya in ys7:
         for yb in ys3:

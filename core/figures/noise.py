@@ -4,6 +4,7 @@ input noise smooths the encoder (claims C5-C7; the same measurements as scenes/n
 
 from __future__ import annotations
 
+import warnings
 import weakref
 
 import numpy as np
@@ -59,7 +60,7 @@ def _seed_filters(ctx: Context, variant: str, compensated: bool, title: str):
                     marker="o", ms=5 if ref else 2.5, zorder=2 if ref else 3,
                     gid=f"filter{k + 1}-seed{ck.seed}")
         _zero_line(ax)
-        _sample_axis(ax, 7)
+        _sample_axis(ax, data.KERNEL)
         if compensated:
             ref = ctx.model(variant)
             low = min(an.match_filters(ck.dec_w, ref.dec_w).cosines[k] for ck in models)
@@ -105,6 +106,10 @@ def ablation(ctx: Context):
     fig, ax = new_figure(7.6, 4.6)
     x = np.arange(3)
     width, tops = 0.38, []
+    # a log axis shows increases above 0 only (an undertrained model can lose nothing, or gain, from
+    # zeroing a component: that bar is left out, its number is still written at the axis' foot)
+    positive = np.concatenate([m[m > 0] for m in (ablations(ctx, v)[0] for v in variants)])
+    lo = 10 ** np.floor(np.log10(positive.min() if positive.size else 1e-6))
     for j, (v, look) in enumerate(variants.items()):
         mean, std = ablations(ctx, v)
         xs = x + (j - 0.5) * width
@@ -112,11 +117,13 @@ def ablation(ctx: Context):
                hatch=look["hatch"], alpha=look["alpha"], label=v,
                error_kw=dict(ecolor=PALETTE.text, capsize=3, elinewidth=1))
         for xi, m, s in zip(xs, mean, std):
-            ax.text(xi, m + s, f"{m:.1e}", ha="center", va="bottom", fontsize=7.5, color=PALETTE.text)
+            ax.text(xi, max(m + s, lo), f"{m:.1e}", ha="center", va="bottom", fontsize=7.5,
+                    color=PALETTE.text)
         tops.append(mean + std)
-    ax.set_yscale("log")
-    lo = min(ablations(ctx, v)[0].min() for v in variants)
-    ax.set_ylim(10 ** np.floor(np.log10(lo)), 10 ** (np.log10(max(t.max() for t in tops)) + 0.45))
+    with warnings.catch_warnings():  # all increases <= 0: nothing to log-scale, said by the numbers
+        warnings.filterwarnings("ignore", "Data has no positive values")
+        ax.set_yscale("log")
+    ax.set_ylim(lo, 10 ** (np.log10(max(max(t.max() for t in tops), 10 * lo)) + 0.45))
     ax.set_xticks(x, [f"{c}\n(code noise std {s:g})" for c, s in zip(COMPONENTS, noise)])
     n = len(ctx.models("plain"))
     style(ax, f"Zeroing one code component: loss increase, mean ± std over {n} seeds, all "
@@ -152,7 +159,7 @@ def _ablation_outputs(ctx: Context, variant: str, heading: str):
                     label=f"removed: c{j} × filter {j}", gid=f"removed-{j}")
             ax.legend(handles=[ax.lines[-1]], loc="lower left")
         _zero_line(ax)
-        _sample_axis(ax, 7)
+        _sample_axis(ax, data.KERNEL)
         ax.set_ylim(vals.min() - pad, vals.max() + pad)
         mse = float(np.mean((out - patch) ** 2))
         style(ax, f"{names[j]}\nMSE on this patch {mse:.1e}", "sample", "value" if j == 0 else None)
@@ -208,7 +215,7 @@ def similar_points(ctx: Context):
     ax.plot([sample] * len(shown), curves[shown, sample], ls="none", marker="o", ms=10, mfc="none",
             mec=PALETTE.accent, mew=1.6, zorder=4)
     _zero_line(ax)
-    _sample_axis(ax, 15)
+    _sample_axis(ax, data.WINSIZE)
     spread = np.ptp(curves[shown, sample])
     style(ax, f"Similar points: {len(shown)} different curves whose sample {sample} differs by only "
               f"{spread:.4f}\n(the example curve and dataset curves within {SIMILAR_TOL} of it there)",
@@ -243,7 +250,7 @@ def input_noise_encoder(ctx: Context):
                     label=f"filter {k + 1}: largest |w| {peak:.2f}, roughness {rough[k]:.2f}",
                     gid=f"{ck.variant}-filter{k + 1}")
         _zero_line(ax)
-        _sample_axis(ax, 7)
+        _sample_axis(ax, data.KERNEL)
         ax.set_ylim(-1.15, 1.75)
         style(ax, f"{head}, seed {ck.seed}\nroughness {rough.mean():.2f}; mean of {n} seeds "
                   f"{mean_rough[ck.variant]:.2f}", "tap", "weight / its largest |weight|" if j == 0 else None)
