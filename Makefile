@@ -39,7 +39,7 @@ endif
 SCENE_DEPS := $(filter-out scenes/bench.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
   $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
     core/story.py core/conv.py core/subtitles.py core/explainers.py \
-    $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json) $(ENV_STAMP)
+    $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json $(ENV_STAMP))
 video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
 define video_rule
 $(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP) check-quality

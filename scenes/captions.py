@@ -55,7 +55,6 @@ class Captions:
                 self.scene.add_subcaption(text, duration=(b_ms - a_ms) / 1000, offset=offset)
                 self.cues.append((a_ms / 1000, b_ms / 1000, text))
 
-    done = close
 
     @classmethod
     def lines(cls, cue: str) -> str:

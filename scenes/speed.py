@@ -25,6 +25,7 @@ from manim import (
     config,
 )
 
+from core.subtitles import fmt
 from scenes.theme import LABEL_SIZE, OUTLINE_COLOR, TEXT_COLOR, SansText
 
 
@@ -67,9 +68,7 @@ class LiveNumber(VGroup):
 
     def format(self, value: float) -> str:
         """The characters shown, one per slot ('' for an empty slot)."""
-        s = f"{value:+.{self.places}f}" if self.sign else f"{value:.{self.places}f}"
-        if s.startswith("-") and float(s) == 0:
-            s = "+" + s[1:]  # never "-0.00"
+        s = fmt(value, self.places, self.sign)  # never "-0.00"
         body = s[1:] if self.sign else s
         width = self.int_digits + 1 + self.places
         if len(body) > width:
