@@ -1,17 +1,20 @@
 """The `deconv` command: train, describe checkpoints, export data, import the article's own weights,
-draw the figures, make clips and stills, index the rendered videos.
+draw the figures, make clips and stills, index the rendered videos, explain a transposed convolution.
 
 Errors a user can fix print one line and exit with status 2; Ctrl-C in training exits 130.
 Only `train` and `import-article` import torch, inside their command functions: `info`, `data`,
-`figures`, `clip` and `index` never load it (tests/test_layering.py checks).
+`figures`, `clip`, `index` and `explain` never load it (tests/test_layering.py checks).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
+import math
 import os
 import re
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -41,6 +44,38 @@ def _scale(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not v >= 0 or v == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0: {text!r}")
+    return v
+
+
+def _per_axis(text: str) -> tuple[int, ...]:
+    """A per-axis setting of `deconv explain`: one whole number, or two joined by x (rows x columns)."""
+    try:
+        t = tuple(int(a) for a in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number (or two joined by x, as in 3x3): "
+                                         f"{text!r}") from None
+    if len(t) > 2:
+        raise argparse.ArgumentTypeError(f"give one number, or two joined by x (rows x columns): {text!r}")
+    return t
+
+
+def _finite(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return v
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"use a seed of 0 or more: {text!r}")
     return v
 
 
@@ -138,6 +173,47 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Manim's media folder (default: media)")
     x.add_argument("--quality", choices=tuple(QUALITY_FOLDERS), default=None,
                    help="list renders of this quality (default: the best rendered of each video)")
+
+    e = sub.add_parser(
+        "explain", help="print a transposed convolution step by step (text, or --json)",
+        description="Print how ConvTranspose1d / ConvTranspose2d computes its output: each input "
+                    "value's copy of the kernel (its stamp) and where it lands, their sum, what "
+                    "padding crops and output_padding keeps, the bias, the output, and its length by "
+                    "the formula. Values: a small integer example, --seed N random integers, your own "
+                    "--input and --weight, or --article's trained decoder.",
+        epilog='examples: deconv explain; deconv explain --input "1 2 3 4" --weight "1 0 -1" '
+               '--stride 3 --padding 0 --output-padding 0; deconv explain --kernel 3x3 --size 2x2; '
+               'deconv explain --article --json')
+    for name, default in (("kernel", "3"), ("stride", "2"), ("padding", "1"), ("output-padding", "1"),
+                          ("dilation", "1")):
+        e.add_argument(f"--{name}", type=_per_axis, metavar="N", help=f"{name.replace('-', '_')}: a "
+                       f"whole number, or two joined by x for 2-D, as in 3x3 (default {default})")
+    e.add_argument("--size", type=_per_axis, metavar="N",
+                   help="input length (2-D: rows x columns; default 4, in 2-D 3x3)")
+    e.add_argument("--dims", type=int, choices=(1, 2),
+                   help="1 or 2 spatial axes (default 1; 2 when any value is AxB or --input has rows)")
+    e.add_argument("--seed", type=_seed, metavar="N",
+                   help="random small integers for the input (-3..3) and the kernel (-2..2) instead "
+                        "of the example 1 2 3 ...")
+    e.add_argument("--input", metavar="VALUES",
+                   help='the input: "1 2 3 4"; 2-D rows split by ";", as in "1 2; 3 4"; several input '
+                        'channels split by "|", as in "1 2 3 | 4 5 6" (sets --size)')
+    e.add_argument("--weight", metavar="VALUES",
+                   help="the kernel, written as --input is; one kernel per input channel, split by "
+                        '"|" (sets --kernel; out_channels is 1)')
+    e.add_argument("--bias", type=_finite, metavar="B", help="a bias added to every output sample")
+    e.add_argument("--article", action="store_true",
+                   help="the article's trained decoder, ConvTranspose1d(3, 1, 7, stride=4), on the "
+                        "code of the example curve")
+    e.add_argument("--variant", help="with --article: the model's variant (default plain)")
+    e.add_argument("--model-seed", type=int, metavar="S",
+                   help="with --article: the model's training seed (default 22)")
+    e.add_argument("--checkpoints", type=Path, metavar="DIR",
+                   help="with --article: checkpoint folder (default: the project's checkpoints/)")
+    e.add_argument("--json", action="store_true",
+                   help="print one JSON object instead: input, weight, bias, stride, padding, "
+                        "output_padding, dilation, output, shaped as torch.nn.functional."
+                        "conv_transpose1d/2d takes and returns them (no batch axis)")
     return p
 
 
@@ -394,9 +470,413 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- deconv explain ---------------------------------------------------------------------------
+_AXES = ("kernel", "stride", "padding", "output_padding", "dilation", "size")  # core.explain.PER_AXIS
+_ARTICLE_MODEL = ("variant", "model_seed", "checkpoints")
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from core import explain
+
+    if args.article:
+        bd, about = _article_breakdown(args, explain)
+    else:
+        given = [_option(k) for k in _ARTICLE_MODEL if getattr(args, k) is not None]
+        if given:
+            raise UsageError(f"{' '.join(given)} choose{'s' if len(given) == 1 else ''} the model of "
+                             f"--article; add --article")
+        bd, about = _setting_breakdown(args, explain), None
+    if args.json:
+        print(json.dumps(bd.json()))
+    else:
+        print("\n".join(_explanation(bd, about)))
+    return 0
+
+
+def _article_breakdown(args: argparse.Namespace, explain):
+    from core import story
+
+    given = [_option(k) for k in (*_AXES, "dims", "seed", "input", "weight", "bias")
+             if getattr(args, k) is not None]
+    if given:
+        raise UsageError(f"--article explains the trained decoder with its own setting and values; "
+                         f"drop {' '.join(given)}")
+    variant = "plain" if args.variant is None else args.variant
+    seed = 22 if args.model_seed is None else args.model_seed
+    ck = weights.load_checkpoint(variant, seed,
+                                 weights.DEFAULT_DIR if args.checkpoints is None else args.checkpoints)
+    index, curve = story.demo_curve()
+    bd = explain.article(ck, curve)
+    n = bd.x.shape[1]
+    about = (f"the article's decoder, trained ({ck.variant}, seed {ck.seed}), on the code of the example "
+             f"curve (dataset curve {index}, {curve.size} samples): its encoder's {bd.x.shape[0]} numbers "
+             f"(input channels) for each of {n} windows (input samples)")
+    return bd, about
+
+
+def _setting_breakdown(args: argparse.Namespace, explain):
+    from core.conv import ConvError
+
+    given = {n: getattr(args, n) for n in _AXES}
+    twod = [f"{_option(n)} {'x'.join(map(str, v))}" for n, v in given.items()
+            if v is not None and len(v) == 2]
+    twod += [f"{_option(n)} with rows (;)" for n in ("input", "weight")
+             if getattr(args, n) is not None and ";" in getattr(args, n)]
+    if args.dims == 1 and twod:
+        raise UsageError(f"{twod[0]} is 2-D but --dims is 1; drop --dims 1, or give one number")
+    dims = args.dims or (2 if twod else 1)
+    x = None if args.input is None else _values(args.input, "--input", dims)
+    w = None if args.weight is None else _values(args.weight, "--weight", dims)
+    if x is not None and w is not None and args.seed is not None:
+        raise UsageError("--seed draws random input and kernel values, but --input and --weight give "
+                         "both; drop --seed")
+    values = {n: None if v is None else (v * dims if len(v) == 1 else v) for n, v in given.items()}
+    for arr, opt, name, what in ((x, "--input", "size", "sample"), (w, "--weight", "kernel", "tap")):
+        if arr is None:
+            continue
+        shape = tuple(arr.shape[1:])
+        words = _plural(shape[0], what) if dims == 1 else f"{'x'.join(map(str, shape))} grid"
+        if values[name] is not None and values[name] != shape:
+            raise UsageError(f"{_option(name)} {'x'.join(map(str, given[name]))} conflicts with {opt}, "
+                             f"which has {words}; drop {_option(name)} ({opt} sets it)")
+        most = explain.LIMITS[name]
+        if max(shape) > most:
+            raise UsageError(f"{opt} has {words}, more than this explainer draws; give at most {most} "
+                             f"{what}s per axis")
+        values[name] = shape
+    c_in = 1 if x is None else x.shape[0]
+    if w is not None and w.shape[0] != c_in:
+        if x is None:
+            raise UsageError(f"--weight gives {w.shape[0]} kernels (one per input channel, split by |) but "
+                             f"the example input has 1 channel; give --input with {w.shape[0]} channels too")
+        raise UsageError(f"--weight gives {_plural(w.shape[0], 'kernel')} but --input has {c_in} channel"
+                         f"{'s' if c_in > 1 else ''}; give one kernel per input channel, split by |")
+    if w is None and c_in > 1:
+        raise UsageError(f"--input has {c_in} channels: give --weight with one kernel per input channel, "
+                         f"split by |")
+    # every per-axis value resolved here, so that an error can name its axis
+    for name in _AXES:
+        if values[name] is None:
+            v = explain.DEFAULT_SIZE[dims] if name == "size" else explain.DEFAULTS[name]
+            values[name] = (v,) * dims
+    try:
+        s = explain.setting(dims, args.seed, "deconv explain", **values)
+        bias = None if args.bias is None else [args.bias]
+        return explain.of_setting(s, x, None if w is None else w[:, None], bias)
+    except ConvError as e:
+        shaped = {n for n, a in (("size", x), ("kernel", w)) if a is not None}
+        defaults = {n for n, v in given.items() if v is None} - shaped
+        raise UsageError(_as_options(str(e), values, dims, defaults)) from None
+
+
+def _as_options(message: str, values: dict, dims: int, defaults: set[str]) -> str:
+    """core.explain's one-line ConvError in the command's words: 'output_padding=2' as
+    '--output-padding 2', 'stride[1]=0' as '--stride 0 (columns)', a value not given marked as the
+    default; the axis named in 2-D."""
+    message = re.sub(r"^output length on axis \d", "output length", message.removeprefix("deconv explain: "))
+    axis_names = ("rows", "columns")
+
+    def option(m: re.Match) -> str:
+        notes = [axis_names[int(m.group(3))]] if m.group(3) else []
+        if m.start() == 0 and m.group(1) in defaults:  # the value the message is about, not given
+            notes.append("the default")
+        return f"{_option(m.group(1))} {m.group(4)}" + (f" ({', '.join(notes)})" if notes else "")
+
+    message = re.sub(r"\b(kernel|stride|padding|output_padding|dilation|size)(\[(\d)\])?=([\w-]+)", option,
+                     message)
+    if message.startswith("output length"):
+        from core import conv
+
+        axis = next(d for d in range(dims) if conv.output_length(*(values[k][d] for k in (
+            "size", "kernel", "stride", "padding", "output_padding", "dilation"))) < 1)
+        if "padding" in defaults:
+            message += f" (--padding {values['padding'][axis]} is the default)"
+        if dims == 2:
+            message = f"{axis_names[axis]}: {message}"
+    return message
+
+
+def _values(text: str, option: str, dims: int) -> np.ndarray:
+    """--input / --weight text as (channels, *shape): numbers split by spaces (or commas), 2-D rows
+    by ';', channels by '|'. One-line UsageError for anything else."""
+    grids = []
+    channels = text.split("|")
+    for c, part in enumerate(channels):
+        rows = part.split(";") if dims == 2 else [part]
+        grid = []
+        for r, row in enumerate(rows):
+            where = ", ".join(([f"channel {c + 1} of {len(channels)}"] if len(channels) > 1 else [])
+                              + ([f"row {r + 1} of {len(rows)}"] if len(rows) > 1 else []))
+            words = row.replace(",", " ").split()
+            if not words:
+                raise UsageError(f"{option} {text!r}{': ' + where if where else ''} is empty (numbers are "
+                                 f"split by spaces, 2-D rows by ;, input channels by |)")
+            numbers = []
+            for word in words:
+                try:
+                    v = float(word)
+                except ValueError:
+                    raise UsageError(f"{option}: {word!r} is not a number (numbers are split by spaces, "
+                                     f"2-D rows by ;, input channels by |)") from None
+                if not math.isfinite(v):
+                    raise UsageError(f"{option}: {word!r} is not a finite number")
+                numbers.append(v)
+            if grid and len(numbers) != len(grid[0]):
+                raise UsageError(f"{option}: {where} has {_plural(len(numbers), 'value')} but row 1 has "
+                                 f"{len(grid[0])}; every row needs as many")
+            grid.append(numbers)
+        grids.append(np.array(grid if dims == 2 else grid[0]))
+        if grids[-1].shape != grids[0].shape:
+            shape, first = ("x".join(map(str, g.shape)) for g in (grids[-1], grids[0]))
+            has = ((f"has {_plural(grids[-1].size, 'value')}", f"has {grids[0].size}") if dims == 1
+                   else (f"is {shape}", f"is {first}"))
+            raise UsageError(f"{option}: channel {c + 1} {has[0]} but channel 1 {has[1]}; every input "
+                             f"channel needs the same shape")
+    return np.stack(grids)
+
+
+# the explanation as text
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _span(a: int, b: int) -> str:
+    return str(a) if a == b else f"{a}-{b}"
+
+
+def _spans(word: str, a: int, b: int) -> str:
+    """'sample 3' or 'samples 1-8'."""
+    return f"{word} {a}" if a == b else f"{word}s {a}-{b}"
+
+
+def _formatter(*arrays):
+    """Numbers as integers when every one is whole, else with 3 decimals."""
+    v = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
+    if np.all(v == np.round(v)) and np.all(np.abs(v) < 1e15):
+        return lambda a: str(int(round(a)))
+
+    def fixed(a: float) -> str:
+        t = f"{a:.3f}"
+        return "0.000" if t == "-0.000" else t
+
+    return fixed
+
+
+def _width() -> int:
+    return max(40, shutil.get_terminal_size().columns)
+
+
+def _say(text: str, indent: str = "") -> list[str]:
+    """A sentence wrapped to the terminal's width, continued under its first word."""
+    import textwrap
+
+    lead = re.match(r"(\d+\. )?", text).group(0)
+    return textwrap.wrap(text, _width(), initial_indent=indent,
+                         subsequent_indent=indent + " " * len(lead), break_on_hyphens=False)
+
+
+def _table(rows: list[tuple[str, list[str]]], header: list[str] | None = None, indent: str = "   "
+           ) -> list[str]:
+    """Labelled rows of right-aligned cells (under column labels, if given), split into blocks of
+    columns that fit the terminal's width: no number is cut. A row with nothing in a later block
+    is left out of it."""
+    every = [c for _, cells in rows for c in cells] + (header or [])
+    size = max(map(len, every), default=1)
+    cell = size + (2 if size <= 3 else 1)
+    label = max(len(lb) for lb, _ in rows)
+    columns = max(len(cells) for _, cells in rows)
+    per = max(1, (_width() - len(indent) - label) // cell)
+    out = []
+    for start in range(0, max(columns, 1), per):
+        if start and (header or len(rows) > 1):
+            out.append("")
+        lines = ([("", header, True)] if header else []) + [(lb, cells, False) for lb, cells in rows]
+        for lb, cells, head in lines:
+            part = cells[start:start + per]
+            if start and not head and not any(part) and len(rows) > 1:
+                continue
+            out.append((indent + lb.ljust(label) + "".join(c.rjust(cell) for c in part)).rstrip())
+    return out
+
+
+def _line(label: str, cells: list[str]) -> list[str]:
+    """'label  1  2  3' on one line when it fits, else the label and then the numbers under their
+    indices, wrapped."""
+    one = _table([(label, cells)], indent="")
+    return one if len(one) == 1 else _say(label) + _table([("", cells)], [str(i) for i in range(len(cells))])
+
+
+def _grid(a: np.ndarray, fmt, indent: str = "   ") -> list[str]:
+    """A 2-D array with its row and column indices."""
+    return _table([(str(r), [fmt(v) for v in row]) for r, row in enumerate(a)],
+                  [str(c) for c in range(a.shape[1])], indent)
+
+
+def _explanation(bd, about: str | None) -> list[str]:
+    dims, c_in, c_out = bd.dims, bd.x.shape[0], bd.weight.shape[1]
+    one = (lambda t: str(t[0])) if dims == 1 else (lambda t: f"({', '.join(map(str, t))})")
+    settings = ", ".join(f"{n}={one(v)}" for n, v in (
+        ("kernel_size", bd.kernel), ("stride", bd.stride), ("padding", bd.padding),
+        ("output_padding", bd.output_padding), ("dilation", bd.dilation)))
+    lines = [f"ConvTranspose{dims}d({c_in}, {c_out}, {settings}{', bias=False' if bd.bias is None else ''})"]
+    if about:
+        lines += _say(about)
+    fx, fw = _formatter(bd.x), _formatter(bd.weight)
+    many = c_in > 1
+    if dims == 1:
+        if many:
+            lines.append(f"input x, {c_in} channels of {_plural(bd.x.shape[1], 'sample')}:")
+            lines += _table([(f"x[{c}]", [fx(v) for v in bd.x[c]]) for c in range(c_in)])
+            lines.append(f"kernel w, one {bd.kernel[0]}-tap kernel per input channel (w[c]: channel c's; "
+                         f"out_channels 1):")
+            lines += _table([(f"w[{c}]", [fw(v) for v in bd.weight[c, 0]]) for c in range(c_in)])
+        else:
+            rows = [(f"input x, {_plural(bd.x.shape[1], 'sample')}:", [fx(v) for v in bd.x[0]]),
+                    (f"kernel w, {_plural(bd.kernel[0], 'tap')}:", [fw(v) for v in bd.weight[0, 0]])]
+            fit = _table(rows, indent="")
+            lines += fit if len(fit) == 2 else [line for lb, cells in rows for line in _line(lb, cells)]
+    else:
+        for c in range(c_in):
+            lines.append(f"input x{f'[{c}]' if many else ''}, {bd.x.shape[1]}x{bd.x.shape[2]}:")
+            lines += _grid(bd.x[c], fx)
+        for c in range(c_in):
+            lines.append(f"kernel w{f'[{c}] (input channel {c})' if many else ''}, "
+                         f"{bd.kernel[0]}x{bd.kernel[1]}:")
+            lines += _grid(bd.weight[c, 0], fw)
+    if bd.bias is not None:
+        lines.append(f"bias b: {_formatter(bd.bias)(bd.bias[0])}")
+    lines.append("")
+    lines += (_steps_1d if dims == 1 else _steps_2d)(bd)
+    return lines
+
+
+def _stamp_label(bd, st, fx) -> str:
+    many = bd.x.shape[0] > 1
+    at = ",".join(map(str, ((st.channel,) if many else ()) + st.index))
+    return f"x[{at}]={fx(st.value)} * w{f'[{st.channel}]' if many else ''}"
+
+
+def _ordered(bd):
+    """The stamps by input position, the channels of one position together."""
+    return sorted(bd.stamps, key=lambda st: (st.index, st.channel))
+
+
+def _formula(bd, d: int, name: str, symbol: str) -> list[str]:
+    n, k, s, p, op, dl = (bd.x.shape[1 + d], bd.kernel[d], bd.stride[d], bd.padding[d],
+                          bd.output_padding[d], bd.dilation[d])
+    ax = "" if bd.dims == 1 else f"[{d}]"
+    head = f"output {name} = "
+    return [f"{head}({symbol} - 1)*stride{ax} - 2*padding{ax} + dilation{ax}*(kernel{ax} - 1) "
+            f"+ output_padding{ax} + 1",
+            f"{' ' * (len(head) - 2)}= ({n} - 1)*{s} - 2*{p} + {dl}*({k} - 1) + {op} + 1 = {bd.out_size[d]}"]
+
+
+def _steps_1d(bd) -> list[str]:
+    fx = _formatter(bd.x)
+    s, p, op, dl = bd.stride[0], bd.padding[0], bd.output_padding[0], bd.dilation[0]
+    stamped, full = bd.stamped_size[0], bd.full[0]
+    many = bd.x.shape[0] > 1
+    fs = _formatter(full, *(st.values for st in bd.stamps))
+    lines = _say(f"1. Each input value times the kernel{' of its channel' if many else ''} (a stamp), "
+                 f"placed at i*stride = i*{s}, taps dilation {dl} apart"
+                 f"{'; the channels add up (x[c,i]: channel c, sample i)' if many else ''}:")
+    rows = []
+    for st in _ordered(bd):
+        cells = [""] * full.size
+        for t, (pos,) in enumerate(st.positions(bd.dilation)):
+            cells[pos] = fs(st.values[0, t])
+        rows.append((_stamp_label(bd, st, fx), cells))
+    rows.append(("sum", [fs(v) for v in full]))
+    rows.append(("stamps", [str(v) for v in bd.counts]))
+    lines += _table(rows, [str(i) for i in range(full.size)])
+    lines += _say(f"(stamps: how many stamps add into each sample{', per input channel' if many else ''}; "
+                  f"uneven counts make the checkerboard)", "   ")
+    hi = stamped - 1 - p
+    remain = "nothing remains" if hi < p else f"{_spans('sample', p, hi)} remain{'s' if hi == p else ''}"
+    lines += _say(f"2. padding {p} crops nothing: {remain}" if p == 0 else
+                  f"2. padding {p} crops {_plural(p, 'sample')} from each end of 0-{stamped - 1}: {remain}")
+    if op == 0:
+        lines.append("3. output_padding 0 keeps nothing more")
+    else:
+        first = stamped - p
+        extra = [f"{q} ({fs(full[q])})" for q in range(first, min(first + op, stamped))]
+        if first + op > stamped:
+            extra.append(f"{_span(max(first, stamped), first + op - 1)} (zero, beyond every stamp)")
+        lines += _say(f"3. output_padding {op} keeps {_plural(op, 'more sample')} at the end: "
+                      f"sample{'s' if op > 1 else ''} {', '.join(extra)}")
+    kept = bd.kept()[0]
+    plus = ""
+    if bd.bias is not None:
+        lines.append(f"4. bias {_formatter(bd.bias)(bd.bias[0])} is added to every output sample")
+        plus = ", plus the bias"
+    fy = _formatter(bd.output)
+    lines += _line(f"output y, {_plural(bd.out_size[0], 'sample')} "
+                   f"({_spans('sample', kept.start, kept.stop - 1)} of the sum{plus}):",
+                   [fy(v) for v in bd.output[0]])
+    return lines + _formula(bd, 0, "length", "L_in")
+
+
+def _steps_2d(bd) -> list[str]:
+    fx = _formatter(bd.x)
+    s, p, op, dl = bd.stride, bd.padding, bd.output_padding, bd.dilation
+    stamped, full = bd.stamped_size, bd.full[0]
+    many = bd.x.shape[0] > 1
+    channels = "; the channels add up (x[c,i,j]: channel c, row i, column j)" if many else ""
+    lines = _say(f"1. Each input value times the kernel{' of its channel' if many else ''} (a stamp), its "
+                 f"top-left tap placed at (i*stride[0], j*stride[1]) = (i*{s[0]}, j*{s[1]}), taps dilation "
+                 f"({dl[0]}, {dl[1]}) apart{channels}:")
+    labels = [(_stamp_label(bd, st, fx), st) for st in _ordered(bd)]
+    width = max(len(lb) for lb, _ in labels)
+
+    def reach(d: int, start: int) -> str:
+        end = start + dl[d] * (bd.kernel[d] - 1)
+        return _span(start, end) + (f" (step {dl[d]})" if dl[d] > 1 and end > start else "")
+
+    for lb, st in labels:
+        lines.append(f"   {lb.ljust(width)} at rows {reach(0, st.offset[0])}, "
+                     f"columns {reach(1, st.offset[1])}")
+    lines.append(f"   their sum, {full.shape[0]}x{full.shape[1]}, before cropping:")
+    lines += _grid(full, _formatter(full), "      ")
+    crop = [f"{_plural(p[0], 'row')} from the top and bottom" if p[0] else "no rows",
+            f"{_plural(p[1], 'column')} from the left and right" if p[1] else "no columns"]
+    remain = [_span(p[d], stamped[d] - 1 - p[d]) if stamped[d] - 1 - p[d] >= p[d] else None
+              for d in range(2)]
+    left = ("nothing remains" if None in remain else f"rows {remain[0]} and columns {remain[1]} remain")
+    cropped = "nothing" if p == (0, 0) else f"{crop[0]} and {crop[1]}"
+    lines += _say(f"2. padding ({p[0]}, {p[1]}) crops {cropped}: {left}")
+    more = []
+    for d, (word, end) in enumerate((("row", "bottom"), ("column", "right"))):
+        if op[d]:
+            first, stop = stamped[d] - p[d], stamped[d] - p[d] + op[d]
+            notes = []
+            if first < stamped[d]:
+                notes.append(_spans(word, first, min(stop, stamped[d]) - 1))
+            if stop > stamped[d]:
+                notes.append(f"{_spans(word, max(first, stamped[d]), stop - 1)}: zero, beyond every stamp")
+            more.append(f"{_plural(op[d], 'more ' + word)} at the {end} ({'; '.join(notes)})")
+    kept_more = " and ".join(more) if more else "nothing more"
+    lines += _say(f"3. output_padding ({op[0]}, {op[1]}) keeps {kept_more}")
+    plus = ""
+    if bd.bias is not None:
+        lines.append(f"4. bias {_formatter(bd.bias)(bd.bias[0])} is added to every output sample")
+        plus = ", plus the bias"
+    rows, cols = bd.kept()
+    lines += _say(f"output y, {bd.out_size[0]}x{bd.out_size[1]} ({_spans('row', rows.start, rows.stop - 1)}, "
+                  f"{_spans('column', cols.start, cols.stop - 1)} of the sum{plus}):")
+    lines += _grid(bd.output[0], _formatter(bd.output))
+    lines += _say(f"stamps reaching each output sample{' (per input channel)' if many else ''}; uneven "
+                  f"counts make the checkerboard:")
+    lines += _grid(bd.counts[bd.kept()], str)
+    return lines + _formula(bd, 0, "height", "H_in") + _formula(bd, 1, "width ", "W_in")
+
+
 COMMANDS = {"train": cmd_train, "info": cmd_info, "data": cmd_data,
             "import-article": cmd_import_article, "figures": cmd_figures, "clip": cmd_clip,
-            "index": cmd_index}
+            "index": cmd_index, "explain": cmd_explain}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ class ExplainerSpec(NamedTuple):
 
 
 EXPLAINERS = (
+    ExplainerSpec("transposed", "TransposedScene", "What a transposed convolution is"),
     ExplainerSpec("decoder", "DecoderScene", "The decoder: a weighted sum of filters"),
     ExplainerSpec("encoder", "EncoderScene", "The encoder: dot products"),
     ExplainerSpec("noise", "NoiseScene", "Noise that puts code components in order"),

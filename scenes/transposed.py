@@ -1,0 +1,1158 @@
+"""`manim -pqh scenes/transposed.py`: what a transposed convolution is, exactly as PyTorch computes
+it: stamps that add up, the output length, zero insertion, the transpose of a convolution's matrix,
+why it is not an inverse, and the same in 2-D.
+
+By default the numbers come from the article's trained decoder, ConvTranspose1d(3, 1, 7, stride=4)
+(the model chosen by DECONV_VARIANT / DECONV_SEED), on the example curve's code, and from a small
+integer example (core.explain.DEFAULTS) for the settings the article leaves at their defaults.
+DECONV_CONV="kernel=3 stride=2 padding=1 output_padding=1 dilation=1 size=4" (any subset; dims=2 or
+size=3x3 for 2-D; seed=N for random integers) explains that setting instead; one PyTorch refuses
+stops before anything is drawn, with one line and exit status 2. Every number is computed at render
+time by core.conv / core.explain. Subtitles are written beside the video as TransposedScene.srt.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, SurroundingRectangle, VGroup, Write
+
+from core import conv, data, story
+from core import explain as ex
+from core.subtitles import MIN_SECONDS, fmt
+from scenes import pictures as pic
+from scenes import theme as th
+from scenes.models import fail, load_model
+from scenes.speed import fade_in, fade_out
+from scenes.stage import Explainer
+
+READ_RATE = 15.0  # characters per second the cues are timed for (the limit is 17)
+HOLD = 1.2  # seconds each section's payoff stays still
+NUM = 18  # font size of the numbers in cells: 17 px tall at 720p
+MAX_COLS = 16  # 1-D rows longer than this show their first MAX_COLS samples and say so
+MAX_SIDE = 8  # 2-D grids larger than this show their top-left MAX_SIDE x MAX_SIDE
+MAX_NUMBERS = 16  # matrices with more rows or columns are drawn as shades, numbers left out
+
+
+def is_whole(*arrays) -> bool:
+    """Whether every value of `arrays` is a whole number (the small integer examples)."""
+    return all(
+        np.allclose(np.asarray(a, float), np.round(np.asarray(a, float))) for a in arrays if a is not None
+    )
+
+
+def formatter(*arrays) -> callable:
+    """Whole numbers as integers when every value is whole, else two decimals (never '-0.00')."""
+    return (
+        (lambda v: fmt(round(v), 0, sign=False)) if is_whole(*arrays) else (lambda v: fmt(v, 2, sign=False))
+    )
+
+
+def cut(n: int, limit: int) -> str:
+    """'' or '; samples 16-30 not shown'."""
+    return "" if n <= limit else f"; samples {limit}-{n - 1} not shown"
+
+
+# --- pictures ------------------------------------------------------------------------------------------
+class Grid(VGroup):
+    """Numbers in cells, row by row (a 1-D signal is one row): `cell(r, c)`, `put(r, c, v)`, and its
+    drawn values (NaN for an empty cell) under `role` in the scene's record."""
+
+    def __init__(
+        self,
+        values,
+        show,
+        cell=(0.68, 0.44),
+        size=NUM,
+        color=th.TEXT_COLOR,
+        colors=None,
+        role=None,
+        muted=None,
+        zeros=False,
+    ):
+        super().__init__()
+        self.values = np.array(np.atleast_2d(values), dtype=float)
+        self.show = (lambda v: "0" if v == 0 else show(v)) if zeros else show
+        self.size, self.cw, self.ch = size, max(cell[0], cell_width(self.show, size, self.values)), cell[1]
+        self.rows, self.cols = self.values.shape
+        self.boxes = VGroup(
+            *[
+                Rectangle(
+                    width=self.cw,
+                    height=self.ch,
+                    stroke_width=1.5,
+                    stroke_color=th.MUTED_COLOR,
+                    stroke_opacity=0.7,
+                ).move_to([c * self.cw, -r * self.ch, 0])
+                for r in range(self.rows)
+                for c in range(self.cols)
+            ]
+        )
+        self.colors = (
+            np.full(self.values.shape, color, dtype=object) if colors is None else np.asarray(colors)
+        )
+        if muted is not None:
+            self.colors[np.asarray(muted, bool).reshape(self.values.shape)] = th.MUTED_COLOR
+        self.nums: dict[tuple[int, int], object] = {}
+        self.add(self.boxes)
+        for (r, c), v in np.ndenumerate(self.values):
+            if not np.isnan(v):
+                self.nums[r, c] = self.number(r, c, v)
+                self.add(self.nums[r, c])
+        self.role = role
+
+    def number(self, r: int, c: int, v: float, color=None):
+        return th.text(self.show(v), self.size, color or self.colors[r, c]).move_to(self.cell(r, c))
+
+    def cell(self, r: int, c: int) -> Rectangle:
+        return self.boxes[r * self.cols + c]
+
+    def cells(self, where) -> VGroup:
+        return VGroup(*[self.cell(r, c) for r, c in where])
+
+    def put(self, r: int, c: int, v: float, color=None):
+        """Show v in cell (r, c): (the old number or None, the new one), for the caller to animate."""
+        self.values[r, c] = v
+        old, new = self.nums.get((r, c)), self.number(r, c, v, color)
+        self.nums[r, c] = new
+        if old is not None:
+            self.remove(old)
+        self.add(new)
+        return old, new
+
+    def drawn_values(self) -> np.ndarray:
+        return self.values
+
+
+class Shades(VGroup):
+    """A matrix as shaded squares (the output colour for positive, the accent for negative, opacity
+    by size), for matrices too large to print."""
+
+    def __init__(self, values, side: float, role=None):
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)
+        top = np.abs(self.values).max() or 1.0
+        rows, cols = self.values.shape
+        cell = min(side / max(rows, cols), 0.5)
+        for (r, c), v in np.ndenumerate(self.values):
+            self.add(
+                Rectangle(
+                    width=cell,
+                    height=cell,
+                    stroke_width=0.5,
+                    stroke_color=th.MUTED_COLOR,
+                    stroke_opacity=0.4,
+                    fill_color=th.OUTPUT_COLOR if v >= 0 else th.ACCENT_COLOR,
+                    fill_opacity=0.9 * abs(v) / top,
+                ).move_to([c * cell, -r * cell, 0])
+            )
+        self.role = role
+
+    def drawn_values(self) -> np.ndarray:
+        return self.values
+
+
+def cell_width(show, size: float, *arrays) -> float:
+    """The cell width that fits every number of `arrays` as `show` writes it, with a margin."""
+    widest = max(
+        (s for a in arrays for s in {show(v) for v in np.ravel(a) if not np.isnan(v)}), key=len, default="0"
+    )
+    return th.text(widest.replace("1", "0"), size).width + 0.16
+
+
+def k_fits(b) -> bool:
+    """Whether the kernel's values fit on one line of text."""
+    return b.weight.size <= 9
+
+
+def labelled(label: str, picture, color=th.TEXT_COLOR, buff=0.25, above=False):
+    """A picture with its name to its left (or above it, left-aligned)."""
+    name = th.text(label, th.SMALL_SIZE, color)
+    if above:
+        return VGroup(name, picture).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+    return VGroup(name, picture).arrange(RIGHT, buff=buff)
+
+
+def index_row(n: int, cw: float, start: int = 0) -> VGroup:
+    """Sample numbers 0 1 2 ... in the muted colour, one per column."""
+    return VGroup(
+        *[
+            th.text(str(start + i), th.SMALL_SIZE - 2, th.MUTED_COLOR).move_to([i * cw, 0, 0])
+            for i in range(n)
+        ]
+    )
+
+
+# --- the scene ---------------------------------------------------------------------------------------------
+class TransposedScene(Explainer):
+    def setup(self):
+        super().setup()
+        self.say = self.tell
+        self._cue: tuple[float, tuple[str, ...]] = (0.0, ())
+
+    def tell(self, *parts: str) -> None:
+        """Subtitles, each cue shown long enough to read (READ_RATE): waits for the last one first."""
+        self.let_read()
+        self.captions.say(*parts)
+        self._cue = (self.clock, tuple(p for p in parts if p))
+
+    def let_read(self) -> None:
+        start, parts = self._cue
+        need = max(sum(len(p) for p in parts) / READ_RATE, MIN_SECONDS * len(parts)) if parts else 0.0
+        if start + need - self.clock > 0.05:
+            self.wait(start + need - self.clock)
+
+    def payoff(self) -> None:
+        """End a section on its result: the last cue read, then held still."""
+        self.let_read()
+        self.wait(HOLD)
+
+    def begin(self, name: str) -> None:
+        """A new section: the stage cleared (the last one ended on its payoff)."""
+        self.next_section(name)
+        if any(m is not self.footer for m in self.mobjects):
+            self.clear_stage()
+
+    def construct(self):
+        try:
+            chosen = os.environ.get(ex.ENV, "").strip()
+            self.setting = ex.parse(chosen) if chosen else None
+        except conv.ConvError as e:
+            fail(str(e))
+        self.ck = load_model()
+        self.show_footer(self.footer_text())
+        if self.setting is None:  # the article's decoder, then the default small examples
+            self.main = ex.article(self.ck, story.demo_curve()[1])
+            self.small = ex.of_setting(ex.setting(1))
+            self.flat = ex.of_setting(ex.setting(2))
+        else:
+            s = self.setting
+            self.main = self.small = ex.of_setting(s)
+            self.flat = (
+                self.main
+                if s.dims == 2
+                else ex.of_setting(
+                    ex.setting(
+                        2, s.seed, **{n: getattr(s, n)[0] for n in ex.PER_AXIS[:-1]}, size=min(s.size[0], 4)
+                    )
+                )
+            )
+        self.show = formatter(self.main.x, self.main.weight, self.main.output)
+        self.whole = is_whole(self.main.x, self.main.weight, self.main.bias)
+
+        self.next_section("stamp")
+        self.stamp() if self.main.dims == 1 else self.stamp_2d(self.main, "stamp")
+        self.begin("output-length")
+        self.output_length()
+        self.begin("zero-insertion")
+        self.zero_insertion()
+        self.begin("matrix")
+        self.matrix()
+        self.begin("not-an-inverse")
+        self.not_an_inverse()
+        self.begin("in-2-d")
+        self.in_2d()
+
+    def footer_text(self):
+        if self.setting is None:
+            return pic.footer(self.ck)
+        return th.text(f"DECONV_CONV: {self.setting.text()}", th.SMALL_SIZE - 4, th.MUTED_COLOR).to_corner(
+            DOWN + LEFT, buff=0.2
+        )
+
+    @property
+    def article(self) -> bool:
+        return self.setting is None
+
+    def input_name(self) -> str:
+        return "input: the code" if self.article else "input x"
+
+    def output_name(self) -> str:
+        return "output: the curve" if self.article else "output y"
+
+    # --- 1. the definition: stamps that add ---------------------------------------------------------------
+    def stamp(self):
+        b, show = self.main, self.show
+        c_in, n_in = b.x.shape
+        k = b.kernel[0]
+        bias = float(b.bias[0]) if b.bias is not None else None
+        title = th.title("A transposed convolution stamps the kernel")
+        caption = th.text(
+            f"each input value scales the kernel; the copy lands at i × stride (stride "
+            f"{b.stride[0]}); overlaps add",
+            th.SMALL_SIZE,
+        ).next_to(title, DOWN, 0.15)
+        chan = [th.FILTER_COLORS[c % 3] for c in range(c_in)]
+        xin = Grid(
+            b.x, show, colors=np.array([[chan[c]] * n_in for c in range(c_in)], dtype=object), role="input"
+        )
+        kern = Grid(
+            b.weight[:, 0],
+            show,
+            colors=np.array([[chan[c]] * k for c in range(c_in)], dtype=object),
+            role="kernel",
+        )
+        many = c_in > 1
+        top = (
+            VGroup(
+                labelled(
+                    self.input_name() + (f": {c_in} channels × {n_in} positions" if many else ""),
+                    xin,
+                    above=True,
+                ),
+                labelled(f"kernel: {c_in} channels × {k} taps" if many else "kernel", kern, above=True),
+            )
+            .arrange(RIGHT, buff=0.9, aligned_edge=UP)
+            .next_to(caption, DOWN, buff=0.3)
+        )
+
+        n_full = b.full.shape[1]
+        shown = min(n_full, MAX_COLS)
+        # one row per input position: its stamp (with several input channels, their sum: the decoder
+        # video's weighted sum of filters)
+        pos_stamps = []
+        for i in range(n_in):
+            row = np.full(shown, np.nan)
+            vals = sum(st.values[0] for st in b.stamps if st.index == (i,))
+            for t in range(k):
+                if i * b.stride[0] + t * b.dilation[0] < shown:
+                    row[i * b.stride[0] + t * b.dilation[0]] = vals[t]
+            pos_stamps.append(row)
+        out_vals = b.full[0, :shown] + (bias or 0.0)
+        cw = max(0.6, cell_width(show, NUM, *pos_stamps, out_vals))
+        ch = 0.44
+        stamp_color = th.OUTPUT_COLOR if many else th.FILTER_COLORS[0]
+        rows = VGroup(
+            *[
+                Grid(r, show, cell=(cw, ch), color=stamp_color, role=f"stamp {i}")
+                for i, r in enumerate(pos_stamps)
+            ]
+        )
+        for i, g in enumerate(rows):
+            g.move_to([0, -0.52 * i, 0], aligned_edge=LEFT)
+        total = Grid(
+            out_vals,
+            show,
+            cell=(cw, ch),
+            color=th.OUTPUT_COLOR,
+            role="output" if not self.crops(b) else "stamped sum",
+        )
+        total.move_to([0, -0.52 * n_in - 0.22, 0], aligned_edge=LEFT)
+        idx = index_row(shown, cw).move_to(rows[0], aligned_edge=LEFT).shift(UP * 0.45 + RIGHT * 0.0)
+        for i, m in enumerate(idx):
+            m.set_x(rows[0].cell(0, i).get_x())
+        names = VGroup(
+            *[
+                th.text(
+                    f"position {i}" if many else f"x[{i}] × kernel", th.SMALL_SIZE - 2, th.MUTED_COLOR
+                ).next_to(g, LEFT, 0.25)
+                for i, g in enumerate(rows)
+            ]
+        )
+        total_name = th.text(
+            "sum" + (" + bias" if bias is not None else "") + (", before cropping" if self.crops(b) else ""),
+            th.SMALL_SIZE - 2,
+            th.OUTPUT_COLOR,
+        ).next_to(total, LEFT, 0.25)
+        rule = Line(
+            total.get_corner(UP + LEFT) + UP * 0.1,
+            total.get_corner(UP + RIGHT) + UP * 0.1,
+            stroke_width=2,
+            color=th.MUTED_COLOR,
+        )
+        block = VGroup(idx, rows, names, total, total_name, rule)
+        if block.width > 12.8:
+            block.scale_to_fit_width(12.8)
+        block.next_to(top, DOWN, buff=0.45).set_x(0)
+
+        # the first output sample two stamps reach, and its terms
+        j = int(np.flatnonzero(b.counts >= 2)[0]) if (b.counts >= 2).any() else 0
+        j = min(j, shown - 1)
+        terms = [pos_stamps[i][j] for i in range(n_in) if not np.isnan(pos_stamps[i][j])]
+        exact = (lambda v: fmt(v, 3, sign=False)) if not self.whole else show
+        sum_text = " + ".join(exact(v) for v in terms)
+        plus_bias = f" + bias {exact(bias)}" if bias is not None else ""
+        value = b.full[0, j] + (bias or 0.0)
+        column = SurroundingRectangle(
+            VGroup(*[g.cell(0, j) for g in rows], total.cell(0, j)), color=th.ACCENT_COLOR, buff=0.04
+        )
+        note = th.text(
+            f"sample {j}: {sum_text}{plus_bias} = {exact(value)}   ({len(terms)} stamps)",
+            th.SMALL_SIZE,
+            th.ACCENT_COLOR,
+        ).next_to(block, DOWN, buff=0.3)
+        left_out = cut(n_full, MAX_COLS)
+        more = (
+            th.text(
+                f"showing samples 0-{shown - 1} of 0-{n_full - 1}", th.SMALL_SIZE - 2, th.MUTED_COLOR
+            ).next_to(note, DOWN, 0.15)
+            if left_out
+            else VGroup()
+        )
+
+        self.say("A transposed convolution: each input value scales the kernel.")
+        self.play(Write(title), fade_in(caption, top), run_time=1.5)
+        if many:
+            self.say(
+                f"Here: the article's decoder, {c_in} code channels, a {k}-tap filter each.",
+                "Per position, the channels' copies add: the decoder video's weighted sum.",
+            )
+        self.play(fade_in(idx, more), run_time=0.6)
+        for i, (g, name) in enumerate(zip(rows, names)):
+            if i == 1:
+                self.say(f"Each copy lands {b.stride[0]} samples after the last: at i × stride.")
+            box = SurroundingRectangle(
+                xin.cells([(r, i) for r in range(c_in)]), color=th.ACCENT_COLOR, buff=0.04
+            )
+            self.play(fade_in(box), run_time=0.5)
+            self.play(fade_in(g, name), fade_out(box), run_time=1.2)
+        self.say(
+            "Where copies overlap, they add: sum each column"
+            + (f", plus the bias, {exact(bias)}." if bias is not None else ".")
+        )
+        self.play(fade_in(rule, total, total_name), run_time=1.2)
+        self.say(
+            f"Sample {j} gets {len(terms)} stamps: {sum_text}{plus_bias} = {exact(value)}."
+            if len(terms) > 1
+            else f"Sample {j} gets one stamp: {sum_text}{plus_bias}."
+        )
+        self.play(fade_in(column), run_time=0.6)
+        self.play(fade_in(note), run_time=0.8)
+        if left_out:
+            self.say(f"Only samples 0 to {shown - 1} of {n_full} fit on screen.")
+        self.payoff()
+
+    @staticmethod
+    def crops(b: ex.Breakdown) -> bool:
+        return any(b.padding) or any(b.output_padding)
+
+    # --- 1 (2-D) and 6: stamp and add on a grid -----------------------------------------------------------
+    def stamp_2d(self, b: ex.Breakdown, section: str):
+        show = formatter(b.x, b.weight, b.output)
+        title = th.title(
+            "A transposed convolution in 2-D"
+            if section != "stamp"
+            else "A transposed convolution stamps the kernel"
+        )
+        caption = th.text(self.setting_words(b), th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+        h, w = b.x.shape[1:]
+        hs, ws = min(h, MAX_SIDE), min(w, MAX_SIDE)
+        cell = (0.6, 0.4)
+        xin = Grid(b.x[0, :hs, :ws], show, cell=cell, role="input")
+        kern = Grid(b.weight[0, 0], show, cell=cell, color=th.FILTER_COLORS[0], role="kernel")
+        left = VGroup(labelled("input x", xin), labelled("kernel", kern)).arrange(
+            DOWN, buff=0.5, aligned_edge=RIGHT
+        )
+        fh, fw = b.full.shape[1:]
+        fhs, fws = min(fh, MAX_SIDE + 2), min(fw, MAX_SIDE + 2)
+        full = Grid(np.full((fhs, fws), np.nan), show, cell=cell, color=th.OUTPUT_COLOR, role="stamped sum")
+        VGroup(left, full).arrange(RIGHT, buff=0.8).next_to(caption, DOWN, buff=0.45)
+        full_label = th.text("every stamp added, before cropping", th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(
+            full, UP, 0.12
+        )
+        self.say("In 2-D: each input pixel scales the kernel and stamps it, stride apart.")
+        self.play(Write(title), fade_in(caption, left, full, full_label), run_time=1.5)
+        acc = np.zeros((fh, fw))
+        stamps = [st for st in b.stamps if st.index[0] < hs and st.index[1] < ws]
+        for n, st in enumerate(stamps):
+            slow = n < 2
+            box = SurroundingRectangle(xin.cell(*st.index), color=th.ACCENT_COLOR, buff=0.03)
+            changes = []
+            for taps, pos in zip(np.ndindex(*b.kernel), st.positions(b.dilation)):
+                acc[pos] += st.values[(0, *taps)]
+                if pos[0] < fhs and pos[1] < fws:
+                    changes.append(full.put(*pos, acc[pos]))
+            olds = [o for o, _ in changes if o is not None]
+            news = [m for _, m in changes]
+            self.play(
+                fade_in(box, *news), *([fade_out(*olds)] if olds else []), run_time=0.9 if slow else 0.35
+            )
+            self.remove(box)
+        self.record()
+        # the pixel with the most stamps in the drawn part, and its terms
+        counts = b.counts[:fhs, :fws]
+        r, c = np.unravel_index(int(np.argmax(counts)), counts.shape)
+        terms = b.terms((r, c))
+        term_text = " + ".join(show(st.values[(0, *t)]) for st, t in terms)
+        ring = SurroundingRectangle(full.cell(r, c), color=th.ACCENT_COLOR, buff=0.03)
+        note = th.text(
+            f"pixel ({r}, {c}): {len(terms)} stamps, {term_text} = {show(b.full[0, r, c])}",
+            th.SMALL_SIZE,
+            th.ACCENT_COLOR,
+        ).next_to(full, DOWN, buff=0.3)
+        self.say(
+            f"Pixel ({r}, {c}) gets {len(terms)} stamps: {term_text} = {show(b.full[0, r, c])}."
+            if len(term_text) < 50
+            else f"Pixel ({r}, {c}) gets {len(terms)} stamps; they add."
+        )
+        self.play(fade_in(ring, note), run_time=0.8)
+        more = (fh, fw) != (fhs, fws)
+        if more:
+            self.say(f"Only the top-left {fhs} by {fws} of {fh} by {fw} fit on screen.")
+        self.payoff()
+
+    def stamp_counts(self, b: ex.Breakdown):
+        """How many stamps reach each output pixel: the checkerboard."""
+        kept = b.counts[b.kept()]
+        ks = kept[:MAX_SIDE, :MAX_SIDE]
+        heat = VGroup(
+            *[
+                Rectangle(
+                    width=0.5,
+                    height=0.5,
+                    stroke_width=1,
+                    stroke_color=th.MUTED_COLOR,
+                    fill_color=th.ACCENT_COLOR,
+                    fill_opacity=0.85 * v / max(ks.max(), 1),
+                ).move_to([cc * 0.5, -rr * 0.5, 0])
+                for (rr, cc), v in np.ndenumerate(ks)
+            ]
+        )
+        nums = VGroup(*[th.text(str(v), th.SMALL_SIZE).move_to(heat[i]) for i, v in enumerate(ks.ravel())])
+        grid = VGroup(heat, nums)
+        grid.role = "stamps per pixel"
+        grid.drawn_values = lambda: ks.astype(float)
+        levels = sorted(set(np.unique(kept).tolist()))
+        shown_more = "" if kept.shape == ks.shape else f" (top-left {ks.shape[0]} x {ks.shape[1]} shown)"
+        head = th.text(
+            f"stamps per output pixel, after cropping{shown_more}", th.SMALL_SIZE - 2, th.MUTED_COLOR
+        )
+        words = ", ".join(map(str, levels[:-1])) + (" or " if len(levels) > 1 else "") + str(levels[-1])
+        even = len(levels) == 1
+        link = (
+            "every pixel gets the same number: no checkerboard"
+            if even
+            else f"pixels get {words} stamps: the checkerboard of the overlap video"
+        )
+        title2 = th.title("How many stamps reach each pixel")
+        caption = th.text(self.setting_words(b), th.SMALL_SIZE).next_to(title2, DOWN, 0.15)
+        body = VGroup(head, grid).arrange(DOWN, buff=0.25).next_to(caption, DOWN, buff=0.35)
+        tail = th.text(link, th.SMALL_SIZE, th.ACCENT_COLOR).next_to(body, DOWN, buff=0.3)
+        self.say(
+            f"Count the stamps each output pixel gets: {words}."
+            if not even
+            else f"Every output pixel gets {levels[0]} stamps."
+        )
+        self.play(Write(title2), fade_in(caption, body), run_time=1.2)
+        self.say(
+            "Uneven counts are the checkerboard the overlap video shows."
+            if not even
+            else "An even count: no checkerboard here."
+        )
+        self.play(fade_in(tail), run_time=0.8)
+        self.payoff()
+
+    # --- 2. the output length -----------------------------------------------------------------------------
+    def output_length(self):
+        title = th.title("How long is the output?")
+        formula = th.text(
+            "L_out = (L_in − 1) · stride − 2 · padding + dilation · (kernel − 1) + output_padding + 1",
+            th.SMALL_SIZE,
+        ).next_to(title, DOWN, 0.25)
+        a = self.main
+        lines = VGroup(*[th.text(self.filled(a, d), th.SMALL_SIZE, th.OUTPUT_COLOR) for d in range(a.dims)])
+        lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT).next_to(formula, DOWN, 0.2)
+        self.say("Its length follows from the settings:", "one formula, from PyTorch's documentation.")
+        self.play(Write(title), fade_in(formula), run_time=1.5)
+        said = self.filled(a, 0).replace("·", "×")
+        self.say(
+            (
+                "The article: " + said
+                if self.article
+                else "Here: " + said
+                if a.dims == 1
+                else said[0].upper() + said[1:]
+            )
+            + "."
+        )
+        self.play(fade_in(lines), run_time=1.0)
+        self.let_read()
+
+        b = self.small
+        show = formatter(b.x, b.weight, b.full)
+        one = b.dims == 1
+        full_vals = b.full[0] if one else b.full[0]
+        cell = (0.62, 0.42)
+        lim = MAX_COLS if one else MAX_SIDE + 2
+        view = np.atleast_2d(full_vals)[:lim, :lim]
+        full = Grid(view, show, cell=cell, color=th.OUTPUT_COLOR, role="uncropped")
+        kept = np.zeros(np.atleast_2d(full_vals).shape, bool)
+        kept[b.kept() if not one else (slice(None), b.kept()[0])] = True
+        kept = kept[:lim, :lim]
+        stamped = np.zeros_like(kept)
+        stamped[tuple(slice(0, n) for n in ((1, *b.stamped_size) if one else b.stamped_size))] = True
+        name = ("the small example" if self.article else "this setting") + f": {self.setting_words(b)}"
+        sub = VGroup(th.text(name, th.SMALL_SIZE, th.MUTED_COLOR))
+        if one and b.x.shape[1] <= 12 and k_fits(b):
+            sub.add(
+                th.text(
+                    f"input x: {'  '.join(show(v) for v in b.x[0])}      kernel: "
+                    f"{'  '.join(show(v) for v in b.weight[0, 0])}",
+                    th.SMALL_SIZE,
+                    th.TEXT_COLOR,
+                )
+            )
+        sub.arrange(DOWN, buff=0.1).next_to(lines, DOWN, 0.3)
+        full_name = th.text("stamps added,\nbefore cropping", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+        full.next_to(sub, DOWN, buff=0.45)
+        full_name.next_to(full, LEFT, 0.3)
+        idx = index_row(view.shape[1], full.cw)
+        for i, m in enumerate(idx):
+            m.move_to([full.cell(0, i).get_x(), full.get_top()[1] + 0.18, 0])
+        extra = [(r, c) for (r, c), k in np.ndenumerate(kept) if k and self.is_extra(b, r, c, one)]
+        op_cells = [rc for rc in extra if not stamped[rc]]
+        # padding crops its samples from both ends of the stamped range; output_padding keeps some back
+        crop_cells = [rc for rc, k in np.ndenumerate(kept) if not k or rc in extra]
+        shades = {
+            rc: full.cell(*rc).copy().set_fill(th.BACKGROUND_COLOR, 0.8).set_stroke(width=0)
+            for rc in crop_cells
+        }
+        shade = VGroup(*shades.values())
+        p, op = b.padding, b.output_padding
+        crop_note = th.text(
+            f"padding {'x'.join(map(str, p))}: cropped from each end" + ("" if one else " of each axis"),
+            th.SMALL_SIZE - 2,
+            th.MUTED_COLOR,
+        )
+        op_note = th.text(
+            f"output_padding {'x'.join(map(str, op))}: kept at the end"
+            + (" (beyond the stamps: zero)" if op_cells else ""),
+            th.SMALL_SIZE - 2,
+            th.ACCENT_COLOR,
+        )
+        VGroup(crop_note, op_note).arrange(DOWN, buff=0.1, aligned_edge=LEFT).next_to(full, DOWN, 0.3)
+        marks = VGroup(
+            *[SurroundingRectangle(full.cell(r, c), color=th.ACCENT_COLOR, buff=0.02) for r, c in extra]
+        )
+        out_size = "x".join(map(str, b.out_size))
+        outv = np.atleast_2d(b.output[0])[:lim, :lim]
+        og = Grid(outv, show, cell=(full.cw, full.ch), color=th.OUTPUT_COLOR, role="output")
+        out_block = labelled(
+            f"output y: {out_size} samples" if one else f"output y: {out_size} pixels",
+            og,
+            th.OUTPUT_COLOR,
+            above=True,
+        ).next_to(VGroup(crop_note, op_note), DOWN, 0.3)
+        first = (0, b.padding[0]) if one else b.padding
+        if not one:  # beside the uncropped grid, the notes under both
+            VGroup(full_name, full, out_block).arrange(RIGHT, buff=0.5).next_to(sub, DOWN, buff=0.45)
+            idx.next_to(full, UP, 0.06)
+            for i, m in enumerate(idx):
+                m.set_x(full.cell(0, i).get_x())
+            VGroup(crop_note, op_note).next_to(VGroup(full, out_block), DOWN, 0.3)
+        elif first[1] < full.cols:
+            out_block.shift(RIGHT * (full.cell(*first).get_x() - og.cell(0, 0).get_x()))
+        self.say("Padding does not pad the input: it crops the stamped result.")
+        self.play(fade_in(sub, full, idx, full_name), run_time=1.2)
+        self.play(fade_in(shade, crop_note), run_time=1.0)
+        if extra:
+            self.say(
+                (
+                    "output_padding keeps one more sample at the end."
+                    if op[0] == 1
+                    else f"output_padding keeps {op[0]} more samples at the end."
+                )
+                if one
+                else f"output_padding keeps {self.axes_words(op, 'row', 'column')} more at the end."
+            )
+            self.play(fade_in(marks, op_note), fade_out(*[shades[rc] for rc in extra]), run_time=1.0)
+        self.say(
+            f"What is left is the output: {' by '.join(map(str, b.out_size))} "
+            + ("samples" if one else "pixels")
+            + ", as the formula says."
+        )
+        self.play(fade_in(out_block), run_time=1.0)
+        self.payoff()
+        # why output_padding exists, and what dilation does
+        self.clear_stage()
+        title2 = th.title("Why output_padding, and what dilation does")
+        s, k, d, pad, n = b.stride[0], b.kernel[0], b.dilation[0], b.padding[0], b.x.shape[1]
+        lengths = ex.trims(n, k, s, pad, d)
+        conv_name = "Conv1d" if one else "along the rows, Conv2d"
+        why = VGroup(
+            th.text(
+                f"{conv_name}(kernel {k}, stride {s}, padding {pad}, dilation {d}) turns "
+                + ", ".join(map(str, lengths[:-1]))
+                + (" and " if len(lengths) > 1 else "")
+                + f"{lengths[-1]} samples into {n}",
+                th.SMALL_SIZE,
+            )
+        )
+        if len(lengths) > 1:
+            back = [conv.output_length(n, k, s, pad, o, d) for o in range(len(lengths)) if o < max(s, d)]
+            why.add(
+                th.text(
+                    "its transposed convolution returns to one of them: "
+                    + ", ".join(f"output_padding {o} → {m}" for o, m in enumerate(back)),
+                    th.SMALL_SIZE,
+                    th.ACCENT_COLOR,
+                )
+            )
+            cue = (
+                f"Stride {s}: {self.listing(lengths)} samples {'both' if len(lengths) == 2 else 'all'} "
+                f"convolve to {n}.",
+                "output_padding picks which length the transposed convolution returns.",
+            )
+        else:
+            why.add(
+                th.text(
+                    "only that length: output_padding has nothing to choose", th.SMALL_SIZE, th.ACCENT_COLOR
+                )
+            )
+            cue = (f"Here only {lengths[0]} samples convolve to {n}: nothing to choose.",)
+        why.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(title2, DOWN, buff=0.5)
+        taps = VGroup()
+        for dd in sorted({d, d + 1 if d == 1 else 1}):
+            span = dd * (k - 1) + 1
+            vals = np.full(span, np.nan)
+            vals[::dd] = b.weight[0, 0] if one else b.weight[0, 0, 0]
+            g = Grid(vals, show, cell=(0.62, 0.42), color=th.FILTER_COLORS[0], role=f"kernel dilation {dd}")
+            taps.add(labelled(f"dilation {dd}: spans {span}", g))
+        taps.arrange(DOWN, buff=0.25, aligned_edge=LEFT).next_to(why, DOWN, buff=0.6)
+        gap = th.text(
+            "dilation puts gaps between the kernel's taps: it spans dilation · (kernel − 1) + 1",
+            th.SMALL_SIZE - 2,
+            th.MUTED_COLOR,
+        ).next_to(taps, DOWN, 0.25)
+        self.say(*cue)
+        self.play(Write(title2), fade_in(why), run_time=1.5)
+        spans = [dd * (k - 1) + 1 for dd in sorted({d, d + 1 if d == 1 else 1})]
+        self.say(f"Dilation spreads the taps: {k} taps span {spans[0]} or {spans[1]} samples.")
+        self.play(fade_in(taps, gap), run_time=1.2)
+        self.payoff()
+
+    def filled(self, b: ex.Breakdown, d: int) -> str:
+        """'(3 − 1) · 4 − 2 · 0 + 1 · (7 − 1) + 0 + 1 = 15' for axis d (named in 2-D)."""
+        n, s, p, op, dl, k = (
+            b.x.shape[1 + d],
+            b.stride[d],
+            b.padding[d],
+            b.output_padding[d],
+            b.dilation[d],
+            b.kernel[d],
+        )
+        axis = "" if b.dims == 1 else ("rows: " if d == 0 else "columns: ")
+        return f"{axis}({n} − 1) · {s} − 2 · {p} + {dl} · ({k} − 1) + {op} + 1 = {b.out_size[d]}"
+
+    @staticmethod
+    def place(j) -> str:
+        """'Sample 4' in 1-D, 'Pixel (0, 1)' in 2-D."""
+        return f"Sample {j[0]}" if len(j) == 1 else f"Pixel ({', '.join(map(str, j))})"
+
+    @staticmethod
+    def per_axis(values) -> str:
+        """'1' when every axis has the same value, else '2x1'."""
+        return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+    @staticmethod
+    def axes_words(values, *names) -> str:
+        """(1, 1) -> 'one row and one column'; (2, 0) -> '2 rows'."""
+        words = [f"{'one' if v == 1 else v} {n}{'' if v == 1 else 's'}" for v, n in zip(values, names) if v]
+        return " and ".join(words)
+
+    @staticmethod
+    def listing(values) -> str:
+        """[7, 8, 9] -> '7, 8 and 9'."""
+        words = [str(v) for v in values]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+    @staticmethod
+    def setting_words(b: ex.Breakdown) -> str:
+        """'4 inputs, kernel 3, stride 2, padding 1, output_padding 1, dilation 1' ('3x3 inputs' in
+        2-D; a setting that differs between the axes as '2x1')."""
+
+        def v(t):
+            return str(t[0]) if len(set(t)) == 1 else "x".join(map(str, t))
+
+        return (
+            f"{'x'.join(map(str, b.x.shape[1:]))} inputs, kernel {v(b.kernel)}, stride {v(b.stride)}, "
+            f"padding {v(b.padding)}, output_padding {v(b.output_padding)}, dilation {v(b.dilation)}"
+        )
+
+    @staticmethod
+    def is_extra(b, r, c, one) -> bool:
+        """Whether drawn cell (r, c) of the uncropped grid is one output_padding keeps."""
+        pos = (c,) if one else (r, c)
+        return any(q - p >= n - op for q, p, n, op in zip(pos, b.padding, b.out_size, b.output_padding))
+
+    # --- 3. the same numbers by zero insertion ------------------------------------------------------------
+    def zero_insertion(self):
+        b, show = self.main, self.show
+        title = th.title("The same numbers, by inserting zeros")
+        k, d = b.kernel, b.dilation
+        z = conv.zero_inserted(b.x, k, b.stride, b.padding, b.output_padding, b.dilation)
+        by_zeros = conv.conv_transpose_by_zero_insertion(
+            b.x, b.weight, b.bias, b.stride, b.padding, b.output_padding, b.dilation
+        )
+        same = bool(np.allclose(by_zeros, b.output, atol=1e-9))
+        one = b.dims == 1
+        zg = z if one else z[0]
+        zv = zg[:, :MAX_COLS] if one else zg[: MAX_SIDE + 2, : MAX_SIDE + 2]
+        real = self.real_positions(b)[: zv.shape[0], : zv.shape[1]]
+        chan = [th.FILTER_COLORS[c % 3] for c in range(b.x.shape[0])]
+        colors = np.array(
+            [[chan[r] if one else th.TEXT_COLOR] * zv.shape[1] for r in range(zv.shape[0])], dtype=object
+        )
+        ch = 0.42 if one else 0.38
+        zgrid = Grid(
+            zv, show, cell=(0.5, ch), colors=colors, muted=~real, zeros=True, role="zero-inserted input"
+        )
+        flipped = b.weight[:, 0, ::-1] if one else b.weight[0, 0, ::-1, ::-1]
+        fgrid = Grid(
+            flipped,
+            show,
+            cell=(0.5, ch),
+            colors=np.array(
+                [
+                    [chan[r] if one else th.FILTER_COLORS[0]] * flipped.shape[1]
+                    for r in range(flipped.shape[0])
+                ],
+                dtype=object,
+            ),
+            role="flipped kernel",
+        )
+        ov = np.atleast_2d(b.output[0])[:, :MAX_COLS] if one else b.output[0, :MAX_SIDE, :MAX_SIDE]
+        ogrid = Grid(
+            np.full(ov.shape, np.nan),
+            show,
+            cell=(cell_width(show, NUM, ov), ch),
+            color=th.OUTPUT_COLOR,
+            role="output",
+        )
+        borders = [dd * (kk - 1) - p for dd, kk, p in zip(d, k, b.padding)]
+        gaps = self.per_axis([s - 1 for s in b.stride])
+        caption = th.text(
+            f"{gaps} zero{'s' if gaps != '1' else ''} between inputs, "
+            f"{self.per_axis(borders)} on each border"
+            + (f" (+{self.per_axis(b.output_padding)} at the end)" if any(b.output_padding) else "")
+            + "; slide the flipped kernel, stride 1",
+            th.SMALL_SIZE,
+        ).next_to(title, DOWN, 0.15)
+        zcut = (
+            ""
+            if zv.shape == zg.shape
+            else (
+                f", columns 0-{zv.shape[1] - 1} of {zg.shape[1]}"
+                if one
+                else f", top-left {zv.shape[0]} x {zv.shape[1]} of {zg.shape[0]} x {zg.shape[1]}"
+            )
+        )
+        zl = labelled(
+            (self.input_name() if one else "input x") + f", zeros inserted{zcut}", zgrid, above=True
+        )
+        fl = labelled("kernel, flipped", fgrid, th.FILTER_COLORS[0], above=True)
+        ol = labelled(self.output_name(), ogrid, th.OUTPUT_COLOR, above=True)
+        if one:
+            body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        else:
+            body = VGroup(zl, VGroup(fl, ol).arrange(DOWN, buff=0.4, aligned_edge=LEFT)).arrange(
+                RIGHT, buff=0.7, aligned_edge=UP
+            )
+        if body.width > 12.8:
+            body.scale_to_fit_width(12.8)
+        body.next_to(caption, DOWN, buff=0.3).set_x(0)
+        self.say(
+            f"Another way: put {gaps} zeros between the inputs,",
+            "pad the borders, and slide the flipped kernel along.",
+        )
+        self.play(Write(title), fade_in(caption, body), run_time=1.5)
+        # each output sample's window, in order; the first one two stamps reach slowly, with its terms
+        target = self.overlap_position(b)
+        note = VGroup()
+        later = []
+        for n, j in enumerate(np.ndindex(*ov.shape[1:] if one else ov.shape)):
+            rows = range(zv.shape[0]) if one else [j[0] + t * d[0] for t in range(k[0])]
+            cols = [j[-1] + t * d[-1] for t in range(k[-1])]
+            if max(rows) >= zv.shape[0] or max(cols) >= zv.shape[1]:
+                later.append(j)  # its window runs past the part drawn
+                continue
+            box = SurroundingRectangle(
+                zgrid.cells([(r, c) for r in rows for c in cols]), color=th.ACCENT_COLOR, buff=0.03
+            )
+            where = (0, j[0]) if one else j
+            _, new = ogrid.put(*where, ov[where])
+            slow = tuple(j) == target
+            self.play(fade_in(box, new), run_time=0.9 if slow else (0.4 if n < 6 else 0.2))
+            if slow:
+                note = self.dot_note(b, z, flipped, j, show).next_to(fl, RIGHT, buff=0.6).align_to(fl, UP)
+                if not one:
+                    note.next_to(body, DOWN, 0.25)
+                terms = len(self.dot_terms(b, z, flipped, j))
+                self.say(
+                    f"{self.place(j)}: a dot product with the flipped kernel;",
+                    f"only {terms} non-zero inputs count: the stamps' {terms} terms.",
+                )
+                self.play(fade_in(note), run_time=0.8)
+                self.let_read()
+            self.remove(box)
+        if later:
+            rest = [ogrid.put(*((0, j[0]) if one else j), ov[(0, j[0]) if one else j])[1] for j in later]
+            self.play(fade_in(*rest), run_time=0.6)
+        verdict = (
+            "sample for sample, the same output as the stamps"
+            if same
+            else "this differs from the stamps: a bug"
+        )
+        check = th.text(verdict, th.SMALL_SIZE, th.OUTPUT_COLOR if same else th.ACCENT_COLOR)
+        check.next_to(body, DOWN, 0.25) if one or not len(note) else check.next_to(note, DOWN, 0.15)
+        self.say(
+            "The output equals the stamps' output, sample for sample."
+            if same
+            else "The output differs from the stamps': that would be a bug."
+        )
+        self.play(fade_in(check), run_time=0.8)
+        self.payoff()
+
+    def dot_note(self, b, z, flipped, j, show) -> VGroup:
+        """'sample 4 = Σ non-zero input × flipped tap:' and the terms, three to a line, and the sum."""
+        terms = self.dot_terms(b, z, flipped, j)
+        exact = show if self.whole else (lambda v: fmt(v, 3, sign=False))
+        parts = [f"{show(u)} × {show(v)}" for u, v in terms]
+        lines = [" + ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)]
+        lines[-1] += f" = {exact(sum(u * v for u, v in terms))}"
+        head = f"{self.place(j).lower()}: non-zero inputs × flipped taps"
+        return VGroup(*[th.text(t, th.SMALL_SIZE - 2, th.ACCENT_COLOR) for t in [head, *lines]]).arrange(
+            DOWN, buff=0.1, aligned_edge=LEFT
+        )
+
+    @staticmethod
+    def real_positions(b: ex.Breakdown) -> np.ndarray:
+        """Which cells of the zero-inserted input hold an input value (the rest are inserted zeros)."""
+        ones = conv.zero_inserted(
+            np.ones_like(b.x), b.kernel, b.stride, b.padding, b.output_padding, b.dilation
+        )
+        return (ones if b.dims == 1 else ones[0]).astype(bool)
+
+    @staticmethod
+    def overlap_position(b: ex.Breakdown) -> tuple[int, ...]:
+        """The first output sample (or pixel) that two or more stamps reach; else the first."""
+        kept = b.counts[b.kept()]
+        hits = np.argwhere(kept >= 2)
+        return tuple(int(v) for v in hits[0]) if len(hits) else (0,) * b.dims
+
+    @staticmethod
+    def dot_terms(b, z, flipped, j) -> list[tuple[float, float]]:
+        """The non-zero (input, flipped tap) products of output sample j's window."""
+        d, k = b.dilation, b.kernel
+        if b.dims == 1:
+            win = z[:, j[0] : j[0] + d[0] * (k[0] - 1) + 1 : d[0]]
+            return [(u, v) for u, v in zip(win.ravel(), flipped.ravel()) if u != 0]
+        win = z[0, j[0] : j[0] + d[0] * (k[0] - 1) + 1 : d[0], j[1] : j[1] + d[1] * (k[1] - 1) + 1 : d[1]]
+        return [(u, v) for u, v in zip(win.ravel(), flipped.ravel()) if u != 0]
+
+    # --- 4. the matrix view -------------------------------------------------------------------------------
+    def conv_of_matrix(self) -> tuple[np.ndarray, str, bool]:
+        """(C, what it is, whether C.T is checked equal to core.conv.transposed_matrix): the
+        convolution whose transpose the matrix section shows, one row per window."""
+        if self.article:
+            w = self.ck.enc_w[0].astype(np.float64)
+            c = conv.conv_matrix(w, data.WINSIZE, data.STRIDE)
+            n = len(conv.window_starts(data.WINSIZE, data.KERNEL, data.STRIDE))
+            return (
+                c,
+                f"the article's encoder, channel 1 (Conv1d, kernel {data.KERNEL}, stride {data.STRIDE}), "
+                f"over {data.WINSIZE} samples",
+                np.allclose(conv.transposed_matrix(w, n, data.STRIDE), c.T),
+            )
+        b = self.main
+        if b.dims == 1:
+            w = b.weight[0, 0]
+            c = conv.conv_matrix(w, b.out_size[0], b.stride[0], b.padding[0], b.dilation[0])[: b.x.shape[1]]
+            t = conv.transposed_matrix(
+                w, b.x.shape[1], b.stride[0], b.padding[0], b.output_padding[0], b.dilation[0]
+            )
+            return (
+                c,
+                f"Conv1d with this kernel and settings over {b.out_size[0]} samples",
+                np.allclose(t, c.T),
+            )
+        # 2-D: one row per input pixel, flattened; column j of C.T is the stamp of input pixel j
+        eye = np.eye(int(np.prod(b.x.shape[1:]))).reshape(-1, 1, *b.x.shape[1:])
+        t = np.stack(
+            [
+                conv.conv_transpose(
+                    e, b.weight, None, b.stride, b.padding, b.output_padding, b.dilation
+                ).ravel()
+                for e in eye
+            ],
+            axis=1,
+        )
+        return t.T, f"the 2-D convolution over {'x'.join(map(str, b.out_size))} pixels, flattened", False
+
+    def matrix_picture(self, m: np.ndarray, show, role: str, side: float, rows: int | None = None):
+        """Numbers when they fit (at most MAX_NUMBERS columns), else shades; `rows` caps the rows drawn."""
+        part = m if rows is None else m[:rows]
+        if m.shape[1] <= MAX_NUMBERS:
+            return Grid(part, show, cell=(0.5, 0.4), color=th.FILTER_COLORS[0], role=role, zeros=True)
+        return Shades(part, side, role=role)
+
+    def matrix(self):
+        c, what, checked = self.conv_of_matrix()
+        show = formatter(c)
+        title = th.title("A convolution as a matrix, and its transpose")
+        caption = th.text(f"C: {what}", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+        cg = self.matrix_picture(c, show, "C", 11.0)
+        cl = labelled(f"C, {c.shape[0]} × {c.shape[1]}: one row per window", cg, above=True)
+        if cl.width > 12.6:
+            cl.scale_to_fit_width(12.6)
+        if cl.height > 2.6:
+            cl.scale_to_fit_height(2.6)
+        cl.next_to(caption, DOWN, buff=0.3).set_x(0)
+        room = cl.get_bottom()[1] - 0.35 - 0.45 - (-3.3)  # down to the footer, less Cᵀ's label
+        rows_t = max(1, min(c.shape[1], int(room / 0.4)))
+        ct = self.matrix_picture(c.T, show, "C transposed", min(3.6, room), rows=rows_t)
+        cut_rows = "" if rows_t == c.shape[1] else f", rows 0-{rows_t - 1} of {c.shape[1]} shown"
+        tl = labelled(f"Cᵀ, {c.shape[1]} × {c.shape[0]}{cut_rows}", ct, above=True)
+        if tl.width > 6.2:
+            tl.scale_to_fit_width(6.2)
+        side = VGroup(
+            *[
+                th.text(t, th.SMALL_SIZE - 2, col)
+                for t, col in (
+                    ("the same entries, rows and columns swapped", th.TEXT_COLOR),
+                    ("column i of Cᵀ: the kernel placed at i × stride,", th.TEXT_COLOR),
+                    ("the stamp of input i", th.TEXT_COLOR),
+                    (
+                        "Cᵀ · x is the transposed convolution of x" + (" (checked)" if checked else ""),
+                        th.OUTPUT_COLOR,
+                    ),
+                )
+            ]
+        ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+        low = VGroup(tl, side).arrange(RIGHT, buff=0.6, aligned_edge=UP)
+        if low.width > 12.6:
+            low.scale_to_fit_width(12.6)
+        low.next_to(cl, DOWN, buff=0.35).set_x(0)
+        grad = VGroup(
+            *[
+                th.text(t, th.SMALL_SIZE - 2, th.OUTPUT_COLOR)
+                for t in (
+                    "Cᵀ is also the gradient of C · x with respect to x:",
+                    "backpropagation through a convolution",
+                    "is a transposed convolution",
+                )
+            ]
+        ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        grad.next_to(side, DOWN, buff=0.3).align_to(side, LEFT)
+        if grad.get_right()[0] > 6.4:
+            VGroup(side, grad).shift(LEFT * (grad.get_right()[0] - 6.4))
+        shades = not isinstance(cg, Grid)
+        self.say(f"A convolution is a matrix C: one row per window, {c.shape[0]} rows.")
+        self.play(Write(title), fade_in(caption, cl), run_time=1.5)
+        if shades:
+            self.say("Too many numbers to print: each shade is one entry.")
+        self.say(
+            "The transposed convolution is C transposed: the same entries,",
+            "each column a stamp of the kernel, stride apart.",
+        )
+        self.play(fade_in(low), run_time=1.5)
+        self.say("And Cᵀ is the gradient of C times x, with respect to x.")
+        self.play(fade_in(grad), run_time=0.8)
+        self.payoff()
+
+    # --- 5. not an inverse --------------------------------------------------------------------------------
+    def not_an_inverse(self):
+        if self.article:  # the patch model: the encoder's three channels over one 7-sample patch
+            c = np.vstack(
+                [conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in self.ck.enc_w]
+            )
+            what = f"the encoder, all {c.shape[0]} channels, on one {data.PATCH}-sample patch"
+        else:
+            c, what, _ = self.conv_of_matrix()
+        g = c.T @ c
+        n = g.shape[0]
+        rank = int(np.linalg.matrix_rank(c))
+        off = float(np.abs(g - np.diag(np.diag(g))).max())
+        diag = np.diag(g)
+        show = formatter(g)
+        title = th.title("Transposed is not inverse")
+        caption = th.text(f"Cᵀ C for {what}", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+        small = n <= 10
+        pg = (
+            Grid(g, show, cell=(0.5, 0.4), color=th.OUTPUT_COLOR, role="CT C")
+            if small
+            else Shades(g, 4.4, role="CT C")
+        )
+        ident = (
+            Grid(np.eye(n), formatter(np.eye(n)), cell=(pg.cw, 0.4), color=th.MUTED_COLOR, role="identity")
+            if small
+            else Shades(np.eye(n), pg.width, role="identity")
+        )
+        pair = VGroup(
+            labelled(f"Cᵀ C, {n} × {n}", pg, above=True), labelled("the identity", ident, above=True)
+        ).arrange(RIGHT, buff=0.8, aligned_edge=UP)
+        if pair.width > 12.6:
+            pair.scale_to_fit_width(12.6)
+        pair.next_to(caption, DOWN, buff=0.3)
+        fmt2 = formatter(g) if is_whole(g) else (lambda v: fmt(v, 2, sign=False))
+        facts = th.text(
+            f"diagonal {fmt2(diag.min())} to {fmt2(diag.max())}, off the diagonal up to {fmt2(off)}; "
+            f"rank {rank} of {n}",
+            th.SMALL_SIZE - 2,
+            th.ACCENT_COLOR,
+        ).next_to(pair, DOWN, 0.25)
+        self.say("Does the transposed convolution undo the convolution?", "Then Cᵀ C would be the identity.")
+        self.play(Write(title), fade_in(caption, pair), run_time=1.5)
+        lost = rank < n
+        self.say(f"It is not: its rank is {rank} of {n}." + (" Information is lost." if lost else ""))
+        self.play(fade_in(facts), run_time=0.8)
+        if self.article:
+            _, _, patch = story.demo_patch()
+            back = g @ patch
+            trained = self.ck.decode(self.ck.encode(patch[None]))[0]
+            e_t, e_b = float(np.mean((back - patch) ** 2)), float(np.mean((trained - patch) ** 2))
+            better = e_b < e_t
+            last = (
+                VGroup(
+                    th.text(
+                        f"on the example patch, mean square error: Cᵀ C x {e_t:.1e}, "
+                        f"the trained decoder {e_b:.1e}",
+                        th.SMALL_SIZE - 2,
+                        th.OUTPUT_COLOR,
+                    ),
+                    th.text(
+                        "its own filters, trained to undo this encoder on this data"
+                        if better
+                        else "training did not beat the plain transpose here",
+                        th.SMALL_SIZE - 2,
+                        th.OUTPUT_COLOR,
+                    ),
+                )
+                .arrange(DOWN, buff=0.1)
+                .next_to(facts, DOWN, 0.2)
+            )
+            self.say(
+                "It restores the shape, not the values.",
+                f"On the example patch Cᵀ C misses by {e_t:.1e}, the trained decoder by {e_b:.1e}:",
+                "its own filters were trained to undo this encoder."
+                if better
+                else "here training did not beat the plain transpose.",
+            )
+        else:
+            v = (np.arange(n) % 3 + 1).astype(float)
+            back = g @ v
+            same = bool(np.allclose(back, v))
+            vs = formatter(v, back)
+
+            def cut8(a):
+                return ", ".join(vs(t) for t in a[:8]) + (", …" if len(a) > 8 else "")
+
+            last = th.text(
+                f"v = {cut8(v)}   Cᵀ C v = {cut8(back)}", th.SMALL_SIZE - 2, th.OUTPUT_COLOR
+            ).next_to(facts, DOWN, 0.2)
+            self.say(
+                "It restores the shape, not the values:",
+                "Cᵀ C v is not v." if not same else "here v comes back, by luck of this kernel.",
+            )
+        if last.width > 12.6:
+            last.scale_to_fit_width(12.6)
+        self.play(fade_in(last), run_time=0.8)
+        self.payoff()
+
+    # --- 6. in 2-D ----------------------------------------------------------------------------------------
+    def in_2d(self):
+        if self.main.dims == 1:  # the stamps in 2-D first; a 2-D setting showed them in the first section
+            self.stamp_2d(self.flat, "in-2-d")
+            self.clear_stage()
+        self.stamp_counts(self.flat)
