@@ -38,7 +38,7 @@ endif
 # figures, the CLI) re-renders nothing; a change to one explainer's file re-renders that one
 SCENE_DEPS := $(filter-out scenes/bench.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
   $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
-    core/story.py core/conv.py core/subtitles.py core/explainers.py \
+    core/story.py core/conv.py core/explain.py core/subtitles.py core/explainers.py \
     $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json $(ENV_STAMP))
 video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
 define video_rule
@@ -95,7 +95,7 @@ preview: $(STAMP) ## re-make the still and the figures the README shows
 figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG + SVG)
 	$(BIN)/deconv figures
 
-videos: check-quality $(VIDEOS) ## render all four explainers with sections + media/index.html (QUALITY=l for fast)
+videos: check-quality $(VIDEOS) ## render all five explainers with sections + media/index.html (QUALITY=l for fast)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 
 # `+`: runs under `make -n` too, so a bad QUALITY stops a dry run as well (core.explainers words it)

@@ -48,8 +48,9 @@ class Setting:
         )
 
     def value(self, name: str) -> str:
-        """'3' in 1-D, '3x3' in 2-D."""
-        return "x".join(map(str, getattr(self, name)))
+        """'3' in 1-D, and in 2-D where both axes agree ('3x3' for the size), else '3x1'."""
+        t = getattr(self, name)
+        return str(t[0]) if len(set(t)) == 1 and name != "size" else "x".join(map(str, t))
 
     def describe(self) -> str:
         """'kernel 3, stride 2, padding 1, output_padding 1, dilation 1'."""

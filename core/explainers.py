@@ -28,9 +28,9 @@ class ExplainerSpec(NamedTuple):
 
 
 EXPLAINERS = (
-    ExplainerSpec("transposed", "TransposedScene", "What a transposed convolution is"),
     ExplainerSpec("decoder", "DecoderScene", "The decoder: a weighted sum of filters"),
     ExplainerSpec("encoder", "EncoderScene", "The encoder: dot products"),
+    ExplainerSpec("transposed", "TransposedScene", "What a transposed convolution is"),
     ExplainerSpec("noise", "NoiseScene", "Noise that puts code components in order"),
     ExplainerSpec("overlap", "OverlapScene", "Strided transposed convolution: overlaps double"),
 )

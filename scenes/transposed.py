@@ -126,7 +126,7 @@ class Grid(VGroup):
 
 
 class Shades(VGroup):
-    """A matrix as shaded squares (the output colour for positive, the accent for negative, opacity
+    """A matrix as shaded squares (the output colour for positive, the muted grey for negative, opacity
     by size), for matrices too large to print."""
 
     def __init__(self, values, side: float, role=None):
@@ -143,7 +143,7 @@ class Shades(VGroup):
                     stroke_width=0.5,
                     stroke_color=th.MUTED_COLOR,
                     stroke_opacity=0.4,
-                    fill_color=th.OUTPUT_COLOR if v >= 0 else th.ACCENT_COLOR,
+                    fill_color=th.OUTPUT_COLOR if v >= 0 else th.MUTED_COLOR,
                     fill_opacity=0.9 * abs(v) / top,
                 ).move_to([c * cell, -r * cell, 0])
             )
@@ -595,37 +595,7 @@ class TransposedScene(Explainer):
             )
         sub.arrange(DOWN, buff=0.1).next_to(lines, DOWN, 0.3)
         full_name = th.text("stamps added,\nbefore cropping", th.SMALL_SIZE - 2, th.MUTED_COLOR)
-        full.next_to(sub, DOWN, buff=0.45)
-        full_name.next_to(full, LEFT, 0.3)
-        idx = index_row(view.shape[1], full.cw)
-        for i, m in enumerate(idx):
-            m.move_to([full.cell(0, i).get_x(), full.get_top()[1] + 0.18, 0])
-        extra = [(r, c) for (r, c), k in np.ndenumerate(kept) if k and self.is_extra(b, r, c, one)]
-        op_cells = [rc for rc in extra if not stamped[rc]]
-        # padding crops its samples from both ends of the stamped range; output_padding keeps some back
-        crop_cells = [rc for rc, k in np.ndenumerate(kept) if not k or rc in extra]
-        shades = {
-            rc: full.cell(*rc).copy().set_fill(th.BACKGROUND_COLOR, 0.8).set_stroke(width=0)
-            for rc in crop_cells
-        }
-        shade = VGroup(*shades.values())
-        p, op = b.padding, b.output_padding
-        crop_note = th.text(
-            f"padding {'x'.join(map(str, p))}: cropped from each end" + ("" if one else " of each axis"),
-            th.SMALL_SIZE - 2,
-            th.MUTED_COLOR,
-        )
-        op_note = th.text(
-            f"output_padding {'x'.join(map(str, op))}: kept at the end"
-            + (" (beyond the stamps: zero)" if op_cells else ""),
-            th.SMALL_SIZE - 2,
-            th.ACCENT_COLOR,
-        )
-        VGroup(crop_note, op_note).arrange(DOWN, buff=0.1, aligned_edge=LEFT).next_to(full, DOWN, 0.3)
-        marks = VGroup(
-            *[SurroundingRectangle(full.cell(r, c), color=th.ACCENT_COLOR, buff=0.02) for r, c in extra]
-        )
-        out_size = "x".join(map(str, b.out_size))
+        out_size = " × ".join(map(str, b.out_size))
         outv = np.atleast_2d(b.output[0])[:lim, :lim]
         og = Grid(outv, show, cell=(full.cw, full.ch), color=th.OUTPUT_COLOR, role="output")
         out_block = labelled(
@@ -633,16 +603,46 @@ class TransposedScene(Explainer):
             og,
             th.OUTPUT_COLOR,
             above=True,
-        ).next_to(VGroup(crop_note, op_note), DOWN, 0.3)
-        first = (0, b.padding[0]) if one else b.padding
-        if not one:  # beside the uncropped grid, the notes under both
-            VGroup(full_name, full, out_block).arrange(RIGHT, buff=0.5).next_to(sub, DOWN, buff=0.45)
-            idx.next_to(full, UP, 0.06)
-            for i, m in enumerate(idx):
-                m.set_x(full.cell(0, i).get_x())
-            VGroup(crop_note, op_note).next_to(VGroup(full, out_block), DOWN, 0.3)
-        elif first[1] < full.cols:
-            out_block.shift(RIGHT * (full.cell(*first).get_x() - og.cell(0, 0).get_x()))
+        )
+        p, op = b.padding, b.output_padding
+        extra = [(r, c) for (r, c), k in np.ndenumerate(kept) if k and self.is_extra(b, r, c, one)]
+        op_cells = [rc for rc in extra if not stamped[rc]]
+        crop_note = th.text(
+            f"padding {self.per_axis(p)}: cropped from each end" + ("" if one else " of each axis"),
+            th.SMALL_SIZE - 2,
+            th.MUTED_COLOR,
+        )
+        op_note = th.text(
+            f"output_padding {self.per_axis(op)}: kept at the end"
+            + (" (beyond the stamps: zero)" if op_cells else ""),
+            th.SMALL_SIZE - 2,
+            th.OUTPUT_COLOR,
+        )
+        notes = VGroup(crop_note, op_note).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        if one:  # the output under the samples it keeps
+            full.next_to(sub, DOWN, buff=0.45)
+            full_name.next_to(full, LEFT, 0.3)
+            notes.next_to(full, DOWN, 0.3)
+            out_block.next_to(notes, DOWN, 0.3)
+            if p[0] < full.cols:
+                out_block.shift(RIGHT * (full.cell(0, p[0]).get_x() - og.cell(0, 0).get_x()))
+        else:  # beside the uncropped grid, the notes under both
+            VGroup(full_name, full, out_block).arrange(RIGHT, buff=0.5).next_to(sub, DOWN, buff=0.5)
+            out_block.align_to(full, DOWN)
+            notes.next_to(VGroup(full, out_block), DOWN, 0.3)
+        idx = index_row(view.shape[1], full.cw)
+        for i, m in enumerate(idx):
+            m.move_to([full.cell(0, i).get_x(), full.get_top()[1] + 0.18, 0])
+        # padding crops its samples from both ends of the stamped range; output_padding keeps some back
+        crop_cells = [rc for rc, k in np.ndenumerate(kept) if not k or rc in extra]
+        shades = {
+            rc: full.cell(*rc).copy().set_fill(th.BACKGROUND_COLOR, 0.8).set_stroke(width=0)
+            for rc in crop_cells
+        }
+        shade = VGroup(*shades.values())
+        marks = VGroup(
+            *[SurroundingRectangle(full.cell(r, c), color=th.OUTPUT_COLOR, buff=0.02) for r, c in extra]
+        )
         self.say("Padding does not pad the input: it crops the stamped result.")
         self.play(fade_in(sub, full, idx, full_name), run_time=1.2)
         self.play(fade_in(shade, crop_note), run_time=1.0)

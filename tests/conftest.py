@@ -10,9 +10,10 @@ from core import data, subtitles
 
 
 def pytest_collection_modifyitems(items):
-    """A test that uses a scene's `render` fixture renders video: it is left out of `make test-fast`."""
+    """A test that uses a scene's `render` fixture (or another `render_...` one) renders video: it is
+    left out of `make test-fast`."""
     for item in items:
-        if "render" in getattr(item, "fixturenames", ()):
+        if any(n == "render" or n.startswith("render_") for n in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.render)
 
 

@@ -1,68 +1,17 @@
 """The numbers behind the explainers and figures, fast (no render): core.story's examples and codes,
-and core.conv, the one transposed convolution, against PyTorch's."""
+and the checkpoint's decoder as PyTorch's ConvTranspose1d (core.conv itself: tests/test_conv.py)."""
 
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from core import conv, data, story, weights
+from core import data, story, weights
 from core import overlap as ov
 
 
 @pytest.fixture(scope="module")
 def plain():
     return weights.load_checkpoint("plain", 22)
-
-
-@st.composite
-def transposed_settings(draw):
-    stride, dilation = draw(st.integers(1, 4)), draw(st.integers(1, 3))
-    return dict(
-        c_in=draw(st.integers(1, 3)),
-        c_out=draw(st.integers(1, 3)),
-        length=draw(st.integers(1, 6)),
-        kernel=draw(st.integers(1, 7)),
-        stride=stride,
-        dilation=dilation,
-        padding=draw(st.integers(0, 3)),
-        output_padding=draw(st.integers(0, max(stride, dilation) - 1)),
-        batch=draw(st.integers(1, 2)),
-        seed=draw(st.integers(0, 2**16)),
-    )
-
-
-@settings(max_examples=150, deadline=None)
-@given(transposed_settings())
-def test_conv_transpose1d_is_pytorchs(s):
-    rng = np.random.default_rng(s["seed"])
-    x = rng.normal(size=(s["batch"], s["c_in"], s["length"]))
-    w = rng.normal(size=(s["c_in"], s["c_out"], s["kernel"]))
-    b = rng.normal(size=s["c_out"])
-    args = (s["stride"], s["padding"], s["output_padding"])
-    n_out = conv.output_length(s["length"], s["kernel"], *args, s["dilation"])
-    if n_out < 1:  # PyTorch refuses these; so do we, with the rule in the message
-        with pytest.raises(ValueError, match="output length"):
-            conv.conv_transpose1d(x, w, b, *args, s["dilation"])
-        return
-    want = torch.nn.functional.conv_transpose1d(
-        torch.tensor(x), torch.tensor(w), torch.tensor(b), *args, 1, s["dilation"]
-    ).numpy()
-    got = conv.conv_transpose1d(x, w, b, *args, s["dilation"])
-    assert got.shape == want.shape == (s["batch"], s["c_out"], n_out)
-    np.testing.assert_allclose(got, want, atol=1e-12)
-    np.testing.assert_allclose(
-        conv.conv_transpose1d(x[0], w, None, *args, s["dilation"]), want[0] - b[:, None], atol=1e-12
-    )
-
-
-def test_conv_transpose1d_refuses_what_pytorch_refuses():
-    x, w = np.ones((1, 3)), np.ones((1, 1, 3))
-    with pytest.raises(ValueError, match=r"output_padding \(2\) must be smaller than stride \(2\)"):
-        conv.conv_transpose1d(x, w, stride=2, output_padding=2)
-    with pytest.raises(ValueError, match="C_in=1"):
-        conv.conv_transpose1d(x, np.ones((2, 1, 3)))
 
 
 def test_the_checkpoints_decoder_is_its_convtranspose1d(plain):

@@ -1,0 +1,164 @@
+"""The transposed-convolution explainer, rendered twice (the default: the article's decoder and the
+small examples; and a 2-D DECONV_CONV): every number drawn is core.conv's / core.explain's for that
+setting, the subtitles are read at most 17 characters a second, each section ends on its payoff, and
+a setting PyTorch refuses stops the render with one line."""
+
+import os
+
+import av
+import numpy as np
+import pytest
+from conftest import assert_usage_error, check_render, manim, render_explainer
+
+from core import conv, data, story, subtitles
+from core import explain as ex
+
+SECTIONS = ["stamp", "output-length", "zero-insertion", "matrix", "not-an-inverse", "in-2-d"]
+TWO_D = "size=3x3 kernel=3 stride=2 padding=1 output_padding=1"
+
+
+@pytest.fixture(scope="module")
+def render(tmp_path_factory):
+    return render_explainer("transposed", tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(scope="module")
+def render_2d(tmp_path_factory):
+    old = os.environ.get(ex.ENV)
+    os.environ[ex.ENV] = TWO_D
+    try:
+        return render_explainer("transposed", tmp_path_factory.mktemp("media"))
+    finally:
+        if old is None:
+            del os.environ[ex.ENV]
+        else:
+            os.environ[ex.ENV] = old
+
+
+def last_frame_brightness(path) -> float:
+    """Mean pixel value (0-255) of a clip's last frame."""
+    with av.open(str(path)) as c:
+        last = None
+        for frame in c.decode(video=0):
+            last = frame
+    return float(np.asarray(last.to_ndarray(format="gray")).mean())
+
+
+def check_pace_and_endings(r):
+    check_render(r, SECTIONS, 100, 240)
+    assert subtitles.problems(r.cues, max_rate=17) == []  # the guide's pace, stricter than the default
+    for s in r.sections:  # each clip ends on its result, not faded to black
+        assert last_frame_brightness(r.folder / "sections" / s.video) > 3.0, s.name
+
+
+def test_sections_subtitles_at_reading_pace_and_payoff_endings(render):
+    check_pace_and_endings(render)
+
+
+def test_the_2d_render_too(render_2d):
+    check_pace_and_endings(render_2d)
+
+
+def test_stamps_are_the_article_decoder_on_the_example_code(render, plain):
+    curve = story.demo_curve()[1]
+    codes = plain.encode_windows(curve)
+    np.testing.assert_allclose(render.values("stamp", "input"), codes, atol=1e-12)
+    np.testing.assert_allclose(render.values("stamp", "kernel"), plain.dec_w, atol=1e-7)
+    for i in range(3):  # each position's stamp: the channels' copies added, at i * stride
+        row = render.values("stamp", f"stamp {i}")[0]
+        at = np.arange(data.KERNEL) + i * data.STRIDE
+        np.testing.assert_allclose(row[at], codes[:, i] @ plain.dec_w, atol=1e-9)
+        assert np.isnan(np.delete(row, at)).all()
+    np.testing.assert_allclose(render.values("stamp", "output")[0], plain.decode_windows(codes), atol=1e-9)
+    said = render.said("stamp")
+    assert "Each copy lands 4 samples after the last" in said
+    pieces = codes.T @ plain.dec_w.astype(np.float64)
+    assert f"Sample 4 gets 2 stamps: {pieces[0, 4]:.3f} + {pieces[1, 0]:.3f}" in said
+
+
+def test_output_length_crop_and_output_padding_of_the_small_example(render):
+    b = ex.of_setting(ex.setting(1))
+    np.testing.assert_array_equal(render.values("output-length", "uncropped")[0], b.full[0])
+    np.testing.assert_array_equal(render.values("output-length", "output")[0], b.output[0])
+    assert b.output.shape[-1] == conv.output_length(4, 3, 2, 1, 1, 1) == 8
+    said = render.said("output-length")
+    assert "The article: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
+    assert "Stride 2: 7 and 8 samples both convolve to 4." in said  # core.explain.trims(4, 3, 2, 1, 1)
+    assert "What is left is the output: 8 samples" in said
+    np.testing.assert_array_equal(render.values("output-length", "kernel dilation 2")[0][::2], [1, 2, 3])
+
+
+def test_zero_insertion_gives_the_stamps_output(render, plain):
+    b = ex.article(plain, story.demo_curve()[1])
+    z = conv.zero_inserted(b.x, b.kernel, b.stride, b.padding, b.output_padding, b.dilation)
+    assert z.shape == (3, 21)  # 3 zeros between codes, 6 on each border
+    np.testing.assert_allclose(render.values("zero-insertion", "zero-inserted input"), z[:, :16], atol=1e-12)
+    flipped = render.values("zero-insertion", "flipped kernel")
+    np.testing.assert_allclose(flipped, plain.dec_w[:, ::-1], atol=1e-7)
+    np.testing.assert_allclose(render.values("zero-insertion", "output"), b.output, atol=1e-9)
+    assert "The output equals the stamps' output, sample for sample." in render.said("zero-insertion")
+    assert "only 6 non-zero inputs count" in render.said("zero-insertion")  # 3 channels x 2 codes
+
+
+def test_matrix_and_its_transpose_and_not_an_inverse(render, plain):
+    c = conv.conv_matrix(plain.enc_w[0].astype(np.float64), data.WINSIZE, data.STRIDE)
+    np.testing.assert_allclose(render.values("matrix", "C"), c, atol=1e-12)
+    shown = render.values("matrix", "C transposed")
+    np.testing.assert_allclose(shown, c.T[: len(shown)], atol=1e-12)
+    patch = np.vstack([conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in plain.enc_w])
+    g = patch.T @ patch
+    np.testing.assert_allclose(render.values("not-an-inverse", "CT C"), g, atol=1e-12)
+    np.testing.assert_array_equal(render.values("not-an-inverse", "identity"), np.eye(data.PATCH))
+    said = render.said("not-an-inverse")
+    assert f"its rank is {np.linalg.matrix_rank(patch)} of {data.PATCH}" in said
+    x = story.demo_patch()[2]
+    e_t = np.mean((g @ x - x) ** 2)
+    e_b = np.mean((plain.decode(plain.encode(x[None]))[0] - x) ** 2)
+    assert f"Cᵀ C misses by {e_t:.1e}, the trained decoder by {e_b:.1e}" in said
+    assert ("trained to undo this encoder" in said) == (e_b < e_t)
+
+
+def test_in_2d_stamps_and_their_counts(render):
+    b = ex.of_setting(ex.setting(2))
+    np.testing.assert_array_equal(render.values("in-2-d", "stamped sum"), b.full[0])
+    np.testing.assert_array_equal(render.values("in-2-d", "stamps per pixel"), b.counts[b.kept()])
+    assert "pixel gets: 1, 2 or 4" in render.said("in-2-d")
+
+
+def test_a_2d_setting_explains_that_setting(render_2d):
+    s = ex.parse(TWO_D)
+    b = ex.of_setting(s)
+    x, w = ex.example(s)
+    want = conv.conv_transpose2d(x, w, None, 2, 1, 1)
+    np.testing.assert_array_equal(b.output, want)
+    np.testing.assert_array_equal(render_2d.values("stamp", "stamped sum"), b.full[0])
+    np.testing.assert_array_equal(render_2d.values("output-length", "output"), want[0])
+    np.testing.assert_array_equal(render_2d.values("zero-insertion", "output"), want[0])
+    z = conv.zero_inserted(x, (3, 3), 2, 1, 1, 1)[0]
+    np.testing.assert_array_equal(render_2d.values("zero-insertion", "zero-inserted input"), z)
+    np.testing.assert_array_equal(render_2d.values("zero-insertion", "flipped kernel"), w[0, 0, ::-1, ::-1])
+    ct = render_2d.values("matrix", "C transposed")  # column j: the stamp of input pixel j, flattened
+    for j in range(ct.shape[1]):
+        e = np.zeros((1, 3, 3))
+        e[0].flat[j] = 1
+        np.testing.assert_array_equal(ct[:, j], conv.conv_transpose2d(e, w, None, 2, 1, 1).ravel()[: len(ct)])
+    np.testing.assert_array_equal(render_2d.values("in-2-d", "stamps per pixel"), b.counts[b.kept()])
+    said = render_2d.said()
+    assert "Rows: (3 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 6." in said
+    assert "Pixel (2, 2) gets 4 stamps: 5 + 6 + 3 + 2 = 16." in said
+    assert "its rank is 9 of 36" in said
+
+
+@pytest.mark.parametrize(
+    "setting, words",
+    [
+        ("strid=2", "unknown key 'strid'; did you mean stride?"),
+        ("stride=2 output_padding=2", "output_padding=2 must be smaller than stride (2) or dilation (1); "
+                                      "use output_padding=1"),
+        ("size=1 kernel=1 padding=3", "is below 1; use padding=0 or less"),
+    ],
+)
+def test_a_setting_pytorch_refuses_stops_before_rendering(setting, words, tmp_path):
+    res = manim("-ql", "--media_dir", tmp_path, "scenes/transposed.py", env={**os.environ, ex.ENV: setting})
+    assert_usage_error(res, "DECONV_CONV: ", words)
+    assert not list(tmp_path.rglob("*.mp4"))
