@@ -215,6 +215,17 @@ class Breakdown:
         beyond the stamps (zero before the bias) when they lie past stamped_size."""
         return tuple(list(range(n - op, n)) for n, op in zip(self.out_size, self.output_padding))
 
+    def interior_counts(self) -> np.ndarray:
+        """The stamp counts away from the borders (uncropped coordinates): on each axis from the last
+        tap of the first stamp, dilation*(kernel - 1), to the first tap of the last stamp,
+        (L - 1)*stride. There the count follows its steady pattern: one value when the kernel's span
+        is a multiple of the stride, else the checkerboard. Empty when no sample is that far in."""
+        inside = tuple(
+            slice(d * (k - 1), (n - 1) * s + 1)
+            for n, s, d, k in zip(self.x.shape[1:], self.stride, self.dilation, self.kernel)
+        )
+        return self.counts[inside]
+
     def terms(self, position: tuple[int, ...]) -> list[tuple[Stamp, tuple[int, ...]]]:
         """The stamps that reach uncropped sample `position`, with the kernel tap each lands there."""
         found = []

@@ -32,7 +32,10 @@ HOLD = 1.2  # seconds each section's payoff stays still
 NUM = 18  # font size of the numbers in cells: 17 px tall at 720p
 MAX_COLS = 16  # 1-D rows longer than this show their first MAX_COLS samples and say so
 MAX_SIDE = 8  # 2-D grids larger than this show their top-left MAX_SIDE x MAX_SIDE
-MAX_NUMBERS = 16  # matrices with more rows or columns are drawn as shades, numbers left out
+STAMPS_ONE_BY_ONE = 9  # 2-D stamps animated one at a time; the rest land together
+MAX_ROWS = 5  # stamp rows drawn in 1-D; the sum row counts every stamp
+MAX_NUMBERS = 16  # matrices with more columns are drawn as shades, numbers left out
+MAX_SHADES = 36  # larger matrices: their top-left 36 x 36 as shades
 
 
 def is_whole(*arrays) -> bool:
@@ -47,11 +50,6 @@ def formatter(*arrays) -> callable:
     return (
         (lambda v: fmt(round(v), 0, sign=False)) if is_whole(*arrays) else (lambda v: fmt(v, 2, sign=False))
     )
-
-
-def cut(n: int, limit: int) -> str:
-    """'' or '; samples 16-30 not shown'."""
-    return "" if n <= limit else f"; samples {limit}-{n - 1} not shown"
 
 
 # --- pictures ------------------------------------------------------------------------------------------
@@ -127,14 +125,17 @@ class Grid(VGroup):
 
 class Shades(VGroup):
     """A matrix as shaded squares (the output colour for positive, the muted grey for negative, opacity
-    by size), for matrices too large to print."""
+    by size), for matrices too large to print; at most `limit` rows and columns, from the top left
+    (`shown()` says which part)."""
 
-    def __init__(self, values, side: float, role=None):
+    def __init__(self, values, width: float, height: float, role=None, limit: int = MAX_SHADES):
         super().__init__()
-        self.values = np.asarray(values, dtype=float)
+        values = np.asarray(values, dtype=float)
+        self.full_shape = values.shape
+        self.values = values[:limit, :limit]
         top = np.abs(self.values).max() or 1.0
         rows, cols = self.values.shape
-        cell = min(side / max(rows, cols), 0.5)
+        cell = min(width / cols, height / rows, 0.5)
         for (r, c), v in np.ndenumerate(self.values):
             self.add(
                 Rectangle(
@@ -151,6 +152,11 @@ class Shades(VGroup):
 
     def drawn_values(self) -> np.ndarray:
         return self.values
+
+    def shown(self) -> str:
+        """'' when the whole matrix is drawn, else ', top-left 36 × 36 shown'."""
+        r, c = self.values.shape
+        return "" if (r, c) == self.full_shape else f", top-left {r} × {c} shown"
 
 
 def cell_width(show, size: float, *arrays) -> float:
@@ -284,8 +290,12 @@ class TransposedScene(Explainer):
             th.SMALL_SIZE,
         ).next_to(title, DOWN, 0.15)
         chan = [th.FILTER_COLORS[c % 3] for c in range(c_in)]
+        n_x = min(n_in, MAX_COLS)
         xin = Grid(
-            b.x, show, colors=np.array([[chan[c]] * n_in for c in range(c_in)], dtype=object), role="input"
+            b.x[:, :n_x],
+            show,
+            colors=np.array([[chan[c]] * n_x for c in range(c_in)], dtype=object),
+            role="input",
         )
         kern = Grid(
             b.weight[:, 0],
@@ -306,13 +316,16 @@ class TransposedScene(Explainer):
             .arrange(RIGHT, buff=0.9, aligned_edge=UP)
             .next_to(caption, DOWN, buff=0.3)
         )
+        if top.width > 12.8:
+            top.scale_to_fit_width(12.8).next_to(caption, DOWN, buff=0.3)
 
         n_full = b.full.shape[1]
         shown = min(n_full, MAX_COLS)
         # one row per input position: its stamp (with several input channels, their sum: the decoder
         # video's weighted sum of filters)
         pos_stamps = []
-        for i in range(n_in):
+        n_rows = min(MAX_ROWS, len([i for i in range(n_in) if i * b.stride[0] < shown]))
+        for i in range(n_rows):
             row = np.full(shown, np.nan)
             vals = sum(st.values[0] for st in b.stamps if st.index == (i,))
             for t in range(k):
@@ -338,7 +351,7 @@ class TransposedScene(Explainer):
             color=th.OUTPUT_COLOR,
             role="output" if not self.crops(b) else "stamped sum",
         )
-        total.move_to([0, -0.52 * n_in - 0.22, 0], aligned_edge=LEFT)
+        total.move_to([0, -0.52 * n_rows - 0.22, 0], aligned_edge=LEFT)
         idx = index_row(shown, cw).move_to(rows[0], aligned_edge=LEFT).shift(UP * 0.45 + RIGHT * 0.0)
         for i, m in enumerate(idx):
             m.set_x(rows[0].cell(0, i).get_x())
@@ -369,7 +382,7 @@ class TransposedScene(Explainer):
         # the first output sample two stamps reach, and its terms
         j = int(np.flatnonzero(b.counts >= 2)[0]) if (b.counts >= 2).any() else 0
         j = min(j, shown - 1)
-        terms = [pos_stamps[i][j] for i in range(n_in) if not np.isnan(pos_stamps[i][j])]
+        terms = [pos_stamps[i][j] for i in range(n_rows) if not np.isnan(pos_stamps[i][j])]
         exact = (lambda v: fmt(v, 3, sign=False)) if not self.whole else show
         sum_text = " + ".join(exact(v) for v in terms)
         plus_bias = f" + bias {exact(bias)}" if bias is not None else ""
@@ -382,14 +395,15 @@ class TransposedScene(Explainer):
             th.SMALL_SIZE,
             th.ACCENT_COLOR,
         ).next_to(block, DOWN, buff=0.3)
-        left_out = cut(n_full, MAX_COLS)
-        more = (
-            th.text(
-                f"showing samples 0-{shown - 1} of 0-{n_full - 1}", th.SMALL_SIZE - 2, th.MUTED_COLOR
-            ).next_to(note, DOWN, 0.15)
-            if left_out
-            else VGroup()
-        )
+        left_out = [f"samples 0-{shown - 1} of 0-{n_full - 1} shown"] if n_full > shown else []
+        if n_rows < n_in:
+            left_out.append(f"rows of x[{n_rows}] to x[{n_in - 1}] not drawn; the sum counts them")
+        more = VGroup(*[th.text(t, th.SMALL_SIZE - 2, th.MUTED_COLOR) for t in left_out])
+        if left_out:
+            more.arrange(DOWN, buff=0.08).next_to(note, DOWN, 0.15)
+        below = VGroup(block, note, more, column)
+        if below.get_bottom()[1] < -3.3:  # many rows: fit above the footer
+            below.scale((top.get_bottom()[1] - 0.4 + 3.3) / below.height).next_to(top, DOWN, buff=0.4)
 
         self.say("A transposed convolution: each input value scales the kernel.")
         self.play(Write(title), fade_in(caption, top), run_time=1.5)
@@ -419,7 +433,7 @@ class TransposedScene(Explainer):
         )
         self.play(fade_in(column), run_time=0.6)
         self.play(fade_in(note), run_time=0.8)
-        if left_out:
+        if n_full > shown:
             self.say(f"Only samples 0 to {shown - 1} of {n_full} fit on screen.")
         self.payoff()
 
@@ -441,34 +455,55 @@ class TransposedScene(Explainer):
         cell = (0.6, 0.4)
         xin = Grid(b.x[0, :hs, :ws], show, cell=cell, role="input")
         kern = Grid(b.weight[0, 0], show, cell=cell, color=th.FILTER_COLORS[0], role="kernel")
-        left = VGroup(labelled("input x", xin), labelled("kernel", kern)).arrange(
-            DOWN, buff=0.5, aligned_edge=RIGHT
-        )
+        part = "" if (hs, ws) == (h, w) else f"\n(top-left {hs} × {ws}\nof {h} × {w})"
+        left = VGroup(
+            labelled("input x" + part.replace("\n", " ", 1), xin, above=True),
+            labelled("kernel", kern, above=True),
+        ).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         fh, fw = b.full.shape[1:]
         fhs, fws = min(fh, MAX_SIDE + 2), min(fw, MAX_SIDE + 2)
         full = Grid(np.full((fhs, fws), np.nan), show, cell=cell, color=th.OUTPUT_COLOR, role="stamped sum")
         VGroup(left, full).arrange(RIGHT, buff=0.8).next_to(caption, DOWN, buff=0.45)
-        full_label = th.text("every stamp added, before cropping", th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(
-            full, UP, 0.12
-        )
+        part = "" if (fhs, fws) == (fh, fw) else f"\n(top-left {fhs} × {fws} of {fh} × {fw})"
+        full_label = th.text(f"every stamp added, before cropping{part}", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+        full_label.next_to(full, UP, 0.12)
+        both = VGroup(left, full, full_label)
+        if both.width > 12.6:
+            both.scale_to_fit_width(12.6)
+        if both.get_bottom()[1] < -2.9:
+            both.scale((caption.get_bottom()[1] - 0.3 + 2.9) / both.height).next_to(caption, DOWN, buff=0.3)
+        both.set_x(0)
         self.say("In 2-D: each input pixel scales the kernel and stamps it, stride apart.")
         self.play(Write(title), fade_in(caption, left, full, full_label), run_time=1.5)
         acc = np.zeros((fh, fw))
         stamps = [st for st in b.stamps if st.index[0] < hs and st.index[1] < ws]
+        batch_new, batch_old = {}, []
         for n, st in enumerate(stamps):
-            slow = n < 2
-            box = SurroundingRectangle(xin.cell(*st.index), color=th.ACCENT_COLOR, buff=0.03)
-            changes = []
+            one_by_one = n < STAMPS_ONE_BY_ONE
+            changes = {}
             for taps, pos in zip(np.ndindex(*b.kernel), st.positions(b.dilation)):
                 acc[pos] += st.values[(0, *taps)]
                 if pos[0] < fhs and pos[1] < fws:
-                    changes.append(full.put(*pos, acc[pos]))
-            olds = [o for o, _ in changes if o is not None]
-            news = [m for _, m in changes]
+                    changes[pos] = full.put(*pos, acc[pos])
+            if one_by_one:
+                box = SurroundingRectangle(xin.cell(*st.index), color=th.ACCENT_COLOR, buff=0.03)
+                olds = [o for o, _ in changes.values() if o is not None]
+                news = [m for _, m in changes.values()]
+                self.play(
+                    fade_in(box, *news), *([fade_out(*olds)] if olds else []), run_time=0.9 if n < 2 else 0.35
+                )
+                self.remove(box)
+                continue
+            for pos, (old, new) in changes.items():  # the rest together: what was shown goes, the totals come
+                if pos not in batch_new and old is not None:
+                    batch_old.append(old)
+                batch_new[pos] = new
+        if batch_new:
+            if len(stamps) > STAMPS_ONE_BY_ONE:
+                self.say(f"The other {len(stamps) - STAMPS_ONE_BY_ONE} stamps, all at once.")
             self.play(
-                fade_in(box, *news), *([fade_out(*olds)] if olds else []), run_time=0.9 if slow else 0.35
+                fade_in(*batch_new.values()), *([fade_out(*batch_old)] if batch_old else []), run_time=1.0
             )
-            self.remove(box)
         self.record()
         # the pixel with the most stamps in the drawn part, and its terms
         counts = b.counts[:fhs, :fws]
@@ -518,12 +553,15 @@ class TransposedScene(Explainer):
         head = th.text(
             f"stamps per output pixel, after cropping{shown_more}", th.SMALL_SIZE - 2, th.MUTED_COLOR
         )
-        words = ", ".join(map(str, levels[:-1])) + (" or " if len(levels) > 1 else "") + str(levels[-1])
-        even = len(levels) == 1
+        words = self.either(levels)
+        inside = b.interior_counts()
+        inner = sorted(set(np.unique(inside).tolist())) if inside.size else levels
+        even = len(inner) == 1
         link = (
-            "every pixel gets the same number: no checkerboard"
+            f"inside, every pixel gets {inner[0]}: no checkerboard"
+            + ("; only the borders get fewer" if len(levels) > 1 else "")
             if even
-            else f"pixels get {words} stamps: the checkerboard of the overlap video"
+            else f"inside, pixels get {self.either(inner)} stamps: the checkerboard of the overlap video"
         )
         title2 = th.title("How many stamps reach each pixel")
         caption = th.text(self.setting_words(b), th.SMALL_SIZE).next_to(title2, DOWN, 0.15)
@@ -531,14 +569,14 @@ class TransposedScene(Explainer):
         tail = th.text(link, th.SMALL_SIZE, th.ACCENT_COLOR).next_to(body, DOWN, buff=0.3)
         self.say(
             f"Count the stamps each output pixel gets: {words}."
-            if not even
+            if len(levels) > 1
             else f"Every output pixel gets {levels[0]} stamps."
         )
         self.play(Write(title2), fade_in(caption, body), run_time=1.2)
         self.say(
-            "Uneven counts are the checkerboard the overlap video shows."
+            "Uneven counts inside: the checkerboard the overlap video shows."
             if not even
-            else "An even count: no checkerboard here."
+            else f"Inside, every pixel gets {inner[0]}: no checkerboard here."
         )
         self.play(fade_in(tail), run_time=0.8)
         self.payoff()
@@ -670,43 +708,40 @@ class TransposedScene(Explainer):
         s, k, d, pad, n = b.stride[0], b.kernel[0], b.dilation[0], b.padding[0], b.x.shape[1]
         lengths = ex.trims(n, k, s, pad, d)
         conv_name = "Conv1d" if one else "along the rows, Conv2d"
+        many = f"{lengths[0]} to {lengths[-1]}" if len(lengths) > 4 else self.listing(lengths)
         why = VGroup(
+            th.text(f"{conv_name}(kernel {k}, stride {s}, padding {pad}, dilation {d}):", th.SMALL_SIZE),
             th.text(
-                f"{conv_name}(kernel {k}, stride {s}, padding {pad}, dilation {d}) turns "
-                + ", ".join(map(str, lengths[:-1]))
-                + (" and " if len(lengths) > 1 else "")
-                + f"{lengths[-1]} samples into {n}",
+                f"{many} samples all become {n}"
+                if len(lengths) > 1
+                else f"only {lengths[0]} samples become {n}",
                 th.SMALL_SIZE,
-            )
+            ),
         )
         if len(lengths) > 1:
             back = [conv.output_length(n, k, s, pad, o, d) for o in range(len(lengths)) if o < max(s, d)]
+            pairs = [f"{o} → {m}" for o, m in enumerate(back)]
+            if len(pairs) > 4:
+                pairs = [*pairs[:2], "…", pairs[-1]]
             why.add(
                 th.text(
-                    "its transposed convolution returns to one of them: "
-                    + ", ".join(f"output_padding {o} → {m}" for o, m in enumerate(back)),
-                    th.SMALL_SIZE,
-                    th.ACCENT_COLOR,
-                )
+                    "the transposed convolution goes back to one of them:", th.SMALL_SIZE, th.OUTPUT_COLOR
+                ),
+                th.text("output_padding " + ", ".join(pairs), th.SMALL_SIZE, th.OUTPUT_COLOR),
             )
             cue = (
-                f"Stride {s}: {self.listing(lengths)} samples {'both' if len(lengths) == 2 else 'all'} "
-                f"convolve to {n}.",
+                f"Stride {s}: {many} samples {'both' if len(lengths) == 2 else 'all'} convolve to {n}.",
                 "output_padding picks which length the transposed convolution returns.",
             )
         else:
-            why.add(
-                th.text(
-                    "only that length: output_padding has nothing to choose", th.SMALL_SIZE, th.ACCENT_COLOR
-                )
-            )
+            why.add(th.text("output_padding has nothing to choose", th.SMALL_SIZE, th.OUTPUT_COLOR))
             cue = (f"Here only {lengths[0]} samples convolve to {n}: nothing to choose.",)
         why.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(title2, DOWN, buff=0.5)
         taps = VGroup()
         for dd in sorted({d, d + 1 if d == 1 else 1}):
             span = dd * (k - 1) + 1
             vals = np.full(span, np.nan)
-            vals[::dd] = b.weight[0, 0] if one else b.weight[0, 0, 0]
+            vals[::dd] = b.weight[0, 0] if one else b.weight[0, 0, :, 0]  # 2-D: along the rows
             g = Grid(vals, show, cell=(0.62, 0.42), color=th.FILTER_COLORS[0], role=f"kernel dilation {dd}")
             taps.add(labelled(f"dilation {dd}: spans {span}", g))
         taps.arrange(DOWN, buff=0.25, aligned_edge=LEFT).next_to(why, DOWN, buff=0.6)
@@ -752,6 +787,12 @@ class TransposedScene(Explainer):
         return " and ".join(words)
 
     @staticmethod
+    def either(values) -> str:
+        """[1, 2, 4] -> '1, 2 or 4'."""
+        words = [str(v) for v in values]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+    @staticmethod
     def listing(values) -> str:
         """[7, 8, 9] -> '7, 8 and 9'."""
         words = [str(v) for v in values]
@@ -788,7 +829,7 @@ class TransposedScene(Explainer):
         same = bool(np.allclose(by_zeros, b.output, atol=1e-9))
         one = b.dims == 1
         zg = z if one else z[0]
-        zv = zg[:, :MAX_COLS] if one else zg[: MAX_SIDE + 2, : MAX_SIDE + 2]
+        zv = zg[:, :MAX_COLS] if one else zg[:MAX_SIDE, :MAX_SIDE]
         real = self.real_positions(b)[: zv.shape[0], : zv.shape[1]]
         chan = [th.FILTER_COLORS[c % 3] for c in range(b.x.shape[0])]
         colors = np.array(
@@ -845,10 +886,8 @@ class TransposedScene(Explainer):
         ol = labelled(self.output_name(), ogrid, th.OUTPUT_COLOR, above=True)
         if one:
             body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
-        else:
-            body = VGroup(zl, VGroup(fl, ol).arrange(DOWN, buff=0.4, aligned_edge=LEFT)).arrange(
-                RIGHT, buff=0.7, aligned_edge=UP
-            )
+        else:  # side by side; the dot product goes underneath
+            body = VGroup(zl, fl, ol).arrange(RIGHT, buff=0.6, aligned_edge=UP)
         if body.width > 12.8:
             body.scale_to_fit_width(12.8)
         body.next_to(caption, DOWN, buff=0.3).set_x(0)
@@ -864,8 +903,8 @@ class TransposedScene(Explainer):
         for n, j in enumerate(np.ndindex(*ov.shape[1:] if one else ov.shape)):
             rows = range(zv.shape[0]) if one else [j[0] + t * d[0] for t in range(k[0])]
             cols = [j[-1] + t * d[-1] for t in range(k[-1])]
-            if max(rows) >= zv.shape[0] or max(cols) >= zv.shape[1]:
-                later.append(j)  # its window runs past the part drawn
+            if max(rows) >= zv.shape[0] or max(cols) >= zv.shape[1] or (n >= 12 and tuple(j) != target):
+                later.append(j)  # its window runs past the part drawn, or the rest at once
                 continue
             box = SurroundingRectangle(
                 zgrid.cells([(r, c) for r in rows for c in cols]), color=th.ACCENT_COLOR, buff=0.03
@@ -890,7 +929,7 @@ class TransposedScene(Explainer):
             rest = [ogrid.put(*((0, j[0]) if one else j), ov[(0, j[0]) if one else j])[1] for j in later]
             self.play(fade_in(*rest), run_time=0.6)
         verdict = (
-            "sample for sample, the same output as the stamps"
+            f"{'sample for sample' if one else 'pixel for pixel'}, the same output as the stamps"
             if same
             else "this differs from the stamps: a bug"
         )
@@ -980,32 +1019,29 @@ class TransposedScene(Explainer):
         )
         return t.T, f"the 2-D convolution over {'x'.join(map(str, b.out_size))} pixels, flattened", False
 
-    def matrix_picture(self, m: np.ndarray, show, role: str, side: float, rows: int | None = None):
-        """Numbers when they fit (at most MAX_NUMBERS columns), else shades; `rows` caps the rows drawn."""
-        part = m if rows is None else m[:rows]
+    def matrix_picture(self, m: np.ndarray, show, role: str, width: float, height: float):
+        """Numbers when they fit (at most MAX_NUMBERS columns, and as many rows as `height` holds), else
+        shades in a width x height box. Returns the picture and what it leaves out ('' or ', ...')."""
         if m.shape[1] <= MAX_NUMBERS:
-            return Grid(part, show, cell=(0.5, 0.4), color=th.FILTER_COLORS[0], role=role, zeros=True)
-        return Shades(part, side, role=role)
+            rows = max(1, min(len(m), int(height / 0.4)))
+            left = "" if rows == len(m) else f", rows 0-{rows - 1} of {len(m)} shown"
+            return Grid(
+                m[:rows], show, cell=(0.5, 0.4), color=th.FILTER_COLORS[0], role=role, zeros=True
+            ), left
+        picture = Shades(m, width, height, role=role)
+        return picture, picture.shown()
 
     def matrix(self):
         c, what, checked = self.conv_of_matrix()
         show = formatter(c)
         title = th.title("A convolution as a matrix, and its transpose")
         caption = th.text(f"C: {what}", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
-        cg = self.matrix_picture(c, show, "C", 11.0)
-        cl = labelled(f"C, {c.shape[0]} × {c.shape[1]}: one row per window", cg, above=True)
-        if cl.width > 12.6:
-            cl.scale_to_fit_width(12.6)
-        if cl.height > 2.6:
-            cl.scale_to_fit_height(2.6)
+        cg, part = self.matrix_picture(c, show, "C", 12.4, 2.4)
+        cl = labelled(f"C, {c.shape[0]} × {c.shape[1]}: one row per window{part}", cg, above=True)
         cl.next_to(caption, DOWN, buff=0.3).set_x(0)
         room = cl.get_bottom()[1] - 0.35 - 0.45 - (-3.3)  # down to the footer, less Cᵀ's label
-        rows_t = max(1, min(c.shape[1], int(room / 0.4)))
-        ct = self.matrix_picture(c.T, show, "C transposed", min(3.6, room), rows=rows_t)
-        cut_rows = "" if rows_t == c.shape[1] else f", rows 0-{rows_t - 1} of {c.shape[1]} shown"
-        tl = labelled(f"Cᵀ, {c.shape[1]} × {c.shape[0]}{cut_rows}", ct, above=True)
-        if tl.width > 6.2:
-            tl.scale_to_fit_width(6.2)
+        ct, part = self.matrix_picture(c.T, show, "C transposed", 5.0, room)
+        tl = labelled(f"Cᵀ, {c.shape[1]} × {c.shape[0]}{part}", ct, above=True)
         side = VGroup(
             *[
                 th.text(t, th.SMALL_SIZE - 2, col)
@@ -1072,15 +1108,16 @@ class TransposedScene(Explainer):
         pg = (
             Grid(g, show, cell=(0.5, 0.4), color=th.OUTPUT_COLOR, role="CT C")
             if small
-            else Shades(g, 4.4, role="CT C")
+            else Shades(g, 4.4, 4.4, role="CT C")
         )
         ident = (
             Grid(np.eye(n), formatter(np.eye(n)), cell=(pg.cw, 0.4), color=th.MUTED_COLOR, role="identity")
             if small
-            else Shades(np.eye(n), pg.width, role="identity")
+            else Shades(np.eye(n), pg.width, pg.height, role="identity")
         )
         pair = VGroup(
-            labelled(f"Cᵀ C, {n} × {n}", pg, above=True), labelled("the identity", ident, above=True)
+            labelled(f"Cᵀ C, {n} × {n}" + (pg.shown() if isinstance(pg, Shades) else ""), pg, above=True),
+            labelled("the identity", ident, above=True),
         ).arrange(RIGHT, buff=0.8, aligned_edge=UP)
         if pair.width > 12.6:
             pair.scale_to_fit_width(12.6)
