@@ -263,9 +263,12 @@ class TransposedScene(Explainer):
     def footer_text(self):
         if self.setting is None:
             return pic.footer(self.ck)
-        return th.text(f"DECONV_CONV: {self.setting.text()}", th.SMALL_SIZE - 4, th.MUTED_COLOR).to_corner(
-            DOWN + LEFT, buff=0.2
-        )
+        size = "x".join(map(str, self.setting.size))
+        return th.text(
+            f"explaining {self.setting.describe()}, {size} inputs (set by DECONV_CONV)",
+            th.SMALL_SIZE - 4,
+            th.MUTED_COLOR,
+        ).to_corner(DOWN + LEFT, buff=0.2)
 
     @property
     def article(self) -> bool:
@@ -363,18 +366,32 @@ class TransposedScene(Explainer):
                 for i, g in enumerate(rows)
             ]
         )
+        summed = "sum" + (" + bias" if bias is not None else "")
         total_name = th.text(
-            "sum" + (" + bias" if bias is not None else "") + (", before cropping" if self.crops(b) else ""),
+            f"{summed}, before cropping" if self.crops(b) else f"{self.output_name()} = {summed}",
             th.SMALL_SIZE - 2,
             th.OUTPUT_COLOR,
         ).next_to(total, LEFT, 0.25)
+        # with several input channels, position 0's copies one per channel first: they add into its stamp
+        chan_rows, chan_names = VGroup(), VGroup()
+        if many:
+            for c in range(c_in):
+                row = np.full(shown, np.nan)
+                at = [t * b.dilation[0] for t in range(k) if t * b.dilation[0] < shown]
+                row[at] = b.stamps[c * n_in].values[0][: len(at)]  # channel c's stamp of position 0
+                g = Grid(row, show, cell=(cw, ch), color=chan[c], role=f"channel {c + 1} copy")
+                g.move_to([0, -0.52 * c, 0], aligned_edge=LEFT)
+                chan_rows.add(g)
+                chan_names.add(
+                    th.text(f"c{c + 1} × filter {c + 1}", th.SMALL_SIZE - 2, chan[c]).next_to(g, LEFT, 0.25)
+                )
         rule = Line(
             total.get_corner(UP + LEFT) + UP * 0.1,
             total.get_corner(UP + RIGHT) + UP * 0.1,
             stroke_width=2,
             color=th.MUTED_COLOR,
         )
-        block = VGroup(idx, rows, names, total, total_name, rule)
+        block = VGroup(idx, rows, names, total, total_name, rule, chan_rows, chan_names)
         if block.width > 12.8:
             block.scale_to_fit_width(12.8)
         block.next_to(top, DOWN, buff=0.45).set_x(0)
@@ -409,20 +426,33 @@ class TransposedScene(Explainer):
         self.play(Write(title), fade_in(caption, top), run_time=1.5)
         if many:
             self.say(
-                f"Here: the article's decoder, {c_in} code channels, a {k}-tap filter each.",
-                "Per position, the channels' copies add: the decoder video's weighted sum.",
+                "Here: a trained decoder. It turns a code back into a curve.",
+                f"The code has {c_in} channels at {n_in} positions; each channel its own {k}-tap kernel.",
             )
         self.play(fade_in(idx, more), run_time=0.6)
+        if many:
+            box = SurroundingRectangle(
+                xin.cells([(r, 0) for r in range(c_in)]), color=th.ACCENT_COLOR, buff=0.04
+            )
+            self.say(
+                "Position 0: each channel's value scales its own kernel;",
+                f"the {c_in} copies add into one stamp: the decoder video's weighted sum.",
+            )
+            self.play(fade_in(box, chan_rows, chan_names), run_time=1.5)
+            self.let_read()
+            self.play(fade_out(chan_rows, chan_names, box), fade_in(rows[0], names[0]), run_time=1.2)
         for i, (g, name) in enumerate(zip(rows, names)):
+            if many and i == 0:
+                continue
             if i == 1:
-                self.say(f"Each copy lands {b.stride[0]} samples after the last: at i × stride.")
+                self.say(f"Each stamp lands {b.stride[0]} samples after the last: at i × stride.")
             box = SurroundingRectangle(
                 xin.cells([(r, i) for r in range(c_in)]), color=th.ACCENT_COLOR, buff=0.04
             )
             self.play(fade_in(box), run_time=0.5)
             self.play(fade_in(g, name), fade_out(box), run_time=1.2)
         self.say(
-            "Where copies overlap, they add: sum each column"
+            "Where stamps overlap, they add: sum each column"
             + (f", plus the bias, {exact(bias)}." if bias is not None else ".")
         )
         self.play(fade_in(rule, total, total_name), run_time=1.2)
@@ -512,7 +542,7 @@ class TransposedScene(Explainer):
         term_text = " + ".join(show(st.values[(0, *t)]) for st, t in terms)
         ring = SurroundingRectangle(full.cell(r, c), color=th.ACCENT_COLOR, buff=0.03)
         note = th.text(
-            f"pixel ({r}, {c}): {len(terms)} stamps, {term_text} = {show(b.full[0, r, c])}",
+            f"pixel ({r}, {c}) of the sum: {len(terms)} stamps, {term_text} = {show(b.full[0, r, c])}",
             th.SMALL_SIZE,
             th.ACCENT_COLOR,
         ).next_to(full, DOWN, buff=0.3)
@@ -565,7 +595,17 @@ class TransposedScene(Explainer):
         )
         title2 = th.title("How many stamps reach each pixel")
         caption = th.text(self.setting_words(b), th.SMALL_SIZE).next_to(title2, DOWN, 0.15)
-        body = VGroup(head, grid).arrange(DOWN, buff=0.25).next_to(caption, DOWN, buff=0.35)
+        show = formatter(b.output)
+        out = b.output[0, :MAX_SIDE, :MAX_SIDE]
+        og = Grid(out, show, cell=(0.5, 0.5), color=th.OUTPUT_COLOR, role="output")
+        out_part = "" if out.shape == b.output.shape[1:] else f" (top-left {out.shape[0]} × {out.shape[1]})"
+        body = VGroup(
+            VGroup(head, grid).arrange(DOWN, buff=0.25),
+            labelled(f"output y{out_part}", og, th.OUTPUT_COLOR, above=True),
+        ).arrange(RIGHT, buff=0.9, aligned_edge=DOWN)
+        if body.width > 12.6:
+            body.scale_to_fit_width(12.6)
+        body.next_to(caption, DOWN, buff=0.35)
         tail = th.text(link, th.SMALL_SIZE, th.ACCENT_COLOR).next_to(body, DOWN, buff=0.3)
         self.say(
             f"Count the stamps each output pixel gets: {words}."
@@ -674,15 +714,21 @@ class TransposedScene(Explainer):
         # padding crops its samples from both ends of the stamped range; output_padding keeps some back
         crop_cells = [rc for rc, k in np.ndenumerate(kept) if not k or rc in extra]
         shades = {
-            rc: full.cell(*rc).copy().set_fill(th.BACKGROUND_COLOR, 0.8).set_stroke(width=0)
+            rc: full.cell(*rc).copy().set_fill(th.BACKGROUND_COLOR, 0.65).set_stroke(width=0)
             for rc in crop_cells
         }
         shade = VGroup(*shades.values())
         marks = VGroup(
             *[SurroundingRectangle(full.cell(r, c), color=th.OUTPUT_COLOR, buff=0.02) for r, c in extra]
         )
-        self.say("Padding does not pad the input: it crops the stamped result.")
-        self.play(fade_in(sub, full, idx, full_name), run_time=1.2)
+        if self.article:  # the formula again, for the small example, where the article's stood
+            again = th.text(self.filled(b, 0), th.SMALL_SIZE, th.OUTPUT_COLOR).move_to(lines)
+            self.say("A small example: " + self.filled(b, 0).replace("·", "×") + ".")
+            self.play(fade_out(lines), fade_in(again, sub, full, idx, full_name), run_time=1.2)
+            self.say("Padding does not pad the input: it crops the stamped result.")
+        else:
+            self.say("Padding does not pad the input: it crops the stamped result.")
+            self.play(fade_in(sub, full, idx, full_name), run_time=1.2)
         self.play(fade_in(shade, crop_note), run_time=1.0)
         if extra:
             self.say(
@@ -864,12 +910,17 @@ class TransposedScene(Explainer):
         borders = [dd * (kk - 1) - p for dd, kk, p in zip(d, k, b.padding)]
         gaps = self.per_axis([s - 1 for s in b.stride])
         caption = th.text(
-            f"{gaps} zero{'s' if gaps != '1' else ''} between inputs, "
-            f"{self.per_axis(borders)} on each border"
-            + (f" (+{self.per_axis(b.output_padding)} at the end)" if any(b.output_padding) else "")
-            + "; slide the flipped kernel, stride 1",
+            f"stride − 1 = {gaps} zero{'s' if gaps != '1' else ''} between inputs; dilation · (kernel − 1) − "
+            f"padding = {self.per_axis(borders)} on each border"
+            + (
+                f", + output_padding {self.per_axis(b.output_padding)} at the end"
+                if any(b.output_padding)
+                else ""
+            ),
             th.SMALL_SIZE,
         ).next_to(title, DOWN, 0.15)
+        if caption.width > 12.8:
+            caption.scale_to_fit_width(12.8)
         zcut = (
             ""
             if zv.shape == zg.shape
@@ -914,13 +965,15 @@ class TransposedScene(Explainer):
             slow = tuple(j) == target
             self.play(fade_in(box, new), run_time=0.9 if slow else (0.4 if n < 6 else 0.2))
             if slow:
-                note = self.dot_note(b, z, flipped, j, show).next_to(fl, RIGHT, buff=0.6).align_to(fl, UP)
+                note = self.dot_note(b, j).next_to(fl, RIGHT, buff=0.6).align_to(fl, UP)
+                if one and note.get_right()[0] > 6.4:
+                    note.next_to(body, DOWN, 0.2)
                 if not one:
                     note.next_to(body, DOWN, 0.25)
                 terms = len(self.dot_terms(b, z, flipped, j))
                 self.say(
                     f"{self.place(j)}: a dot product with the flipped kernel;",
-                    f"only {terms} non-zero inputs count: the stamps' {terms} terms.",
+                    f"only {terms} non-zero inputs count: the products the stamps added.",
                 )
                 self.play(fade_in(note), run_time=0.8)
                 self.let_read()
@@ -943,15 +996,32 @@ class TransposedScene(Explainer):
         self.play(fade_in(check), run_time=0.8)
         self.payoff()
 
-    def dot_note(self, b, z, flipped, j, show) -> VGroup:
-        """'sample 4 = Σ non-zero input × flipped tap:' and the terms, three to a line, and the sum."""
-        terms = self.dot_terms(b, z, flipped, j)
-        exact = show if self.whole else (lambda v: fmt(v, 3, sign=False))
-        parts = [f"{show(u)} × {show(v)}" for u, v in terms]
-        lines = [" + ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)]
-        lines[-1] += f" = {exact(sum(u * v for u, v in terms))}"
-        head = f"{self.place(j).lower()}: non-zero inputs × flipped taps"
-        return VGroup(*[th.text(t, th.SMALL_SIZE - 2, th.ACCENT_COLOR) for t in [head, *lines]]).arrange(
+    def dot_note(self, b, j) -> VGroup:
+        """Output sample j as the dot product's non-zero terms, grouped by the input position they come
+        from, so each group is that position's stamp value (section 1's terms), then the bias."""
+        at = tuple(q + p for q, p in zip(j, b.padding))  # the sample in the uncropped stamped sum
+        groups: dict[tuple[int, ...], list[tuple[float, float]]] = {}
+        for st, taps in b.terms(at):
+            groups.setdefault(st.index, []).append((st.value, float(b.weight[(st.channel, 0, *taps)])))
+        exact = self.show if self.whole else (lambda v: fmt(v, 3, sign=False))
+        lines = [f"{self.place(j).lower()}: each non-zero input × its flipped tap"]
+        for index, pairs in groups.items():
+            name = f"position {', '.join(map(str, index))}"
+            if len(pairs) == 1:
+                u, v = pairs[0]
+                lines.append(f"{name}: {exact(u)} × {exact(v)} = {exact(u * v)}")
+            else:  # several channels: the products, which add to that position's stamp value
+                lines.append(
+                    f"{name}: "
+                    + " + ".join(exact(u * v) for u, v in pairs)
+                    + f" = {exact(sum(u * v for u, v in pairs))}"
+                )
+        total = b.output[(0, *j)]
+        if b.bias is not None:
+            lines.append(f"+ bias {exact(b.bias[0])} = {exact(total)}")
+        elif len(groups) > 1:
+            lines.append(f"together: {exact(total)}")
+        return VGroup(*[th.text(t, th.SMALL_SIZE - 2, th.ACCENT_COLOR) for t in lines]).arrange(
             DOWN, buff=0.1, aligned_edge=LEFT
         )
 
@@ -990,8 +1060,8 @@ class TransposedScene(Explainer):
             n = len(conv.window_starts(data.WINSIZE, data.KERNEL, data.STRIDE))
             return (
                 c,
-                f"the article's encoder, channel 1 (Conv1d, kernel {data.KERNEL}, stride {data.STRIDE}), "
-                f"over {data.WINSIZE} samples",
+                f"the trained encoder's channel 1, a Conv1d with its own kernel ({data.KERNEL} taps, "
+                f"stride {data.STRIDE}), over {data.WINSIZE} samples",
                 np.allclose(conv.transposed_matrix(w, n, data.STRIDE), c.T),
             )
         b = self.main
@@ -1039,20 +1109,22 @@ class TransposedScene(Explainer):
         cg, part = self.matrix_picture(c, show, "C", 12.4, 2.4)
         cl = labelled(f"C, {c.shape[0]} × {c.shape[1]}: one row per window{part}", cg, above=True)
         cl.next_to(caption, DOWN, buff=0.3).set_x(0)
-        room = cl.get_bottom()[1] - 0.35 - 0.45 - (-3.3)  # down to the footer, less Cᵀ's label
+        room = cl.get_bottom()[1] - 0.35 - 0.45 - (-3.2)  # down to the footer, less Cᵀ's label
         ct, part = self.matrix_picture(c.T, show, "C transposed", 5.0, room)
         tl = labelled(f"Cᵀ, {c.shape[1]} × {c.shape[0]}{part}", ct, above=True)
+        n_long, n_short = c.shape[1], c.shape[0]
         side = VGroup(
             *[
                 th.text(t, th.SMALL_SIZE - 2, col)
                 for t, col in (
-                    ("the same entries, rows and columns swapped", th.TEXT_COLOR),
-                    ("column i of Cᵀ: the kernel placed at i × stride,", th.TEXT_COLOR),
-                    ("the stamp of input i", th.TEXT_COLOR),
+                    (f"C · y: a convolution, {n_long} values in, {n_short} out", th.TEXT_COLOR),
                     (
-                        "Cᵀ · x is the transposed convolution of x" + (" (checked)" if checked else ""),
+                        f"Cᵀ · x: {n_short} values in, {n_long} out" + (" (checked)" if checked else ""),
                         th.OUTPUT_COLOR,
                     ),
+                    ("the transposed convolution with the same kernel", th.OUTPUT_COLOR),
+                    ("column i of Cᵀ: the kernel placed at i × stride,", th.TEXT_COLOR),
+                    ("the stamp of x[i]", th.TEXT_COLOR),
                 )
             ]
         ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
@@ -1064,9 +1136,9 @@ class TransposedScene(Explainer):
             *[
                 th.text(t, th.SMALL_SIZE - 2, th.OUTPUT_COLOR)
                 for t in (
-                    "Cᵀ is also the gradient of C · x with respect to x:",
-                    "backpropagation through a convolution",
-                    "is a transposed convolution",
+                    "backpropagation through C · y multiplies the",
+                    "gradient that comes back by Cᵀ: the gradient of",
+                    "a convolution runs through a transposed one",
                 )
             ]
         ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
@@ -1083,7 +1155,7 @@ class TransposedScene(Explainer):
             "each column a stamp of the kernel, stride apart.",
         )
         self.play(fade_in(low), run_time=1.5)
-        self.say("And Cᵀ is the gradient of C times x, with respect to x.")
+        self.say("Backpropagation through a convolution multiplies by Cᵀ:", "a transposed convolution.")
         self.play(fade_in(grad), run_time=0.8)
         self.payoff()
 
@@ -1093,7 +1165,10 @@ class TransposedScene(Explainer):
             c = np.vstack(
                 [conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in self.ck.enc_w]
             )
-            what = f"the encoder, all {c.shape[0]} channels, on one {data.PATCH}-sample patch"
+            what = (
+                f"the whole encoder ({c.shape[0]} channels) on one {data.PATCH}-sample patch: "
+                f"C is {c.shape[0]} × {c.shape[1]}"
+            )
         else:
             c, what, _ = self.conv_of_matrix()
         g = c.T @ c
@@ -1143,15 +1218,15 @@ class TransposedScene(Explainer):
             last = (
                 VGroup(
                     th.text(
-                        f"on the example patch, mean square error: Cᵀ C x {e_t:.1e}, "
+                        f"on the example patch p, mean square error: Cᵀ C p {e_t:.1e}, "
                         f"the trained decoder {e_b:.1e}",
                         th.SMALL_SIZE - 2,
                         th.OUTPUT_COLOR,
                     ),
                     th.text(
-                        "its own filters, trained to undo this encoder on this data"
+                        "the decoder is a transposed convolution too, with its own trained kernels, not Cᵀ"
                         if better
-                        else "training did not beat the plain transpose here",
+                        else "the decoder's own trained kernels did not beat the plain transpose here",
                         th.SMALL_SIZE - 2,
                         th.OUTPUT_COLOR,
                     ),
@@ -1161,10 +1236,10 @@ class TransposedScene(Explainer):
             )
             self.say(
                 "It restores the shape, not the values.",
-                f"On the example patch Cᵀ C misses by {e_t:.1e}, the trained decoder by {e_b:.1e}:",
-                "its own filters were trained to undo this encoder."
+                f"On the example patch Cᵀ C misses by {e_t:.1e}, the trained decoder by {e_b:.1e}.",
+                "The decoder is a transposed convolution too, with kernels trained to undo this encoder."
                 if better
-                else "here training did not beat the plain transpose.",
+                else "Here the decoder's trained kernels did not beat the plain transpose.",
             )
         else:
             v = (np.arange(n) % 3 + 1).astype(float)
@@ -1176,7 +1251,7 @@ class TransposedScene(Explainer):
                 return ", ".join(vs(t) for t in a[:8]) + (", …" if len(a) > 8 else "")
 
             last = th.text(
-                f"v = {cut8(v)}   Cᵀ C v = {cut8(back)}", th.SMALL_SIZE - 2, th.OUTPUT_COLOR
+                f"for v = {cut8(v)}:   Cᵀ C v = {cut8(back)}", th.SMALL_SIZE - 2, th.OUTPUT_COLOR
             ).next_to(facts, DOWN, 0.2)
             self.say(
                 "It restores the shape, not the values:",

@@ -71,7 +71,10 @@ def test_stamps_are_the_article_decoder_on_the_example_code(render, plain):
         assert np.isnan(np.delete(row, at)).all()
     np.testing.assert_allclose(render.values("stamp", "output")[0], plain.decode_windows(codes), atol=1e-9)
     said = render.said("stamp")
-    assert "Each copy lands 4 samples after the last" in said
+    assert "Each stamp lands 4 samples after the last" in said
+    for c in range(3):  # position 0's copy of each channel's kernel, before they add into its stamp
+        copy = render.values("stamp", f"channel {c + 1} copy")[0][: data.KERNEL]
+        np.testing.assert_allclose(copy, codes[c, 0] * plain.dec_w[c], atol=1e-9)
     pieces = codes.T @ plain.dec_w.astype(np.float64)
     assert f"Sample 4 gets 2 stamps: {pieces[0, 4]:.3f} + {pieces[1, 0]:.3f}" in said
 
@@ -83,6 +86,7 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
     assert b.output.shape[-1] == conv.output_length(4, 3, 2, 1, 1, 1) == 8
     said = render.said("output-length")
     assert "The article: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
+    assert "A small example: (4 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 8." in said
     assert "Stride 2: 7 and 8 samples both convolve to 4." in said  # core.explain.trims(4, 3, 2, 1, 1)
     assert "What is left is the output: 8 samples" in said
     np.testing.assert_array_equal(render.values("output-length", "kernel dilation 2")[0][::2], [1, 2, 3])
@@ -115,13 +119,15 @@ def test_matrix_and_its_transpose_and_not_an_inverse(render, plain):
     e_t = np.mean((g @ x - x) ** 2)
     e_b = np.mean((plain.decode(plain.encode(x[None]))[0] - x) ** 2)
     assert f"Cᵀ C misses by {e_t:.1e}, the trained decoder by {e_b:.1e}" in said
-    assert ("trained to undo this encoder" in said) == (e_b < e_t)
+    assert ("kernels trained to undo this encoder" in said) == (e_b < e_t)
 
 
 def test_in_2d_stamps_and_their_counts(render):
     b = ex.of_setting(ex.setting(2))
     np.testing.assert_array_equal(render.values("in-2-d", "stamped sum"), b.full[0])
     np.testing.assert_array_equal(render.values("in-2-d", "stamps per pixel"), b.counts[b.kept()])
+    np.testing.assert_array_equal(render.values("in-2-d", "output"), b.output[0])
+    assert "Uneven counts inside: the checkerboard" in render.said("in-2-d")
     assert "pixel gets: 1, 2 or 4" in render.said("in-2-d")
 
 
