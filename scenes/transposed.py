@@ -172,6 +172,12 @@ def k_fits(b) -> bool:
     return b.weight.size <= 9
 
 
+def caption_under(title, words: str):
+    """A one-line caption under a title, narrowed to the 5% margins if it is wider."""
+    line = th.text(words, th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+    return line.scale_to_fit_width(12.6) if line.width > 12.6 else line
+
+
 def labelled(label: str, picture, color=th.TEXT_COLOR, buff=0.25, above=False):
     """A picture with its name to its left (or above it, left-aligned)."""
     name = th.text(label, th.SMALL_SIZE, color)
@@ -287,11 +293,11 @@ class TransposedScene(Explainer):
         k = b.kernel[0]
         bias = float(b.bias[0]) if b.bias is not None else None
         title = th.title("A transposed convolution stamps the kernel")
-        caption = th.text(
-            f"each input value scales the kernel; the copy lands at i × stride (stride "
-            f"{b.stride[0]}); overlaps add",
-            th.SMALL_SIZE,
-        ).next_to(title, DOWN, 0.15)
+        caption = caption_under(
+            title,
+            "each input value scales the kernel; the copy lands at i × stride "
+            f"(stride {b.stride[0]}); overlaps add",
+        )
         chan = [th.FILTER_COLORS[c % 3] for c in range(c_in)]
         n_x = min(n_in, MAX_COLS)
         xin = Grid(
@@ -479,7 +485,7 @@ class TransposedScene(Explainer):
             if section != "stamp"
             else "A transposed convolution stamps the kernel"
         )
-        caption = th.text(self.setting_words(b), th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+        caption = caption_under(title, self.setting_words(b))
         h, w = b.x.shape[1:]
         hs, ws = min(h, MAX_SIDE), min(w, MAX_SIDE)
         cell = (0.6, 0.4)
@@ -594,7 +600,7 @@ class TransposedScene(Explainer):
             else f"inside, pixels get {self.either(inner)} stamps: the checkerboard of the overlap video"
         )
         title2 = th.title("How many stamps reach each pixel")
-        caption = th.text(self.setting_words(b), th.SMALL_SIZE).next_to(title2, DOWN, 0.15)
+        caption = caption_under(title2, self.setting_words(b))
         show = formatter(b.output)
         out = b.output[0, :MAX_SIDE, :MAX_SIDE]
         og = Grid(out, show, cell=(0.5, 0.5), color=th.OUTPUT_COLOR, role="output")
@@ -1060,8 +1066,8 @@ class TransposedScene(Explainer):
             n = len(conv.window_starts(data.WINSIZE, data.KERNEL, data.STRIDE))
             return (
                 c,
-                f"the trained encoder's channel 1, a Conv1d with its own kernel ({data.KERNEL} taps, "
-                f"stride {data.STRIDE}), over {data.WINSIZE} samples",
+                f"the encoder's channel 1, a Conv1d with its own kernel: {data.KERNEL} taps, "
+                f"stride {data.STRIDE}, {data.WINSIZE} samples",
                 np.allclose(conv.transposed_matrix(w, n, data.STRIDE), c.T),
             )
         b = self.main
@@ -1105,7 +1111,7 @@ class TransposedScene(Explainer):
         c, what, checked = self.conv_of_matrix()
         show = formatter(c)
         title = th.title("A convolution as a matrix, and its transpose")
-        caption = th.text(f"C: {what}", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+        caption = caption_under(title, f"C: {what}")
         cg, part = self.matrix_picture(c, show, "C", 12.4, 2.4)
         cl = labelled(f"C, {c.shape[0]} × {c.shape[1]}: one row per window{part}", cg, above=True)
         cl.next_to(caption, DOWN, buff=0.3).set_x(0)
@@ -1178,7 +1184,7 @@ class TransposedScene(Explainer):
         diag = np.diag(g)
         show = formatter(g)
         title = th.title("Transposed is not inverse")
-        caption = th.text(f"Cᵀ C for {what}", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+        caption = caption_under(title, f"Cᵀ C for {what}")
         small = n <= 10
         pg = (
             Grid(g, show, cell=(0.5, 0.4), color=th.OUTPUT_COLOR, role="CT C")
