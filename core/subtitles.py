@@ -39,7 +39,8 @@ class Span:
 
 LINE = 45  # characters per subtitle line; a cue has at most two lines
 MIN_SECONDS = 1.5  # each cue is shown at least this long, where the time allows
-MAX_RATE = 26  # characters per second (spaces count) above which a cue is too fast to read
+MAX_RATE = 17  # characters per second (spaces count) above which a cue is too fast to read
+READ_RATE = 15  # what the explainers time their cues for, a margin under MAX_RATE
 
 
 def problems(cues: Sequence[Cue], min_seconds: float = MIN_SECONDS, max_rate: float = MAX_RATE,

@@ -44,11 +44,11 @@ class DecoderScene(Explainer):
 
         self.next_section("weighted-sum")
         self.weighted_sum()
-        self.next_section("one-component-sweeps")
+        self.begin("one-component-sweeps")
         panel, title = self.sweeps()
         self.next_section("all-components")
         self.all_components(panel, title)
-        self.next_section("transposed-convolution")
+        self.begin("transposed-convolution")
         self.transposed_convolution()
 
     # --- 1. weighted sum (F6) ----------------------------------------------------------------------
@@ -102,7 +102,7 @@ class DecoderScene(Explainer):
                       rate_func=smooth)
             self.say("The rings stay on the sum: the decoder is this weighted sum.")
             self.wait(2)
-        self.clear_stage()
+        self.payoff()
 
     def switch(self, old, new, moving) -> None:
         """One caption out, the next in; then the moving parts drawn last again."""
@@ -126,17 +126,19 @@ class DecoderScene(Explainer):
             self.play(fade_in(note.next_to(title, DOWN, 0.12)), run_time=0.4)
             self.play(panel.sweep(story.sweep_codes(self.extent, k), run_time=6))
             self.play(fade_out(note), run_time=0.4)
+        self.payoff()
         return panel, title
 
-    def all_components(self, panel: pic.FourPanel, title):
+    def all_components(self, panel: pic.FourPanel, old_title):
+        title = th.title("The article's animation: all three components at once")
         note = th.text("all three vary together", th.LABEL_SIZE, th.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
         self.say("Now all three move together, each within the range real codes take.",
                  "The point wanders and changes size; the three scaled filters change at once.",
                  "Whatever the code, the output is c1·f1 + c2·f2 + c3·f3 + b.")
-        self.play(fade_in(note), run_time=0.4)
+        self.play(fade_out(old_title), Write(title), fade_in(note), run_time=0.8)
         self.play(panel.sweep(story.all_codes(self.extent), run_time=10))
         self.wait(0.5)
-        self.clear_stage()
+        self.payoff()
 
     # --- 4. transposed convolution: three code vectors at stride 4 --------------------------------
     def transposed_convolution(self):
@@ -172,6 +174,7 @@ class DecoderScene(Explainer):
                         th.SMALL_SIZE, th.TEXT_COLOR).next_to(note, DOWN, 0.2).set_x(0)
         self.play(fade_in(outro), run_time=0.8)
         self.wait(3)
+        self.payoff()
 
 
 def sweep_cues(k: int, hi: str, lo: str, n_c3: int) -> tuple[str, str]:

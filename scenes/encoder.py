@@ -45,11 +45,11 @@ class EncoderScene(Explainer):
 
         self.next_section("data")
         self.data_section()
-        self.next_section("windows")
+        self.begin("windows")
         self.windows()
-        self.next_section("dot-products")
+        self.begin("dot-products")
         self.dot_products()
-        self.next_section("round-trip")
+        self.begin("round-trip")
         self.round_trip()
         self.several_patches()
 
@@ -88,7 +88,7 @@ class EncoderScene(Explainer):
         self.play(Drive(VGroup(*b.cells), b.morph, run_time=3, rate_func=smooth))
         self.play(Drive(VGroup(*b.cells), lambda a: b.morph(1 - a), run_time=3, rate_func=smooth))
         self.wait(0.5)
-        self.clear_stage()
+        self.payoff()
 
     # --- 2. windows (F2, F3) ------------------------------------------------------------------------
     def windows(self):
@@ -130,7 +130,7 @@ class EncoderScene(Explainer):
                   run_time=0.8)
         self.play(fade_in(diagram, labels), run_time=1.5)
         self.wait(3)
-        self.clear_stage()
+        self.payoff()
 
     # --- 3. dot products (F7, C3) ----------------------------------------------------------------------
     def dot_products(self):
@@ -158,7 +158,7 @@ class EncoderScene(Explainer):
                  "Three dot products, each plus a bias, through tanh.")
         self.play(fade_in(pic.code_vector(steps["code"], role="code").to_edge(DOWN, buff=0.55)), run_time=0.8)
         self.wait(2.5)
-        self.clear_stage()
+        self.payoff()
 
     # --- 4. round trip (F8, F5) ----------------------------------------------------------------------
     def round_trip(self):
@@ -177,10 +177,11 @@ class EncoderScene(Explainer):
         self.say(f"Wide {grey}: the original patch. The error is tiny:", f"{b.err_shown}.")
         self.play(Create(b.errors), fade_in(b.err_note), run_time=1)
         self.wait(2)
-        self.clear_stage()
+        self.payoff()
 
     def several_patches(self):
         """F5: several patches at once, label against output (still the round-trip section)."""
+        self.clear_stage()
         title = th.title("Several patches: label and output")
         patches = data.make_patches()
         idx = story.f5_indices(len(patches))
@@ -203,6 +204,7 @@ class EncoderScene(Explainer):
         self.play(Write(title), fade_in(plots, legend), run_time=1.2)
         self.play(fade_in(*sigs), run_time=1.5)
         self.wait(3)
+        self.payoff()
 
 
 class BezierBoard(VGroup):

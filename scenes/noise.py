@@ -60,17 +60,17 @@ class NoiseScene(Explainer):
         self.next_section("seeds-disagree")
         self.seeds("plain", "Different seeds, different filters",
                    "plain models: even with order and sign compensated, the filters differ")
-        self.next_section("noise-idea")
+        self.begin("noise-idea")
         self.noise_idea()
         self.shaken_models()
-        self.next_section("noise-orders-components")
+        self.begin("noise-orders-components")
         self.seeds("code-noise", "With code noise, the seeds agree",
                    "noise std 0.1, 0.01, 0.001 on channels 1, 2, 3: the same filters every time")
-        self.next_section("ablation")
+        self.begin("ablation")
         self.ablation()
-        self.next_section("what-the-code-did")
+        self.begin("what-the-code-did")
         self.what_the_code_did()
-        self.next_section("input-noise")
+        self.begin("input-noise")
         self.input_noise()
 
     def example(self, variant: str):
@@ -111,7 +111,7 @@ class NoiseScene(Explainer):
                      f"The plain models reach {'only ' if plain < score else ''}{plain:.3f}.")
         self.play(fade_in(result), run_time=1)
         self.wait(4.5)
-        self.clear_stage()
+        self.payoff()
 
     # --- 2. the noise idea (F11) ------------------------------------------------------------------
     def noise_idea(self):
@@ -141,11 +141,12 @@ class NoiseScene(Explainer):
         self.say("So training puts the most important feature in the quietest channel.")
         self.play(fade_in(end), run_time=0.8)
         self.wait(3.5)
-        self.clear_stage()
+        self.payoff()
 
     def shaken_models(self):
         """Both trained models shaken by the code-noise training scales: the plain decoder's output
         swings, the code-noise decoder's barely moves (it learnt to ignore what the noise can hide)."""
+        self.clear_stage()
         title = th.title("After training: shake both models the same way")
         scales = np.array(self.models["code-noise"][0].code_noise)  # as trained, from the checkpoint
         b = ShakeBoard([self.example(v) for v in ("plain", "code-noise")], scales, title)
@@ -163,7 +164,7 @@ class NoiseScene(Explainer):
         self.say(f"Output moves by {rms_a:.3f} (rms) for {name_a}, {rms_b:.3f} for {name_b}.")
         self.play(fade_in(b.notes), run_time=0.8)
         self.wait(3)
-        self.clear_stage()
+        self.payoff()
 
     # --- 4. ablation (F14, F15, F16) ------------------------------------------------------------------
     def ablation(self):
@@ -193,7 +194,7 @@ class NoiseScene(Explainer):
                  f"Plain: all cost about the same, {plain.min():.1e} to {plain.max():.1e}.")
         self.play(fade_in(note), run_time=0.8)
         self.wait(5)
-        self.clear_stage()
+        self.payoff()
 
     # --- 5. what the article's code really did ------------------------------------------------------
     def what_the_code_did(self):
@@ -230,7 +231,7 @@ class NoiseScene(Explainer):
         self.say(*said)
         self.play(fade_in(note), run_time=0.8)
         self.wait(5)
-        self.clear_stage()
+        self.payoff()
 
     # --- 6. input noise (F17, F18, C7) ----------------------------------------------------------------
     def input_noise(self):
@@ -262,6 +263,7 @@ class NoiseScene(Explainer):
         self.say("Roughness counts the zigzag: 1 is monotone, 2 one bump; mean of all seeds.")
         self.play(fade_in(note), run_time=0.8)
         self.wait(4)
+        self.payoff()
 
 
 def coded_verdict(found: story.NoiseAsCoded) -> tuple[str, tuple[str, ...]]:

@@ -54,19 +54,19 @@ class OverlapScene(Explainer):
 
         self.next_section("assemble")
         self.assemble()
-        self.next_section("why")
+        self.begin("why")
         self.why()
-        self.next_section("halve")
+        self.begin("halve")
         self.fix("halved", "The article's fix: halve every tap but the middle one",
                  f"the interior is right; the borders ({self.samples['borders']}) drop to half height",
                  "The article's fix: every tap but the middle one is halved.")
-        self.next_section("taper")
+        self.begin("taper")
         self.fix("tapered", "The article's second fix: taper the taps",
                  "taps 0.25 ... 1 ... 0.25 sum to one where windows overlap; the borders still sag",
                  f"Its second fix tapers the taps: {', '.join(f'{x:g}' for x in ov.FIXES['tapered'])}.")
-        self.next_section("normalise")
+        self.begin("normalise")
         self.normalise()
-        self.next_section("in-2-d")
+        self.begin("in-2-d")
         self.in_2d()
 
     def curve_plot(self, label: str, width: float = 7.4) -> pic.SignalPlot:
@@ -116,7 +116,7 @@ class OverlapScene(Explainer):
         self.play(fade_in(note), run_time=0.8)
         self.say(f"Mean square error, all curves: {inside}, {borders}.")
         self.wait(3)
-        self.clear_stage()
+        self.payoff()
 
     # --- 2. why: coverage (F20, C8) -------------------------------------------------------------------
     def why(self):
@@ -144,7 +144,7 @@ class OverlapScene(Explainer):
         self.play(fade_in(rings), run_time=0.8)
         self.play(fade_in(note.next_to(title, DOWN, 0.12)), run_time=0.6)
         self.wait(3)
-        self.clear_stage()
+        self.payoff()
 
     # --- 3-4. the article's fixes on the taps (F21, F22, C9, C10) ---------------------------------------
     def fix(self, name: str, heading: str, conclusion: str, intro: str):
@@ -169,7 +169,7 @@ class OverlapScene(Explainer):
                  + (", too high." if after["borders"] > BAD_ERROR else "."))
         self.play(fade_in(table, note), run_time=1)
         self.wait(3.5)
-        self.clear_stage()
+        self.payoff()
 
     def error_lines(self, fixes: list[str]) -> VGroup:
         """'taps  whole  interior  borders' rows of mean square errors over the whole dataset."""
@@ -216,7 +216,7 @@ class OverlapScene(Explainer):
         self.play(fade_in(table), run_time=1)
         self.play(fade_in(summary), run_time=0.8)
         self.wait(4)
-        self.clear_stage()
+        self.payoff()
 
     # --- 6. the same unevenness in two dimensions --------------------------------------------------------
     def in_2d(self):
@@ -245,6 +245,7 @@ class OverlapScene(Explainer):
         self.play(fade_in(grids[1]), run_time=1.2)
         self.play(fade_in(note), run_time=0.8)
         self.wait(4)
+        self.payoff()
 
 
 class TapBoard:

@@ -1,5 +1,6 @@
 """The stage every explainer plays on: the theme applied as the scene starts, the footer naming the
-model, the subtitles, clearing the stage, and a record of what each section showed.
+model, the subtitles at reading pace, sections that end on their payoff and clear the stage as the
+next one begins, and a record of what each section showed.
 
 The record (`Explainer.shown`, section -> role -> values) is filled after every play from the
 pictures on stage that carry a `role` (scenes.pictures), so it holds the last values each showed
@@ -12,12 +13,16 @@ from __future__ import annotations
 import numpy as np
 from manim import Mobject, Scene, config
 
+from core.subtitles import MIN_SECONDS, READ_RATE
 from scenes import speed, theme
 from scenes.captions import Captions
 
+HOLD = 1.2  # seconds each section's payoff stays still, after its last cue has been read
+
 
 class Explainer(Scene):
-    """A Scene with a footer that stays, subtitles (`self.say`), `clear_stage()` and `shown`."""
+    """A Scene with a footer that stays, subtitles at reading pace (`self.say`), sections that begin
+    on a cleared stage and end on their payoff (`begin`, `payoff`), `clear_stage()` and `shown`."""
 
     def __init__(self, *args, **kwargs):
         theme.apply()  # before Manim makes its camera, which takes the background colour
@@ -29,8 +34,35 @@ class Explainer(Scene):
 
     def setup(self):
         self.captions = Captions(self)
-        self.say = self.captions.say
         self.footer: Mobject | None = None
+        self._cue: tuple[float, tuple[str, ...]] = (0.0, ())
+
+    def say(self, *parts: str) -> None:
+        """Subtitles from now to the next `say` (Captions.say), each shown long enough to read: first
+        the scene waits, if it must, until the cue before has had READ_RATE characters a second and
+        MIN_SECONDS a part."""
+        self.let_read()
+        self.captions.say(*parts)
+        self._cue = (self.clock, tuple(p for p in parts if p))
+
+    def let_read(self) -> None:
+        """Wait until the cue showing has been on screen long enough to read."""
+        start, parts = self._cue
+        need = max(sum(len(p) for p in parts) / READ_RATE, MIN_SECONDS * len(parts)) if parts else 0.0
+        if start + need - self.clock > 0.05:
+            self.wait(start + need - self.clock)
+
+    def payoff(self) -> None:
+        """End a section on its result: the last cue read, then the picture held still (HOLD)."""
+        self.let_read()
+        self.wait(HOLD)
+
+    def begin(self, name: str) -> None:
+        """Start section `name`, clearing what the last section left on stage (it ended on its
+        payoff), so that each section clip starts clean and ends on its result."""
+        self.next_section(name)
+        if any(m is not self.footer for m in self.mobjects):
+            self.clear_stage()
 
     def play(self, *args, **kwargs) -> None:
         """Scene.play, and the video clock advanced by the frames it writes. Manim's own clock

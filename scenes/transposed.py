@@ -20,15 +20,13 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, SurroundingRectangle, 
 
 from core import conv, data, story
 from core import explain as ex
-from core.subtitles import MIN_SECONDS, fmt
+from core.subtitles import fmt
 from scenes import pictures as pic
 from scenes import theme as th
 from scenes.models import fail, load_model
 from scenes.speed import fade_in, fade_out
 from scenes.stage import Explainer
 
-READ_RATE = 15.0  # characters per second the cues are timed for (the limit is 17)
-HOLD = 1.2  # seconds each section's payoff stays still
 NUM = 18  # font size of the numbers in cells: 17 px tall at 720p
 MAX_COLS = 16  # 1-D rows longer than this show their first MAX_COLS samples and say so
 MAX_SIDE = 8  # 2-D grids larger than this show their top-left MAX_SIDE x MAX_SIDE
@@ -198,34 +196,6 @@ def index_row(n: int, cw: float, start: int = 0) -> VGroup:
 
 # --- the scene ---------------------------------------------------------------------------------------------
 class TransposedScene(Explainer):
-    def setup(self):
-        super().setup()
-        self.say = self.tell
-        self._cue: tuple[float, tuple[str, ...]] = (0.0, ())
-
-    def tell(self, *parts: str) -> None:
-        """Subtitles, each cue shown long enough to read (READ_RATE): waits for the last one first."""
-        self.let_read()
-        self.captions.say(*parts)
-        self._cue = (self.clock, tuple(p for p in parts if p))
-
-    def let_read(self) -> None:
-        start, parts = self._cue
-        need = max(sum(len(p) for p in parts) / READ_RATE, MIN_SECONDS * len(parts)) if parts else 0.0
-        if start + need - self.clock > 0.05:
-            self.wait(start + need - self.clock)
-
-    def payoff(self) -> None:
-        """End a section on its result: the last cue read, then held still."""
-        self.let_read()
-        self.wait(HOLD)
-
-    def begin(self, name: str) -> None:
-        """A new section: the stage cleared (the last one ended on its payoff)."""
-        self.next_section(name)
-        if any(m is not self.footer for m in self.mobjects):
-            self.clear_stage()
-
     def construct(self):
         try:
             chosen = os.environ.get(ex.ENV, "").strip()

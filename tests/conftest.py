@@ -151,15 +151,29 @@ def render_explainer(module: str, media_dir: Path) -> Rendered:
                     subtitles.read_srt(folder / f"{scene_name}.srt"))
 
 
+def last_frame_brightness(path) -> float:
+    """Mean grey level (0-255) of a video's last frame."""
+    import av
+
+    with av.open(str(path)) as c:
+        last = None
+        for frame in c.decode(video=0):
+            last = frame
+    return float(np.asarray(last.to_ndarray(format="gray")).mean())
+
+
 def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds: float,
                  known: tuple[str, ...] = ()) -> None:
-    """What every explainer render must be: its named sections, each a clip, a duration in range,
-    subtitles that cover every section for at least 80% of its time, in order, readable
-    (core.subtitles.problems), ending with the video. `known`: cues with a known reading problem,
-    left for the rework of the videos (each must still be there, so the list cannot go stale)."""
+    """What every explainer render must be: its named sections, each a clip that ends on its result
+    (its last frame not faded to black: above the mean grey level of the footer alone), a duration in
+    range, subtitles that cover every section for at least 80% of its time, in order, readable
+    (core.subtitles.problems: at most MAX_RATE characters a second, MIN_SECONDS each), ending with the
+    video. `known`: cues with a known reading problem, left for later (each must still be there, so
+    the list cannot go stale)."""
     assert [s.name for s in r.sections] == names
     for s in r.sections:
         assert (r.folder / "sections" / s.video).stat().st_size > 1_000
+        assert last_frame_brightness(r.folder / "sections" / s.video) > 3.0, f"{s.name} ends blank"
     assert min_seconds <= r.sections[-1].end <= max_seconds
     assert subtitles.uncaptioned(r.cues, r.sections, 0.8) == []
     found = subtitles.problems(r.cues)

@@ -25,7 +25,7 @@ render = render_fixture("decoder")
 
 def test_render_has_its_sections_and_readable_subtitles(render):
     # one cue is shown 1.47 s, under the 1.5 s minimum: the bias step is 1.5 s of animation
-    check_render(render, SECTIONS, 60, 120, known=("Then the bias is added",))
+    check_render(render, SECTIONS, 60, 150)
 
 
 def test_weighted_sum_ends_on_the_second_code_and_the_decoders_output(render, plain):

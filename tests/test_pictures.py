@@ -73,8 +73,9 @@ def test_transparent_and_gif_renders(tmp_path, flags, suffix):
 
 @pytest.mark.render
 def test_subtitles_are_written_on_the_videos_clock(tmp_path):
-    """Two cues, each from its say() to the next: 1 s of drawing, then 1.5 s + 1.5 s. The second
-    render takes every play from Manim's cache, and the .srt must not move."""
+    """Two cues, each from its say() to the next: 1 s of drawing held until the first cue is read (31
+    characters at READ_RATE, 15 a second: 2 s at the probe's frame rate), then 1.5 s + 1.5 s. The
+    second render takes every play from Manim's cache, and the .srt must not move."""
     srts = []
     for _ in range(2):
         res = render_probe(tmp_path)
@@ -83,7 +84,7 @@ def test_subtitles_are_written_on_the_videos_clock(tmp_path):
         srts.append(srt.read_text())
     assert srts[0] == srts[1]
     cues = subtitles.parse_srt(srts[0])
-    assert [(c.start, c.end) for c in cues] == [(0.0, 1.0), (1.0, 4.0)]
+    assert [(c.start, c.end) for c in cues] == [(0.0, 2.0), (2.0, 5.0)]
     assert cues[1].text == "The signal flips while the number counts."
 
 
