@@ -32,6 +32,10 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)  # '--strid 3' is a typo to report, not '--stride 3'
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # one line instead of usage + message
         raise UsageError(f"{message} (see {self.prog} --help)")
 
@@ -882,7 +886,10 @@ COMMANDS = {"train": cmd_train, "info": cmd_info, "data": cmd_data,
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # named with the command whose --help lists what it takes
+            where = f"deconv {args.command}" if args.command else "deconv"
+            raise UsageError(f"unrecognized arguments: {' '.join(extra)} (see {where} --help)")
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE

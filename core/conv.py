@@ -79,8 +79,10 @@ def check(
         n = output_length(size[d], kernel[d], stride[d], padding[d], output_padding[d], dilation[d])
         if n < 1:
             most = ((size[d] - 1) * stride[d] + dilation[d] * (kernel[d] - 1) + output_padding[d]) // 2
-            fix = list(padding)
-            fix[d] = most
+            fix = list(padding)  # on every axis, the largest padding that keeps its output length >= 1
+            for a in range(len(size)):
+                top = ((size[a] - 1) * stride[a] + dilation[a] * (kernel[a] - 1) + output_padding[a]) // 2
+                fix[a] = min(padding[a], top)
             axis, use = ("", str(most)) if len(size) == 1 else (f" on axis {d}", "x".join(map(str, fix)))
             raise ConvError(
                 f"output length{axis} ({size[d]} - 1)*{stride[d]} - 2*{padding[d]} + "

@@ -123,11 +123,11 @@ def parse(text: str | None, source: str = ENV) -> Setting:
         values[key] = val
     dims = values.pop("dims", None)
     seed = values.pop("seed", None)
-    try:
-        dims = int(dims) if dims is not None else (2 if any("x" in v.lower() for v in values.values()) else 1)
-        seed = int(seed) if seed is not None else None
-    except ValueError:
-        raise ConvError(f"{source}: dims and seed are whole numbers") from None
+    for name, text in (("dims", dims), ("seed", seed)):
+        if text is not None and not text.lstrip("-").isdigit():
+            raise ConvError(f"{source}: {name}={text!r} is not a whole number")
+    dims = int(dims) if dims is not None else (2 if any("x" in v.lower() for v in values.values()) else 1)
+    seed = int(seed) if seed is not None else None
     if seed is not None and seed < 0:
         raise ConvError(f"{source}: seed={seed}: use a seed of 0 or more")
     return setting(dims, seed, source, **values)

@@ -49,7 +49,7 @@ class Explainer(Scene):
         """Wait until the cue showing has been on screen long enough to read."""
         start, parts = self._cue
         need = max(sum(len(p) for p in parts) / READ_RATE, MIN_SECONDS * len(parts)) if parts else 0.0
-        if start + need - self.clock > 0.05:
+        if start + need - self.clock >= 1 / config.frame_rate:  # at least a frame: Manim's shortest wait
             self.wait(start + need - self.clock)
 
     def payoff(self) -> None:

@@ -171,9 +171,17 @@ def k_fits(b) -> bool:
 
 
 def caption_under(title, words: str):
-    """A one-line caption under a title, narrowed to the 5% margins if it is wider."""
-    line = th.text(words, th.SMALL_SIZE).next_to(title, DOWN, 0.15)
-    return line.scale_to_fit_width(12.6) if line.width > 12.6 else line
+    """A caption under a title: one line, or two split at '; ' when one is wider than the 5% margins
+    (narrowed only if it still is)."""
+    line = th.text(words, th.SMALL_SIZE)
+    if line.width > 12.6 and "; " in words:
+        first, rest = words.split("; ", 1)
+        line = VGroup(th.text(first + ";", th.SMALL_SIZE), th.text(rest, th.SMALL_SIZE)).arrange(
+            DOWN, buff=0.08
+        )
+    if line.width > 12.6:
+        line.scale_to_fit_width(12.6)
+    return line.next_to(title, DOWN, 0.15)
 
 
 def labelled(label: str, picture, color=th.TEXT_COLOR, buff=0.25, above=False):
@@ -478,7 +486,7 @@ class TransposedScene(Explainer):
             both.scale_to_fit_width(12.6)
         if both.get_bottom()[1] < -2.9:
             both.scale((caption.get_bottom()[1] - 0.3 + 2.9) / both.height).next_to(caption, DOWN, buff=0.3)
-        both.set_x(0)
+        both.next_to(caption, DOWN, buff=0.3).set_x(0)
         self.say("In 2-D: each input pixel scales the kernel and stamps it, stride apart.")
         self.play(Write(title), fade_in(caption, left, full, full_label), run_time=1.5)
         acc = np.zeros((fh, fw))
@@ -676,6 +684,9 @@ class TransposedScene(Explainer):
         if one:  # the output under the samples it keeps
             full.next_to(sub, DOWN, buff=0.45)
             full_name.next_to(full, LEFT, 0.3)
+            if full_name.get_left()[0] < -6.4:  # a long row: the name goes above its left end
+                full_name = th.text("stamps added, before cropping", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+                full_name.next_to(full, UP, 0.45).align_to(full, LEFT)
             notes.next_to(full, DOWN, 0.3)
             out_block.next_to(notes, DOWN, 0.3)
             if p[0] < full.cols:
@@ -862,15 +873,18 @@ class TransposedScene(Explainer):
             zv, show, cell=(0.5, ch), colors=colors, muted=~real, zeros=True, role="zero-inserted input"
         )
         flipped = b.weight[:, 0, ::-1] if one else b.weight[0, 0, ::-1, ::-1]
+        spread = np.full(flipped.shape[:-1] + ((flipped.shape[-1] - 1) * d[-1] + 1,), np.nan)
+        if not one:  # the taps dilation apart, as the window sees them
+            spread = np.full(((flipped.shape[0] - 1) * d[0] + 1, spread.shape[-1]), np.nan)
+            spread[:: d[0], :: d[1]] = flipped
+        else:
+            spread[:, :: d[0]] = flipped
         fgrid = Grid(
-            flipped,
+            spread,
             show,
             cell=(0.5, ch),
             colors=np.array(
-                [
-                    [chan[r] if one else th.FILTER_COLORS[0]] * flipped.shape[1]
-                    for r in range(flipped.shape[0])
-                ],
+                [[chan[r] if one else th.FILTER_COLORS[0]] * spread.shape[1] for r in range(spread.shape[0])],
                 dtype=object,
             ),
             role="flipped kernel",
@@ -885,7 +899,8 @@ class TransposedScene(Explainer):
         )
         borders = [dd * (kk - 1) - p for dd, kk, p in zip(d, k, b.padding)]
         gaps = self.per_axis([s - 1 for s in b.stride])
-        caption = th.text(
+        caption = caption_under(
+            title,
             f"stride − 1 = {gaps} zero{'s' if gaps != '1' else ''} between inputs; dilation · (kernel − 1) − "
             f"padding = {self.per_axis(borders)} on each border"
             + (
@@ -893,10 +908,7 @@ class TransposedScene(Explainer):
                 if any(b.output_padding)
                 else ""
             ),
-            th.SMALL_SIZE,
-        ).next_to(title, DOWN, 0.15)
-        if caption.width > 12.8:
-            caption.scale_to_fit_width(12.8)
+        )
         zcut = (
             ""
             if zv.shape == zg.shape
@@ -963,7 +975,8 @@ class TransposedScene(Explainer):
             else "this differs from the stamps: a bug"
         )
         check = th.text(verdict, th.SMALL_SIZE, th.OUTPUT_COLOR if same else th.ACCENT_COLOR)
-        check.next_to(body, DOWN, 0.25) if one or not len(note) else check.next_to(note, DOWN, 0.15)
+        below = len(note) and note.get_top()[1] < body.get_bottom()[1]  # the dot product went underneath
+        check.next_to(note, DOWN, 0.15) if below else check.next_to(body, DOWN, 0.25)
         self.say(
             "The output equals the stamps' output, sample for sample."
             if same
@@ -980,7 +993,8 @@ class TransposedScene(Explainer):
         for st, taps in b.terms(at):
             groups.setdefault(st.index, []).append((st.value, float(b.weight[(st.channel, 0, *taps)])))
         exact = self.show if self.whole else (lambda v: fmt(v, 3, sign=False))
-        lines = [f"{self.place(j).lower()}: each non-zero input × its flipped tap"]
+        before = "" if at == tuple(j) else f" ({', '.join(map(str, at))} before cropping)"
+        lines = [f"{self.place(j).lower()}{before}: each non-zero input × its flipped tap"]
         for index, pairs in groups.items():
             name = f"position {', '.join(map(str, index))}"
             if len(pairs) == 1:
@@ -1122,6 +1136,20 @@ class TransposedScene(Explainer):
         if grad.get_right()[0] > 6.4:
             VGroup(side, grad).shift(LEFT * (grad.get_right()[0] - 6.4))
         shades = not isinstance(cg, Grid)
+        if shades:
+            key = (
+                th.text(
+                    f"shades: {th.OUTPUT_NAME} positive, grey negative, the stronger the larger",
+                    th.SMALL_SIZE - 2,
+                    th.MUTED_COLOR,
+                )
+                .next_to(cl, RIGHT, 0.3)
+                .align_to(cl, UP)
+            )
+            if key.get_right()[0] > 6.4:
+                key.next_to(caption, DOWN, 0.08)
+                VGroup(cl, low).shift(DOWN * 0.1)
+            cl.add(key)
         self.say(f"A convolution is a matrix C: one row per window, {c.shape[0]} rows.")
         self.play(Write(title), fade_in(caption, cl), run_time=1.5)
         if shades:

@@ -415,7 +415,7 @@ def test_parse_text_and_out_size_of_the_default():
         ("kernel3", "'kernel3' is not key=value"),
         ("kernel=", "'kernel=' is not key=value"),
         ("seed=-1", "seed=-1: use a seed of 0 or more"),
-        ("dims=two", "dims and seed are whole numbers"),
+        ("dims=two", "dims='two' is not a whole number"),
         ("kernel=17", "use kernel=16 or less"),
         ("size=0", "size=0: size must be at least 1; use size=1"),
         ("kernel=3x3 stride=2x1", "output_padding[1]=1 must be smaller than stride (1) or dilation (1)"),

@@ -186,6 +186,8 @@ def test_wide_output_wraps_without_cutting_numbers(capsys, monkeypatch):
     (["--stride", "1"], ["--output-padding 1 (the default)", "--output-padding 0"]),
     (["--padding", "5"], ["below 1", "use --padding 4 or less"]),
     (["--kernel", "3x3", "--padding", "1x9"], ["columns:", "use --padding 1x3 or less"]),
+    (["--size", "3x3", "--padding", "5"], ["rows:", "use --padding 3x3 or less"]),  # both axes at once
+    (["--strid", "3"], ["unrecognized arguments: --strid 3", "(see deconv explain --help)"]),
     (["--output-padding", "2x1"], ["--output-padding 2 (rows)"]),
     (["--kernel", "abc"], ["--kernel", "'abc'"]),
     (["--stride", "2.5"], ["--stride", "'2.5'"]),
