@@ -26,6 +26,11 @@ DEFAULT_SIZE = {1: 4, 2: 3}
 LIMITS = {"kernel": 16, "stride": 16, "padding": 32, "output_padding": 16, "dilation": 8, "size": 64}
 
 
+def axes_text(values) -> str:
+    """A per-axis setting as text: '2' when every axis has that value, else '2x1'."""
+    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
+
+
 @dataclass(frozen=True)
 class Setting:
     """One transposed convolution to explain: per-axis settings (tuples of `dims` ints), the input
@@ -50,7 +55,7 @@ class Setting:
     def value(self, name: str) -> str:
         """'3' in 1-D, and in 2-D where both axes agree ('3x3' for the size), else '3x1'."""
         t = getattr(self, name)
-        return str(t[0]) if len(set(t)) == 1 and name != "size" else "x".join(map(str, t))
+        return "x".join(map(str, t)) if name == "size" else axes_text(t)
 
     def describe(self) -> str:
         """'kernel 3, stride 2, padding 1, output_padding 1, dilation 1'."""

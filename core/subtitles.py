@@ -190,6 +190,12 @@ _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
           "twelve")
 
 
+def series(values, last: str = "and") -> str:
+    """[7, 8, 9] -> '7, 8 and 9'; with last='or', '7, 8 or 9'; one value alone."""
+    words = [str(v) for v in values]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
+
+
 def count_word(n: int) -> str:
     """A count as a word up to twelve ('ten'), in digits above."""
     return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)

@@ -14,7 +14,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Rectangle, ReplacementTransform, Surrou
 from core import data, story
 from core import overlap as ov
 from core.data import KERNEL, WINSIZE
-from core.subtitles import count_word
+from core.subtitles import count_word, series
 from scenes import pictures as pic
 from scenes import speed
 from scenes import theme as th
@@ -24,12 +24,6 @@ from scenes.stage import Explainer
 
 BAD_ERROR = 1e-4  # a mean square error above this is shown (and said) as wrong
 FIX_NAMES = {"raw": "as trained", "halved": "halved", "tapered": "tapered", "normalised": "normalised"}
-
-
-def listing(values) -> str:
-    """[1, 2, 4] -> '1, 2 or 4'."""
-    words = [str(v) for v in values]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def trend(before: float, after: float) -> str:
@@ -235,7 +229,7 @@ class OverlapScene(Explainer):
                        "stride covers the interior evenly", th.SMALL_SIZE - 2, th.OUTPUT_COLOR)
         note.next_to(grids, DOWN, buff=0.3)
         cues = [f"{label.capitalize()}: every inside pixel gets {inside[0]} windows." if len(inside) == 1
-                else f"{label.capitalize()}: pixels get {listing(counts)} windows, a checkerboard."
+                else f"{label.capitalize()}: pixels get {series(counts, 'or')} windows, a checkerboard."
                 for label, counts, inside in said]
         self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
         self.play(Write(title), fade_in(caption, grids[0]), run_time=1.5)

@@ -20,7 +20,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, SurroundingRectangle, 
 
 from core import conv, data, story
 from core import explain as ex
-from core.subtitles import fmt
+from core.subtitles import fmt, series
 from scenes import pictures as pic
 from scenes import theme as th
 from scenes.models import fail, load_model
@@ -567,7 +567,7 @@ class TransposedScene(Explainer):
         head = th.text(
             f"stamps per output pixel, after cropping{shown_more}", th.SMALL_SIZE - 2, th.MUTED_COLOR
         )
-        words = self.either(levels)
+        words = series(levels, "or")
         inside = b.interior_counts()
         inner = sorted(set(np.unique(inside).tolist())) if inside.size else levels
         even = len(inner) == 1
@@ -575,7 +575,7 @@ class TransposedScene(Explainer):
             f"inside, every pixel gets {inner[0]}: no checkerboard"
             + ("; only the borders get fewer" if len(levels) > 1 else "")
             if even
-            else f"inside, pixels get {self.either(inner)} stamps: the checkerboard of the overlap video"
+            else f"inside, pixels get {series(inner, 'or')} stamps: the checkerboard of the overlap video"
         )
         title2 = th.title("How many stamps reach each pixel")
         caption = caption_under(title2, self.setting_words(b))
@@ -670,12 +670,12 @@ class TransposedScene(Explainer):
         extra = [(r, c) for (r, c), k in np.ndenumerate(kept) if k and self.is_extra(b, r, c, one)]
         op_cells = [rc for rc in extra if not stamped[rc]]
         crop_note = th.text(
-            f"padding {self.per_axis(p)}: cropped from each end" + ("" if one else " of each axis"),
+            f"padding {ex.axes_text(p)}: cropped from each end" + ("" if one else " of each axis"),
             th.SMALL_SIZE - 2,
             th.MUTED_COLOR,
         )
         op_note = th.text(
-            f"output_padding {self.per_axis(op)}: kept at the end"
+            f"output_padding {ex.axes_text(op)}: kept at the end"
             + (" (beyond the stamps: zero)" if op_cells else ""),
             th.SMALL_SIZE - 2,
             th.OUTPUT_COLOR,
@@ -741,7 +741,7 @@ class TransposedScene(Explainer):
         s, k, d, pad, n = b.stride[0], b.kernel[0], b.dilation[0], b.padding[0], b.x.shape[1]
         lengths = ex.trims(n, k, s, pad, d)
         conv_name = "Conv1d" if one else "along the rows, Conv2d"
-        many = f"{lengths[0]} to {lengths[-1]}" if len(lengths) > 4 else self.listing(lengths)
+        many = f"{lengths[0]} to {lengths[-1]}" if len(lengths) > 4 else series(lengths)
         why = VGroup(
             th.text(f"{conv_name}(kernel {k}, stride {s}, padding {pad}, dilation {d}):", th.SMALL_SIZE),
             th.text(
@@ -809,40 +809,17 @@ class TransposedScene(Explainer):
         return f"Sample {j[0]}" if len(j) == 1 else f"Pixel ({', '.join(map(str, j))})"
 
     @staticmethod
-    def per_axis(values) -> str:
-        """'1' when every axis has the same value, else '2x1'."""
-        return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))
-
-    @staticmethod
     def axes_words(values, *names) -> str:
         """(1, 1) -> 'one row and one column'; (2, 0) -> '2 rows'."""
         words = [f"{'one' if v == 1 else v} {n}{'' if v == 1 else 's'}" for v, n in zip(values, names) if v]
         return " and ".join(words)
 
     @staticmethod
-    def either(values) -> str:
-        """[1, 2, 4] -> '1, 2 or 4'."""
-        words = [str(v) for v in values]
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-    @staticmethod
-    def listing(values) -> str:
-        """[7, 8, 9] -> '7, 8 and 9'."""
-        words = [str(v) for v in values]
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-    @staticmethod
     def setting_words(b: ex.Breakdown) -> str:
         """'4 inputs, kernel 3, stride 2, padding 1, output_padding 1, dilation 1' ('3x3 inputs' in
         2-D; a setting that differs between the axes as '2x1')."""
-
-        def v(t):
-            return str(t[0]) if len(set(t)) == 1 else "x".join(map(str, t))
-
-        return (
-            f"{'x'.join(map(str, b.x.shape[1:]))} inputs, kernel {v(b.kernel)}, stride {v(b.stride)}, "
-            f"padding {v(b.padding)}, output_padding {v(b.output_padding)}, dilation {v(b.dilation)}"
-        )
+        settings = ", ".join(f"{n} {ex.axes_text(getattr(b, n))}" for n in ex.PER_AXIS[:-1])
+        return f"{'x'.join(map(str, b.x.shape[1:]))} inputs, {settings}"
 
     @staticmethod
     def is_extra(b, r, c, one) -> bool:
@@ -898,13 +875,13 @@ class TransposedScene(Explainer):
             role="output",
         )
         borders = [dd * (kk - 1) - p for dd, kk, p in zip(d, k, b.padding)]
-        gaps = self.per_axis([s - 1 for s in b.stride])
+        gaps = ex.axes_text([s - 1 for s in b.stride])
         caption = caption_under(
             title,
             f"stride − 1 = {gaps} zero{'s' if gaps != '1' else ''} between inputs; dilation · (kernel − 1) − "
-            f"padding = {self.per_axis(borders)} on each border"
+            f"padding = {ex.axes_text(borders)} on each border"
             + (
-                f", + output_padding {self.per_axis(b.output_padding)} at the end"
+                f", + output_padding {ex.axes_text(b.output_padding)} at the end"
                 if any(b.output_padding)
                 else ""
             ),
