@@ -210,7 +210,8 @@ class TransposedScene(Explainer):
             self.setting = ex.parse(chosen) if chosen else None
         except conv.ConvError as e:
             fail(str(e))
-        self.ck = load_model()
+        # only the article's numbers need a checkpoint: a DECONV_CONV setting renders without one
+        self.ck = load_model() if self.setting is None else None
         self.show_footer(self.footer_text())
         if self.setting is None:  # the article's decoder, then the default small examples
             self.main = ex.article(self.ck, story.demo_curve()[1])

@@ -138,6 +138,15 @@ def test_a_2d_setting_explains_that_setting(render_2d):
     assert "its rank is 9 of 36" in said
 
 
+@pytest.mark.render
+def test_a_deconv_conv_setting_needs_no_checkpoint(tmp_path):
+    """Its numbers are the setting's own: an empty checkpoint folder does not stop it (-s: last frame)."""
+    env = {**os.environ, ex.ENV: "kernel=2 stride=2", "DECONV_CHECKPOINTS": str(tmp_path / "none")}
+    res = manim("-ql", "-s", "--media_dir", tmp_path, "scenes/transposed.py", env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert list(tmp_path.rglob("TransposedScene*.png"))
+
+
 @pytest.mark.parametrize(
     "setting, words",
     [
