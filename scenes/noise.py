@@ -53,7 +53,7 @@ class NoiseScene(Explainer):
         self.patches = data.make_patches().astype(np.float64)
         where = "the shipped checkpoints" if shipped() else f"the checkpoints in {checkpoint_dir()}"
         footer = th.text(f"models: {where}, all seeds of each variant", th.SMALL_SIZE - 4, th.MUTED_COLOR)
-        self.show_footer(footer.to_corner(DOWN + LEFT, buff=0.2))
+        self.show_footer(footer.to_corner(DOWN + LEFT, buff=0.1))
         self.scores = {v: an.consistency([m.dec_w for m in ms]) for v, ms in self.models.items()}
         self.ablations = {v: an.ablation_summary(ms, self.patches) for v, ms in self.models.items()}
 
@@ -87,9 +87,9 @@ class NoiseScene(Explainer):
         note2 = th.text(f"renumber and flip each seed's filters to match seed {ref.seed} (the best of "
                         f"{math.factorial(3) * 2**3} ways)", th.LABEL_SIZE).move_to(note)  # orders x signs
         score, plain, n = self.scores[variant], self.scores["plain"], len(models)
-        lines = [th.text(conclusion, th.LABEL_SIZE, th.OUTPUT_COLOR),
-                 th.text(f"consistency over all {n} seeds: mean cosine of matched filters {score:.3f} "
-                         "(1 = identical)", th.LABEL_SIZE)]
+        lines = [th.lines(conclusion, th.LABEL_SIZE, th.OUTPUT_COLOR),
+                 th.text(f"consistency over all {n} seeds: {score:.3f}", th.LABEL_SIZE),
+                 th.text("(the mean cosine of matched filters; 1 = identical)", th.SMALL_SIZE)]
         if variant != "plain":
             lines.append(th.text(f"plain models: {plain:.3f}", th.LABEL_SIZE, th.MUTED_COLOR))
         result = VGroup(*lines).arrange(DOWN, buff=0.2).next_to(b.plots, DOWN, buff=0.6)
@@ -169,12 +169,12 @@ class NoiseScene(Explainer):
     # --- 4. ablation (F14, F15, F16) ------------------------------------------------------------------
     def ablation(self):
         title = th.title("Switch one component off: what does it cost?")
-        chart = LogBars({v: self.ablations[v][0] for v in ("plain", "code-noise")},
-                        "loss increase, one component zeroed")
+        chart = LogBars({v: self.ablations[v][0] for v in ("plain", "code-noise")}, group_width=3.6,
+                        heading="loss increase, one component zeroed")
         legend = VGroup(*[th.text(f"component {k + 1}", th.SMALL_SIZE, th.FILTER_COLORS[k])
                           for k in range(3)])
         legend.arrange(RIGHT, buff=0.4)
-        VGroup(chart, legend).arrange(DOWN, buff=0.3).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.7)
+        VGroup(chart, legend).arrange(DOWN, buff=0.3).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.75)
         self.say("Loss increase when one component is zeroed: plain left, code-noise right.")
         self.play(Write(title), fade_in(chart, legend), run_time=1.5)
         self.wait(3)
@@ -227,7 +227,7 @@ class NoiseScene(Explainer):
         found = story.noise_as_coded(self.models["code-noise-article"], self.models["code-noise"],
                                      self.patches)
         verdict, said = coded_verdict(found)
-        note = th.text(verdict, th.SMALL_SIZE, th.OUTPUT_COLOR).next_to(VGroup(left, chart), DOWN, buff=0.5)
+        note = th.lines(verdict, th.SMALL_SIZE, th.OUTPUT_COLOR).next_to(VGroup(left, chart), DOWN, buff=0.4)
         self.say(*said)
         self.play(fade_in(note), run_time=0.8)
         self.wait(5)
@@ -300,10 +300,10 @@ class SeedsBoard:
     def __init__(self, models, ref, title):
         self.shown = [ref] + [m for m in models if m is not ref][: SHOWN_SEEDS - 1]
         lim = max(np.abs(m.dec_w).max() for m in self.shown) * 1.1
-        self.plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 2.4, 1.9,
+        self.plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 2.2, 1.9,
                                              f"{m.variant}, seed {m.seed}", font_size=th.SMALL_SIZE - 2)
                               for m in self.shown])
-        self.plots.arrange(RIGHT, buff=0.5).next_to(title, DOWN, buff=0.9)
+        self.plots.arrange(RIGHT, buff=0.45).next_to(title, DOWN, buff=0.9)
         self.raw = [VGroup(*[pic.Signal(p, m.dec_w[i], th.FILTER_COLORS[i], width=3, dot_radius=0.04)
                              for i in range(3)]) for p, m in zip(self.plots, self.shown)]
         self.aligns = [an.match_filters(m.dec_w, ref.dec_w) for m in self.shown]
@@ -352,11 +352,12 @@ def ablated_grid(models: dict, patch: np.ndarray, beside) -> tuple[VGroup, VGrou
     lo = min(patch.min(), *(r.min() for _, r in rows))
     hi = max(patch.max(), *(r.max() for _, r in rows))
     names = ("full", "without 1", "without 2", "without 3")
-    grid = VGroup(*[VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 1.2, 0.9,
-                                            f"{v}: {n}" if j == 0 else n, x_numbers=False, y_numbers=False,
-                                            font_size=th.SMALL_SIZE - 6) for j, n in enumerate(names)]
-                           ).arrange(RIGHT, buff=0.2) for v, _ in rows]).arrange(DOWN, buff=0.45)
-    grid.next_to(beside, RIGHT, buff=0.5).align_to(beside, UP).shift(DOWN * 0.3)
+    grid = VGroup(*[VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 1.0, 0.9, n,
+                                            x_numbers=False, y_numbers=False, font_size=th.SMALL_SIZE - 4)
+                             for n in names]).arrange(RIGHT, buff=0.12) for _ in rows]).arrange(DOWN, buff=0.8)
+    grid.next_to(beside, RIGHT, buff=0.25).align_to(beside, UP).shift(DOWN * 0.5)
+    grid.add(VGroup(*[th.text(f"{v}:", th.SMALL_SIZE - 2).next_to(row, UP, 0.45).align_to(row, LEFT)
+                      for row, (v, _) in zip(grid, rows)]))  # each row's model, above its plots
     sigs = VGroup()
     for row, (v, outs) in zip(grid, rows):
         for plot, o, n in zip(row, outs, names):
@@ -376,15 +377,15 @@ class LookAlikeBoard:
         self.sample, self.others = story.look_alikes(curves, self.idx)
         self.apart = np.abs(curves[self.others] - curve).max()  # the look-alikes' largest gap anywhere
         lo, hi = min(curves[self.others].min(), curve.min()), max(curves[self.others].max(), curve.max())
-        self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 5.6, 3.0,
+        self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 5.2, 3.0,
                                    f"curve {self.idx} and 3 look-alikes at sample {self.sample}")
         colours = [(self.idx, th.TEXT_COLOR)] + [(j, th.DATA_COLOR) for j in self.others]
         self.values = VGroup(th.text(f"sample {self.sample}:", th.SMALL_SIZE - 2, th.ACCENT_COLOR),
                              *[th.text(f"{curves[j, self.sample]:.3f}", th.SMALL_SIZE - 2, col)
                                for j, col in colours]
                              ).arrange(DOWN, buff=0.08).next_to(self.plot, RIGHT, buff=0.2)
-        self.fplot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 3.6, 3.0,
-                                    f"encoder filters, seed {plain.seed} (scaled to 1)")
+        self.fplot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 2.8, 3.0,
+                                    f"encoder filters, seed {plain.seed}\n(each scaled to 1)")
         VGroup(VGroup(self.plot, self.values), self.fplot).arrange(RIGHT, buff=0.6).next_to(title, DOWN,
                                                                                            buff=0.9)
         self.target = pic.Signal(self.plot, curve, th.TEXT_COLOR, width=5, dot_radius=0.05,
@@ -414,8 +415,8 @@ class NoisePlane(VGroup):
         self.axes = Axes(
             x_range=[-ext[0], ext[0], ext[0]],
             y_range=[-ext[1], ext[1], ext[1]],
-            x_length=4.6,
-            y_length=4.6,
+            x_length=4.2,
+            y_length=4.2,
             tips=False,
             axis_config={"color": th.MUTED_COLOR, "include_ticks": False},
         )
@@ -430,11 +431,11 @@ class NoisePlane(VGroup):
         self.plot = pic.SignalPlot(
             7,
             pic.output_range(ck, corners),
-            5.6,
+            5.4,
             3.2,
             f"decoded: the clean code ({th.TEXT_NAME}) and the shaken one",
         )
-        VGroup(VGroup(self.axes, self.labels), self.plot).arrange(RIGHT, buff=1.2).next_to(
+        VGroup(VGroup(self.axes, self.labels), self.plot).arrange(RIGHT, buff=0.9).next_to(
             title, DOWN, buff=0.8
         )
         self.cloud = speed.Dots(
@@ -467,12 +468,12 @@ class LogBars(VGroup):
     scale shows increases above 0 only: an increase of 0 or less (an undertrained model can gain from
     losing a component) gets no bar, its number is still written at the axis' foot."""
 
-    def __init__(self, means: dict[str, np.ndarray], heading: str):
+    def __init__(self, means: dict[str, np.ndarray], heading: str, group_width: float = 2.9):
         super().__init__()
         positive = np.concatenate([m[m > 0] for m in means.values()])
         lo = np.floor(np.log10(positive.min() if positive.size else 1e-6)) - 0.3
         hi = max(np.ceil(np.log10(positive.max() if positive.size else 1e-6)), lo + 1.3)
-        self.axes = Axes(x_range=[0, 4 * len(means), 1], y_range=[lo, hi, 1], x_length=2.9 * len(means),
+        self.axes = Axes(x_range=[0, 4 * len(means), 1], y_range=[lo, hi, 1], x_length=group_width * len(means),
                          y_length=3.4, tips=False,
                          axis_config={"color": th.MUTED_COLOR, "include_ticks": False})
         ticks = VGroup(*[th.text(f"1e{int(e)}", th.SMALL_SIZE - 2, th.MUTED_COLOR)
@@ -489,6 +490,6 @@ class LogBars(VGroup):
                 bar.move_to((top + base) / 2)
                 bar.role = f"{v} {k + 1}"
                 bar.drawn_value = lambda bar=bar: 10 ** self.axes.p2c(bar.get_top())[1]
-                self.add(VGroup(bar, th.text(f"{mean[k]:.1e}", th.SMALL_SIZE - 8).next_to(bar, UP, 0.05)))
+                self.add(VGroup(bar, th.text(f"{mean[k]:.1e}", th.SMALL_SIZE - 4).next_to(bar, UP, 0.05)))
             self.add(th.text(v, th.SMALL_SIZE).next_to(self.axes.c2p(4 * g + 2, lo), DOWN, 0.2))
         self.add(th.text(heading, th.SMALL_SIZE).next_to(self.axes, UP, 0.35))

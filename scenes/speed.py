@@ -26,7 +26,7 @@ from manim import (
 )
 
 from core.subtitles import fmt
-from scenes.theme import LABEL_SIZE, OUTLINE_COLOR, TEXT_COLOR, SansText
+from scenes.theme import LABEL_SIZE, TEXT_COLOR, Plate, SansText
 
 
 class LiveNumber(VGroup):
@@ -57,7 +57,8 @@ class LiveNumber(VGroup):
         self.value = float("nan")
         self.set_value(value)
         if config.transparent:
-            self.glyphs.set_stroke(OUTLINE_COLOR, width=2, background=True)
+            self.plate = Plate(VGroup(*ref).move_to(self.glyphs))  # the widest the number gets
+            self.add(self.plate)
 
     @classmethod
     def _glyph_points(cls, size: float) -> dict[str, np.ndarray]:

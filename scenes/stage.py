@@ -14,7 +14,7 @@ import numpy as np
 from manim import Mobject, Scene, config
 
 from core.subtitles import MIN_SECONDS, READ_RATE
-from scenes import speed, theme
+from scenes import layout, speed, theme
 from scenes.captions import Captions
 
 HOLD = 1.2  # seconds each section's payoff stays still, after its last cue has been read
@@ -31,6 +31,8 @@ class Explainer(Scene):
         self.pictures: dict[str, dict[str, Mobject]] = {}  # section -> role -> the picture
         self.section = ""
         self.clock = 0.0  # seconds of video written so far (see play)
+        # what scenes.layout found wrong after any play: "section: problem", each once
+        self.layout_problems: list[str] = []
 
     def setup(self):
         self.captions = Captions(self)
@@ -67,14 +69,22 @@ class Explainer(Scene):
     def play(self, *args, **kwargs) -> None:
         """Scene.play, and the video clock advanced by the frames it writes. Manim's own clock
         (`self.time`) moves by whole frames when it renders a play but by the exact run time when it
-        takes the play from its cache; the subtitles need the first, whichever happened."""
+        takes the play from its cache; the subtitles need the first, whichever happened. The play's
+        Transforms, and what is on stage after it, are checked (scenes.layout; `layout_problems`)."""
+        self.note(layout.morph_problems(a for a in args if not isinstance(a, Mobject)))
         super().play(*args, **kwargs)
         self.record()
+        self.note(layout.problems(self.mobjects, self.footer))
         dt = 1 / config.frame_rate
         if self.is_current_animation_frozen_frame():  # a still wait: int(duration / dt) frames
             self.clock += int(self.duration / dt) * dt
         else:  # one frame per step of np.arange(0, duration, dt), as Scene.get_time_progression
             self.clock += len(np.arange(0, self.duration, dt)) * dt
+
+    def note(self, problems: list[str]) -> None:
+        for p in problems:
+            if f"{self.section}: {p}" not in self.layout_problems:
+                self.layout_problems.append(f"{self.section}: {p}")
 
     def show_footer(self, footer: Mobject) -> None:
         self.footer = footer

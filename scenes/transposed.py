@@ -162,7 +162,7 @@ def cell_width(show, size: float, *arrays) -> float:
     widest = max(
         (s for a in arrays for s in {show(v) for v in np.ravel(a) if not np.isnan(v)}), key=len, default="0"
     )
-    return th.text(widest.replace("1", "0"), size).width + 0.16
+    return th.text(widest.replace("1", "0"), size).width + 0.12
 
 
 def k_fits(b) -> bool:
@@ -253,7 +253,7 @@ class TransposedScene(Explainer):
             f"explaining {self.setting.describe()}, {size} inputs (set by DECONV_CONV)",
             th.SMALL_SIZE - 4,
             th.MUTED_COLOR,
-        ).to_corner(DOWN + LEFT, buff=0.2)
+        ).to_corner(DOWN + LEFT, buff=0.1)
 
     @property
     def article(self) -> bool:
@@ -404,8 +404,8 @@ class TransposedScene(Explainer):
         if left_out:
             more.arrange(DOWN, buff=0.08).next_to(note, DOWN, 0.15)
         below = VGroup(block, note, more, column)
-        if below.get_bottom()[1] < -3.3:  # many rows: fit above the footer
-            below.scale((top.get_bottom()[1] - 0.4 + 3.3) / below.height).next_to(top, DOWN, buff=0.4)
+        if below.get_bottom()[1] < -3.55:  # many rows: fit inside the bottom margin, above the footer
+            below.scale((top.get_bottom()[1] - 0.3 + 3.55) / below.height).next_to(top, DOWN, buff=0.3)
 
         self.say("A transposed convolution: each input value scales the kernel.")
         self.play(Write(title), fade_in(caption, top), run_time=1.5)
@@ -1111,6 +1111,9 @@ class TransposedScene(Explainer):
             ]
         ).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
         grad.next_to(side, DOWN, buff=0.3).align_to(side, LEFT)
+        crowded = grad.get_bottom()[1] < -3.55  # no room above the footer: it takes the stamp lines' place
+        if crowded:
+            grad.next_to(side[2], DOWN, buff=0.3).align_to(side, LEFT)
         if grad.get_right()[0] > 6.4:
             VGroup(side, grad).shift(LEFT * (grad.get_right()[0] - 6.4))
         shades = not isinstance(cg, Grid)
@@ -1138,7 +1141,7 @@ class TransposedScene(Explainer):
         )
         self.play(fade_in(low), run_time=1.5)
         self.say("Backpropagation through a convolution multiplies by Cᵀ:", "a transposed convolution.")
-        self.play(fade_in(grad), run_time=0.8)
+        self.play(fade_in(grad), *([fade_out(side[3], side[4])] if crowded else []), run_time=0.8)
         self.payoff()
 
     # --- 5. not an inverse --------------------------------------------------------------------------------

@@ -168,8 +168,9 @@ def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds:
     (its last frame not faded to black: above the mean grey level of the footer alone), a duration in
     range, subtitles that cover every section for at least 80% of its time, in order, readable
     (core.subtitles.problems: at most MAX_RATE characters a second, MIN_SECONDS each), ending with the
-    video. `known`: cues with a known reading problem, left for later (each must still be there, so
-    the list cannot go stale)."""
+    video, and no layout problem in any frame (scenes.layout: text at least 14 px tall at 720p, 5%
+    margins, off the footer, no Transform between different structures). `known`: cues with a known
+    reading problem, left for later (each must still be there, so the list cannot go stale)."""
     assert [s.name for s in r.sections] == names
     for s in r.sections:
         assert (r.folder / "sections" / s.video).stat().st_size > 1_000
@@ -180,3 +181,5 @@ def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds:
     assert [p for p in found if not any(k in p for k in known)] == []
     assert all(any(k in p for p in found) for k in known), found
     assert r.cues[-1].end <= r.sections[-1].end + 0.01
+    # every frame legible and inside its margins, and no smearing morph (scenes.layout, after each play)
+    assert r.scene.layout_problems == [], "\n".join(r.scene.layout_problems)

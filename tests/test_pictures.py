@@ -56,6 +56,22 @@ def test_light_theme_transparent_keeps_alpha(tmp_path):
     assert img[..., 3].max() == 255  # the drawing is there
 
 
+@pytest.mark.render
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_transparent_text_is_solid_on_white_and_on_black(tmp_path, theme):
+    """-t: the title's letters sit on a plate of the theme's background, so on either slide colour
+    they are solid letters on a band of contrast (a thin edge alone left light letters hollow on white)."""
+    img = last_frame(tmp_path, theme, "-t").astype(float)
+    rgb, alpha = img[..., :3], img[..., 3:] / 255
+    band = slice(0, img.shape[0] * 15 // 100)  # the title
+    for slide in (255.0, 0.0):
+        seen = (rgb * alpha + slide * (1 - alpha))[band].mean(axis=2)
+        drawn = alpha[band, :, 0] > 0.5
+        letters = np.abs(seen - (255 if theme == "dark" else 0)) < 90  # the text colour
+        plate = np.abs(seen - (0 if theme == "dark" else 255)) < 80  # the background's colour
+        assert (letters & drawn).sum() > 0.02 * drawn.sum() and (plate & drawn).sum() > 0.3 * drawn.sum()
+
+
 def test_unknown_theme_is_one_line_when_the_scene_starts(tmp_path):
     assert_usage_error(
         render_probe(tmp_path, "-s", theme="sepia"), "DECONV_THEME='sepia': choose one of dark, light"

@@ -1,0 +1,138 @@
+"""What every frame of an explainer must be, checked from the mobjects themselves (no pixels read):
+text tall enough to read at 1280x720, everything inside the 5% margins and off the footer, and no
+Transform between mobjects of different structure (which smears).
+
+Heights are in pixels of a 720-line frame (1 scene unit = 720 / frame_height px). A text's height is
+that of its digits and capitals at its current scale, whatever letters it holds: Manim's
+`Text.font_size` follows every .scale(), and a digit is DIGIT_HEIGHT x font size units tall (measured
+once in the project's font). `scenes.stage.Explainer` runs these after every play and keeps what they
+find in `layout_problems`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+from manim import MarkupText, Mobject, Text, Transform, ValueTracker, VGroup, VMobject, config
+
+MIN_TEXT_PX = 14.0  # the guide: nothing below about 14 px tall at 1280x720
+MARGIN = 0.05  # of the frame's width and height, on each side
+FOOTER_GAP_PX = 6.0  # nothing within this of the footer
+
+_digit_height: dict[str, float] = {}
+
+
+def px() -> float:
+    """Pixels of a 720-line frame per scene unit."""
+    return 720 / config.frame_height
+
+
+def digit_height(font: str) -> float:
+    """Scene units a digit is tall per unit of font size, in `font` (measured once)."""
+    if font not in _digit_height:
+        _digit_height[font] = Text("0123456789", font=font, font_size=48).height / 48
+    return _digit_height[font]
+
+
+def text_px(m: Mobject) -> float | None:
+    """How tall `m`'s digits and capitals are, in px at 720p, if `m` is text (a Text or MarkupText,
+    or a scenes.speed.LiveNumber); None otherwise."""
+    if isinstance(m, (Text, MarkupText)):
+        size = float(m.font_size)
+        plate = getattr(m, "plate", None)  # scenes.theme.Plate, in transparent renders: not a letter
+        if plate is not None and m.height > 0:
+            size *= VGroup(*[s for s in m.submobjects if s is not plate]).height / m.height
+        return size * digit_height(getattr(m, "font", "") or "") * px()
+    glyphs = getattr(m, "glyphs", None)  # a LiveNumber: its glyphs are digits, so their height is
+    if glyphs is not None and hasattr(m, "get_value") and len(glyphs.points):
+        return float(glyphs.height) * px()
+    return None
+
+
+def visible(m: Mobject) -> bool:
+    """Whether `m` draws anything itself: points, and a fill or a stroke not fully transparent."""
+    if not len(m.points) or isinstance(m, ValueTracker):  # a tracker keeps its value in its points
+        return False
+    if not isinstance(m, VMobject):
+        return True
+    fill = m.get_fill_opacity() if len(m.get_fill_opacities()) else 0.0
+    stroke = m.get_stroke_opacity() if m.get_stroke_width() > 0 else 0.0
+    return max(float(fill), float(stroke)) > 0.02
+
+
+def _visible_bounds(top: Mobject) -> np.ndarray | None:
+    """[[xmin, ymin], [xmax, ymax]] of the visible parts of `top` (None if nothing shows)."""
+    boxes = [(m.points[:, :2].min(axis=0), m.points[:, :2].max(axis=0))
+             for m in top.get_family() if visible(m)]
+    if not boxes:
+        return None
+    return np.array([np.min([b[0] for b in boxes], axis=0), np.max([b[1] for b in boxes], axis=0)])
+
+
+def name(m: Mobject) -> str:
+    """A mobject as a problem report names it: its text, its role, or its class."""
+    t = getattr(m, "original_text", None) or getattr(m, "text", None)
+    if isinstance(t, str) and t.strip():
+        return repr(" ".join(t.split())[:40])
+    if getattr(m, "role", None):
+        return f"{type(m).__name__} {m.role!r}"
+    inner = next((s for s in m.get_family()[1:] if isinstance(getattr(s, "original_text", None), str)), None)
+    return f"{type(m).__name__}" + (f" with {name(inner)}" if inner is not None else "")
+
+
+def _texts(top: Mobject) -> Iterator[Mobject]:
+    """The texts in `top`'s family (a text's own glyphs are not visited)."""
+    stack = [top]
+    while stack:
+        m = stack.pop()
+        if text_px(m) is not None:
+            yield m
+            continue
+        stack.extend(m.submobjects)
+
+
+def problems(mobjects: Iterable[Mobject], footer: Mobject | None = None) -> list[str]:
+    """What is wrong on stage now: text below MIN_TEXT_PX; anything visible outside the MARGIN box
+    or within FOOTER_GAP_PX of the footer (the footer itself sits in the bottom margin)."""
+    found = []
+    half_w, half_h = config.frame_width / 2, config.frame_height / 2
+    inner = np.array([[-half_w * (1 - 2 * MARGIN), -half_h * (1 - 2 * MARGIN)],
+                      [half_w * (1 - 2 * MARGIN), half_h * (1 - 2 * MARGIN)]])
+    foot = _visible_bounds(footer) if footer is not None else None
+    if foot is not None:
+        foot = foot + np.array([[-1], [1]]) * FOOTER_GAP_PX / px()
+    for top in mobjects:
+        if top is footer:
+            continue
+        for t in _texts(top):
+            h = text_px(t)
+            if h is not None and h < MIN_TEXT_PX - 0.05 and any(visible(g) for g in t.get_family()):
+                found.append(f"{name(t)} is {h:.1f} px tall (at least {MIN_TEXT_PX:.0f} at 720p)")
+        box = _visible_bounds(top)
+        if box is None:
+            continue
+        out = np.maximum(inner[0] - box[0], 0).max() + np.maximum(box[1] - inner[1], 0).max()
+        if out > 1e-3:
+            found.append(f"{name(top)} reaches {out * px():.0f} px into the 5% margin")
+        if foot is not None and np.all(box[1] > foot[0]) and np.all(box[0] < foot[1]):
+            found.append(f"{name(top)} is on the footer")
+    return found
+
+
+def morph_problems(animations: Iterable) -> list[str]:
+    """Transforms between mobjects of different structure (a different number of parts, or of
+    points in a part): Manim then invents points to pair them up, and the in-between frames smear."""
+    found = []
+    stack = list(animations)
+    while stack:
+        a = stack.pop()
+        stack.extend(getattr(a, "animations", []))
+        if not isinstance(a, Transform) or a.target_mobject is None:
+            continue
+        shape = [len(m.points) for m in a.mobject.family_members_with_points()]
+        target = [len(m.points) for m in a.target_mobject.family_members_with_points()]
+        if shape != target and target:
+            found.append(f"{type(a).__name__} of {name(a.mobject)} ({len(shape)} parts, {sum(shape)} "
+                         f"points) into {name(a.target_mobject)} ({len(target)} parts, {sum(target)} points)")
+    return found

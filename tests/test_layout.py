@@ -1,0 +1,78 @@
+"""scenes.layout, the checks every explainer's frames pass (run after every play, asserted on every
+render by conftest.check_render): text height at 720p, the 5% margins and the footer, and no
+Transform between mobjects of different structure; and the transparent-render look (a plate behind
+text, edges as faint as their curve)."""
+
+import numpy as np
+import pytest
+from manim import DOWN, LEFT, RIGHT, ReplacementTransform, ValueTracker, VGroup, tempconfig
+
+from scenes import layout
+from scenes import pictures as pic
+from scenes import speed
+from scenes import theme as th
+
+
+def test_text_height_is_its_digits_at_720p_whatever_its_scale():
+    t = th.text("label", th.SMALL_SIZE - 4)
+    assert layout.text_px(t) == pytest.approx(th.text("0123456789", 16).height * 90, rel=1e-6)
+    assert 14 <= layout.text_px(t) < 16  # size 16: the smallest the explainers use
+    t.scale(0.8)
+    assert layout.text_px(t) == pytest.approx(0.8 * layout.text_px(th.text("label", 16)), rel=1e-6)
+    n = speed.number(0.25, 2, 16)
+    assert layout.text_px(n) == pytest.approx(layout.text_px(th.text("0", 16)), rel=0.05)
+    assert layout.text_px(pic.SignalPlot(7, (-1, 1, 0.5), 4, 2)) is None  # a group is not a text
+
+
+def test_small_text_is_reported_by_its_words():
+    small, fine = th.text("reconstruction", 12), th.text("fine", 16)
+    found = layout.problems([VGroup(small, fine).arrange(DOWN)])
+    assert len(found) == 1 and "'reconstruction' is 11." in found[0] and "at least 14" in found[0]
+    faded = th.text("gone", 12).set_opacity(0)
+    assert layout.problems([faded]) == []  # what cannot be seen is not checked
+
+
+def test_margins_and_footer():
+    inside = th.text("inside").move_to([6.4 - 1.0, 0, 0])
+    over = th.text("over the edge").move_to([6.4, 0, 0])
+    assert layout.problems([inside]) == []
+    (p,) = layout.problems([over])
+    assert "'over the edge' reaches" in p and "5% margin" in p
+    footer = pic.footer(type("Ck", (), {"variant": "plain", "seed": 22, "epochs": 5000, "final_loss": 1e-5}))
+    on = th.text("on it").next_to(footer, RIGHT, buff=0.02)  # 2 px from the footer, in the margin
+    assert layout.problems([footer, on], footer) == ["'on it' reaches 29 px into the 5% margin",
+                                                     "'on it' is on the footer"]
+    near = th.text("above it").move_to(footer).align_to([0, -3.6, 0], DOWN)  # at the margin: 6+ px above
+    assert layout.problems([footer, near], footer) == []
+    assert layout.problems([ValueTracker(1e4)]) == []  # a tracker's points hold its value
+
+
+def test_morphs_between_different_structures_are_reported():
+    plot = pic.SignalPlot(15, (-1, 1, 0.5), 6, 2)
+    short = pic.Signal(plot, np.zeros(7), th.OUTPUT_COLOR)
+    long, other = (pic.Signal(plot, v, th.OUTPUT_COLOR) for v in (np.zeros(15), np.ones(15)))
+    (p,) = layout.morph_problems([ReplacementTransform(short, long)])
+    assert p.startswith("ReplacementTransform of Signal") and "into Signal" in p
+    assert layout.morph_problems([ReplacementTransform(long, other)]) == []  # point by point
+
+
+def test_transparent_text_sits_on_a_plate_that_keeps_its_colour():
+    with tempconfig({"transparent": True}):
+        t = th.text("white text")
+        n = speed.number(0.5, 2)
+    assert t.plate.z_index == -1 and t.plate is t.submobjects[-1]  # behind, letters keep indices
+    t.set_color(th.ACCENT_COLOR)
+    assert t.plate.get_fill_color().to_hex().lower() == th.OUTLINE_COLOR.lower()
+    assert t[0].get_fill_color().to_hex().lower() == th.ACCENT_COLOR.lower()
+    assert layout.text_px(t) == pytest.approx(layout.text_px(th.text("white text")), rel=1e-6)
+    assert n.plate.width > n.glyphs.width
+    assert not hasattr(th.text("opaque render"), "plate")
+
+
+def test_transparent_edges_are_as_faint_as_their_curve():
+    plot = pic.SignalPlot(7, (-1, 1, 0.5), 4, 2)
+    with tempconfig({"transparent": True}):
+        faint = pic.Signal(plot, np.zeros(7), th.FILTER_COLORS[0], opacity=0.3)
+        solid = pic.Signal(plot, np.zeros(7), th.OUTPUT_COLOR)
+    assert faint.line.get_stroke_opacity(background=True) == pytest.approx(0.09)
+    assert solid.line.get_stroke_opacity(background=True) == pytest.approx(1.0)
