@@ -41,10 +41,15 @@ def demo_curve() -> tuple[int, np.ndarray]:
     return idx, curves[idx].copy()
 
 
-def demo_patch() -> tuple[int, int, np.ndarray]:
+def demo_patch(window: int | None = None) -> tuple[int, int, np.ndarray]:
     """The example curve's training patch: (curve index, start sample, 7 samples as float64), cut
-    as the article's training script cuts it (core.data.make_patches)."""
+    as the article's training script cuts it (core.data.make_patches). With `window` (0-based),
+    the curve's window of that number instead, as the Conv1d cuts it on the whole curve
+    (Checkpoint.encode_windows): its code is that column of the curve's code matrix."""
     idx, curve = demo_curve()
+    if window is not None:
+        start = overlap.window_starts()[window]
+        return idx, start, curve[start:start + data.PATCH].copy()
     start = int(data.patch_starts(idx + 1)[idx])  # the start stream does not depend on the count
     return idx, start, curve[start:start + data.PATCH].astype(np.float32).astype(np.float64)
 
@@ -117,6 +122,39 @@ def all_codes(extent: np.ndarray, n: int = 601) -> np.ndarray:
     return np.asarray(extent) * np.sin(2 * np.pi * np.array([1.0, 2.0, 1.5]) * t)
 
 
+def real_codes(ck: Checkpoint) -> np.ndarray:
+    """(N, 3): the code of every training patch, the cloud real codes make."""
+    return ck.encode(data.make_patches())
+
+
+def cloud_path(ck: Checkpoint, n: int = 601, reach: float = 0.8,
+               turns: float = 1.25) -> tuple[np.ndarray, int]:
+    """(n, 3) codes for all three components moving at once (A4), each the code of a patch made as
+    the data's are: a curve whose p1, p2 go `turns` times round a figure eight (reach * (sin t,
+    sin 2t), inside the data's [-1, 1]), cut at the one patch start where the training patches'
+    codes spread most evenly over the three channels (returned too). It starts at the flat curve's
+    code (about 0) and, after a quarter turn more than one, ends at the tip of a loop."""
+    codes, starts = real_codes(ck), data.patch_starts()
+    ext = code_extent(ck)
+    spread = [np.min(np.ptp(codes[starts == s], axis=0) / ext) for s in range(data.WINSIZE - data.PATCH)]
+    start = int(np.argmax(spread))
+    t = np.linspace(0, 2 * np.pi * turns, n)
+    curves = data.curves_from_params(reach * np.stack([np.sin(t), np.sin(2 * t)], axis=1))
+    return ck.encode(curves[:, start:start + data.PATCH].astype(np.float32)), start
+
+
+def cloud_distance(ck: Checkpoint, path: np.ndarray) -> float:
+    """How far a code path (n, 3) gets from the cloud of real codes: the largest distance from a
+    point of it (its rows and the midpoints between them, as `along` moves) to the nearest code
+    of a training patch."""
+    cloud = real_codes(ck)
+    path = np.asarray(path, dtype=float)
+    points = np.vstack([path, (path[1:] + path[:-1]) / 2])
+    nearest = [np.sqrt(((chunk[:, None, :] - cloud[None]) ** 2).sum(-1)).min(axis=1)
+               for chunk in np.array_split(points, max(1, len(points) // 100))]
+    return float(np.concatenate(nearest).max())
+
+
 def along(path: np.ndarray, t: float) -> np.ndarray:
     """The row at fraction t (0..1) of a path of rows, interpolated linearly between rows."""
     x = t * (len(path) - 1)
@@ -126,11 +164,11 @@ def along(path: np.ndarray, t: float) -> np.ndarray:
 
 # --- the encoder ------------------------------------------------------------------------------------
 def encoder_steps(ck: Checkpoint, patch: np.ndarray) -> dict[str, np.ndarray]:
-    """The encoder on one patch (7,), step by step (C3, F7): pointwise products (3, 7), their sums
-    (3,), plus the bias (3,), tanh: the code (3,)."""
+    """The encoder on one patch (7,), step by step (C3, F7): pointwise products (3, 7), their
+    running sums (3, 7), their sums (3,), plus the bias (3,), tanh: the code (3,)."""
     patch = np.asarray(patch, dtype=np.float64)
     products = patch[None, :] * ck.enc_w.astype(np.float64)
-    return {"products": products, "sums": products.sum(axis=1),
+    return {"products": products, "running": np.cumsum(products, axis=1), "sums": products.sum(axis=1),
             "pre": ck.pre_activations(patch[None])[0], "code": ck.encode(patch[None])[0]}
 
 

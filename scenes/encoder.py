@@ -13,22 +13,25 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Axes,
     Circle,
     Create,
     Line,
     Rectangle,
     ReplacementTransform,
+    SurroundingRectangle,
     ValueTracker,
     VGroup,
     VMobject,
     Write,
+    config,
     linear,
     smooth,
 )
 
 from core import data, overlap, story
-from core.data import KERNEL, WINSIZE
+from core.data import KERNEL, N_CHANNELS, STRIDE, WINSIZE
 from core.subtitles import fmt
 from scenes import pictures as pic
 from scenes import speed
@@ -36,6 +39,8 @@ from scenes import theme as th
 from scenes.models import load_model
 from scenes.speed import Drive, fade_in, fade_out
 from scenes.stage import Explainer
+
+WINDOW = 0  # the window of the example curve that the dot products and the round trip take apart
 
 
 class EncoderScene(Explainer):
@@ -60,27 +65,31 @@ class EncoderScene(Explainer):
         b = BezierBoard(params, title)
         captions = [th.text(t, th.LABEL_SIZE, col).next_to(title, DOWN, 0.2) for t, col in (
             ("a cubic Bezier curve: four control points, two of them free", th.TEXT_COLOR),
-            ("evaluated at 150 values of t", th.DATA_COLOR),
-            ("keep y at 15 evenly spaced x: a curve is 15 numbers", th.OUTPUT_COLOR),
+            (f"evaluated at {data.DENSE} values of t", th.DATA_COLOR),
+            (f"keep y at {WINSIZE} evenly spaced x: a curve is {WINSIZE} numbers", th.DATA_COLOR),
             ("but two numbers, p1 and p2, describe it", th.TEXT_COLOR))]
         p1, p2 = (fmt(v, 2) for v in params[0])  # as the readout shows them
 
         self.say(f"A cubic Bezier with four control points, drawn at {data.DENSE} values of t.")
         self.play(Write(title), fade_in(b.axes, captions[0]), run_time=1.2)
         self.play(Create(b.polygon), fade_in(b.controls, *b.names, b.readout), run_time=1.2)
-        self.play(Create(b.dense), fade_out(captions[0]), fade_in(captions[1]), run_time=1.5)
-        self.say(f"Its y at {data.WINSIZE} evenly spaced x is kept: a curve is {data.WINSIZE} numbers.")
-        self.play(fade_in(b.guides), fade_out(captions[1]), fade_in(captions[2]), run_time=1)
-        self.play(fade_in(b.samples), run_time=1)
-        self.wait(1)
+        self.play(fade_out(captions[0]), run_time=0.3)  # one caption at a time: never two overlapping
+        self.play(Create(b.dense), fade_in(captions[1]), run_time=1.5)
+        self.say(f"Its y at {WINSIZE} evenly spaced x is kept: a curve is {WINSIZE} numbers "
+                 f"({th.DATA_NAME} dots).")
+        self.play(fade_in(b.guides), fade_out(captions[1]), run_time=0.5)
+        self.play(fade_in(b.samples, captions[2]), run_time=1)
+        self.wait(1.5)
         self.say("Two numbers make it: p1 and p2, the middle points' heights.",
                  "Move them and the curve follows.",
                  f"Back to the dataset's first curve: p1 = {p1}, p2 = {p2}.")
         with speed.live(self, *b.moving, update=b.update_curve):
-            self.play(fade_out(captions[2], b.guides), fade_in(captions[3]), run_time=0.6)
+            self.play(fade_out(captions[2], b.guides), run_time=0.4)
+            self.play(fade_in(captions[3]), run_time=0.4)
             self.play(b.p[0].animate.set_value(0.9), b.p[1].animate.set_value(-0.6), run_time=2.5)
             self.play(b.p[0].animate.set_value(-0.7), b.p[1].animate.set_value(0.8), run_time=2.5)
             self.play(*[t.animate.set_value(v) for t, v in zip(b.p, params[0])], run_time=2)
+        b.update_curve()  # exactly the first curve, whatever the last frame's updater saw
         self.say(f"Nine real curves, from a dataset of {data.DATASIZE:,}.",
                  "Each morphs into another curve of the dataset and back:",
                  "every curve is this shape, with its own p1 and p2.")
@@ -94,87 +103,151 @@ class EncoderScene(Explainer):
     def windows(self):
         ck, (idx, curve) = self.ck, story.demo_curve()
         codes = ck.encode_windows(curve)
-        title = th.title("Windows: kernel 7, stride 4")
-        plot = pic.SignalPlot(WINSIZE, pic.nice_range(curve.min() - 0.05, curve.max() + 0.05), 7.6, 2.3,
-                              f"dataset curve {idx}: 15 samples")
+        title = th.title(f"Windows: kernel {KERNEL}, stride {STRIDE}")
+        plot = pic.SignalPlot(WINSIZE, pic.nice_range(curve.min() - 0.05, curve.max() + 0.05), 6.3, 2.2,
+                              f"dataset curve {idx}: {WINSIZE} samples")
         matrix = pic.CodeMatrix(codes)
-        matrix_label = th.text("the code: a 3 x 3 matrix", th.SMALL_SIZE).next_to(matrix, UP, 0.25)
-        top = VGroup(plot, VGroup(matrix_label, matrix)).arrange(RIGHT, buff=0.7, aligned_edge=DOWN)
+        matrix_label = th.text(f"the code: a {N_CHANNELS} x {codes.shape[1]} matrix", th.SMALL_SIZE)
+        matrix_label.next_to(matrix, UP, 0.25)
+        top = VGroup(plot, VGroup(matrix_label, matrix)).arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
         top.next_to(title, DOWN, buff=0.35)
-        signal = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.06)
+        signal = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.06, role="curve")
+        grey = th.DATA_NAME
 
-        self.say(f"Curve {idx}: a {data.PATCH}-sample window gives one column of the code.")
+        self.say(f"Curve {idx}: a {KERNEL}-sample window ({grey} box) gives one column of the code.")
         self.play(Write(title), fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
                   run_time=1.2)
-        box = window_box(plot, 0)
+        box = WindowBox(plot, 0, role="window")
         self.play(Create(box), run_time=0.6)
         for w, start in enumerate(overlap.window_starts()):
             if w == 1:
-                self.say(f"Stride {data.STRIDE}: the window moves {data.STRIDE} samples per column.",
-                         "Three windows of three numbers: a 3 x 3 code.")
+                self.say(f"Stride {STRIDE}: the window moves {STRIDE} samples per column.",
+                         f"Three windows of three numbers: a {N_CHANNELS} x {codes.shape[1]} code.")
             if w:
-                self.play(box.animate.move_to(window_box(plot, start)), run_time=0.8)
-            self.play(ReplacementTransform(box.copy(), matrix.column(w)), run_time=0.9)
+                self.play(box.animate.move_to(WindowBox(plot, start)), run_time=0.8)
+            self.send_to_column(box, matrix.column(w))
         self.wait(0.5)
 
         # F3: one window at a time, the patch autoencoder 7 -> 3 -> 7
-        diagram, labels = autoencoder_diagram(codes[:, 0])
+        diagram, labels = autoencoder_diagram(codes[:, WINDOW])
         VGroup(diagram, labels).next_to(top, DOWN, buff=0.3)
-        note = th.text("each window alone: the patch autoencoder, 7 -> 3 -> 7", th.LABEL_SIZE,
-                       th.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
-        first = ", ".join(fmt(c, 3) for c in codes[:, 0])  # as the diagram shows them
-        self.say(f"One window alone: {data.PATCH} samples in, 3 numbers, {data.PATCH} out:",
-                 "the small autoencoder the article trains.", f"Window 1's numbers: {first}.")
+        note = th.text(f"each window alone: the patch autoencoder, {KERNEL} -> {N_CHANNELS} -> {KERNEL}",
+                       th.LABEL_SIZE).next_to(title, DOWN, 0.12)
+        first = ", ".join(fmt(c, 3) for c in codes[:, WINDOW])  # as the diagram shows them
+        self.say(f"One window alone: {KERNEL} samples in, {N_CHANNELS} numbers, {KERNEL} out:",
+                 "the small autoencoder the article trains.", f"Window {WINDOW + 1}'s numbers: {first}.")
         # the note takes the plot label's place (both sit just under the title)
-        self.play(box.animate.move_to(window_box(plot, 0)), plot.label.animate.set_opacity(0), fade_in(note),
-                  run_time=0.8)
+        self.play(box.animate.move_to(WindowBox(plot, overlap.window_starts()[WINDOW])),
+                  plot.label.animate.set_opacity(0), fade_in(note), run_time=0.8)
         self.play(fade_in(diagram, labels), run_time=1.5)
         self.wait(3)
         self.payoff()
 
+    def send_to_column(self, box: WindowBox, column: VGroup) -> None:
+        """A copy of the window's box travels to the code column it fills and fits around it; the
+        column's numbers fade in as the copy fades out (a box never turns into numbers)."""
+        flight = box.copy()
+        flight.role = None  # only the box on the curve says which window is shown
+        self.add(flight)
+        self.play(flight.animate.stretch_to_fit_width(column.width + 0.3)
+                  .stretch_to_fit_height(column.height + 0.25).move_to(column), run_time=0.7)
+        self.play(fade_in(column), fade_out(flight), run_time=0.6)
+
     # --- 3. dot products (F7, C3) ----------------------------------------------------------------------
     def dot_products(self):
-        ck, (_, _, patch) = self.ck, story.demo_patch()
+        ck = self.ck
+        idx, start, patch = story.demo_patch(WINDOW)
+        _, curve = story.demo_curve()
         steps = story.encoder_steps(ck, patch)
         title = th.title("The encoder: three dot products")
-        b = DotProductBoard(ck, patch, steps, title)
-        self.say(f"A real patch ({th.DATA_NAME}) and the encoder's three filters.")
-        self.play(Write(title), fade_in(b.patch_plot, b.patch_sig, *b.filt_plots, *b.filt_sigs), run_time=1.5)
-        self.play(fade_in(b.steps), run_time=0.8)
-        for i in range(3):
-            self.say(f"{th.filter_name(i).capitalize()} times the patch, sample by sample." if i == 0 else
-                     f"Now {th.filter_name(i)}, the same way.")
-            sums, pre, code = b.lines[i]
-            self.play(fade_in(b.prod_plots[i], b.bars[i]), run_time=0.5)
-            self.play(Drive(b.bars[i], b.bars[i].grow, run_time=1.2))
-            self.play(fade_in(sums), run_time=0.4)
-            s, bias, c = (fmt(v, 3) for v in (steps["sums"][i], ck.enc_b[i], steps["code"][i]))  # as shown
-            self.say(f"The running sum ends at {s}; add the bias {bias}, then tanh: c{i + 1} = {c}.")
-            self.play(Drive(sums[1], b.count(i), run_time=2.1, rate_func=linear))
-            sums[1].set_value(steps["sums"][i])
-            self.play(fade_in(pre), run_time=0.6)
-            self.play(fade_in(code), run_time=0.6)
-        self.say(f"The code of this patch: {', '.join(fmt(v, 3) for v in steps['code'])}.",
-                 "Three dot products, each plus a bias, through tanh.")
-        self.play(fade_in(pic.code_vector(steps["code"], role="code").to_edge(DOWN, buff=0.55)), run_time=0.8)
+        b = DotProductBoard(ck, idx, curve, start, patch, steps, title)
+        w, (blue, green, purple), grey = WINDOW + 1, th.FILTER_NAMES, th.DATA_NAME
+        shown = {k: [fmt(v, 3) for v in steps[k]] for k in ("sums", "pre", "code")}  # as on screen
+        bias = [fmt(v, 3) for v in ck.enc_b]
+
+        # the patch: window 1 of the curve just encoded, cut out and laid over each filter
+        self.say(f"Window {w} of curve {idx}, the code matrix's column {w}: its {KERNEL} samples, "
+                 f"the patch ({grey}).")
+        self.play(Write(title), fade_in(b.curve_plot, b.curve_sig), run_time=1.2)
+        self.play(Create(b.box), run_time=0.6)
+        self.play(fade_in(b.cut), run_time=0.6)
+        self.wait(0.5)
+        self.say(f"The encoder's three filters, {blue}, {green} and {purple}: {KERNEL} weights each.")
+        self.play(fade_in(*b.over_plots, *b.over_labels, *b.filt_sigs), run_time=1.2)
+        self.wait(1)
+        self.say("The patch is cut out and laid over each filter:",
+                 "a dot product measures how well the two match.")
+        self.play(*[ReplacementTransform(b.cut.copy(), sig) for sig in b.patch_sigs], run_time=1.8)
+        self.bring_to_front(*b.filt_sigs)  # the filters over the wide patch
+        self.play(fade_in(b.steps), run_time=0.6)
+        self.wait(1)
+
+        # filter 1, one product at a time, the running sum pointing at the bar it adds
+        self.say(f"{th.filter_name(0).capitalize()} first: each patch sample times the filter's weight.")
+        self.play(b.highlight(0), fade_in(b.prod_plots[0], b.prod_labels[0], b.bars[0], b.runs[0],
+                                          b.lines[0][0], b.bands[0], b.readout), run_time=0.8)
+        for k in range(KERNEL):
+            if k == 2:
+                self.say(f"The {th.TEXT_NAME} line is the running sum; its ring sits on the bar it adds.")
+            b.read(k)
+            if k:
+                self.play(b.bands[0].animate.set_x(b.x_of(0, k)), run_time=0.4)
+            self.play(Drive(b.live(0), lambda a, k=k: b.add(0, k + a), run_time=1.4, rate_func=smooth))
+        self.say(biggest_product_cue(steps["products"][0]))
+        self.wait(2)
+        self.say(f"The {KERNEL} products add up to {shown['sums'][0]}; plus the bias {bias[0]}: "
+                 f"{shown['pre'][0]}; tanh: c1 = {shown['code'][0]}.")
+        self.play(b.highlight(2), fade_out(b.readout, b.bands[0]),
+                  b.runs[0].ring.animate.set_stroke(opacity=0), run_time=0.6)
+        self.play(fade_in(b.lines[0][1]), run_time=0.6)
+        self.play(b.highlight(3), run_time=0.4)
+        self.play(fade_in(b.lines[0][2]), run_time=0.6)
+        self.wait(1)
+
+        # filters 2 and 3, the same steps, faster
+        for i in (1, 2):
+            self.say(f"{th.filter_name(i).capitalize()}, the same way: sum {shown['sums'][i]}, "
+                     f"bias {bias[i]}, tanh: c{i + 1} = {shown['code'][i]}.")
+            self.play(b.highlight(0), fade_in(b.prod_plots[i], b.prod_labels[i], b.bars[i], b.runs[i],
+                                              b.lines[i][0], b.bands[i]), run_time=0.6)
+            self.play(Drive(b.live(i), lambda a, i=i: b.add(i, KERNEL * a), run_time=4.2, rate_func=linear))
+            self.play(b.highlight(2), fade_out(b.bands[i]), b.runs[i].ring.animate.set_stroke(opacity=0),
+                      fade_in(b.lines[i][1]),
+                      run_time=0.6)
+            self.play(b.highlight(3), fade_in(b.lines[i][2]), run_time=0.6)
+            self.wait(0.5)
+
+        best = int(np.argmax(np.abs(steps["sums"])))  # the filter best_match_cue names
+        self.say(best_match_cue(steps["sums"]))
+        self.play(b.highlight(None), Create(b.frame(best)), run_time=0.8)
+        self.wait(2.5)
+        codes = ", ".join(shown["code"])
+        self.say(f"The code of window {w}: {codes}, the matrix's column {w}.")
+        self.play(fade_in(b.code_row), run_time=0.8)
         self.wait(2.5)
         self.payoff()
 
     # --- 4. round trip (F8, F5) ----------------------------------------------------------------------
     def round_trip(self):
-        ck, (_, _, patch) = self.ck, story.demo_patch()
+        ck, (_, _, patch) = self.ck, story.demo_patch(WINDOW)
         title = th.title("And back: the decoder rebuilds the patch")
         b = RoundTripBoard(ck, patch, title)
         grey, yellow = th.DATA_NAME, th.OUTPUT_NAME  # the colours' words, per theme
-        self.say("And back: the decoder's filters, each scaled by its code number.")
+        self.say(f"And back: window {WINDOW + 1}'s code scales each decoder filter by its number.")
         self.play(Write(title), fade_in(b.code_row, b.filt, *b.filt_sigs), run_time=1.2)
         self.play(fade_in(b.ws.plot), *[ReplacementTransform(b.filt_sigs[i].copy(), b.ws.scaled[i])
                                         for i in range(3)], run_time=1.5)
-        self.say(f"Their sum plus bias rebuilds the patch ({yellow}).")
-        self.play(ReplacementTransform(b.ws.scaled.copy(), b.ws.total), run_time=1.2)
+        self.wait(1)
+        self.say(f"Their sum plus the bias ({yellow}), added one filter at a time, rebuilds the patch.")
+        self.play(fade_in(b.ws.total), run_time=0.5)  # starts on the first scaled filter
+        for k in range(1, 4):  # + filter 2, + filter 3, + bias: the same curve, moved point by point
+            self.play(Drive(b.ws.total, lambda a, k=k: b.partial(k - 1 + a), run_time=0.9))
+        b.ws.set_code(b.code)
         self.play(fade_in(b.target), run_time=0.8)
         self.bring_to_back(b.target)  # under the output, so both show where they coincide
-        self.say(f"Wide {grey}: the original patch. The error is tiny:", f"{b.err_shown}.")
+        red = th.ACCENT_NAME
+        self.say(f"Wide {grey}: the original patch; {red}: the error,",
+                 f"{b.err_shown}{', too small to see' if b.unseen else ''}.", b.against)
         self.play(Create(b.errors), fade_in(b.err_note), run_time=1)
         self.wait(2)
         self.payoff()
@@ -188,8 +261,8 @@ class EncoderScene(Explainer):
         chosen = patches[idx].astype(np.float64)
         outs = story.round_trip(self.ck, chosen)
         lo, hi = min(chosen.min(), outs.min()), max(chosen.max(), outs.max())
-        plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 3.1, 1.6, f"patch {i}")
-                         for i in idx]).arrange_in_grid(2, 3, buff=(0.9, 0.55)).next_to(title, DOWN, buff=0.5)
+        plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 2.9, 1.6, f"patch {i}")
+                         for i in idx]).arrange_in_grid(2, 3, buff=(0.8, 0.55)).next_to(title, DOWN, buff=0.5)
         sigs = VGroup()
         for plot, i, x, y in zip(plots, idx, chosen, outs):
             sigs.add(pic.Signal(plot, x, th.DATA_COLOR, width=12, dot_radius=0, opacity=0.55,
@@ -197,8 +270,10 @@ class EncoderScene(Explainer):
                      pic.Signal(plot, y, th.OUTPUT_COLOR, width=2.5, dot_radius=0.04, role=f"output {i}"))
         grey, yellow = th.DATA_NAME, th.OUTPUT_NAME
         mse_shown = f"mean square error {float(np.mean((outs - chosen) ** 2)):.1e}"
-        legend = th.text(f"wide {grey}: label (the patch)   {yellow}: network output   {mse_shown}",
-                         th.SMALL_SIZE).next_to(plots, DOWN, buff=0.3)
+        legend = VGroup(th.text(f"wide {grey}: label (the patch)", th.SMALL_SIZE, th.DATA_COLOR),
+                        th.text(f"{yellow}: network output", th.SMALL_SIZE, th.OUTPUT_COLOR),
+                        th.text(mse_shown, th.SMALL_SIZE)).arrange(RIGHT, buff=0.5)
+        legend.next_to(plots, DOWN, buff=0.3)
         self.say(f"Here are {len(idx)} patches: the label in wide {grey}, the output in {yellow}.",
                  f"They coincide: {mse_shown}.")
         self.play(Write(title), fade_in(plots, legend), run_time=1.2)
@@ -209,15 +284,16 @@ class EncoderScene(Explainer):
 
 class BezierBoard(VGroup):
     """The data section's pictures (F1), laid out under `title`: axes with the four control points,
-    the dense Bezier curve, the 15 resampled points and a p1/p2 readout on the left; a 3x3 grid of
-    dataset curves on the right. `p` (two trackers) sets the free heights, `update_curve()` redraws
-    the curve from them; `morph(a)` moves grid cell k from curve k (a = 0) to curve k + 9 (a = 1)."""
+    the dense Bezier curve, the 15 resampled points ('samples') and a p1/p2 readout on the left; a
+    3x3 grid of dataset curves on the right. `p` (two trackers) sets the free heights,
+    `update_curve()` redraws the curve from them; `morph(a)` moves grid cell k from curve k (a = 0)
+    to curve k + 9 (a = 1)."""
 
     def __init__(self, params, title):
         super().__init__()
         self.params = params
         self.p = [ValueTracker(v) for v in params[0]]
-        self.axes = Axes(x_range=[0, 1, 0.25], y_range=[-1, 1, 0.5], x_length=5.0, y_length=4.0, tips=False,
+        self.axes = Axes(x_range=[0, 1, 0.25], y_range=[-1, 1, 0.5], x_length=4.6, y_length=4.0, tips=False,
                          axis_config={"color": th.MUTED_COLOR, "label_constructor": th.SansText,
                                       "font_size": th.SMALL_SIZE},
                          x_axis_config={"numbers_to_include": [0.5, 1],
@@ -229,23 +305,24 @@ class BezierBoard(VGroup):
         for n in self.axes.x_axis.numbers:  # under the plot, clear of the curve
             n.set_y(self.axes.c2p(0, -1)[1] - 0.25)
         self.readout = VGroup(*[VGroup(th.text(f"p{i + 1} =", th.LABEL_SIZE), speed.number(params[0][i], 2))
-                                .arrange(RIGHT, buff=0.2) for i in range(2)]).arrange(RIGHT, buff=0.5)
+                                .arrange(RIGHT, buff=0.25) for i in range(2)]).arrange(RIGHT, buff=0.6)
         left = VGroup(self.axes, self.readout).arrange(DOWN, buff=0.25)
-        self.grid = VGroup(*[pic.SignalPlot(WINSIZE, (-0.8, 0.8, 0.4), 1.8, 1.0, x_numbers=False,
+        self.grid = VGroup(*[pic.SignalPlot(WINSIZE, (-0.8, 0.8, 0.4), 1.7, 1.0, x_numbers=False,
                                             y_numbers=False) for _ in range(9)])
         self.grid.arrange_in_grid(3, 3, buff=(0.3, 0.35))
         self.grid_group = VGroup(th.text("nine curves of the dataset", th.SMALL_SIZE), self.grid).arrange(
             DOWN, buff=0.2)
-        VGroup(left, self.grid_group).arrange(RIGHT, buff=0.9).next_to(title, DOWN, buff=0.7)
+        VGroup(left, self.grid_group).arrange(RIGHT, buff=1.0).next_to(title, DOWN, buff=0.7)
+        VGroup(left, self.grid_group).shift(RIGHT * 0.3)  # room for the '(0, 0)' label on the left
         self.guides = VGroup(*[Line(self.axes.c2p(x, -1), self.axes.c2p(x, 1), stroke_color=th.MUTED_COLOR,
-                                    stroke_width=1, stroke_opacity=0.5) for x in np.linspace(0, 1, 15)])
+                                    stroke_width=1, stroke_opacity=0.5) for x in np.linspace(0, 1, WINSIZE)])
         self.picks = list(data.resample_indices())
         self.polygon = VMobject(stroke_color=th.MUTED_COLOR, stroke_width=2)
         self.controls = speed.Dots(np.zeros((4, 3)), 0.07, th.TEXT_COLOR)
         self.names = [th.text(s, th.SMALL_SIZE - 2, th.MUTED_COLOR)
                       for s in ("(0, 0)", "(0.5, p1)", "(0.5, p2)", "(1, 0)")]
-        self.dense = VMobject(stroke_color=th.DATA_COLOR, stroke_width=3)
-        self.samples = speed.Dots(np.zeros((WINSIZE, 3)), 0.06, th.OUTPUT_COLOR)
+        self.dense = VMobject(stroke_color=th.DATA_COLOR, stroke_width=2.5, stroke_opacity=0.8)
+        self.samples = AxesDots(self.axes, WINSIZE, 0.075, th.DATA_COLOR, role="samples")
         self.cells = [pic.Signal(g, np.zeros(WINSIZE), th.DATA_COLOR, width=2.5, dot_radius=0.025)
                       for g in self.grid]
         self.moving = [self.polygon, self.controls, *self.names, self.dense, self.samples,
@@ -258,7 +335,10 @@ class BezierBoard(VGroup):
         pts = speed.coords_to_points(self.axes, [0, 0.5, 0.5, 1], [0, p1, p2, 0])
         self.polygon.set_points_as_corners(pts)
         self.controls.set_positions(pts)
-        for name, pt, side in zip(self.names, pts, (DOWN + LEFT, LEFT, LEFT, DOWN + RIGHT)):
+        # the two middle points share x = 0.5: the higher one's name goes above it, the lower one's
+        # below, so they never meet, and the curve (which passes between them) stays clear
+        up = (UP, DOWN) if p1 >= p2 else (DOWN, UP)
+        for name, pt, side in zip(self.names, pts, (DOWN + LEFT, *up, DOWN + RIGHT)):
             name.next_to(pt, side, buff=0.1)
         pts = speed.coords_to_points(self.axes, *data.dense_bezier(p1, p2))
         self.dense.set_points_as_corners(pts)
@@ -272,71 +352,211 @@ class BezierBoard(VGroup):
             cell.set_values(c)
 
 
-class DotProductBoard:
-    """The dot-products section's pictures (F7), laid out under `title`: the patch and the three
-    encoder filters, a plot of products per filter with its bars, and per filter the lines 'sum',
-    '+ bias ... =', 'tanh ->' with live numbers recorded as 'sum i', 'pre i', 'ci'."""
+class AxesDots(speed.Dots):
+    """n dots on `axes` (speed.Dots) whose heights the record reads back (`drawn_values`)."""
 
-    def __init__(self, ck, patch, steps, title):
-        pw, ph = 2.3, 1.2
-        self.products = steps["products"]
-        patch_range = pic.nice_range(min(patch.min(), 0), max(patch.max(), 0))
-        self.patch_plot = pic.SignalPlot(KERNEL, patch_range, pw, ph, "a real patch", th.DATA_COLOR)
-        f_range = pic.nice_range(ck.enc_w.min() * 1.1, ck.enc_w.max() * 1.1)
-        self.filt_plots = [pic.SignalPlot(KERNEL, f_range, pw, ph, f"encoder filter {i + 1}",
-                                          th.FILTER_COLORS[i]) for i in range(3)]
-        VGroup(self.patch_plot, *self.filt_plots).arrange(RIGHT, buff=0.45).next_to(title, DOWN, buff=0.75)
-        lim = np.abs(self.products).max() * 1.1
-        self.prod_plots = [pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), pw, ph, "patch × filter",
-                                          th.MUTED_COLOR) for _ in self.filt_plots]
-        for pp, fp in zip(self.prod_plots, self.filt_plots):
-            pp.next_to(fp, DOWN, buff=0.45)
-        self.bars = [pic.Bars(pp, self.products[i], th.FILTER_COLORS[i], role=f"products {i + 1}")
+    def __init__(self, axes: Axes, n: int, radius: float, color: str, role: str | None = None):
+        super().__init__(np.zeros((n, 3)), radius, color)
+        self.axes, self.role = axes, role
+
+    def drawn_values(self) -> np.ndarray:
+        return np.array([self.axes.p2c(p)[1] for p in self.positions()])
+
+
+class WindowBox(Rectangle):
+    """A box in the data colour around the kernel-7 window starting at `start` on a SignalPlot, over
+    the plot's full height. `drawn_values` reads back the first and last sample inside it."""
+
+    def __init__(self, plot: pic.SignalPlot, start: int, role: str | None = None):
+        a, b = plot.axes.c2p(start - 0.4, 0)[0], plot.axes.c2p(start + KERNEL - 0.6, 0)[0]
+        top_y, bottom_y = plot.axes.get_top()[1] + 0.05, plot.axes.c2p(0, plot.axes.y_range[0])[1] - 0.05
+        super().__init__(width=b - a, height=top_y - bottom_y, stroke_color=th.DATA_COLOR,
+                         fill_color=th.DATA_COLOR, fill_opacity=0.12, stroke_width=3)
+        self.move_to([(a + b) / 2, (top_y + bottom_y) / 2, 0])
+        self.plot, self.role = plot, role
+
+    def drawn_values(self) -> np.ndarray:
+        axes = self.plot.axes
+        return np.array([np.ceil(axes.p2c(self.get_left())[0]), np.floor(axes.p2c(self.get_right())[0])])
+
+
+class RunningSum(VGroup):
+    """The running sum of one filter's products on their plot: a line through the sums so far, a
+    dot per sum, and a ring on the sum being made, right over the bar it adds. `show(count)` (0 to
+    7, in step with Bars.show) moves it; `drawn_values` reads the dots' heights back."""
+
+    def __init__(self, plot: pic.SignalPlot, products: np.ndarray, color: str = th.TEXT_COLOR,
+                 role: str | None = None):
+        super().__init__()
+        self.plot, self.role = plot, role
+        self.products = np.asarray(products, dtype=float)
+        self.line = VMobject(stroke_color=color, stroke_width=2.5)
+        self.dots = speed.Dots(np.zeros((1, 3)), 0.045, color)
+        self.ring = Circle(radius=0.11, color=color, stroke_width=3)
+        self.add(self.line, self.dots, self.ring)
+        self.show(0.0)
+
+    def show(self, count: float) -> RunningSum:
+        """The sums after samples 0 .. n-1, and sample n's being added (n = the bar growing)."""
+        n = min(int(np.floor(count)), len(self.products) - 1)
+        sums = [story.running_sum(self.products, j + 1) for j in range(n)]
+        sums.append(story.running_sum(self.products, count))
+        pts = self.plot.points_for(sums)
+        self.line.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
+        self.dots.set_positions(pts)
+        self.ring.move_to(pts[-1])
+        return self
+
+    def drawn_values(self) -> np.ndarray:
+        return np.array([self.plot.axes.p2c(p)[1] for p in self.dots.positions()])
+
+
+class DotProductBoard:
+    """The dot-products section's pictures (F7), laid out under `title`: on the left the curve with
+    the window box ('curve', 'window') and the current product's readout; per filter a column: the
+    filter over the patch ('patch' on the first), its products as bars ('products i') with their
+    running sum ('running sum i'), and the lines 'running sum', '+ bias ... =', 'tanh ->' with live
+    numbers ('sum i', 'pre i', 'ci'); the four steps under the title; the code at the bottom
+    ('code c1'...)."""
+
+    PW, PH = 2.2, 1.15  # each filter column's plots
+
+    def __init__(self, ck, idx, curve, start, patch, steps, title):
+        self.ck, self.patch = ck, np.asarray(patch, dtype=float)
+        self.products, self.running = steps["products"], steps["running"]
+        small = th.SMALL_SIZE - 2
+        self.steps = VGroup(*[th.text(s, small, th.MUTED_COLOR) for s in (
+            "1. multiply sample by sample", f"2. add the {KERNEL} products", "3. add the bias",
+            "4. tanh: the code number")]).arrange(RIGHT, buff=0.45, aligned_edge=UP).next_to(title, DOWN, 0.2)
+
+        # the curve, window 1 boxed, and the patch that is cut out of it
+        self.curve_plot = pic.SignalPlot(WINSIZE, pic.nice_range(curve.min() - 0.05, curve.max() + 0.05), 2.2,
+                                         self.PH, f"curve {idx}", font_size=small, x_numbers=False,
+                                         y_numbers=False)
+
+        # a column per filter: the filter over the patch, the products and their running sum
+        lo, hi = min(self.patch.min(), ck.enc_w.min()), max(self.patch.max(), ck.enc_w.max())
+        y_over = pic.nice_range(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
+        self.over_plots = [pic.SignalPlot(KERNEL, y_over, self.PW, self.PH) for _ in range(3)]
+        VGroup(self.curve_plot, *self.over_plots).arrange(RIGHT, buff=0.35).next_to(self.steps, DOWN, 0.55)
+        self.box = WindowBox(self.curve_plot, start, role="window")
+        self.curve_sig = pic.Signal(self.curve_plot, curve, th.DATA_COLOR, width=2.5, dot_radius=0.04,
+                                    role="curve")
+        self.cut = pic.Signal(self.curve_plot, patch, th.DATA_COLOR, width=9, dot_radius=0, opacity=0.55,
+                              offset=start)
+        self.over_labels = [VGroup(th.text(f"filter {i + 1}", small, th.FILTER_COLORS[i]),
+                                   th.text("on the patch", small, th.DATA_COLOR)).arrange(RIGHT, buff=0.12)
+                            .next_to(p.axes, UP, 0.12) for i, p in enumerate(self.over_plots)]
+        lim = max(np.abs(self.products).max(), np.abs(self.running).max()) * 1.1
+        y_prod = pic.nice_range(-lim, lim)
+        self.prod_plots = [pic.SignalPlot(KERNEL, y_prod, self.PW, self.PH) for _ in range(3)]
+        for pp, op in zip(self.prod_plots, self.over_plots):  # the same x for the same sample
+            pp.next_to(op, DOWN, buff=0.55)
+            pp.shift(RIGHT * (op.axes.c2p(0, 0)[0] - pp.axes.c2p(0, 0)[0]))
+        self.prod_labels = [VGroup(th.text("products,", small, th.FILTER_COLORS[i]),
+                                   th.text("running sum", small, th.TEXT_COLOR)).arrange(RIGHT, buff=0.12)
+                            .next_to(pp.axes, UP, 0.12) for i, pp in enumerate(self.prod_plots)]
+        self.patch_sigs = [pic.Signal(p, patch, th.DATA_COLOR, width=9, dot_radius=0, opacity=0.55,
+                                      role=None if i else "patch") for i, p in enumerate(self.over_plots)]
+        self.filt_sigs = [pic.Signal(p, ck.enc_w[i], th.FILTER_COLORS[i], width=3, role=f"filter {i + 1}")
+                          for i, p in enumerate(self.over_plots)]
+        self.bars = [pic.Bars(pp, self.products[i], th.FILTER_COLORS[i], width=0.26, role=f"products {i + 1}")
+                     .show(0)
                      for i, pp in enumerate(self.prod_plots)]
-        self.lines = [self.sum_lines(ck, i).next_to(pp, DOWN, buff=0.2)
+        self.runs = [RunningSum(pp, self.products[i], role=f"running sum {i + 1}")
+                     for i, pp in enumerate(self.prod_plots)]
+        self.bands = [self.band(i) for i in range(3)]
+        self.lines = [self.sum_lines(ck, i).next_to(pp, DOWN, buff=0.2).align_to(pp.axes, RIGHT)
                       for i, pp in enumerate(self.prod_plots)]
         for i, (_, pre, code) in enumerate(self.lines):  # laid out at 0, as the running sum starts
             pre[1].set_value(steps["pre"][i])
             code[1].set_value(steps["code"][i])
-        self.steps = VGroup(*[th.text(s, th.SMALL_SIZE - 2) for s in (
-            "for each filter:", "1. multiply pointwise", "2. add the 7 products",
-            "3. add the filter's bias", "4. tanh: the code number")])
-        self.steps.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        self.steps.next_to(self.patch_plot, DOWN, buff=0.55).align_to(self.patch_plot, LEFT)
-        self.patch_sig = pic.Signal(self.patch_plot, patch, th.DATA_COLOR, width=3, role="patch")
-        self.filt_sigs = [pic.Signal(fp, ck.enc_w[i], th.FILTER_COLORS[i], width=3)
-                          for i, fp in enumerate(self.filt_plots)]
+
+        # under the curve: the product being made, for filter 1
+        names = ("patch", "× filter 1", "= product")
+        colors = (th.DATA_COLOR, th.FILTER_COLORS[0], th.FILTER_COLORS[0])
+        self.readout = VGroup(*[VGroup(th.text(n, th.SMALL_SIZE, c), speed.number(0.0, 3, th.SMALL_SIZE, c))
+                                for n, c in zip(names, colors)])
+        for row in self.readout:
+            row[1].next_to(row[0], RIGHT, 0.2)
+        self.readout.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        at = self.readout.get_left()[0] + max(row[0].width for row in self.readout) + 0.2
+        for row in self.readout:  # numbers in one column
+            row[1].set_x(at, LEFT)
+        self.readout.next_to(self.curve_plot, DOWN, buff=0.7).align_to(self.curve_plot, LEFT)
+        self.readout.shift(LEFT * 0.2)
+
+        code = steps["code"]
+        self.code_row = VGroup(pic.code_vector(code, role="code"),
+                               th.text(f"= column {WINDOW + 1} of the curve's code matrix", th.SMALL_SIZE))
+        self.code_row.arrange(RIGHT, buff=0.4).next_to(VGroup(*self.lines), DOWN, buff=0.4).set_x(0)
+
+    def band(self, i: int) -> Rectangle:
+        """A faint column over sample 0 of filter i's two plots: the sample being multiplied."""
+        op, pp = self.over_plots[i], self.prod_plots[i]
+        top, bottom = op.axes.get_top()[1] + 0.05, pp.axes.c2p(0, pp.axes.y_range[0])[1] - 0.05
+        return Rectangle(width=0.3, height=top - bottom, stroke_width=0, fill_color=th.MUTED_COLOR,
+                         fill_opacity=0.25).move_to([self.x_of(i, 0), (top + bottom) / 2, 0])
+
+    def frame(self, i: int) -> Rectangle:
+        """A box in filter i's colour around its column."""
+        column = VGroup(self.over_labels[i], self.over_plots[i], self.prod_plots[i], self.lines[i])
+        return SurroundingRectangle(column, color=th.FILTER_COLORS[i], buff=0.1, stroke_width=2.5)
+
+    def x_of(self, i: int, k: int) -> float:
+        return float(self.over_plots[i].axes.c2p(k, 0)[0])
+
+    def highlight(self, step: int | None):
+        """Step `step` (0-3) of the four in the text colour, the others muted."""
+        return AnimationGroup(*[s.animate.set_color(th.TEXT_COLOR if k == step else th.MUTED_COLOR)
+                                      for k, s in enumerate(self.steps)])
+
+    def read(self, k: int) -> None:
+        """The readout shows sample k of filter 1's product."""
+        for row, v in zip(self.readout, (self.patch[k], self.ck.enc_w[0][k], self.products[0][k])):
+            row[1].set_value(v)
+
+    def live(self, i: int) -> VGroup:
+        """What moves while filter i's products are added."""
+        return VGroup(self.bars[i], self.runs[i], self.lines[i][0][1], self.bands[i])
+
+    def add(self, i: int, count: float) -> None:
+        """Filter i's products 0 .. count added: the bars grown, the running sum and its number, the
+        band on the sample being added."""
+        self.bars[i].show(count)
+        self.runs[i].show(count)
+        self.lines[i][0][1].set_value(story.running_sum(self.products[i], count))
+        self.bands[i].set_x(self.x_of(i, min(int(count), KERNEL - 1)))
 
     @staticmethod
     def sum_lines(ck, i: int) -> VGroup:
-        """'sum', '+ bias b =' and 'tanh ->', each with its number (at 0)."""
-        rows = VGroup(*[VGroup(th.text(s, th.SMALL_SIZE), speed.number(0.0, 3, th.SMALL_SIZE, col, role=role))
+        """'running sum', '+ bias b =' and 'tanh ->', each with its number (at 0)."""
+        size = th.SMALL_SIZE - 2
+        rows = VGroup(*[VGroup(th.text(s, size), speed.number(0.0, 3, size, col, role=role))
                         .arrange(RIGHT, buff=0.12) for s, col, role in (
-                            ("sum", th.TEXT_COLOR, f"sum {i + 1}"),
-                            (f"+ bias {fmt(ck.enc_b[i])} =", th.TEXT_COLOR, f"pre {i + 1}"),
+                            ("running sum", th.TEXT_COLOR, f"sum {i + 1}"),
+                            (f"+ bias {fmt(ck.enc_b[i], 3)} =", th.TEXT_COLOR, f"pre {i + 1}"),
                             ("tanh ->", th.FILTER_COLORS[i], f"c{i + 1}"))])
         return rows.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
-
-    def count(self, i: int):
-        """The running sum of filter i's products as the count goes from 0 to 7 (a -> 0..1)."""
-        return lambda a: self.lines[i][0][1].set_value(story.running_sum(self.products[i], 7 * a))
 
 
 class RoundTripBoard:
     """The round trip's pictures (F8), laid out under `title`: the code and the decoder filters on
     the left; on the right each filter times its code number and their sum plus bias ('sum',
-    'scaled i'), over the patch ('patch') with the error marked."""
+    'scaled i'), over the patch ('patch') with the error marked. `partial(t)` puts the sum part
+    way: t = 0 the first scaled filter, 1 plus the second, 2 plus the third, 3 plus the bias."""
 
     def __init__(self, ck, patch, title):
-        code = ck.encode(patch[None])[0]
+        self.ck = ck
+        self.code = code = ck.encode(patch[None])[0]
         out = ck.decode(code[None])[0]
         err = out - patch
         f_range = pic.nice_range(ck.dec_w.min() * 1.1, ck.dec_w.max() * 1.1)
-        self.filt = pic.SignalPlot(KERNEL, f_range, 4.2, 2.2, "decoder filters")
+        self.filt = pic.SignalPlot(KERNEL, f_range, 3.9, 2.5, "decoder filters")
         lo = min((code[:, None] * ck.dec_w).min(), out.min(), patch.min())
         hi = max((code[:, None] * ck.dec_w).max(), out.max(), patch.max())
-        self.ws = pic.WeightedSum(ck, code, pic.nice_range(lo - 0.05, hi + 0.05), 6.4, 2.6,
-                                  "each filter × its code number, and their sum + bias")
+        self.ws = pic.WeightedSum(ck, code, pic.nice_range(lo - 0.05, hi + 0.05), 5.6, 3.0,
+                                  "each filter × its code number; sum + bias")
         self.code_row = pic.code_vector(code)
         left = VGroup(self.code_row, self.filt).arrange(DOWN, buff=0.5)
         VGroup(left, self.ws).arrange(RIGHT, buff=0.8).next_to(title, DOWN, buff=0.6)
@@ -347,35 +567,61 @@ class RoundTripBoard:
         for a, b in zip(self.ws.plot.points_for(patch), self.ws.plot.points_for(out)):
             self.errors.start_new_path(a)
             self.errors.add_line_to(b)
-        self.err_shown = f"mean square error {np.mean(err ** 2):.1e}, largest {np.abs(err).max():.4f}"
+        mse, loss = float(np.mean(err ** 2)), float(ck.final_loss)
+        self.err_shown = f"mean square error {mse:.1e}, largest {np.abs(err).max():.4f}"
+        # whether the error ticks can be seen: the largest, in px at 720p
+        unit = (self.ws.plot.axes.c2p(0, 1) - self.ws.plot.axes.c2p(0, 0))[1] * 720 / config.frame_height
+        self.unseen = float(np.abs(err).max()) * unit < 3
+        self.against = against_training_cue(mse, loss)
         self.err_note = VGroup(
-            th.text(f"wide {th.DATA_NAME}: the patch; {th.ACCENT_NAME}: the error (too small to see)",
-                    th.SMALL_SIZE, th.TEXT_COLOR),
-            th.text(self.err_shown, th.SMALL_SIZE, th.ACCENT_COLOR))
+            th.text(f"wide {th.DATA_NAME}: the patch", th.SMALL_SIZE, th.DATA_COLOR),
+            th.text(f"{th.ACCENT_NAME}: the error" + (" (too small to see)" if self.unseen else ""),
+                    th.SMALL_SIZE, th.ACCENT_COLOR),
+            th.text(self.err_shown, th.SMALL_SIZE, th.ACCENT_COLOR),
+            th.text(f"final training loss {loss:.1e}", th.SMALL_SIZE, th.MUTED_COLOR))
         self.err_note.arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(self.ws, DOWN, buff=0.3)
         self.err_note.align_to(self.ws, LEFT)
+        self.partial(0.0)
+
+    def partial(self, t: float) -> None:
+        terms = [*(c * f for c, f in zip(self.code, self.ck.dec_w.astype(float))),
+                 np.full(KERNEL, float(self.ck.dec_b))]
+        n = min(int(t), 3)
+        total = sum(terms[:n + 1]) + (t - n) * terms[n + 1] if n < 3 else sum(terms)
+        self.ws.total.set_values(total)
 
 
-def window_box(plot: pic.SignalPlot, start: int) -> Rectangle:
-    """A box around the kernel-7 window starting at `start`, over the plot's full height."""
-    a, b = plot.axes.c2p(start - 0.4, 0)[0], plot.axes.c2p(start + data.KERNEL - 0.6, 0)[0]
-    top_y, bottom_y = plot.axes.get_top()[1] + 0.05, plot.axes.c2p(0, plot.axes.y_range[0])[1]
-    return Rectangle(
-        width=b - a,
-        height=top_y - bottom_y,
-        stroke_color=th.OUTPUT_COLOR,
-        fill_color=th.OUTPUT_COLOR,
-        fill_opacity=0.12,
-        stroke_width=3,
-    ).move_to([(a + b) / 2, (top_y + bottom_y) / 2, 0])
+# --- what the subtitles say, chosen by the numbers ------------------------------------------------------
+def biggest_product_cue(products: np.ndarray) -> str:
+    """Which of a filter's products is largest in size, and what its sign says: patch and filter
+    agree there (same sign, it adds) or not (it takes away)."""
+    k = int(np.argmax(np.abs(products)))
+    p = float(products[k])
+    why = "the same sign there, so it adds" if p > 0 else "opposite signs there, so it takes away"
+    return f"The biggest product, at sample {k}: {why} {fmt(abs(p), 3, False)}."
+
+
+def best_match_cue(sums: np.ndarray) -> str:
+    """Which filter the patch matches best: the largest sum in size (a negative one matches the
+    filter with its sign flipped)."""
+    i = int(np.argmax(np.abs(sums)))
+    flipped = ", sign flipped" if sums[i] < 0 else ""
+    name = th.filter_name(i).capitalize()
+    return f"{name} has the largest sum in size: the patch matches it best{flipped}."
+
+
+def against_training_cue(mse: float, loss: float) -> str:
+    """The patch's reconstruction error against the model's final training loss (the mean over
+    the training patches)."""
+    return f"{'Above' if mse > loss else 'Below'} the model's final training loss, {loss:.1e}."
 
 
 def autoencoder_diagram(code: np.ndarray) -> tuple[VGroup, VGroup]:
     """Nodes: 7 inputs, 3 code numbers (in filter colours), 7 outputs; the code's values and the two
-    layers named underneath."""
-    xs = (-4.2, 0.0, 4.2)
+    layers named above their edges, well apart."""
+    xs = (-4.8, 0.0, 4.8)
     ins = [np.array([xs[0], 0.75 - 0.25 * k, 0]) for k in range(KERNEL)]
-    mids = [np.array([xs[1], 0.4 - 0.4 * i, 0]) for i in range(3)]
+    mids = [np.array([xs[1], 0.4 - 0.4 * i, 0]) for i in range(N_CHANNELS)]
     outs = [np.array([xs[2], 0.75 - 0.25 * k, 0]) for k in range(KERNEL)]
     edges = VMobject(stroke_color=th.MUTED_COLOR, stroke_width=1, stroke_opacity=0.6)
     for a, b in [(a, b) for a in ins for b in mids] + [(a, b) for a in mids for b in outs]:
@@ -389,16 +635,19 @@ def autoencoder_diagram(code: np.ndarray) -> tuple[VGroup, VGroup]:
             for i, m in enumerate(mids)
         ],
     )
-    values = pic.code_vector(code, size=th.SMALL_SIZE, role="window 1").move_to([xs[1], -1.1, 0])
+    values = pic.code_vector(code, size=th.SMALL_SIZE, role=f"window {WINDOW + 1}").move_to([xs[1], -1.1, 0])
     small = th.SMALL_SIZE - 3
+    stride = f"stride {STRIDE}"
     labels = VGroup(
-        th.text("7 samples", th.SMALL_SIZE, th.DATA_COLOR).move_to([xs[0], -1.1, 0]),
-        th.text("7 samples", th.SMALL_SIZE, th.OUTPUT_COLOR).move_to([xs[2], -1.1, 0]),
-        VGroup(th.text("encoder", small), th.text("Conv1d(1, 3, 7, stride 4) + tanh", small))
-        .arrange(DOWN, buff=0.06)
-        .move_to([(xs[0] + xs[1]) / 2, 1.3, 0]),
-        VGroup(th.text("decoder", small), th.text("ConvTranspose1d(3, 1, 7, stride 4)", small))
-        .arrange(DOWN, buff=0.06)
-        .move_to([(xs[1] + xs[2]) / 2, 1.3, 0]),
+        th.text(f"{KERNEL} samples in", th.SMALL_SIZE, th.DATA_COLOR).move_to([xs[0], -1.1, 0]),
+        th.text(f"{KERNEL} samples out", th.SMALL_SIZE, th.OUTPUT_COLOR).move_to([xs[2], -1.1, 0]),
+        VGroup(th.text("encoder", small), th.text(f"Conv1d(1, {N_CHANNELS}, {KERNEL}, {stride}) + tanh",
+                                                   small))
+        .arrange(DOWN, buff=0.08)
+        .move_to([(xs[0] + xs[1]) / 2 - 0.3, 1.35, 0]),
+        VGroup(th.text("decoder", small), th.text(f"ConvTranspose1d({N_CHANNELS}, 1, {KERNEL}, {stride})",
+                                                   small))
+        .arrange(DOWN, buff=0.08)
+        .move_to([(xs[1] + xs[2]) / 2 + 0.3, 1.35, 0]),
     )
     return VGroup(edges, nodes), VGroup(values, labels)

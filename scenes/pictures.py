@@ -15,10 +15,12 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UP,
     Axes,
     Circle,
+    Line,
     Mobject,
     Rectangle,
     Text,
@@ -28,11 +30,12 @@ from manim import (
     linear,
 )
 
-from core import data, story, weights
+from core import story, weights
 from core.data import KERNEL
 from scenes.speed import Dots, Drive, coords_to_points, number
 from scenes.theme import (
     DATA_COLOR,
+    DATA_NAME,
     FILTER_COLORS,
     LABEL_SIZE,
     MUTED_COLOR,
@@ -49,7 +52,7 @@ def footer(ck: weights.Checkpoint) -> Text:
     """The model the numbers come from, in small print at the bottom left of every explainer."""
     return text(f"model: {ck.variant}, seed {ck.seed}, trained {ck.epochs} epochs, "
                 f"final loss {ck.final_loss:.2e}", SMALL_SIZE - 4, MUTED_COLOR
-                ).to_corner(DOWN + LEFT, buff=0.2)
+                ).to_corner(DOWN + LEFT, buff=0.1)
 
 
 def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, float]:
@@ -117,7 +120,7 @@ class Signal(VGroup):
                               stroke_opacity=0.8 * opacity) if stems else None
         self.add(self.line, self.dots, *([self.stems] if stems else []))
         if config.transparent:  # a dark edge keeps light colours visible on a white slide
-            self.line.set_stroke(OUTLINE_COLOR, width=width + 2, background=True)
+            self.line.set_stroke(OUTLINE_COLOR, width=width + 2, opacity=opacity**2, background=True)
         self.set_values(values)
 
     def set_values(self, values: Sequence[float]) -> Signal:
@@ -141,9 +144,14 @@ class Signal(VGroup):
 
 
 class CodePoint(VGroup):
-    """The article's code picture: a point at (c1, c2) on a plane whose radius shows c3."""
+    """The article's code picture: a point at (c1, c2) on a plane, and c3 as a stem in channel 3's
+    colour: up from the point for c3 > 0, down for c3 < 0, its length in proportion to |c3|, with a
+    cap across its tip. The point keeps its size and the cap shows even at c3 = 0, so the picture
+    never vanishes. `drawn_values()` reads (c1, c2, c3) back from where they are drawn."""
 
-    def __init__(self, extent: Sequence[float], width: float, height: float, background=None):
+    def __init__(self, extent: Sequence[float], width: float, height: float, background=None,
+                 role: str | None = None):
+        """`role`: the name the mark (point, stem and cap, `self.mark`) is recorded under."""
         super().__init__()
         x_lo, x_hi, x_step = nice_range(-extent[0] * 1.1, extent[0] * 1.1, 2)
         y_lo, y_hi, y_step = nice_range(-extent[1] * 1.1, extent[1] * 1.1, 2)
@@ -163,25 +171,38 @@ class CodePoint(VGroup):
         self.y_label = text("c2", SMALL_SIZE, FILTER_COLORS[1]).next_to(self.axes.y_axis, UP, 0.1)
         self.add(self.axes, self.x_label, self.y_label)
         if background is not None:  # real codes, faint: where patches actually land
-            pts = [self.axes.c2p(a, b) for a, b in background]
-            self.cloud = Dots(np.array(pts), 0.018, DATA_COLOR, 0.45)
+            inside = [(a, b) for a, b in background if x_lo <= a <= x_hi and y_lo <= b <= y_hi]
+            self.cloud = Dots(np.array([self.axes.c2p(a, b) for a, b in inside]), 0.016, DATA_COLOR, 0.4)
             self.add(self.cloud)
-        self.base_radius = 0.13
-        self.dot = Circle(radius=self.base_radius, color=FILTER_COLORS[2], fill_color=OUTPUT_COLOR,
-                          fill_opacity=0.85, stroke_width=3)
-        self.add(self.dot)
+        self.stem_max = 0.3 * height  # the stem's length at |c3| = extent
+        self.stem = Line(ORIGIN, UP, color=FILTER_COLORS[2], stroke_width=6)
+        self.cap = Line(LEFT * 0.15, RIGHT * 0.15, color=FILTER_COLORS[2], stroke_width=6)
+        self.dot = Circle(radius=0.085, color=TEXT_COLOR, fill_color=TEXT_COLOR, fill_opacity=1.0,
+                          stroke_width=0)
+        self.mark = VGroup(self.stem, self.cap, self.dot)  # what moves
+        self.mark.role, self.mark.drawn_values = role, self.drawn_values
+        self.add(self.mark)
         self.code = np.zeros(3)
         self.set_code((0.0, 0.0, 0.0))
 
-    def radius_for(self, c3: float) -> float:
-        """Radius grows with c3: base at 0, 1.8 x base at +extent, 0.2 x base at -extent."""
-        return self.base_radius * max(0.15, 1 + 0.8 * c3 / max(self.extent3, 1e-9))
+    def stem_for(self, c3: float) -> float:
+        """The stem's signed length: stem_max at c3 = +extent, -stem_max at -extent."""
+        return self.stem_max * c3 / max(self.extent3, 1e-9)
 
     def set_code(self, code: Sequence[float]) -> CodePoint:
         self.code = np.asarray(code, dtype=float)
-        r = self.radius_for(self.code[2])
-        self.dot.scale(r / (self.dot.width / 2)).move_to(self.axes.c2p(self.code[0], self.code[1]))
+        base = self.axes.c2p(self.code[0], self.code[1])
+        tip = base + UP * self.stem_for(self.code[2])
+        self.stem.put_start_and_end_on(base, tip + UP * 1e-6)  # never a zero-length line
+        self.cap.move_to(tip)
+        self.dot.move_to(base)
         return self
+
+    def drawn_values(self) -> np.ndarray:
+        """(c1, c2, c3) as drawn: the point's place on the plane, the stem's signed length."""
+        base = self.dot.get_center()
+        c1, c2 = self.axes.p2c(base)[:2]
+        return np.array([c1, c2, (self.cap.get_center()[1] - base[1]) / self.stem_max * self.extent3])
 
 
 def code_vector(code: Sequence[float], places: int = 3, size: float = LABEL_SIZE,
@@ -294,7 +315,7 @@ class FourPanel(VGroup):
     """
 
     def __init__(self, ck: weights.Checkpoint, extent: Sequence[float], codes: np.ndarray,
-                 family: int = 5, panel_w: float = 5.6, panel_h: float = 1.9):
+                 family: int = 5, panel_w: float = 5.1, panel_h: float = 1.5):
         """`extent`: the code box (per channel); `codes` (K, 3): every code the panel will show,
         so the plots' ranges fit them."""
         super().__init__()
@@ -305,19 +326,21 @@ class FourPanel(VGroup):
         fam = np.array([[a, b, c3] for a, b, _ in codes for c3 in self.c3_values])
         yr = output_range(ck, np.vstack([codes, fam]))
         self.outputs_plot = SignalPlot(KERNEL, yr, panel_w, panel_h, "outputs for several c3 (current bold)")
-        self.sum_plot = SignalPlot(KERNEL, yr, panel_w, panel_h, "scaled filters and their sum")
+        self.sum_plot = SignalPlot(KERNEL, yr, panel_w, panel_h, "scaled filters (thin), their sum (wide)")
         f_lo, f_hi = float(ck.dec_w.min()), float(ck.dec_w.max())
         self.filter_plot = SignalPlot(KERNEL, nice_range(f_lo * 1.1, f_hi * 1.1), panel_w, panel_h,
                                       "decoder filters (fixed)")
-        self.point = CodePoint(self.extent, panel_w * 0.55, panel_h,
-                               background=ck.encode(data.make_patches()[::64])[:, :2])
-        self.point_label = text("the code: x = c1, y = c2, size = c3", SMALL_SIZE)
+        self.point = CodePoint(self.extent, panel_w * 0.55, panel_h, role="code point",
+                               background=story.real_codes(ck)[::16, :2])
+        self.point_label = text("the code: x = c1, y = c2, stem = c3", SMALL_SIZE)
         self.readout = CodeReadout(SMALL_SIZE + 2).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        top = VGroup(self.outputs_plot, self.sum_plot).arrange(RIGHT, buff=0.9)
-        plane = VGroup(self.point, self.readout).arrange(RIGHT, buff=0.35)
+        self.cloud_key = text(f"{DATA_NAME} dots:\nreal codes", SMALL_SIZE - 2, DATA_COLOR)
+        top = VGroup(self.outputs_plot, self.sum_plot).arrange(RIGHT, buff=0.8)
+        side = VGroup(self.readout, self.cloud_key).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        plane = VGroup(self.point, side).arrange(RIGHT, buff=0.35)
         bottom_left = VGroup(self.point_label, plane).arrange(DOWN, buff=0.12)
         bottom = VGroup(bottom_left, self.filter_plot)
-        VGroup(top, bottom).arrange(DOWN, buff=0.45)  # rows first, then columns under the top ones
+        VGroup(top, bottom).arrange(DOWN, buff=0.35)  # rows first, then columns under the top ones
         bottom_left.set_x(top[0].get_x())
         self.filter_plot.set_x(top[1].get_x())
         self.add(top, bottom)
@@ -325,16 +348,18 @@ class FourPanel(VGroup):
         zero = np.zeros(KERNEL)
         self.raw = VGroup(*[Signal(self.filter_plot, ck.dec_w[i], FILTER_COLORS[i], width=3)
                             for i in range(3)])
-        self.scaled = VGroup(*[Signal(self.sum_plot, zero, FILTER_COLORS[i], width=3, dot_radius=0.04)
-                               for i in range(3)])
-        self.sum = Signal(self.sum_plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.06, role="output")
+        # the sum wide and under the scaled filters: with one code value non-zero they coincide,
+        # and the scaled filter still shows, thin, along the middle of the sum
+        self.sum = Signal(self.sum_plot, zero, OUTPUT_COLOR, width=10, dot_radius=0.08, role="output")
+        self.scaled = VGroup(*[Signal(self.sum_plot, zero, FILTER_COLORS[i], width=3.5, dot_radius=0.045,
+                                      role=f"scaled {i + 1}") for i in range(3)])
         self.family = VGroup(*[Signal(self.outputs_plot, zero, OUTPUT_COLOR, width=1.5, dot_radius=0,
                                       opacity=0.55) for _ in self.c3_values])
         self.current = Signal(self.outputs_plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.06)
-        self.add(self.raw, self.scaled, self.sum, self.family, self.current)
+        self.add(self.raw, self.sum, self.scaled, self.family, self.current)
         # what moves when the code changes, and what does not: scenes add them as two top-level
         # mobjects so manim draws the static part once per animation, not once per frame
-        self.live = VGroup(self.family, self.scaled, self.sum, self.current, self.point.dot,
+        self.live = VGroup(self.family, self.sum, self.scaled, self.current, self.point.mark,
                            *self.readout.numbers)
         self.static = VGroup(*_without(self, set(self.live.get_family())))
         self.code = np.zeros(3)
@@ -408,7 +433,8 @@ class WindowBands(VGroup):
 
 class Bars(VGroup):
     """A bar per value on a SignalPlot, from 0 to the value, in one colour; `grow(g)` scales them
-    from the axis (0 to 1). `drawn_values` reads the heights back."""
+    from the axis (0 to 1), `show(count)` grows them one after another (bar k has grown by
+    count - k). `drawn_values` reads the heights back."""
 
     def __init__(self, plot: SignalPlot, values: Sequence[float], color: str, width: float = 0.18,
                  role: str | None = None):
@@ -428,6 +454,16 @@ class Bars(VGroup):
         for bar, h, c, b in zip(self, self.heights, self.centers, self.bases):
             bar.stretch_to_fit_height(h * g)
             bar.move_to(b + (c - b) * g)
+        return self
+
+    def show(self, count: float) -> Bars:
+        """Bars 0 .. count - 1 at full height, the next one grown by the fraction left, the rest flat
+        and hidden."""
+        for k, (bar, h, c, b) in enumerate(zip(self, self.heights, self.centers, self.bases)):
+            g = min(max(count - k, 0.0), 1.0)
+            bar.set_fill(opacity=0.9 if g > 0 else 0.0)
+            bar.stretch_to_fit_height(h * max(g, 1e-3))
+            bar.move_to(b + (c - b) * max(g, 1e-3))
         return self
 
     def drawn_values(self) -> np.ndarray:
