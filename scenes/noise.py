@@ -354,9 +354,11 @@ def ablated_grid(models: dict, patch: np.ndarray, beside) -> tuple[VGroup, VGrou
     names = ("full", "without 1", "without 2", "without 3")
     grid = VGroup(*[VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 1.0, 0.9, n,
                                             x_numbers=False, y_numbers=False, font_size=th.SMALL_SIZE - 4)
-                             for n in names]).arrange(RIGHT, buff=0.12) for _ in rows]).arrange(DOWN, buff=0.8)
+                             for n in names]).arrange(RIGHT, buff=0.12)
+                    for _ in rows]).arrange(DOWN, buff=0.8)
     grid.next_to(beside, RIGHT, buff=0.25).align_to(beside, UP).shift(DOWN * 0.5)
-    grid.add(VGroup(*[th.text(f"{v}:", th.SMALL_SIZE - 2).next_to(row, UP, 0.45).align_to(row, LEFT)
+    grid.add(VGroup(*[th.text(f"{v}:", th.SMALL_SIZE - 2).next_to(row, UP, 0.45)
+                      .align_to(row, LEFT)
                       for row, (v, _) in zip(grid, rows)]))  # each row's model, above its plots
     sigs = VGroup()
     for row, (v, outs) in zip(grid, rows):
@@ -473,8 +475,8 @@ class LogBars(VGroup):
         positive = np.concatenate([m[m > 0] for m in means.values()])
         lo = np.floor(np.log10(positive.min() if positive.size else 1e-6)) - 0.3
         hi = max(np.ceil(np.log10(positive.max() if positive.size else 1e-6)), lo + 1.3)
-        self.axes = Axes(x_range=[0, 4 * len(means), 1], y_range=[lo, hi, 1], x_length=group_width * len(means),
-                         y_length=3.4, tips=False,
+        self.axes = Axes(x_range=[0, 4 * len(means), 1], y_range=[lo, hi, 1],
+                         x_length=group_width * len(means), y_length=3.4, tips=False,
                          axis_config={"color": th.MUTED_COLOR, "include_ticks": False})
         ticks = VGroup(*[th.text(f"1e{int(e)}", th.SMALL_SIZE - 2, th.MUTED_COLOR)
                          .next_to(self.axes.c2p(0, e), LEFT, 0.12)

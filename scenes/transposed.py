@@ -304,8 +304,8 @@ class TransposedScene(Explainer):
             .arrange(RIGHT, buff=0.9, aligned_edge=UP)
             .next_to(caption, DOWN, buff=0.3)
         )
-        if top.width > 12.8:
-            top.scale_to_fit_width(12.8).next_to(caption, DOWN, buff=0.3)
+        if top.width > 12.6:
+            top.scale_to_fit_width(12.6).next_to(caption, DOWN, buff=0.3)
 
         n_full = b.full.shape[1]
         shown = min(n_full, MAX_COLS)
@@ -377,8 +377,8 @@ class TransposedScene(Explainer):
             color=th.MUTED_COLOR,
         )
         block = VGroup(idx, rows, names, total, total_name, rule, chan_rows, chan_names)
-        if block.width > 12.8:
-            block.scale_to_fit_width(12.8)
+        if block.width > 12.6:
+            block.scale_to_fit_width(12.6)
         block.next_to(top, DOWN, buff=0.45).set_x(0)
 
         # the first output sample two stamps reach, and its terms
@@ -637,7 +637,9 @@ class TransposedScene(Explainer):
         one = b.dims == 1
         full_vals = b.full[0] if one else b.full[0]
         cell = (0.62, 0.42)
-        lim = MAX_COLS if one else MAX_SIDE + 2
+        # 2-D: two grids side by side, and the notes under them, above the footer
+        lim = MAX_COLS if one else max(3, min(MAX_SIDE + 2, int(12.0 / 2 / cell[0]) - 1,
+                                              int((lines.get_bottom()[1] - 2.1 + 3.5) / cell[1]) - 1))
         view = np.atleast_2d(full_vals)[:lim, :lim]
         full = Grid(view, show, cell=cell, color=th.OUTPUT_COLOR, role="uncropped")
         kept = np.zeros(np.atleast_2d(full_vals).shape, bool)
@@ -692,9 +694,15 @@ class TransposedScene(Explainer):
             out_block.next_to(notes, DOWN, 0.3)
             if p[0] < full.cols:
                 out_block.shift(RIGHT * (full.cell(0, p[0]).get_x() - og.cell(0, 0).get_x()))
-        else:  # beside the uncropped grid, the notes under both
-            VGroup(full_name, full, out_block).arrange(RIGHT, buff=0.5).next_to(sub, DOWN, buff=0.5)
-            out_block.align_to(full, DOWN)
+        else:  # beside the uncropped grid (its name above it), the notes under both
+            part = np.atleast_2d(full_vals).shape
+            full_name = th.text("stamps added, before cropping"
+                                + (f" (rows and columns 0-{lim - 1} of {part[0]} × {part[1]})"
+                                   if max(part) > lim else ""), th.SMALL_SIZE - 2, th.MUTED_COLOR)
+            VGroup(full, out_block).arrange(RIGHT, buff=0.6, aligned_edge=DOWN).next_to(sub, DOWN, buff=0.95)
+            full_name.next_to(full, UP, 0.45).align_to(full, LEFT)
+            if full_name.get_right()[0] > 6.4:
+                full_name.shift(LEFT * (full_name.get_right()[0] - 6.4))
             notes.next_to(VGroup(full, out_block), DOWN, 0.3)
         idx = index_row(view.shape[1], full.cw)
         for i, m in enumerate(idx):
@@ -905,8 +913,8 @@ class TransposedScene(Explainer):
             body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         else:  # side by side; the dot product goes underneath
             body = VGroup(zl, fl, ol).arrange(RIGHT, buff=0.6, aligned_edge=UP)
-        if body.width > 12.8:
-            body.scale_to_fit_width(12.8)
+        if body.width > 12.6:
+            body.scale_to_fit_width(12.6)
         body.next_to(caption, DOWN, buff=0.3).set_x(0)
         self.say(
             f"Another way: put {gaps} zeros between the inputs,",

@@ -5,11 +5,10 @@ text, edges as faint as their curve)."""
 
 import numpy as np
 import pytest
-from manim import DOWN, LEFT, RIGHT, ReplacementTransform, ValueTracker, VGroup, tempconfig
+from manim import DOWN, RIGHT, ReplacementTransform, ValueTracker, VGroup, tempconfig
 
-from scenes import layout
+from scenes import layout, speed
 from scenes import pictures as pic
-from scenes import speed
 from scenes import theme as th
 
 
