@@ -1,7 +1,8 @@
 """`manim -pqh scenes/decoder.py`: the decoder as a weighted sum of its real, trained filters.
 
-Article (docs/article.md): claim C2, figure F6, animations A1-A4. Every curve and number comes from
-the checkpoint (DECONV_VARIANT / DECONV_SEED choose it; default plain, seed 22) at render time.
+Article (docs/article.md): claims C1 and C2, figures F4 and F6, animations A1-A4. Every curve and
+number comes from the checkpoint (DECONV_VARIANT / DECONV_SEED choose it; default plain, seed 22)
+at render time.
 """
 
 from __future__ import annotations
@@ -12,37 +13,51 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Axes,
+    Circle,
     Create,
+    DashedLine,
     MarkupText,
-    ReplacementTransform,
+    Rectangle,
     SurroundingRectangle,
+    Transform,
     ValueTracker,
     VGroup,
+    VMobject,
     Write,
     config,
+    linear,
     smooth,
 )
 
-from core import overlap, story
-from core.data import KERNEL, WINSIZE
-from core.subtitles import fmt
+from core import conv, overlap, story
+from core.data import KERNEL, STRIDE, WINSIZE
+from core.subtitles import fmt, series
 from scenes import pictures as pic
 from scenes import speed
 from scenes import theme as th
 from scenes.models import load_model
-from scenes.speed import fade_in, fade_out
+from scenes.speed import Drive, fade_in, fade_out
 from scenes.stage import Explainer
 
 F6_CODES = story.F6_CODES
+LOSS_ENOUGH = 1e-4  # the loss the article calls enough (claim C1; core.figures.article.C1_ENOUGH)
+# the article's ConvTranspose1d(3, 1, 7, stride=4) leaves these at PyTorch's defaults
+PADDING, OUTPUT_PADDING, DILATION = 0, 0, 1
 
 
 class DecoderScene(Explainer):
     def construct(self):
         self.ck = load_model()
         self.extent = story.code_extent(self.ck)
+        self.path, _ = story.cloud_path(self.ck)
+        self.drawn_order: dict[str, list[str]] = {}  # section -> roles on stage, in drawing order
+        self.dot_styles: dict[str, dict[str, tuple]] = {}  # section -> role -> its dots' look, as last seen
         self.show_footer(pic.footer(self.ck))
 
-        self.next_section("weighted-sum")
+        self.next_section("training")
+        self.training()
+        self.begin("weighted-sum")
         self.weighted_sum()
         self.begin("one-component-sweeps")
         panel, title = self.sweeps()
@@ -50,6 +65,41 @@ class DecoderScene(Explainer):
         self.all_components(panel, title)
         self.begin("transposed-convolution")
         self.transposed_convolution()
+
+    def record(self) -> None:
+        """Explainer.record, the order the pictures with a role are drawn in (last on top), and how
+        their dots look: (fill colour, fill opacity, outline width)."""
+        super().record()
+        if not self.section:
+            return
+        found = [m for top in self.mobjects for m in top.get_family() if getattr(m, "role", None) is not None]
+        self.drawn_order[self.section] = [m.role for m in found]
+        styles = self.dot_styles.setdefault(self.section, {})
+        for m in found:
+            dots = getattr(m, "dots", None)
+            if isinstance(dots, speed.Dots):
+                styles[m.role] = (dots.get_fill_color().to_hex().lower(), float(dots.get_fill_opacity()),
+                                  float(dots.get_stroke_width()))
+
+    # --- 0. training (C1, F4) ----------------------------------------------------------------------
+    def training(self):
+        ck = self.ck
+        title = th.title("The trained model: its loss, epoch by epoch")
+        b = LossBoard(ck, title)
+        self.say(f"First, the model every number here comes from: trained {len(ck.loss)} epochs.")
+        self.play(Write(title), fade_in(b.axes_group), run_time=1.5)
+        self.say(f"The {th.ACCENT_NAME} curve: its mean training loss (MSE) per epoch, on a log scale.")
+        self.play(Create(b.curve), run_time=3, rate_func=linear)
+        self.say("The article calls a loss below 1e-4 enough.")
+        self.play(Create(b.line), fade_in(b.line_label), run_time=1.2)
+        self.wait(1)
+        self.say(*loss_verdict(ck.loss, LOSS_ENOUGH))
+        self.play(fade_in(b.final_marks), run_time=1)
+        if b.first_below is not None:
+            self.play(fade_in(b.first_marks), run_time=1)
+        self.wait(1)
+        self.play(fade_in(b.verdict), run_time=0.8)
+        self.payoff()
 
     # --- 1. weighted sum (F6) ----------------------------------------------------------------------
     def weighted_sum(self):
@@ -62,31 +112,40 @@ class DecoderScene(Explainer):
             (f"then the bias is added: b = {bias}", th.OUTPUT_COLOR),
             ("○ the decoder run on this code: the same numbers", th.TEXT_COLOR),
             (f"another code: {_fmt(F6_CODES[1])}", th.TEXT_COLOR))]
-        c1, c2, c3 = (fmt(c, 2) for c in F6_CODES[0])  # as the code readout shows them
+        code = [fmt(c, 2) for c in F6_CODES[0]]  # as the code readout shows them
         blue, green, purple = th.FILTER_NAMES
 
         self.say(f"The decoder's three trained filters: {blue}, {green}, {purple}.")
         self.play(Write(title), run_time=1)
         self.play(*[Create(p) for p in w.smalls], *[Create(s) for s in w.raw], run_time=1.5)
         self.add(w.ghosts)
-        self.say(f"The code: c1 = {c1}, c2 = {c2}, c3 = {c3}.", "Each filter is scaled by its code value.")
+        self.say(f"The code: c1 = {code[0]}, c2 = {code[1]}, c3 = {code[2]}.",
+                 "Each filter is scaled by its code value.")
         self.play(fade_in(w.readout_group, w.factors, captions[0]))
         self.wait(0.5)
         with speed.live(self, *w.live_small, update=w.update) as moving:
-            self.play(w.scale.animate.set_value(1.0), run_time=2)  # each filter shrinks to c_i * f_i
+            for i in range(3):  # each filter shrinks to c_i * f_i, one after the other
+                self.say(f"{th.filter_name(i).capitalize()} times c{i + 1} = {code[i]}: "
+                         f"{scaling_effect(F6_CODES[0][i])}.")
+                frame = SurroundingRectangle(VGroup(w.smalls[i], w.factors[i]), color=th.FILTER_COLORS[i],
+                                             buff=0.08)
+                self.play(Create(frame), run_time=0.5)
+                self.play(w.scale[i].animate.set_value(1.0), run_time=2)
+                self.play(fade_out(frame), run_time=0.4)
             self.say("The scaled filters move up onto one plot.")
-            self.play(fade_in(w.big), *[ReplacementTransform(w.raw[i].copy(), w.scaled[i]) for i in range(3)],
-                      run_time=1.5)
+            self.play(fade_in(w.big), *[Transform(w.raw[i].copy(), w.scaled[i], remover=True)
+                                        for i in range(3)], run_time=1.5)
+            self.add(*w.scaled)
             moving.add(*w.scaled, w.total)
             self.switch(captions[0], captions[1], moving)
-            self.say(f"The {th.OUTPUT_NAME} sum takes them in, sample by sample: {blue}, {green}, "
-                     f"then {purple}.")
-            for i in range(3):
-                self.play(w.added[i].animate.set_value(1.0), w.scaled[i].animate.set_stroke(width=5),
-                          run_time=1.1)
-                self.play(w.scaled[i].animate.set_stroke(width=2.5), run_time=0.3)
+            for i in range(3):  # the sum takes each scaled filter in, sample by sample
+                self.say(adding_cue(i, F6_CODES[0][i]))
+                self.play(w.scaled[i].line.animate.set_stroke(width=6), run_time=0.4)
+                self.play(w.added[i].animate.set_value(1.0), run_time=2.2)
+                self.play(w.scaled[i].line.animate.set_stroke(width=2.5), run_time=0.4)
             self.say(f"Then the bias is added: b = {bias}.")
-            self.play(w.bias.animate.set_value(1.0), fade_out(captions[1]), fade_in(captions[2]), run_time=1)
+            self.play(w.bias.animate.set_value(1.0), fade_out(captions[1]), fade_in(captions[2]),
+                      run_time=1.5)
             speed.keep_live_last(self, moving)
             self.wait(0.5)
             self.say(f"{th.TEXT_NAME.capitalize()} rings: the real decoder's output, on the same points.",
@@ -94,11 +153,11 @@ class DecoderScene(Explainer):
             self.play(fade_in(w.decoder_out), fade_out(captions[2]), fade_in(captions[3]), run_time=1)
             moving.add(w.decoder_out)
             speed.keep_live_last(self, moving)
-            self.play(Write(equation().next_to(w.smalls, DOWN, buff=0.35)), run_time=1.5)
+            self.play(Write(equation().next_to(w.smalls, DOWN, buff=0.3)), run_time=1.5)
             self.wait(1.5)
             self.say(f"Another code, {_fmt(F6_CODES[1])}: each filter rescales, and the sum follows.")
             self.switch(captions[3], captions[4], moving)
-            self.play(*[c.animate.set_value(t) for c, t in zip(w.code, F6_CODES[1])], run_time=3,
+            self.play(*[c.animate.set_value(t) for c, t in zip(w.code, F6_CODES[1])], run_time=4,
                       rate_func=smooth)
             self.say("The rings stay on the sum: the decoder is this weighted sum.")
             self.wait(2)
@@ -112,10 +171,10 @@ class DecoderScene(Explainer):
 
     # --- 2-3. the article's animations (A1-A4) ------------------------------------------------------
     def sweeps(self):
-        title = th.title("The article's animation: one code component at a time")
+        title = th.title("The article's animation: one component at a time")
         ext = self.extent
-        codes = np.vstack([*(story.sweep_codes(ext, k) for k in range(3)), story.all_codes(ext)])
-        panel = pic.FourPanel(self.ck, self.extent, codes).next_to(title, DOWN, buff=0.6)
+        codes = np.vstack([*(story.sweep_codes(ext, k) for k in range(3)), self.path])
+        panel = pic.FourPanel(self.ck, self.extent, codes).next_to(title, DOWN, buff=0.62)
         self.say("The article's animation: one code, four views.")
         self.play(Write(title), fade_in(panel.static, panel.live), run_time=1.5)
         self.wait(0.5)
@@ -130,118 +189,380 @@ class DecoderScene(Explainer):
         return panel, title
 
     def all_components(self, panel: pic.FourPanel, old_title):
+        ck, path = self.ck, self.path
         title = th.title("The article's animation: all three components at once")
+        far = story.cloud_distance(ck, path)
+        inside = far <= 0.1 * self.extent.min()
         note = th.text("all three vary together", th.LABEL_SIZE, th.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
-        self.say("Now all three move together, each within the range real codes take.",
-                 "The point wanders and changes size; the three scaled filters change at once.",
-                 "Whatever the code, the output is c1·f1 + c2·f2 + c3·f3 + b.")
+        trail = CodePath(panel.point.axes, path)
+        self.say(*path_cues(inside, far))
         self.play(fade_out(old_title), Write(title), fade_in(note), run_time=0.8)
-        self.play(panel.sweep(story.all_codes(self.extent), run_time=10))
-        self.wait(0.5)
+        self.play(Create(trail), run_time=2)
+        speed.keep_live_last(self, panel.live)
+        self.wait(1)
+        half = len(path) // 2
+        self.say("The point follows it, the stem changes; the three scaled filters change at once.")
+        self.play(panel.sweep(path[:half + 1], run_time=6))
+        self.say("Whatever the code, the output is c1·f1 + c2·f2 + c3·f3 + b.")
+        self.play(panel.sweep(path[half:], run_time=6))
+        self.play(fade_out(note), fade_in(equation(th.LABEL_SIZE).move_to(note)), run_time=0.8)
         self.payoff()
 
     # --- 4. transposed convolution: three code vectors at stride 4 --------------------------------
     def transposed_convolution(self):
         idx, curve = story.demo_curve()
-        title = th.title("Three codes, stride 4: a transposed convolution")
+        title = th.title("Three windows, stride 4: a transposed convolution")
         b = StrideBoard(self.ck, idx, curve, title)
-        shown, starts = b.shown, b.shown.starts
-        self.say(f"The code of curve {idx} has a column per window; column 1's sum starts at {starts[0]}.")
-        self.play(Write(title), fade_in(b.left, b.plot, b.captions[0]), run_time=1.5)
+        shown, starts, n_in = b.shown, b.shown.starts, b.shown.codes.shape[1]
+
+        self.say(f"The code of curve {idx}: a column of three numbers per window, {n_in} windows.")
+        self.play(Write(title), fade_in(b.left, b.plot), run_time=1.5)
+        self.say(length_cue(n_in, KERNEL, b.length),
+                 "The transposed-convolution video shows the general operation.")
+        self.play(fade_in(b.formula), run_time=1)
+        self.let_read()  # the formula stays until its cues are read
+        self.play(fade_out(b.formula), fade_in(b.length_note), run_time=0.8)
         for w, s in enumerate(starts):
-            if w == 1:
-                self.say(f"Column 2's sum goes {s - starts[w - 1]} samples later, at sample {s}.")
-            elif w == 2:
-                self.say(f"Column 3's starts at sample {s}. The bars show each window's samples.")
+            self.say(window_cue(w, s, starts))
             box = SurroundingRectangle(b.matrix.column(w), color=th.OUTPUT_COLOR, buff=0.1)
-            self.play(Create(box), fade_in(b.bars[w]), run_time=0.6)
-            self.play(ReplacementTransform(box.copy(), b.placed[w]), run_time=1.2)
-            self.play(fade_out(box), run_time=0.3)
+            self.play(Create(box), fade_in(b.lanes[w]), run_time=0.8)
+            self.play(Create(b.placed[w]), run_time=1.2)
+            self.say(drop_cue(w, s, starts))
+            drop = b.placed[w].copy()
+            self.play(Transform(drop, b.stacked[w]), *([fade_in(b.total)] if w == 0 else []), run_time=1.4)
+            before, after = b.sums[w], b.sums[w + 1]
+            self.play(Drive(b.total, lambda a, x=before, y=after: b.total.set_values(x + a * (y - x))),
+                      fade_out(drop, box), run_time=0.9)
+        self.say(f"Then the bias, once per sample: b = {self.ck.dec_b:+.4f}.")
+        self.play(Drive(b.total, lambda a: b.total.set_values(b.sums[-1] + a * (shown.output - b.sums[-1]))),
+                  run_time=1.5)
+        k, (wa, wb), (ta, tb) = b.freeze
+        self.say(f"Freeze on sample {k}: window {wa + 1} gives {fmt(ta, 3, False)}, "
+                 f"window {wb + 1} gives {fmt(tb, 3, False)}.")
+        self.play(Create(b.freeze_line), Create(b.freeze_rings), fade_in(b.terms[0]), run_time=1.2)
+        self.say(f"They add: {fmt(ta, 3, False)} + {fmt(tb, 3, False)} = {fmt(ta + tb, 3, False)}; "
+                 f"with the bias, {fmt(shown.output[k], 3, False)}.")
+        self.play(fade_in(b.terms[1]), run_time=1)
+        self.play(fade_in(b.terms[2]), run_time=1)
         self.wait(1.5)
-        self.say("The output adds them up, with the bias once.")
-        self.play(ReplacementTransform(VGroup(*b.placed).copy(), b.total), fade_out(b.captions[0]),
-                  fade_in(b.captions[1]), run_time=2)
-        spans = " and ".join(f"{a}-{z}" for a, z in overlap.spans(shown.doubled))
-        note = th.text(f"overlap: samples {spans} are covered by two windows", th.SMALL_SIZE, th.ACCENT_COLOR)
-        note.next_to(b.bars, DOWN, 0.25).set_x(b.plot.get_x())
-        self.say(f"{th.ACCENT_NAME.capitalize()} rings: samples {spans}, covered by two windows.")
-        self.play(Create(b.rings), fade_in(note), run_time=1.2)
+        spans = series([f"{a}-{z}" for a, z in overlap.spans(shown.doubled)])
+        self.say(f"{th.ACCENT_NAME.capitalize()} rings: samples {spans}, where two windows add.")
+        self.play(fade_out(b.freeze_line, b.freeze_rings), Create(b.rings), fade_in(b.overlap_note),
+                  run_time=1.2)
         self.play(fade_in(b.target, b.target_note), run_time=1.2)
-        self.say(f"Against the {th.DATA_NAME} curve that was encoded, they come out doubled.",
-                 "The overlap video explains why, and fixes it.")
+        self.say(*doubled_cues(b.ratio))
         self.wait(1)
-        outro = th.text("so the overlaps come out doubled: the overlap video explains why, and fixes it",
-                        th.SMALL_SIZE, th.TEXT_COLOR).next_to(note, DOWN, 0.2).set_x(0)
-        self.play(fade_in(outro), run_time=0.8)
-        self.wait(3)
+        self.play(fade_in(b.outro), run_time=0.8)
+        self.wait(2)
         self.payoff()
+
+
+# --- what the subtitles say, chosen by the numbers ----------------------------------------------------
+def loss_verdict(loss: np.ndarray, enough: float) -> tuple[str, ...]:
+    """The training section's finding: where the loss ends against the article's line."""
+    final = float(loss[-1])
+    below = np.flatnonzero(loss < enough)
+    if final < enough:
+        return (f"It first goes below at epoch {below[0] + 1} and ends at {final:.2e},",
+                f"{enough / final:.1f} times lower: enough, by the article's measure.")
+    return (f"It ends at {final:.2e}, above the line: not enough, by the article's measure.",)
+
+
+def scaling_effect(c: float) -> str:
+    """What multiplying a filter by c does to it, in words."""
+    if fmt(c, 2) in ("+0.00", "-0.00"):
+        return "it goes flat"
+    size = "shrinks" if abs(c) < 1 else "grows"
+    return f"it {size}" if c > 0 else f"it flips and {size}"
+
+
+def adding_cue(i: int, c: float) -> str:
+    term = f"c{i + 1}·f{i + 1} ({th.FILTER_NAMES[i]})"
+    first = f"The {th.OUTPUT_NAME} sum takes in " if i == 0 else "Then "
+    if fmt(c, 2) in ("+0.00", "-0.00"):
+        return f"{first}{term}: it is flat, so it adds nothing."
+    return f"{first}{term}, sample by sample."
 
 
 def sweep_cues(k: int, hi: str, lo: str, n_c3: int) -> tuple[str, str]:
     """What the subtitles say while code component k sweeps from 0 up to hi, down to lo and back."""
     return (
         (f"c1 goes up to {hi}, down to {lo} and back; c2 and c3 stay at 0.",
-         f"The {th.OUTPUT_NAME} output is {th.filter_name(0)} times c1: it flips when c1 does."),
+         f"The {th.OUTPUT_NAME} sum is {th.filter_name(0)} times c1, drawn thin on top of it."),
         (f"Now c2 goes up to {hi} and down to {lo}: the point moves up and down.",
          f"The output now has the shape of {th.filter_name(1)}, scaled by c2."),
-        (f"Now c3, up to {hi} and down to {lo}: the point grows and shrinks.",
+        (f"Now c3, up to {hi} and down to {lo}: the {th.FILTER_NAMES[2]} stem goes up and down.",
          f"Top left: the outputs for {n_c3} values of c3 at once; the bold one is the current code."),
     )[k]
 
 
+def path_cues(inside: bool, far: float) -> tuple[str, ...]:
+    """The all-components section's claim about its path, chosen by its distance to real codes."""
+    if inside:
+        return ("Now all three move together, along the thin line: codes of patches made like the data.",
+                f"It stays in the {th.DATA_NAME} cloud of real codes: never more than {fmt(far, 3, False)} "
+                "from one.")
+    return ("Now all three move together, along the thin line: codes of patches made like the data.",
+            f"It leaves the {th.DATA_NAME} cloud of real codes, by up to {fmt(far, 3, False)}.")
+
+
+def length_cue(n_in: int, kernel: int, length: int) -> str:
+    return (f"ConvTranspose1d's output length: ({n_in} − 1)·{STRIDE} − 2·{PADDING} + "
+            f"{DILATION}·({kernel} − 1) + {OUTPUT_PADDING} + 1 = {length} samples.")
+
+
+def window_cue(w: int, s: int, starts) -> str:
+    span = f"samples {s}-{s + KERNEL - 1}"
+    if w == 0:
+        return f"Window 1's column weights the three filters; their sum covers {span}."
+    return f"Window {w + 1}'s sum starts {s - starts[w - 1]} samples later: {span}."
+
+
+def drop_cue(w: int, s: int, starts) -> str:
+    if w == 0:
+        return "It drops into the output."
+    shared = f"{s}-{starts[w - 1] + KERNEL - 1}"
+    return f"It drops in on top of window {w}'s sum: on samples {shared} the two add."
+
+
+def doubled_cues(ratio: float) -> tuple[str, str]:
+    how = "doubled" if abs(ratio - 2) < 0.3 else f"{ratio:.1f} times too big"
+    return (f"Against the {th.DATA_NAME} curve that was encoded, they come out {how}: "
+            f"{ratio:.1f} times on average.",
+            "The overlap video explains why, and fixes it.")
+
+
+# --- pictures -----------------------------------------------------------------------------------------
+class LossCurve(VMobject):
+    """A loss history drawn on axes whose y is log10(loss): one corner per epoch; `drawn_values()`
+    reads the losses back from the corners."""
+
+    def __init__(self, axes: Axes, loss: np.ndarray, color: str, lo: int = 0, role: str | None = "loss"):
+        """`lo`: the decade at the axes' y = 0 (y is log10(loss) - lo)."""
+        super().__init__(stroke_color=color, stroke_width=3)
+        self.axes, self.lo, self.role = axes, lo, role
+        epochs = np.arange(1, len(loss) + 1)
+        self.set_points_as_corners(speed.coords_to_points(axes, epochs, np.log10(loss) - lo))
+
+    def drawn_values(self) -> np.ndarray:
+        corners = np.vstack([self.get_start_anchors(), self.get_end_anchors()[-1:]])
+        return 10.0 ** (np.array([self.axes.p2c(p)[1] for p in corners]) + self.lo)
+
+
+class CodePath(VMobject):
+    """A path of codes drawn on the code plane (c1, c2), thin; `drawn_values()` reads (n, 2) back."""
+
+    def __init__(self, axes: Axes, path: np.ndarray, role: str | None = "code path"):
+        super().__init__(stroke_color=th.TEXT_COLOR, stroke_width=2, stroke_opacity=0.75)
+        self.axes, self.role = axes, role
+        self.set_points_as_corners(speed.coords_to_points(axes, path[:, 0], path[:, 1]))
+
+    def drawn_values(self) -> np.ndarray:
+        corners = np.vstack([self.get_start_anchors(), self.get_end_anchors()[-1:]])
+        return np.array([self.axes.p2c(p)[:2] for p in corners])
+
+
+class LossBoard:
+    """The training section's pictures (F4 for one model), under `title`: the loss per epoch on a
+    log axis, the article's 1e-4 line, the first epoch below it and the final loss."""
+
+    def __init__(self, ck, title):
+        loss = np.asarray(ck.loss, dtype=float)
+        epochs = len(loss)
+        lo = int(np.floor(np.log10(min(loss.min(), LOSS_ENOUGH))))
+        hi = int(np.ceil(np.log10(loss.max())))
+        step = pic.nice_range(0, epochs, 5)[2]
+        self.lo = lo  # y on the axes is log10(loss) - lo, so the epoch axis runs along the bottom
+        self.axes = Axes(
+            x_range=[0, epochs, step], y_range=[0, hi - lo, 1], x_length=9.6, y_length=4.1, tips=False,
+            axis_config={"color": th.MUTED_COLOR, "stroke_width": 2, "label_constructor": th.SansText,
+                         "font_size": th.SMALL_SIZE, "tick_size": 0.05},
+            x_axis_config={"numbers_to_include": list(np.arange(0, epochs + 1, step)),
+                           "decimal_number_config": {"num_decimal_places": 0, "group_with_commas": False}},
+        )
+        for num in self.axes.x_axis.numbers:
+            num.set_color(th.MUTED_COLOR)
+        ticks = VGroup(*[th.text(decade(k), th.SMALL_SIZE, th.MUTED_COLOR)
+                         .next_to(self.axes.c2p(0, k - lo), LEFT, 0.15) for k in range(lo, hi + 1)])
+        x_name = th.text("epoch", th.SMALL_SIZE, th.MUTED_COLOR)
+        y_name = th.text("mean training loss per epoch (MSE, log scale)", th.SMALL_SIZE, th.MUTED_COLOR)
+        self.axes_group = VGroup(self.axes, ticks)
+        x_name.next_to(self.axes.x_axis.numbers, DOWN, 0.15).align_to(self.axes, RIGHT)
+        y_name.next_to(self.axes, UP, 0.2).align_to(ticks, LEFT)
+        self.axes_group.add(x_name, y_name)
+        VGroup(self.axes_group).next_to(title, DOWN, 0.45)
+        self.curve = LossCurve(self.axes, loss, th.ACCENT_COLOR, lo)
+        y = np.log10(LOSS_ENOUGH) - lo
+        self.line = DashedLine(self.axes.c2p(0, y), self.axes.c2p(epochs, y), color=th.TEXT_COLOR,
+                               stroke_width=2, dash_length=0.12)
+        self.line_label = th.text(f"{decade(y + lo)}: \u201cenough\u201d, the article says", th.SMALL_SIZE,
+                                  th.TEXT_COLOR).next_to(self.line, UP, 0.1).align_to(self.line, RIGHT)
+        final = float(loss[-1])
+        end = self.axes.c2p(epochs, np.log10(final) - lo)
+        self.final_marks = VGroup(
+            Circle(radius=0.09, color=th.ACCENT_COLOR, fill_opacity=1, stroke_width=0).move_to(end),
+            th.text(f"final: {final:.2e}", th.SMALL_SIZE, th.ACCENT_COLOR).next_to(end, UP, 0.15)
+            .align_to(self.line, RIGHT))
+        below = np.flatnonzero(loss < LOSS_ENOUGH)
+        self.first_below = int(below[0]) + 1 if len(below) else None
+        self.first_marks = VGroup()
+        if self.first_below is not None:
+            at = self.axes.c2p(self.first_below, np.log10(loss[self.first_below - 1]) - lo)
+            stays = bool(np.all(loss[self.first_below - 1:] < LOSS_ENOUGH))
+            self.first_marks.add(
+                DashedLine(self.axes.c2p(self.first_below, 0), at, color=th.MUTED_COLOR, stroke_width=2),
+                Circle(radius=0.09, color=th.ACCENT_COLOR, fill_opacity=1, stroke_width=0).move_to(at),
+                th.text(f"{'below from' if stays else 'first below at'} epoch {self.first_below}",
+                        th.SMALL_SIZE, th.TEXT_COLOR)
+                .next_to(at, UP + RIGHT, 0.1).shift(RIGHT * 0.15))
+        ratio = LOSS_ENOUGH / final
+        words = (f"ends {ratio:.1f} times below the article's 1e-4: enough" if final < LOSS_ENOUGH
+                 else "ends above the article's 1e-4: not enough")
+        self.verdict = th.text(words, th.LABEL_SIZE, th.ACCENT_COLOR).next_to(self.axes, DOWN, 0.75)
+
+
+def decade(k: float) -> str:
+    """10**k as a tick label: '1', '0.1', '0.01', '1e-3', '1e-4' ..."""
+    k = int(round(k))
+    return {0: "1", -1: "0.1", -2: "0.01"}.get(k, f"1e{k}" if k < 0 else f"1e+{k}")
+
+
 class StrideBoard:
-    """The stride-4 section's pictures (F2's right half), laid out under `title`: the 3x3 code
-    matrix, a 15-sample plot with a band per window, each window's weighted sum placed at its start
-    ('window w'), their sum ('output'), rings on the doubled samples and the encoded curve ('curve')."""
+    """The stride-4 section's pictures (F2's right half), laid out under `title`: on the left the
+    3x3 code matrix and the notes; on the right a lane per window ('window w': that column's
+    weighted sum of filters, placed at its start, on the samples it covers) above the output plot,
+    where the windows' sums drop in one after another ('output': their sum plus the bias), with
+    rings on the doubled samples and the encoded curve ('curve')."""
 
     def __init__(self, ck, idx, curve, title):
         self.shown = shown = story.windows(ck, curve)
+        n_in = shown.codes.shape[1]
+        self.length = conv.output_length(n_in, KERNEL, STRIDE, PADDING, OUTPUT_PADDING, DILATION)
         self.matrix = pic.CodeMatrix(shown.codes)
-        caption = th.text(f"the codes of dataset curve {idx}", th.SMALL_SIZE, th.MUTED_COLOR)
-        self.left = VGroup(self.matrix, caption.next_to(self.matrix, DOWN, 0.3))
+        caption = th.text(f"the code of dataset curve {idx}", th.SMALL_SIZE, th.MUTED_COLOR)
+        self.left = VGroup(self.matrix, caption.next_to(self.matrix, DOWN, 0.25).align_to(self.matrix, LEFT))
+
+        # the right side: three lanes and the output plot, on one sample axis
+        width = 6.6
+        piece_range = pic.nice_range(float(shown.pieces.min()), float(shown.pieces.max()) * 1.05, 2)
+        self.lane_plots = [pic.SignalPlot(WINSIZE, piece_range, width, 0.55, x_numbers=False)
+                           for _ in shown.starts]
         values = np.concatenate([shown.output, curve, shown.pieces.ravel()])
         lo, hi = values.min(), values.max()
         pad = 0.05 * (hi - lo)
-        self.plot = plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - pad, hi + pad), 7.4, 2.9)
-        VGroup(self.left, plot).arrange(RIGHT, buff=0.6, aligned_edge=UP).next_to(title, DOWN, buff=0.8)
-        top = plot.axes.get_bottom()[1] - 0.5
-        self.bars = pic.WindowBands(plot, shown.starts, ck.dec_w.shape[1], top, 0.22, 0.1)
-        self.captions = [th.text(t, th.SMALL_SIZE + 2, col).next_to(title, DOWN, 0.2) for t, col in (
-            ("each column: a weighted sum of filters, placed 4 samples after the previous one",
-             th.TEXT_COLOR),
-            ("the output adds the placed sums (+ b once): overlapping samples add up", th.OUTPUT_COLOR))]
-        self.placed = [pic.Signal(plot, shown.pieces[w], th.OUTPUT_COLOR, width=2.5, dot_radius=0.045,
-                                  offset=s, opacity=0.75, role=f"window {w + 1}")
-                       for w, s in enumerate(shown.starts)]
-        self.total = pic.Signal(plot, shown.output, th.OUTPUT_COLOR, width=6, dot_radius=0.07, role="output")
+        self.plot = plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - pad, hi + pad), width, 2.4)
+        right = VGroup(*self.lane_plots, plot).arrange(DOWN, buff=0.26)
+        plot.shift(DOWN * 0.1)
+        for lane in self.lane_plots:  # one sample axis: each lane's samples above the output's
+            lane.shift(RIGHT * (plot.axes.get_left()[0] - lane.axes.get_left()[0]))
+        VGroup(self.left, right).arrange(RIGHT, buff=0.55, aligned_edge=UP).next_to(title, DOWN, buff=0.4)
+        self.lanes, self.placed = [], []
+        for w, (s, lane) in enumerate(zip(shown.starts, self.lane_plots)):
+            a, z = lane.axes.c2p(s - 0.3, 0)[0], lane.axes.c2p(s + KERNEL - 1 + 0.3, 0)[0]
+            band = Rectangle(width=z - a, height=lane.axes.y_length + 0.1, stroke_width=0,
+                             fill_color=th.MUTED_COLOR, fill_opacity=0.22)
+            band.move_to([(a + z) / 2, lane.axes.get_center()[1], 0])
+            label = th.text(f"window {w + 1}", th.SMALL_SIZE, th.TEXT_COLOR)
+            free_right = s + KERNEL - 1 < WINSIZE - 3
+            if free_right:
+                label.next_to(band, RIGHT, 0.2)
+            else:
+                label.next_to(band, LEFT, 0.2)
+            label.set_y(lane.axes.get_center()[1])
+            self.lanes.append(VGroup(band, lane, label))
+            self.placed.append(pic.Signal(lane, shown.pieces[w], th.OUTPUT_COLOR, width=3, dot_radius=0.05,
+                                          offset=s, role=f"window {w + 1}"))
+        # the output so far after 0, 1, 2, 3 windows (no bias), and each window's sum stacked on it
+        self.sums = [np.zeros(WINSIZE)]
+        for w, s in enumerate(shown.starts):
+            nxt = self.sums[-1].copy()
+            nxt[s:s + KERNEL] += shown.pieces[w]
+            self.sums.append(nxt)
+        self.stacked = [pic.Signal(plot, self.sums[w][s:s + KERNEL] + shown.pieces[w], th.OUTPUT_COLOR,
+                                   width=3, dot_radius=0.05, offset=s, opacity=0.6)
+                        for w, s in enumerate(shown.starts)]
+        self.total = pic.Signal(plot, self.sums[0], th.OUTPUT_COLOR, width=6, dot_radius=0.07, role="output")
+        plot_name = th.text("output", th.SMALL_SIZE, th.OUTPUT_COLOR)  # top right, clear of the curves
+        plot_name.next_to(plot.axes.c2p(WINSIZE - 1, plot.axes.y_range[1]), LEFT, 0.1).shift(DOWN * 0.1)
+        plot.add(plot_name)
+
+        # the output length, first in full where the lanes will be, then in short on the left
+        formula_lines = [
+            "ConvTranspose1d's output length:",
+            "(in − 1)·stride − 2·padding + dilation·(kernel − 1)",
+            "+ output_padding + 1",
+            f"= ({n_in} − 1)·{STRIDE} − 2·{PADDING} + {DILATION}·({KERNEL} − 1) + {OUTPUT_PADDING} + 1 "
+            f"= {self.length}",
+        ]
+        self.formula = VGroup(*[th.text(t, th.SMALL_SIZE + 2, th.OUTPUT_COLOR if k == 3 else th.TEXT_COLOR)
+                                for k, t in enumerate(formula_lines)])
+        self.formula.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        self.formula.move_to(VGroup(*self.lane_plots))
+        self.length_note = th.text(f"output: ({n_in} − 1)·{STRIDE} + {KERNEL} = {self.length} samples",
+                                   th.SMALL_SIZE, th.TEXT_COLOR)
+        self.length_note.next_to(caption, DOWN, 0.22).align_to(caption, LEFT)
+
+        # the frozen overlap sample: the doubled sample whose smaller term is largest
+        def terms(k):
+            return [(w, shown.pieces[w][k - s]) for w, s in enumerate(shown.starts) if s <= k < s + KERNEL]
+        k = max(shown.doubled, key=lambda k: min(t for _, t in terms(k)))
+        (wa, ta), (wb, tb) = terms(k)
+        self.freeze = (k, (wa, wb), (ta, tb))
+        x = plot.axes.c2p(k, 0)[0]
+        self.freeze_line = DashedLine([x, self.lane_plots[0].axes.get_top()[1], 0],
+                                      [x, plot.axes.get_bottom()[1], 0], color=th.TEXT_COLOR, stroke_width=2,
+                                      dash_length=0.1)
+        lanes = self.lane_plots
+        ring_at = [(lanes[wa], ta, 0.13), (lanes[wb], tb, 0.13), (plot, shown.output[k], 0.16)]
+        self.freeze_rings = VGroup(*[Circle(radius=r, color=th.TEXT_COLOR, stroke_width=3).move_to(
+            where.points_for([v], k)[0]) for where, v, r in ring_at])
+        size = th.SMALL_SIZE + 2
+        head = th.text(f"sample {k}: window {wa + 1} + window {wb + 1}", th.SMALL_SIZE, th.TEXT_COLOR)
+        n_a = speed.number(ta, 3, size, th.OUTPUT_COLOR, sign=False, role="overlap term 1")
+        n_b = speed.number(tb, 3, size, th.OUTPUT_COLOR, sign=False, role="overlap term 2")
+        n_sum = speed.number(ta + tb, 3, size, th.OUTPUT_COLOR, sign=False, role="overlap sum")
+        n_out = speed.number(shown.output[k], 3, size, th.OUTPUT_COLOR, sign=False, role="overlap output")
+        line1 = VGroup(n_a, th.text("+", size), n_b).arrange(RIGHT, buff=0.15)
+        line2 = VGroup(th.text("=", size), n_sum).arrange(RIGHT, buff=0.15)
+        line3 = VGroup(th.text("+ b =", size), n_out).arrange(RIGHT, buff=0.15)
+        VGroup(line1, line2).arrange(RIGHT, buff=0.15)
+        self.terms = [VGroup(head, line1), line2, line3]
+        VGroup(head, VGroup(line1, line2), line3).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(
+            self.length_note, DOWN, 0.35).align_to(caption, LEFT)
+
         self.rings = pic.Rings(plot, shown.output, th.ACCENT_COLOR, 0.16, 4, shown.doubled)
+        spans = series([f"{a}-{z}" for a, z in overlap.spans(shown.doubled)])
+        notes = [th.text(f"○ samples {spans}:\n   two windows add", th.SMALL_SIZE, th.ACCENT_COLOR),
+                 th.text(f"{th.DATA_NAME}: the curve that was encoded", th.SMALL_SIZE, th.DATA_COLOR),
+                 th.text("the overlap video explains why,\nand fixes it", th.SMALL_SIZE, th.TEXT_COLOR)]
+        VGroup(*notes).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(line3, DOWN, 0.35).align_to(
+            caption, LEFT)
+        self.overlap_note, self.target_note, self.outro = notes
         self.target = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.04, role="curve")
-        self.target_note = th.text(f"{th.DATA_NAME}: the curve\nthat was encoded", th.SMALL_SIZE,
-                                   th.DATA_COLOR)
-        self.target_note.next_to(caption, DOWN, 0.3).align_to(caption, LEFT)
+        self.ratio = float(np.mean(shown.output[shown.doubled] / curve[shown.doubled]))
 
 
 class WeightedSumBoard(VGroup):
     """The weighted-sum section's pictures and state (F6), laid out under `title`: three small filter
     plots with their factors, the code readout, and the big plot where the scaled filters add up.
 
-    State: `code` (three trackers), `scale` (0: raw filters, 1: each times its code value), `added`
-    (how much of each scaled filter is in the sum), `bias` (how much of the bias). `update()` puts
-    every moving part where the state says."""
+    State: `code` (three trackers), `scale` (per filter, 0: raw filter, 1: times its code value),
+    `added` (how much of each scaled filter is in the sum), `bias` (how much of the bias).
+    `update()` puts every moving part where the state says."""
 
     def __init__(self, ck, codes, title):
         super().__init__()
         self.ck = ck
         f_range = pic.nice_range(ck.dec_w.min() * 1.1, ck.dec_w.max() * 1.1)
-        self.smalls = VGroup(*[pic.SignalPlot(KERNEL, f_range, 3.5, 1.3, f"filter {i + 1}",
+        self.smalls = VGroup(*[pic.SignalPlot(KERNEL, f_range, 3.0, 1.3, f"filter {i + 1}",
                                               th.FILTER_COLORS[i]) for i in range(3)])
-        self.smalls.arrange(RIGHT, buff=0.8)
+        self.smalls.arrange(RIGHT, buff=0.75)
         self.big = pic.SignalPlot(KERNEL, pic.output_range(ck, np.array(codes)), 7.0, 2.3)
         self.readout = pic.CodeReadout(th.LABEL_SIZE).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         self.readout_group = VGroup(th.text("code", th.LABEL_SIZE), self.readout).arrange(
             DOWN, aligned_edge=LEFT, buff=0.25)
         top = VGroup(self.readout_group, self.big).arrange(RIGHT, buff=0.6)
-        VGroup(top, self.smalls).arrange(DOWN, buff=0.5).next_to(title, DOWN, buff=0.75)
+        VGroup(top, self.smalls).arrange(DOWN, buff=0.5).next_to(title, DOWN, buff=0.7)
         self.ghosts = VGroup(*[pic.Signal(p, ck.dec_w[i], th.FILTER_COLORS[i], width=2, dot_radius=0.03,
                                           opacity=0.3) for i, p in enumerate(self.smalls)])
         self.raw = VGroup(*[pic.Signal(p, ck.dec_w[i], th.FILTER_COLORS[i], width=4)
@@ -252,12 +573,13 @@ class WeightedSumBoard(VGroup):
             f = speed.number(codes[0][i], 2, th.LABEL_SIZE, th.FILTER_COLORS[i])
             self.factors.add(VGroup(times, f).arrange(RIGHT, buff=0.1).next_to(p.label, RIGHT, 0.25))
         self.code = [ValueTracker(c) for c in codes[0]]
-        self.scale = ValueTracker(0.0)
+        self.scale = [ValueTracker(0.0) for _ in range(3)]
         self.added = [ValueTracker(0.0) for _ in range(3)]
         self.bias = ValueTracker(0.0)
         zero = np.zeros(KERNEL)
-        self.scaled = VGroup(*[pic.Signal(self.big, zero, th.FILTER_COLORS[i], width=2.5, dot_radius=0.035)
-                               for i in range(3)])
+        # scaled filters: filled dots in the filter's colour (the rings are the decoder's output)
+        self.scaled = VGroup(*[pic.Signal(self.big, zero, th.FILTER_COLORS[i], width=2.5, dot_radius=0.045,
+                                          role=f"scaled {i + 1}") for i in range(3)])
         self.total = pic.Signal(self.big, zero, th.OUTPUT_COLOR, width=6, dot_radius=0.07, stems=True,
                                 role="output")
         self.decoder_out = pic.Rings(self.big, zero, th.TEXT_COLOR, role="decoder output")
@@ -266,8 +588,9 @@ class WeightedSumBoard(VGroup):
         self.update()
 
     def update(self) -> None:
-        ck, c, s = self.ck, np.array([t.get_value() for t in self.code]), self.scale.get_value()
+        ck, c = self.ck, np.array([t.get_value() for t in self.code])
         for i, sig in enumerate(self.raw):
+            s = self.scale[i].get_value()
             sig.set_values((1 - s + s * c[i]) * ck.dec_w[i])
             self.factors[i][1].set_value(c[i])
         self.readout.set_code(c)
@@ -278,10 +601,10 @@ class WeightedSumBoard(VGroup):
         self.decoder_out.set_values(ck.decode_windows(c[:, None]))  # the checkpoint's ConvTranspose1d
 
 
-def equation() -> MarkupText:
+def equation(size: float = th.LABEL_SIZE + 4) -> MarkupText:
     terms = " + ".join(f'<span foreground="{th.FILTER_COLORS[i]}">c{i + 1}·f{i + 1}</span>' for i in range(3))
     eq = MarkupText(f'output = {terms} + <span foreground="{th.OUTPUT_COLOR}">b</span>',
-                    font=th.FONT, font_size=th.LABEL_SIZE + 4, color=th.TEXT_COLOR)
+                    font=th.FONT, font_size=size, color=th.TEXT_COLOR)
     if config.transparent:
         eq.set_stroke(th.OUTLINE_COLOR, width=2, background=True)
     return eq

@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 from conftest import assert_usage_error, check_render, manim, render_fixture
 
-from core import story
+from core import conv, data, story
 from core.subtitles import fmt
-from scenes import models
+from scenes import decoder, models
 from scenes import pictures as pic
+from scenes import theme as th
 
-SECTIONS = ["weighted-sum", "one-component-sweeps", "all-components", "transposed-convolution"]
+SECTIONS = ["training", "weighted-sum", "one-component-sweeps", "all-components", "transposed-convolution"]
+ENOUGH = 1e-4  # the article's "enough" (claim C1)
 
 
 def weighted_sum(ck, code):
@@ -20,12 +22,33 @@ def weighted_sum(ck, code):
     return code[0] * ck.dec_w[0] + code[1] * ck.dec_w[1] + code[2] * ck.dec_w[2] + ck.dec_b
 
 
+def nearest(points, cloud):
+    """Each point's distance to the nearest row of `cloud` (both (n, d))."""
+    return np.concatenate([np.sqrt(((c[:, None] - cloud[None]) ** 2).sum(-1)).min(axis=1)
+                           for c in np.array_split(points, max(1, len(points) // 100))])
+
+
 render = render_fixture("decoder")
 
 
 def test_render_has_its_sections_and_readable_subtitles(render):
-    # one cue is shown 1.47 s, under the 1.5 s minimum: the bias step is 1.5 s of animation
-    check_render(render, SECTIONS, 60, 150)
+    check_render(render, SECTIONS, 120, 260)
+
+
+def test_training_draws_the_checkpoints_loss_and_says_where_it_ends(render, plain):
+    np.testing.assert_allclose(render.values("training", "loss"), plain.loss, rtol=1e-9)
+    said = render.said("training")
+    final, first = plain.loss[-1], int(np.argmax(plain.loss < ENOUGH)) + 1
+    assert final < ENOUGH  # claim C1 holds for the default model: the sentence below says so
+    assert f"first goes below at epoch {first} and ends at {final:.2e}" in said
+    assert f"{ENOUGH / final:.1f} times lower: enough" in said and "not enough" not in said
+
+
+def test_loss_verdict_follows_the_numbers():
+    above = decoder.loss_verdict(np.array([1e-2, 3e-4, 2e-4]), ENOUGH)
+    assert " ".join(above) == "It ends at 2.00e-04, above the line: not enough, by the article's measure."
+    below = " ".join(decoder.loss_verdict(np.array([1e-2, 5e-5, 2e-5]), ENOUGH))
+    assert "below at epoch 2 and ends at 2.00e-05" in below and "5.0 times lower: enough" in below
 
 
 def test_weighted_sum_ends_on_the_second_code_and_the_decoders_output(render, plain):
@@ -37,46 +60,82 @@ def test_weighted_sum_ends_on_the_second_code_and_the_decoders_output(render, pl
         render.values("weighted-sum", "decoder output"), weighted_sum(plain, final), atol=1e-9
     )
     assert f"b = {plain.dec_b:+.4f}" in render.said("weighted-sum")
+    for i in range(3):  # the scaled filters: filled dots in the filter's colour, no (white) outline
+        np.testing.assert_allclose(render.values("weighted-sum", f"scaled {i + 1}"),
+                                   final[i] * plain.dec_w[i], atol=1e-9)
+        colour, opacity, outline = render.scene.dot_styles["weighted-sum"][f"scaled {i + 1}"]
+        assert (colour, opacity, outline) == (th.FILTER_COLORS[i].lower(), 1.0, 0.0)
 
 
-def test_sweeps_say_the_code_range_and_end_at_the_drawn_code(render, plain):
+def test_sweeps_say_the_code_range_and_draw_the_scaled_filters_on_top(render, plain):
     ext = story.code_extent(plain)
     said = render.said("one-component-sweeps")
     for k in range(3):
         assert f"up to {fmt(ext[k], 2)}" in said and f"down to {fmt(-ext[k], 2)}" in said
+    order = render.scene.drawn_order["one-component-sweeps"]  # later is drawn on top
+    assert all(order.index(f"scaled {k + 1}") > order.index("output") for k in range(3))
+    np.testing.assert_allclose(render.values("one-component-sweeps", "code point"), np.zeros(3), atol=1e-9)
+
+
+def test_all_components_path_stays_in_the_cloud_of_real_codes(render, plain):
+    path, _ = story.cloud_path(plain)
     code = np.array([render.values("all-components", f"c{i + 1}") for i in range(3)])
-    np.testing.assert_allclose(code, story.all_codes(ext)[-1], atol=1e-12)
-    np.testing.assert_allclose(
-        render.values("all-components", "output"), weighted_sum(plain, code), atol=1e-9
-    )
+    np.testing.assert_allclose(code, path[-1], atol=1e-12)
+    np.testing.assert_allclose(render.values("all-components", "code point"), path[-1], atol=1e-9)
+    np.testing.assert_allclose(render.values("all-components", "output"), weighted_sum(plain, code),
+                               atol=1e-9)
+    # the claim: no point of the path (rows and the segments between) is further than the number
+    # said from the code of a training patch, and that number is small next to the codes' range
+    real = plain.encode(data.make_patches())
+    far = nearest(np.vstack([path, (path[1:] + path[:-1]) / 2]), real).max()
+    assert far < 0.1 * story.code_extent(plain).min()
+    assert f"It stays in the {th.DATA_NAME} cloud of real codes: never more than {fmt(far, 3, False)}" in (
+        render.said("all-components"))
+    # as drawn on the plane (c1, c2): the thin line's corners are the path's, inside the cloud
+    drawn = render.values("all-components", "code path")
+    np.testing.assert_allclose(drawn, path[:, :2], atol=1e-9)
+    assert nearest(drawn, real[:, :2]).max() <= far
+    assert np.all(np.ptp(path, axis=0) > story.code_extent(plain))  # all three really move
 
 
 def test_transposed_convolution_places_each_window_at_stride_4(render, plain):
     idx, curve = story.demo_curve()
     shown = story.windows(plain, curve)
-    np.testing.assert_allclose(
-        render.values("transposed-convolution", "code matrix"), plain.encode_windows(curve), atol=1e-12
-    )
+    sec = "transposed-convolution"
+    np.testing.assert_allclose(render.values(sec, "code matrix"), plain.encode_windows(curve), atol=1e-12)
+    pieces = [shown.codes[:, w] @ plain.dec_w for w in range(3)]
     for w in range(3):  # window w: its code column's weighted sum of filters, drawn from sample 4*w
-        np.testing.assert_allclose(
-            render.values("transposed-convolution", f"window {w + 1}"),
-            shown.codes[:, w] @ plain.dec_w,
-            atol=1e-9,
-        )
-        assert render.scene.pictures["transposed-convolution"][f"window {w + 1}"].offset == 4 * w
-    np.testing.assert_allclose(
-        render.values("transposed-convolution", "output"), plain.decode_windows(shown.codes), atol=1e-9
-    )
-    np.testing.assert_allclose(render.values("transposed-convolution", "curve"), curve, atol=1e-9)
-    said = render.said("transposed-convolution")
-    assert f"curve {idx} " in said and "samples 4-6 and 8-10" in said
+        np.testing.assert_allclose(render.values(sec, f"window {w + 1}"), pieces[w], atol=1e-9)
+        assert render.scene.pictures[sec][f"window {w + 1}"].offset == 4 * w
+    output = plain.decode_windows(shown.codes)
+    np.testing.assert_allclose(render.values(sec, "output"), output, atol=1e-9)
+    np.testing.assert_allclose(render.values(sec, "curve"), curve, atol=1e-9)
+    said = render.said(sec)
+    assert f"curve {idx}:" in said and "samples 4-6 and 8-10" in said
+    # the output length, said with the model's numbers and computed as PyTorch does
+    length = conv.output_length(shown.codes.shape[1], plain.dec_w.shape[1], data.STRIDE)
+    assert length == len(output) == 15
+    n_in, kernel = shown.codes.shape[1], plain.dec_w.shape[1]
+    assert f"({n_in} − 1)·{data.STRIDE} − 2·0 + 1·({kernel} − 1) + 0 + 1 = {length} samples" in said
+    # the frozen overlap sample: the doubled one whose smaller term is largest; its two terms add
+    terms = {k: [(w, pieces[w][k - 4 * w]) for w in range(3) if 0 <= k - 4 * w < 7] for k in shown.doubled}
+    k = max(terms, key=lambda k: min(t for _, t in terms[k]))
+    (wa, ta), (wb, tb) = terms[k]
+    assert [render.values(sec, f"overlap term {j}") for j in (1, 2)] == pytest.approx([ta, tb], abs=1e-12)
+    assert render.values(sec, "overlap sum") == pytest.approx(ta + tb, abs=1e-12)
+    assert render.values(sec, "overlap output") == pytest.approx(output[k], abs=1e-12)
+    assert output[k] == pytest.approx(ta + tb + plain.dec_b, abs=1e-9)
+    a, b = fmt(ta, 3, False), fmt(tb, 3, False)
+    assert f"sample {k}: window {wa + 1} gives {a}, window {wb + 1} gives {b}" in said
+    assert f"{fmt(ta, 3, False)} + {fmt(tb, 3, False)} = {fmt(ta + tb, 3, False)}" in said
 
 
 def test_four_panel_draws_the_checkpoints_weighted_sum(plain):
     ext = story.code_extent(plain)
-    codes = np.vstack([story.sweep_codes(ext, k) for k in range(3)] + [story.all_codes(ext)])
+    path, _ = story.cloud_path(plain)
+    codes = np.vstack([story.sweep_codes(ext, k) for k in range(3)] + [path])
     panel = pic.FourPanel(plain, ext, codes)
-    for code in (np.array(story.F6_CODES[0]), np.array(story.F6_CODES[1]), story.all_codes(ext)[137]):
+    for code in (np.array(story.F6_CODES[0]), np.array(story.F6_CODES[1]), path[137]):
         panel.set_code(code)
         want = weighted_sum(plain, code)
         np.testing.assert_allclose(panel.sum.drawn_values(), want, atol=1e-9)
@@ -88,10 +147,28 @@ def test_four_panel_draws_the_checkpoints_weighted_sum(plain):
             np.testing.assert_allclose(
                 sig.drawn_values(), weighted_sum(plain, [code[0], code[1], c3]), atol=1e-9
             )
-        x, y = panel.point.axes.p2c(panel.point.dot.get_center())[:2]
-        assert (x, y) == pytest.approx((code[0], code[1]), abs=1e-9)
-        assert panel.point.dot.width / 2 == pytest.approx(panel.point.radius_for(code[2]), rel=1e-6)
+        np.testing.assert_allclose(panel.point.drawn_values(), code, atol=1e-9)
         np.testing.assert_allclose([n.get_value() for n in panel.readout.numbers], code, atol=1e-12)
+    # the scaled filters are drawn after (on top of) the sum
+    family = panel.live.get_family()
+    assert all(family.index(s) > family.index(panel.sum) for s in panel.scaled)
+
+
+def test_code_point_shows_c3s_sign_and_size_and_never_vanishes(plain):
+    ext = story.code_extent(plain)
+    point = pic.CodePoint(ext, 3.0, 1.6)
+    sizes, drawn = [], []
+    for code in story.sweep_codes(ext, 2):
+        point.set_code(code)
+        drawn.append(point.drawn_values()[2])
+        sizes.append((point.dot.width, point.cap.width, point.mark.height))
+        tip, base = point.cap.get_center()[1], point.dot.get_center()[1]
+        assert np.sign(round(tip - base, 9)) == np.sign(round(code[2], 9))  # up for +, down for -
+    np.testing.assert_allclose(drawn, story.sweep_codes(ext, 2)[:, 2], atol=1e-9)
+    sizes = np.array(sizes)
+    assert sizes[:, 0].min() == pytest.approx(sizes[:, 0].max()) and sizes[:, 0].min() > 0.15  # the dot
+    assert sizes[:, 1].min() > 0.2  # the cap shows even at c3 = 0
+    assert sizes[:, 2].min() > 0.15 and sizes[:, 2].max() > point.stem_max  # never zero; a stem at the ends
 
 
 def test_environment_chooses_the_model(monkeypatch, plain):
