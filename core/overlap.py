@@ -1,6 +1,7 @@
 """The patch model assembled over whole curves: its windows, how often each output sample is
-covered, the article's overlap fixes (C8-C10) and one beyond it (normalising by the summed
-window, which also mends the borders). numpy only.
+covered, the summed weight that reaches each sample under the article's overlap fixes (C8-C10) and
+one beyond it (normalising by the summed window, which also mends the borders), their errors and
+how smooth their outputs are. numpy only.
 """
 
 from __future__ import annotations
@@ -36,6 +37,27 @@ def summed_window(length: int, taps: np.ndarray | None = None, kernel: int = KER
     for s in window_starts(length, kernel, stride):
         total[s:s + kernel] += taps
     return total
+
+
+def weight_profile(fix: str, length: int = WINSIZE, stride: int = STRIDE) -> np.ndarray:
+    """The total weight that reaches each output sample under one of FIXES: the window count for
+    the trained taps (1 or 2), the summed tap multipliers for halved and tapered taps, and for
+    "normalised" the count divided by itself (1 wherever a window reaches)."""
+    if fix not in FIXES:
+        raise ValueError(f"unknown fix {fix!r}; choose from {', '.join(FIXES)}")
+    total = summed_window(length, FIXES[fix], len(FIXES[fix]), stride)
+    if fix == "normalised":
+        total = np.divide(total, total, out=np.zeros(length), where=total > 0)
+    return total
+
+
+def contributions(sample: int, taps: np.ndarray | None = None, length: int = WINSIZE,
+                  kernel: int = KERNEL, stride: int = STRIDE) -> list[tuple[int, int, float]]:
+    """The windows that reach output `sample`: (window, tap index, tap weight) each, in window
+    order; their weights add up to summed_window(...)[sample]."""
+    taps = np.ones(kernel) if taps is None else np.asarray(taps, float)
+    return [(w, sample - s, float(taps[sample - s]))
+            for w, s in enumerate(window_starts(length, len(taps), stride)) if s <= sample < s + len(taps)]
 
 
 def coverage(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -> np.ndarray:
@@ -99,6 +121,27 @@ def errors(ck: Checkpoint, curves: np.ndarray, fix: str = "raw") -> dict[str, fl
     curves = np.atleast_2d(np.asarray(curves, float))
     sq = (decode_codes(ck, encode_curves(ck, curves), fix) - curves) ** 2
     return {name: float(sq[:, mask].mean()) for name, mask in regions(curves.shape[1]).items()}
+
+
+def second_difference_error(outputs: np.ndarray, curves: np.ndarray) -> float:
+    """How much rougher (or smoother) outputs bend than the curves they reconstruct: the mean of
+    |Δ²(output) - Δ²(curve)| over every curve and sample, Δ²x[j] = x[j] - 2 x[j+1] + x[j+2] (the
+    second difference, the discrete curvature). 0 where every output bends exactly as its curve,
+    e.g. any straight line against any other straight line."""
+    outputs, curves = np.atleast_2d(np.asarray(outputs, float)), np.atleast_2d(np.asarray(curves, float))
+    return float(np.abs(np.diff(outputs, 2, axis=1) - np.diff(curves, 2, axis=1)).mean())
+
+
+def roughness(ck: Checkpoint, curves: np.ndarray, fix: str = "raw") -> float:
+    """second_difference_error of the assembled model (with `fix`) on whole curves."""
+    curves = np.atleast_2d(np.asarray(curves, float))
+    return second_difference_error(decode_codes(ck, encode_curves(ck, curves), fix), curves)
+
+
+def roughness_table(models: Sequence[Checkpoint], curves: np.ndarray) -> dict[str, float]:
+    """fix -> second_difference_error, averaged over the models (e.g. all seeds of a variant): how
+    smooth each fix's output is (C10 says tapering is smoother than halving)."""
+    return {fix: float(np.mean([roughness(ck, curves, fix) for ck in models])) for fix in FIXES}
 
 
 def error_table(models: Sequence[Checkpoint], curves: np.ndarray) -> dict[str, dict[str, float]]:

@@ -1,29 +1,37 @@
-"""`manim -pqh scenes/overlap.py`: a strided transposed convolution adds overlapping windows;
-the article's two fixes, one that also mends the borders, and the same effect in 2-D.
+"""`manim -pqh scenes/overlap.py`: a strided transposed convolution adds overlapping windows. The
+summed weight that reaches each output sample says why the overlaps double, why the article's
+two fixes get the interior right and the borders wrong, and why dividing by the window count
+(beyond the article) mends both; then the four side by side, and the same unevenness in 2-D.
 
-Article (docs/article.md): claims C8-C10, figures F19-F22. Curves, codes and errors come from the
-checkpoint (DECONV_VARIANT / DECONV_SEED) and the dataset at render time (core.overlap,
+Article (docs/article.md): claims C8-C10, figures F19-F22. Curves, codes, weights and errors come
+from the checkpoint (DECONV_VARIANT / DECONV_SEED) and the dataset at render time (core.overlap,
 core.story). Subtitles are written beside the video as OverlapScene.srt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Rectangle, ReplacementTransform, SurroundingRectangle, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Rectangle, VGroup, Write
 
 from core import data, story
 from core import overlap as ov
-from core.data import KERNEL, WINSIZE
+from core.data import KERNEL, STRIDE, WINSIZE
 from core.subtitles import count_word, series
 from scenes import pictures as pic
 from scenes import speed
 from scenes import theme as th
 from scenes.models import load_model, load_variants
-from scenes.speed import Drive, fade_in
+from scenes.speed import Drive, fade_in, fade_out
 from scenes.stage import Explainer
 
 BAD_ERROR = 1e-4  # a mean square error above this is shown (and said) as wrong
 FIX_NAMES = {"raw": "as trained", "halved": "halved", "tapered": "tapered", "normalised": "normalised"}
+NUM = th.SMALL_SIZE - 4  # 16, the smallest allowed: numbers packed one per sample
+NOTE = th.SMALL_SIZE  # notes and captions
+FIXED = ("halved", "tapered", "normalised")  # the three fixes, shown on one error scale
+EVEN_KERNEL = 2 * STRIDE  # the 1-D kernel that covers the interior evenly (8 at stride 4)
 
 
 def trend(before: float, after: float) -> str:
@@ -34,16 +42,153 @@ def trend(before: float, after: float) -> str:
     return f"{'falls' if after < before else 'rises'} from {a} to {b}"
 
 
+def compare(a: float, b: float, fmt: str = ".1e") -> int:
+    """-1, 0 or 1: a below, equal to (as printed) or above b."""
+    if format(a, fmt) == format(b, fmt):
+        return 0
+    return -1 if a < b else 1
+
+
+def smoothness_finding(rough: dict[str, float], errors: dict[str, dict[str, float]]) -> tuple[str, str]:
+    """The article's C10 (tapering is smoother than halving) as measured: whether the tapered
+    output's second differences are closer to the curve's than the halved one's, and whether it is
+    also more accurate inside. Two clauses, each chosen by the numbers."""
+    t, h = rough["tapered"], rough["halved"]
+    bends = {-1: "smoother than", 0: "as smooth as", 1: "rougher than"}[compare(t, h)]
+    first = f"Tapered is {bends} halved: Δ² error {t:.1e} against {h:.1e}"
+    ti, hi = errors["tapered"]["interior"], errors["halved"]["interior"]
+    inside = {-1: "more accurate", 0: "as accurate", 1: "not more accurate"}[compare(ti, hi)]
+    agrees = (compare(t, h) < 0) == (compare(ti, hi) < 0)
+    second = f"{'and' if agrees else 'but'} {inside} inside: {ti:.1e} against {hi:.1e}"
+    return first, second
+
+
+def heading(s: str):
+    return th.title(s)
+
+
+def place(plot, x: float, y: float):
+    """Move a plot (a SignalPlot, or a picture with its `.plot`) so that its first sample's floor
+    (x = 0, y = the range's low end) is at (x, y)."""
+    axes = (plot.plot if hasattr(plot, "plot") else plot).axes
+    plot.shift(np.array([x, y, 0]) - axes.c2p(0, axes.y_range[0]))
+    return plot
+
+
+def value_text(value: float, fmt: str, size: float, color: str, role: str):
+    """A number as text that the scene records under `role` (read back from what it shows)."""
+    t = th.text(format(value, fmt), size, color)
+    t.role = role
+    t.drawn_value = lambda: float(t.text)
+    return t
+
+
+def weight_color(v: float) -> str:
+    """A summed weight of 1 counts a sample once (muted); anything else (doubled, sagging) is wrong."""
+    return th.MUTED_COLOR if abs(v - 1) < 1e-9 else th.ACCENT_COLOR
+
+
+class ValueBars(VGroup):
+    """A bar per sample on a SignalPlot, from 0 to its value (up or down); `set_values` moves the
+    same rectangles (colours from `color_of`, or from `colors_from` values); `drawn_values` reads
+    the values back from the bars' centres."""
+
+    def __init__(self, plot: pic.SignalPlot, values: Sequence[float], color_of: Callable[[float], str],
+                 width: float = 0.24, opacity: float = 0.9, role: str | None = None):
+        super().__init__(*[Rectangle(width=width, height=0.01, stroke_width=0, fill_opacity=opacity)
+                           for _ in values])
+        self.plot, self.color_of, self.role = plot, color_of, role
+        self.set_values(values)
+
+    def set_values(self, values: Sequence[float], colors_from: Sequence[float] | None = None) -> ValueBars:
+        self.values = np.asarray(values, dtype=float)
+        axes = self.plot.axes
+        base = speed.coords_to_points(axes, np.arange(len(self.values)), np.zeros(len(self.values)))
+        tip = speed.coords_to_points(axes, np.arange(len(self.values)), self.values)
+        for bar, b, t in zip(self, base, tip):
+            bar.stretch_to_fit_height(max(abs(t[1] - b[1]), 1e-4))
+            bar.move_to((b + t) / 2)
+        for bar, v in zip(self, self.values if colors_from is None else colors_from):
+            bar.set_fill(self.color_of(v))
+        return self
+
+    def drawn_values(self) -> np.ndarray:
+        return np.array([2 * self.plot.axes.p2c(bar.get_center())[1] for bar in self])
+
+
+class WeightPlot(VGroup):
+    """The summed weight that reaches each sample: bars from 0 to 2 with a dashed line at 1 ('each
+    sample counted once'), and optionally the value over each bar (`labels`)."""
+
+    def __init__(self, values, width: float, height: float, label: str, labels: bool = False,
+                 n: int = WINSIZE, y_numbers: bool = True, font_size: float = th.SMALL_SIZE):
+        super().__init__()
+        self.plot = pic.SignalPlot(n, (0, 2, 1), width, height, label, x_numbers=False, y_numbers=y_numbers,
+                                   font_size=font_size)
+        axes = self.plot.axes
+        self.one = DashedLine(axes.c2p(-0.4, 1), axes.c2p(n - 0.6, 1), stroke_width=1.5,
+                              color=th.TEXT_COLOR, dash_length=0.06)
+        self.frame = VGroup(self.plot, self.one)  # what does not move
+        if y_numbers and labels:  # clear of the value over sample 0's bar
+            self.frame.add(th.text("1", font_size, th.MUTED_COLOR).next_to(self.one, RIGHT, 0.12))
+        elif y_numbers:
+            one = th.text("1", font_size, th.MUTED_COLOR).next_to(axes.c2p(0, 1), LEFT, 0.18)
+            self.frame.add(one.align_to(self.plot.axes.y_axis.numbers[0], RIGHT))
+        self.bars = ValueBars(self.plot, values, weight_color, width=min(0.3, 0.55 * width / n),
+                              role="summed weight")
+        self.labels = VGroup(*[speed.number(v, 2, NUM, th.TEXT_COLOR, sign=False) for v in values]
+                             ) if labels else VGroup()
+        self.add(self.frame, self.bars, self.labels)
+        self.set_values(values)
+
+    def set_values(self, values, colors_from=None) -> WeightPlot:
+        self.bars.set_values(values, colors_from)
+        tips = self.plot.points_for(np.maximum(values, 0))
+        for num, v, tip in zip(self.labels, values, tips):
+            num.set_value(v)
+            num.move_to(tip + [0, 0.16, 0])
+        return self
+
+
+class TapRows(VGroup):
+    """One row per window under a plot: a faint band over the samples the window reaches, with each
+    tap's weight written at its sample ('window w' at its left); `set_taps` changes the numbers."""
+
+    def __init__(self, plot: pic.SignalPlot, starts: Sequence[int], taps: np.ndarray, top: float,
+                 step: float = 0.33):
+        super().__init__()
+        self.starts, self.numbers = list(starts), []
+        spacing = plot.axes.c2p(1, 0)[0] - plot.axes.c2p(0, 0)[0]
+        for w, s in enumerate(starts):
+            y = top - step * w
+            a = plot.axes.c2p(s, 0)[0] - 0.48 * spacing
+            b = plot.axes.c2p(s + len(taps) - 1, 0)[0] + 0.48 * spacing
+            band = Rectangle(width=b - a, height=0.27, fill_color=th.MUTED_COLOR, fill_opacity=0.3,
+                             stroke_width=0).move_to([(a + b) / 2, y, 0])
+            label = th.text(f"window {w + 1}", NUM, th.MUTED_COLOR).next_to(band, LEFT, 0.12)
+            nums = [speed.number(t, 2, NUM, th.TEXT_COLOR, sign=False)
+                    .move_to([plot.axes.c2p(s + k, 0)[0], y, 0]) for k, t in enumerate(taps)]
+            self.numbers += nums
+            self.add(VGroup(band, label, *nums))
+
+    def set_taps(self, taps: np.ndarray) -> TapRows:
+        for w in range(len(self.starts)):
+            for k, t in enumerate(taps):
+                self.numbers[w * len(taps) + k].set_value(t)
+        return self
+
+
 class OverlapScene(Explainer):
     def construct(self):
         self.ck = load_model()
-        self.plain = load_variants(("plain",))["plain"]  # every plain seed, for the error table
+        self.plain = load_variants(("plain",))["plain"]  # every plain seed, for the comparison
         self.curves = data.make_curves()[0]
         self.idx, self.curve = story.demo_curve()
-        self.codes = self.ck.encode_windows(self.curve)
         self.outputs = story.fixed_outputs(self.ck, self.curve)
         self.errors = {f: ov.errors(self.ck, self.curves, f) for f in ov.FIXES}
+        self.rough = {f: ov.roughness(self.ck, self.curves, f) for f in ov.FIXES}
         self.samples = story.region_samples(len(self.curve))  # '3-11', '0-2, 12-14'
+        self.borders = ov.regions(len(self.curve))["borders"]
         self.show_footer(pic.footer(self.ck))
 
         self.next_section("assemble")
@@ -52,217 +197,489 @@ class OverlapScene(Explainer):
         self.why()
         self.begin("halve")
         self.fix("halved", "The article's fix: halve every tap but the middle one",
-                 f"the interior is right; the borders ({self.samples['borders']}) drop to half height",
                  "The article's fix: every tap but the middle one is halved.")
         self.begin("taper")
         self.fix("tapered", "The article's second fix: taper the taps",
-                 "taps 0.25 ... 1 ... 0.25 sum to one where windows overlap; the borders still sag",
                  f"Its second fix tapers the taps: {', '.join(f'{x:g}' for x in ov.FIXES['tapered'])}.")
         self.begin("normalise")
-        self.normalise()
+        self.fix("normalised", "Beyond the article: divide by the number of windows",
+                 "Beyond the article: keep the taps, divide each sample by its window count.")
+        self.begin("compare")
+        self.compare()
         self.begin("in-2-d")
         self.in_2d()
 
-    def curve_plot(self, label: str, width: float = 7.4) -> pic.SignalPlot:
+    # --- shared pictures ----------------------------------------------------------------------------
+    def curve_plot(self, label: str | None, width: float, height: float, x_numbers: bool = False,
+                   y_numbers: bool = True, font_size: float = th.SMALL_SIZE) -> pic.SignalPlot:
         """A 15-sample plot whose range fits the curve and every fix's output."""
         vals = np.concatenate([self.curve, *self.outputs.values()])
         pad = 0.05 * (vals.max() - vals.min())
-        return pic.SignalPlot(WINSIZE, pic.nice_range(vals.min() - pad, vals.max() + pad), width, 3.0, label)
+        return pic.SignalPlot(WINSIZE, pic.nice_range(vals.min() - pad, vals.max() + pad), width, height,
+                              label, x_numbers=x_numbers, y_numbers=y_numbers, font_size=font_size)
 
-    def morph(self, out: pic.Signal, fix: str):
-        """The output curve moving from the raw output to `fix`'s (a -> 0..1)."""
-        return lambda a: out.set_values((1 - a) * self.outputs["raw"] + a * self.outputs[fix])
+    def error_range(self, fixes: Sequence[str]) -> tuple[float, float, float]:
+        """One y range for the errors per sample of these fixes' outputs, so their sizes compare."""
+        errors = np.concatenate([self.outputs[f] - self.curve for f in fixes] + [[0.0]])
+        span = max(np.ptp(errors), 1e-6)
+        return pic.nice_range(errors.min() - 0.05 * span, errors.max() + 0.05 * span, 4)
 
-    # --- 1. the patch model over a whole curve (F19) ------------------------------------------------
+    def error_plot(self, errors: np.ndarray, label: str | None, width: float, height: float,
+                   x_numbers: bool = True, font_size: float = th.SMALL_SIZE,
+                   y_range=None) -> tuple[pic.SignalPlot, ValueBars]:
+        """Output - curve at each sample, as bars on their own axis (range fitted to them, or
+        `y_range`)."""
+        if y_range is None:
+            span = max(np.ptp(np.append(errors, 0)), 1e-6)
+            y_range = pic.nice_range(errors.min() - 0.05 * span, errors.max() + 0.05 * span, 4)
+        plot = pic.SignalPlot(WINSIZE, y_range, width, height, label, x_numbers=x_numbers,
+                              font_size=font_size)
+        bars = ValueBars(plot, errors, lambda v: th.ACCENT_COLOR, width=min(0.24, 0.5 * width / WINSIZE),
+                         role="error per sample")
+        return plot, bars
+
+    def key(self, size: float = NOTE) -> VGroup:
+        """'input: dataset curve 14   output' in their colours."""
+        return VGroup(th.text(f"input: dataset curve {self.idx}", size, th.DATA_COLOR),
+                      th.text("output", size, th.OUTPUT_COLOR)).arrange(RIGHT, buff=0.5)
+
+    def morph(self, out: pic.Signal, old: str, new: str):
+        """The output curve moving from `old`'s output to `new`'s (a -> 0..1)."""
+        return lambda a: out.set_values((1 - a) * self.outputs[old] + a * self.outputs[new])
+
+    # --- 1. the doubled result (F19) --------------------------------------------------------------------
     def assemble(self):
-        ck, codes = self.ck, self.codes
-        title = th.title("The patch model, run over a whole curve")
-        matrix = pic.CodeMatrix(codes)
-        plot = self.curve_plot(f"dataset curve {self.idx}")
-        VGroup(matrix, plot).arrange(RIGHT, buff=0.7).next_to(title, DOWN, buff=0.9)
+        title = heading("The patch model, run over a whole curve")
+        caption = th.text("the decoder video builds this output from three placed sums", NOTE,
+                          th.MUTED_COLOR).next_to(title, DOWN, 0.15)
+        plot = place(self.curve_plot(None, 8.4, 1.8), -4.2, 0.05)
+        key = self.key().next_to(plot.axes, UP, 0.15)
         target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.05)
-        placed = [pic.Signal(plot, codes[:, w] @ ck.dec_w, th.OUTPUT_COLOR, width=2.5, dot_radius=0.04,
-                             offset=s, opacity=0.7, role=f"window {w + 1}")
-                  for w, s in enumerate(ov.window_starts())]
-        total = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=6, dot_radius=0.07,
+        total = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.07,
                            role="output")
-        caption = th.text("encode three windows, decode each code back, place them 4 samples apart, add",
-                          th.SMALL_SIZE + 2).next_to(title, DOWN, 0.15)
+        doubled = ov.doubled(len(self.curve))
+        rings = pic.Rings(plot, self.outputs["raw"], th.ACCENT_COLOR, 0.14, 3, doubled)
+        err = self.outputs["raw"] - self.curve
+        eplot, ebars = self.error_plot(err, "error per sample: output − curve", 8.4, 1.2)
+        place(eplot, -4.2, -2.15)
+        ebars.set_values(err * 0)
         e = self.errors["raw"]
-        inside, borders = f"{e['interior']:.1e} inside", f"{e['borders']:.1e} at the borders"
-        note = VGroup(
-            th.text(f"{th.DATA_NAME}: the curve; {th.OUTPUT_NAME}: the sum. Where two windows meet, it comes "
-                    "out doubled", th.SMALL_SIZE - 2, th.ACCENT_COLOR),
-            th.text(f"mean square error over all curves: {inside}, {borders}", th.SMALL_SIZE - 2,
-                    th.TEXT_COLOR),
-        ).arrange(DOWN, buff=0.1).next_to(VGroup(matrix, plot), DOWN, buff=0.45)
-
-        self.say(f"The {th.DATA_NAME} curve's code: one column per {data.KERNEL}-sample window.")
-        self.play(Write(title), fade_in(matrix, plot, target, caption), run_time=1.5)
-        for w, sig in enumerate(placed):
-            if w == 1:
-                self.say(f"Each is decoded and placed {data.STRIDE} samples after the last.")
-            box = SurroundingRectangle(matrix.column(w), color=th.OUTPUT_COLOR, buff=0.08)
-            self.play(fade_in(box), run_time=0.4)
-            self.play(ReplacementTransform(box, sig), run_time=1.0)
-        self.say(f"The sum ({th.OUTPUT_NAME}) doubles where windows meet.")
-        self.play(ReplacementTransform(VGroup(*placed).copy(), total), run_time=1.5)
-        self.play(fade_in(note), run_time=0.8)
-        self.say(f"Mean square error, all curves: {inside}, {borders}.")
-        self.wait(3)
-        self.payoff()
-
-    # --- 2. why: coverage (F20, C8) -------------------------------------------------------------------
-    def why(self):
-        title = th.title("Why: overlapping windows are added")
-        plot = self.curve_plot(f"output samples 0-{len(self.curve) - 1}").next_to(title, DOWN, buff=0.5)
-        cov, doubled = ov.coverage(), ov.doubled()
-        floor = plot.axes.c2p(0, plot.axes.y_range[0])[1]
-        bands = pic.WindowBands(plot, ov.window_starts(), data.KERNEL, floor - 0.55, 0.3, 0.2, pad=0.35,
-                                opacity=0.7, label_center=0.7)
-        counts = VGroup(*[th.text(str(c), th.LABEL_SIZE, th.ACCENT_COLOR if c > 1 else th.TEXT_COLOR).move_to(
-            [plot.axes.c2p(i, 0)[0], bands.get_bottom()[1] - 0.35, 0]) for i, c in enumerate(cov)])
-        counts_label = th.text("windows per sample", th.SMALL_SIZE, th.MUTED_COLOR).next_to(counts, LEFT, 0.3)
-        total = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06)
-        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
-        rings = speed.Dots(plot.points_for(self.outputs["raw"])[doubled], 0.11, th.ACCENT_COLOR)
+        inside, borders = f"{e['interior']:.1e} inside ({self.samples['interior']})", \
+            f"{e['borders']:.1e} at the borders ({self.samples['borders']})"
+        note = VGroup(th.text(f"mean square error over all {len(self.curves):,} curves:", NOTE),
+                      th.text(f"{inside}, {borders}", NOTE)).arrange(DOWN, buff=0.1)
+        note.next_to(eplot, DOWN, 0.2)
         spans = ov.spans_text(doubled, joiner=" and ")
-        note = th.text(f"samples {spans}: two windows, two copies added", th.LABEL_SIZE, th.ACCENT_COLOR)
 
-        self.say("Bars: the samples each window reaches; below, the count per sample.")
-        self.play(Write(title), fade_in(plot, target, total), run_time=1.2)
-        for band in bands:
-            self.play(fade_in(band), run_time=0.5)
-        self.play(fade_in(counts, counts_label), run_time=1)
-        self.say(f"Samples {spans} get two windows: two copies add up, so they double.")
+        self.say("The decoder video builds this output from three placed sums.")
+        self.play(Write(title), fade_in(caption, plot, key, target, total), run_time=1.5)
+        self.say(f"Against the {th.DATA_NAME} input, samples {spans} come out doubled.")
         self.play(fade_in(rings), run_time=0.8)
-        self.play(fade_in(note.next_to(title, DOWN, 0.12)), run_time=0.6)
-        self.wait(3)
+        self.wait(1.5)
+        self.say("Below, the error per sample: the output minus the curve.")
+        self.play(fade_in(eplot), run_time=0.6)
+        self.play(Drive(ebars, lambda a: ebars.set_values(a * err), run_time=1.5))
+        self.say(f"Mean square error over all curves: {e['interior']:.1e} inside, "
+                 f"{e['borders']:.1e} at the borders.")
+        self.play(fade_in(note), run_time=0.8)
+        self.wait(2)
         self.payoff()
 
-    # --- 3-4. the article's fixes on the taps (F21, F22, C9, C10) ---------------------------------------
-    def fix(self, name: str, heading: str, conclusion: str, intro: str):
-        title = th.title(heading)
-        b = TapBoard(self.ck, ov.FIXES[name], self.curve_plot("the whole curve"), self.curve,
-                     self.outputs["raw"], title)
-        table = self.error_lines(["raw", name]).next_to(VGroup(b.filt, b.plot), DOWN, buff=0.75)
-        note = th.text(conclusion, th.SMALL_SIZE, th.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
-        before, after = self.errors["raw"], self.errors[name]
-        morph = self.morph(b.out, name)
+    # --- 2. why: the summed weight at each sample (F20, C8; the fixes' reason, C9, C10) ------------------
+    def why(self):
+        title = heading("Why: each sample adds up its windows' taps")
+        starts = ov.window_starts(len(self.curve))
+        plot = place(self.curve_plot(None, 8.4, 1.2, y_numbers=False), -4.2, 0.8)
+        key = self.key().next_to(plot.axes, UP, 0.12)
+        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
+        out = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06,
+                         role="output raw")
+        rows = TapRows(plot, starts, ov.FIXES["raw"], 0.43)
+        weights = WeightPlot(np.zeros(len(self.curve)), 8.4, 1.1, None, labels=True)
+        place(weights, -4.2, -2.35)
+        xs = weights.plot.points_for(np.zeros(len(self.curve)))[:, 0]
+        idx = VGroup(*[th.text(str(i), NUM, th.MUTED_COLOR).move_to([x, -2.55, 0]) for i, x in enumerate(xs)])
+        idx.add(th.text("summed weight at each sample: its column of taps added up", NOTE, th.TEXT_COLOR)
+                .next_to(idx, DOWN, 0.2))
+        captions = {f: th.text(t, NOTE).next_to(title, DOWN, 0.15) for f, t in (
+            ("raw", "as trained: every tap weighs 1"),
+            ("halved", "halved: every tap but the middle one times 0.5"),
+            ("tapered", f"tapered: taps {', '.join(f'{x:g}' for x in ov.FIXES['tapered'])}"),
+            ("normalised", "normalised: trained taps, each sample divided by its window count"))}
+        profiles = {f: ov.weight_profile(f, len(self.curve)) for f in ov.FIXES}
+        cov = ov.coverage(len(self.curve))
+        doubled = ov.doubled(len(self.curve))
+        spans = ov.spans_text(doubled, joiner=" and ")
+        rings = pic.Rings(plot, self.outputs["raw"], th.ACCENT_COLOR, 0.12, 3, doubled)
 
-        def apply_taps(a):  # every tap moves from 1 to its multiplier, the output follows
-            b.set_taps(a)
-            morph(a)
+        self.say("Each row is a window: the samples it reaches, and its tap weights.")
+        self.play(Write(title), fade_in(captions["raw"], plot, key, target, out), run_time=1.2)
+        for row in rows:
+            self.play(fade_in(row), run_time=0.5)
+        self.say("Each sample gets the taps of every window that reaches it, added up.")
+        self.play(fade_in(weights.frame, idx), run_time=0.6)
+        weights.bars.role = "summed weight raw"
+        self.play(fade_in(weights.bars, weights.labels),
+                  Drive(VGroup(weights.bars, weights.labels), lambda a: weights.set_values(a * cov, cov)),
+                  run_time=1.5)
+        self.say(f"Trained taps weigh 1: one window gives 1, two give {cov.max():g}, "
+                 f"so samples {spans} double.")
+        self.play(fade_in(rings), run_time=0.8)
+        self.wait(1.5)
+
+        # the fixes: the same rows and columns, other taps
+        sample = doubled[0]  # an overlap
+        single = next(i for i in range(doubled[0], doubled[-1]) if cov[i] == 1)  # one window, between
+        old = "raw"
+        for fix in ("halved", "tapered", "normalised"):
+            taps = ov.FIXES[fix]
+            parts = ov.contributions(sample, taps, len(self.curve))
+            total = " + ".join(f"{p[2]:g}" for p in parts) + f" = {profiles[fix][sample]:g}"
+            inside = sorted({float(v) for v in profiles[fix][~self.borders]})
+            edge = sorted({float(v) for v in profiles[fix][self.borders]})
+            if fix == "halved":
+                mid = ov.contributions(single, taps, len(self.curve))
+                cues = (f"Halve every tap but the middle one: {total} where two windows meet.",
+                        f"Sample {single} gets one window's middle tap, {mid[0][2]:g}. "
+                        f"The borders get {series([f'{v:g}' for v in edge])}"
+                        + (": too low." if max(edge) < 1 else "."))
+            elif fix == "tapered":
+                other = ov.contributions(sample + 1, taps, len(self.curve))
+                total2 = " + ".join(f"{p[2]:g}" for p in other) + f" = {profiles[fix][sample + 1]:g}"
+                cues = (f"Tapered taps: {total} and {total2} where windows meet.",
+                        f"The borders ramp {series([f'{v:g}' for v in profiles[fix][self.borders][:3]])}"
+                        + (", still below 1." if max(edge) < 1 else "."))
+            else:
+                n_s = cov[sample]
+                cues = (f"Or keep the taps and divide each sample by its window count: "
+                        f"{n_s:g} ÷ {n_s:g} = 1.",
+                        f"Every sample, borders included, now gets weight "
+                        f"{series([f'{v:g}' for v in sorted(set(inside) | set(edge))])}.")
+            self.say(*cues)
+            self.play(fade_out(captions[old]), *([fade_out(rings)] if old == "raw" else []), run_time=0.5)
+            self.play(fade_in(captions[fix]), run_time=0.5)
+            weights.bars.role = f"summed weight {fix}"
+            out.role = f"output {fix}"
+            before = ov.FIXES[old] if old != "normalised" else ov.FIXES["raw"]
+            p0, p1 = profiles[old], profiles[fix]
+
+            def step(a, before=before, taps=taps, p0=p0, p1=p1, old=old, fix=fix):
+                rows.set_taps((1 - a) * before + a * taps)
+                weights.set_values((1 - a) * p0 + a * p1, p1)
+                out.set_values((1 - a) * self.outputs[old] + a * self.outputs[fix])
+
+            self.play(Drive(VGroup(out, weights.bars, weights.labels, *rows.numbers), step, run_time=2.5))
+            self.wait(2.5)
+            old = fix
+
+        # kernel 8 at stride 4 covers every interior sample twice; kernel 7 does not
+        self.play(fade_out(*[m for m in self.mobjects if m not in (self.footer, title)]), run_time=0.6)
+        x0 = -0.55 * WINSIZE / 2
+        diagrams = VGroup(self.count_diagram(KERNEL, x0, 2.75))
+        diagrams.add(self.count_diagram(EVEN_KERNEL, x0, diagrams.get_bottom()[1] - 0.45))
+        n8 = WINSIZE + 1
+        cov8 = ov.coverage(n8, EVEN_KERNEL, STRIDE)
+        inner8 = cov8[ov.regions(n8, EVEN_KERNEL, STRIDE)["interior"]]
+        halved8 = ov.summed_window(n8, np.full(EVEN_KERNEL, 0.5), EVEN_KERNEL, STRIDE)
+        even = len(set(inner8)) == 1
+        inner7 = sorted(set(cov[~self.borders].tolist()))
+        lines = [f"kernel {KERNEL}, stride {STRIDE}: interior samples get {series(inner7, 'or')} windows"]
+        if even:
+            lines.append(f"kernel {EVEN_KERNEL} = {EVEN_KERNEL // STRIDE} × stride {STRIDE}: "
+                         f"every interior sample gets exactly {inner8[0]} windows")
+        else:
+            lines.append(f"kernel {EVEN_KERNEL}, stride {STRIDE}: interior samples get "
+                         f"{series(sorted(set(inner8)), 'or')}")
+        half_ok = set(np.round(halved8[ov.regions(n8, EVEN_KERNEL, STRIDE)["interior"]], 12)) == {1.0}
+        if half_ok:
+            lines.append(f"so with every tap of kernel {EVEN_KERNEL} halved, "
+                         "every interior sample gets weight 1")
+        note = VGroup(*[th.text(t, NOTE) for t in lines]).arrange(DOWN, buff=0.12)
+        note.next_to(diagrams, DOWN, 0.4)
+
+        self.say(f"Why does sample {single} get one window? "
+                 f"Kernel {KERNEL} is not a multiple of stride {STRIDE}.")
+        self.play(fade_in(diagrams[0]), run_time=1)
+        self.wait(1.5)
+        self.say(f"With kernel {EVEN_KERNEL} at stride {STRIDE}, every interior sample gets exactly "
+                 f"{inner8[0]} windows." if even else
+                 f"Kernel {EVEN_KERNEL} at stride {STRIDE} covers the interior unevenly too.",
+                 "Halving every tap would then give exactly 1 inside." if half_ok else "")
+        self.play(fade_in(diagrams[1]), run_time=1)
+        self.play(fade_in(note), run_time=0.8)
+        self.wait(2)
+        self.payoff()
+
+    def count_diagram(self, kernel: int, x0: float, top: float) -> VGroup:
+        """'kernel k, stride 4': the sample indices, a band per window over the samples it reaches
+        and, under them, the number of windows per sample (2 or more in the accent), recorded as
+        'windows per sample, kernel k'. Sample 0 at x0; the label's top at `top`."""
+        n = WINSIZE if kernel == KERNEL else WINSIZE + 1
+        cov = ov.coverage(n, kernel, STRIDE)
+        xs = x0 + np.arange(n) * 0.55
+        label = th.text(f"kernel {kernel}, stride {STRIDE}" + (" (this model)" if kernel == KERNEL else ""),
+                        th.LABEL_SIZE)
+        label.move_to([xs[0] - 0.2, top, 0], aligned_edge=UP + LEFT)
+        y = label.get_bottom()[1] - 0.3
+        idx = VGroup(*[th.text(str(i), NUM, th.MUTED_COLOR).move_to([x, y, 0]) for i, x in enumerate(xs)])
+        bands = VGroup()
+        for w, s in enumerate(ov.window_starts(n, kernel, STRIDE)):
+            a, b = xs[s] - 0.24, xs[s + kernel - 1] + 0.24
+            bands.add(Rectangle(width=b - a, height=0.16, fill_color=th.MUTED_COLOR, fill_opacity=0.75,
+                                stroke_width=0).move_to([(a + b) / 2, y - 0.35 - 0.26 * w, 0]))
+        yc = bands.get_bottom()[1] - 0.3
+        counts = CountRow([th.text(str(c), th.LABEL_SIZE, th.ACCENT_COLOR if c > 1 else th.TEXT_COLOR)
+                           .move_to([x, yc, 0]) for c, x in zip(cov, xs)],
+                          f"windows per sample, kernel {kernel}")
+        name = th.text("windows", NUM, th.MUTED_COLOR).next_to(counts, LEFT, 0.3)
+        return VGroup(label, idx, bands, counts, name)
+
+    # --- 3-5. the fixes (F21, F22, C9, C10) --------------------------------------------------------
+    def fix(self, name: str, heading_text: str, intro: str):
+        title = heading(heading_text)
+        raw, after = self.errors["raw"], self.errors[name]
+        profile = ov.weight_profile(name, len(self.curve))
+        inside = sorted({float(v) for v in np.round(profile[~self.borders], 12)})
+        edge = sorted({float(v) for v in np.round(profile[self.borders], 12)})
+        err = self.outputs[name] - self.curve
+        sag = float(np.mean(err[self.borders])) < 0 and after["borders"] > BAD_ERROR
+        if after["borders"] > BAD_ERROR:
+            got = series([f"{v:g}" for v in edge]) if len(edge) < 3 else f"{edge[0]:g} to {edge[-1]:g}"
+            ending = f"the borders ({self.samples['borders']}) get {got}" + (
+                " and sag" if sag else " and are off")
+        else:
+            ending = f"the borders ({self.samples['borders']}) are right too"
+        conclusion = f"weight {series([f'{v:g}' for v in inside])} inside: the interior is right; {ending}"
+        note = th.text(conclusion, NOTE, th.TEXT_COLOR).next_to(title, DOWN, 0.15)
+
+        # right: sample by sample, the curve and output, the summed weight, the error
+        x0 = -0.85
+        plot = place(self.curve_plot(None, 7.0, 1.3), x0, 0.65)
+        key = self.key().next_to(plot.axes, UP, 0.12)
+        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
+        out = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06, role="output")
+        weights = WeightPlot(ov.weight_profile("raw", len(self.curve)), 7.0, 0.8,
+                             "summed weight reaching each sample")
+        place(weights, x0, -0.85)
+        eplot, ebars = self.error_plot(err, "error per sample: output − curve",
+                                       7.0, 1.05, y_range=self.error_range(FIXED))
+        place(eplot, x0, -2.75)
+
+        # left: what the fix changes (the taps, or the division)
+        if name == "normalised":
+            counts = ov.coverage(len(self.curve))
+            left = VGroup(*[th.text(t, NOTE) for t in (
+                "the taps stay as trained;",
+                "each output sample is divided",
+                "by the number of windows",
+                f"that reach it ({series(sorted(set(counts.tolist())), 'or')}),",
+                "as an inverse STFT does")]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            left.move_to([-4.3, 1.1, 0])
+            board = None
+            moving = VGroup(out, weights.bars)
+            statics = [left]
+        else:
+            board = TapBoard(self.ck, ov.FIXES[name], -5.6, 0.45)
+            moving = VGroup(out, weights.bars, board.filters, board.tap_row)
+            statics = [board.filt, board.filters, board.tap_row, board.tap_label]
+        table = self.error_lines(["raw", name])
+        table.move_to([-6.3, -1.0, 0], aligned_edge=UP + LEFT)
+        table_title = th.text(f"mean square error, {self.ck.variant} {self.ck.seed}, all curves", NUM,
+                              th.MUTED_COLOR).next_to(table, UP, 0.15)
+        smooth = VGroup()
+        if name == "tapered":
+            t, h = self.rough["tapered"], self.rough["halved"]
+            bends = {-1: "smoother than", 0: "as smooth as", 1: "rougher than"}[compare(t, h)]
+            smooth = VGroup(th.text(f"tapered is {bends} halved:", NOTE),
+                            th.text(f"Δ² error {t:.1e} against {h:.1e}", NOTE)
+                            ).arrange(DOWN, buff=0.1, aligned_edge=LEFT).next_to(table, DOWN, 0.35)
+            smooth.align_to(table, LEFT)
+        p0 = ov.weight_profile("raw", len(self.curve))
+
+        def apply(a):  # every tap (or the division) moves from the trained model's to the fix's
+            if board is not None:
+                board.set_taps(a)
+            weights.set_values((1 - a) * p0 + a * profile, profile)
+            out.set_values((1 - a) * self.outputs["raw"] + a * self.outputs[name])
 
         self.say(intro)
-        self.play(Write(title), fade_in(b.filt, b.filters, b.plot, b.target, b.out, b.tap_row, b.tap_label),
-                  run_time=1.2)
-        self.play(Drive(VGroup(b.filters, b.out, *b.tap_row), apply_taps, run_time=2.5))
-        self.say(f"Inside, the error {trend(before['interior'], after['interior'])}.",
-                 f"At the borders it {trend(before['borders'], after['borders'])}"
+        self.play(Write(title), fade_in(plot, key, target, out, weights, *statics), run_time=1.2)
+        now = series([f"{v:g}" for v in sorted(set(inside) | set(edge))], "or")
+        self.say(f"The summed weight under the curve moves to {now}, and the output with it.")
+        self.play(Drive(moving, apply, run_time=2.5))
+        self.wait(1)
+        border_err = float(np.abs(err[self.borders]).max())
+        inner_err = float(np.abs(err[~self.borders]).max())
+        self.say(f"Error per sample: at most {inner_err:.2f} inside, {border_err:.2f} at the borders.")
+        ebars.set_values(err * 0)
+        self.play(fade_in(eplot), run_time=0.6)
+        self.play(Drive(ebars, lambda a: ebars.set_values(a * err), run_time=1.2))
+        self.wait(1)
+        self.say(f"All curves: inside, the error {trend(raw['interior'], after['interior'])}.",
+                 f"At the borders it {trend(raw['borders'], after['borders'])}"
                  + (", too high." if after["borders"] > BAD_ERROR else "."))
-        self.play(fade_in(table, note), run_time=1)
-        self.wait(3.5)
+        self.play(fade_in(table_title, table, note), run_time=1)
+        self.wait(2)
+        if name == "tapered":
+            first, second = smoothness_finding(self.rough, self.errors)
+            self.say(first + ",", second + ".")
+            self.play(fade_in(smooth), run_time=0.8)
+            self.wait(2)
         self.payoff()
 
     def error_lines(self, fixes: list[str]) -> VGroup:
-        """'taps  whole  interior  borders' rows of mean square errors over the whole dataset."""
-        head = (f"{self.ck.variant} {self.ck.seed}, all curves", "whole",
-                f"inside {self.samples['interior']}", "borders")
-        rows = [[th.text(s, th.SMALL_SIZE - 2, th.MUTED_COLOR) for s in head]]
+        """'taps  whole  inside  borders' rows of mean square errors over the whole dataset."""
+        head = ("fix", "whole", "inside", "borders")
+        rows = [[th.text(s, NUM, th.MUTED_COLOR) for s in head]]
         for f in fixes:
-            rows.append([th.text(FIX_NAMES[f], th.SMALL_SIZE - 2)]
-                        + [th.text(f"{self.errors[f][r]:.1e}", th.SMALL_SIZE - 2,
-                                   th.ACCENT_COLOR if self.errors[f][r] > BAD_ERROR else th.TEXT_COLOR)
+            rows.append([th.text(FIX_NAMES[f], NUM)]
+                        + [value_text(self.errors[f][r], ".1e", NUM,
+                                      th.ACCENT_COLOR if self.errors[f][r] > BAD_ERROR else th.TEXT_COLOR,
+                                      f"error {f} {r}")
                            for r in ov.REGIONS])
         grid = VGroup(*[m for row in rows for m in row])
-        grid.arrange_in_grid(len(rows), 4, buff=(0.35, 0.12), col_alignments="lrrr")
+        grid.arrange_in_grid(len(rows), 4, buff=(0.3, 0.16), col_alignments="lrrr")
         return grid
 
-    # --- 5. beyond the article: divide by the summed window --------------------------------------------
-    def normalise(self):
-        title = th.title("Beyond the article: divide by the number of windows")
-        plot = self.curve_plot("the whole curve", width=5.4)
-        row = coverage_row(plot.next_to(title, DOWN, buff=0.7).to_edge(LEFT, buff=0.5), ov.coverage())
-        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
-        out = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06, role="output")
-        caption = th.text("each sample divided by how many windows reached it, as an inverse STFT does",
-                          th.SMALL_SIZE).next_to(title, DOWN, 0.12)
-        table = self.error_lines(list(ov.FIXES))
-        table.scale_to_fit_width(min(table.width, 6.9 - plot.get_right()[0] - 0.3))
-        table.next_to(plot, RIGHT, buff=0.3).align_to(plot, UP).shift(DOWN * 0.5)
-        plain, n = ov.error_table(self.plain, self.curves), len(self.plain)
-        best = min(plain, key=lambda f: plain[f]["whole"])
-        whole = (f"{plain['raw']['whole']:.1e} as trained, {plain['tapered']['whole']:.1e} tapered, "
-                 f"{plain['normalised']['whole']:.1e} normalised")
+    # --- 6. the four side by side, over all plain seeds ----------------------------------------------
+    def compare(self):
+        title = heading("The four side by side")
+        models = self.plain
+        n = len(models)
+        table = ov.error_table(models, self.curves)
+        rough = ov.roughness_table(models, self.curves)
+        first, second = smoothness_finding(rough, table)
         seeds = f"all {count_word(n)} plain seeds" if n > 1 else "the plain seed"
-        summary = VGroup(
-            th.text(f"{seeds}, whole curve: {whole}", th.SMALL_SIZE - 2, th.OUTPUT_COLOR),
-            th.text(f"best: {best}; the borders come back too", th.SMALL_SIZE - 2, th.OUTPUT_COLOR),
-        ).arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.55)
+        finding = VGroup(th.text(first + ",", NOTE), th.text(second + f" ({seeds})", NOTE)
+                         ).arrange(DOWN, buff=0.1).next_to(title, DOWN, 0.15)
+        fixes = list(ov.FIXES)
+        x0s = [-4.95 + i * 2.95 for i in range(len(fixes))]
+        width = 2.15
+        cols = VGroup()
+        for fix, x0 in zip(fixes, x0s):
+            plot = place(self.curve_plot(None, width, 1.05, y_numbers=False), x0, 0.65)
+            name = th.text(FIX_NAMES[fix], th.LABEL_SIZE, th.TEXT_COLOR).next_to(plot.axes, UP, 0.15)
+            target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=2, dot_radius=0.025)
+            out = pic.Signal(plot, self.outputs[fix], th.OUTPUT_COLOR, width=3.5, dot_radius=0.04,
+                             role=f"output {fix}")
+            weights = WeightPlot(ov.weight_profile(fix, len(self.curve)), width, 0.55, None,
+                                 y_numbers=fix == fixes[0], font_size=NUM)
+            weights.bars.role = f"summed weight {fix}"
+            place(weights, x0, -0.2)
+            err = self.outputs[fix] - self.curve
+            eplot, ebars = self.error_plot(err, None, width, 0.75, x_numbers=False, font_size=NUM,
+                                           y_range=None if fix == "raw" else self.error_range(FIXED))
+            ebars.role = f"error per sample {fix}"
+            place(eplot, x0, -1.4)
+            ebars.set_values(err)
+            cols.add(VGroup(name, plot, target, out, weights, eplot, ebars))
+        for c in cols:
+            c[0].align_to(cols[0][0], UP)
+        row_names = VGroup(*[th.text(t, NUM, th.MUTED_COLOR) for t in ("output", "weight", "error")])
+        for t, y in zip(row_names, (1.15, 0.1, -1.0)):
+            t.move_to([-6.35 + t.width / 2, y, 0])
+        # the table, a column under each panel
+        labels = ("whole", "inside", "borders", "Δ² error")
+        ys = [-1.9 - 0.36 * k for k in range(len(labels))]
+        tab = VGroup()
+        for t, y in zip(labels, ys):
+            tab.add(th.text(t, NUM, th.MUTED_COLOR).move_to([-6.35, y, 0], aligned_edge=LEFT))
+        for fix, x0 in zip(fixes, x0s):
+            for r, y in zip(ov.REGIONS, ys):
+                v = table[fix][r]
+                tab.add(value_text(v, ".1e", NUM, th.ACCENT_COLOR if v > BAD_ERROR else th.TEXT_COLOR,
+                                   f"table {fix} {r}").move_to([x0 + width / 2, y, 0]))
+            tab.add(value_text(rough[fix], ".1e", NUM, th.TEXT_COLOR, f"table {fix} roughness")
+                    .move_to([x0 + width / 2, ys[-1], 0]))
+        source = th.text(f"mean over {seeds}; Δ² error: mean |Δ²(output) − Δ²(curve)|", NUM, th.MUTED_COLOR)
+        source.move_to([0, ys[-1] - 0.4, 0]).align_to([6.3, 0, 0], RIGHT)
+        best = min(table, key=lambda f: table[f]["whole"])
+        best_rough = min(rough, key=rough.get)
 
-        self.say("Beyond the article: divide each sample by its number of windows.")
-        self.play(Write(title), fade_in(plot, target, out, row, caption), run_time=1.2)
-        self.play(Drive(out, self.morph(out, "normalised"), run_time=2.5))
-        self.say(f"{n} plain seeds, whole curve: {whole}.",
-                 f"Best: {best}"
-                 + ("; the borders come back too." if plain[best]["borders"] <= BAD_ERROR else "."))
-        self.play(fade_in(table), run_time=1)
-        self.play(fade_in(summary), run_time=0.8)
-        self.wait(4)
+        self.say(f"All four side by side, over {seeds}: output, summed weight, error.")
+        self.play(Write(title), fade_in(cols, row_names), run_time=1.5)
+        self.wait(1.5)
+        self.say(f"Whole-curve error: {table['raw']['whole']:.1e} as trained, {table['halved']['whole']:.1e} "
+                 f"halved, {table['tapered']['whole']:.1e} tapered,",
+                 f"{table['normalised']['whole']:.1e} normalised. Best: {best}"
+                 + ("; the borders come back too." if table[best]["borders"] <= BAD_ERROR else "."))
+        self.play(fade_in(tab, source), run_time=1)
+        self.wait(2)
+        self.say("Smoothness: how far the output's second differences are from the curve's.",
+                 first + ",", second + ".")
+        self.play(fade_in(finding), run_time=0.8)
+        self.wait(2)
+        if best_rough == best:
+            self.say("Normalising is both the smoothest and the most accurate." if best == "normalised"
+                     else f"{FIX_NAMES[best].capitalize()} is both the smoothest and the most accurate.")
         self.payoff()
 
-    # --- 6. the same unevenness in two dimensions --------------------------------------------------------
+    # --- 7. the same unevenness in two dimensions ----------------------------------------------------------
     def in_2d(self):
-        title = th.title("In two dimensions: the checkerboard")
+        title = heading("In two dimensions: the checkerboard")
+        caption = th.text("windows per output pixel of a 2-D transposed convolution, stride 2 "
+                          "(darker = more)", NOTE, th.MUTED_COLOR).next_to(title, DOWN, 0.15)
         grids, said = VGroup(), []
         for kernel, length in ((3, 11), (4, 12)):
             label = f"kernel {kernel}, stride 2"
             cov2 = np.outer(ov.coverage(length, kernel, 2), ov.coverage(length, kernel, 2))
             inner = ov.regions(length, kernel, 2)["interior"]
             said.append((label, np.unique(cov2).tolist(), np.unique(cov2[np.ix_(inner, inner)]).tolist()))
-            grids.add(VGroup(th.text(label, th.LABEL_SIZE), coverage_grid(cov2)).arrange(DOWN, buff=0.25))
-        grids.arrange(RIGHT, buff=1.2).next_to(title, DOWN, buff=0.6)
-        caption = th.text("windows per output pixel of a transposed convolution (darker = more)",
-                          th.SMALL_SIZE).next_to(title, DOWN, 0.12)
-        note = th.text("kernel 3, stride 2: 1, 2, 4 windows in a checkerboard; a kernel divisible by the "
-                       "stride covers the interior evenly", th.SMALL_SIZE - 2, th.OUTPUT_COLOR)
-        note.next_to(grids, DOWN, buff=0.3)
+            grid = coverage_grid(cov2, role=f"windows per pixel, kernel {kernel}")
+            grids.add(VGroup(th.text(label, th.LABEL_SIZE), grid))
+        grids[0][1].next_to(grids[1][1], LEFT, buff=1.1).align_to(grids[1][1], DOWN)
+        pair = VGroup(grids[0][1], grids[1][1])
+        pair.move_to([0, 0, 0]).align_to([0, 2.05, 0], UP)
+        for g in grids:
+            g[0].next_to(g[1], UP, 0.18)
+            g[0].set_y(pair.get_top()[1] + 0.3)
         cues = [f"{label.capitalize()}: every inside pixel gets {inside[0]} windows." if len(inside) == 1
                 else f"{label.capitalize()}: pixels get {series(counts, 'or')} windows, a checkerboard."
                 for label, counts, inside in said]
+        notes = VGroup(*[th.text(c[:-1], NOTE) for c in cues]).arrange(DOWN, buff=0.12)
+        notes.next_to(pair, DOWN, buff=0.3)
+        even = len(said[1][2]) == 1
         self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
         self.play(Write(title), fade_in(caption, grids[0]), run_time=1.5)
+        self.play(fade_in(notes[0]), run_time=0.6)
         self.wait(2.5)
-        even = len(said[1][2]) == 1
-        self.say(cues[1], "A kernel divisible by the stride covers the inside evenly." if even else "")
+        self.say(cues[1], f"As kernel {EVEN_KERNEL} at stride {STRIDE} in 1-D: a kernel divisible by the "
+                 "stride covers the inside evenly." if even else "")
         self.play(fade_in(grids[1]), run_time=1.2)
-        self.play(fade_in(note), run_time=0.8)
-        self.wait(4)
+        self.play(fade_in(notes[1]), run_time=0.8)
+        self.wait(3)
         self.payoff()
 
 
-class TapBoard:
-    """The fixes' pictures (F21, F22): the decoder filters tap by tap ('filter i') with each tap's
-    weight under it, and the whole curve with the output ('output'); `set_taps(a)` moves every tap
-    weight from 1 (a = 0) to its multiplier in `taps` (a = 1)."""
+class CountRow(VGroup):
+    """Counts written one per sample, recorded under `role` as the numbers they show."""
 
-    def __init__(self, ck, taps, plot, curve, raw, title):
-        self.ck, self.taps, self.plot = ck, taps, plot
+    def __init__(self, texts, role: str):
+        super().__init__(*texts)
+        self.role = role
+
+    def drawn_values(self) -> np.ndarray:
+        return np.array([float(t.text) for t in self])
+
+
+class TapBoard:
+    """The fixes' left column (F21, F22): the decoder filters tap by tap ('filter i') with each tap's
+    weight under it ('tap weights'); `set_taps(a)` moves every tap weight from 1 (a = 0) to its
+    multiplier in `taps` (a = 1). (x, y): where tap 0's floor goes."""
+
+    def __init__(self, ck, taps, x: float, y: float):
+        self.ck, self.taps = ck, taps
         lim = np.abs(ck.dec_w).max() * 1.1
-        self.filt = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 2.4, "decoder filters, tap by tap")
-        VGroup(self.filt, plot).arrange(RIGHT, buff=0.7).next_to(title, DOWN, buff=0.8)
+        filt = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 1.4, "decoder filters, tap by tap")
+        self.filt = place(filt, x, y)
         self.filters = VGroup(*[pic.Signal(self.filt, ck.dec_w[i], th.FILTER_COLORS[i], width=3,
                                            dot_radius=0.04, stems=True, role=f"filter {i + 1}")
                                 for i in range(3)])
-        self.target = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.04)
-        self.out = pic.Signal(plot, raw, th.OUTPUT_COLOR, width=5, dot_radius=0.06, role="output")
-        self.tap_row = VGroup(*[speed.number(1.0, 2, th.SMALL_SIZE - 6, sign=False) for _ in range(KERNEL)])
+        self.tap_row = TapRow([speed.number(1.0, 2, NUM, sign=False) for _ in range(KERNEL)])
         floor = self.filt.axes.c2p(0, self.filt.axes.y_range[0])[1]
         for k, n in enumerate(self.tap_row):
-            n.move_to([self.filt.axes.c2p(k, 0)[0], floor - 0.6, 0])
-        self.tap_label = th.text("tap weight", th.SMALL_SIZE - 2, th.MUTED_COLOR)
-        self.tap_label.next_to(self.tap_row, DOWN, 0.15)
+            n.move_to([self.filt.axes.c2p(k, 0)[0], floor - 0.5, 0])
+        self.tap_label = th.text("tap weight", NUM, th.MUTED_COLOR).next_to(self.tap_row, DOWN, 0.12)
 
     def set_taps(self, a: float) -> None:
         w = (1 - a) + a * self.taps
@@ -272,19 +689,14 @@ class TapBoard:
             n.set_value(v)
 
 
-def coverage_row(plot: pic.SignalPlot, counts) -> VGroup:
-    """'÷ 1 1 1 1 2 2 2 ...' under a plot, each count under its sample, more than one in the accent."""
-    row = VGroup(th.text("÷", th.LABEL_SIZE, th.ACCENT_COLOR),
-                 *[th.text(str(c), th.LABEL_SIZE, th.ACCENT_COLOR if c > 1 else th.TEXT_COLOR)
-                   for c in counts])
-    floor = plot.axes.c2p(0, plot.axes.y_range[0])[1]
-    for i, m in enumerate(row[1:]):
-        m.move_to([plot.axes.c2p(i, 0)[0], floor - 0.6, 0])
-    row[0].next_to(row[1], LEFT, 0.3)
-    return row
+class TapRow(VGroup):
+    role = "tap weights"
+
+    def drawn_values(self) -> np.ndarray:
+        return np.array([n.get_value() for n in self])
 
 
-def coverage_grid(counts: np.ndarray, cell: float = 0.36) -> VGroup:
+def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = None) -> VGroup:
     """A square per output pixel, shaded by how many windows reach it, with the count written in."""
     squares = VGroup(
         *[
@@ -294,10 +706,17 @@ def coverage_grid(counts: np.ndarray, cell: float = 0.36) -> VGroup:
                 stroke_width=1,
                 stroke_color=th.MUTED_COLOR,
                 fill_color=th.ACCENT_COLOR,
-                fill_opacity=0.9 * v / counts.max(),
+                fill_opacity=0.85 * v / counts.max(),
             )
             for v in counts.ravel()
         ]
     ).arrange_in_grid(*counts.shape, buff=0)
-    nums = VGroup(*[th.text(str(v), th.SMALL_SIZE - 8).move_to(sq) for v, sq in zip(counts.ravel(), squares)])
-    return VGroup(squares, nums)
+    nums = VGroup(*[th.text(str(v), NUM + 2).move_to(sq) for v, sq in zip(counts.ravel(), squares)])
+    grid = CountGrid(squares, nums)
+    grid.shape, grid.role = counts.shape, role
+    return grid
+
+
+class CountGrid(VGroup):
+    def drawn_values(self) -> np.ndarray:
+        return np.array([float(t.text) for t in self[1]]).reshape(self.shape)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from core import conv, weights
 from core import overlap as ov
-from core import weights
 
 
 def test_coverage_of_15_samples_kernel_7_stride_4():
@@ -71,3 +71,64 @@ def test_spans_are_runs_of_consecutive_indices():
     assert ov.spans([4, 5, 6, 8, 9, 10]) == [(4, 6), (8, 10)]
     assert ov.spans([3]) == [(3, 3)] and ov.spans([]) == []
     assert ov.spans(np.flatnonzero(ov.coverage() > 1)) == [(4, 6), (8, 10)]
+
+
+def test_summed_weight_is_a_transposed_convolution_of_ones():
+    """The weight reaching each sample is what the transposed convolution makes of a 1 per window
+    with the tap multipliers as its kernel (core.conv, PyTorch's maths): 1 or 2 for the trained
+    taps, and 1 inside for the article's fixes."""
+    for taps in ov.FIXES.values():
+        ones = np.ones((1, len(ov.window_starts(15))))
+        stamped = conv.conv_transpose1d(ones, taps[None, None], stride=4)[0]
+        np.testing.assert_allclose(ov.summed_window(15, taps), stamped, atol=1e-12)
+    np.testing.assert_array_equal(ov.weight_profile("raw"), ov.coverage())
+    np.testing.assert_allclose(ov.weight_profile("halved"), [0.5] * 3 + [1] * 9 + [0.5] * 3)
+    np.testing.assert_allclose(ov.weight_profile("tapered"), [0.25, 0.5, 0.75] + [1] * 9 + [0.75, 0.5, 0.25])
+    np.testing.assert_allclose(ov.weight_profile("normalised"), np.ones(15))
+    # kernel 8 at stride 4 covers every interior sample exactly twice; kernel 7 leaves sample 7 once
+    even = ov.coverage(16, 8, 4)
+    np.testing.assert_array_equal(even, [1] * 4 + [2] * 8 + [1] * 4)
+    assert set(even[ov.regions(16, 8, 4)["interior"]]) == {2}
+    assert set(ov.coverage()[ov.regions()["interior"]]) == {1, 2}
+    with pytest.raises(ValueError, match="unknown fix"):
+        ov.weight_profile("blur")
+
+
+def test_contributions_name_the_taps_that_add_up_at_a_sample():
+    halved = ov.FIXES["halved"]
+    assert ov.contributions(5, halved) == [(0, 5, 0.5), (1, 1, 0.5)]  # 0.5 + 0.5 = 1
+    assert ov.contributions(7, halved) == [(1, 3, 1.0)]  # one window: its middle tap
+    assert ov.contributions(0, halved) == [(0, 0, 0.5)]  # a border: one halved tap alone
+    for taps in ov.FIXES.values():
+        total = [sum(c[2] for c in ov.contributions(i, taps)) for i in range(15)]
+        np.testing.assert_allclose(total, ov.summed_window(15, taps))
+
+
+def test_second_difference_error_on_known_cases():
+    x = np.arange(15.0)
+    assert ov.second_difference_error(2 * x + 1, -x) == 0.0  # straight lines have no second difference
+    assert ov.second_difference_error(x**2, x**2 + 3 * x - 1) == pytest.approx(0.0, abs=1e-12)
+    spike = np.zeros(5)
+    spike[2] = 1.0  # second differences 1, -2, 1 against a flat curve's 0, 0, 0
+    assert ov.second_difference_error(spike, np.zeros(5)) == pytest.approx(4 / 3)
+    # averaged over curves: one exact, one with the spike
+    assert ov.second_difference_error([np.zeros(5), spike], np.zeros((2, 5))) == pytest.approx(2 / 3)
+    # a scaled curve bends more: doubling the interior bends at its edges, as the raw model does
+    c = np.sin(np.linspace(0, np.pi, 15))
+    doubled = c * ov.coverage()
+    tapered = c * ov.weight_profile("tapered")
+    assert ov.second_difference_error(doubled, c) > ov.second_difference_error(tapered, c)
+
+
+def test_c10_tapering_is_smoother_than_halving_on_the_plain_seeds(curves_and_params):
+    """C10, measured as smoothness (the second differences against the curve's), over all plain
+    seeds: tapered below halved, the raw doubling far rougher, normalising smoothest."""
+    models = weights.load_all(variant="plain")
+    rough = ov.roughness_table(models, curves_and_params[0])
+    assert set(rough) == set(ov.FIXES)
+    assert rough["tapered"] < rough["halved"] < rough["raw"] / 2
+    assert rough["normalised"] < rough["tapered"]
+    ck = weights.load_checkpoint("plain", 22)
+    curves = curves_and_params[0][:500]
+    out = ov.decode_codes(ck, ov.encode_curves(ck, curves), "tapered")
+    assert ov.roughness(ck, curves, "tapered") == pytest.approx(ov.second_difference_error(out, curves))

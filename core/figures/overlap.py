@@ -211,7 +211,11 @@ def overlap_tapered(ctx: Context):
     table = all_seeds_errors(ctx)
     n = len(ctx.models(VARIANT))
     summary = ", ".join(f"{f} {table[f]['whole']:.1e}" for f in ov.FIXES)
+    rough = ov.roughness_table(ctx.models(VARIANT), ctx.curves)  # C10 measured as smoothness
+    t, h = rough["tapered"], rough["halved"]
+    smoother = "smoother than halved" if t < h else "not smoother than halved"
     return _fix_figure(
         ctx, ["tapered", "normalised"],
-        "Tapering the taps: smoother, the borders still sag; dividing by the summed window (beyond the "
-        f"article) mends them\nwhole-curve MSE, mean of {n} {VARIANT} seeds: {summary}")
+        f"Tapered taps: {smoother}, the borders still sag; dividing by the summed window (beyond the "
+        f"article) mends them\nwhole-curve MSE, mean of {n} {VARIANT} seeds: {summary}\n"
+        f"mean |Δ²(output) − Δ²(curve)|: tapered {t:.1e}, halved {h:.1e}")
