@@ -116,12 +116,6 @@ def sweep_codes(extent: np.ndarray, k: int, n: int = 241) -> np.ndarray:
     return codes
 
 
-def all_codes(extent: np.ndarray, n: int = 601) -> np.ndarray:
-    """(n, 3) codes: all channels move at once on a closed path starting at 0 (A4)."""
-    t = np.linspace(0, 1, n)[:, None]
-    return np.asarray(extent) * np.sin(2 * np.pi * np.array([1.0, 2.0, 1.5]) * t)
-
-
 def real_codes(ck: Checkpoint) -> np.ndarray:
     """(N, 3): the code of every training patch, the cloud real codes make."""
     return ck.encode(data.make_patches())
