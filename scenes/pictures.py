@@ -78,11 +78,14 @@ class SignalPlot(VGroup):
         if step < 1 and round(step * 10**places) % 10 not in (0, 1, 2, 5):
             places += 1
         self.n = n
+        # every sample numbered, or every other one where the numbers would touch
+        gap = width / max(n - 1, 1)
+        every = 1 if gap >= 1.5 * SansText(str(n - 1), font_size=font_size).width else 2
         self.axes = Axes(
             x_range=[0, n - 1, 1], y_range=[lo, hi, step], x_length=width, y_length=height, tips=False,
             axis_config={"color": MUTED_COLOR, "stroke_width": 2, "label_constructor": SansText,
                          "font_size": font_size, "tick_size": 0.05},
-            x_axis_config={"numbers_to_include": list(range(n)) if x_numbers else [],
+            x_axis_config={"numbers_to_include": list(range(0, n, every)) if x_numbers else [],
                            "numbers_to_exclude": []},
             y_axis_config={"numbers_to_include": [lo, hi] if y_numbers else [],
                            "decimal_number_config": {"num_decimal_places": places}},

@@ -231,7 +231,7 @@ def test_make_videos_renders_every_explainer_in_order_and_refuses_a_bad_quality(
     assert res.returncode == 0, res.stderr
     renders = re.findall(r"manim -ql --save_sections --media_dir \S+ scenes/(\w+)\.py", res.stdout)
     assert renders == [e.module for e in explainers.EXPLAINERS]
-    assert renders == ["decoder", "encoder", "transposed", "noise", "overlap"]
+    assert renders == ["encoder", "decoder", "transposed", "overlap", "noise"]
     assert f"deconv index --media {tmp_path} --quality l" in res.stdout
     bad = dry_run("x")
     assert bad.returncode == 2
