@@ -205,8 +205,8 @@ class NoiseScene(Explainer):
             "coderand[:, 0 :] *= 0.1", "coderand[:, 1 :] *= 0.01", "coderand[:, 2 :] *= 0.001")])
         code.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         expl = VGroup(
-            th.text("'1 :' means channel 1 and after:", th.SMALL_SIZE),
-            th.text("the factors multiply up", th.SMALL_SIZE),
+            th.text("Python counts from 0: '1 :'", th.SMALL_SIZE),
+            th.text("is c2 and c3, the factors multiply", th.SMALL_SIZE),
             th.text("meant:   " + ", ".join(f"{s:g}" for s in meant), th.SMALL_SIZE, th.OUTPUT_COLOR),
             th.text("applied: " + ", ".join(f"{s:g}" for s in did), th.SMALL_SIZE, th.ACCENT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
@@ -218,7 +218,7 @@ class NoiseScene(Explainer):
         self.play(Write(title), fade_in(code), run_time=1.2)
         self.wait(2)
         applied = ", ".join(f"{s:g}" for s in did)
-        self.say(f"'1 :' means index 1 and after, so the factors multiply: {applied}.")
+        self.say(f"Python counts from 0: '1 :' is c2 and c3, so the factors multiply: {applied}.")
         self.play(fade_in(expl), run_time=1)
         self.wait(3)
         self.say("Bars: zeroing costs, meant noise left, applied noise right.")

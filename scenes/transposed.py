@@ -321,7 +321,7 @@ class TransposedScene(Explainer):
                     row[i * b.stride[0] + t * b.dilation[0]] = vals[t]
             pos_stamps.append(row)
         out_vals = b.full[0, :shown] + (bias or 0.0)
-        cw = max(0.6, cell_width(show, NUM, *pos_stamps, out_vals))
+        cw = max(0.6, cell_width(show, NUM, *pos_stamps, out_vals, *(st.values[0] for st in b.stamps)))
         ch = 0.44
         stamp_color = th.OUTPUT_COLOR if many else th.FILTER_COLORS[0]
         rows = VGroup(
@@ -530,7 +530,7 @@ class TransposedScene(Explainer):
             f"pixel ({r}, {c}) of the sum: {len(terms)} stamps, {term_text} = {show(b.full[0, r, c])}",
             th.SMALL_SIZE,
             th.ACCENT_COLOR,
-        ).next_to(full, DOWN, buff=0.3)
+        ).next_to(both, DOWN, buff=0.3)
         self.say(
             f"Pixel ({r}, {c}) gets {len(terms)} stamps: {term_text} = {show(b.full[0, r, c])}."
             if len(term_text) < 50
@@ -621,7 +621,7 @@ class TransposedScene(Explainer):
         said = self.filled(a, 0).replace("·", "×")
         self.say(
             (
-                "The article: " + said
+                "The article's model: " + said
                 if self.article
                 else "Here: " + said
                 if a.dims == 1
@@ -745,7 +745,7 @@ class TransposedScene(Explainer):
         self.play(fade_in(out_block), run_time=1.0)
         self.payoff()
         # why output_padding exists, and what dilation does
-        self.clear_stage()
+        self.begin("output-padding-and-dilation")
         title2 = th.title("Why output_padding, and what dilation does")
         s, k, d, pad, n = b.stride[0], b.kernel[0], b.dilation[0], b.padding[0], b.x.shape[1]
         lengths = ex.trims(n, k, s, pad, d)
@@ -754,7 +754,7 @@ class TransposedScene(Explainer):
         why = VGroup(
             th.text(f"{conv_name}(kernel {k}, stride {s}, padding {pad}, dilation {d}):", th.SMALL_SIZE),
             th.text(
-                f"{many} samples all become {n}"
+                f"{many} samples {'both' if len(lengths) == 2 else 'all'} become {n}"
                 if len(lengths) > 1
                 else f"only {lengths[0]} samples become {n}",
                 th.SMALL_SIZE,
@@ -907,7 +907,8 @@ class TransposedScene(Explainer):
         zl = labelled(
             (self.input_name() if one else "input x") + f", zeros inserted{zcut}", zgrid, above=True
         )
-        fl = labelled("kernel, flipped", fgrid, th.FILTER_COLORS[0], above=True)
+        fl = labelled("kernel, flipped", fgrid, th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR,
+                      above=True)  # several channels: each row in its channel's colour
         ol = labelled(self.output_name(), ogrid, th.OUTPUT_COLOR, above=True)
         if one:
             body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
@@ -921,6 +922,9 @@ class TransposedScene(Explainer):
             "pad the borders, and slide the flipped kernel along.",
         )
         self.play(Write(title), fade_in(caption, body), run_time=1.5)
+        self.say("Flipped, because a stamp puts tap t after its input:",
+                 "seen from one output, the inputs meet the taps in reverse order.")
+        self.wait(1.0)
         # each output sample's window, in order; the first one two stamps reach slowly, with its terms
         target = self.overlap_position(b)
         note = VGroup()
@@ -1095,7 +1099,7 @@ class TransposedScene(Explainer):
                 for t, col in (
                     (f"C · y: a convolution, {n_long} values in, {n_short} out", th.TEXT_COLOR),
                     (
-                        f"Cᵀ · x: {n_short} values in, {n_long} out" + (" (checked)" if checked else ""),
+                        f"Cᵀ · x: {n_short} values in, {n_long} out" + (" (= the stamps' sum)" if checked else ""),
                         th.OUTPUT_COLOR,
                     ),
                     ("the transposed convolution with the same kernel", th.OUTPUT_COLOR),

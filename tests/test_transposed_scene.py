@@ -12,7 +12,8 @@ from conftest import assert_usage_error, check_render, manim, render_explainer
 from core import conv, data, story
 from core import explain as ex
 
-SECTIONS = ["stamp", "output-length", "zero-insertion", "matrix", "not-an-inverse", "in-2-d"]
+SECTIONS = ["stamp", "output-length", "output-padding-and-dilation", "zero-insertion", "matrix",
+            "not-an-inverse", "in-2-d"]
 TWO_D = "size=3x3 kernel=3 stride=2 padding=1 output_padding=1"
 
 
@@ -68,11 +69,13 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
     np.testing.assert_array_equal(render.values("output-length", "output")[0], b.output[0])
     assert b.output.shape[-1] == conv.output_length(4, 3, 2, 1, 1, 1) == 8
     said = render.said("output-length")
-    assert "The article: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
+    assert "The article's model: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
     assert "A small example: (4 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 8." in said
-    assert "Stride 2: 7 and 8 samples both convolve to 4." in said  # core.explain.trims(4, 3, 2, 1, 1)
     assert "What is left is the output: 8 samples" in said
-    np.testing.assert_array_equal(render.values("output-length", "kernel dilation 2")[0][::2], [1, 2, 3])
+    said = render.said("output-padding-and-dilation")
+    assert "Stride 2: 7 and 8 samples both convolve to 4." in said  # core.explain.trims(4, 3, 2, 1, 1)
+    np.testing.assert_array_equal(render.values("output-padding-and-dilation", "kernel dilation 2")[0][::2],
+                                  [1, 2, 3])
 
 
 def test_zero_insertion_gives_the_stamps_output(render, plain):
