@@ -25,7 +25,6 @@ from manim import (
     VGroup,
     VMobject,
     Write,
-    config,
     linear,
     smooth,
 )
@@ -41,6 +40,7 @@ from scenes.speed import Drive, fade_in, fade_out
 from scenes.stage import Explainer
 
 WINDOW = 0  # the window of the example curve that the dot products and the round trip take apart
+PLACES = 4  # decimals of the dot products' numbers: enough to show the bias and what tanh changes
 
 
 class EncoderScene(Explainer):
@@ -64,65 +64,74 @@ class EncoderScene(Explainer):
         params = data.make_params(18)
         b = BezierBoard(params, title)
         captions = [th.text(t, th.LABEL_SIZE, col).next_to(title, DOWN, 0.2) for t, col in (
-            ("a cubic Bezier curve: four control points, two of them free", th.TEXT_COLOR),
-            (f"evaluated at {data.DENSE} values of t", th.DATA_COLOR),
+            ("a smooth curve from (0, 0) to (1, 0), pulled by two control points", th.TEXT_COLOR),
+            ("it bends toward them, never through them (a cubic Bezier)", th.DATA_COLOR),
             (f"keep y at {WINSIZE} evenly spaced x: a curve is {WINSIZE} numbers", th.DATA_COLOR),
             ("but two numbers, p1 and p2, describe it", th.TEXT_COLOR))]
         p1, p2 = (fmt(v, 2) for v in params[0])  # as the readout shows them
 
-        self.say(f"A cubic Bezier with four control points, drawn at {data.DENSE} values of t.")
+        self.say("A smooth curve from (0, 0) to (1, 0), pulled by two control points;",
+                 "p1 and p2 are their heights.")
         self.play(Write(title), fade_in(b.axes, captions[0]), run_time=1.2)
         self.play(Create(b.polygon), fade_in(b.controls, *b.names, b.readout), run_time=1.2)
+        self.play(Create(b.dense), run_time=1.5)
+        self.say("It bends toward them but never passes through them (a cubic Bezier).")
         self.play(fade_out(captions[0]), run_time=0.3)  # one caption at a time: never two overlapping
-        self.play(Create(b.dense), fade_in(captions[1]), run_time=1.5)
+        self.play(fade_in(captions[1]), run_time=0.5)
+        self.wait(1)
         self.say(f"Its y at {WINSIZE} evenly spaced x is kept: a curve is {WINSIZE} numbers "
                  f"({th.DATA_NAME} dots).")
         self.play(fade_in(b.guides), fade_out(captions[1]), run_time=0.5)
         self.play(fade_in(b.samples, captions[2]), run_time=1)
         self.wait(1.5)
-        self.say("Two numbers make it: p1 and p2, the middle points' heights.",
-                 "Move them and the curve follows.",
+        self.say("Move p1 and p2 and the curve follows.",
                  f"Back to the dataset's first curve: p1 = {p1}, p2 = {p2}.")
         with speed.live(self, *b.moving, update=b.update_curve):
             self.play(fade_out(captions[2], b.guides), run_time=0.4)
             self.play(fade_in(captions[3]), run_time=0.4)
-            self.play(b.p[0].animate.set_value(0.9), b.p[1].animate.set_value(-0.6), run_time=2.5)
-            self.play(b.p[0].animate.set_value(-0.7), b.p[1].animate.set_value(0.8), run_time=2.5)
-            self.play(*[t.animate.set_value(v) for t, v in zip(b.p, params[0])], run_time=2)
+            self.play(b.p[0].animate.set_value(0.9), b.p[1].animate.set_value(-0.6), run_time=1.8)
+            self.play(b.p[0].animate.set_value(-0.7), b.p[1].animate.set_value(0.8), run_time=1.8)
+            self.play(*[t.animate.set_value(v) for t, v in zip(b.p, params[0])], run_time=1.6)
         b.update_curve()  # exactly the first curve, whatever the last frame's updater saw
-        self.say(f"Nine real curves, from a dataset of {data.DATASIZE:,}.",
-                 "Each morphs into another curve of the dataset and back:",
-                 "every curve is this shape, with its own p1 and p2.")
+        self.say(f"Nine more, from a dataset of {data.DATASIZE:,} curves,",
+                 "each morphing into another: the same shape, its own p1 and p2.")
         self.play(fade_in(b.grid_group, *b.cells), run_time=1)
-        self.play(Drive(VGroup(*b.cells), b.morph, run_time=3, rate_func=smooth))
-        self.play(Drive(VGroup(*b.cells), lambda a: b.morph(1 - a), run_time=3, rate_func=smooth))
-        self.wait(0.5)
+        self.play(Drive(VGroup(*b.cells), b.morph, run_time=2, rate_func=smooth))
+        self.play(Drive(VGroup(*b.cells), lambda a: b.morph(1 - a), run_time=2, rate_func=smooth))
         self.payoff()
 
     # --- 2. windows (F2, F3) ------------------------------------------------------------------------
     def windows(self):
         ck, (idx, curve) = self.ck, story.demo_curve()
         codes = ck.encode_windows(curve)
-        title = th.title(f"Windows: kernel {KERNEL}, stride {STRIDE}")
-        plot = pic.SignalPlot(WINSIZE, pic.nice_range(curve.min() - 0.05, curve.max() + 0.05), 6.3, 2.2,
-                              f"dataset curve {idx}: {WINSIZE} samples")
+        p1, p2 = (fmt(v, 2) for v in data.make_params(idx + 1)[idx])  # the example curve's own
+        title = th.title(f"Kernel {KERNEL}: windows of {KERNEL} samples, stride {STRIDE}")
+        y_range = pic.nice_range(curve.min() - 0.05, curve.max() + 0.05)
+        plot = clear_corner(pic.SignalPlot(WINSIZE, y_range, 6.3, 2.2,
+                                           f"curve {idx} of the dataset: p1 = {p1}, p2 = {p2}"), 0.15)
         matrix = pic.CodeMatrix(codes)
         matrix_label = th.text(f"the code: a {N_CHANNELS} x {codes.shape[1]} matrix", th.SMALL_SIZE)
         matrix_label.next_to(matrix, UP, 0.25)
         top = VGroup(plot, VGroup(matrix_label, matrix)).arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
         top.next_to(title, DOWN, buff=0.35)
+        how = th.lines("each number: a dot product of the window with a filter (next section)",
+                       th.SMALL_SIZE - 2, th.MUTED_COLOR, width=matrix.width + 0.4)
+        how.next_to(matrix, DOWN, 0.3)
         signal = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.06, role="curve")
         grey = th.DATA_NAME
 
-        self.say(f"Curve {idx}: a {KERNEL}-sample window ({grey} box) gives one column of the code.")
+        self.say(f"Now curve {idx} (p1 = {p1}, p2 = {p2}): our example from here on.",
+                 f"Kernel {KERNEL}: each window is {KERNEL} samples ({grey} box), one column of the code.")
         self.play(Write(title), fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
                   run_time=1.2)
         box = WindowBox(plot, 0, role="window")
         self.play(Create(box), run_time=0.6)
+        self.wait(1.5)
+        self.say("Each number is a dot product, worked out in the next section.")
+        self.play(fade_in(how), run_time=0.5)
         for w, start in enumerate(overlap.window_starts()):
             if w == 1:
-                self.say(f"Stride {STRIDE}: the window moves {STRIDE} samples per column.",
-                         f"Three windows of three numbers: a {N_CHANNELS} x {codes.shape[1]} code.")
+                self.say(f"Stride {STRIDE}: each window starts {STRIDE} samples after the last.")
             if w:
                 self.play(box.animate.move_to(WindowBox(plot, start)), run_time=0.8)
             self.send_to_column(box, matrix.column(w))
@@ -133,14 +142,14 @@ class EncoderScene(Explainer):
         VGroup(diagram, labels).next_to(top, DOWN, buff=0.3)
         note = th.text(f"each window alone: the patch autoencoder, {KERNEL} -> {N_CHANNELS} -> {KERNEL}",
                        th.LABEL_SIZE).next_to(title, DOWN, 0.12)
-        first = ", ".join(fmt(c, 3) for c in codes[:, WINDOW])  # as the diagram shows them
-        self.say(f"One window alone: {KERNEL} samples in, {N_CHANNELS} numbers, {KERNEL} out:",
-                 "the small autoencoder the article trains.", f"Window {WINDOW + 1}'s numbers: {first}.")
+        self.say(f"One window alone: {KERNEL} samples squeezed into {N_CHANNELS} numbers (its code) "
+                 "and rebuilt:",
+                 "an autoencoder, as in the article \"Visualizing the Deconvolution Operation\".")
         # the note takes the plot label's place (both sit just under the title)
         self.play(box.animate.move_to(WindowBox(plot, overlap.window_starts()[WINDOW])),
-                  plot.label.animate.set_opacity(0), fade_in(note), run_time=0.8)
+                  plot.label.animate.set_opacity(0), fade_out(how), fade_in(note), run_time=0.8)
         self.play(fade_in(diagram, labels), run_time=1.5)
-        self.wait(3)
+        self.wait(1.5)
         self.payoff()
 
     def send_to_column(self, box: WindowBox, column: VGroup) -> None:
@@ -162,69 +171,73 @@ class EncoderScene(Explainer):
         title = th.title("The encoder: three dot products")
         b = DotProductBoard(ck, idx, curve, start, patch, steps, title)
         w, (blue, green, purple), grey = WINDOW + 1, th.FILTER_NAMES, th.DATA_NAME
-        shown = {k: [fmt(v, 3) for v in steps[k]] for k in ("sums", "pre", "code")}  # as on screen
-        bias = [fmt(v, 3) for v in ck.enc_b]
+        # the numbers as the lines under the products show them: each total is the sum of the terms
+        # shown above it, so what is on screen adds up
+        shown = {k: [fmt(v, PLACES) for v in b.shown[k]] for k in ("sums", "bias", "pre", "code")}
 
         # the patch: window 1 of the curve just encoded, cut out and laid over each filter
-        self.say(f"Window {w} of curve {idx}, the code matrix's column {w}: its {KERNEL} samples, "
+        self.say(f"Window {w} of curve {idx} (the matrix's column {w}): {KERNEL} samples, "
                  f"the patch ({grey}).")
         self.play(Write(title), fade_in(b.curve_plot, b.curve_sig), run_time=1.2)
         self.play(Create(b.box), run_time=0.6)
         self.play(fade_in(b.cut), run_time=0.6)
         self.wait(0.5)
-        self.say(f"The encoder's three filters, {blue}, {green} and {purple}: {KERNEL} weights each.")
+        self.say(f"The encoder's own 3 filters ({blue}, {green}, {purple}; the decoder has others), "
+                 f"{KERNEL} weights each.")
         self.play(fade_in(*b.over_plots, *b.over_labels, *b.filt_sigs), run_time=1.2)
         self.wait(1)
-        self.say("The patch is cut out and laid over each filter:",
-                 "a dot product measures how well the two match.")
+        self.say("The patch is laid over each filter:", "a dot product measures how well the two match.")
         self.play(*[ReplacementTransform(b.cut.copy(), sig) for sig in b.patch_sigs], run_time=1.8)
         self.bring_to_front(*b.filt_sigs)  # the filters over the wide patch
         self.play(fade_in(b.steps), run_time=0.6)
-        self.wait(1)
+        self.wait(0.5)
 
-        # filter 1, one product at a time, the running sum pointing at the bar it adds
+        # filter 1, one product at a time: the band on the sample, its product read out, then its bar
+        # grows while the running sum (number, line and ring) takes it in: the sum shown is always
+        # the sum of the bars drawn
         self.say(f"{th.filter_name(0).capitalize()} first: each patch sample times the filter's weight.")
         self.play(b.highlight(0), fade_in(b.prod_plots[0], b.prod_labels[0], b.bars[0], b.runs[0],
                                           b.lines[0][0], b.bands[0], b.readout), run_time=0.8)
         for k in range(KERNEL):
             if k == 2:
-                self.say(f"The {th.TEXT_NAME} line is the running sum; its ring sits on the bar it adds.")
-            b.read(k)
+                self.say(f"Each product is a bar; the {th.TEXT_NAME} line, the running sum, adds it in.")
             if k:
-                self.play(b.bands[0].animate.set_x(b.x_of(0, k)), run_time=0.4)
-            self.play(Drive(b.live(0), lambda a, k=k: b.add(0, k + a), run_time=1.4, rate_func=smooth))
-        self.say(biggest_product_cue(steps["products"][0]))
-        self.wait(2)
-        self.say(f"The {KERNEL} products add up to {shown['sums'][0]}; plus the bias {bias[0]}: "
-                 f"{shown['pre'][0]}; tanh: c1 = {shown['code'][0]}.")
-        self.play(b.highlight(2), fade_out(b.readout, b.bands[0]),
+                self.play(b.bands[0].animate.set_x(b.x_of(0, k)), run_time=0.3)
+            b.read(k)
+            self.play(Drive(b.live(0), lambda a, k=k: b.add(0, k + a), run_time=0.7, rate_func=smooth))
+            self.wait(0.3)
+        self.say(biggest_product_cue(b.shown["products"][0]))
+        self.play(b.highlight(1), fade_out(b.readout, b.bands[0]),
                   b.runs[0].ring.animate.set_stroke(opacity=0), run_time=0.6)
-        self.play(fade_in(b.lines[0][1]), run_time=0.6)
-        self.play(b.highlight(3), run_time=0.4)
-        self.play(fade_in(b.lines[0][2]), run_time=0.6)
+        self.wait(1.2)
+        self.say(f"Their sum, {shown['sums'][0]}, plus the bias {shown['bias'][0]}, a number the "
+                 f"filter learned too: {shown['pre'][0]}.")
+        self.play(b.highlight(2), fade_in(b.lines[0][1], b.lines[0][2]), run_time=0.6)
+        self.wait(2.5)
+        self.say(tanh_cue(steps["pre"], steps["code"]) + f" c1 = {shown['code'][0]}.")
+        self.play(b.highlight(3), fade_in(b.lines[0][3]), run_time=0.6)
         self.wait(1)
 
         # filters 2 and 3, the same steps, faster
         for i in (1, 2):
             self.say(f"{th.filter_name(i).capitalize()}, the same way: sum {shown['sums'][i]}, "
-                     f"bias {bias[i]}, tanh: c{i + 1} = {shown['code'][i]}.")
+                     f"bias {shown['bias'][i]}, c{i + 1} = {shown['code'][i]}.")
             self.play(b.highlight(0), fade_in(b.prod_plots[i], b.prod_labels[i], b.bars[i], b.runs[i],
                                               b.lines[i][0], b.bands[i]), run_time=0.6)
-            self.play(Drive(b.live(i), lambda a, i=i: b.add(i, KERNEL * a), run_time=4.2, rate_func=linear))
+            self.play(Drive(b.live(i), lambda a, i=i: b.add(i, KERNEL * a), run_time=3.0, rate_func=linear))
             self.play(b.highlight(2), fade_out(b.bands[i]), b.runs[i].ring.animate.set_stroke(opacity=0),
-                      fade_in(b.lines[i][1]),
-                      run_time=0.6)
-            self.play(b.highlight(3), fade_in(b.lines[i][2]), run_time=0.6)
-            self.wait(0.5)
+                      fade_in(b.lines[i][1], b.lines[i][2]), run_time=0.6)
+            self.play(b.highlight(3), fade_in(b.lines[i][3]), run_time=0.6)
+            self.wait(0.3)
 
         best = int(np.argmax(np.abs(steps["sums"])))  # the filter best_match_cue names
         self.say(best_match_cue(steps["sums"]))
         self.play(b.highlight(None), Create(b.frame(best)), run_time=0.8)
         self.wait(2.5)
-        codes = ", ".join(shown["code"])
+        codes = ", ".join(fmt(c, 3) for c in steps["code"])
         self.say(f"The code of window {w}: {codes}, the matrix's column {w}.")
         self.play(fade_in(b.code_row), run_time=0.8)
-        self.wait(2.5)
+        self.wait(1.2)
         self.payoff()
 
     # --- 4. round trip (F8, F5) ----------------------------------------------------------------------
@@ -232,7 +245,7 @@ class EncoderScene(Explainer):
         ck, (_, _, patch) = self.ck, story.demo_patch(WINDOW)
         title = th.title("And back: the decoder rebuilds the patch")
         b = RoundTripBoard(ck, patch, title)
-        grey, yellow = th.DATA_NAME, th.OUTPUT_NAME  # the colours' words, per theme
+        yellow, red = th.OUTPUT_NAME, th.ACCENT_NAME  # the colours' words, per theme
         self.say(f"And back: window {WINDOW + 1}'s code scales each decoder filter by its number.")
         self.play(Write(title), fade_in(b.code_row, b.filt, *b.filt_sigs), run_time=1.2)
         self.play(fade_in(b.ws.plot), *[ReplacementTransform(b.filt_sigs[i].copy(), b.ws.scaled[i])
@@ -243,43 +256,56 @@ class EncoderScene(Explainer):
         for k in range(1, 4):  # + filter 2, + filter 3, + bias: the same curve, moved point by point
             self.play(Drive(b.ws.total, lambda a, k=k: b.partial(k - 1 + a), run_time=0.9))
         b.ws.set_code(b.code)
-        self.play(fade_in(b.target), run_time=0.8)
+        self.play(fade_in(b.target, b.notes[0]), run_time=0.8)
         self.bring_to_back(b.target)  # under the output, so both show where they coincide
-        red = th.ACCENT_NAME
-        self.say(f"Wide {grey}: the original patch; {red}: the error,",
-                 f"{b.err_shown}{', too small to see' if b.unseen else ''}.", b.against)
-        self.play(Create(b.errors), fade_in(b.err_note), run_time=1)
-        self.wait(2)
+        self.say(f"In {red} below: output minus patch at each sample; mean square error {b.mse:.1e}.")
+        self.play(fade_in(b.err_plot, b.err_sig, b.notes[1], b.notes[2]), run_time=1)
+        self.wait(2.5)
+        self.say(*b.rank)
+        self.play(fade_in(b.notes[3], b.notes[4]), run_time=0.8)
+        self.wait(1)
         self.payoff()
 
     def several_patches(self):
-        """F5: several patches at once, label against output (still the round-trip section)."""
+        """F5: several patches at once, target against output (still the round-trip section)."""
         self.clear_stage()
-        title = th.title("Several patches: label and output")
+        title = th.title("Several patches: target and output")
         patches = data.make_patches()
         idx = story.f5_indices(len(patches))
         chosen = patches[idx].astype(np.float64)
         outs = story.round_trip(self.ck, chosen)
         lo, hi = min(chosen.min(), outs.min()), max(chosen.max(), outs.max())
-        plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 2.9, 1.6, f"patch {i}")
-                         for i in idx]).arrange_in_grid(2, 3, buff=(0.8, 0.55)).next_to(title, DOWN, buff=0.5)
+        plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 2.9, 1.45,
+                                        f"curve {i}'s patch")
+                         for i in idx]).arrange_in_grid(2, 3, buff=(0.8, 0.5)).next_to(title, DOWN, buff=0.4)
         sigs = VGroup()
         for plot, i, x, y in zip(plots, idx, chosen, outs):
             sigs.add(pic.Signal(plot, x, th.DATA_COLOR, width=12, dot_radius=0, opacity=0.55,
-                                role=f"label {i}"),
+                                role=f"target {i}"),
                      pic.Signal(plot, y, th.OUTPUT_COLOR, width=2.5, dot_radius=0.04, role=f"output {i}"))
         grey, yellow = th.DATA_NAME, th.OUTPUT_NAME
-        mse_shown = f"mean square error {float(np.mean((outs - chosen) ** 2)):.1e}"
-        legend = VGroup(th.text(f"wide {grey}: label (the patch)", th.SMALL_SIZE, th.DATA_COLOR),
-                        th.text(f"{yellow}: network output", th.SMALL_SIZE, th.OUTPUT_COLOR),
-                        th.text(mse_shown, th.SMALL_SIZE)).arrange(RIGHT, buff=0.5)
-        legend.next_to(plots, DOWN, buff=0.3)
-        self.say(f"Here are {len(idx)} patches: the label in wide {grey}, the output in {yellow}.",
-                 f"They coincide: {mse_shown}.")
+        mse = f"{float(np.mean((outs - chosen) ** 2)):.1e}"
+        legend = VGroup(
+            VGroup(th.text(f"wide {grey}: target (the patch itself)", th.SMALL_SIZE, th.DATA_COLOR),
+                   th.text(f"{yellow}: network output", th.SMALL_SIZE, th.OUTPUT_COLOR)
+                   ).arrange(RIGHT, buff=0.6),
+            th.text(f"mean square error over these {len(idx)}: {mse}", th.SMALL_SIZE)
+        ).arrange(DOWN, buff=0.12)
+        legend.next_to(plots, DOWN, buff=0.25)
+        self.say(f"{len(idx)} of the {len(patches):,} training patches (one per curve): target wide {grey}, "
+                 f"output {yellow}.", f"They coincide: mean square error {mse}.")
         self.play(Write(title), fade_in(plots, legend), run_time=1.2)
         self.play(fade_in(*sigs), run_time=1.5)
-        self.wait(3)
+        self.wait(1.5)
         self.payoff()
+
+
+def clear_corner(plot: pic.SignalPlot, dx: float = 0.1) -> pic.SignalPlot:
+    """The plot's y numbers moved `dx` further left: clear of the sample numbers under the corner
+    and of a window box drawn round the first samples."""
+    for n in plot.axes.y_axis.numbers:
+        n.shift(LEFT * dx)
+    return plot
 
 
 class BezierBoard(VGroup):
@@ -310,7 +336,8 @@ class BezierBoard(VGroup):
         self.grid = VGroup(*[pic.SignalPlot(WINSIZE, (-0.8, 0.8, 0.4), 1.7, 1.0, x_numbers=False,
                                             y_numbers=False) for _ in range(9)])
         self.grid.arrange_in_grid(3, 3, buff=(0.3, 0.35))
-        self.grid_group = VGroup(th.text("nine curves of the dataset", th.SMALL_SIZE), self.grid).arrange(
+        self.grid_group = VGroup(th.text(f"9 of the dataset's {data.DATASIZE:,} curves", th.SMALL_SIZE),
+                                 self.grid).arrange(
             DOWN, buff=0.2)
         VGroup(left, self.grid_group).arrange(RIGHT, buff=1.0).next_to(title, DOWN, buff=0.7)
         VGroup(left, self.grid_group).shift(RIGHT * 0.3)  # room for the '(0, 0)' label on the left
@@ -381,9 +408,11 @@ class WindowBox(Rectangle):
 
 
 class RunningSum(VGroup):
-    """The running sum of one filter's products on their plot: a line through the sums so far, a
-    dot per sum, and a ring on the sum being made, right over the bar it adds. `show(count)` (0 to
-    7, in step with Bars.show) moves it; `drawn_values` reads the dots' heights back."""
+    """The running sum of one filter's products on their plot: a dot per sum so far (the sum through
+    sample j over sample j), a line through them, and a ring on the newest. `show(count)` (0 to 7,
+    in step with Bars.show): while bar n grows by f, the ring goes from the sum through n - 1 to the
+    sum through n, by f of the way, so it always holds exactly the bars drawn. `drawn_values` reads
+    the dots' heights back."""
 
     def __init__(self, plot: pic.SignalPlot, products: np.ndarray, color: str = th.TEXT_COLOR,
                  role: str | None = None):
@@ -397,11 +426,14 @@ class RunningSum(VGroup):
         self.show(0.0)
 
     def show(self, count: float) -> RunningSum:
-        """The sums after samples 0 .. n-1, and sample n's being added (n = the bar growing)."""
-        n = min(int(np.floor(count)), len(self.products) - 1)
+        n = min(int(np.floor(count)), len(self.products))
+        f = count - n
+        xs = list(range(n))
         sums = [story.running_sum(self.products, j + 1) for j in range(n)]
-        sums.append(story.running_sum(self.products, count))
-        pts = self.plot.points_for(sums)
+        if f > 0 or n == 0:  # bar n part grown: the newest sum on its way to sample n
+            xs.append(max(n - 1 + f, 0.0))
+            sums.append(story.running_sum(self.products, count))
+        pts = speed.coords_to_points(self.plot.axes, np.asarray(xs, float), np.asarray(sums, float))
         self.line.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
         self.dots.set_positions(pts)
         self.ring.move_to(pts[-1])
@@ -410,24 +442,36 @@ class RunningSum(VGroup):
     def drawn_values(self) -> np.ndarray:
         return np.array([self.plot.axes.p2c(p)[1] for p in self.dots.positions()])
 
+    def ring_value(self) -> float:
+        return float(self.plot.axes.p2c(self.ring.get_center())[1])
+
 
 class DotProductBoard:
     """The dot-products section's pictures (F7), laid out under `title`: on the left the curve with
     the window box ('curve', 'window') and the current product's readout; per filter a column: the
     filter over the patch ('patch' on the first), its products as bars ('products i') with their
-    running sum ('running sum i'), and the lines 'running sum', '+ bias ... =', 'tanh ->' with live
-    numbers ('sum i', 'pre i', 'ci'); the four steps under the title; the code at the bottom
-    ('code c1'...)."""
+    running sum ('running sum i'), and the lines 'sum', '+ bias', '=', 'tanh ->' with their numbers
+    ('sum i', 'bias i', 'pre i', 'ci'); the four steps under the title; the code at the bottom
+    ('code c1'...).
+
+    The numbers are shown to PLACES decimals and every total on screen is the sum of the terms shown
+    (`shown`): the products rounded, the running sum of those, the bias rounded, their total; the
+    tanh line is the encoder's own code. The bars and the line are drawn from the exact products."""
 
     PW, PH = 2.2, 1.15  # each filter column's plots
 
     def __init__(self, ck, idx, curve, start, patch, steps, title):
         self.ck, self.patch = ck, np.asarray(patch, dtype=float)
         self.products, self.running = steps["products"], steps["running"]
+        r = self.shown = {"products": np.round(self.products, PLACES),
+                          "bias": np.round(ck.enc_b.astype(float), PLACES)}
+        r["sums"] = r["products"].sum(axis=1)
+        r["pre"], r["code"] = r["sums"] + r["bias"], np.asarray(steps["code"], dtype=float)
         small = th.SMALL_SIZE - 2
         self.steps = VGroup(*[th.text(s, small, th.MUTED_COLOR) for s in (
             "1. multiply sample by sample", f"2. add the {KERNEL} products", "3. add the bias",
-            "4. tanh: the code number")]).arrange(RIGHT, buff=0.45, aligned_edge=UP).next_to(title, DOWN, 0.2)
+            "4. tanh: the code number")]).arrange(RIGHT, buff=0.45, aligned_edge=UP)
+        self.steps.next_to(title, DOWN, 0.15)
 
         # the curve, window 1 boxed, and the patch that is cut out of it
         self.curve_plot = pic.SignalPlot(WINSIZE, pic.nice_range(curve.min() - 0.05, curve.max() + 0.05), 2.2,
@@ -437,8 +481,8 @@ class DotProductBoard:
         # a column per filter: the filter over the patch, the products and their running sum
         lo, hi = min(self.patch.min(), ck.enc_w.min()), max(self.patch.max(), ck.enc_w.max())
         y_over = pic.nice_range(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
-        self.over_plots = [pic.SignalPlot(KERNEL, y_over, self.PW, self.PH) for _ in range(3)]
-        VGroup(self.curve_plot, *self.over_plots).arrange(RIGHT, buff=0.35).next_to(self.steps, DOWN, 0.55)
+        self.over_plots = [clear_corner(pic.SignalPlot(KERNEL, y_over, self.PW, self.PH)) for _ in range(3)]
+        VGroup(self.curve_plot, *self.over_plots).arrange(RIGHT, buff=0.35).next_to(self.steps, DOWN, 0.58)
         self.box = WindowBox(self.curve_plot, start, role="window")
         self.curve_sig = pic.Signal(self.curve_plot, curve, th.DATA_COLOR, width=2.5, dot_radius=0.04,
                                     role="curve")
@@ -449,9 +493,9 @@ class DotProductBoard:
                             .next_to(p.axes, UP, 0.12) for i, p in enumerate(self.over_plots)]
         lim = max(np.abs(self.products).max(), np.abs(self.running).max()) * 1.1
         y_prod = pic.nice_range(-lim, lim)
-        self.prod_plots = [pic.SignalPlot(KERNEL, y_prod, self.PW, self.PH) for _ in range(3)]
+        self.prod_plots = [clear_corner(pic.SignalPlot(KERNEL, y_prod, self.PW, self.PH)) for _ in range(3)]
         for pp, op in zip(self.prod_plots, self.over_plots):  # the same x for the same sample
-            pp.next_to(op, DOWN, buff=0.55)
+            pp.next_to(op, DOWN, buff=0.5)
             pp.shift(RIGHT * (op.axes.c2p(0, 0)[0] - pp.axes.c2p(0, 0)[0]))
         self.prod_labels = [VGroup(th.text("products,", small, th.FILTER_COLORS[i]),
                                    th.text("running sum", small, th.TEXT_COLOR)).arrange(RIGHT, buff=0.12)
@@ -466,16 +510,14 @@ class DotProductBoard:
         self.runs = [RunningSum(pp, self.products[i], role=f"running sum {i + 1}")
                      for i, pp in enumerate(self.prod_plots)]
         self.bands = [self.band(i) for i in range(3)]
-        self.lines = [self.sum_lines(ck, i).next_to(pp, DOWN, buff=0.2).align_to(pp.axes, RIGHT)
+        self.lines = [self.sum_lines(i).next_to(pp, DOWN, buff=0.12).align_to(pp.axes, RIGHT)
                       for i, pp in enumerate(self.prod_plots)]
-        for i, (_, pre, code) in enumerate(self.lines):  # laid out at 0, as the running sum starts
-            pre[1].set_value(steps["pre"][i])
-            code[1].set_value(steps["code"][i])
 
         # under the curve: the product being made, for filter 1
         names = ("patch", "× filter 1", "= product")
         colors = (th.DATA_COLOR, th.FILTER_COLORS[0], th.FILTER_COLORS[0])
-        self.readout = VGroup(*[VGroup(th.text(n, th.SMALL_SIZE, c), speed.number(0.0, 3, th.SMALL_SIZE, c))
+        self.readout = VGroup(*[VGroup(th.text(n, th.SMALL_SIZE, c),
+                                       speed.number(0.0, PLACES, th.SMALL_SIZE, c))
                                 for n, c in zip(names, colors)])
         for row in self.readout:
             row[1].next_to(row[0], RIGHT, 0.2)
@@ -484,19 +526,22 @@ class DotProductBoard:
         for row in self.readout:  # numbers in one column
             row[1].set_x(at, LEFT)
         self.readout.next_to(self.curve_plot, DOWN, buff=0.7).align_to(self.curve_plot, LEFT)
-        self.readout.shift(LEFT * 0.2)
+        self.readout.shift(LEFT * 0.14)  # clear of the products' axis numbers, inside the margin
 
         code = steps["code"]
         self.code_row = VGroup(pic.code_vector(code, role="code"),
                                th.text(f"= column {WINDOW + 1} of the curve's code matrix", th.SMALL_SIZE))
-        self.code_row.arrange(RIGHT, buff=0.4).next_to(VGroup(*self.lines), DOWN, buff=0.4).set_x(0)
+        self.code_row.arrange(RIGHT, buff=0.4).next_to(VGroup(*self.lines), DOWN, buff=0.3).set_x(0)
 
-    def band(self, i: int) -> Rectangle:
-        """A faint column over sample 0 of filter i's two plots: the sample being multiplied."""
-        op, pp = self.over_plots[i], self.prod_plots[i]
-        top, bottom = op.axes.get_top()[1] + 0.05, pp.axes.c2p(0, pp.axes.y_range[0])[1] - 0.05
-        return Rectangle(width=0.3, height=top - bottom, stroke_width=0, fill_color=th.MUTED_COLOR,
-                         fill_opacity=0.25).move_to([self.x_of(i, 0), (top + bottom) / 2, 0])
+    def band(self, i: int) -> VGroup:
+        """A faint column over sample 0 of filter i's two plots (the axes only, not their labels):
+        the sample being multiplied."""
+        parts = VGroup()
+        for plot in (self.over_plots[i], self.prod_plots[i]):
+            top, bottom = plot.axes.get_top()[1] + 0.05, plot.axes.c2p(0, plot.axes.y_range[0])[1] - 0.05
+            parts.add(Rectangle(width=0.3, height=top - bottom, stroke_width=0, fill_color=th.MUTED_COLOR,
+                                fill_opacity=0.25).move_to([self.x_of(i, 0), (top + bottom) / 2, 0]))
+        return parts
 
     def frame(self, i: int) -> Rectangle:
         """A box in filter i's colour around its column."""
@@ -512,8 +557,8 @@ class DotProductBoard:
                                       for k, s in enumerate(self.steps)])
 
     def read(self, k: int) -> None:
-        """The readout shows sample k of filter 1's product."""
-        for row, v in zip(self.readout, (self.patch[k], self.ck.enc_w[0][k], self.products[0][k])):
+        """The readout shows sample k of filter 1's product (as rounded on screen)."""
+        for row, v in zip(self.readout, (self.patch[k], self.ck.enc_w[0][k], self.shown["products"][0][k])):
             row[1].set_value(v)
 
     def live(self, i: int) -> VGroup:
@@ -521,30 +566,38 @@ class DotProductBoard:
         return VGroup(self.bars[i], self.runs[i], self.lines[i][0][1], self.bands[i])
 
     def add(self, i: int, count: float) -> None:
-        """Filter i's products 0 .. count added: the bars grown, the running sum and its number, the
-        band on the sample being added."""
+        """Filter i's products 0 .. count added, in step: bar k grown by count - k, the running sum's
+        ring and number that far (the number the sum of the products shown), the band on the sample
+        being added (it stays there when its bar is full)."""
         self.bars[i].show(count)
         self.runs[i].show(count)
-        self.lines[i][0][1].set_value(story.running_sum(self.products[i], count))
-        self.bands[i].set_x(self.x_of(i, min(int(count), KERNEL - 1)))
+        self.lines[i][0][1].set_value(story.running_sum(self.shown["products"][i], count))
+        self.bands[i].set_x(self.x_of(i, min(max(int(np.ceil(count)) - 1, 0), KERNEL - 1)))
 
-    @staticmethod
-    def sum_lines(ck, i: int) -> VGroup:
-        """'running sum', '+ bias b =' and 'tanh ->', each with its number (at 0)."""
-        size = th.SMALL_SIZE - 2
-        rows = VGroup(*[VGroup(th.text(s, size), speed.number(0.0, 3, size, col, role=role))
-                        .arrange(RIGHT, buff=0.12) for s, col, role in (
-                            ("running sum", th.TEXT_COLOR, f"sum {i + 1}"),
-                            (f"+ bias {fmt(ck.enc_b[i], 3)} =", th.TEXT_COLOR, f"pre {i + 1}"),
-                            ("tanh ->", th.FILTER_COLORS[i], f"c{i + 1}"))])
-        return rows.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+    def sum_lines(self, i: int) -> VGroup:
+        """'sum', '+ bias', '=' and 'tanh ->', names right-aligned, numbers in a column: the sum at
+        0 (it runs), the others at their values."""
+        size, r = th.SMALL_SIZE - 2, self.shown
+        rows = VGroup()
+        for j, (name, value, col, role) in enumerate((
+                ("sum", 0.0, th.TEXT_COLOR, f"sum {i + 1}"),
+                ("+ bias", r["bias"][i], th.TEXT_COLOR, f"bias {i + 1}"),
+                ("=", r["pre"][i], th.TEXT_COLOR, f"pre {i + 1}"),
+                ("tanh ->", r["code"][i], th.FILTER_COLORS[i], f"c{i + 1}"))):
+            num = speed.number(value, PLACES, size, col, role=role).move_to([0, -0.3 * j, 0], LEFT)
+            label = th.text(name, size).next_to(num, LEFT, 0.15)
+            label.align_to(num, DOWN) if name != "=" else label.set_y(num.get_y())
+            rows.add(VGroup(label, num))
+        return rows
 
 
 class RoundTripBoard:
     """The round trip's pictures (F8), laid out under `title`: the code and the decoder filters on
     the left; on the right each filter times its code number and their sum plus bias ('sum',
-    'scaled i'), over the patch ('patch') with the error marked. `partial(t)` puts the sum part
-    way: t = 0 the first scaled filter, 1 plus the second, 2 plus the third, 3 plus the bias."""
+    'scaled i'), over the patch ('patch'); under it the error per sample on its own axis ('error'),
+    under the filters the notes (the target, the error, its rank among the training patches'
+    errors). `partial(t)` puts the sum part way: t = 0 the first scaled filter, 1 plus the second,
+    2 plus the third, 3 plus the bias."""
 
     def __init__(self, ck, patch, title):
         self.ck = ck
@@ -552,35 +605,42 @@ class RoundTripBoard:
         out = ck.decode(code[None])[0]
         err = out - patch
         f_range = pic.nice_range(ck.dec_w.min() * 1.1, ck.dec_w.max() * 1.1)
-        self.filt = pic.SignalPlot(KERNEL, f_range, 3.9, 2.5, "decoder filters")
+        self.filt = pic.SignalPlot(KERNEL, f_range, 3.9, 2.3, "the decoder's own filters")
         lo = min((code[:, None] * ck.dec_w).min(), out.min(), patch.min())
         hi = max((code[:, None] * ck.dec_w).max(), out.max(), patch.max())
-        self.ws = pic.WeightedSum(ck, code, pic.nice_range(lo - 0.05, hi + 0.05), 5.6, 3.0,
+        self.ws = pic.WeightedSum(ck, code, pic.nice_range(lo - 0.05, hi + 0.05), 5.6, 2.5,
                                   "each filter × its code number; sum + bias")
         self.code_row = pic.code_vector(code)
-        left = VGroup(self.code_row, self.filt).arrange(DOWN, buff=0.5)
-        VGroup(left, self.ws).arrange(RIGHT, buff=0.8).next_to(title, DOWN, buff=0.6)
+        left = VGroup(self.code_row, self.filt).arrange(DOWN, buff=0.4)
+        VGroup(left, self.ws).arrange(RIGHT, buff=0.8, aligned_edge=UP).next_to(title, DOWN, buff=0.4)
         self.filt_sigs = [pic.Signal(self.filt, ck.dec_w[i], th.FILTER_COLORS[i], width=3) for i in range(3)]
         self.target = pic.Signal(self.ws.plot, patch, th.DATA_COLOR, width=12, dot_radius=0, opacity=0.55,
                                  role="patch")
-        self.errors = VMobject(stroke_color=th.ACCENT_COLOR, stroke_width=4)
-        for a, b in zip(self.ws.plot.points_for(patch), self.ws.plot.points_for(out)):
-            self.errors.start_new_path(a)
-            self.errors.add_line_to(b)
-        mse, loss = float(np.mean(err ** 2)), float(ck.final_loss)
-        self.err_shown = f"mean square error {mse:.1e}, largest {np.abs(err).max():.4f}"
-        # whether the error ticks can be seen: the largest, in px at 720p
-        unit = (self.ws.plot.axes.c2p(0, 1) - self.ws.plot.axes.c2p(0, 0))[1] * 720 / config.frame_height
-        self.unseen = float(np.abs(err).max()) * unit < 3
-        self.against = against_training_cue(mse, loss)
-        self.err_note = VGroup(
-            th.text(f"wide {th.DATA_NAME}: the patch", th.SMALL_SIZE, th.DATA_COLOR),
-            th.text(f"{th.ACCENT_NAME}: the error" + (" (too small to see)" if self.unseen else ""),
-                    th.SMALL_SIZE, th.ACCENT_COLOR),
-            th.text(self.err_shown, th.SMALL_SIZE, th.ACCENT_COLOR),
-            th.text(f"final training loss {loss:.1e}", th.SMALL_SIZE, th.MUTED_COLOR))
-        self.err_note.arrange(DOWN, aligned_edge=LEFT, buff=0.1).next_to(self.ws, DOWN, buff=0.3)
-        self.err_note.align_to(self.ws, LEFT)
+        # the error on its own scale, under the sum, sample under sample
+        m = float(np.abs(err).max()) * 1.15
+        self.err_plot = pic.SignalPlot(KERNEL, pic.nice_range(-m, m, 2), 5.6, 0.75,
+                                       "error per sample: output - patch", th.ACCENT_COLOR)
+        self.err_plot.next_to(self.ws, DOWN, buff=0.2)
+        self.err_plot.shift(RIGHT * (self.ws.plot.axes.c2p(0, 0)[0] - self.err_plot.axes.c2p(0, 0)[0]))
+        self.err_sig = pic.Signal(self.err_plot, err, th.ACCENT_COLOR, width=3, dot_radius=0.05, stems=True,
+                                  role="error")
+        self.mse = mse = float(np.mean(err ** 2))
+        loss = float(ck.final_loss)  # the mean of the training patches' errors, at the last epoch
+        every = data.make_patches().astype(np.float64)
+        errors = np.mean((story.round_trip(ck, every) - every) ** 2, axis=1)
+        self.rank = rank_cue(mse, errors, loss)
+        worse = float(np.mean(errors < mse))  # the share of training patches rebuilt better
+        size = th.SMALL_SIZE - 2
+        rank = (f"worse than {worse:.1%}" if worse >= 0.5 else f"better than {1 - worse:.1%}") + \
+            " of training patches"
+        self.notes = VGroup(
+            th.text(f"wide {th.DATA_NAME}: target (the patch itself)", size, th.DATA_COLOR),
+            th.text(f"mean square error {mse:.1e},", size, th.ACCENT_COLOR),
+            th.text(f"largest error {np.abs(err).max():.4f}", size, th.ACCENT_COLOR),
+            th.text(rank, size),
+            th.text(f"their mean, the final training loss: {loss:.1e}", size, th.MUTED_COLOR))
+        self.notes.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(self.filt, DOWN, buff=0.3)
+        self.notes.align_to(left, LEFT)
         self.partial(0.0)
 
     def partial(self, t: float) -> None:
@@ -598,31 +658,47 @@ def biggest_product_cue(products: np.ndarray) -> str:
     k = int(np.argmax(np.abs(products)))
     p = float(products[k])
     why = "the same sign there, so it adds" if p > 0 else "opposite signs there, so it takes away"
-    return f"The biggest product, at sample {k}: {why} {fmt(abs(p), 3, False)}."
+    return f"The biggest product, at sample {k}: {why} {fmt(abs(p), PLACES, False)}."
+
+
+def tanh_cue(pre: np.ndarray, code: np.ndarray) -> str:
+    """What tanh does, and what it did here: squashes any number into -1..1, nearly the identity
+    near 0 (when it moved no sum by 5% of its size), else how much it pulled the sums in."""
+    pre, code = np.asarray(pre, float), np.asarray(code, float)
+    change = float(np.max(np.abs(code - pre) / np.maximum(np.abs(pre), 1e-12)))
+    what = "Then tanh squashes any number into -1..1;"
+    if change < 0.05:
+        return f"{what} near 0 it barely changes it:"
+    return f"{what} here it pulls sums in by up to {change:.0%}:"
 
 
 def best_match_cue(sums: np.ndarray) -> str:
-    """Which filter the patch matches best: the largest sum in size (a negative one matches the
-    filter with its sign flipped)."""
+    """Which filter the patch matches best: the largest sum in size; a negative one means the
+    patch looks like the filter upside down."""
     i = int(np.argmax(np.abs(sums)))
-    flipped = ", sign flipped" if sums[i] < 0 else ""
     name = th.filter_name(i).capitalize()
-    return f"{name} has the largest sum in size: the patch matches it best{flipped}."
+    if sums[i] < 0:
+        return f"{name}: the largest sum in size, negative: the patch looks like it upside down."
+    return f"{name}: the largest sum in size, positive: the patch looks most like it."
 
 
-def against_training_cue(mse: float, loss: float) -> str:
-    """The patch's reconstruction error against the model's final training loss (the mean over
-    the training patches)."""
-    return f"{'Above' if mse > loss else 'Below'} the model's final training loss, {loss:.1e}."
+def rank_cue(mse: float, errors: np.ndarray, loss: float) -> tuple[str, str]:
+    """Where a patch's reconstruction error ranks among every training patch's (`errors`), and their
+    mean, the model's final training loss."""
+    errors = np.asarray(errors, dtype=float)
+    worse = float(np.mean(errors < mse))
+    rank = (f"Worse than {worse:.1%}" if worse >= 0.5 else f"Better than {1 - worse:.1%}")
+    return (f"{rank} of the {len(errors):,} training patches;",
+            f"their mean, the final training loss, is {loss:.1e}.")
 
 
 def autoencoder_diagram(code: np.ndarray) -> tuple[VGroup, VGroup]:
     """Nodes: 7 inputs, 3 code numbers (in filter colours), 7 outputs; the code's values and the two
     layers named above their edges, well apart."""
     xs = (-4.8, 0.0, 4.8)
-    ins = [np.array([xs[0], 0.75 - 0.25 * k, 0]) for k in range(KERNEL)]
-    mids = [np.array([xs[1], 0.4 - 0.4 * i, 0]) for i in range(N_CHANNELS)]
-    outs = [np.array([xs[2], 0.75 - 0.25 * k, 0]) for k in range(KERNEL)]
+    ins = [np.array([xs[0], 0.63 - 0.21 * k, 0]) for k in range(KERNEL)]
+    mids = [np.array([xs[1], 0.36 - 0.36 * i, 0]) for i in range(N_CHANNELS)]
+    outs = [np.array([xs[2], 0.63 - 0.21 * k, 0]) for k in range(KERNEL)]
     edges = VMobject(stroke_color=th.MUTED_COLOR, stroke_width=1, stroke_opacity=0.6)
     for a, b in [(a, b) for a in ins for b in mids] + [(a, b) for a in mids for b in outs]:
         edges.start_new_path(a)
@@ -635,19 +711,22 @@ def autoencoder_diagram(code: np.ndarray) -> tuple[VGroup, VGroup]:
             for i, m in enumerate(mids)
         ],
     )
-    values = pic.code_vector(code, size=th.SMALL_SIZE, role=f"window {WINDOW + 1}").move_to([xs[1], -1.1, 0])
+    values = pic.code_vector(code, size=th.SMALL_SIZE, role=f"window {WINDOW + 1}").move_to([xs[1], -0.98, 0])
     small = th.SMALL_SIZE - 3
     stride = f"stride {STRIDE}"
     labels = VGroup(
-        th.text(f"{KERNEL} samples in", th.SMALL_SIZE, th.DATA_COLOR).move_to([xs[0], -1.1, 0]),
-        th.text(f"{KERNEL} samples out", th.SMALL_SIZE, th.OUTPUT_COLOR).move_to([xs[2], -1.1, 0]),
-        VGroup(th.text("encoder", small), th.text(f"Conv1d(1, {N_CHANNELS}, {KERNEL}, {stride}) + tanh",
-                                                   small))
-        .arrange(DOWN, buff=0.08)
-        .move_to([(xs[0] + xs[1]) / 2 - 0.3, 1.35, 0]),
-        VGroup(th.text("decoder", small), th.text(f"ConvTranspose1d({N_CHANNELS}, 1, {KERNEL}, {stride})",
-                                                   small))
-        .arrange(DOWN, buff=0.08)
-        .move_to([(xs[1] + xs[2]) / 2 + 0.3, 1.35, 0]),
+        th.text(f"{KERNEL} samples in", th.SMALL_SIZE, th.DATA_COLOR).move_to([xs[0], -0.98, 0]),
+        th.text(f"{KERNEL} samples out", th.SMALL_SIZE, th.OUTPUT_COLOR).move_to([xs[2], -0.98, 0]),
+        VGroup(th.text(f"encoder: 1 channel in, {N_CHANNELS} out,", small),
+               th.text(f"kernel {KERNEL}, {stride}, then tanh", small),
+               th.text(f"(PyTorch: Conv1d(1, {N_CHANNELS}, {KERNEL}, {stride}))", small, th.MUTED_COLOR))
+        .arrange(DOWN, buff=0.06)
+        .move_to([(xs[0] + xs[1]) / 2 - 0.3, 1.3, 0]),
+        VGroup(th.text(f"decoder: {N_CHANNELS} channels in, 1 out,", small),
+               th.text(f"kernel {KERNEL}, {stride}", small),
+               th.text(f"(PyTorch: ConvTranspose1d({N_CHANNELS}, 1, {KERNEL}, {stride}))", small,
+                       th.MUTED_COLOR))
+        .arrange(DOWN, buff=0.06)
+        .move_to([(xs[1] + xs[2]) / 2 + 0.3, 1.3, 0]),
     )
     return VGroup(edges, nodes), VGroup(values, labels)

@@ -28,7 +28,7 @@ def colours(picture) -> set[str]:
 
 
 def test_render_has_its_sections_and_readable_subtitles(render):
-    check_render(render, SECTIONS, 50, 170)
+    check_render(render, SECTIONS, 50, 165)
     assert f"from a dataset of {data.DATASIZE:,}" in render.said("data")
     assert render.scene.layout_problems == []
     dot_products = next(s for s in render.sections if s.name == "dot-products")
@@ -48,7 +48,8 @@ def test_windows_matrix_is_the_conv_on_the_whole_curve(render, plain):
         [render.values("windows", f"window 1 c{i + 1}") for i in range(3)], codes[:, 0], atol=1e-12
     )
     np.testing.assert_array_equal(render.values("windows", "window"), [0, 6])  # back on window 1
-    assert f"Curve {idx}:" in render.said("windows")
+    p1, p2 = data.make_params(idx + 1)[idx]  # the switch from the first curve to the example, said
+    assert f"Now curve {idx} (p1 = {fmt(p1, 2)}, p2 = {fmt(p2, 2)})" in render.said("windows")
 
 
 def test_the_patch_is_window_1_of_the_curve_encoded_in_windows(render, plain):
@@ -76,38 +77,88 @@ def test_products_running_sums_sums_and_tanh_are_the_encoders(render, plain):
         np.testing.assert_allclose(
             render.values("dot-products", f"running sum {i + 1}"), np.cumsum(products), atol=1e-6
         )
+    # the lines under the products add up as shown: the sum of the products as shown (4 decimals),
+    # plus the bias as shown, is the total shown; and each is the encoder's number, rounded
+    places = encoder.PLACES
+    shown_products = np.round(patch[None] * plain.enc_w.astype(float), places)
     sums = [render.values("dot-products", f"sum {i + 1}") for i in range(3)]
+    bias = [render.values("dot-products", f"bias {i + 1}") for i in range(3)]
     pre = [render.values("dot-products", f"pre {i + 1}") for i in range(3)]
     code = [render.values("dot-products", f"c{i + 1}") for i in range(3)]
-    np.testing.assert_allclose(sums, plain.enc_w @ patch, atol=1e-12)
-    np.testing.assert_allclose(pre, plain.pre_activations(patch[None])[0], atol=1e-12)
+    np.testing.assert_allclose(sums, shown_products.sum(axis=1), atol=1e-12)
+    np.testing.assert_allclose(bias, np.round(plain.enc_b.astype(float), places), atol=1e-12)
+    np.testing.assert_allclose(pre, np.add(sums, bias), atol=1e-12)
+    half = 0.5 * 10.0**-places
+    np.testing.assert_allclose(sums, plain.enc_w @ patch, atol=data.KERNEL * half)
+    np.testing.assert_allclose(pre, plain.pre_activations(patch[None])[0], atol=(data.KERNEL + 1) * half)
+    for i in range(3):
+        assert float(fmt(sums[i], places)) + float(fmt(bias[i], places)) == pytest.approx(
+            float(fmt(pre[i], places)), abs=1e-9)
     np.testing.assert_allclose(code, plain.encode(patch[None])[0], atol=1e-12)
-    np.testing.assert_allclose(np.tanh(pre), code, atol=1e-12)
     np.testing.assert_allclose(
         [render.values("dot-products", f"code c{i + 1}") for i in range(3)], code, atol=1e-12
     )
     said = render.said("dot-products")
-    assert f"add up to {fmt(sums[0], 3)}" in said and f"c1 = {fmt(code[0], 3)}" in said
+    assert f"Their sum, {fmt(sums[0], places)}, plus the bias {fmt(bias[0], places)}" in said
+    assert f": {fmt(pre[0], places)}." in said and f"c1 = {fmt(code[0], places)}" in said
     for i in (1, 2):
-        assert f"sum {fmt(sums[i], 3)}" in said and f"c{i + 1} = {fmt(code[i], 3)}" in said
+        assert f"sum {fmt(sums[i], places)}" in said and f"c{i + 1} = {fmt(code[i], places)}" in said
+    assert "barely changes it" in said  # tanh moves none of these small sums by 5%
+    assert "the decoder has others" in said
     # the sentences chosen by the numbers: filter 1's biggest product, the best-matching filter
     products = patch * plain.enc_w[0]
     k = int(np.argmax(np.abs(products)))
     assert f"at sample {k}: " + ("the same sign" if products[k] > 0 else "opposite signs") in said
     best = int(np.argmax(np.abs(sums)))
-    assert f"{th.filter_name(best).capitalize()} has the largest sum in size" in said
+    assert f"{th.filter_name(best).capitalize()}: the largest sum in size, " + (
+        "negative: the patch looks like it upside down" if sums[best] < 0 else "positive") in said
 
 
 def test_the_cues_follow_the_numbers_either_way():
-    assert "at sample 2: the same sign there, so it adds 0.300" in encoder.biggest_product_cue(
+    assert "at sample 2: the same sign there, so it adds 0.3000" in encoder.biggest_product_cue(
         np.array([0.1, -0.2, 0.3, 0.0]))
-    assert "at sample 1: opposite signs there, so it takes away 0.400" in encoder.biggest_product_cue(
+    assert "at sample 1: opposite signs there, so it takes away 0.4000" in encoder.biggest_product_cue(
         np.array([0.1, -0.4, 0.3]))
-    assert encoder.best_match_cue(np.array([0.1, -0.5, 0.2])).endswith("matches it best, sign flipped.")
+    assert encoder.best_match_cue(np.array([0.1, -0.5, 0.2])).endswith("the patch looks like it upside down.")
     assert encoder.best_match_cue(np.array([0.1, 0.5, 0.2])).startswith(th.filter_name(1).capitalize())
-    assert encoder.best_match_cue(np.array([0.1, 0.5, 0.2])).endswith("matches it best.")
-    assert encoder.against_training_cue(2e-5, 1e-5).startswith("Above")
-    assert encoder.against_training_cue(1e-6, 1e-5).startswith("Below")
+    assert encoder.best_match_cue(np.array([0.1, 0.5, 0.2])).endswith("the patch looks most like it.")
+    assert "barely changes it" in encoder.tanh_cue(np.array([0.1, -0.2]), np.tanh([0.1, -0.2]))
+    assert "pulls sums in by up to 24%" in encoder.tanh_cue(np.array([0.1, 1.0]), np.tanh([0.1, 1.0]))
+    errors = np.arange(1, 201) * 1e-6
+    assert encoder.rank_cue(199.5e-6, errors, 1e-4)[0] == "Worse than 99.5% of the 200 training patches;"
+    assert encoder.rank_cue(20.5e-6, errors, 1e-4)[0] == "Better than 90.0% of the 200 training patches;"
+    assert encoder.rank_cue(20.5e-6, errors, 1e-4)[1] == "their mean, the final training loss, is 1.0e-04."
+
+
+def test_bars_running_sum_and_its_number_move_in_step(plain):
+    """At any moment of the products' animation the running sum (its ring, its dots and its
+    number) holds exactly the bars drawn: a bar part grown counts in part, and the number is the
+    sum of the products as the readout shows them."""
+    from manim import Text
+
+    idx, start, patch = story.demo_patch(0)
+    steps = story.encoder_steps(plain, patch)
+    b = encoder.DotProductBoard(plain, idx, story.demo_curve()[1], start, patch, steps, Text("t"))
+    axes = b.prod_plots[0].axes
+    for count in (0.0, 0.4, 1.0, 2.5, 5.0, 6.0, 6.3, 6.99, 7.0):
+        b.add(0, count)
+        drawn = [v for v, bar in zip(b.bars[0].drawn_values(), b.bars[0]) if bar.get_fill_opacity() > 0]
+        ring = b.runs[0].ring_value()
+        assert sum(drawn) == pytest.approx(ring, abs=1e-9), count
+        assert ring == pytest.approx(story.running_sum(steps["products"][0], count), abs=1e-9)
+        assert b.lines[0][0][1].get_value() == pytest.approx(
+            story.running_sum(b.shown["products"][0], count), abs=1e-12)
+        # the ring stands over the bar being added, or over the last one drawn
+        growing = min(max(int(np.ceil(count)) - 1, 0), data.KERNEL - 1)
+        x = axes.p2c(b.runs[0].ring.get_center())[0]
+        assert growing - 1 <= x <= growing + 1e-9
+        assert axes.p2c(b.bands[0].get_center())[0] == pytest.approx(growing)
+    np.testing.assert_allclose(b.runs[0].drawn_values(), steps["running"][0], atol=1e-9)
+    # the readout adds up as shown: patch x weight, each to 4 decimals, rounds to the product shown
+    for k in range(data.KERNEL):
+        b.read(k)
+        shown = [row[1].get_value() for row in b.readout]
+        assert round(round(shown[0], 4) * round(shown[1], 4), 4) == pytest.approx(shown[2], abs=1e-12)
 
 
 def test_round_trip_draws_the_decoded_code_and_six_patches(render, plain):
@@ -120,21 +171,28 @@ def test_round_trip_draws_the_decoded_code_and_six_patches(render, plain):
         )
     np.testing.assert_allclose(render.values("round-trip", "patch"), patch, atol=1e-9)
     err = plain.decode(code[None])[0] - patch
+    np.testing.assert_allclose(render.values("round-trip", "error"), err, atol=1e-9)
     said = render.said("round-trip")
-    assert f"mean square error {np.mean(err**2):.1e}" in said
-    above = np.mean(err**2) > plain.final_loss
-    assert ("Above" if above else "Below") + " the model's final training loss" in said
+    mse = np.mean(err**2)
+    assert f"mean square error {mse:.1e}" in said
+    # where this patch's error ranks among every training patch's, said as measured
+    every = data.make_patches().astype(np.float64)
+    errors = np.mean((plain.decode(plain.encode(every)) - every) ** 2, axis=1)
+    worse = np.mean(errors < mse)
+    rank = f"Worse than {worse:.1%}" if worse >= 0.5 else f"Better than {1 - worse:.1%}"
+    assert f"{rank} of the {data.DATASIZE:,} training patches" in said
+    assert f"{len(story.f5_indices())} of the {data.DATASIZE:,} training patches (one per curve)" in said
     idx = story.f5_indices()
     patches = data.make_patches()[idx].astype(np.float64)
     outs = plain.decode(plain.encode(patches))
     for k, i in enumerate(idx):
-        np.testing.assert_allclose(render.values("round-trip", f"label {i}"), patches[k], atol=1e-9)
+        np.testing.assert_allclose(render.values("round-trip", f"target {i}"), patches[k], atol=1e-9)
         np.testing.assert_allclose(render.values("round-trip", f"output {i}"), outs[k], atol=1e-9)
 
 
 DATA_PICTURES = [("data", "samples"), ("windows", "curve"), ("windows", "window"), ("dot-products", "curve"),
                  ("dot-products", "window"), ("dot-products", "patch"), ("round-trip", "patch"),
-                 *[("round-trip", f"label {i}") for i in story.f5_indices()]]
+                 *[("round-trip", f"target {i}") for i in story.f5_indices()]]
 
 
 @pytest.mark.parametrize("section, role", DATA_PICTURES)
@@ -152,3 +210,4 @@ def test_outputs_and_filters_keep_their_colours(render):
         for role in (f"filter {i + 1}", f"products {i + 1}"):
             assert colours(pictures["dot-products"][role]) == {c.lower()}
         assert colours(pictures["round-trip"][f"scaled {i + 1}"]) == {c.lower()}
+    assert colours(pictures["round-trip"]["error"]) == {th.ACCENT_COLOR.lower()}
