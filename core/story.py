@@ -109,10 +109,11 @@ def code_extent(ck: Checkpoint, percentile: float = CODE_PERCENTILE) -> np.ndarr
     return np.percentile(np.abs(ck.encode(data.make_patches())), percentile, axis=0)
 
 
-def sweep_codes(extent: np.ndarray, k: int, n: int = 241) -> np.ndarray:
-    """(n, 3) codes: channel k goes 0 -> +extent -> -extent -> 0, the others stay 0 (A1-A3)."""
+def sweep_codes(extent: np.ndarray, k: int, n: int = 241, cycles: float = 1.0) -> np.ndarray:
+    """(n, 3) codes: channel k goes 0 -> +extent -> -extent -> 0, the others stay 0 (A1-A3); with
+    cycles = 1.25, on up to +extent again, where it ends."""
     codes = np.zeros((n, 3))
-    codes[:, k] = extent[k] * np.sin(2 * np.pi * np.linspace(0, 1, n))
+    codes[:, k] = extent[k] * np.sin(2 * np.pi * np.linspace(0, cycles, n))
     return codes
 
 

@@ -41,6 +41,7 @@ from scenes.speed import Drive, fade_in, fade_out
 from scenes.stage import Explainer
 
 F6_CODES = story.F6_CODES
+ARTICLE = "Visualizing the Deconvolution Operation"  # the blog post the project turns into software
 LOSS_ENOUGH = 1e-4  # the loss the article calls enough (claim C1; core.figures.article.C1_ENOUGH)
 # the article's ConvTranspose1d(3, 1, 7, stride=4) leaves these at PyTorch's defaults
 PADDING, OUTPUT_PADDING, DILATION = 0, 0, 1
@@ -88,9 +89,12 @@ class DecoderScene(Explainer):
         b = LossBoard(ck, title)
         self.say(f"First, the model every number here comes from: trained {len(ck.loss)} epochs.")
         self.play(Write(title), fade_in(b.axes_group), run_time=1.5)
-        self.say(f"The {th.ACCENT_NAME} curve: its mean training loss (MSE) per epoch, on a log scale.")
+        self.say(f"The {th.ACCENT_NAME} curve: the loss after each epoch (one pass over the data), "
+                 "log scale.")
         self.play(Create(b.curve), run_time=3, rate_func=linear)
-        self.say("The article calls a loss below 1e-4 enough.")
+        self.say("Loss: the mean squared difference between a patch and its rebuilt version.")
+        self.play(fade_in(b.definitions), run_time=1)
+        self.say(f"The article, \u201c{ARTICLE}\u201d, calls a loss below 1e-4 enough.")
         self.play(Create(b.line), fade_in(b.line_label), run_time=1.2)
         self.wait(1)
         self.say(*loss_verdict(ck.loss, LOSS_ENOUGH))
@@ -129,28 +133,32 @@ class DecoderScene(Explainer):
                          f"{scaling_effect(F6_CODES[0][i])}.")
                 frame = SurroundingRectangle(VGroup(w.smalls[i], w.factors[i]), color=th.FILTER_COLORS[i],
                                              buff=0.08)
-                self.play(Create(frame), run_time=0.5)
+                self.play(fade_in(frame), run_time=0.5)  # whole: drawn corner first, it reads as a stray bar
                 self.play(w.scale[i].animate.set_value(1.0), run_time=2)
                 self.play(fade_out(frame), run_time=0.4)
-            self.say("The scaled filters move up onto one plot.")
-            self.play(fade_in(w.big), *[Transform(w.raw[i].copy(), w.scaled[i], remover=True)
-                                        for i in range(3)], run_time=1.5)
+            self.say("The scaled filters move up onto one plot, zoomed in: they are small.")
+            self.play(fade_in(w.big, w.zoom_note), *[Transform(w.raw[i].copy(), w.scaled[i], remover=True)
+                                                     for i in range(3)], run_time=1.5)
             self.add(*w.scaled)
             moving.add(*w.scaled, w.total)
             self.switch(captions[0], captions[1], moving)
             for i in range(3):  # the sum takes each scaled filter in, sample by sample
                 self.say(adding_cue(i, F6_CODES[0][i]))
+                if i == 0:
+                    self.play(fade_in(w.stems_note), run_time=0.4)
+                    speed.keep_live_last(self, moving)
                 self.play(w.scaled[i].line.animate.set_stroke(width=6), run_time=0.4)
                 self.play(w.added[i].animate.set_value(1.0), run_time=2.2)
                 self.play(w.scaled[i].line.animate.set_stroke(width=2.5), run_time=0.4)
             self.say(f"Then the bias is added: b = {bias}.")
-            self.play(w.bias.animate.set_value(1.0), fade_out(captions[1]), fade_in(captions[2]),
-                      run_time=1.5)
+            self.play(fade_out(captions[1]), run_time=0.3)
+            self.play(w.bias.animate.set_value(1.0), fade_in(captions[2]), run_time=1.2)
             speed.keep_live_last(self, moving)
             self.wait(0.5)
             self.say(f"{th.TEXT_NAME.capitalize()} rings: the real decoder's output, on the same points.",
                      "output = c1·f1 + c2·f2 + c3·f3 + b")
-            self.play(fade_in(w.decoder_out), fade_out(captions[2]), fade_in(captions[3]), run_time=1)
+            self.play(fade_out(captions[2]), run_time=0.3)  # one caption at a time: no ghost of the last
+            self.play(fade_in(w.decoder_out, captions[3]), run_time=0.7)
             moving.add(w.decoder_out)
             speed.keep_live_last(self, moving)
             self.play(Write(equation().next_to(w.smalls, DOWN, buff=0.3)), run_time=1.5)
@@ -166,24 +174,34 @@ class DecoderScene(Explainer):
     def switch(self, old, new, moving) -> None:
         """One caption out, the next in; then the moving parts drawn last again."""
         speed.keep_live_last(self, moving)
-        self.play(fade_out(old), fade_in(new), run_time=0.6)
+        self.play(fade_out(old), run_time=0.3)  # one after the other: never two captions at once
+        self.play(fade_in(new), run_time=0.3)
         speed.keep_live_last(self, moving)
 
     # --- 2-3. the article's animations (A1-A4) ------------------------------------------------------
     def sweeps(self):
         title = th.title("The article's animation: one component at a time")
         ext = self.extent
-        codes = np.vstack([*(story.sweep_codes(ext, k) for k in range(3)), self.path])
-        panel = pic.FourPanel(self.ck, self.extent, codes).next_to(title, DOWN, buff=0.62)
+        # c1 and c2 go round once; c3 a quarter more, to end on its largest value (the payoff)
+        sweeps = [story.sweep_codes(ext, k, n=241 if k < 2 else 301, cycles=1.0 if k < 2 else 1.25)
+                  for k in range(3)]
+        codes = np.vstack([*sweeps, self.path])
+        # the thin outputs for several c3 show from the c3 sweep on (c1 and c2 at 0, then the path)
+        panel = pic.FourPanel(self.ck, self.extent, codes, family_codes=np.vstack([sweeps[2], self.path]))
+        panel.next_to(title, DOWN, buff=0.62)
+        for name in (panel.output_name, panel.family_name):
+            name.next_to(panel.outputs_plot.axes, UP, 0.12)
         self.say("The article's animation: one code, four views.")
-        self.play(Write(title), fade_in(panel.static, panel.live), run_time=1.5)
+        self.play(Write(title), fade_in(panel.static, panel.live, panel.output_name), run_time=1.5)
         self.wait(0.5)
         for k in range(3):
             hi, lo = fmt(self.extent[k], 2), fmt(-self.extent[k], 2)  # as the readout shows them
             self.say(*sweep_cues(k, hi, lo, len(panel.c3_values)))
             note = th.text(f"c{k + 1} varies, the others stay at 0", th.LABEL_SIZE, th.FILTER_COLORS[k])
             self.play(fade_in(note.next_to(title, DOWN, 0.12)), run_time=0.4)
-            self.play(panel.sweep(story.sweep_codes(self.extent, k), run_time=6))
+            if k == 2:  # now the top left shows what c3 does: the outputs for several c3 at once
+                self.play(*panel.show_family(), run_time=1)
+            self.play(panel.sweep(sweeps[k], run_time=6 * (len(sweeps[k]) - 1) / 240))
             self.play(fade_out(note), run_time=0.4)
         self.payoff()
         return panel, title
@@ -195,16 +213,20 @@ class DecoderScene(Explainer):
         inside = far <= 0.1 * self.extent.min()
         note = th.text("all three vary together", th.LABEL_SIZE, th.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
         trail = CodePath(panel.point.axes, path)
-        self.say(*path_cues(inside, far))
-        self.play(fade_out(old_title), Write(title), fade_in(note), run_time=0.8)
-        self.play(Create(trail), run_time=2)
+        key = th.text(f"{th.TEXT_NAME} loop: codes of new\npatches made like the data", th.SMALL_SIZE - 2,
+                      th.TEXT_COLOR).next_to(panel.cloud_key, DOWN, 0.2, aligned_edge=LEFT)
+        self.say(*path_cues(inside, far, float(self.extent.max())))
+        # from the sweeps' last code to the loop's start (about 0), then the loop drawn
+        self.play(fade_out(old_title), Write(title), fade_in(note),
+                  panel.sweep(np.array([panel.code, path[0]]), run_time=0.8), run_time=0.8)
+        self.play(Create(trail), fade_in(key), run_time=2)
         speed.keep_live_last(self, panel.live)
         self.wait(1)
         half = len(path) // 2
         self.say("The point follows it, the stem changes; the three scaled filters change at once.")
-        self.play(panel.sweep(path[:half + 1], run_time=6))
+        self.play(panel.sweep(path[:half + 1], run_time=5))
         self.say("Whatever the code, the output is c1·f1 + c2·f2 + c3·f3 + b.")
-        self.play(panel.sweep(path[half:], run_time=6))
+        self.play(panel.sweep(path[half:], run_time=5))
         self.play(fade_out(note), fade_in(equation(th.LABEL_SIZE).move_to(note)), run_time=0.8)
         self.payoff()
 
@@ -217,41 +239,46 @@ class DecoderScene(Explainer):
 
         self.say(f"The code of curve {idx}: a column of three numbers per window, {n_in} windows.")
         self.play(Write(title), fade_in(b.left, b.plot), run_time=1.5)
-        self.say(length_cue(n_in, KERNEL, b.length),
-                 "The transposed-convolution video shows the general operation.")
-        self.play(fade_in(b.formula), run_time=1)
-        self.let_read()  # the formula stays until its cues are read
-        self.play(fade_out(b.formula), fade_in(b.length_note), run_time=0.8)
+        self.say(length_cue(n_in, KERNEL, b.length))
+        self.play(fade_in(b.length_note), run_time=0.8)
         for w, s in enumerate(starts):
             self.say(window_cue(w, s, starts))
             box = SurroundingRectangle(b.matrix.column(w), color=th.OUTPUT_COLOR, buff=0.1)
-            self.play(Create(box), fade_in(b.lanes[w]), run_time=0.8)
+            self.play(fade_in(box, b.lanes[w]), run_time=0.8)
             self.play(Create(b.placed[w]), run_time=1.2)
             self.say(drop_cue(w, s, starts))
             drop = b.placed[w].copy()
-            self.play(Transform(drop, b.stacked[w]), *([fade_in(b.total)] if w == 0 else []), run_time=1.4)
+            self.play(Transform(drop, b.stacked[w]), fade_in(b.drop_labels[w]),
+                      *([fade_in(b.total)] if w == 0 else []), run_time=1.4)
             before, after = b.sums[w], b.sums[w + 1]
             self.play(Drive(b.total, lambda a, x=before, y=after: b.total.set_values(x + a * (y - x))),
-                      fade_out(drop, box), run_time=0.9)
+                      fade_out(drop, box, b.drop_labels[w]), run_time=0.9)
         self.say(f"Then the bias, once per sample: b = {self.ck.dec_b:+.4f}.")
         self.play(Drive(b.total, lambda a: b.total.set_values(b.sums[-1] + a * (shown.output - b.sums[-1]))),
                   run_time=1.5)
+        self.say(f"Scale the filters by each column, place the copies {STRIDE} apart, "
+                 "add where they overlap:", "that is a transposed convolution.")
+        self.play(fade_in(b.definition), run_time=1)
         k, (wa, wb), (ta, tb) = b.freeze
-        self.say(f"Freeze on sample {k}: window {wa + 1} gives {fmt(ta, 3, False)}, "
-                 f"window {wb + 1} gives {fmt(tb, 3, False)}.")
+        d = b.places
+
+        def num(v):
+            return fmt(v, d, False)
+        self.say(f"Freeze on sample {k}: window {wa + 1} gives {num(ta)}, window {wb + 1} gives {num(tb)}.")
         self.play(Create(b.freeze_line), Create(b.freeze_rings), fade_in(b.terms[0]), run_time=1.2)
-        self.say(f"They add: {fmt(ta, 3, False)} + {fmt(tb, 3, False)} = {fmt(ta + tb, 3, False)}; "
-                 f"with the bias, {fmt(shown.output[k], 3, False)}.")
+        self.say(f"They add: {num(ta)} + {num(tb)} = {num(ta + tb)}; "
+                 f"plus b = {fmt(self.ck.dec_b, d)}: {num(shown.output[k])}.")
         self.play(fade_in(b.terms[1]), run_time=1)
         self.play(fade_in(b.terms[2]), run_time=1)
         self.wait(1.5)
         spans = series([f"{a}-{z}" for a, z in overlap.spans(shown.doubled)])
         self.say(f"{th.ACCENT_NAME.capitalize()} rings: samples {spans}, where two windows add.")
-        self.play(fade_out(b.freeze_line, b.freeze_rings), Create(b.rings), fade_in(b.overlap_note),
-                  run_time=1.2)
+        self.play(fade_out(b.freeze_line, b.freeze_rings, *b.terms), run_time=0.4)
+        self.play(Create(b.rings), fade_in(b.overlap_note), run_time=1.2)
         self.play(fade_in(b.target, b.target_note), run_time=1.2)
         self.say(*doubled_cues(b.ratio))
         self.wait(1)
+        self.say(*why_cues(b.alone_mse, b.overlap_mse))
         self.play(fade_in(b.outro), run_time=0.8)
         self.wait(2)
         self.payoff()
@@ -296,25 +323,26 @@ def sweep_cues(k: int, hi: str, lo: str, n_c3: int) -> tuple[str, str]:
     )[k]
 
 
-def path_cues(inside: bool, far: float) -> tuple[str, ...]:
-    """The all-components section's claim about its path, chosen by its distance to real codes."""
+def path_cues(inside: bool, far: float, reach: float) -> tuple[str, ...]:
+    """The all-components section's claim about its path, chosen by its distance to real codes
+    (`reach`: how far real codes go from 0 along a channel, for scale)."""
+    along = f"All three move together now, along the {th.TEXT_NAME} loop: codes of new data-like patches."
     if inside:
-        return ("Now all three move together, along the thin line: codes of patches made like the data.",
-                f"It stays in the {th.DATA_NAME} cloud of real codes: never more than {fmt(far, 3, False)} "
-                "from one.")
-    return ("Now all three move together, along the thin line: codes of patches made like the data.",
-            f"It leaves the {th.DATA_NAME} cloud of real codes, by up to {fmt(far, 3, False)}.")
+        return (along, f"It stays in the {th.DATA_NAME} cloud of real codes: at most {fmt(far, 3, False)} "
+                       f"from one (codes reach ±{fmt(reach, 2, False)}).")
+    return (along, f"It leaves the {th.DATA_NAME} cloud of real codes, by up to {fmt(far, 3, False)} "
+                   f"(codes reach ±{fmt(reach, 2, False)}).")
 
 
 def length_cue(n_in: int, kernel: int, length: int) -> str:
-    return (f"ConvTranspose1d's output length: ({n_in} − 1)·{STRIDE} − 2·{PADDING} + "
-            f"{DILATION}·({kernel} − 1) + {OUTPUT_PADDING} + 1 = {length} samples.")
+    return (f"The output: windows {STRIDE} apart, {kernel} samples each, "
+            f"so ({n_in} − 1)·{STRIDE} + {kernel} = {length} samples.")
 
 
 def window_cue(w: int, s: int, starts) -> str:
     span = f"samples {s}-{s + KERNEL - 1}"
     if w == 0:
-        return f"Window 1's column weights the three filters; their sum covers {span}."
+        return f"Window 1's column scales the filters, as before; their sum covers {span}."
     return f"Window {w + 1}'s sum starts {s - starts[w - 1]} samples later: {span}."
 
 
@@ -325,11 +353,18 @@ def drop_cue(w: int, s: int, starts) -> str:
     return f"It drops in on top of window {w}'s sum: on samples {shared} the two add."
 
 
-def doubled_cues(ratio: float) -> tuple[str, str]:
+def doubled_cues(ratio: float) -> tuple[str]:
     how = "doubled" if abs(ratio - 2) < 0.3 else f"{ratio:.1f} times too big"
     return (f"Against the {th.DATA_NAME} curve that was encoded, they come out {how}: "
-            f"{ratio:.1f} times on average.",
-            "The overlap video explains why, and fixes it.")
+            f"{ratio:.1f} times on average.",)
+
+
+def why_cues(alone: float, overlaps: float) -> tuple[str, ...]:
+    """Why, although the loss is small: the model learned single patches (chosen by the errors)."""
+    if alone * 100 < overlaps:
+        return (f"Trained on single {KERNEL}-sample patches, each window alone comes back close;",
+                "where two overlap, both add: the overlap video explains and fixes it.")
+    return ("Even decoded alone, a window comes back off; the overlap video looks at the doubling.",)
 
 
 # --- pictures -----------------------------------------------------------------------------------------
@@ -378,6 +413,7 @@ class LossBoard:
             axis_config={"color": th.MUTED_COLOR, "stroke_width": 2, "label_constructor": th.SansText,
                          "font_size": th.SMALL_SIZE, "tick_size": 0.05},
             x_axis_config={"numbers_to_include": list(np.arange(0, epochs + 1, step)),
+                           "numbers_to_exclude": [],  # the 0 too
                            "decimal_number_config": {"num_decimal_places": 0, "group_with_commas": False}},
         )
         for num in self.axes.x_axis.numbers:
@@ -392,6 +428,13 @@ class LossBoard:
         self.axes_group.add(x_name, y_name)
         VGroup(self.axes_group).next_to(title, DOWN, 0.45)
         self.curve = LossCurve(self.axes, loss, th.ACCENT_COLOR, lo)
+        # what the words mean, top right, where the curve has long come down
+        self.definitions = VGroup(
+            th.text("loss: the mean squared difference between a patch and its rebuilt version",
+                    th.SMALL_SIZE, th.TEXT_COLOR),
+            th.text("epoch: one pass over all the training patches", th.SMALL_SIZE, th.TEXT_COLOR),
+        ).arrange(DOWN, aligned_edge=RIGHT, buff=0.14)
+        self.definitions.align_to(self.axes, RIGHT).align_to(self.axes, UP).shift(DOWN * 0.1)
         y = np.log10(LOSS_ENOUGH) - lo
         self.line = DashedLine(self.axes.c2p(0, y), self.axes.c2p(epochs, y), color=th.TEXT_COLOR,
                                stroke_width=2, dash_length=0.12)
@@ -443,7 +486,7 @@ class StrideBoard:
         self.left = VGroup(self.matrix, caption.next_to(self.matrix, DOWN, 0.25).align_to(self.matrix, LEFT))
 
         # the right side: three lanes and the output plot, on one sample axis
-        width = 6.6
+        width = 6.2
         piece_range = pic.nice_range(float(shown.pieces.min()), float(shown.pieces.max()) * 1.05, 2)
         self.lane_plots = [pic.SignalPlot(WINSIZE, piece_range, width, 0.55, x_numbers=False)
                            for _ in shown.starts]
@@ -456,6 +499,7 @@ class StrideBoard:
         for lane in self.lane_plots:  # one sample axis: each lane's samples above the output's
             lane.shift(RIGHT * (plot.axes.get_left()[0] - lane.axes.get_left()[0]))
         VGroup(self.left, right).arrange(RIGHT, buff=0.55, aligned_edge=UP).next_to(title, DOWN, buff=0.4)
+        VGroup(self.left, right).shift(LEFT * (self.left.get_left()[0] + 6.3))  # the left column at the edge
         self.lanes, self.placed = [], []
         for w, (s, lane) in enumerate(zip(shown.starts, self.lane_plots)):
             a, z = lane.axes.c2p(s - 0.3, 0)[0], lane.axes.c2p(s + KERNEL - 1 + 0.3, 0)[0]
@@ -486,21 +530,20 @@ class StrideBoard:
         plot_name.next_to(plot.axes.c2p(WINSIZE - 1, plot.axes.y_range[1]), LEFT, 0.1).shift(DOWN * 0.1)
         plot.add(plot_name)
 
-        # the output length, first in full where the lanes will be, then in short on the left
-        formula_lines = [
-            "ConvTranspose1d's output length:",
-            "(in − 1)·stride − 2·padding + dilation·(kernel − 1)",
-            "+ output_padding + 1",
-            f"= ({n_in} − 1)·{STRIDE} − 2·{PADDING} + {DILATION}·({KERNEL} − 1) + {OUTPUT_PADDING} + 1 "
-            f"= {self.length}",
-        ]
-        self.formula = VGroup(*[th.text(t, th.SMALL_SIZE + 2, th.OUTPUT_COLOR if k == 3 else th.TEXT_COLOR)
-                                for k, t in enumerate(formula_lines)])
-        self.formula.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        self.formula.move_to(VGroup(*self.lane_plots))
+        # the output length: windows 4 apart, the last one 7 samples long; PyTorch's formula for
+        # ConvTranspose1d, with the article's padding 0, dilation 1, output_padding 0, says the same
+        if self.length != (n_in - 1) * STRIDE + KERNEL:
+            raise ValueError(f"ConvTranspose1d gives {self.length} samples, not (n - 1)·stride + kernel")
         self.length_note = th.text(f"output: ({n_in} − 1)·{STRIDE} + {KERNEL} = {self.length} samples",
                                    th.SMALL_SIZE, th.TEXT_COLOR)
-        self.length_note.next_to(caption, DOWN, 0.22).align_to(caption, LEFT)
+        self.length_note.next_to(caption, DOWN, 0.18).align_to(caption, LEFT)
+        # what the section has done, in words, as wide as the left column may be
+        column = right.get_left()[0] - 0.3 - self.left.get_left()[0]
+        note_size = th.SMALL_SIZE - 2
+        self.definition = paragraph(
+            f"each column scales the filters; the copies, {STRIDE} samples apart, add where they overlap: "
+            "a transposed convolution", note_size, th.TEXT_COLOR,
+            column).next_to(self.length_note, DOWN, 0.2).align_to(caption, LEFT)
 
         # the frozen overlap sample: the doubled sample whose smaller term is largest
         def terms(k):
@@ -508,6 +551,7 @@ class StrideBoard:
         k = max(shown.doubled, key=lambda k: min(t for _, t in terms(k)))
         (wa, ta), (wb, tb) = terms(k)
         self.freeze = (k, (wa, wb), (ta, tb))
+        self.places = adding_places(ta, tb, ck.dec_b, shown.output[k])  # enough digits to add up as shown
         x = plot.axes.c2p(k, 0)[0]
         self.freeze_line = DashedLine([x, self.lane_plots[0].axes.get_top()[1], 0],
                                       [x, plot.axes.get_bottom()[1], 0], color=th.TEXT_COLOR, stroke_width=2,
@@ -516,30 +560,95 @@ class StrideBoard:
         ring_at = [(lanes[wa], ta, 0.13), (lanes[wb], tb, 0.13), (plot, shown.output[k], 0.16)]
         self.freeze_rings = VGroup(*[Circle(radius=r, color=th.TEXT_COLOR, stroke_width=3).move_to(
             where.points_for([v], k)[0]) for where, v, r in ring_at])
-        size = th.SMALL_SIZE + 2
+        size, d = th.SMALL_SIZE + 2, self.places
         head = th.text(f"sample {k}: window {wa + 1} + window {wb + 1}", th.SMALL_SIZE, th.TEXT_COLOR)
-        n_a = speed.number(ta, 3, size, th.OUTPUT_COLOR, sign=False, role="overlap term 1")
-        n_b = speed.number(tb, 3, size, th.OUTPUT_COLOR, sign=False, role="overlap term 2")
-        n_sum = speed.number(ta + tb, 3, size, th.OUTPUT_COLOR, sign=False, role="overlap sum")
-        n_out = speed.number(shown.output[k], 3, size, th.OUTPUT_COLOR, sign=False, role="overlap output")
+        n_a = speed.number(ta, d, size, th.OUTPUT_COLOR, sign=False, role="overlap term 1")
+        n_b = speed.number(tb, d, size, th.OUTPUT_COLOR, sign=False, role="overlap term 2")
+        n_sum = speed.number(ta + tb, d, size, th.OUTPUT_COLOR, sign=False, role="overlap sum")
+        n_bias = speed.number(ck.dec_b, d, size, th.OUTPUT_COLOR, role="overlap bias")
+        n_out = speed.number(shown.output[k], d, size, th.OUTPUT_COLOR, sign=False, role="overlap output")
         line1 = VGroup(n_a, th.text("+", size), n_b).arrange(RIGHT, buff=0.15)
         line2 = VGroup(th.text("=", size), n_sum).arrange(RIGHT, buff=0.15)
-        line3 = VGroup(th.text("+ b =", size), n_out).arrange(RIGHT, buff=0.15)
+        opening, closing = th.text("+ b (", size), th.text(") =", size)  # "+ b (-0.0016) = 1.3088"
+        n_bias.next_to(opening, RIGHT, 0.04)
+        closing.next_to(n_bias, RIGHT, 0.04)
+        n_out.next_to(closing, RIGHT, 0.15)
+        line3 = VGroup(opening, n_bias, closing, n_out)
         VGroup(line1, line2).arrange(RIGHT, buff=0.15)
         self.terms = [VGroup(head, line1), line2, line3]
         VGroup(head, VGroup(line1, line2), line3).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(
-            self.length_note, DOWN, 0.35).align_to(caption, LEFT)
+            self.definition, DOWN, 0.25).align_to(caption, LEFT)
 
+        # the doubled samples, against the curve that was encoded (named on the plot, under it)
         self.rings = pic.Rings(plot, shown.output, th.ACCENT_COLOR, 0.16, 4, shown.doubled)
-        spans = series([f"{a}-{z}" for a, z in overlap.spans(shown.doubled)])
-        notes = [th.text(f"○ samples {spans}:\n   two windows add", th.SMALL_SIZE, th.ACCENT_COLOR),
-                 th.text(f"{th.DATA_NAME}: the curve that was encoded", th.SMALL_SIZE, th.DATA_COLOR),
-                 th.text("the overlap video explains why,\nand fixes it", th.SMALL_SIZE, th.TEXT_COLOR)]
-        VGroup(*notes).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(line3, DOWN, 0.35).align_to(
-            caption, LEFT)
-        self.overlap_note, self.target_note, self.outro = notes
         self.target = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.04, role="curve")
+        top = int(np.argmax(curve))
+        self.target_note = th.text("the encoded curve", th.SMALL_SIZE, th.DATA_COLOR)
+        self.target_note.move_to(plot.axes.c2p(top, curve[top] * 0.3))
         self.ratio = float(np.mean(shown.output[shown.doubled] / curve[shown.doubled]))
+        # each window decoded alone (what the model was trained on) against the overlaps, as MSE
+        alone = ck.decode(shown.codes.T)
+        self.alone_mse = max(float(np.mean((alone[w] - curve[s:s + KERNEL]) ** 2))
+                             for w, s in enumerate(shown.starts))
+        d_idx = list(shown.doubled)
+        self.overlap_mse = float(np.mean((shown.output[d_idx] - curve[d_idx]) ** 2))
+        spans = series([f"{a}-{z}" for a, z in overlap.spans(shown.doubled)])
+        self.overlap_note = paragraph(f"○ samples {spans}: two windows add; {self.ratio:.1f} times the "
+                                      "curve on average", note_size, th.ACCENT_COLOR, column)
+        self.outro = paragraph(why_words(self.alone_mse, self.overlap_mse), note_size, th.TEXT_COLOR, column)
+        VGroup(self.overlap_note, self.outro).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(
+            self.definition, DOWN, 0.25).align_to(caption, LEFT)
+
+        # a name on each window's sum as it drops onto the output, beside it where no curve is
+        self.drop_labels = [drop_label(plot, f"+ window {w + 1}", self.sums[w],
+                                       self.sums[w][s:s + KERNEL] + shown.pieces[w], s)
+                            for w, s in enumerate(shown.starts)]
+
+
+def drop_label(plot: pic.SignalPlot, words: str, below: np.ndarray, drop: np.ndarray, start: int):
+    """`words` beside a curve (`drop`, from sample `start`) landing on another (`below`, all the
+    samples): right of its last point, else left of its first, else above its top, the first place
+    inside the plot's axes that keeps clear of both curves."""
+    label = th.text(words, th.SMALL_SIZE, th.OUTPUT_COLOR)
+    pts = plot.points_for(drop, start)
+
+    def dense(p):  # points along a polyline, close enough that a label box cannot slip between
+        return np.vstack([a + t * (b - a) for a, b in zip(p[:-1], p[1:]) for t in np.linspace(0, 1, 12)])
+    curves = np.vstack([dense(plot.points_for(below)), dense(pts)])
+    axes = plot.axes
+    for where, side in ((pts[-1], RIGHT), (pts[0], LEFT), (pts[np.argmax(pts[:, 1])], UP)):
+        label.next_to(where, side, 0.15)
+        x0, x1 = label.get_left()[0] - 0.05, label.get_right()[0] + 0.05
+        y0, y1 = label.get_bottom()[1] - 0.05, label.get_top()[1] + 0.05
+        inside = axes.get_left()[0] + 0.3 <= x0 and x1 <= axes.get_right()[0]
+        xs, ys = curves[:, 0], curves[:, 1]
+        clear = not np.any((xs > x0) & (xs < x1) & (ys > y0) & (ys < y1))
+        if inside and clear:
+            return label
+    return label
+
+
+def paragraph(s: str, size: float, color: str, width: float) -> VGroup:
+    """`th.lines` left-aligned: a text broken between words to lines no wider than `width`."""
+    return th.lines(s, size, color, width, buff=0.1).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+
+
+def adding_places(a: float, b: float, bias: float, out: float) -> int:
+    """The fewest decimals (3 or more) at which a + b = sum and sum + bias = out add up as shown."""
+    def shown(v: float, d: int) -> int:  # the number as shown, in units of its last digit
+        return round(float(fmt(v, d, False)) * 10**d)
+    for d in range(3, 8):
+        if shown(a, d) + shown(b, d) == shown(a + b, d) and shown(a + b, d) + shown(bias, d) == shown(out, d):
+            return d
+    return 8
+
+
+def why_words(alone: float, overlaps: float) -> str:
+    """Why the output is doubled although the loss is small, chosen by the errors (MSE)."""
+    if alone * 100 < overlaps:
+        return (f"trained on single {KERNEL}-sample patches, each window alone comes back close "
+                f"(MSE ≤ {alone:.1e})")
+    return f"even alone, a window comes back off (MSE up to {alone:.1e})"
 
 
 class WeightedSumBoard(VGroup):
@@ -583,6 +692,15 @@ class WeightedSumBoard(VGroup):
         self.total = pic.Signal(self.big, zero, th.OUTPUT_COLOR, width=6, dot_radius=0.07, stems=True,
                                 role="output")
         self.decoder_out = pic.Rings(self.big, zero, th.TEXT_COLOR, role="decoder output")
+        # the big plot's notes, top right where no curve of the two codes goes (checked in the tests)
+        f_lo, f_hi = self.smalls[0].axes.y_range[:2]
+        b_lo, b_hi = self.big.axes.y_range[:2]
+        self.zoom_note = th.text(f"zoomed in: {b_lo:g} to {b_hi:g} here, {f_lo:g} to {f_hi:g} below",
+                                 th.SMALL_SIZE, th.MUTED_COLOR)
+        self.stems_note = th.text(f"{th.OUTPUT_NAME} stems: the sum at each sample", th.SMALL_SIZE,
+                                  th.OUTPUT_COLOR)
+        notes = VGroup(self.zoom_note, self.stems_note).arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        notes.align_to(self.big.axes, RIGHT).align_to(self.big.axes, UP)
         # the parts that move from the start; the big plot's join as they appear
         self.live_small = [*self.raw, *[f[1] for f in self.factors], *self.readout.numbers]
         self.update()

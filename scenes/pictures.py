@@ -32,7 +32,7 @@ from manim import (
 
 from core import story, weights
 from core.data import KERNEL
-from scenes.speed import Dots, Drive, coords_to_points, number
+from scenes.speed import Dots, Drive, Fade, LiveNumber, coords_to_points, number
 from scenes.theme import (
     DATA_COLOR,
     DATA_NAME,
@@ -149,8 +149,11 @@ class Signal(VGroup):
 class CodePoint(VGroup):
     """The article's code picture: a point at (c1, c2) on a plane, and c3 as a stem in channel 3's
     colour: up from the point for c3 > 0, down for c3 < 0, its length in proportion to |c3|, with a
-    cap across its tip. The point keeps its size and the cap shows even at c3 = 0, so the picture
-    never vanishes. `drawn_values()` reads (c1, c2, c3) back from where they are drawn."""
+    cap across its tip. The point keeps its size, so the picture never vanishes; near c3 = 0 the
+    stem and cap fade into it (a plain dot means c3 = 0). `drawn_values()` reads (c1, c2, c3) back
+    from where they are drawn."""
+
+    CAP_FADE = 0.12  # the stem length (units) from which stem and cap show fully
 
     def __init__(self, extent: Sequence[float], width: float, height: float, background=None,
                  role: str | None = None):
@@ -170,6 +173,11 @@ class CodePoint(VGroup):
         )
         for num in [*self.axes.x_axis.numbers, *self.axes.y_axis.numbers]:
             num.set_color(MUTED_COLOR)
+        # the numbers outside the box the cloud fills (c1's under it, c2's left of it), off the dots
+        for num, x in zip(self.axes.x_axis.numbers, (x_lo, x_hi)):
+            num.next_to(self.axes.c2p(x, y_lo), DOWN, 0.2)
+        for num, y in zip(self.axes.y_axis.numbers, (y_lo, y_hi)):
+            num.next_to(self.axes.c2p(x_lo, y), LEFT, 0.15)
         self.x_label = text("c1", SMALL_SIZE, FILTER_COLORS[0]).next_to(self.axes.x_axis, RIGHT, 0.1)
         self.y_label = text("c2", SMALL_SIZE, FILTER_COLORS[1]).next_to(self.axes.y_axis, UP, 0.1)
         self.add(self.axes, self.x_label, self.y_label)
@@ -199,6 +207,10 @@ class CodePoint(VGroup):
         self.stem.put_start_and_end_on(base, tip + UP * 1e-6)  # never a zero-length line
         self.cap.move_to(tip)
         self.dot.move_to(base)
+        # near c3 = 0 the stem and cap fade into the point (a plain dot: c3 is 0), no stub beside it
+        shown = float(np.clip(abs(tip[1] - base[1]) / self.CAP_FADE, 0.0, 1.0))
+        self.stem.set_stroke(opacity=shown)
+        self.cap.set_stroke(opacity=shown)
         return self
 
     def drawn_values(self) -> np.ndarray:
@@ -247,6 +259,22 @@ class CodeMatrix(VGroup):
         return np.array([[c.get_value() for c in row] for row in self.cells])
 
 
+class _WideMinus(LiveNumber):
+    """A LiveNumber whose '-' is drawn as wide as a '+' and in its place (a minus sign, as in a
+    table): the gap after 'c1 =' looks the same for either sign, and the digits stay in columns."""
+
+    def set_value(self, value: float) -> _WideMinus:
+        if float(value) == self.value:
+            return self
+        super().set_value(value)
+        if self.sign and self.format(self.value)[0] == "-":
+            x = self.glyphs.points[:len(self._glyph["-"]), 0]  # the sign's points come first
+            lo, hi = x.min(), x.max()
+            plus = np.ptp(self._glyph["+"][:, 0])
+            x[:] = hi - plus + (x - lo) * plus / max(hi - lo, 1e-9)
+        return self
+
+
 class CodeReadout(VGroup):
     """'c1 = +0.12  c2 = ...' with each value in its channel's colour, updated in place."""
 
@@ -255,7 +283,8 @@ class CodeReadout(VGroup):
         self.numbers = []
         for i in range(3):
             name = text(f"c{i + 1} =", size, FILTER_COLORS[i])
-            num = number(0.0, places, size, FILTER_COLORS[i], role=f"c{i + 1}").next_to(name, RIGHT, 0.12)
+            num = _WideMinus(0.0, places, size, FILTER_COLORS[i]).next_to(name, RIGHT, 0.12)
+            num.role = f"c{i + 1}"
             self.numbers.append(num)
             self.add(VGroup(name, num))
         self.arrange(RIGHT, buff=0.45)
@@ -301,6 +330,15 @@ class WeightedSum(VGroup):
         return self
 
 
+def _fitted_range(lo: float, hi: float, margin: float = 0.05) -> tuple[float, float, float]:
+    """A y range just covering [lo, hi] (and 0) plus `margin` of the span on each side, its ends on
+    a tenth of the largest value's order of magnitude (0.63 -> 0.7, 3.2 -> 4)."""
+    pad = margin * (max(hi, 0.0) - min(lo, 0.0))
+    lo, hi = min(lo, 0.0) - pad, max(hi, 0.0) + pad
+    step = 10.0 ** np.floor(np.log10(max(abs(lo), abs(hi), 1e-9)))
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step), float(step)
+
+
 def output_range(ck: weights.Checkpoint, codes: np.ndarray, pad: float = 0.1) -> tuple[float, float, float]:
     """A y range for every output and scaled filter the given codes (K, 3) produce."""
     codes = np.atleast_2d(codes)
@@ -318,18 +356,28 @@ class FourPanel(VGroup):
     """
 
     def __init__(self, ck: weights.Checkpoint, extent: Sequence[float], codes: np.ndarray,
-                 family: int = 5, panel_w: float = 5.1, panel_h: float = 1.5):
+                 family: int = 5, panel_w: float = 5.1, panel_h: float = 1.5,
+                 family_codes: np.ndarray | None = None, top_h: float | None = None):
         """`extent`: the code box (per channel); `codes` (K, 3): every code the panel will show,
-        so the plots' ranges fit them."""
+        and `family_codes` those among them at which the outputs for several c3 show (all of
+        them if None), so the top plots' y range fits what they draw, with a 5% margin. The thin
+        lines stay hidden until `show_family()`."""
         super().__init__()
         self.ck = ck
         self.extent = np.asarray(extent, dtype=float)
         self.c3_values = np.linspace(-self.extent[2], self.extent[2], family)
         codes = np.atleast_2d(codes)
-        fam = np.array([[a, b, c3] for a, b, _ in codes for c3 in self.c3_values])
-        yr = output_range(ck, np.vstack([codes, fam]))
-        self.outputs_plot = SignalPlot(KERNEL, yr, panel_w, panel_h, "outputs for several c3 (current bold)")
-        self.sum_plot = SignalPlot(KERNEL, yr, panel_w, panel_h, "scaled filters (thin), their sum (wide)")
+        fam_at = codes if family_codes is None else np.atleast_2d(family_codes)
+        fam = np.array([[a, b, c3] for a, b, _ in fam_at for c3 in self.c3_values])
+        drawn = np.concatenate([ck.decode(np.vstack([codes, fam])).ravel(),
+                                (codes[:, :, None] * ck.dec_w[None]).ravel()])
+        yr = _fitted_range(float(drawn.min()), float(drawn.max()))
+        top_h = panel_h * 1.2 if top_h is None else top_h
+        self.outputs_plot = SignalPlot(KERNEL, yr, panel_w, top_h)
+        self.sum_plot = SignalPlot(KERNEL, yr, panel_w, top_h, "scaled filters (thin), their sum (wide)")
+        # the top left's name: first the output alone (the same as the wide sum), then the family's
+        self.output_name = text("the output (the wide sum again)", SMALL_SIZE)
+        self.family_name = text(f"outputs for {family} values of c3 (current bold)", SMALL_SIZE)
         f_lo, f_hi = float(ck.dec_w.min()), float(ck.dec_w.max())
         self.filter_plot = SignalPlot(KERNEL, nice_range(f_lo * 1.1, f_hi * 1.1), panel_w, panel_h,
                                       "decoder filters (fixed)")
@@ -338,7 +386,7 @@ class FourPanel(VGroup):
         self.point_label = text("the code: x = c1, y = c2, stem = c3", SMALL_SIZE)
         self.readout = CodeReadout(SMALL_SIZE + 2).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         self.cloud_key = text(f"{DATA_NAME} dots:\nreal codes", SMALL_SIZE - 2, DATA_COLOR)
-        top = VGroup(self.outputs_plot, self.sum_plot).arrange(RIGHT, buff=0.8)
+        top = VGroup(self.outputs_plot, self.sum_plot).arrange(RIGHT, buff=0.8, aligned_edge=DOWN)
         side = VGroup(self.readout, self.cloud_key).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         plane = VGroup(self.point, side).arrange(RIGHT, buff=0.35)
         bottom_left = VGroup(self.point_label, plane).arrange(DOWN, buff=0.12)
@@ -346,6 +394,8 @@ class FourPanel(VGroup):
         VGroup(top, bottom).arrange(DOWN, buff=0.35)  # rows first, then columns under the top ones
         bottom_left.set_x(top[0].get_x())
         self.filter_plot.set_x(top[1].get_x())
+        for name in (self.output_name, self.family_name):  # not in the panel: scenes fade them
+            name.next_to(self.outputs_plot.axes, UP, 0.12)
         self.add(top, bottom)
 
         zero = np.zeros(KERNEL)
@@ -357,7 +407,8 @@ class FourPanel(VGroup):
         self.scaled = VGroup(*[Signal(self.sum_plot, zero, FILTER_COLORS[i], width=3.5, dot_radius=0.045,
                                       role=f"scaled {i + 1}") for i in range(3)])
         self.family = VGroup(*[Signal(self.outputs_plot, zero, OUTPUT_COLOR, width=1.5, dot_radius=0,
-                                      opacity=0.55) for _ in self.c3_values])
+                                      opacity=self.FAMILY_OPACITY) for _ in self.c3_values])
+        self.set_family_shown(0.0)
         self.current = Signal(self.outputs_plot, zero, OUTPUT_COLOR, width=6, dot_radius=0.06)
         self.add(self.raw, self.sum, self.scaled, self.family, self.current)
         # what moves when the code changes, and what does not: scenes add them as two top-level
@@ -367,6 +418,23 @@ class FourPanel(VGroup):
         self.static = VGroup(*_without(self, set(self.live.get_family())))
         self.code = np.zeros(3)
         self.set_code((0.0, 0.0, 0.0))
+
+    FAMILY_OPACITY = 0.55
+
+    def set_family_shown(self, k: float) -> FourPanel:
+        """The thin outputs for several c3: hidden (0) to shown (1)."""
+        self.family_shown = k
+        for sig in self.family:
+            sig.line.stroke_rgbas[:, 3] = self.FAMILY_OPACITY * k
+            sig.line.background_stroke_rgbas[:, 3] = (self.FAMILY_OPACITY * k) ** 2
+        return self
+
+    def show_family(self, run_time: float = 1.0) -> list:
+        """The animations that bring in the outputs for several c3 and their name (the top left's
+        first name goes)."""
+        return [Drive(self.live, lambda a: self.set_family_shown(a), run_time=run_time),
+                Fade(self.output_name, False, run_time=run_time),
+                Fade(self.family_name, True, run_time=run_time)]
 
     def set_code(self, code: Sequence[float]) -> FourPanel:
         ck, c = self.ck, np.asarray(code, dtype=float)

@@ -42,6 +42,10 @@ def test_training_draws_the_checkpoints_loss_and_says_where_it_ends(render, plai
     assert final < ENOUGH  # claim C1 holds for the default model: the sentence below says so
     assert f"first goes below at epoch {first} and ends at {final:.2e}" in said
     assert f"{ENOUGH / final:.1f} times lower: enough" in said and "not enough" not in said
+    # what the loss and an epoch are, said before the verdict; the article named the first time
+    assert said.index("mean squared difference between a patch and its rebuilt version") < said.index(
+        "first goes below")
+    assert "one pass over the data" in said and "Visualizing the Deconvolution Operation" in said
 
 
 def test_loss_verdict_follows_the_numbers():
@@ -74,7 +78,53 @@ def test_sweeps_say_the_code_range_and_draw_the_scaled_filters_on_top(render, pl
         assert f"up to {fmt(ext[k], 2)}" in said and f"down to {fmt(-ext[k], 2)}" in said
     order = render.scene.drawn_order["one-component-sweeps"]  # later is drawn on top
     assert all(order.index(f"scaled {k + 1}") > order.index("output") for k in range(3))
-    np.testing.assert_allclose(render.values("one-component-sweeps", "code point"), np.zeros(3), atol=1e-9)
+    # the section ends on its payoff, c3 at its largest, not on all-zero flat lines
+    np.testing.assert_allclose(render.values("one-component-sweeps", "code point"), [0, 0, ext[2]], atol=1e-9)
+    np.testing.assert_allclose(render.values("one-component-sweeps", "output"),
+                               weighted_sum(plain, [0, 0, ext[2]]), atol=1e-9)
+    # the thin outputs for several c3 came in with the c3 sweep, after the c1 and c2 sweeps were said
+    assert said.index("Top left: the outputs for 5 values of c3") > said.index("Now c2 goes up")
+
+
+def test_four_panel_top_plots_fit_what_they_draw(plain):
+    """The top plots' y range: what the outputs, scaled filters and (where shown) the thin outputs
+    reach, with a small margin, not a fixed -1..1; the thin lines start hidden."""
+    ext = story.code_extent(plain)
+    path, _ = story.cloud_path(plain)
+    sweeps = [story.sweep_codes(ext, k) for k in range(2)] + [story.sweep_codes(ext, 2, 301, 1.25)]
+    codes = np.vstack(sweeps + [path])
+    fam_at = np.vstack([sweeps[2], path])
+    panel = pic.FourPanel(plain, ext, codes, family_codes=fam_at)
+    fam = np.array([[a, b, c3] for a, b, _ in fam_at for c3 in panel.c3_values])
+    reach = np.abs(np.concatenate([plain.decode(np.vstack([codes, fam])).ravel(),
+                                   (codes[:, :, None] * plain.dec_w[None]).ravel()])).max()
+    for plot in (panel.outputs_plot, panel.sum_plot):
+        lo, hi = plot.axes.y_range[:2]
+        assert max(-lo, hi) >= reach * 1.05 and max(-lo, hi) <= reach * 1.05 + plot.axes.y_range[2] + 1e-9
+    assert panel.family_shown == 0 and all(s.line.get_stroke_opacity() == 0 for s in panel.family)
+    panel.set_family_shown(1.0)
+    assert all(s.line.get_stroke_opacity() == pytest.approx(panel.FAMILY_OPACITY) for s in panel.family)
+    # the plane's numbers sit outside the box the cloud of real codes fills
+    box = panel.point.axes
+    left, bottom = box.c2p(box.x_range[0], box.y_range[0])[:2]
+    for num in box.x_axis.numbers:
+        assert num.get_top()[1] < bottom
+    for num in box.y_axis.numbers:
+        assert num.get_right()[0] < left
+
+
+def test_code_readout_puts_a_minus_where_a_plus_goes(plain):
+    """'c1 = -0.08' under 'c1 = +0.10': the minus as wide as the plus and in its place (no gap after
+    '='), the digits in columns."""
+    plus, minus = pic.CodeReadout(), pic.CodeReadout()
+    plus.set_code([0.10, 0.10, 0.10])
+    minus.set_code([-0.08, -0.08, -0.08])
+    for p, m in zip(plus.numbers, minus.numbers):
+        sign_p, sign_m = (n.glyphs.points[:len(n._glyph[c]), 0] for n, c in ((p, "+"), (m, "-")))
+        assert (sign_m.min(), sign_m.max()) == pytest.approx((sign_p.min(), sign_p.max()), abs=1e-6)
+    before = minus.numbers[0].glyphs.points.copy()
+    minus.set_code([-0.08, -0.08, -0.08])  # the same value again changes nothing
+    np.testing.assert_array_equal(minus.numbers[0].glyphs.points, before)
 
 
 def test_all_components_path_stays_in_the_cloud_of_real_codes(render, plain):
@@ -89,7 +139,7 @@ def test_all_components_path_stays_in_the_cloud_of_real_codes(render, plain):
     real = plain.encode(data.make_patches())
     far = nearest(np.vstack([path, (path[1:] + path[:-1]) / 2]), real).max()
     assert far < 0.1 * story.code_extent(plain).min()
-    assert f"It stays in the {th.DATA_NAME} cloud of real codes: never more than {fmt(far, 3, False)}" in (
+    assert f"It stays in the {th.DATA_NAME} cloud of real codes: at most {fmt(far, 3, False)} from one" in (
         render.said("all-components"))
     # as drawn on the plane (c1, c2): the thin line's corners are the path's, inside the cloud
     drawn = render.values("all-components", "code path")
@@ -112,11 +162,11 @@ def test_transposed_convolution_places_each_window_at_stride_4(render, plain):
     np.testing.assert_allclose(render.values(sec, "curve"), curve, atol=1e-9)
     said = render.said(sec)
     assert f"curve {idx}:" in said and "samples 4-6 and 8-10" in said
-    # the output length, said with the model's numbers and computed as PyTorch does
+    # the output length, said with the model's numbers; PyTorch's formula (defaults) gives the same
     length = conv.output_length(shown.codes.shape[1], plain.dec_w.shape[1], data.STRIDE)
     assert length == len(output) == 15
     n_in, kernel = shown.codes.shape[1], plain.dec_w.shape[1]
-    assert f"({n_in} − 1)·{data.STRIDE} − 2·0 + 1·({kernel} − 1) + 0 + 1 = {length} samples" in said
+    assert f"({n_in} − 1)·{data.STRIDE} + {kernel} = {length} samples" in said
     # the frozen overlap sample: the doubled one whose smaller term is largest; its two terms add
     terms = {k: [(w, pieces[w][k - 4 * w]) for w in range(3) if 0 <= k - 4 * w < 7] for k in shown.doubled}
     k = max(terms, key=lambda k: min(t for _, t in terms[k]))
@@ -124,10 +174,33 @@ def test_transposed_convolution_places_each_window_at_stride_4(render, plain):
     assert [render.values(sec, f"overlap term {j}") for j in (1, 2)] == pytest.approx([ta, tb], abs=1e-12)
     assert render.values(sec, "overlap sum") == pytest.approx(ta + tb, abs=1e-12)
     assert render.values(sec, "overlap output") == pytest.approx(output[k], abs=1e-12)
+    assert render.values(sec, "overlap bias") == pytest.approx(plain.dec_b, abs=1e-12)
     assert output[k] == pytest.approx(ta + tb + plain.dec_b, abs=1e-9)
-    a, b = fmt(ta, 3, False), fmt(tb, 3, False)
+    # as many digits as make the arithmetic add up as shown: a + b = sum, sum + bias = output
+    d = render.scene.pictures[sec]["overlap sum"].places
+    assert d == decoder.adding_places(ta, tb, plain.dec_b, output[k]) and d >= 3
+
+    def shown_(v):
+        return round(float(fmt(v, d, False)) * 10**d)
+    assert shown_(ta) + shown_(tb) == shown_(ta + tb)
+    assert shown_(ta + tb) + shown_(plain.dec_b) == shown_(output[k])
+    a, b = fmt(ta, d, False), fmt(tb, d, False)
     assert f"sample {k}: window {wa + 1} gives {a}, window {wb + 1} gives {b}" in said
-    assert f"{fmt(ta, 3, False)} + {fmt(tb, 3, False)} = {fmt(ta + tb, 3, False)}" in said
+    total, with_bias = fmt(ta + tb, d, False), fmt(output[k], d, False)
+    assert f"{a} + {b} = {total}; plus b = {fmt(plain.dec_b, d)}: {with_bias}" in said
+    # the doubling, measured, and why the loss is small all the same (each window alone comes back)
+    ratio = np.mean(output[shown.doubled] / curve[shown.doubled])
+    assert f"{ratio:.1f} times on average" in said
+    alone = plain.decode(shown.codes.T)
+    alone_mse = max(np.mean((alone[w] - curve[4 * w:4 * w + 7]) ** 2) for w in range(3))
+    overlap_mse = np.mean((output[shown.doubled] - curve[shown.doubled]) ** 2)
+    assert alone_mse * 100 < overlap_mse  # true of the default model: the words below follow
+    assert "each window alone comes back close" in said and "transposed convolution" in said
+
+
+def test_adding_places_shows_enough_digits():
+    assert decoder.adding_places(0.6630023, 0.6473584, -0.0015777, 0.6630023 + 0.6473584 - 0.0015777) == 4
+    assert decoder.adding_places(0.5, 0.25, 0.125, 0.875) == 3
 
 
 def test_four_panel_draws_the_checkpoints_weighted_sum(plain):
@@ -189,3 +262,23 @@ def test_missing_checkpoint_is_one_line_and_exit_2(tmp_path):
     assert_usage_error(
         res, "no checkpoint for variant 'plain', seed 999", "deconv train --variants plain --seeds 999"
     )
+
+
+def test_weighted_sum_notes_are_clear_of_the_curves(plain):
+    """'zoomed in: ...' and 'stems: the sum at each sample' sit where no curve of the section goes:
+    the scaled filters, the sum with its stems and the rings, for the codes between the two shown."""
+    w = decoder.WeightedSumBoard(plain, story.F6_CODES, th.title("x"))
+    for t in [*w.scale, *w.added, w.bias]:
+        t.set_value(1.0)
+    boxes = [(m.get_left()[0] - 0.05, m.get_right()[0] + 0.05, m.get_bottom()[1] - 0.05,
+              m.get_top()[1] + 0.05) for m in (w.zoom_note, w.stems_note)]
+    for a in np.linspace(0, 1, 21):
+        code = (1 - a) * np.array(story.F6_CODES[0]) + a * np.array(story.F6_CODES[1])
+        for tracker, c in zip(w.code, code):
+            tracker.set_value(c)
+        w.update()
+        pts = np.vstack([m.points for s in [*w.scaled, w.total] for m in (s.line, s.stems) if m is not None]
+                        + [r.get_center()[None] + r.width / 2 * np.array([[1, 1, 0], [-1, -1, 0]])
+                           for r in w.decoder_out])
+        for x0, x1, y0, y1 in boxes:
+            assert not np.any((pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1))
