@@ -31,7 +31,7 @@ def window_starts(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STR
 
 def summed_window(length: int, taps: np.ndarray | None = None, kernel: int = KERNEL,
                   stride: int = STRIDE) -> np.ndarray:
-    """At each output sample, the sum of the tap weights of every window that reaches it."""
+    """At each output sample, the sum of the tap multipliers of every window that reaches it."""
     taps = np.ones(kernel) if taps is None else np.asarray(taps, float)
     total = np.zeros(length)
     for s in window_starts(length, kernel, stride):
@@ -53,8 +53,8 @@ def weight_profile(fix: str, length: int = WINSIZE, stride: int = STRIDE) -> np.
 
 def contributions(sample: int, taps: np.ndarray | None = None, length: int = WINSIZE,
                   kernel: int = KERNEL, stride: int = STRIDE) -> list[tuple[int, int, float]]:
-    """The windows that reach output `sample`: (window, tap index, tap weight) each, in window
-    order; their weights add up to summed_window(...)[sample]."""
+    """The windows that reach output `sample`: (window, tap index, tap multiplier) each, in window
+    order; the multipliers add up to summed_window(...)[sample]."""
     taps = np.ones(kernel) if taps is None else np.asarray(taps, float)
     return [(w, sample - s, float(taps[sample - s]))
             for w, s in enumerate(window_starts(length, len(taps), stride)) if s <= sample < s + len(taps)]
@@ -88,6 +88,17 @@ def regions(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -
     n = kernel - stride
     border[:n], border[length - n:] = True, True
     return {"whole": np.ones(length, bool), "interior": ~border, "borders": border}
+
+
+def outer_only(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -> np.ndarray:
+    """Boolean mask of the samples that only one window reaches, and off its middle tap (an even
+    kernel has no middle tap): what the borders of `regions` are, said as taps (15, 7, 4: 0-2 and
+    12-14; samples 3, 7 and 11 get one window's middle tap and belong to the interior)."""
+    mask = np.zeros(length, bool)
+    for i in range(length):
+        parts = contributions(i, np.ones(kernel), length, kernel, stride)
+        mask[i] = len(parts) == 1 and not (kernel % 2 == 1 and parts[0][1] == kernel // 2)
+    return mask
 
 
 def doubled(length: int = WINSIZE, kernel: int = KERNEL, stride: int = STRIDE) -> list[int]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, DashedLine, Rectangle, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, DashedLine, ManimColor, Rectangle, VGroup, Write
 
 from core import data, story
 from core import overlap as ov
@@ -32,6 +32,9 @@ NUM = th.SMALL_SIZE - 4  # 16, the smallest allowed: numbers packed one per samp
 NOTE = th.SMALL_SIZE  # notes and captions
 FIXED = ("halved", "tapered", "normalised")  # the three fixes, shown on one error scale
 EVEN_KERNEL = 2 * STRIDE  # the 1-D kernel that covers the interior evenly (8 at stride 4)
+ARTICLE = "Visualizing the Deconvolution Operation"  # the blog post this project turns into software
+DELTA2_FORMULA = "x[j] − 2x[j+1] + x[j+2]"  # core.overlap.second_difference_error's Δ²
+DELTA2 = (f"Δ²x = {DELTA2_FORMULA}: how x bends", "Δ² error: mean |Δ²(output) − Δ²(curve)|")
 
 
 def trend(before: float, after: float) -> str:
@@ -63,6 +66,18 @@ def smoothness_finding(rough: dict[str, float], errors: dict[str, dict[str, floa
     return first, second
 
 
+def smoothness_lines(rough: dict[str, float], errors: dict[str, dict[str, float]]) -> tuple[str, str]:
+    """smoothness_finding's two clauses, short enough for the screen (same words, same numbers)."""
+    t, h = rough["tapered"], rough["halved"]
+    bends = {-1: "smoother than", 0: "as smooth as", 1: "rougher than"}[compare(t, h)]
+    ti, hi = errors["tapered"]["interior"], errors["halved"]["interior"]
+    inside = {-1: "more accurate", 0: "as accurate", 1: "not more accurate"}[compare(ti, hi)]
+    agrees = (compare(t, h) < 0) == (compare(ti, hi) < 0)
+    short = {"smoother than": "smoother", "as smooth as": "as smooth", "rougher than": "rougher"}[bends]
+    return (f"tapered {t:.1e} vs halved {h:.1e}: {short}",
+            f"{'and' if agrees else 'but'} {inside} inside: {ti:.1e} vs {hi:.1e}")
+
+
 def heading(s: str):
     return th.title(s)
 
@@ -80,6 +95,20 @@ def value_text(value: float, fmt: str, size: float, color: str, role: str):
     t = th.text(format(value, fmt), size, color)
     t.role = role
     t.drawn_value = lambda: float(t.text)
+    return t
+
+
+def luminance(color) -> float:
+    """Relative luminance of a colour (0 black .. 1 white), to say which way a shading reads."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+               for c in ManimColor(color).to_rgb())
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def labelled(t, role: str):
+    """A sentence on screen that the scene records under `role` (the test reads its .original_text)."""
+    t.role = role
+    t.drawn_values = lambda: np.zeros(0)
     return t
 
 
@@ -189,6 +218,12 @@ class OverlapScene(Explainer):
         self.rough = {f: ov.roughness(self.ck, self.curves, f) for f in ov.FIXES}
         self.samples = story.region_samples(len(self.curve))  # '3-11', '0-2, 12-14'
         self.borders = ov.regions(len(self.curve))["borders"]
+        cov = ov.coverage(len(self.curve))
+        self.middle_only = [int(i) for i in np.flatnonzero((cov == 1) & ~self.borders)]  # 3, 7, 11
+        # why the inside is 3-11, said as taps where that is what the borders are (core.overlap.outer_only)
+        self.taps_rule = bool((ov.outer_only(len(self.curve)) == self.borders).all())
+        self.border_rule = ("borders: samples only one window's outer taps reach" if self.taps_rule else
+                            f"borders: the first and last {KERNEL - STRIDE} samples")
         self.show_footer(pic.footer(self.ck))
 
         self.next_section("assemble")
@@ -197,13 +232,13 @@ class OverlapScene(Explainer):
         self.why()
         self.begin("halve")
         self.fix("halved", "The article's fix: halve every tap but the middle one",
-                 "The article's fix: every tap but the middle one is halved.")
+                 f"The article “{ARTICLE}” halves all taps but the middle.")
         self.begin("taper")
         self.fix("tapered", "The article's second fix: taper the taps",
                  f"Its second fix tapers the taps: {', '.join(f'{x:g}' for x in ov.FIXES['tapered'])}.")
         self.begin("normalise")
         self.fix("normalised", "Beyond the article: divide by the number of windows",
-                 "Beyond the article: keep the taps, divide each sample by its window count.")
+                 "Beyond the article: divide each sample by its window count.")
         self.begin("compare")
         self.compare()
         self.begin("in-2-d")
@@ -226,22 +261,23 @@ class OverlapScene(Explainer):
 
     def error_plot(self, errors: np.ndarray, label: str | None, width: float, height: float,
                    x_numbers: bool = True, font_size: float = th.SMALL_SIZE,
-                   y_range=None) -> tuple[pic.SignalPlot, ValueBars]:
+                   y_range=None, y_numbers: bool = True) -> tuple[pic.SignalPlot, ValueBars]:
         """Output - curve at each sample, as bars on their own axis (range fitted to them, or
         `y_range`)."""
         if y_range is None:
             span = max(np.ptp(np.append(errors, 0)), 1e-6)
             y_range = pic.nice_range(errors.min() - 0.05 * span, errors.max() + 0.05 * span, 4)
         plot = pic.SignalPlot(WINSIZE, y_range, width, height, label, x_numbers=x_numbers,
-                              font_size=font_size)
+                              font_size=font_size, y_numbers=y_numbers)
         bars = ValueBars(plot, errors, lambda v: th.ACCENT_COLOR, width=min(0.24, 0.5 * width / WINSIZE),
                          role="error per sample")
         return plot, bars
 
-    def key(self, size: float = NOTE) -> VGroup:
-        """'input: dataset curve 14   output' in their colours."""
+    def key(self, size: float = NOTE, seed: bool = False) -> VGroup:
+        """'input: dataset curve 14   output' in their colours ('output of seed 22' with `seed`)."""
         return VGroup(th.text(f"input: dataset curve {self.idx}", size, th.DATA_COLOR),
-                      th.text("output", size, th.OUTPUT_COLOR)).arrange(RIGHT, buff=0.5)
+                      th.text(f"output of seed {self.ck.seed}" if seed else "output", size, th.OUTPUT_COLOR)
+                      ).arrange(RIGHT, buff=0.5)
 
     def morph(self, out: pic.Signal, old: str, new: str):
         """The output curve moving from `old`'s output to `new`'s (a -> 0..1)."""
@@ -252,7 +288,7 @@ class OverlapScene(Explainer):
         title = heading("The patch model, run over a whole curve")
         caption = th.text("the decoder video builds this output from three placed sums", NOTE,
                           th.MUTED_COLOR).next_to(title, DOWN, 0.15)
-        plot = place(self.curve_plot(None, 8.4, 1.8), -4.2, 0.05)
+        plot = place(self.curve_plot(None, 8.4, 1.6, x_numbers=True), -4.2, 0.3)
         key = self.key().next_to(plot.axes, UP, 0.15)
         target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.05)
         total = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.07,
@@ -261,7 +297,7 @@ class OverlapScene(Explainer):
         rings = pic.Rings(plot, self.outputs["raw"], th.ACCENT_COLOR, 0.14, 3, doubled)
         err = self.outputs["raw"] - self.curve
         eplot, ebars = self.error_plot(err, "error per sample: output − curve", 8.4, 1.2)
-        place(eplot, -4.2, -2.15)
+        place(eplot, -4.2, -1.95)
         ebars.set_values(err * 0)
         e = self.errors["raw"]
         inside, borders = f"{e['interior']:.1e} inside ({self.samples['interior']})", \
@@ -269,6 +305,8 @@ class OverlapScene(Explainer):
         note = VGroup(th.text(f"mean square error over all {len(self.curves):,} curves:", NOTE),
                       th.text(f"{inside}, {borders}", NOTE)).arrange(DOWN, buff=0.1)
         note.next_to(eplot, DOWN, 0.2)
+        why_borders = labelled(th.text(self.border_rule + f" ({series(self.middle_only)} get a middle tap)",
+                                       NOTE, th.MUTED_COLOR), "border rule").next_to(note, DOWN, 0.12)
         spans = ov.spans_text(doubled, joiner=" and ")
 
         self.say("The decoder video builds this output from three placed sums.")
@@ -282,54 +320,69 @@ class OverlapScene(Explainer):
         self.say(f"Mean square error over all curves: {e['interior']:.1e} inside, "
                  f"{e['borders']:.1e} at the borders.")
         self.play(fade_in(note), run_time=0.8)
-        self.wait(2)
+        self.wait(1.5)
+        self.say(self.border_rule.capitalize() + f"; {series(self.middle_only)}: a middle tap.")
+        self.play(fade_in(why_borders), run_time=0.8)
+        self.wait(0.5)
         self.payoff()
 
     # --- 2. why: the summed weight at each sample (F20, C8; the fixes' reason, C9, C10) ------------------
     def why(self):
         title = heading("Why: each sample adds up its windows' taps")
         starts = ov.window_starts(len(self.curve))
-        plot = place(self.curve_plot(None, 8.4, 1.2, y_numbers=False), -4.2, 0.8)
-        key = self.key().next_to(plot.axes, UP, 0.12)
+        plot = place(self.curve_plot(None, 8.4, 0.9), -4.2, 0.8)
+        key = self.key().next_to(plot.axes, UP, 0.1)
         target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
         out = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06,
                          role="output raw")
         rows = TapRows(plot, starts, ov.FIXES["raw"], 0.43)
+        rows_name = labelled(th.text("tap multipliers, one per trained tap", NUM, th.MUTED_COLOR),
+                             "rows name")
+        rows_name.next_to(rows[0][0], RIGHT, 0.2)
         weights = WeightPlot(np.zeros(len(self.curve)), 8.4, 1.1, None, labels=True)
         place(weights, -4.2, -2.35)
         xs = weights.plot.points_for(np.zeros(len(self.curve)))[:, 0]
         idx = VGroup(*[th.text(str(i), NUM, th.MUTED_COLOR).move_to([x, -2.55, 0]) for i, x in enumerate(xs)])
-        idx.add(th.text("summed weight at each sample: its column of taps added up", NOTE, th.TEXT_COLOR)
-                .next_to(idx, DOWN, 0.2))
-        captions = {f: th.text(t, NOTE).next_to(title, DOWN, 0.15) for f, t in (
-            ("raw", "as trained: every tap weighs 1"),
-            ("halved", "halved: every tap but the middle one times 0.5"),
-            ("tapered", f"tapered: taps {', '.join(f'{x:g}' for x in ov.FIXES['tapered'])}"),
-            ("normalised", "normalised: trained taps, each sample divided by its window count"))}
+        sums = {f: th.text(t, NOTE, th.TEXT_COLOR).next_to(idx, DOWN, 0.2) for f, t in (
+            ("added", "summed weight at each sample: its column of multipliers added up (red: not 1)"),
+            ("divided", "summed weight: its column added up, then divided by its window count"))}
+        premise = labelled(th.text(f"each window alone redraws its {KERNEL} samples (trained on single "
+                                   "patches): overlaps count twice", NOTE, th.MUTED_COLOR), "premise")
+        premise.next_to(title, DOWN, 0.12)
+        taper = ", ".join(f"{x:g}" for x in ov.FIXES["tapered"])
+        captions = {f: th.text(t, NOTE).next_to(premise, DOWN, 0.08) for f, t in (
+            ("raw", "as trained: every tap multiplier is 1 (the trained filters as they are)"),
+            ("halved", "halved: every tap multiplier but the middle one is 0.5"),
+            ("tapered", f"tapered: tap multipliers {taper}"),
+            ("normalised", "normalised: multipliers 1, each sample divided by its window count"))}
         profiles = {f: ov.weight_profile(f, len(self.curve)) for f in ov.FIXES}
         cov = ov.coverage(len(self.curve))
         doubled = ov.doubled(len(self.curve))
         spans = ov.spans_text(doubled, joiner=" and ")
         rings = pic.Rings(plot, self.outputs["raw"], th.ACCENT_COLOR, 0.12, 3, doubled)
+        single = series(self.middle_only)  # '3, 7 and 11': one window's middle tap each
 
-        self.say("Each row is a window: the samples it reaches, and its tap weights.")
-        self.play(Write(title), fade_in(captions["raw"], plot, key, target, out), run_time=1.2)
+        self.say(f"Trained on single patches, each window alone redraws its {KERNEL} samples.")
+        self.play(Write(title), fade_in(premise, plot, key, out, target), run_time=1.2)
+        self.wait(2)
+        self.say(f"Each row is a window: a tap multiplier for each of its {KERNEL} trained taps.")
+        self.play(fade_in(captions["raw"]), run_time=0.5)
         for row in rows:
             self.play(fade_in(row), run_time=0.5)
-        self.say("Each sample gets the taps of every window that reaches it, added up.")
-        self.play(fade_in(weights.frame, idx), run_time=0.6)
+        self.play(fade_in(rows_name), run_time=0.5)
+        self.say("Each sample adds up the multipliers of every window that reaches it.")
+        self.play(fade_in(weights.frame, idx, sums["added"]), run_time=0.6)
         weights.bars.role = "summed weight raw"
         self.play(fade_in(weights.bars, weights.labels),
                   Drive(VGroup(weights.bars, weights.labels), lambda a: weights.set_values(a * cov, cov)),
                   run_time=1.5)
-        self.say(f"Trained taps weigh 1: one window gives 1, two give {cov.max():g}, "
-                 f"so samples {spans} double.")
+        self.say(f"All 1 as trained: two windows give {cov.max():g}, "
+                 f"so samples {spans} count the curve twice.")
         self.play(fade_in(rings), run_time=0.8)
         self.wait(1.5)
 
-        # the fixes: the same rows and columns, other taps
+        # the fixes: the same rows and columns, other multipliers
         sample = doubled[0]  # an overlap
-        single = next(i for i in range(doubled[0], doubled[-1]) if cov[i] == 1)  # one window, between
         old = "raw"
         for fix in ("halved", "tapered", "normalised"):
             taps = ov.FIXES[fix]
@@ -338,26 +391,28 @@ class OverlapScene(Explainer):
             inside = sorted({float(v) for v in profiles[fix][~self.borders]})
             edge = sorted({float(v) for v in profiles[fix][self.borders]})
             if fix == "halved":
-                mid = ov.contributions(single, taps, len(self.curve))
+                mid = ov.contributions(self.middle_only[0], taps, len(self.curve))
                 cues = (f"Halve every tap but the middle one: {total} where two windows meet.",
-                        f"Sample {single} gets one window's middle tap, {mid[0][2]:g}. "
+                        f"{single} get one middle tap, {mid[0][2]:g}. "
                         f"The borders get {series([f'{v:g}' for v in edge])}"
                         + (": too low." if max(edge) < 1 else "."))
             elif fix == "tapered":
                 other = ov.contributions(sample + 1, taps, len(self.curve))
                 total2 = " + ".join(f"{p[2]:g}" for p in other) + f" = {profiles[fix][sample + 1]:g}"
                 cues = (f"Tapered taps: {total} and {total2} where windows meet.",
-                        f"The borders ramp {series([f'{v:g}' for v in profiles[fix][self.borders][:3]])}"
-                        + (", still below 1." if max(edge) < 1 else "."))
+                        f"The borders get {edge[0]:g} to {edge[-1]:g}"
+                        + (": too low." if max(edge) < 1 else "."))
             else:
                 n_s = cov[sample]
-                cues = (f"Or keep the taps and divide each sample by its window count: "
+                cues = (f"Or keep the multipliers and divide each sample by its window count: "
                         f"{n_s:g} ÷ {n_s:g} = 1.",
                         f"Every sample, borders included, now gets weight "
                         f"{series([f'{v:g}' for v in sorted(set(inside) | set(edge))])}.")
             self.say(*cues)
-            self.play(fade_out(captions[old]), *([fade_out(rings)] if old == "raw" else []), run_time=0.5)
-            self.play(fade_in(captions[fix]), run_time=0.5)
+            self.play(fade_out(captions[old]), *([fade_out(rings)] if old == "raw" else []),
+                      *([fade_out(sums["added"])] if fix == "normalised" else []), run_time=0.5)
+            self.play(fade_in(captions[fix], *([sums["divided"]] if fix == "normalised" else [])),
+                      run_time=0.5)
             weights.bars.role = f"summed weight {fix}"
             out.role = f"output {fix}"
             before = ov.FIXES[old] if old != "normalised" else ov.FIXES["raw"]
@@ -365,68 +420,79 @@ class OverlapScene(Explainer):
 
             def step(a, before=before, taps=taps, p0=p0, p1=p1, old=old, fix=fix):
                 rows.set_taps((1 - a) * before + a * taps)
-                weights.set_values((1 - a) * p0 + a * p1, p1)
+                weights.set_values((1 - a) * p0 + a * p1)  # red wherever the weight is not 1 now
                 out.set_values((1 - a) * self.outputs[old] + a * self.outputs[fix])
 
             self.play(Drive(VGroup(out, weights.bars, weights.labels, *rows.numbers), step, run_time=2.5))
             self.wait(2.5)
             old = fix
 
-        # kernel 8 at stride 4 covers every interior sample twice; kernel 7 does not
+        # kernel 8 at stride 4 covers every inside sample twice; kernel 7 does not
         self.play(fade_out(*[m for m in self.mobjects if m not in (self.footer, title)]), run_time=0.6)
         x0 = -0.55 * WINSIZE / 2
         diagrams = VGroup(self.count_diagram(KERNEL, x0, 2.75))
-        diagrams.add(self.count_diagram(EVEN_KERNEL, x0, diagrams.get_bottom()[1] - 0.45))
+        diagrams.add(self.count_diagram(EVEN_KERNEL, x0, diagrams.get_bottom()[1] - 0.4))
         n8 = WINSIZE + 1
         cov8 = ov.coverage(n8, EVEN_KERNEL, STRIDE)
         inner8 = cov8[ov.regions(n8, EVEN_KERNEL, STRIDE)["interior"]]
         halved8 = ov.summed_window(n8, np.full(EVEN_KERNEL, 0.5), EVEN_KERNEL, STRIDE)
         even = len(set(inner8)) == 1
-        inner7 = sorted(set(cov[~self.borders].tolist()))
-        lines = [f"kernel {KERNEL}, stride {STRIDE}: interior samples get {series(inner7, 'or')} windows"]
-        if even:
-            lines.append(f"kernel {EVEN_KERNEL} = {EVEN_KERNEL // STRIDE} × stride {STRIDE}: "
-                         f"every interior sample gets exactly {inner8[0]} windows")
-        else:
-            lines.append(f"kernel {EVEN_KERNEL}, stride {STRIDE}: interior samples get "
-                         f"{series(sorted(set(inner8)), 'or')}")
         half_ok = set(np.round(halved8[ov.regions(n8, EVEN_KERNEL, STRIDE)["interior"]], 12)) == {1.0}
-        if half_ok:
-            lines.append(f"so with every tap of kernel {EVEN_KERNEL} halved, "
-                         "every interior sample gets weight 1")
-        note = VGroup(*[th.text(t, NOTE) for t in lines]).arrange(DOWN, buff=0.12)
-        note.next_to(diagrams, DOWN, 0.4)
+        if even:
+            first = (f"kernel {EVEN_KERNEL} = {EVEN_KERNEL // STRIDE} × stride {STRIDE}: each inside sample "
+                     f"gets {inner8[0]} windows" + ("; halved taps give 1" if half_ok else ""))
+        else:
+            first = (f"kernel {EVEN_KERNEL}, stride {STRIDE}: inside samples get "
+                     f"{series(sorted(set(inner8)), 'or')} windows")
+        borders8 = ov.regions(n8, EVEN_KERNEL, STRIDE)["borders"]
+        same_rule = (ov.outer_only(n8, EVEN_KERNEL, STRIDE) == borders8).all()
+        second = ("inside: every sample but the borders, which only one window's outer taps reach"
+                  if same_rule and self.taps_rule else
+                  "inside: every sample but the first and last kernel − stride samples")
+        # the section's result, chosen by the errors: weight 1 everywhere is what makes the output right
+        right = (self.errors["normalised"]["whole"] <= BAD_ERROR < self.errors["raw"]["interior"])
+        result = ("so a sample comes out right where its summed weight is 1" if right else
+                  "the summed weight alone does not decide the error here")
+        note = VGroup(th.text(first, NOTE), labelled(th.text(second, NOTE, th.MUTED_COLOR), "inside rule"),
+                      labelled(th.text(result, th.LABEL_SIZE), "result")).arrange(DOWN, buff=0.12)
+        note.next_to(diagrams, DOWN, 0.3)
 
-        self.say(f"Why does sample {single} get one window? "
-                 f"Kernel {KERNEL} is not a multiple of stride {STRIDE}.")
+        self.say(f"Why do {single} get one window? Kernel {KERNEL} is not a multiple of stride {STRIDE}.")
         self.play(fade_in(diagrams[0]), run_time=1)
         self.wait(1.5)
-        self.say(f"With kernel {EVEN_KERNEL} at stride {STRIDE}, every interior sample gets exactly "
+        self.say(f"With kernel {EVEN_KERNEL} at stride {STRIDE}, every inside sample gets "
                  f"{inner8[0]} windows." if even else
-                 f"Kernel {EVEN_KERNEL} at stride {STRIDE} covers the interior unevenly too.",
-                 "Halving every tap would then give exactly 1 inside." if half_ok else "")
+                 f"Kernel {EVEN_KERNEL} at stride {STRIDE} covers the inside unevenly too.",
+                 "Halving every tap would then give 1 inside." if half_ok else "")
         self.play(fade_in(diagrams[1]), run_time=1)
-        self.play(fade_in(note), run_time=0.8)
-        self.wait(2)
+        self.play(fade_in(note[:2]), run_time=0.8)
+        self.wait(1)
+        self.say(result[0].upper() + result[1:] + ".")
+        self.play(fade_in(note[2]), run_time=0.8)
+        self.wait(0.5)
         self.payoff()
 
     def count_diagram(self, kernel: int, x0: float, top: float) -> VGroup:
-        """'kernel k, stride 4': the sample indices, a band per window over the samples it reaches
-        and, under them, the number of windows per sample (2 or more in the accent), recorded as
-        'windows per sample, kernel k'. Sample 0 at x0; the label's top at `top`."""
+        """'kernel k, stride 4': the sample indices, a band per window ('window w') over the samples it
+        reaches and, under them, the number of windows per sample (2 or more in the accent), recorded
+        as 'windows per sample, kernel k'. Sample 0 at x0; the label's top at `top`."""
         n = WINSIZE if kernel == KERNEL else WINSIZE + 1
         cov = ov.coverage(n, kernel, STRIDE)
         xs = x0 + np.arange(n) * 0.55
-        label = th.text(f"kernel {kernel}, stride {STRIDE}" + (" (this model)" if kernel == KERNEL else ""),
-                        th.LABEL_SIZE)
+        inside = ov.spans_text(np.flatnonzero(ov.regions(n, kernel, STRIDE)["interior"]))
+        label = th.text(f"kernel {kernel}, stride {STRIDE}"
+                        + (" (this model)" if kernel == KERNEL else
+                           f" ({n} samples: {len(ov.window_starts(n, kernel, STRIDE))} windows fit)")
+                        + f": inside {inside}", th.LABEL_SIZE)
         label.move_to([xs[0] - 0.2, top, 0], aligned_edge=UP + LEFT)
         y = label.get_bottom()[1] - 0.3
         idx = VGroup(*[th.text(str(i), NUM, th.MUTED_COLOR).move_to([x, y, 0]) for i, x in enumerate(xs)])
         bands = VGroup()
         for w, s in enumerate(ov.window_starts(n, kernel, STRIDE)):
             a, b = xs[s] - 0.24, xs[s + kernel - 1] + 0.24
-            bands.add(Rectangle(width=b - a, height=0.16, fill_color=th.MUTED_COLOR, fill_opacity=0.75,
-                                stroke_width=0).move_to([(a + b) / 2, y - 0.35 - 0.26 * w, 0]))
+            band = Rectangle(width=b - a, height=0.16, fill_color=th.MUTED_COLOR, fill_opacity=0.75,
+                             stroke_width=0).move_to([(a + b) / 2, y - 0.35 - 0.26 * w, 0])
+            bands.add(VGroup(band, th.text(f"window {w + 1}", NUM, th.MUTED_COLOR).next_to(band, LEFT, 0.1)))
         yc = bands.get_bottom()[1] - 0.3
         counts = CountRow([th.text(str(c), th.LABEL_SIZE, th.ACCENT_COLOR if c > 1 else th.TEXT_COLOR)
                            .move_to([x, yc, 0]) for c, x in zip(cov, xs)],
@@ -447,88 +513,102 @@ class OverlapScene(Explainer):
             got = series([f"{v:g}" for v in edge]) if len(edge) < 3 else f"{edge[0]:g} to {edge[-1]:g}"
             ending = f"the borders ({self.samples['borders']}) get {got}" + (
                 " and sag" if sag else " and are off")
+            weight = series([f"{v:g}" for v in inside])
+            conclusion = f"weight {weight} inside: the interior is right; {ending}"
         else:
-            ending = f"the borders ({self.samples['borders']}) are right too"
-        conclusion = f"weight {series([f'{v:g}' for v in inside])} inside: the interior is right; {ending}"
+            every = series([f"{v:g}" for v in sorted(set(inside) | set(edge))])
+            conclusion = (f"weight {every} at every sample, borders ({self.samples['borders']}) included: "
+                          "inside and borders are right")
         note = th.text(conclusion, NOTE, th.TEXT_COLOR).next_to(title, DOWN, 0.15)
+        article = labelled(th.text(f"the article: “{ARTICLE}”", NOTE, th.MUTED_COLOR), "article")
+        article.next_to(title, DOWN, 0.15)
 
         # right: sample by sample, the curve and output, the summed weight, the error
-        x0 = -0.85
-        plot = place(self.curve_plot(None, 7.0, 1.3), x0, 0.65)
-        key = self.key().next_to(plot.axes, UP, 0.12)
-        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.04)
+        x0, width = -0.05, 6.2
+        plot = place(self.curve_plot(None, width, 1.3), x0, 0.65)
+        key = self.key(seed=True).next_to(plot.axes, UP, 0.12)
+        target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=2.5, dot_radius=0.04)
         out = pic.Signal(plot, self.outputs["raw"], th.OUTPUT_COLOR, width=5, dot_radius=0.06, role="output")
-        weights = WeightPlot(ov.weight_profile("raw", len(self.curve)), 7.0, 0.8,
-                             "summed weight reaching each sample")
+        weights = WeightPlot(ov.weight_profile("raw", len(self.curve)), width, 0.8,
+                             "summed weight at each sample (red: not 1)")
         place(weights, x0, -0.85)
-        eplot, ebars = self.error_plot(err, "error per sample: output − curve",
-                                       7.0, 1.05, y_range=self.error_range(FIXED))
+        eplot, ebars = self.error_plot(err, "error per sample: output − curve", width, 1.05,
+                                       y_range=self.error_range(FIXED))
         place(eplot, x0, -2.75)
 
-        # left: what the fix changes (the taps, or the division)
+        # left: what the fix changes (the multipliers, or the division)
         if name == "normalised":
             counts = ov.coverage(len(self.curve))
             left = VGroup(*[th.text(t, NOTE) for t in (
-                "the taps stay as trained;",
+                "the tap multipliers stay 1;",
                 "each output sample is divided",
                 "by the number of windows",
-                f"that reach it ({series(sorted(set(counts.tolist())), 'or')}),",
-                "as an inverse STFT does")]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-            left.move_to([-4.3, 1.1, 0])
+                f"that reach it ({series(sorted(set(counts.tolist())), 'or')})")]
+                          ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+            left.move_to([-6.3, 1.9, 0], aligned_edge=UP + LEFT)
             board = None
             moving = VGroup(out, weights.bars)
             statics = [left]
         else:
             board = TapBoard(self.ck, ov.FIXES[name], -5.6, 0.45)
             moving = VGroup(out, weights.bars, board.filters, board.tap_row)
-            statics = [board.filt, board.filters, board.tap_row, board.tap_label]
-        table = self.error_lines(["raw", name])
+            statics = [board.filt, board.legend, board.filters, board.tap_row, board.tap_label]
+        fixes = ["raw", "halved", name] if name == "tapered" else ["raw", name]
+        table = self.error_lines(fixes)
         table.move_to([-6.3, -1.0, 0], aligned_edge=UP + LEFT)
-        table_title = th.text(f"mean square error, {self.ck.variant} {self.ck.seed}, all curves", NUM,
-                              th.MUTED_COLOR).next_to(table, UP, 0.15)
+        table_title = th.text(f"mean square error, seed {self.ck.seed}, all curves "
+                              f"(red: > {BAD_ERROR:.0e})", NUM, th.MUTED_COLOR)
+        table_title.next_to(table, UP, 0.15).align_to(table, LEFT)
         smooth = VGroup()
         if name == "tapered":
-            t, h = self.rough["tapered"], self.rough["halved"]
-            bends = {-1: "smoother than", 0: "as smooth as", 1: "rougher than"}[compare(t, h)]
-            smooth = VGroup(th.text(f"tapered is {bends} halved:", NOTE),
-                            th.text(f"Δ² error {t:.1e} against {h:.1e}", NOTE)
-                            ).arrange(DOWN, buff=0.1, aligned_edge=LEFT).next_to(table, DOWN, 0.35)
+            texts = (*DELTA2, *smoothness_lines(self.rough, self.errors))
+            colors = (th.MUTED_COLOR, th.MUTED_COLOR, th.TEXT_COLOR, th.TEXT_COLOR)
+            smooth = VGroup(*[labelled(th.text(t, NUM, c), f"smoothness {k + 1}")
+                              for k, (t, c) in enumerate(zip(texts, colors))]
+                            ).arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(table, DOWN, 0.25)
             smooth.align_to(table, LEFT)
         p0 = ov.weight_profile("raw", len(self.curve))
 
-        def apply(a):  # every tap (or the division) moves from the trained model's to the fix's
+        def apply(a):  # every multiplier (or the division) moves from the trained model's to the fix's
             if board is not None:
                 board.set_taps(a)
-            weights.set_values((1 - a) * p0 + a * profile, profile)
+            weights.set_values((1 - a) * p0 + a * profile)  # red wherever the weight is not 1 now
             out.set_values((1 - a) * self.outputs["raw"] + a * self.outputs[name])
 
         self.say(intro)
-        self.play(Write(title), fade_in(plot, key, target, out, weights, *statics), run_time=1.2)
+        self.play(Write(title), fade_in(plot, key, out, target, weights, *statics,
+                                        *([article] if name == "halved" else [])), run_time=1.2)
         now = series([f"{v:g}" for v in sorted(set(inside) | set(edge))], "or")
-        self.say(f"The summed weight under the curve moves to {now}, and the output with it.")
+        self.say(f"The summed weight at each sample moves to {now}, and the output with it.")
         self.play(Drive(moving, apply, run_time=2.5))
         self.wait(1)
         border_err = float(np.abs(err[self.borders]).max())
         inner_err = float(np.abs(err[~self.borders]).max())
-        self.say(f"Error per sample: at most {inner_err:.2f} inside, {border_err:.2f} at the borders.")
         ebars.set_values(err * 0)
         self.play(fade_in(eplot), run_time=0.6)
+        self.say(f"Error per sample: at most {inner_err:.2f} inside, {border_err:.2f} at the borders.")
         self.play(Drive(ebars, lambda a: ebars.set_values(a * err), run_time=1.2))
         self.wait(1)
         self.say(f"All curves: inside, the error {trend(raw['interior'], after['interior'])}.",
                  f"At the borders it {trend(raw['borders'], after['borders'])}"
                  + (", too high." if after["borders"] > BAD_ERROR else "."))
+        if name == "halved":
+            self.play(fade_out(article), run_time=0.4)
         self.play(fade_in(table_title, table, note), run_time=1)
-        self.wait(2)
+        self.wait(0.6)
         if name == "tapered":
             first, second = smoothness_finding(self.rough, self.errors)
+            self.say(f"Δ² is the second difference, {DELTA2_FORMULA}: how much a curve bends.")
+            self.play(fade_in(smooth[:2]), run_time=0.8)
+            self.wait(1.5)
             self.say(first + ",", second + ".")
-            self.play(fade_in(smooth), run_time=0.8)
-            self.wait(2)
+            self.play(fade_in(smooth[2:]), run_time=0.8)
+            self.wait(1.2)
         self.payoff()
 
     def error_lines(self, fixes: list[str]) -> VGroup:
-        """'taps  whole  inside  borders' rows of mean square errors over the whole dataset."""
+        """'fix  whole  inside  borders' rows of mean square errors over the whole dataset (red:
+        above BAD_ERROR)."""
         head = ("fix", "whole", "inside", "borders")
         rows = [[th.text(s, NUM, th.MUTED_COLOR) for s in head]]
         for f in fixes:
@@ -538,10 +618,10 @@ class OverlapScene(Explainer):
                                       f"error {f} {r}")
                            for r in ov.REGIONS])
         grid = VGroup(*[m for row in rows for m in row])
-        grid.arrange_in_grid(len(rows), 4, buff=(0.3, 0.16), col_alignments="lrrr")
+        grid.arrange_in_grid(len(rows), 4, buff=(0.25, 0.14), col_alignments="lrrr")
         return grid
 
-    # --- 6. the four side by side, over all plain seeds ----------------------------------------------
+    # --- 6. the four side by side: seed 22's plots, the table over all trained seeds -----------------
     def compare(self):
         title = heading("The four side by side")
         models = self.plain
@@ -549,30 +629,40 @@ class OverlapScene(Explainer):
         table = ov.error_table(models, self.curves)
         rough = ov.roughness_table(models, self.curves)
         first, second = smoothness_finding(rough, table)
-        seeds = f"all {count_word(n)} plain seeds" if n > 1 else "the plain seed"
+        seeds = f"all {count_word(n)} trained models (seeds)" if n > 1 else "the trained model"
         finding = VGroup(th.text(first + ",", NOTE), th.text(second + f" ({seeds})", NOTE)
                          ).arrange(DOWN, buff=0.1).next_to(title, DOWN, 0.15)
         fixes = list(ov.FIXES)
         x0s = [-4.95 + i * 2.95 for i in range(len(fixes))]
         width = 2.15
         cols = VGroup()
+        shared = self.error_range(FIXED)
         for fix, x0 in zip(fixes, x0s):
             plot = place(self.curve_plot(None, width, 1.05, y_numbers=False), x0, 0.65)
             name = th.text(FIX_NAMES[fix], th.LABEL_SIZE, th.TEXT_COLOR).next_to(plot.axes, UP, 0.15)
-            target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=2, dot_radius=0.025)
             out = pic.Signal(plot, self.outputs[fix], th.OUTPUT_COLOR, width=3.5, dot_radius=0.04,
                              role=f"output {fix}")
+            target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=2, dot_radius=0.025)
             weights = WeightPlot(ov.weight_profile(fix, len(self.curve)), width, 0.55, None,
                                  y_numbers=fix == fixes[0], font_size=NUM)
             weights.bars.role = f"summed weight {fix}"
             place(weights, x0, -0.2)
             err = self.outputs[fix] - self.curve
+            # the three fixes share one error scale, numbered once; as trained has its own, and says so
             eplot, ebars = self.error_plot(err, None, width, 0.75, x_numbers=False, font_size=NUM,
-                                           y_range=None if fix == "raw" else self.error_range(FIXED))
+                                           y_range=None if fix == "raw" else shared,
+                                           y_numbers=fix in ("raw", FIXED[0]))
             ebars.role = f"error per sample {fix}"
             place(eplot, x0, -1.4)
             ebars.set_values(err)
-            cols.add(VGroup(name, plot, target, out, weights, eplot, ebars))
+            col = VGroup(name, plot, out, target, weights, eplot, ebars)
+            if fix == "raw":
+                lo, hi, _ = eplot.axes.y_range
+                scale = (hi - lo) / (shared[1] - shared[0])
+                col.add(labelled(th.text(f"error axis {scale:.3g}× the others'", NUM, th.MUTED_COLOR),
+                                 "error scale").next_to(eplot.axes, DOWN, 0.08))
+                self.error_scale = scale
+            cols.add(col)
         for c in cols:
             c[0].align_to(cols[0][0], UP)
         row_names = VGroup(*[th.text(t, NUM, th.MUTED_COLOR) for t in ("output", "weight", "error")])
@@ -580,7 +670,7 @@ class OverlapScene(Explainer):
             t.move_to([-6.35 + t.width / 2, y, 0])
         # the table, a column under each panel
         labels = ("whole", "inside", "borders", "Δ² error")
-        ys = [-1.9 - 0.36 * k for k in range(len(labels))]
+        ys = [-1.98 - 0.3 * k for k in range(len(labels))]
         tab = VGroup()
         for t, y in zip(labels, ys):
             tab.add(th.text(t, NUM, th.MUTED_COLOR).move_to([-6.35, y, 0], aligned_edge=LEFT))
@@ -591,63 +681,102 @@ class OverlapScene(Explainer):
                                    f"table {fix} {r}").move_to([x0 + width / 2, y, 0]))
             tab.add(value_text(rough[fix], ".1e", NUM, th.TEXT_COLOR, f"table {fix} roughness")
                     .move_to([x0 + width / 2, ys[-1], 0]))
-        source = th.text(f"mean over {seeds}; Δ² error: mean |Δ²(output) − Δ²(curve)|", NUM, th.MUTED_COLOR)
-        source.move_to([0, ys[-1] - 0.4, 0]).align_to([6.3, 0, 0], RIGHT)
+        source = VGroup(
+            th.text(f"plots: seed {self.ck.seed}, curve {self.idx}; table: mean over {seeds}, all curves",
+                    NUM, th.MUTED_COLOR),
+            th.text(f"red: summed weight not 1, mean square error above {BAD_ERROR:.0e}; " + DELTA2[1],
+                    NUM, th.MUTED_COLOR)).arrange(DOWN, buff=0.08, aligned_edge=RIGHT)
+        source.next_to([0, ys[-1], 0], DOWN, 0.2).align_to([6.3, 0, 0], RIGHT)
         best = min(table, key=lambda f: table[f]["whole"])
         best_rough = min(rough, key=rough.get)
+        # the conclusion, chosen by the table: who is most accurate, smoothest, and who ties inside
+        ties = [f for f in table if f != best and compare(table[f]["interior"], table[best]["interior"]) == 0]
+        if best_rough == best:
+            top = (f"{FIX_NAMES[best]}: smoothest (Δ² error {rough[best]:.1e}) and most accurate "
+                   f"({table[best]['whole']:.1e} whole)")
+        else:
+            top = (f"most accurate: {FIX_NAMES[best]} ({table[best]['whole']:.1e} whole); "
+                   f"smoothest: {FIX_NAMES[best_rough]} (Δ² error {rough[best_rough]:.1e})")
+        tie_text = (f"inside it ties with {series([FIX_NAMES[f] for f in ties])} "
+                    f"({table[best]['interior']:.1e} each)" if ties else
+                    f"inside too: {table[best]['interior']:.1e}")
+        verdict = VGroup(labelled(th.text(top, NOTE), "verdict 1"),
+                         labelled(th.text(f"{tie_text}; table: {seeds}", NOTE), "verdict 2")
+                         ).arrange(DOWN, buff=0.1).next_to(title, DOWN, 0.15)
 
-        self.say(f"All four side by side, over {seeds}: output, summed weight, error.")
+        self.say(f"All four: seed {self.ck.seed} on curve {self.idx} above, "
+                 f"the mean over {count_word(n) + ' seeds' if n > 1 else 'the seed'} below.")
         self.play(Write(title), fade_in(cols, row_names), run_time=1.5)
-        self.wait(1.5)
-        self.say(f"Whole-curve error: {table['raw']['whole']:.1e} as trained, {table['halved']['whole']:.1e} "
-                 f"halved, {table['tapered']['whole']:.1e} tapered,",
+        self.wait(1)
+        self.say(f"Whole-curve error: {table['raw']['whole']:.1e} as trained, "
+                 f"{table['halved']['whole']:.1e} halved, {table['tapered']['whole']:.1e} tapered,",
                  f"{table['normalised']['whole']:.1e} normalised. Best: {best}"
                  + ("; the borders come back too." if table[best]["borders"] <= BAD_ERROR else "."))
         self.play(fade_in(tab, source), run_time=1)
         self.wait(2)
-        self.say("Smoothness: how far the output's second differences are from the curve's.",
-                 first + ",", second + ".")
+        self.say(first + ",", second + ".")
         self.play(fade_in(finding), run_time=0.8)
         self.wait(2)
         if best_rough == best:
-            self.say("Normalising is both the smoothest and the most accurate." if best == "normalised"
-                     else f"{FIX_NAMES[best].capitalize()} is both the smoothest and the most accurate.")
+            who = "Normalising" if best == "normalised" else FIX_NAMES[best].capitalize()
+            self.say(f"{who} is both the smoothest and the most accurate"
+                     + (f"; inside it ties with {series([FIX_NAMES[f] for f in ties])}." if ties else "."))
+        else:
+            self.say(f"Most accurate: {FIX_NAMES[best]}; smoothest: {FIX_NAMES[best_rough]}.")
+        self.play(fade_out(finding), run_time=0.5)
+        self.play(fade_in(verdict), run_time=0.8)
+        self.wait(0.5)
         self.payoff()
 
     # --- 7. the same unevenness in two dimensions ----------------------------------------------------------
     def in_2d(self):
         title = heading("In two dimensions: the checkerboard")
-        caption = th.text("windows per output pixel of a 2-D transposed convolution, stride 2 "
-                          "(darker = more)", NOTE, th.MUTED_COLOR).next_to(title, DOWN, 0.15)
+        more = "brighter" if luminance(th.BACKGROUND_COLOR) < luminance(th.ACCENT_COLOR) else "darker"
+        caption = labelled(th.text("windows per output pixel of a 2-D transposed convolution, stride 2 "
+                                   f"({more} = more)", NOTE, th.MUTED_COLOR), "2-d caption")
+        caption.next_to(title, DOWN, 0.15)
         grids, said = VGroup(), []
         for kernel, length in ((3, 11), (4, 12)):
             label = f"kernel {kernel}, stride 2"
             cov2 = np.outer(ov.coverage(length, kernel, 2), ov.coverage(length, kernel, 2))
             inner = ov.regions(length, kernel, 2)["interior"]
             said.append((label, np.unique(cov2).tolist(), np.unique(cov2[np.ix_(inner, inner)]).tolist()))
-            grid = coverage_grid(cov2, role=f"windows per pixel, kernel {kernel}")
+            grid = coverage_grid(cov2, cell=0.32, role=f"windows per pixel, kernel {kernel}")
             grids.add(VGroup(th.text(label, th.LABEL_SIZE), grid))
-        grids[0][1].next_to(grids[1][1], LEFT, buff=1.1).align_to(grids[1][1], DOWN)
+        grids[0][1].next_to(grids[1][1], LEFT, buff=1.1).align_to(grids[1][1], UP)
         pair = VGroup(grids[0][1], grids[1][1])
-        pair.move_to([0, 0, 0]).align_to([0, 2.05, 0], UP)
+        pair.move_to([0, 0, 0]).align_to([0, 2.0, 0], UP)
         for g in grids:
-            g[0].next_to(g[1], UP, 0.18)
-            g[0].set_y(pair.get_top()[1] + 0.3)
+            g[0].next_to(g[1], UP, 0.15)
         cues = [f"{label.capitalize()}: every inside pixel gets {inside[0]} windows." if len(inside) == 1
                 else f"{label.capitalize()}: pixels get {series(counts, 'or')} windows, a checkerboard."
                 for label, counts, inside in said]
-        notes = VGroup(*[th.text(c[:-1], NOTE) for c in cues]).arrange(DOWN, buff=0.12)
-        notes.next_to(pair, DOWN, buff=0.3)
+        notes = VGroup(*[th.text(c[:-1], NOTE) for c in cues]).arrange(DOWN, buff=0.1)
+        notes.next_to(pair, DOWN, buff=0.2)
         even = len(said[1][2]) == 1
+        uneven = len(said[0][2]) > 1
+        ends = VGroup(*[labelled(th.text(t, NOTE, th.TEXT_COLOR), f"2-d conclusion {k + 1}")
+                        for k, t in enumerate((
+            ["a kernel divisible by the stride covers the inside evenly"] if even else []) + (
+            ["uneven counts show as a checkerboard in generated images: divide by the count"]
+            if uneven else []))]).arrange(DOWN, buff=0.1)
+        ends.next_to(notes, DOWN, buff=0.15)
         self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
         self.play(Write(title), fade_in(caption, grids[0]), run_time=1.5)
         self.play(fade_in(notes[0]), run_time=0.6)
+        if uneven:  # why it matters, on screen while the first cue is read
+            self.play(fade_in(ends[-1]), run_time=0.8)
         self.wait(2.5)
         self.say(cues[1], f"As kernel {EVEN_KERNEL} at stride {STRIDE} in 1-D: a kernel divisible by the "
-                 "stride covers the inside evenly." if even else "")
+                 "stride covers the inside evenly." if even else "",
+                 "Images show uneven counts as a checkerboard; divide by the count."
+                 if uneven else "")
         self.play(fade_in(grids[1]), run_time=1.2)
         self.play(fade_in(notes[1]), run_time=0.8)
-        self.wait(3)
+        if even:
+            self.wait(1.5)
+            self.play(fade_in(ends[0]), run_time=0.8)
+        self.wait(1.5)
         self.payoff()
 
 
@@ -664,14 +793,21 @@ class CountRow(VGroup):
 
 class TapBoard:
     """The fixes' left column (F21, F22): the decoder filters tap by tap ('filter i') with each tap's
-    weight under it ('tap weights'); `set_taps(a)` moves every tap weight from 1 (a = 0) to its
-    multiplier in `taps` (a = 1). (x, y): where tap 0's floor goes."""
+    multiplier under it ('tap multipliers', not the trained values above); `set_taps(a)` moves every
+    multiplier from 1 (a = 0) to `taps` (a = 1). (x, y): where tap 0's floor goes."""
 
     def __init__(self, ck, taps, x: float, y: float):
         self.ck, self.taps = ck, taps
         lim = np.abs(ck.dec_w).max() * 1.1
-        filt = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 1.4, "decoder filters, tap by tap")
+        filt = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 1.4,
+                              "decoder filters × tap multiplier")
         self.filt = place(filt, x, y)
+        # which line is which, over the lines (above the largest trained value)
+        self.legend = VGroup(*[th.text(f"filter {i + 1}", NUM, th.FILTER_COLORS[i]) for i in range(3)]
+                             ).arrange(RIGHT, buff=0.3)
+        top = self.filt.axes.c2p(0, ck.dec_w.max())[1]
+        self.legend.move_to([self.filt.axes.c2p(KERNEL / 2 - 0.5, 0)[0],
+                             top + 0.07 + self.legend.height / 2, 0])
         self.filters = VGroup(*[pic.Signal(self.filt, ck.dec_w[i], th.FILTER_COLORS[i], width=3,
                                            dot_radius=0.04, stems=True, role=f"filter {i + 1}")
                                 for i in range(3)])
@@ -679,7 +815,7 @@ class TapBoard:
         floor = self.filt.axes.c2p(0, self.filt.axes.y_range[0])[1]
         for k, n in enumerate(self.tap_row):
             n.move_to([self.filt.axes.c2p(k, 0)[0], floor - 0.5, 0])
-        self.tap_label = th.text("tap weight", NUM, th.MUTED_COLOR).next_to(self.tap_row, DOWN, 0.12)
+        self.tap_label = th.text("tap multiplier", NUM, th.MUTED_COLOR).next_to(self.tap_row, DOWN, 0.12)
 
     def set_taps(self, a: float) -> None:
         w = (1 - a) + a * self.taps
@@ -690,14 +826,15 @@ class TapBoard:
 
 
 class TapRow(VGroup):
-    role = "tap weights"
+    role = "tap multipliers"
 
     def drawn_values(self) -> np.ndarray:
         return np.array([n.get_value() for n in self])
 
 
 def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = None) -> VGroup:
-    """A square per output pixel, shaded by how many windows reach it, with the count written in."""
+    """A square per output pixel, shaded by how many windows reach it, with the count written in (in
+    the text or the background colour, whichever stands out more from the square's shade)."""
     squares = VGroup(
         *[
             Rectangle(
@@ -711,7 +848,15 @@ def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = Non
             for v in counts.ravel()
         ]
     ).arrange_in_grid(*counts.shape, buff=0)
-    nums = VGroup(*[th.text(str(v), NUM + 2).move_to(sq) for v, sq in zip(counts.ravel(), squares)])
+    accent, ground = (np.array(ManimColor(c).to_rgb()) for c in (th.ACCENT_COLOR, th.BACKGROUND_COLOR))
+
+    def ink(v):
+        a = 0.85 * v / counts.max()
+        shade = luminance(ManimColor.from_rgb(a * accent + (1 - a) * ground))
+        return max((th.TEXT_COLOR, th.BACKGROUND_COLOR),  # the larger contrast ratio
+                   key=lambda c: (max(luminance(c), shade) + 0.05) / (min(luminance(c), shade) + 0.05))
+
+    nums = VGroup(*[th.text(str(v), NUM + 2, ink(v)).move_to(sq) for v, sq in zip(counts.ravel(), squares)])
     grid = CountGrid(squares, nums)
     grid.shape, grid.role = counts.shape, role
     return grid

@@ -132,3 +132,13 @@ def test_c10_tapering_is_smoother_than_halving_on_the_plain_seeds(curves_and_par
     curves = curves_and_params[0][:500]
     out = ov.decode_codes(ck, ov.encode_curves(ck, curves), "tapered")
     assert ov.roughness(ck, curves, "tapered") == pytest.approx(ov.second_difference_error(out, curves))
+
+
+@pytest.mark.parametrize("length, kernel, stride",
+                         [(15, 7, 4), (16, 8, 4), (11, 3, 2), (12, 4, 2), (19, 7, 4)])
+def test_borders_are_the_samples_only_one_windows_outer_taps_reach(length, kernel, stride):
+    """The video says why the inside is 3-11: the borders are the samples only one window's outer
+    taps reach (3, 7 and 11 get one window's middle tap); the same rule gives kernel 8's 0-3."""
+    np.testing.assert_array_equal(ov.outer_only(length, kernel, stride),
+                                  ov.regions(length, kernel, stride)["borders"])
+    assert list(np.flatnonzero(ov.outer_only())) == [0, 1, 2, 12, 13, 14]

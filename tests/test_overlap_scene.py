@@ -17,6 +17,11 @@ FIXES = {"halve": "halved", "taper": "tapered", "normalise": "normalised"}
 render = render_fixture("overlap")
 
 
+def text(render, section, role):
+    """A sentence the scene put on screen under `role` (scenes.overlap.labelled)."""
+    return render.scene.pictures[section][role].original_text
+
+
 @pytest.fixture(scope="module")
 def measured(plain):
     """What the video shows, computed here from core: the example's outputs, the example model's
@@ -52,6 +57,14 @@ def test_assemble_starts_from_the_doubled_output_and_its_error(render, plain, me
     assert "The decoder video builds this output from three placed sums." in said
     e = measured["errors"]["raw"]
     assert f"{e['interior']:.1e} inside, {e['borders']:.1e} at the borders" in said
+    # why 3-11 is inside: the borders are what only one window's outer taps reach (core.overlap.outer_only)
+    assert list(np.flatnonzero(ov.outer_only())) == [0, 1, 2, 12, 13, 14]
+    assert "Borders: samples only one window's outer taps reach; 3, 7 and 11: a middle tap." in said
+    assert text(render, "assemble", "border rule") == (
+        "borders: samples only one window's outer taps reach (3, 7 and 11 get a middle tap)")
+    # the top plot numbers its samples from the first frame
+    numbers = render.scene.pictures["assemble"]["output"].plot.axes.x_axis.numbers
+    assert [int(n.get_value()) for n in numbers] == list(range(15))
 
 
 def test_why_draws_the_summed_weight_of_each_fix_under_the_curve(render, measured):
@@ -62,21 +75,33 @@ def test_why_draws_the_summed_weight_of_each_fix_under_the_curve(render, measure
     np.testing.assert_allclose(render.values("why", "summed weight raw"),
                                [1, 1, 1, 1, 2, 2, 2, 1, 2, 2, 2, 1, 1, 1, 1], atol=1e-9)
     said = render.said("why")
-    assert "so samples 4-6 and 8-10 double" in said
+    # the premise first, and the multipliers named apart from the trained filter values
+    assert said.startswith("Trained on single patches, each window alone redraws its 7 samples.")
+    assert "overlaps count twice" in text(render, "why", "premise")
+    assert text(render, "why", "rows name") == "tap multipliers, one per trained tap"
+    assert "tap weight" not in said and "weigh 1" not in said
+    assert "so samples 4-6 and 8-10 count the curve twice" in said
     assert "0.5 + 0.5 = 1 where two windows meet" in said  # halved, sample 4
     assert "0.75 + 0.25 = 1 and 0.5 + 0.5 = 1" in said  # tapered, samples 4 and 5
-    assert "Sample 7 gets one window's middle tap, 1. The borders get 0.5: too low." in said
+    assert "3, 7 and 11 get one middle tap, 1. The borders get 0.5: too low." in said
 
 
-def test_why_shows_kernel_8_covering_the_interior_evenly(render):
+def test_why_shows_kernel_8_covering_the_interior_evenly(render, measured):
     k7 = render.values("why", "windows per sample, kernel 7")
     k8 = render.values("why", "windows per sample, kernel 8")
     np.testing.assert_array_equal(k7, ov.coverage(15, 7, 4))
     np.testing.assert_array_equal(k8, ov.coverage(16, 8, 4))
     assert set(k8[ov.regions(16, 8, 4)["interior"]]) == {2} and set(k7[ov.regions()["interior"]]) == {1, 2}
     said = render.said("why")
-    assert "With kernel 8 at stride 4, every interior sample gets exactly 2 windows." in said
-    assert "Halving every tap would then give exactly 1 inside." in said
+    assert "With kernel 8 at stride 4, every inside sample gets 2 windows." in said
+    assert "Halving every tap would then give 1 inside." in said
+    # the same rule for "inside" in both diagrams, and the section ends on its result (chosen by the errors)
+    np.testing.assert_array_equal(ov.outer_only(16, 8, 4), ov.regions(16, 8, 4)["borders"])
+    assert "only one window's outer taps reach" in text(render, "why", "inside rule")
+    e = measured["errors"]
+    assert e["normalised"]["whole"] <= 1e-4 < e["raw"]["interior"]
+    assert text(render, "why", "result") == "so a sample comes out right where its summed weight is 1"
+    assert said.endswith("So a sample comes out right where its summed weight is 1.")
 
 
 def test_each_fix_draws_its_taps_weights_output_and_error(render, plain, measured):
@@ -91,7 +116,7 @@ def test_each_fix_draws_its_taps_weights_output_and_error(render, plain, measure
                 assert render.values(section, f"error {f} {r}") == float(f"{measured['errors'][f][r]:.1e}")
     for section in ("halve", "taper"):
         fix = FIXES[section]
-        np.testing.assert_allclose(render.values(section, "tap weights"), ov.FIXES[fix], atol=1e-12)
+        np.testing.assert_allclose(render.values(section, "tap multipliers"), ov.FIXES[fix], atol=1e-12)
         for i in range(3):
             np.testing.assert_allclose(
                 render.values(section, f"filter {i + 1}"), plain.dec_w[i] * ov.FIXES[fix], atol=1e-9
@@ -194,3 +219,52 @@ def test_a_folder_missing_a_plain_seed_stops_before_the_first_animation(tmp_path
     res = manim("render", "-ql", "--media_dir", tmp_path / "media", "scenes/overlap.py", env=env)
     assert_usage_error(res, "seed_11.safetensors: file is missing")
     assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+def test_fix_sections_name_the_article_and_define_what_they_use(render, measured):
+    assert "Visualizing the Deconvolution Operation" in render.said("halve")
+    assert text(render, "halve", "article") == "the article: “Visualizing the Deconvolution Operation”"
+    assert "plain" not in render.said()
+    # taper: the halved row it compares with is in its table (seed 22), Δ² is defined before it is used
+    errors, rough = measured["errors"], measured["rough"]
+    for r in ov.REGIONS:
+        assert render.values("taper", f"error halved {r}") == float(f"{errors['halved'][r]:.1e}")
+    said = render.said("taper")
+    assert said.index("Δ² is the second difference") < said.index("Tapered is smoother")
+    assert text(render, "taper", "smoothness 1").startswith("Δ²x = x[j] − 2x[j+1] + x[j+2]")
+    t, h = rough["tapered"], rough["halved"]
+    ti, hi = errors["tapered"]["interior"], errors["halved"]["interior"]
+    assert text(render, "taper", "smoothness 3") == f"tapered {t:.1e} vs halved {h:.1e}: smoother"
+    assert text(render, "taper", "smoothness 4") == f"but not more accurate inside: {ti:.1e} vs {hi:.1e}"
+    assert "STFT" not in render.said()
+
+
+def test_compare_ends_on_its_verdict_with_the_scales_said(render, measured):
+    table, rough = measured["table"], measured["table_rough"]
+    best = min(table, key=lambda f: table[f]["whole"])
+    assert best == min(rough, key=rough.get) == "normalised"
+    assert text(render, "compare", "verdict 1") == (f"normalised: smoothest (Δ² error {rough[best]:.1e}) "
+                                                     f"and most accurate ({table[best]['whole']:.1e} whole)")
+    tie = f"{table['halved']['interior']:.1e}" == f"{table[best]['interior']:.1e}"
+    assert ("inside it ties with halved" in text(render, "compare", "verdict 2")) == tie
+    ending = "; inside it ties with halved." if tie else "."
+    assert render.said("compare").endswith("Normalising is both the smoothest and the most accurate" + ending)
+    # the as-trained error panel's own scale, said on it
+    scale = render.scene.error_scale
+    assert scale > 1 and text(render, "compare", "error scale") == f"error axis {scale:.3g}× the others'"
+
+
+def test_in_2d_says_which_shade_is_more_and_its_conclusion(render):
+    from manim import ManimColor
+
+    from scenes import theme as th
+    from scenes.overlap import luminance
+
+    more = "brighter" if luminance(th.BACKGROUND_COLOR) < luminance(th.ACCENT_COLOR) else "darker"
+    assert text(render, "in-2-d", "2-d caption").endswith(f"({more} = more)")
+    assert text(render, "in-2-d", "2-d conclusion 1") == (
+        "a kernel divisible by the stride covers the inside evenly")
+    grid = render.scene.pictures["in-2-d"]["windows per pixel, kernel 4"]
+    fours = [t for t in grid[1] if t.original_text == "4"]
+    dark_ink = all(ManimColor(t.color) == ManimColor(th.BACKGROUND_COLOR) for t in fours)
+    assert fours and dark_ink == (more == "brighter")  # digits that stand out on the strongest cells
