@@ -68,11 +68,11 @@ $(STAMP): pyproject.toml Makefile
 run: $(STAMP) ## the main job: render the decoder video at 1080p60 into media/videos/decoder/
 	$(BIN)/manim -qh scenes/decoder.py
 
-test: $(STAMP) ## run the whole test suite (each explainer rendered once, at -ql)
-	$(BIN)/python -m pytest -q
+test: $(STAMP) ## run the whole test suite (each explainer rendered once, at -ql), on 2 workers
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 test-fast: $(STAMP) ## the tests that render nothing: the edit-test loop
-	$(BIN)/python -m pytest -q -m "not render"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not render"
 
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check core scenes tests
