@@ -430,11 +430,12 @@ class LossBoard:
         self.curve = LossCurve(self.axes, loss, th.ACCENT_COLOR, lo)
         # what the words mean, top right, where the curve has long come down
         self.definitions = VGroup(
-            th.text("loss: the mean squared difference between a patch and its rebuilt version",
-                    th.SMALL_SIZE, th.TEXT_COLOR),
+            th.text("loss: the mean squared difference", th.SMALL_SIZE, th.TEXT_COLOR),
+            th.text("between a patch and its rebuilt version", th.SMALL_SIZE, th.TEXT_COLOR),
             th.text("epoch: one pass over all the training patches", th.SMALL_SIZE, th.TEXT_COLOR),
         ).arrange(DOWN, aligned_edge=RIGHT, buff=0.14)
-        self.definitions.align_to(self.axes, RIGHT).align_to(self.axes, UP).shift(DOWN * 0.1)
+        # clear of the y axis and its numbers: right-aligned, a little below the top
+        self.definitions.align_to(self.axes, RIGHT).align_to(self.axes, UP).shift(DOWN * 0.3)
         y = np.log10(LOSS_ENOUGH) - lo
         self.line = DashedLine(self.axes.c2p(0, y), self.axes.c2p(epochs, y), color=th.TEXT_COLOR,
                                stroke_width=2, dash_length=0.12)

@@ -576,7 +576,7 @@ class TransposedScene(Explainer):
             f"inside, every pixel gets {inner[0]}: no checkerboard"
             + ("; only the borders get fewer" if len(levels) > 1 else "")
             if even
-            else f"inside, pixels get {series(inner, 'or')} stamps: the checkerboard of the overlap video"
+            else f"inside, pixels get {series(inner, 'or')} stamps: a checkerboard (the overlap video, next)"
         )
         title2 = th.title("How many stamps reach each pixel")
         caption = caption_under(title2, self.setting_words(b))
@@ -599,7 +599,7 @@ class TransposedScene(Explainer):
         )
         self.play(Write(title2), fade_in(caption, body), run_time=1.2)
         self.say(
-            "Uneven counts inside: the checkerboard the overlap video shows."
+            "Uneven counts inside: a checkerboard; the overlap video, next, fixes it."
             if not even
             else f"Inside, every pixel gets {inner[0]}: no checkerboard here."
         )
@@ -907,8 +907,8 @@ class TransposedScene(Explainer):
         zl = labelled(
             (self.input_name() if one else "input x") + f", zeros inserted{zcut}", zgrid, above=True
         )
-        fl = labelled("kernel, flipped", fgrid, th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR,
-                      above=True)  # several channels: each row in its channel's colour
+        head = th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR  # rows: their channels' colours
+        fl = labelled("kernel, flipped", fgrid, head, above=True)
         ol = labelled(self.output_name(), ogrid, th.OUTPUT_COLOR, above=True)
         if one:
             body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
@@ -1099,7 +1099,8 @@ class TransposedScene(Explainer):
                 for t, col in (
                     (f"C · y: a convolution, {n_long} values in, {n_short} out", th.TEXT_COLOR),
                     (
-                        f"Cᵀ · x: {n_short} values in, {n_long} out" + (" (= the stamps' sum)" if checked else ""),
+                        f"Cᵀ · x: {n_short} values in, {n_long} out"
+                        + (" (= the stamps' sum)" if checked else ""),
                         th.OUTPUT_COLOR,
                     ),
                     ("the transposed convolution with the same kernel", th.OUTPUT_COLOR),

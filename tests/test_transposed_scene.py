@@ -113,7 +113,7 @@ def test_in_2d_stamps_and_their_counts(render):
     np.testing.assert_array_equal(render.values("in-2-d", "stamped sum"), b.full[0])
     np.testing.assert_array_equal(render.values("in-2-d", "stamps per pixel"), b.counts[b.kept()])
     np.testing.assert_array_equal(render.values("in-2-d", "output"), b.output[0])
-    assert "Uneven counts inside: the checkerboard" in render.said("in-2-d")
+    assert "Uneven counts inside: a checkerboard" in render.said("in-2-d")
     assert "pixel gets: 1, 2 or 4" in render.said("in-2-d")
 
 
