@@ -907,7 +907,7 @@ class TransposedScene(Explainer):
         zl = labelled(
             (self.input_name() if one else "input x") + f", zeros inserted{zcut}", zgrid, above=True
         )
-        head = th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR  # rows: their channels' colours
+        head = th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR  # rows: channel colours
         fl = labelled("kernel, flipped", fgrid, head, above=True)
         ol = labelled(self.output_name(), ogrid, th.OUTPUT_COLOR, above=True)
         if one:
