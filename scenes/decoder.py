@@ -327,11 +327,11 @@ def path_cues(inside: bool, far: float, reach: float) -> tuple[str, ...]:
     """The all-components section's claim about its path, chosen by its distance to real codes
     (`reach`: how far real codes go from 0 along a channel, for scale)."""
     along = f"All three move together now, along the {th.TEXT_NAME} loop: codes of new data-like patches."
+    scale = f"For scale: 95% of codes lie within ±{fmt(reach, 2, False)}."
     if inside:
         return (along, f"It stays in the {th.DATA_NAME} cloud of real codes: at most {fmt(far, 3, False)} "
-                       f"from one (codes reach ±{fmt(reach, 2, False)}).")
-    return (along, f"It leaves the {th.DATA_NAME} cloud of real codes, by up to {fmt(far, 3, False)} "
-                   f"(codes reach ±{fmt(reach, 2, False)}).")
+                       "from one.", scale)
+    return (along, f"It leaves the {th.DATA_NAME} cloud of real codes, by up to {fmt(far, 3, False)}.", scale)
 
 
 def length_cue(n_in: int, kernel: int, length: int) -> str:

@@ -455,8 +455,9 @@ class DotProductBoard:
     ('code c1'...).
 
     The numbers are shown to PLACES decimals and every total on screen is the sum of the terms shown
-    (`shown`): the products rounded, the running sum of those, the bias rounded, their total; the
-    tanh line is the encoder's own code. The bars and the line are drawn from the exact products."""
+    (`shown`): the products rounded, the running sum of those, the bias rounded, their total, and
+    tanh of that total (within 1e-4 of the encoder's own code, which the code row at the bottom
+    shows to 3 decimals). The bars and the line are drawn from the exact products."""
 
     PW, PH = 2.2, 1.15  # each filter column's plots
 
@@ -466,7 +467,8 @@ class DotProductBoard:
         r = self.shown = {"products": np.round(self.products, PLACES),
                           "bias": np.round(ck.enc_b.astype(float), PLACES)}
         r["sums"] = r["products"].sum(axis=1)
-        r["pre"], r["code"] = r["sums"] + r["bias"], np.asarray(steps["code"], dtype=float)
+        r["pre"] = r["sums"] + r["bias"]
+        r["code"] = np.tanh(r["pre"])  # of the total shown, so the tanh line follows from the line above
         small = th.SMALL_SIZE - 2
         self.steps = VGroup(*[th.text(s, small, th.MUTED_COLOR) for s in (
             "1. multiply sample by sample", f"2. add the {KERNEL} products", "3. add the bias",

@@ -440,7 +440,7 @@ class OverlapScene(Explainer):
         half_ok = set(np.round(halved8[ov.regions(n8, EVEN_KERNEL, STRIDE)["interior"]], 12)) == {1.0}
         if even:
             first = (f"kernel {EVEN_KERNEL} = {EVEN_KERNEL // STRIDE} × stride {STRIDE}: each inside sample "
-                     f"gets {inner8[0]} windows" + ("; halved taps give 1" if half_ok else ""))
+                     f"gets {inner8[0]} windows" + ("; every tap × 0.5 gives 1" if half_ok else ""))
         else:
             first = (f"kernel {EVEN_KERNEL}, stride {STRIDE}: inside samples get "
                      f"{series(sorted(set(inner8)), 'or')} windows")

@@ -157,6 +157,14 @@ class Shades(VGroup):
         return "" if (r, c) == self.full_shape else f", top-left {r} × {c} shown"
 
 
+def plus(values, show) -> str:
+    """Terms of a sum as written: '0.486 + 0.470', '0.384 - 0.013' (never '+ -0.013')."""
+    out = ""
+    for n, v in enumerate(values):
+        out += show(v) if n == 0 else (f" - {show(-v)}" if v < 0 else f" + {show(v)}")
+    return out
+
+
 def cell_width(show, size: float, *arrays) -> float:
     """The cell width that fits every number of `arrays` as `show` writes it, with a margin."""
     widest = max(
@@ -386,7 +394,7 @@ class TransposedScene(Explainer):
         j = min(j, shown - 1)
         terms = [pos_stamps[i][j] for i in range(n_rows) if not np.isnan(pos_stamps[i][j])]
         exact = (lambda v: fmt(v, 3, sign=False)) if not self.whole else show
-        sum_text = " + ".join(exact(v) for v in terms)
+        sum_text = plus(terms, exact)
         plus_bias = f" + bias {exact(bias)}" if bias is not None else ""
         value = b.full[0, j] + (bias or 0.0)
         column = SurroundingRectangle(
@@ -993,7 +1001,7 @@ class TransposedScene(Explainer):
             else:  # several channels: the products, which add to that position's stamp value
                 lines.append(
                     f"{name}: "
-                    + " + ".join(exact(u * v) for u, v in pairs)
+                    + plus([u * v for u, v in pairs], exact)
                     + f" = {exact(sum(u * v for u, v in pairs))}"
                 )
         total = b.output[(0, *j)]

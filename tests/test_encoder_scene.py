@@ -94,10 +94,11 @@ def test_products_running_sums_sums_and_tanh_are_the_encoders(render, plain):
     for i in range(3):
         assert float(fmt(sums[i], places)) + float(fmt(bias[i], places)) == pytest.approx(
             float(fmt(pre[i], places)), abs=1e-9)
-    np.testing.assert_allclose(code, plain.encode(patch[None])[0], atol=1e-12)
-    np.testing.assert_allclose(
-        [render.values("dot-products", f"code c{i + 1}") for i in range(3)], code, atol=1e-12
-    )
+    np.testing.assert_allclose(code, np.tanh(pre), atol=1e-12)  # tanh of the total as shown
+    np.testing.assert_allclose(code, plain.encode(patch[None])[0], atol=(data.KERNEL + 1) * half)
+    np.testing.assert_allclose(  # the code row: the encoder's own code
+        [render.values("dot-products", f"code c{i + 1}") for i in range(3)], plain.encode(patch[None])[0],
+        atol=1e-12)
     said = render.said("dot-products")
     assert f"Their sum, {fmt(sums[0], places)}, plus the bias {fmt(bias[0], places)}" in said
     assert f": {fmt(pre[0], places)}." in said and f"c1 = {fmt(code[0], places)}" in said

@@ -163,3 +163,12 @@ def test_a_setting_pytorch_refuses_stops_before_rendering(setting, words, tmp_pa
     res = manim("-ql", "--media_dir", tmp_path, "scenes/transposed.py", env={**os.environ, ex.ENV: setting})
     assert_usage_error(res, "DECONV_CONV: ", words)
     assert not list(tmp_path.rglob("*.mp4"))
+
+
+def test_sums_on_screen_never_read_plus_minus():
+    from core.subtitles import fmt
+    from scenes.transposed import plus
+
+    show = lambda v: fmt(v, 3, sign=False)  # noqa: E731
+    assert plus([0.128, 0.371, -0.013], show) == "0.128 + 0.371 - 0.013"
+    assert plus([-0.5, 0.25], show) == "-0.500 + 0.250"
