@@ -16,6 +16,7 @@ from manim import Mobject, Scene, config
 from core.subtitles import MIN_SECONDS, READ_RATE
 from scenes import layout, speed, theme
 from scenes.captions import Captions
+from scenes.models import fail
 
 HOLD = 1.2  # seconds each section's payoff stays still, after its last cue has been read
 
@@ -25,6 +26,9 @@ class Explainer(Scene):
     on a cleared stage and end on their payoff (`begin`, `payoff`), `clear_stage()` and `shown`."""
 
     def __init__(self, *args, **kwargs):
+        if getattr(config.renderer, "value", config.renderer) != "cairo":  # live numbers, Dots, fades
+            fail(f"--renderer={getattr(config.renderer, 'value', config.renderer)}: the explainers draw with "
+                 "Manim's default renderer only; run without --renderer (or with --renderer=cairo)")
         theme.apply()  # before Manim makes its camera, which takes the background colour
         super().__init__(*args, **kwargs)
         self.shown: dict[str, dict[str, np.ndarray]] = {}  # section -> role -> values drawn

@@ -72,6 +72,14 @@ def test_transparent_text_is_solid_on_white_and_on_black(tmp_path, theme):
         assert (letters & drawn).sum() > 0.02 * drawn.sum() and (plate & drawn).sum() > 0.3 * drawn.sum()
 
 
+def test_opengl_renderer_stops_at_the_start_with_one_line(tmp_path):
+    """The live numbers, Dots and fades are Cairo's: --renderer=opengl used to end in a TypeError
+    deep in Manim; now one line says to use the default renderer, and nothing is rendered."""
+    res = render_probe(tmp_path, "-s", "--renderer=opengl")
+    assert_usage_error(res, "--renderer=opengl", "run without --renderer")
+    assert not list(tmp_path.rglob("*.png")) and not list(tmp_path.rglob("*.mp4"))
+
+
 def test_unknown_theme_is_one_line_when_the_scene_starts(tmp_path):
     assert_usage_error(
         render_probe(tmp_path, "-s", theme="sepia"), "DECONV_THEME='sepia': choose one of dark, light"
