@@ -73,13 +73,24 @@ def _finite(text: str) -> float:
     return v
 
 
+SEED_MAX = 2**32 - 1  # numpy's legacy seeding (the data) takes 0 to 2**32 - 1; torch takes those too
+
+
 def _seed(text: str) -> int:
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"use a seed of 0 or more: {text!r}")
+    if not 0 <= v <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"use a seed from 0 to {SEED_MAX}: {text!r}")
+    return v
+
+
+def _rate(text: str) -> float:
+    """A frame rate: a finite number > 0."""
+    v = _finite(text)
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
     return v
 
 
@@ -99,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--variants", nargs="+", choices=variants, default=list(variants), metavar="V",
                    help=f"variants to train, from: {', '.join(variants)} (default: all)")
     seeds = config.DEFAULT_SEEDS
-    t.add_argument("--seeds", nargs="+", type=int, default=list(seeds), metavar="S",
+    t.add_argument("--seeds", nargs="+", type=_seed, default=list(seeds), metavar="S",
                    help=f"seeds, one model per variant and seed (default: {seeds[0]} {seeds[1]} ... "
                         f"{seeds[-1]})")
     t.add_argument("--epochs", type=int, default=config.EPOCHS, help=f"default {config.EPOCHS}")
@@ -133,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="curves, float64 (N, 15)")
     da.add_argument("--params", type=Path, metavar="FILE.npy", help="also write (p1, p2), (N, 2)")
     da.add_argument("--n", type=int, default=DATASIZE, help=f"number of curves (default {DATASIZE})")
-    da.add_argument("--seed", type=int, default=SEED, help=f"numpy seed (default {SEED})")
+    da.add_argument("--seed", type=_seed, default=SEED, help=f"numpy seed, 0 to {SEED_MAX} (default {SEED})")
 
     im = sub.add_parser("import-article", help="convert the article's encoder_<seed>.pt files")
     im.add_argument("dir", type=Path, metavar="DIR",
@@ -162,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an .mp4 under media/videos/, e.g. a --save_sections clip")
     c.add_argument("--gif", action="store_true", help="write a looping GIF")
     c.add_argument("--stills", type=int, metavar="N", help="write N evenly spaced PNG stills")
-    c.add_argument("--fps", type=float, default=15.0, help="GIF frame rate (default 15)")
+    c.add_argument("--fps", type=_rate, default=15.0, help="GIF frame rate (default 15)")
     c.add_argument("--width", type=int, default=None,
                    help="width in pixels, never enlarged (default: 960 for GIFs, the video's for stills)")
     c.add_argument("--out", type=Path, default=None, metavar="PATH",
