@@ -9,6 +9,7 @@ Only `train` and `import-article` import torch, inside their command functions: 
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import math
@@ -914,6 +915,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `deconv info | head`: the reader left, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:
+        if e.errno != errno.ENOSPC:
+            raise
+        # `deconv info > /dev/full`, or a full disk: one line, and nothing left to flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        where = f" writing {e.filename}" if e.filename else ""
+        print(f"deconv: error: no space left on the device{where}; free some space, or write elsewhere",
+              file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

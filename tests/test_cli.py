@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -230,3 +231,15 @@ def test_import_article_refuses_bad_files(tmp_path, capsys):
     refused("not a readable state dict")
     torch.save({"deconv.weight": torch.zeros(3, 1, 5), "deconv.bias": torch.zeros(1)}, src / "decoder_11.pt")
     refused("shape (3, 1, 7)")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_output_is_one_line_not_a_traceback():
+    """`deconv info > /dev/full`: the write fails with 'no space left'; one line, exit 2."""
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([sys.executable, "-m", "core.cli", "info"], cwd=Path(__file__).parent.parent,
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                             stdin=subprocess.DEVNULL)
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert res.stderr.strip().splitlines() == [
+        "deconv: error: no space left on the device; free some space, or write elsewhere"]
