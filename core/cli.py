@@ -916,6 +916,11 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as e:
+        if e.errno == errno.ENAMETOOLONG:  # a path component longer than the file system takes
+            where = f" (in {Path(e.filename).parent})" if e.filename else ""
+            print(f"deconv: error: a file or folder name is longer than the file system allows{where}; "
+                  "choose a shorter name", file=sys.stderr)
+            return EXIT_USAGE
         if e.errno != errno.ENOSPC:
             raise
         # `deconv info > /dev/full`, or a full disk: one line, and nothing left to flush at exit
