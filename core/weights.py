@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,12 +103,25 @@ def read_manifest(directory: str | Path) -> dict:
         models = manifest["models"]
         for m in models:
             m["variant"], m["seed"], m["file"], m["sha256"]  # noqa: B018 - required keys
+            _check_numbers(m)
     except (ValueError, KeyError, TypeError) as e:
         raise CheckpointError(
             f"{path}: manifest is not valid ({type(e).__name__}: {e}). "
             f"Rewrite it by retraining: deconv train --out {directory}"
         ) from None
     return manifest
+
+
+def _check_numbers(entry: dict) -> None:
+    """A manifest entry's (or a checkpoint's metadata's) seed and epochs are whole numbers and its
+    final loss a finite number: ValueError naming the first that is not."""
+    for key in ("seed", "epochs"):
+        v = entry.get(key, 0)
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ValueError(f"{key} {v!r} is not a whole number")
+    v = entry.get("final_loss", 0.0)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ValueError(f"final_loss {v!r} is not a finite number")
 
 
 def update_manifest(directory: str | Path, files: list[Path]) -> dict:
@@ -236,6 +251,13 @@ def read_checkpoint_file(path: str | Path, fix: str, sha256: str | None = None) 
     for key in ("variant", "seed", "final_loss"):
         if key not in meta:
             raise fail(f"metadata has no '{key}'")
+    for key in ("seed", "epochs"):  # the metadata's numbers, as text: whole numbers and a finite loss
+        if not re.fullmatch(r"-?\d+", meta.get(key, "0")):
+            raise fail(f"metadata {key} {meta[key]!r} is not a whole number")
+    try:
+        _check_numbers({"final_loss": json.loads(meta["final_loss"])})
+    except ValueError:
+        raise fail(f"metadata final_loss {meta['final_loss']!r} is not a finite number") from None
     loss = arrays.get(LOSS_KEY, np.zeros(0))
     return Checkpoint(
         variant=meta["variant"],

@@ -124,3 +124,42 @@ def test_unknown_variant_names_the_ones_there_are(ckdir):
         weights.load_checkpoint("nope", 22, ckdir)
     msg = str(err.value)
     assert "Choose one of code-noise, plain" in msg and "deconv train" not in msg
+
+
+@pytest.mark.parametrize("bad,said", [
+    ({"seed": "x"}, "metadata seed 'x' is not a whole number"),
+    ({"epochs": "5k"}, "metadata epochs '5k' is not a whole number"),
+    ({"final_loss": "NaN"}, "metadata final_loss 'NaN' is not a finite number"),
+    ({"final_loss": '"low"'}, "metadata final_loss '\"low\"' is not a finite number"),
+])
+def test_metadata_numbers_that_are_not_numbers(ckdir, bad, said):
+    """A checkpoint whose metadata (re-hashed, so only the numbers are wrong) has a seed, epochs or
+    final loss that is not a number, or a NaN loss: one line naming it, not a ValueError."""
+    path = ckdir / "plain" / "seed_22.safetensors"
+    arrays, meta = weights._read_safetensors(path)
+    meta.pop("format")
+    weights.save_checkpoint(path, arrays, {**meta, **bad})
+    manifest = json.loads((ckdir / "manifest.json").read_text())
+    for m in manifest["models"]:
+        if m["file"] == "plain/seed_22.safetensors":
+            m["sha256"] = weights.sha256_file(path)
+    (ckdir / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(weights.CheckpointError) as err:
+        weights.load_checkpoint("plain", 22, ckdir)
+    assert said in _one_line_naming(err, path)
+
+
+@pytest.mark.parametrize("key,value,said", [
+    ("seed", "x", "seed 'x' is not a whole number"),
+    ("epochs", 2.5, "epochs 2.5 is not a whole number"),
+    ("final_loss", float("nan"), "final_loss nan is not a finite number"),
+    ("final_loss", "0.1", "final_loss '0.1' is not a finite number"),
+])
+def test_manifest_numbers_that_are_not_numbers(ckdir, key, value, said):
+    manifest = json.loads((ckdir / "manifest.json").read_text())
+    manifest["models"][0][key] = value
+    (ckdir / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(weights.CheckpointError) as err:
+        weights.read_manifest(ckdir)
+    assert "manifest is not valid" in str(err.value) and said in str(err.value)
+    assert "\n" not in str(err.value)
