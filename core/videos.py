@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,22 +73,41 @@ def _fresh(target: Path, source: Path) -> bool:
     return target.is_file() and target.stat().st_mtime >= source.stat().st_mtime
 
 
-def collect(media: Path, quality: str | None = None) -> list[Explainer]:
+def _warn(message: str) -> None:
+    print(f"deconv: warning: {message}", file=sys.stderr)
+
+
+def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explainer]:
     """Every explainer rendered under `media`, with its sections; makes the posters and the WebVTT
-    captions (from Manim's .srt) that are missing or older than their video."""
+    captions (from Manim's .srt) that are missing or older than their video. A file that cannot be
+    read (an empty or truncated .mp4, a malformed .srt or sections list) is left out with a line to
+    `warn`, and the rest is listed."""
     found = []
     for module, scene, heading in EXPLAINERS:
         folder = find_render(media, module, scene, quality)
         if folder is None:
             continue
         mp4 = folder / f"{scene}.mp4"
-        info = clip.probe(mp4)
+        again = f"render it again: manim -q{_letter(folder)} --save_sections scenes/{module}.py"
+        try:
+            info = clip.probe(mp4)
+        except clip.ClipError as e:
+            warn(f"{e}; skipped ({again})")
+            continue
         srt = mp4.with_suffix(".srt")
-        cues = subtitles.read_srt(srt) if srt.is_file() else []
+        try:
+            cues = subtitles.read_srt(srt) if srt.is_file() else []
+        except (ValueError, UnicodeDecodeError) as e:
+            warn(f"{srt}: not a readable .srt ({type(e).__name__}); listed without captions ({again})")
+            cues = []
         main = Clip(heading, mp4, info.duration)
         ex = Explainer(module, heading, folder.name, main)
         index = folder / "sections" / f"{scene}.json"
-        spans = subtitles.read_sections(index) if index.is_file() else []
+        try:
+            spans = subtitles.read_sections(index) if index.is_file() else []
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+            warn(f"{index}: not a readable sections list ({type(e).__name__}); listed without sections")
+            spans = []
         if spans and abs(spans[-1].end - info.duration) > 0.5:
             spans = []  # left from an older render of a different length: not this video's sections
         pairs: list[tuple[Clip, subtitles.Span | None]] = [(main, None)]
@@ -98,8 +118,15 @@ def collect(media: Path, quality: str | None = None) -> list[Explainer]:
                 pairs.append((ex.sections[-1], span))
         for c, span in pairs:
             poster = c.video.with_suffix(".poster.jpg")
-            if not _fresh(poster, c.video):
-                _poster(c.video, poster)
+            try:
+                if not _fresh(poster, c.video):
+                    _poster(c.video, poster)
+            except clip.ClipError as e:
+                if span is None:
+                    raise
+                warn(f"{e}; section skipped ({again})")
+                ex.sections.remove(c)
+                continue
             c.poster = poster
             if cues:
                 vtt = c.video.with_suffix(".vtt")
@@ -109,6 +136,11 @@ def collect(media: Path, quality: str | None = None) -> list[Explainer]:
                 c.captions = vtt if part else None
         found.append(ex)
     return found
+
+
+def _letter(folder: Path) -> str:
+    """The quality letter of Manim's render folder ('480p15' -> 'l')."""
+    return next((q for q, f in QUALITY_FOLDERS.items() if f == folder.name), "h")
 
 
 def _duration(seconds: float) -> str:

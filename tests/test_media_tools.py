@@ -187,6 +187,29 @@ def test_index_lists_what_exists_and_only_that(tmp_path, capsys):
     assert "all-components" not in page and "weighted-sum" in page
 
 
+def test_index_skips_broken_files_with_a_warning_and_lists_the_rest(tmp_path, capsys):
+    """An empty or truncated .mp4, a malformed .srt or sections list: a warning line each, the rest
+    listed (was a traceback)."""
+    fake_render(tmp_path)
+    enc = fake_render(tmp_path, "encoder", "EncoderScene")
+    (enc / "EncoderScene.mp4").write_bytes(b"")  # zero-length: the whole video is skipped
+    noise = fake_render(tmp_path, "noise", "NoiseScene")
+    (noise / "NoiseScene.srt").write_text("1\nthis is not a time\nhello\n")
+    clip0 = noise / "sections" / "NoiseScene_0000_weighted-sum.mp4"
+    clip0.write_bytes(clip0.read_bytes()[:300])  # truncated: that section is skipped
+    res = deconv_here(capsys, "index", "--media", tmp_path)
+    assert res.returncode == 0 and "Traceback" not in res.stderr
+    assert "2 videos, 3 section clips" in res.stdout
+    warnings = res.stderr.strip().splitlines()
+    assert all(w.startswith("deconv: warning: ") for w in warnings) and len(warnings) == 3, warnings
+    assert "EncoderScene.mp4: cannot read this video" in warnings[0] and "scenes/encoder.py" in warnings[0]
+    assert any("NoiseScene.srt: not a readable .srt" in w for w in warnings)
+    assert any("NoiseScene_0000_weighted-sum.mp4" in w and "section skipped" in w for w in warnings)
+    page = (tmp_path / "index.html").read_text()
+    assert "EncoderScene" not in page and "NoiseScene_0001_all-components.mp4" in page
+    assert "NoiseScene_0000" not in page
+
+
 def test_index_prefers_the_best_render_or_the_asked_quality(tmp_path):
     fake_render(tmp_path, folder="480p15")
     fake_render(tmp_path, folder="1080p60")
