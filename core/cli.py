@@ -87,14 +87,6 @@ def _seed(text: str) -> int:
     return v
 
 
-def _rate(text: str) -> float:
-    """A frame rate: a finite number > 0."""
-    v = _finite(text)
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
-    return v
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command. Torch-free: only `train` and `import-article` load torch, when
     they run (the defaults shown here come from `core.config`)."""
@@ -174,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an .mp4 under media/videos/, e.g. a --save_sections clip")
     c.add_argument("--gif", action="store_true", help="write a looping GIF")
     c.add_argument("--stills", type=int, metavar="N", help="write N evenly spaced PNG stills")
-    c.add_argument("--fps", type=_rate, default=15.0, help="GIF frame rate (default 15)")
+    c.add_argument("--fps", type=_finite, default=15.0, help="GIF frame rate (default 15)")
     c.add_argument("--width", type=int, default=None,
                    help="width in pixels, never enlarged (default: 960 for GIFs, the video's for stills)")
     c.add_argument("--out", type=Path, default=None, metavar="PATH",
