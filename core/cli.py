@@ -277,7 +277,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     except tr.TrainingInterrupted as e:
         print(f"deconv train: interrupted; {e.epoch} epochs done and saved to {e.state_path}. "
               f"Continue with: deconv train --resume --out {out}", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return 128 + e.signum  # 130 after Ctrl-C, 143 after SIGTERM, as the shell reports them
     files = tr.export(result, out)
     print(f"trained {n} models in {result.seconds:.1f} s "
           f"({result.model_steps_per_second:,.0f} model-steps/s); wrote {len(files)} checkpoints "

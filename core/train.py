@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -128,12 +129,36 @@ def unpack(flat: np.ndarray) -> dict[str, np.ndarray]:
 
 
 class TrainingInterrupted(Exception):
-    """Ctrl-C during training: the state at the last finished epoch was saved."""
+    """Ctrl-C (SIGINT) or SIGTERM during training: the state at the last finished epoch was saved.
+    `signum` is the signal that stopped it."""
 
-    def __init__(self, epoch: int, state_path: Path):
+    def __init__(self, epoch: int, state_path: Path, signum: int = signal.SIGINT):
         super().__init__(f"interrupted after epoch {epoch}; state saved to {state_path}")
         self.epoch = epoch
         self.state_path = state_path
+        self.signum = int(signum)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what `timeout`, `kill` and schedulers send), raised like Ctrl-C while training, so
+    that the same path saves the state."""
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """While training, in the main thread: SIGTERM raises Terminated (a KeyboardInterrupt)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Terminated
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 @dataclass
@@ -464,24 +489,26 @@ def train(
     t0, start_epoch = time.perf_counter(), trainer.epoch
     bar = tqdm(total=cfg.epochs, initial=trainer.epoch, unit="epoch", disable=not progress,
                desc=f"{trainer.M} models", dynamic_ncols=True)
-    try:
-        while trainer.epoch < cfg.epochs:
-            loss = trainer.run_epoch()  # Ctrl-C in here: the epoch is dropped, `snap` is saved
-            snap = trainer.snapshot()
-            if progress:
-                _show_progress(bar, trainer, loss, n_batches)
-            bar.update(1)
-            if on_epoch is not None:
-                on_epoch(trainer.epoch)
-            if state_path is not None and time.monotonic() - last_save > save_every:
-                _save_uninterruptible(state_path, trainer, trainer.state(snap))
-                last_save = time.monotonic()
-    except KeyboardInterrupt:
-        bar.close()
-        if state_path is None:
-            raise
-        _save_uninterruptible(state_path, trainer, trainer.state(snap), stopping=True)
-        raise TrainingInterrupted(int(snap["epoch"][0]), state_path) from None
+    with _sigterm_as_interrupt():  # SIGTERM stops it like Ctrl-C: the state is saved
+        try:
+            while trainer.epoch < cfg.epochs:
+                loss = trainer.run_epoch()  # Ctrl-C in here: the epoch is dropped, `snap` is saved
+                snap = trainer.snapshot()
+                if progress:
+                    _show_progress(bar, trainer, loss, n_batches)
+                bar.update(1)
+                if on_epoch is not None:
+                    on_epoch(trainer.epoch)
+                if state_path is not None and time.monotonic() - last_save > save_every:
+                    _save_uninterruptible(state_path, trainer, trainer.state(snap))
+                    last_save = time.monotonic()
+        except KeyboardInterrupt as e:
+            bar.close()
+            if state_path is None:
+                raise
+            _save_uninterruptible(state_path, trainer, trainer.state(snap), stopping=True)
+            signum = signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT
+            raise TrainingInterrupted(int(snap["epoch"][0]), state_path, signum) from None
     bar.close()
     seconds = time.perf_counter() - t0
     steps = (trainer.epoch - start_epoch) * n_batches * trainer.M
@@ -510,13 +537,15 @@ def _save_uninterruptible(path: Path, trainer: Trainer, state: dict[str, torch.T
         save_state(path, trainer, state)
         return
     pending: list[int] = []
-    old = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    held = {n: signal.signal(n, lambda signum, frame: pending.append(signum))
+            for n in (signal.SIGINT, signal.SIGTERM)}
     try:
         save_state(path, trainer, state)
     finally:
-        signal.signal(signal.SIGINT, old)
+        for n, old in held.items():
+            signal.signal(n, old)
     if pending and not stopping:
-        raise KeyboardInterrupt
+        raise Terminated if pending[0] == signal.SIGTERM else KeyboardInterrupt
 
 
 def export(result: TrainResult, out_dir: str | Path) -> list[Path]:

@@ -162,7 +162,10 @@ def test_train_command_writes_checkpoints(tmp_path):
     assert not (tmp_path / "train-state.safetensors").exists()
 
 
-def test_ctrl_c_then_resume(tmp_path, capsys):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_then_resume(tmp_path, capsys, signum):
+    """Ctrl-C, or SIGTERM (what `timeout` and schedulers send), mid-epoch: the state at the last
+    finished epoch is saved, one line says how to continue, exit 128 + the signal's number."""
     args = deconv_command("train", "--variants", "plain", "--seeds", "7", "--epochs", "20", "--device",
                           "cpu", "--out", tmp_path, "--save-every", "0", "--no-progress",
                           prelude=WAIT_FOR_CTRL_C)
@@ -173,11 +176,11 @@ def test_ctrl_c_then_resume(tmp_path, capsys):
         deadline = time.monotonic() + 100  # a start-up on a busy machine, then one saved epoch
         while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == 130, err
+    assert proc.returncode == 128 + signum, err
     assert "Continue with: deconv train --resume --out" in err and "Traceback" not in err
     assert state.exists() and not (tmp_path / "manifest.json").exists()
     # a new run refuses to overwrite the waiting state
