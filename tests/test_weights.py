@@ -86,14 +86,19 @@ def test_nan_weights(ckdir):
     assert "NaN" in _one_line_naming(err, path)
 
 
-def test_garbage_with_matching_hash(ckdir):
-    path = ckdir / "plain" / "seed_22.safetensors"
-    path.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all}")
+def _rehash(ckdir, path):
+    """Put `path`'s new sha256 in the manifest, so that only its contents are wrong."""
     manifest = json.loads((ckdir / "manifest.json").read_text())
     for m in manifest["models"]:
         if m["file"] == "plain/seed_22.safetensors":
             m["sha256"] = weights.sha256_file(path)
     (ckdir / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_garbage_with_matching_hash(ckdir):
+    path = ckdir / "plain" / "seed_22.safetensors"
+    path.write_bytes(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all}")
+    _rehash(ckdir, path)
     with pytest.raises(weights.CheckpointError) as err:
         weights.load_checkpoint("plain", 22, ckdir)
     assert "not a readable safetensors file" in _one_line_naming(err, path)
@@ -139,11 +144,7 @@ def test_metadata_numbers_that_are_not_numbers(ckdir, bad, said):
     arrays, meta = weights._read_safetensors(path)
     meta.pop("format")
     weights.save_checkpoint(path, arrays, {**meta, **bad})
-    manifest = json.loads((ckdir / "manifest.json").read_text())
-    for m in manifest["models"]:
-        if m["file"] == "plain/seed_22.safetensors":
-            m["sha256"] = weights.sha256_file(path)
-    (ckdir / "manifest.json").write_text(json.dumps(manifest))
+    _rehash(ckdir, path)
     with pytest.raises(weights.CheckpointError) as err:
         weights.load_checkpoint("plain", 22, ckdir)
     assert said in _one_line_naming(err, path)
