@@ -143,16 +143,16 @@ def second_difference_error(outputs: np.ndarray, curves: np.ndarray) -> float:
     return float(np.abs(np.diff(outputs, 2, axis=1) - np.diff(curves, 2, axis=1)).mean())
 
 
-def roughness(ck: Checkpoint, curves: np.ndarray, fix: str = "raw") -> float:
+def delta2_error(ck: Checkpoint, curves: np.ndarray, fix: str = "raw") -> float:
     """second_difference_error of the assembled model (with `fix`) on whole curves."""
     curves = np.atleast_2d(np.asarray(curves, float))
     return second_difference_error(decode_codes(ck, encode_curves(ck, curves), fix), curves)
 
 
-def roughness_table(models: Sequence[Checkpoint], curves: np.ndarray) -> dict[str, float]:
+def delta2_table(models: Sequence[Checkpoint], curves: np.ndarray) -> dict[str, float]:
     """fix -> second_difference_error, averaged over the models (e.g. all seeds of a variant): how
     smooth each fix's output is (C10 says tapering is smoother than halving)."""
-    return {fix: float(np.mean([roughness(ck, curves, fix) for ck in models])) for fix in FIXES}
+    return {fix: float(np.mean([delta2_error(ck, curves, fix) for ck in models])) for fix in FIXES}
 
 
 def error_table(models: Sequence[Checkpoint], curves: np.ndarray) -> dict[str, dict[str, float]]:

@@ -23,6 +23,8 @@ F6_CODES = ((0.0, 0.1, 0.2), (0.1, 0.1, 0.0))  # the article's two example codes
 F5_COUNT = 6  # patches F5 shows, evenly spread over the dataset
 SIMILAR_TOL = 0.005  # look-alike curves share the example's value at one sample within this (F17)
 CODE_PERCENTILE = 95  # the animations sweep each code channel over this percentile of |code|
+ARTICLE = "Visualizing the Deconvolution Operation"  # the blog post this project turns into software
+LOSS_ENOUGH = 1e-4  # the training loss the article calls enough (claim C1)
 
 
 # --- the examples ---------------------------------------------------------------------------------
@@ -106,7 +108,7 @@ def region_samples(length: int = data.WINSIZE) -> dict[str, str]:
 def code_extent(ck: Checkpoint, percentile: float = CODE_PERCENTILE) -> np.ndarray:
     """Per code channel, the size of the codes real patches get: the percentile of |code| over
     every training patch, (3,)."""
-    return np.percentile(np.abs(ck.encode(data.make_patches())), percentile, axis=0)
+    return np.percentile(np.abs(real_codes(ck)), percentile, axis=0)
 
 
 def sweep_codes(extent: np.ndarray, k: int, n: int = 241, cycles: float = 1.0) -> np.ndarray:

@@ -41,8 +41,8 @@ from scenes.speed import Drive, fade_in, fade_out
 from scenes.stage import Explainer
 
 F6_CODES = story.F6_CODES
-ARTICLE = "Visualizing the Deconvolution Operation"  # the blog post the project turns into software
-LOSS_ENOUGH = 1e-4  # the loss the article calls enough (claim C1; core.figures.article.C1_ENOUGH)
+ARTICLE = story.ARTICLE
+LOSS_ENOUGH = story.LOSS_ENOUGH
 # the article's ConvTranspose1d(3, 1, 7, stride=4) leaves these at PyTorch's defaults
 PADDING, OUTPUT_PADDING, DILATION = 0, 0, 1
 

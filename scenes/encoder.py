@@ -144,7 +144,7 @@ class EncoderScene(Explainer):
                        th.LABEL_SIZE).next_to(title, DOWN, 0.12)
         self.say(f"One window alone: {KERNEL} samples squeezed into {N_CHANNELS} numbers (its code) "
                  "and rebuilt:",
-                 "an autoencoder, as in the article \"Visualizing the Deconvolution Operation\".")
+                 f"an autoencoder, as in the article \u201c{story.ARTICLE}\u201d.")
         # the note takes the plot label's place (both sit just under the title)
         self.play(box.animate.move_to(WindowBox(plot, overlap.window_starts()[WINDOW])),
                   plot.label.animate.set_opacity(0), fade_out(how), fade_in(note), run_time=0.8)

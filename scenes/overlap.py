@@ -32,7 +32,7 @@ NUM = th.SMALL_SIZE - 4  # 16, the smallest allowed: numbers packed one per samp
 NOTE = th.SMALL_SIZE  # notes and captions
 FIXED = ("halved", "tapered", "normalised")  # the three fixes, shown on one error scale
 EVEN_KERNEL = 2 * STRIDE  # the 1-D kernel that covers the interior evenly (8 at stride 4)
-ARTICLE = "Visualizing the Deconvolution Operation"  # the blog post this project turns into software
+ARTICLE = story.ARTICLE
 DELTA2_FORMULA = "x[j] − 2x[j+1] + x[j+2]"  # core.overlap.second_difference_error's Δ²
 DELTA2 = (f"Δ²x = {DELTA2_FORMULA}: how x bends", "Δ² error: mean |Δ²(output) − Δ²(curve)|")
 
@@ -215,7 +215,7 @@ class OverlapScene(Explainer):
         self.idx, self.curve = story.demo_curve()
         self.outputs = story.fixed_outputs(self.ck, self.curve)
         self.errors = {f: ov.errors(self.ck, self.curves, f) for f in ov.FIXES}
-        self.rough = {f: ov.roughness(self.ck, self.curves, f) for f in ov.FIXES}
+        self.rough = {f: ov.delta2_error(self.ck, self.curves, f) for f in ov.FIXES}
         self.samples = story.region_samples(len(self.curve))  # '3-11', '0-2, 12-14'
         self.borders = ov.regions(len(self.curve))["borders"]
         cov = ov.coverage(len(self.curve))
@@ -627,7 +627,7 @@ class OverlapScene(Explainer):
         models = self.plain
         n = len(models)
         table = ov.error_table(models, self.curves)
-        rough = ov.roughness_table(models, self.curves)
+        rough = ov.delta2_table(models, self.curves)
         first, second = smoothness_finding(rough, table)
         seeds = f"all {count_word(n)} trained models (seeds)" if n > 1 else "the trained model"
         finding = VGroup(th.text(first + ",", NOTE), th.text(second + f" ({seeds})", NOTE)
@@ -679,7 +679,7 @@ class OverlapScene(Explainer):
                 v = table[fix][r]
                 tab.add(value_text(v, ".1e", NUM, th.ACCENT_COLOR if v > BAD_ERROR else th.TEXT_COLOR,
                                    f"table {fix} {r}").move_to([x0 + width / 2, y, 0]))
-            tab.add(value_text(rough[fix], ".1e", NUM, th.TEXT_COLOR, f"table {fix} roughness")
+            tab.add(value_text(rough[fix], ".1e", NUM, th.TEXT_COLOR, f"table {fix} delta2")
                     .move_to([x0 + width / 2, ys[-1], 0]))
         source = VGroup(
             th.text(f"plots: seed {self.ck.seed}, curve {self.idx}; table: mean over {seeds}, all curves",

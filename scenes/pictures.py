@@ -480,28 +480,6 @@ class Rings(VGroup):
         return np.array([self.plot.axes.p2c(r.get_center())[1] for r in self])
 
 
-class WindowBands(VGroup):
-    """One labelled band under a SignalPlot per window of a convolution: the samples it reaches."""
-
-    def __init__(self, plot: SignalPlot, starts: Sequence[int], kernel: int, top: float, step: float,
-                 height: float, pad: float = 0.0, opacity: float = 0.8, label_size: float = SMALL_SIZE - 4,
-                 label_center: float | None = None):
-        """Band w spans samples start - pad .. start + kernel - 1 + pad at height top - w * step; its
-        label sits just left of it, or centred `label_center` left of the band's left end."""
-        super().__init__()
-        for w, s in enumerate(starts):
-            a, b = plot.axes.c2p(s - pad, 0)[0], plot.axes.c2p(s + kernel - 1 + pad, 0)[0]
-            y = top - step * w
-            band = Rectangle(width=b - a, height=height, fill_color=MUTED_COLOR, fill_opacity=opacity,
-                             stroke_width=0).move_to([(a + b) / 2, y, 0])
-            label = text(f"window {w + 1}", label_size, MUTED_COLOR)
-            if label_center is None:
-                label.next_to(band, LEFT, 0.15)
-            else:
-                label.move_to([a - label_center, y, 0])
-            self.add(VGroup(band, label))
-
-
 class Bars(VGroup):
     """A bar per value on a SignalPlot, from 0 to the value, in one colour; `grow(g)` scales them
     from the axis (0 to 1), `show(count)` grows them one after another (bar k has grown by

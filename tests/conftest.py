@@ -1,5 +1,7 @@
+import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,6 +9,13 @@ import numpy as np
 import pytest
 
 from core import data, subtitles
+
+# Under `make test` two pytest workers run at once: each gets its own cache of Manim's text SVGs, so
+# that one never reads a file the other is still writing (a FileNotFoundError in media/texts/)
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    from manim import config as _manim_config
+
+    _manim_config.text_dir = str(Path(tempfile.gettempdir()) / f"deconv-tests-texts-{os.getpid()}")
 
 
 def pytest_collection_modifyitems(items):

@@ -124,14 +124,14 @@ def test_c10_tapering_is_smoother_than_halving_on_the_plain_seeds(curves_and_par
     """C10, measured as smoothness (the second differences against the curve's), over all plain
     seeds: tapered below halved, the raw doubling far rougher, normalising smoothest."""
     models = weights.load_all(variant="plain")
-    rough = ov.roughness_table(models, curves_and_params[0])
+    rough = ov.delta2_table(models, curves_and_params[0])
     assert set(rough) == set(ov.FIXES)
     assert rough["tapered"] < rough["halved"] < rough["raw"] / 2
     assert rough["normalised"] < rough["tapered"]
     ck = weights.load_checkpoint("plain", 22)
     curves = curves_and_params[0][:500]
     out = ov.decode_codes(ck, ov.encode_curves(ck, curves), "tapered")
-    assert ov.roughness(ck, curves, "tapered") == pytest.approx(ov.second_difference_error(out, curves))
+    assert ov.delta2_error(ck, curves, "tapered") == pytest.approx(ov.second_difference_error(out, curves))
 
 
 @pytest.mark.parametrize("length, kernel, stride",

@@ -34,9 +34,9 @@ def measured(plain):
         "curve": curve,
         "outputs": story.fixed_outputs(plain, curve),
         "errors": {f: ov.errors(plain, curves, f) for f in ov.FIXES},
-        "rough": {f: ov.roughness(plain, curves, f) for f in ov.FIXES},
+        "rough": {f: ov.delta2_error(plain, curves, f) for f in ov.FIXES},
         "table": ov.error_table(models, curves),
-        "table_rough": ov.roughness_table(models, curves),
+        "table_rough": ov.delta2_table(models, curves),
         "seeds": len(models),
     }
 
@@ -154,7 +154,7 @@ def test_compare_draws_the_four_side_by_side_with_the_table_over_all_seeds(rende
                                    atol=1e-9)
         for r in ov.REGIONS:
             assert render.values("compare", f"table {fix} {r}") == float(f"{table[fix][r]:.1e}")
-        assert render.values("compare", f"table {fix} roughness") == float(f"{rough[fix]:.1e}")
+        assert render.values("compare", f"table {fix} delta2") == float(f"{rough[fix]:.1e}")
 
 
 def expected_finding(rough, errors):

@@ -21,7 +21,7 @@ VARIANT_STYLES = {
     "input-noise": (PALETTE.output, "-."),
     "code-noise-article": (PALETTE.muted, ":"),
 }
-C1_ENOUGH = 1e-4  # the article's "enough" loss (C1)
+C1_ENOUGH = story.LOSS_ENOUGH  # the article's "enough" loss (C1)
 
 
 def _fmt(values, digits: int = 2) -> str:

@@ -211,7 +211,7 @@ def overlap_tapered(ctx: Context):
     table = all_seeds_errors(ctx)
     n = len(ctx.models(VARIANT))
     summary = ", ".join(f"{f} {table[f]['whole']:.1e}" for f in ov.FIXES)
-    rough = ov.roughness_table(ctx.models(VARIANT), ctx.curves)  # C10 measured as smoothness
+    rough = ov.delta2_table(ctx.models(VARIANT), ctx.curves)  # C10 measured as smoothness
     t, h = rough["tapered"], rough["halved"]
     smoother = "smoother than halved" if t < h else "not smoother than halved"
     return _fix_figure(
