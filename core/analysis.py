@@ -1,5 +1,6 @@
 """Measurements behind the noise explainer and the figures: matching filters across seeds,
-consistency, ablation, similar points, roughness. numpy only.
+consistency and its
+baseline, ablation, similar points, jaggedness, code spread against noise. numpy only.
 """
 
 from __future__ import annotations
@@ -40,13 +41,17 @@ class Alignment:
         return float(self.cosines.mean())
 
 
-def match_filters(filters: np.ndarray, reference: np.ndarray) -> Alignment:
+def match_filters(filters: np.ndarray, reference: np.ndarray, flips: bool = True) -> Alignment:
     """The order and signs (one of 48) that make `filters` most like `reference`, filter by
-    filter (largest total cosine similarity). A code channel can be renumbered and its sign
-    flipped without changing what the model computes, so this is the fair comparison (C4)."""
+    filter (largest total cosine similarity). A code channel can be renumbered and, after tanh
+    (an odd function), its sign flipped without changing what the model computes, so this is the
+    fair comparison (C4). After ReLU a flip is not a symmetry (ReLU(-x) != -ReLU(x)): with
+    `flips=False` only the 6 orders are tried."""
     filters, reference = np.asarray(filters, float), np.asarray(reference, float)
     best = None
     for perm, signs in SIGNED_PERMUTATIONS:
+        if not flips and min(signs) < 0:
+            continue
         aligned = np.array(signs)[:, None] * filters[list(perm)]
         cos = _cosines(aligned, reference)
         if best is None or cos.sum() > best.cosines.sum() + 1e-12:
@@ -58,20 +63,34 @@ def align_model(ck: Checkpoint, reference: Checkpoint) -> dict[str, np.ndarray]:
     """A model's filters renumbered and sign-flipped to match a reference model, matched on the
     decoder filters; encoder filters and biases follow their code channel (tanh is odd, so
     flipping a channel's encoder filter and bias flips its code, which the flipped decoder
-    filter undoes). The returned model computes exactly what `ck` computes."""
-    a = match_filters(ck.dec_w, reference.dec_w)
+    filter undoes; a ReLU model is only renumbered). The returned model computes exactly what `ck`
+    computes."""
+    a = match_filters(ck.dec_w, reference.dec_w, flips=symmetric(ck))
     s, p = np.array(a.signs, float), list(a.perm)
     return {"dec_w": a.aligned, "enc_w": s[:, None] * ck.enc_w[p], "enc_b": s * ck.enc_b[p],
             "perm": np.array(a.perm), "signs": s}
 
 
-def consistency(filter_sets: Sequence[np.ndarray]) -> float:
-    """How alike the filters of several models are once order and sign are compensated: the mean,
-    over every pair of models, of the mean cosine of matched filters. 1 means identical shapes."""
+def symmetric(ck: Checkpoint) -> bool:
+    """Whether flipping a code channel's sign is a symmetry of the model: yes after tanh, not
+    after ReLU."""
+    return ck.activation != "relu"
+
+
+def consistency(filter_sets: Sequence[np.ndarray], flips: bool = True) -> float:
+    """How alike the filters of several models are once order (and, with `flips`, sign) are
+    compensated: the mean, over every pair of models, of the mean cosine of matched filters.
+    1 means identical shapes; unrelated random filters score `consistency_baseline`."""
     if len(filter_sets) < 2:
         raise ValueError("consistency needs at least two models")
-    scores = [match_filters(a, b).score for a, b in itertools.combinations(filter_sets, 2)]
+    scores = [match_filters(a, b, flips).score for a, b in itertools.combinations(filter_sets, 2)]
     return float(np.mean(scores))
+
+
+def seed_spread(models: Sequence[Checkpoint], reference: Checkpoint) -> np.ndarray:
+    """(n_models, 3, 7) every model's decoder filters matched onto the reference's (order, and sign
+    where it is a symmetry): overlaid per filter, they show how far the seeds spread."""
+    return np.stack([align_model(m, reference)["dec_w"] for m in models])
 
 
 def reconstruction_loss(ck: Checkpoint, patches: np.ndarray, zero: int | None = None) -> float:
@@ -133,11 +152,52 @@ def look_alike_fan(curves: np.ndarray, index: int, tol: float = 0.005, n: int = 
     return sample, np.array(picks)
 
 
-def roughness(filters: np.ndarray) -> np.ndarray:
-    """Per filter, total variation over range: sum |f[k+1] - f[k]| / (max f - min f).
-    1 for a monotone filter, 2 for a single bump, larger the more it zigzags (C7)."""
+def jaggedness(filters: np.ndarray) -> np.ndarray:
+    """Per filter (row), the energy of its second differences over its own energy:
+    sum_k (f[k-1] - 2 f[k] + f[k+1])^2 / sum_k f[k]^2 (C7). It ranks filters as the eye does: 0 for
+    a straight line, small for a smooth bump, up to 16 for a +-1 zigzag; independent of the
+    filter's size. About 4.3 for random filters of 7 taps (see `random_filters`). 0 for an all-zero
+    filter. (N, K) -> (N,); a (K,) filter gives (1,)."""
     filters = np.atleast_2d(np.asarray(filters, float))
-    tv = np.abs(np.diff(filters, axis=1)).sum(axis=1)
-    span = filters.max(axis=1) - filters.min(axis=1)
+    d2 = np.diff(filters, n=2, axis=1)
+    energy = np.sum(filters**2, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(span > 0, tv / span, 0.0)
+        return np.where(energy > 0, np.sum(d2**2, axis=1) / energy, 0.0)
+
+
+def random_filters(n_models: int, shape: tuple[int, int] = (3, 7), seed: int = 0) -> list[np.ndarray]:
+    """`n_models` sets of filters of `shape` with independent standard normal taps (numpy's
+    default_rng(seed), so the same every run): what unrelated filters score, the reference for
+    consistency and jaggedness."""
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal(shape) for _ in range(n_models)]
+
+
+def consistency_baseline(n_models: int, shape: tuple[int, int] = (3, 7), draws: int = 20,
+                         seed: int = 0, flips: bool = True) -> float:
+    """The consistency (see `consistency`) of `n_models` sets of unrelated random filters, mean over
+    `draws` draws: what matching order and sign alone gives filters that share nothing (C4, C5)."""
+    rng = np.random.default_rng(seed)
+    return float(np.mean([consistency([rng.standard_normal(shape) for _ in range(n_models)], flips)
+                          for _ in range(draws)]))
+
+
+def code_spread(ck: Checkpoint, patches: np.ndarray) -> np.ndarray:
+    """(3,) standard deviation of each code channel over the patches (clean codes, no noise): how
+    far a channel's code moves from patch to patch, to set against the noise std it was trained
+    with (C5, C11)."""
+    return ck.encode(np.asarray(patches, float)).std(axis=0)
+
+
+def signal_to_noise(ck: Checkpoint, patches: np.ndarray) -> np.ndarray:
+    """(3,) each channel's code spread over the code noise std it was trained with (inf where
+    no noise): how much of a channel's signal survives its noise (C5, C11)."""
+    noise = np.asarray(ck.code_noise, float)
+    with np.errstate(divide="ignore"):
+        return np.where(noise > 0, code_spread(ck, patches) / np.where(noise > 0, noise, 1.0), np.inf)
+
+
+def saturation(ck: Checkpoint, patches: np.ndarray, level: float = 0.9) -> np.ndarray:
+    """(3,) fraction of the patches whose code has |code| >= `level` in each channel: with tanh, how
+    often a channel sits on its ceiling of 1 (C7: a large filter drives tanh into saturation)."""
+    return np.mean(np.abs(ck.encode(np.asarray(patches, float))) >= level, axis=0)

@@ -72,11 +72,13 @@ def article_train(
     code_noise: tuple[float, float, float] | None = None,
     input_noise: float = 0.0,
     max_steps: int | None = None,
+    activation: str = "tanh",
 ) -> dict:
     """The article's `train_model(seed)`: DataLoader(batch 128, shuffle), Adam 1e-4, MSE.
 
     Noise, when asked for, is applied per channel with the scales given (the article's slicing
-    quirk is a choice of scales, see `core.train.VARIANTS`). Returns the state dicts, the
+    quirk is a choice of scales, see `core.train.VARIANTS`); `activation` 'relu' replaces the
+    encoder's tanh (the code-noise-relu variant). Returns the state dicts, the
     per-epoch mean batch loss, and steps/second (for the benchmark); `max_steps` stops early.
     """
     dev = torch.device(device)
@@ -84,7 +86,7 @@ def article_train(
     dataset = TensorDataset(inputs)
     torch.manual_seed(seed)
     dataloader = DataLoader(dataset, batch_size=128, shuffle=True)
-    enc = Encoder(3, 7).to(dev)
+    enc = Encoder(3, 7, activation=activation).to(dev)
     dec = Decoder(3, 7).to(dev)
     opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-4)
     mse = torch.nn.MSELoss()

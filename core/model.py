@@ -12,12 +12,20 @@ from core.data import KERNEL, N_CHANNELS, STRIDE
 
 
 class Encoder(torch.nn.Module):
-    def __init__(self, ch: int = N_CHANNELS, win: int = KERNEL, stride: int = STRIDE):
+    """Conv1d(1 -> ch, kernel win, stride) then tanh (the article's), or ReLU with
+    activation='relu' (the code-noise-relu variant). (N, 1, L) -> (N, ch, (L - win) // stride + 1)."""
+
+    def __init__(self, ch: int = N_CHANNELS, win: int = KERNEL, stride: int = STRIDE,
+                 activation: str = "tanh"):
         super().__init__()
+        if activation not in ("tanh", "relu"):
+            raise ValueError(f"activation {activation!r}: choose tanh or relu")
+        self.activation = activation
         self.conv = torch.nn.Conv1d(1, ch, win, stride)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.tanh(self.conv(x))
+        pre = self.conv(x)
+        return torch.relu(pre) if self.activation == "relu" else torch.tanh(pre)
 
 
 class Decoder(torch.nn.Module):

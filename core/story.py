@@ -1,6 +1,7 @@
 """What the explainers and the figures show, computed once: the example curve and patch, the codes
 of its windows and where they land, the encoder's steps, the code paths of the article's
-animations, the model used for a seed, the shaken and ablated codes, the look-alike curves.
+animations, the model used for a seed, the shaken and ablated codes, the look-alike curves, and the noise
+video's findings (seed agreement, channel sizes, smoothness, tanh's bound, ReLU's verdict).
 
 Scenes and figures both call this module; neither computes these things itself. numpy only.
 Ids (F6, A1, C5, ...) are the article's, listed in docs/article.md.
@@ -240,6 +241,155 @@ def look_alikes(curves: np.ndarray, index: int) -> tuple[int, np.ndarray]:
     return analysis.look_alike_fan(curves, index, tol=SIMILAR_TOL, n=3)
 
 
+# --- the noise video's findings (C4-C7, C11), each over all seeds of a variant -------------------------
+@dataclass(frozen=True)
+class SeedAgreement:
+    """How alike the decoder filters of one variant's seeds are (C4, C5, C11)."""
+
+    variant: str
+    seeds: int
+    score: float  # core.analysis.consistency, with the model's own symmetries
+    baseline: float  # the same score for as many sets of unrelated random filters
+    flips: bool  # whether sign flips were allowed (tanh: yes; ReLU: no, they change the model)
+
+    @property
+    def verdict(self) -> str:
+        """'identical' (score >= AGREE), 'closer than chance' (past halfway from the baseline to 1),
+        or 'like chance'."""
+        if self.score >= AGREE:
+            return "identical"
+        return "closer than chance" if self.score > (1 + self.baseline) / 2 else "like chance"
+
+
+AGREE = 0.99  # consistency from which seeds are said to learn the same filters
+
+
+def seed_agreement(models: Sequence[Checkpoint]) -> SeedAgreement:
+    flips = analysis.symmetric(models[0])
+    score = analysis.consistency([m.dec_w for m in models], flips)
+    base = analysis.consistency_baseline(len(models), models[0].dec_w.shape, flips=flips)
+    return SeedAgreement(models[0].variant, len(models), score, base, flips)
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Per code channel, over a variant's seeds (C5, C6, C11): the noise each channel was trained
+    with, how far its clean code spreads over the training patches, the decoder filter's norm, and
+    what zeroing the channel costs."""
+
+    variant: str
+    noise: np.ndarray  # (3,) code noise std as trained
+    spread: np.ndarray  # (seeds, 3) std of the clean code over the patches
+    norm: np.ndarray  # (seeds, 3) Euclidean norm of the decoder filter
+    costs: np.ndarray  # (seeds, 3) loss increase when the channel is zeroed
+    finals: np.ndarray  # (seeds,) final training loss
+
+    @property
+    def seeds(self) -> int:
+        return len(self.finals)
+
+    @property
+    def cost(self) -> np.ndarray:
+        """(3,) mean loss increase per zeroed channel."""
+        return self.costs.mean(axis=0)
+
+    @property
+    def ordered(self) -> int:
+        """Seeds whose costs are in the order 1 < 2 < 3 (the noisiest channel cheapest)."""
+        return int(np.sum(np.all(np.diff(self.costs, axis=1) > 0, axis=1)))
+
+    @property
+    def dead(self) -> int:
+        """Seeds with a dead channel: its code is 0 for every training patch (ReLU can do this)."""
+        return int(np.sum(np.any(self.spread == 0, axis=1)))
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.finals.mean())
+
+    @property
+    def survives(self) -> np.ndarray:
+        """(3,) median over seeds of spread / noise std: how many times larger than its noise a
+        channel's code moves (inf where there is no noise). The median, so that a dead channel in
+        one seed does not pull the others down."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = self.spread / np.where(self.noise > 0, self.noise, 1.0)
+        return np.where(self.noise > 0, np.median(ratio, axis=0), np.inf)
+
+
+def channels(models: Sequence[Checkpoint], patches: np.ndarray) -> Channels:
+    return Channels(models[0].variant, np.array(models[0].code_noise),
+                    np.array([analysis.code_spread(m, patches) for m in models]),
+                    np.array([np.linalg.norm(m.dec_w, axis=1) for m in models]),
+                    np.array([analysis.ablation(m, patches) for m in models]),
+                    np.array([m.final_loss for m in models]))
+
+
+@dataclass(frozen=True)
+class Smoothness:
+    """The encoder filters of one variant, per channel, means over its seeds (C7): jaggedness
+    (core.analysis.jaggedness) and the largest |weight|; `random` is what random filters score."""
+
+    variant: str
+    jagged: np.ndarray  # (3,)
+    largest: np.ndarray  # (3,)
+    random: float
+
+
+def smoothness(models: Sequence[Checkpoint]) -> Smoothness:
+    rand = float(np.mean([analysis.jaggedness(f).mean() for f in analysis.random_filters(200)]))
+    return Smoothness(models[0].variant,
+                      np.mean([analysis.jaggedness(m.enc_w) for m in models], axis=0),
+                      np.mean([np.abs(m.enc_w).max(axis=1) for m in models], axis=0), rand)
+
+
+@dataclass(frozen=True)
+class TanhBound:
+    """What tanh does with the largest encoder filter's output (C7): channel `channel`'s
+    pre-activations over the patches of one model, how far they reach, and how much of them tanh
+    bends (|pre| > 1, where tanh(x) falls below 0.76 x)."""
+
+    channel: int
+    pre: np.ndarray  # (N,) pre-activations
+    reach: float  # largest |pre|
+    code_reach: float  # tanh(reach)
+    bent: float  # fraction with |pre| > 1
+
+
+def tanh_bound(ck: Checkpoint, patches: np.ndarray) -> TanhBound:
+    k = int(np.argmax(np.abs(ck.enc_w).max(axis=1)))
+    pre = ck.pre_activations(patches)[:, k]
+    reach = float(np.abs(pre).max())
+    return TanhBound(k, pre, reach, float(np.tanh(reach)), float(np.mean(np.abs(pre) > 1)))
+
+
+def relu_verdict(relu: Channels, tanh: Channels, relu_agree: SeedAgreement,
+                 tanh_agree: SeedAgreement) -> tuple[str, tuple[str, ...]]:
+    """C11's sentence on screen and its subtitles, chosen by the measurement: ReLU orders the
+    components as tanh does (every seed ordered, no dead channel, the seeds agree), or it does not,
+    and then what went wrong: codes that outgrow their noise, dead channels, the order in how many
+    seeds."""
+    n = relu.seeds
+    if relu.ordered == n and not relu.dead and relu_agree.verdict == "identical":
+        return (f"with ReLU the noise orders the components too: in all {n} seeds, and the seeds agree",
+                ("With ReLU the noise orders the components too,",
+                 f"in all {n} seeds: the worry does not hold."))
+    grew = relu.survives[0] / tanh.survives[0]
+    said = []
+    if grew > 1.5:
+        said.append(f"With ReLU, channel 1's code outgrows its noise {relu.survives[0]:.0f}x; "
+                    f"with tanh {tanh.survives[0]:.0f}x.")
+    if relu.dead:
+        said.append(f"In {relu.dead} of {n} seeds a channel died: its code is always 0.")
+    said.append(f"The order 1 < 2 < 3 holds in {relu.ordered} of {n} seeds: not reliably."
+                if relu.ordered < n else f"The order holds in all {n} seeds, but the seeds disagree.")
+    shown = (f"ReLU: order 1 < 2 < 3 in {relu.ordered} of {n} seeds (tanh {tanh.ordered} of {tanh.seeds}), "
+             f"a dead channel in {relu.dead} of {n}: per-channel noise does not order ReLU codes reliably"
+             if relu.ordered < n or relu.dead else
+             f"ReLU: order 1 < 2 < 3 in all {n} seeds, but the seeds disagree ({relu_agree.score:.2f})")
+    return shown, tuple(said)
+
+
 def mean_roughness(models: Sequence[Checkpoint]) -> float:
-    """The encoder filters' roughness (core.analysis.roughness), mean over filters and models (C7)."""
-    return float(np.mean([analysis.roughness(m.enc_w).mean() for m in models]))
+    """The encoder filters' jaggedness (core.analysis.jaggedness), mean over filters and models (C7)."""
+    return float(np.mean([analysis.jaggedness(m.enc_w).mean() for m in models]))

@@ -72,12 +72,13 @@ class TrainConfig:
     def noise(self, variant: str) -> tuple[tuple[float, ...], float]:
         """(code noise std per channel, input noise std) of a variant.
 
+        `code-noise-relu` is code-noise's protocol with ReLU after the encoder (C11).
         `code-noise-article` is what the article's code really applied: its slices
         `coderand[:, 1 :] *= 0.01` also hit every later channel, so the scales multiply up.
         """
         if variant == "plain":
             return (0.0,) * N_CHANNELS, 0.0
-        if variant == "code-noise":
+        if variant in ("code-noise", "code-noise-relu"):
             return self.code_noise, 0.0
         if variant == "input-noise":
             return self.code_noise, self.input_noise
@@ -212,6 +213,10 @@ class Trainer:
         self.code_scale = torch.tensor([c for c, _ in scales], device=self.device).view(M, N_CHANNELS, 1)
         self.input_scale = torch.tensor([i for _, i in scales], device=self.device).view(M, 1, 1)
         self.code_noisy = [m for m, (c, _) in enumerate(scales) if max(c) > 0]
+        # rows whose encoder is ReLU (None when every model is tanh: the article's path, untouched)
+        relu = [weights.activation_of(v) == "relu" for v, _ in self.pairs]
+        self.relu_rows = (torch.tensor(relu, device=self.device).view(M, 1, 1) if any(relu)
+                          else None)
         self.input_noisy = [m for m, (_, i) in enumerate(scales) if i > 0]
         # allocated once (zeroing 20 MB every epoch costs more than the epoch's arithmetic);
         # rows of models without noise stay zero
@@ -368,8 +373,11 @@ class Trainer:
             b = idx.shape[1]
             x = self.X.index_select(0, idx.reshape(-1)).view(M, b, K + 1)  # (M, b, 7 + ones)
             x_in = x if input_noise is None else x + input_noise[:, s:s + B]
-            # forward: code = tanh(W_enc . x + b_enc); out = W_dec^T (code + noise) + b_dec
-            code = torch.tanh(torch.bmm(enc, x_in.transpose(1, 2)))  # (M, 3, b)
+            # forward: code = tanh(W_enc . x + b_enc) (or ReLU); out = W_dec^T (code + noise) + b_dec
+            pre = torch.bmm(enc, x_in.transpose(1, 2))  # (M, 3, b)
+            code = torch.tanh(pre)
+            if self.relu_rows is not None:  # chosen per model: a tanh row's bits do not change
+                code = torch.where(self.relu_rows, torch.relu(pre), code)
             z = code if code_noise is None else code + code_noise[:, :, s:s + B]
             out = torch.baddbmm(bias, dec, z)  # (M, 7, b)
             diff = out - x[:, :, :K].transpose(1, 2)
@@ -378,7 +386,11 @@ class Trainer:
             g_out = diff * (2.0 / (b * K))
             g_dec = torch.bmm(g_out, z.transpose(1, 2))  # (M, 7, 3)
             g_bias = g_out.sum((1, 2))
-            g_pre = torch.ops.aten.tanh_backward(torch.bmm(dec.transpose(1, 2), g_out), code)
+            g_code = torch.bmm(dec.transpose(1, 2), g_out)
+            g_pre = torch.ops.aten.tanh_backward(g_code, code)  # g * (1 - tanh^2)
+            if self.relu_rows is not None:  # ReLU's: g where the pre-activation is > 0, else 0
+                g_pre = torch.where(self.relu_rows, torch.ops.aten.threshold_backward(g_code, code, 0),
+                                    g_pre)
             g_enc = torch.bmm(g_pre, x_in)  # (M, 3, 8): filters and biases at once
             grad = torch.cat([g_enc.reshape(M, ENC_SIZE), g_dec.reshape(M, DEC_SIZE), g_bias.view(M, 1)], 1)
             if self._adam_table is None:
@@ -560,6 +572,7 @@ def export(result: TrainResult, out_dir: str | Path) -> list[Path]:
         arrays[weights.LOSS_KEY] = result.losses[m].astype(np.float64)
         meta = {
             "variant": variant, "seed": seed, "epochs": int(result.losses.shape[1]),
+            "activation": weights.activation_of(variant),
             "lr": cfg.lr, "batch": cfg.batch, "code_noise": list(code), "input_noise": inp,
             "final_loss": float(result.losses[m, -1]), "device": result.device,
             "torch": torch.__version__, "numpy": np.__version__, "deconv": core.__version__,

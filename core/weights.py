@@ -32,7 +32,15 @@ PARAM_SHAPES = {
     "decoder.deconv.bias": (1,),
 }
 LOSS_KEY = "train.loss"  # mean training loss of each epoch
-VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article")  # what `deconv train` makes
+VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article", "code-noise-relu")  # `deconv train`
+# the encoder's activation after its Conv1d: tanh (the article's) unless a variant says otherwise
+ACTIVATIONS = ("tanh", "relu")
+RELU_VARIANTS = ("code-noise-relu",)  # the code-noise protocol with ReLU instead of tanh (C11)
+
+
+def activation_of(variant: str) -> str:
+    """The encoder activation a variant is trained with: 'relu' for RELU_VARIANTS, else 'tanh'."""
+    return "relu" if variant in RELU_VARIANTS else "tanh"
 
 
 class CheckpointError(Exception):
@@ -189,6 +197,12 @@ class Checkpoint:
         return tuple(float(x) for x in json.loads(self.metadata.get("code_noise", "[0, 0, 0]")))
 
     @property
+    def activation(self) -> str:
+        """The encoder's activation, 'tanh' or 'relu' (checkpoints without the key are tanh, the
+        article's)."""
+        return self.metadata.get("activation", "tanh")
+
+    @property
     def input_noise(self) -> float:
         """Std of the noise added to the encoder's input in training (0 if none)."""
         return float(json.loads(self.metadata.get("input_noise", "0")))
@@ -198,8 +212,10 @@ class Checkpoint:
         return np.asarray(patches, dtype=np.float64) @ self.enc_w.T.astype(np.float64) + self.enc_b
 
     def encode(self, patches: np.ndarray) -> np.ndarray:
-        """(N, 7) patches -> (N, 3) codes: tanh of the pre-activations."""
-        return np.tanh(self.pre_activations(patches))
+        """(N, 7) patches -> (N, 3) codes: the activation (tanh, or ReLU max(0, x)) of the
+        pre-activations."""
+        pre = self.pre_activations(patches)
+        return np.maximum(pre, 0.0) if self.activation == "relu" else np.tanh(pre)
 
     def decode(self, codes: np.ndarray) -> np.ndarray:
         """(N, 3) codes -> (N, 7) patches: the weighted sum of decoder filters, plus bias."""
@@ -251,6 +267,8 @@ def read_checkpoint_file(path: str | Path, fix: str, sha256: str | None = None) 
     for key in ("variant", "seed", "final_loss"):
         if key not in meta:
             raise fail(f"metadata has no '{key}'")
+    if meta.get("activation", "tanh") not in ACTIVATIONS:
+        raise fail(f"metadata activation {meta['activation']!r} is not one of {', '.join(ACTIVATIONS)}")
     for key in ("seed", "epochs"):  # the metadata's numbers, as text: whole numbers and a finite loss
         if not re.fullmatch(r"-?\d+", meta.get(key, "0")):
             raise fail(f"metadata {key} {meta[key]!r} is not a whole number")

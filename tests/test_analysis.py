@@ -74,11 +74,27 @@ def test_similar_points_share_one_value_and_differ_most():
     assert np.all(np.diff(d) <= 0)
 
 
-def test_roughness_counts_zigzags():
-    ramp, bump = np.arange(7.0), np.array([0, 1, 2, 3, 2, 1, 0.0])
-    zigzag = np.array([0, 1, 0, 1, 0, 1, 0.0])
-    np.testing.assert_allclose(an.roughness(np.stack([ramp, bump, zigzag, 5 * bump])), [1, 2, 6, 2])
-    assert an.roughness(np.zeros(7))[0] == 0
+def test_jaggedness_ranks_filters_as_the_eye_does():
+    ramp, bump = np.arange(7.0), np.sin(np.linspace(0, np.pi, 7))
+    zigzag = np.array([1, -1, 1, -1, 1, -1, 1.0])
+    got = an.jaggedness(np.stack([ramp, bump, zigzag, 5 * bump]))
+    assert got[0] == 0 and got[3] == pytest.approx(got[1])  # a line is 0; size does not matter
+    assert got[1] < 0.2 and got[2] == pytest.approx(5 * 16 / 7)  # a smooth bump low, a zigzag high
+    assert an.jaggedness(np.zeros(7))[0] == 0
+    # a smooth bump with a large peak (what total variation over range scored as rough) stays smooth
+    wide = np.array([0.1, 0.5, 2.0, 6.5, 2.0, 0.5, 0.1])
+    assert an.jaggedness(wide)[0] < an.jaggedness(bump + 0.3 * zigzag)[0]
+    rand = np.mean([an.jaggedness(f).mean() for f in an.random_filters(200)])
+    assert rand == pytest.approx(30 / 7, rel=0.1)  # E|second difference|^2 = 6 per tap, 5 of them
+
+
+def test_consistency_baseline_is_what_random_filters_score():
+    base = an.consistency_baseline(10)
+    assert 0.3 < base < 0.6  # best of 48 orders and signs of unrelated filters: far from 1
+    assert an.consistency_baseline(10, flips=False) < base  # fewer ways to match, lower
+    f = an.random_filters(1)[0]
+    assert an.consistency([f, -f[[2, 0, 1]]]) == pytest.approx(1)  # flipped and renumbered: the same
+    assert an.consistency([f, -f[[2, 0, 1]]], flips=False) < 0.9  # unless flips are not allowed
 
 
 # --- the article's claims, measured on the shipped checkpoints ---------------------------------------
@@ -102,9 +118,12 @@ def test_c6_noisiest_component_costs_least(variants, patches):
 
 
 def test_c7_input_noise_smooths_the_encoder(variants):
-    plain = np.mean([an.roughness(m.enc_w).mean() for m in variants["plain"]])
-    smooth = np.mean([an.roughness(m.enc_w).mean() for m in variants["input-noise"]])
-    assert smooth < plain
+    plain = np.array([an.jaggedness(m.enc_w) for m in variants["plain"]])
+    smooth = np.array([an.jaggedness(m.enc_w) for m in variants["input-noise"]])
+    assert smooth.mean(axis=0).max() < plain.mean(axis=0).min()  # every channel, on average over seeds
+    assert smooth[:, 1:].max() < plain.min()  # channels 2 and 3: smoother than any plain filter
+    largest = np.mean([np.abs(m.enc_w).max(axis=1) for m in variants["input-noise"]], axis=0)
+    assert largest[0] > 5 * largest[1] > 25 * largest[2]  # the noisiest channel's filter grows largest
 
 
 def test_look_alike_fan_picks_the_sample_where_look_alikes_differ_most():

@@ -120,7 +120,7 @@ def test_train_options_default_to_the_protocol():
     a, d = cli.build_parser().parse_args(["train"]), train.TrainConfig()
     assert (tuple(a.variants), tuple(a.seeds), a.epochs, a.lr, a.batch, tuple(a.code_noise), a.input_noise) \
         == (d.variants, d.seeds, d.epochs, d.lr, d.batch, d.code_noise, d.input_noise)
-    assert d.seeds == tuple(range(11, 111, 11)) and d.epochs == 5000 and len(d.variants) == 4
+    assert d.seeds == tuple(range(11, 111, 11)) and d.epochs == 5000 and len(d.variants) == 5
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -97,10 +97,20 @@ def test_f4_mean_loss_per_variant(ctx, drawn):
         np.testing.assert_allclose(line.get_ydata(), mean)
         np.testing.assert_array_equal(line.get_xdata(), np.arange(1, len(mean) + 1))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert len([lb for lb in labels if lb.split(" ")[0] in article.VARIANT_STYLES]) == 4
+    assert len([lb for lb in labels if lb.split(" ")[0] in article.VARIANT_STYLES]) == 5
     used = {colour(ln) for ln in ax.lines} | {to_hex(c.get_facecolor()[0]) for c in ax.collections}
     assert not used & FILTER_HEX  # variant colours are never the filter colours
-    assert len({colour(ln) for ln in lines(ax) if not ln.get_label().startswith("1e-4")}) == 4
+    assert len({colour(ln) for ln in lines(ax) if not ln.get_label().startswith("1e-4")}) == 5
+    # the final loss of every variant: a bar at the mean, a dot per seed, the ratio to plain written
+    bars = drawn["F4"].axes[1]
+    plain = np.mean([ck.final_loss for ck in ctx.models("plain")])
+    for variant in article.VARIANT_STYLES:
+        finals = [ck.final_loss for ck in ctx.models(variant)]
+        bar = next(p for p in bars.patches if p.get_gid() == f"final-{variant}")
+        assert bar.get_height() == pytest.approx(np.mean(finals))
+        dots = [ln for ln in bars.lines if ln.get_gid() == f"seeds-{variant}"]
+        np.testing.assert_allclose(dots[0].get_ydata(), finals)
+        assert any(f"{np.mean(finals) / plain:.1f}\u00d7 plain" in t.get_text() for t in bars.texts)
 
 
 def test_f5_labels_and_outputs(ctx, drawn):

@@ -8,7 +8,7 @@ import pytest
 from matplotlib.colors import to_rgb
 
 from core import analysis as an
-from core import figures
+from core import figures, story
 from core import overlap as ov
 from core.figures import FILTER_COLORS, PALETTE, Context
 from core.figures import noise as fn
@@ -134,23 +134,42 @@ def test_f17_curves_share_one_sample_value(ctx):
 
 
 # --- F18 --------------------------------------------------------------------------------------------
-def test_f18_smooth_encoder_filters_with_roughness(ctx):
+def test_f18_smooth_encoder_filters_with_jaggedness(ctx):
     fig = draw("F18", ctx)
     smooth = ctx.model("input-noise")
-    rough = an.roughness(smooth.enc_w)
+    jag = an.jaggedness(smooth.enc_w)
     for k in range(3):
         f = smooth.enc_w[k]
         np.testing.assert_allclose(ydata(fig, f"input-noise-filter{k + 1}"), f / np.abs(f).max())
     plain = an.match_filters(ctx.model("plain").enc_w, smooth.enc_w).aligned
     np.testing.assert_allclose(ydata(fig, "plain-filter1"), plain[0] / np.abs(plain[0]).max())
     text = " ".join(legend_texts(fig))
-    for r in rough:
-        assert f"roughness {r:.2f}" in text
-    means = {v: np.mean([an.roughness(m.enc_w).mean() for m in ctx.models(v)])
-             for v in ("plain", "input-noise")}
+    for r in jag:
+        assert f"jaggedness {r:.2f}" in text
+    means = {v: story.smoothness(ctx.models(v)).jagged for v in ("plain", "input-noise")}
     titles = " ".join(ax.get_title() for ax in fig.axes)
-    assert f"{means['plain']:.2f}" in titles and f"{means['input-noise']:.2f}" in titles
-    assert means["input-noise"] < means["plain"]  # C7: input noise smooths
+    for v in means:
+        assert ", ".join(f"{x:.2f}" for x in means[v]) in titles
+    assert means["input-noise"].max() < means["plain"].min()  # C7: input noise smooths
+
+
+# --- C11 ---------------------------------------------------------------------------------------------
+def test_c11_relu_figure_shows_the_measurement(ctx):
+    fig = draw("C11", ctx)
+    relu = story.channels(ctx.models("code-noise-relu"), ctx.patches)
+    tanh = story.channels(ctx.models("code-noise"), ctx.patches)
+    bars = {p.get_gid(): [] for p in fig.axes[0].patches}
+    for p in fig.axes[0].patches:
+        bars[p.get_gid()].append(p.get_height())
+    np.testing.assert_allclose(bars["survives-code-noise-relu"], relu.survives)
+    np.testing.assert_allclose(bars["survives-code-noise"], tanh.survives)
+    seeds = [ln for ln in fig.axes[1].lines if str(ln.get_gid()).startswith("relu-seed")]
+    assert len(seeds) == relu.seeds
+    np.testing.assert_allclose(sorted(ln.get_ydata()[0] for ln in seeds),
+                               sorted(relu.costs[:, 0] / relu.costs.sum(axis=1)))
+    shown, _ = story.relu_verdict(relu, tanh, story.seed_agreement(ctx.models("code-noise-relu")),
+                                  story.seed_agreement(ctx.models("code-noise")))
+    assert shown in fig.get_suptitle()
 
 
 # --- F19-F22 -----------------------------------------------------------------------------------------

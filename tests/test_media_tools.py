@@ -264,7 +264,8 @@ def test_make_videos_renders_every_explainer_in_order_and_refuses_a_bad_quality(
 
 # --- figures on the command line -------------------------------------------------------------------
 # F11 is an animation, not a figure: the noise video's noise-idea section
-ARTICLE_FIGURES = [f"F{k}" for k in range(1, 23) if k != 11]
+# the article's figures (F11 is an animation) and C11, the figure of the claim the article left unmeasured
+ARTICLE_FIGURES = [f"F{k}" for k in range(1, 23) if k != 11] + ["C11"]
 
 
 def test_figures_every_id(tmp_path):

@@ -31,6 +31,25 @@ def test_init_and_three_epochs_match_the_article_loop(small_patches):
     np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
 
 
+def test_relu_encoder_gradients_match_autograd(small_patches):
+    """code-noise-relu with its noise set to zero is the article's loop with ReLU after the
+    encoder: the trainer's hand-written ReLU gradient must land where autograd's does. Some codes
+    are 0 (ReLU cuts them), so the test would fail with tanh's gradient or without the cut."""
+    cfg = train.TrainConfig(variants=("code-noise-relu",), seeds=(22,), epochs=3, code_noise=(0, 0, 0))
+    res = train.train(cfg, "cpu", progress=False, patches=small_patches)
+    ref = article.article_train(small_patches, 22, epochs=3, activation="relu")
+    got = train.unpack(res.flat[0])
+    parts = (("encoder", ("conv.weight", "conv.bias")), ("decoder", ("deconv.weight", "deconv.bias")))
+    for part, keys in parts:
+        for k in keys:
+            np.testing.assert_allclose(got[f"{part}.{k}"], ref[part][k].numpy(), rtol=0, atol=1e-5)
+    np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
+    tanh = article.article_train(small_patches, 22, epochs=3)
+    assert np.abs(tanh["encoder"]["conv.weight"].numpy() - got["encoder.conv.weight"]).max() > 1e-3
+    pre = small_patches @ got["encoder.conv.weight"][:, 0].T + got["encoder.conv.bias"]
+    assert 0.05 < np.mean(pre <= 0) < 0.95  # the cut is exercised
+
+
 def test_same_seed_same_weights_and_independent_of_batchmates(small_patches):
     cfg = train.TrainConfig(variants=train.VARIANTS, seeds=(11, 22), epochs=2)
     a = train.train(cfg, "cpu", progress=False, patches=small_patches)
@@ -39,7 +58,7 @@ def test_same_seed_same_weights_and_independent_of_batchmates(small_patches):
     np.testing.assert_array_equal(a.losses, b.losses)
     # a model trained alone ends where it ends in the big run (its own RNG streams)
     pairs = cfg.models()
-    for variant in ("plain", "input-noise"):
+    for variant in ("plain", "input-noise", "code-noise-relu"):
         alone = train.train(train.TrainConfig(variants=(variant,), seeds=(22,), epochs=2), "cpu",
                             progress=False, patches=small_patches)
         m = pairs.index((variant, 22))
@@ -53,6 +72,7 @@ def test_variant_noise_scales():
     assert cfg.noise("plain") == ((0.0, 0.0, 0.0), 0.0)
     assert cfg.noise("code-noise") == ((0.1, 0.01, 0.001), 0.0)
     assert cfg.noise("input-noise") == ((0.1, 0.01, 0.001), 0.01)
+    assert cfg.noise("code-noise-relu") == cfg.noise("code-noise")
     art, inp = cfg.noise("code-noise-article")
     np.testing.assert_allclose(art, (0.1, 0.001, 0.000001), rtol=1e-12)
     assert inp == 0.0

@@ -20,6 +20,7 @@ VARIANT_STYLES = {
     "code-noise": (PALETTE.accent, "--"),
     "input-noise": (PALETTE.output, "-."),
     "code-noise-article": (PALETTE.muted, ":"),
+    "code-noise-relu": (PALETTE.data, (0, (5, 1.5, 1, 1.5, 1, 1.5))),
 }
 C1_ENOUGH = story.LOSS_ENOUGH  # the article's "enough" loss (C1)
 
@@ -204,14 +205,17 @@ def loss_summary(models) -> tuple[np.ndarray, np.ndarray]:
     return table.mean(axis=0), table.std(axis=0)
 
 
-@figure("F4", "training_loss", "training loss per epoch, mean and std over ten seeds, per variant")
+@figure("F4", "training_loss", "training loss per epoch, mean and std over ten seeds, per variant; "
+        "final loss per variant")
 def training_loss(ctx: Context):
-    fig, ax = new_figure(8.0, 4.6)
+    fig, (ax, bars) = new_figure(11.5, 4.6, ncols=2, width_ratios=(2.1, 1))
     n_seeds = 0
+    finals = {}
     for variant, (colour, ls) in VARIANT_STYLES.items():
         models = ctx.models(variant)
         n_seeds = max(n_seeds, len(models))
         mean, std = loss_summary(models)
+        finals[variant] = np.array([ck.final_loss for ck in models])
         epochs = np.arange(1, len(mean) + 1)
         low = np.where(mean - std > 0, mean - std, mean * 0.05)  # a log axis cannot show <= 0
         ax.fill_between(epochs, low, mean + std, color=colour, alpha=0.18, linewidth=0,
@@ -224,6 +228,20 @@ def training_loss(ctx: Context):
     ax.set_ylim(bottom=10.0 ** np.floor(np.log10(ax.get_ylim()[0])))  # a labelled decade below the lowest
     style(ax, None, "epoch", "training loss, MSE (log scale)")
     ax.legend(title="variant: mean \u00b1 std", loc="upper right", title_fontsize=8)
+    # what each kind of noise costs in reconstruction: the final loss, each seed a dot
+    plain = finals["plain"].mean()
+    for i, (variant, f) in enumerate(finals.items()):
+        colour = VARIANT_STYLES[variant][0]
+        bars.bar(i, f.mean(), 0.7, color=colour, alpha=0.35, edgecolor=colour, gid=f"final-{variant}")
+        bars.plot(np.full(len(f), i), f, "o", ms=3, color=colour, gid=f"seeds-{variant}")
+        bars.text(i, f.max() * 1.15, f"{f.mean():.1e}\n{f.mean() / plain:.1f}\u00d7 plain", ha="center",
+                  va="bottom", fontsize=7.5, color=PALETTE.text)
+    bars.axhline(C1_ENOUGH, color=PALETTE.muted, linewidth=0.9, linestyle=(0, (1, 3)))
+    bars.set_yscale("log")
+    bars.set_ylim(10.0 ** np.floor(np.log10(min(f.min() for f in finals.values()))),
+                  10.0 ** (np.log10(max(f.max() for f in finals.values())) + 0.6))
+    bars.set_xticks(range(len(finals)), list(finals), rotation=25, ha="right")
+    style(bars, "final loss per variant: the cost of each noise", None, "final training loss (log scale)")
     fig.suptitle(f"Training loss per epoch: mean and std band over {n_seeds} seeds", color=PALETTE.text)
     return fig
 

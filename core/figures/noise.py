@@ -1,5 +1,6 @@
-"""Figures F12-F18: code noise orders the filters across seeds, zeroing one component, and why
-input noise smooths the encoder (claims C5-C7; the same measurements as scenes/noise.py).
+"""Figures F12-F18 and C11: code noise orders the filters across seeds, zeroing one component, why
+input noise smooths the encoder, and code noise with ReLU measured (claims C5-C7, C11; the same
+measurements as scenes/noise.py).
 """
 
 from __future__ import annotations
@@ -239,25 +240,83 @@ def input_noise_encoder(ctx: Context):
         (smooth, smooth.enc_w, "input-noise model: code noise + input noise"),
     ]
     noise = code_noise(smooth)
-    mean_rough = {ck.variant: story.mean_roughness(ctx.models(ck.variant)) for ck, _, _ in panels}
+    found = {ck.variant: story.smoothness(ctx.models(ck.variant)) for ck, _, _ in panels}
     n = len(ctx.models("plain"))
-    fig, axes = new_figure(13.5, 4.5, ncols=3, sharey=True)
+    fig, axes = new_figure(13.5, 4.7, ncols=3, sharey=True)
     for j, (ax, (ck, filters, head)) in enumerate(zip(axes, panels)):
-        rough = an.roughness(filters)
+        jag = an.jaggedness(filters)
         for k in range(3):
             peak = np.abs(filters[k]).max()
             ax.plot(TAPS, filters[k] / peak, color=FILTER_COLORS[k], lw=2, marker="o", ms=4,
-                    label=f"filter {k + 1}: largest |w| {peak:.2f}, roughness {rough[k]:.2f}",
+                    label=f"filter {k + 1}: largest |w| {peak:.2f}, jaggedness {jag[k]:.2f}",
                     gid=f"{ck.variant}-filter{k + 1}")
         _zero_line(ax)
         _sample_axis(ax, data.KERNEL)
         ax.set_ylim(-1.15, 1.75)
-        style(ax, f"{head}, seed {ck.seed}\nroughness {rough.mean():.2f}; mean of {n} seeds "
-                  f"{mean_rough[ck.variant]:.2f}", "tap", "weight / its largest |weight|" if j == 0 else None)
+        mean = found[ck.variant].jagged
+        style(ax, f"{head}, seed {ck.seed}\njaggedness per filter, mean of {n} seeds: "
+                  + ", ".join(f"{x:.2f}" for x in mean), "tap",
+              "weight / its largest |weight|" if j == 0 else None)
         ax.legend(loc="upper center", fontsize=7.5)
     noise_txt = ", ".join(f"{x:g}" for x in noise)
+    rand = found["plain"].random
     fig.suptitle(f"Encoder filters, each scaled to its largest weight: input noise (std "
-                 f"{smooth.metadata.get('input_noise', '?')}) smooths them\nroughness: 1 = monotone, "
-                 f"2 = one bump, more = zigzag; filter k is code channel k (code noise std {noise_txt}), "
-                 f"the other models matched onto it", color=PALETTE.text)
+                 f"{smooth.metadata.get('input_noise', '?')}) smooths them\njaggedness: energy of the "
+                 f"second differences over the filter's energy (0 = straight line; random filters "
+                 f"{rand:.1f}); filter k is code channel k (code noise std {noise_txt}), the other models "
+                 "matched onto it", color=PALETTE.text)
+    return fig
+
+
+# --- C11: ReLU instead of tanh, measured ----------------------------------------------------------------
+@figure("C11", "relu_code_noise", "code noise with ReLU instead of tanh: codes, order, agreement")
+def relu_code_noise(ctx: Context):
+    tanh_v, relu_v = "code-noise", "code-noise-relu"
+    ch = {v: story.channels(ctx.models(v), ctx.patches) for v in (tanh_v, relu_v)}
+    agree = {v: story.seed_agreement(ctx.models(v)) for v in ("plain", tanh_v, relu_v)}
+    fig, (a, b, c) = new_figure(13.5, 4.6, ncols=3)
+    x = np.arange(3)
+    looks = ((tanh_v, dict(hatch=None, alpha=0.95)), (relu_v, dict(hatch="///", alpha=0.45)))
+    for j, (v, look) in enumerate(looks):
+        surv = ch[v].survives
+        a.bar(x + (j - 0.5) * 0.38, surv, 0.35, color=FILTER_COLORS, edgecolor=FILTER_COLORS, label=v,
+              gid=f"survives-{v}", **look)
+        for xi, y in zip(x + (j - 0.5) * 0.38, surv):
+            a.text(xi, y * 1.08, f"{y:.0f}\u00d7", ha="center", va="bottom", fontsize=7.5, color=PALETTE.text)
+    a.set_yscale("log")
+    a.set_xticks(x, [f"channel {k + 1}\nnoise std {s:g}" for k, s in enumerate(ch[tanh_v].noise)])
+    style(a, "code spread over its noise (std over std, median of seeds):\nhow far each channel's code "
+             "outgrows its noise", None, "code std / noise std (log)")
+    a.legend(handles=[Patch(facecolor=PALETTE.muted, alpha=0.95, label=f"{tanh_v} (tanh)"),
+                      Patch(facecolor=PALETTE.muted, alpha=0.45, hatch="///", label=f"{relu_v} (ReLU)")],
+             loc="upper left")
+    for m in ctx.models(relu_v):  # every seed's costs, share of their total: is 1 < 2 < 3?
+        cost = an.ablation(m, ctx.patches)
+        ordered = bool(np.all(np.diff(cost) > 0))
+        dead = bool(np.any(an.code_spread(m, ctx.patches) == 0))
+        b.plot(x + 1, cost / cost.sum(), color=PALETTE.output if ordered else PALETTE.accent, marker="o",
+               lw=1.2, alpha=0.85, ls="--" if dead else "-", gid=f"relu-seed{m.seed}")
+    b.set_xticks(x + 1, ["zero 1", "zero 2", "zero 3"])
+    style(b, f"{relu_v}: cost of zeroing each component, per seed\n(share of the seed's total); "
+             f"order 1 < 2 < 3 in {ch[relu_v].ordered} of {ch[relu_v].seeds} seeds "
+             f"(tanh: {ch[tanh_v].ordered} of {ch[tanh_v].seeds})", None, "share of the loss increase")
+    b.legend(handles=[Line2D([], [], color=PALETTE.output, marker="o", label="ordered 1 < 2 < 3"),
+                      Line2D([], [], color=PALETTE.accent, marker="o", label="out of order"),
+                      Line2D([], [], color=PALETTE.muted, ls="--", label="a channel dead (code always 0)")],
+             loc="upper left")
+    names = list(agree)
+    c.bar(range(3), [agree[v].score for v in names], 0.6, color=PALETTE.text, alpha=0.6, gid="consistency")
+    c.scatter(range(3), [agree[v].baseline for v in names], marker="_", s=600, color=PALETTE.accent,
+              zorder=3, label="random filters (same symmetries)", gid="baseline")
+    for i, v in enumerate(names):
+        c.text(i, agree[v].score + 0.02, f"{agree[v].score:.3f}", ha="center", va="bottom", fontsize=8,
+               color=PALETTE.text)
+    c.set_xticks(range(3), [f"{v}\n({'order only' if not agree[v].flips else 'order and sign'})"
+                            for v in names], fontsize=7.5)
+    c.set_ylim(0, 1.15)
+    style(c, "seed agreement: consistency of the decoder filters", None, "consistency (1 = identical)")
+    c.legend(loc="upper right")
+    verdict = story.relu_verdict(ch[relu_v], ch[tanh_v], agree[relu_v], agree[tanh_v])[0]
+    fig.suptitle(f"C11, measured: code noise with ReLU instead of tanh, {ch[relu_v].seeds} seeds\n{verdict}",
+                 color=PALETTE.text)
     return fig
