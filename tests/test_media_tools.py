@@ -291,7 +291,7 @@ def test_figures_only_and_list(tmp_path, capsys):
     assert res.returncode == 0, res.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["F4_training_loss.png"]
     listed = deconv_here(capsys, "figures", "--list").stdout.split()
-    assert [w for w in listed if re.fullmatch(r"F\d+", w)] == ARTICLE_FIGURES
+    assert [w for w in listed if re.fullmatch(r"[FC]\d+", w)] == ARTICLE_FIGURES
     assert_usage_error(deconv_here(capsys, "figures", "--only", "F11", "F99"), "unknown figure id F11, F99")
     assert_usage_error(deconv_here(capsys, "figures", "--checkpoints", tmp_path / "none", "--out", tmp_path),
                    "none")

@@ -3,7 +3,7 @@ checkpoints and the dataset: `deconv figures` / `make figures`.
 
 A figure is a function `(ctx: Context) -> matplotlib.figure.Figure`, registered with `@figure(id,
 slug, title)`; it is saved as `media/figures/<id>_<slug>.png` and `.svg`. The functions live in
-`core.figures.article` (F1-F10), `core.figures.noise` (F12-F18) and `core.figures.overlap`
+`core.figures.article` (F1-F10), `core.figures.noise` (F12-F18, and C11: ReLU measured) and `core.figures.overlap`
 (F19-F22). matplotlib is used without pyplot (no global state, no display). numpy, matplotlib and
 core only: never torch, never manim.
 """
@@ -152,10 +152,11 @@ def _load_modules() -> None:
 
 
 def specs(only: Sequence[str] | None = None) -> list[FigureSpec]:
-    """The figures to make, in id order; `only` takes ids like F14 (or f14). Unknown ids raise
+    """The figures to make, in id order; `only` takes ids like F14 (or f14, C11). Unknown ids raise
     ValueError naming the known ones."""
     _load_modules()
-    ordered = sorted(FIGURES.values(), key=lambda s: int(s.id[1:]))
+    # the article's figures F1-F22 in order, then figures of claims it left unmeasured (C11)
+    ordered = sorted(FIGURES.values(), key=lambda s: (s.id[0] != "F", int(s.id[1:])))
     if not only:
         return ordered
     wanted = [i.strip().upper() for i in only]
