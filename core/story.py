@@ -193,6 +193,12 @@ def noise_point(ck: Checkpoint, patches: np.ndarray) -> tuple[np.ndarray, np.nda
     return codes, codes[k], float(0.35 * ext.min())
 
 
+def noise_draws(n: int, seed: int = 0) -> np.ndarray:
+    """(n, 2) standard normal draws (numpy's default_rng(seed): the same every render), for the
+    noise idea's shaken code (F11): scaled by a std per axis they are honest noise samples."""
+    return np.random.default_rng(seed).standard_normal((n, 2))
+
+
 def shake_path(scales: Sequence[float], n: int = 241) -> np.ndarray:
     """(n, 3) offsets of a code shaken on a closed path: channel k moves by up to scales[k]."""
     path = np.linspace(0, 2 * np.pi, n)
@@ -363,22 +369,32 @@ def tanh_bound(ck: Checkpoint, patches: np.ndarray) -> TanhBound:
     return TanhBound(k, pre, reach, float(np.tanh(reach)), float(np.mean(np.abs(pre) > 1)))
 
 
+@dataclass(frozen=True)
+class ReluVerdict:
+    """What the noise video and figure C11 say about ReLU, chosen by the measurement."""
+
+    shown: str  # the sentence on screen
+    growth: str  # said over the code spreads: how far channel 1's code outgrows its noise
+    seeds: tuple[str, ...]  # said over the seeds: dead channels, the order
+
+
 def relu_verdict(relu: Channels, tanh: Channels, relu_agree: SeedAgreement,
-                 tanh_agree: SeedAgreement) -> tuple[str, tuple[str, ...]]:
-    """C11's sentence on screen and its subtitles, chosen by the measurement: ReLU orders the
-    components as tanh does (every seed ordered, no dead channel, the seeds agree), or it does not,
-    and then what went wrong: codes that outgrow their noise, dead channels, the order in how many
-    seeds."""
+                 tanh_agree: SeedAgreement) -> ReluVerdict:
+    """C11, chosen by the measurement: ReLU orders the components as tanh does (every seed ordered,
+    no dead channel, the seeds agree), or it does not, and then what went wrong (dead channels, the
+    order in how many seeds, seeds that disagree)."""
     n = relu.seeds
-    if relu.ordered == n and not relu.dead and relu_agree.verdict == "identical":
-        return (f"with ReLU the noise orders the components too: in all {n} seeds, and the seeds agree",
-                ("With ReLU the noise orders the components too,",
-                 f"in all {n} seeds: the worry does not hold."))
     grew = relu.survives[0] / tanh.survives[0]
+    growth = (f"With ReLU, channel 1's code outgrows its noise {relu.survives[0]:.0f}x; "
+              f"with tanh {tanh.survives[0]:.0f}x." if grew > 1.5 else
+              f"With ReLU, channel 1's code spreads {relu.survives[0]:.0f}x its noise, "
+              f"about as with tanh ({tanh.survives[0]:.0f}x).")
+    if relu.ordered == n and not relu.dead and relu_agree.verdict == "identical":
+        return ReluVerdict(f"with ReLU the noise orders the components too: in all {n} seeds, and the "
+                           "seeds agree", growth,
+                           (f"The order 1 < 2 < 3 holds in all {n} seeds,", "and the seeds agree: "
+                            "the article's worry does not hold."))
     said = []
-    if grew > 1.5:
-        said.append(f"With ReLU, channel 1's code outgrows its noise {relu.survives[0]:.0f}x; "
-                    f"with tanh {tanh.survives[0]:.0f}x.")
     if relu.dead:
         said.append(f"In {relu.dead} of {n} seeds a channel died: its code is always 0.")
     said.append(f"The order 1 < 2 < 3 holds in {relu.ordered} of {n} seeds: not reliably."
@@ -387,7 +403,7 @@ def relu_verdict(relu: Channels, tanh: Channels, relu_agree: SeedAgreement,
              f"a dead channel in {relu.dead} of {n}: per-channel noise does not order ReLU codes reliably"
              if relu.ordered < n or relu.dead else
              f"ReLU: order 1 < 2 < 3 in all {n} seeds, but the seeds disagree ({relu_agree.score:.2f})")
-    return shown, tuple(said)
+    return ReluVerdict(shown, growth, tuple(said))
 
 
 def mean_roughness(models: Sequence[Checkpoint]) -> float:

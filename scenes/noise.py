@@ -18,9 +18,11 @@ from manim import (
     RIGHT,
     UP,
     Axes,
+    Circle,
     Create,
     DashedLine,
     Ellipse,
+    Line,
     Rectangle,
     ReplacementTransform,
     ValueTracker,
@@ -32,7 +34,6 @@ from manim import (
 from core import analysis as an
 from core import data, story
 from core.data import KERNEL, WINSIZE
-from core.subtitles import fmt
 from scenes import pictures as pic
 from scenes import speed
 from scenes import theme as th
@@ -42,8 +43,9 @@ from scenes.stage import Explainer
 
 SHOWN_SEEDS = 4  # seeds drawn side by side; scores use all of them
 HUES = th.FILTER_NAMES  # th.FILTER_COLORS by name, for the subtitles
-AGREE = 0.99  # consistency from which the subtitles say the seeds' filters coincide
-VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article")
+VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article", "code-noise-relu")
+RING_STD = 2  # the noise ring is drawn at this many standard deviations
+DRAWS = 16  # noise draws the shaken point visits in each phase of the noise idea
 
 
 class NoiseScene(Explainer):
@@ -54,63 +56,95 @@ class NoiseScene(Explainer):
         where = "the shipped checkpoints" if shipped() else f"the checkpoints in {checkpoint_dir()}"
         footer = th.text(f"models: {where}, all seeds of each variant", th.SMALL_SIZE - 4, th.MUTED_COLOR)
         self.show_footer(footer.to_corner(DOWN + LEFT, buff=0.1))
-        self.scores = {v: an.consistency([m.dec_w for m in ms]) for v, ms in self.models.items()}
-        self.ablations = {v: an.ablation_summary(ms, self.patches) for v, ms in self.models.items()}
+        self.agree = {v: story.seed_agreement(ms) for v, ms in self.models.items()}
+        self.channels = {v: story.channels(ms, self.patches) for v, ms in self.models.items()}
 
         self.next_section("seeds-disagree")
-        self.seeds("plain", "Different seeds, different filters",
-                   "plain models: even with order and sign compensated, the filters differ")
+        self.seeds("plain", "Different seeds, different filters?")
         self.begin("noise-idea")
         self.noise_idea()
         self.shaken_models()
         self.begin("noise-orders-components")
-        self.seeds("code-noise", "With code noise, the seeds agree",
-                   "noise std 0.1, 0.01, 0.001 on channels 1, 2, 3: the same filters every time")
+        self.seeds("code-noise", "With code noise, do the seeds agree?")
         self.begin("ablation")
         self.ablation()
         self.begin("what-the-code-did")
         self.what_the_code_did()
         self.begin("input-noise")
         self.input_noise()
+        self.begin("smooth-filters")
+        self.smooth_filters()
+        self.begin("tanh-bound")
+        self.tanh_bound()
+        self.begin("relu")
+        self.relu()
 
     def example(self, variant: str):
         """The model of the example's seed in `variant` (else its first seed)."""
         return story.model_for(self.models[variant], self.ck.seed)
 
     # --- 1 and 3: filters of several seeds, then order and sign compensated (F9, F10, F12, F13) -------
-    def seeds(self, variant: str, heading: str, conclusion: str):
+    def seeds(self, variant: str, heading: str):
         models, ref = self.models[variant], self.example(variant)
+        found, plain, n = self.agree[variant], self.agree["plain"], len(models)
         title = th.title(heading)
         b = SeedsBoard(models, ref, title)
         note = th.text("decoder filters as trained: filter 1, 2, 3 of each seed", th.LABEL_SIZE)
         note.next_to(title, DOWN, 0.15)
         note2 = th.text(f"renumber and flip each seed's filters to match seed {ref.seed} (the best of "
                         f"{math.factorial(3) * 2**3} ways)", th.LABEL_SIZE).move_to(note)  # orders x signs
-        score, plain, n = self.scores[variant], self.scores["plain"], len(models)
-        lines = [th.lines(conclusion, th.LABEL_SIZE, th.OUTPUT_COLOR),
-                 th.text(f"consistency over all {n} seeds: {score:.3f}", th.LABEL_SIZE),
-                 th.text("(the mean cosine of matched filters; 1 = identical)", th.SMALL_SIZE)]
-        if variant != "plain":
-            lines.append(th.text(f"plain models: {plain:.3f}", th.LABEL_SIZE, th.MUTED_COLOR))
-        result = VGroup(*lines).arrange(DOWN, buff=0.2).next_to(b.plots, DOWN, buff=0.6)
-
         self.say(f"Decoder filters of {len(b.shown)} {variant} models, one per seed: "
                  + ", ".join(f"{i + 1} {h}" for i, h in enumerate(HUES)) + ".")
         self.play(Write(title), fade_in(b.plots, *b.raw, note), run_time=1.5)
         self.wait(3)
-        self.say(f"Each seed's filters are renumbered and flipped to match seed {ref.seed}.")
+        self.say(f"Each seed's filters are renumbered and flipped to match seed {ref.seed}.",
+                 "Neither changes what a model computes.")
         self.play(fade_out(note), fade_in(note2), run_time=0.6)
         self.play(*b.moves(), run_time=3)
-        self.say("Matched up, they coincide." if score >= AGREE else "Matched up, they still differ.")
+        self.wait(1)
+
+        # all seeds, filter by filter: the spread is what the score sums up
+        self.let_read()
+        self.play(fade_out(b.plots, *b.aligned, note2), run_time=0.6)
+        noisy = max(models[0].code_noise) > 0
+        spread = SpreadBoard(models, ref, title, self.channels[variant] if noisy else None)
+        self.say(f"All {n} seeds, matched the same way, drawn filter by filter.")
+        self.play(fade_in(spread), run_time=1.2)
+        self.wait(2.5)
+        verdict = {"identical": "the seeds learn the same filters",
+                   "closer than chance": "more alike than chance, but not the same filters",
+                   "like chance": "no more alike than unrelated random filters"}[found.verdict]
+        lines = [th.text(verdict, th.LABEL_SIZE, th.OUTPUT_COLOR),
+                 VGroup(th.text(f"consistency over all {n} seeds:", th.SMALL_SIZE),
+                        speed.number(found.score, 3, th.SMALL_SIZE, th.TEXT_COLOR, sign=False,
+                                     role=f"consistency {variant}")).arrange(RIGHT, buff=0.15),
+                 th.text(f"(mean cosine of matched filters)   identical: 1   unrelated random filters: "
+                         f"{found.baseline:.3f}", th.SMALL_SIZE, th.MUTED_COLOR)]
+        if variant != "plain":
+            lines.append(th.text(f"plain models: {plain.score:.3f}", th.SMALL_SIZE, th.MUTED_COLOR))
+        result = VGroup(*lines).arrange(DOWN, buff=0.14).next_to(spread, DOWN, buff=0.35)
+        self.say(f"Consistency over all {n} seeds: {found.score:.3f}, the mean cosine of matched filters.",
+                 f"Identical filters score 1; unrelated random ones {found.baseline:.3f}.")
+        self.play(fade_in(result[1:]), run_time=1)
         self.wait(2)
-        if variant == "plain":
-            self.say(f"Consistency over all {n} seeds: {score:.3f}, the mean cosine of matched filters.",
-                     "1 would mean identical filters.")
-        else:
-            self.say(f"Consistency over all {n} seeds: {score:.3f}, where 1 means identical.",
-                     f"The plain models reach {'only ' if plain < score else ''}{plain:.3f}.")
-        self.play(fade_in(result), run_time=1)
-        self.wait(4.5)
+        said = {"identical": "The seeds learn the same filters.",
+                "closer than chance": "More alike than chance, but not the same filters.",
+                "like chance": "No more alike than random filters."}[found.verdict]
+        if variant != "plain":
+            said += f" Plain models: {plain.score:.3f}."
+        self.say(said)
+        self.play(fade_in(result[0]), run_time=0.8)
+        if noisy:
+            ch = self.channels[variant]
+            big, small = int(np.argmax(ch.norm.mean(axis=0))), int(np.argmin(ch.norm.mean(axis=0)))
+            quiet, loud = int(np.argmin(ch.noise)), int(np.argmax(ch.noise))
+            self.wait(2)
+            self.say(f"Filter {big + 1} is the biggest (norm {ch.norm.mean(axis=0)[big]:.2f}), "
+                     f"filter {small + 1} nearly flat ({ch.norm.mean(axis=0)[small]:.2f}).",
+                     "The quietest channel carries most." if (big, small) == (quiet, loud)
+                     else "Size does not follow the noise here.")
+            self.play(fade_in(spread.norms), run_time=0.8)
+        self.wait(3)
         self.payoff()
 
     # --- 2. the noise idea (F11) ------------------------------------------------------------------
@@ -121,21 +155,31 @@ class NoiseScene(Explainer):
         b = NoisePlane(ck, codes, code, sigma, title)
         captions = [th.text(t, th.LABEL_SIZE, col).next_to(title, DOWN, 0.15) for t, col in (
             (f"codes of real patches (plain model, seed {ck.seed})", th.DATA_COLOR),
-            ("noise of the same size in c1 and c2: every direction matters alike", th.TEXT_COLOR),
+            ("no noise: the decoder always gets the clean code", th.TEXT_COLOR),
+            ("equal noise in c1 and c2: every direction is blurred alike", th.TEXT_COLOR),
             ("more noise in c1 than in c2: c1 can only carry what survives it", th.ACCENT_COLOR))]
         self.say(f"{th.DATA_NAME.capitalize()}: codes of real patches, c1 across, c2 up.")
         self.play(Write(title), fade_in(b.axes, b.labels, b.cloud, captions[0]), run_time=1.5)
-        self.play(fade_in(b.plot, b.clean, b.shaken, b.ring, b.dot), run_time=1)
-        with speed.live(self, b.dot, b.shaken, b.ring, update=b.update):
-            self.say(f"The {th.OUTPUT_NAME} dot shakes one code equally in c1 and c2.",
-                     "Right: the decoded curve wobbles with it.")
-            self.play(fade_out(captions[0]), fade_in(captions[1]), run_time=0.6)
-            self.play(b.theta.animate.set_value(4 * np.pi), run_time=5, rate_func=linear)
+        self.wait(1)
+        self.say("No noise: the decoder gets the clean code, the ring, every time.",
+                 "Right: what it decodes to.")
+        self.play(fade_out(captions[0]), fade_in(captions[1], b.plot, b.clean, b.marker, b.marker_label),
+                  run_time=1)
+        self.wait(2)
+        inside = 1 - math.exp(-RING_STD**2 / 2)  # a 2-D normal's mass within RING_STD std
+        self.say(f"Now noise, the same in c1 and c2: {DRAWS} random draws.",
+                 f"The circle is {RING_STD} std: about {inside:.0%} of draws land inside it.")
+        self.play(fade_out(captions[1]), fade_in(captions[2], b.ring, b.dot, b.shaken), run_time=0.8)
+        with speed.live(self, b.dot, b.trail, b.shaken, b.ring, update=b.update):
+            self.play(b.t.animate.set_value(DRAWS - 1), run_time=7, rate_func=linear)
+            self.say(f"{b.inside(0)} of these {DRAWS} landed inside. The {th.OUTPUT_NAME} output "
+                     "wobbles with each draw.")
+            self.wait(2)
             self.say("Now more noise in c1 than in c2: the ring stretches along c1.",
                      "c1 can only carry what survives the noise.")
-            self.play(fade_out(captions[1]), fade_in(captions[2]), b.sx.animate.set_value(3 * sigma),
-                      b.sy.animate.set_value(sigma / 3), run_time=1.2)
-            self.play(b.theta.animate.set_value(8 * np.pi), run_time=5, rate_func=linear)
+            self.play(fade_out(captions[2]), fade_in(captions[3]), b.sx.animate.set_value(b.wide[0]),
+                      b.sy.animate.set_value(b.wide[1]), b.t.animate.set_value(DRAWS), run_time=1.2)
+            self.play(b.t.animate.set_value(2 * DRAWS - 1), run_time=7, rate_func=linear)
         end = th.text("so training puts the most important feature in the quietest channel", th.LABEL_SIZE,
                       th.OUTPUT_COLOR).next_to(VGroup(b.axes, b.plot), DOWN, buff=0.45)
         self.say("So training puts the most important feature in the quietest channel.")
@@ -169,31 +213,40 @@ class NoiseScene(Explainer):
     # --- 4. ablation (F14, F15, F16) ------------------------------------------------------------------
     def ablation(self):
         title = th.title("Switch one component off: what does it cost?")
-        chart = LogBars({v: self.ablations[v][0] for v in ("plain", "code-noise")}, group_width=3.6,
-                        heading="loss increase, one component zeroed")
+        order = ("plain", "code-noise")  # the same order in the bars, the rows and the words
+        chart = LogBars({v: self.channels[v].cost for v in order}, group_width=2.9,
+                        heading="loss increase, one zeroed")
         legend = VGroup(*[th.text(f"component {k + 1}", th.SMALL_SIZE, th.FILTER_COLORS[k])
                           for k in range(3)])
-        legend.arrange(RIGHT, buff=0.4)
+        legend.arrange(RIGHT, buff=0.3)
         VGroup(chart, legend).arrange(DOWN, buff=0.3).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.75)
-        self.say("Loss increase when one component is zeroed: plain left, code-noise right.")
-        self.play(Write(title), fade_in(chart, legend), run_time=1.5)
-        self.wait(3)
-        models = {v: self.example(v) for v in ("code-noise", "plain")}
-        grid, sigs = ablated_grid(models, story.demo_patch()[2], beside=chart)
+        self.say("Loss increase when one component is zeroed: plain left, code-noise right.",
+                 "The scale is logarithmic: each line up is 10x more.")
+        self.play(Write(title), fade_in(chart.frame, legend), run_time=1.5)
+        self.play(fade_in(chart.groups), run_time=1)
+        self.wait(2)
+        ratios = {v: self.channels[v].cost.max() / max(self.channels[v].cost.min(), 1e-12) for v in order}
+        self.say(f"Plain: the dearest costs {fmt_ratio(ratios['plain'])} the cheapest.")
+        self.play(fade_in(chart.ratios), run_time=0.8)
+        self.wait(1.5)
+        self.say(f"Code-noise: {fmt_ratio(ratios['code-noise'])}.")
+        self.wait(2)
+        models = {v: self.example(v) for v in order}
+        grid, sigs = ablated_grid(models, story.demo_patch()[2], beside=VGroup(chart, legend))
         self.say(f"Right: one patch ({th.DATA_NAME}) rebuilt with each component off ({th.OUTPUT_NAME}).")
         self.play(fade_in(grid, sigs), run_time=1.2)
         self.wait(2.5)
-        plain, noisy = self.ablations["plain"][0], self.ablations["code-noise"][0]
+        plain, noisy = self.channels["plain"].cost, self.channels["code-noise"].cost
         note = VGroup(
-            th.text(f"code-noise: off with the noisiest component (1) costs {noisy[0]:.1e}, "
-                    f"with the quietest (3) {noisy[2]:.1e}", th.SMALL_SIZE, th.OUTPUT_COLOR),
             th.text(f"plain: every component costs about the same, {plain.min():.1e} to {plain.max():.1e}",
-                    th.SMALL_SIZE)).arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.5)
-        self.say(f"Code-noise: zeroing the noisiest, 1, costs {noisy[0]:.1e}; "
-                 f"the quietest, 3, {noisy[2]:.1e}.",
-                 f"Plain: all cost about the same, {plain.min():.1e} to {plain.max():.1e}.")
+                    th.SMALL_SIZE),
+            th.text(f"code-noise: the noisiest (1) costs {noisy[0]:.1e}, the quietest (3) {noisy[2]:.1e}",
+                    th.SMALL_SIZE, th.OUTPUT_COLOR)).arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.5)
+        self.say(f"Plain: all cost about the same, {plain.min():.1e} to {plain.max():.1e}.",
+                 f"Code-noise: zeroing the noisiest, 1, costs {noisy[0]:.1e}; "
+                 f"the quietest, 3, {noisy[2]:.1e}.")
         self.play(fade_in(note), run_time=0.8)
-        self.wait(5)
+        self.wait(4)
         self.payoff()
 
     # --- 5. what the article's code really did ------------------------------------------------------
@@ -211,7 +264,7 @@ class NoiseScene(Explainer):
             th.text("applied: " + ", ".join(f"{s:g}" for s in did), th.SMALL_SIZE, th.ACCENT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         left = VGroup(code, expl).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
-        chart = LogBars({v: self.ablations[v][0] for v in ("code-noise", "code-noise-article")},
+        chart = LogBars({v: self.channels[v].cost for v in ("code-noise", "code-noise-article")},
                         "loss increase per zeroed component")
         VGroup(left, chart).arrange(RIGHT, buff=0.8).next_to(title, DOWN, buff=0.6)
         self.say("The article's code sets the noise with these three lines.")
@@ -233,10 +286,10 @@ class NoiseScene(Explainer):
         self.wait(5)
         self.payoff()
 
-    # --- 6. input noise (F17, F18, C7) ----------------------------------------------------------------
+    # --- 6. input noise: why the plain filters may be jagged (F17, C7) -------------------------------
     def input_noise(self):
-        title = th.title("Input noise: stop reading one sample")
-        b = LookAlikeBoard(self.example("plain"), self.example("input-noise"), title)
+        title = th.title("Exact data: one sample is enough")
+        b = LookAlikeBoard(title)
         caption = th.text("the synthetic curves are exact: one sample's value already tells which curve "
                           "it is", th.SMALL_SIZE, th.TEXT_COLOR).next_to(title, DOWN, 0.15)
         self.say(f"Curve {b.idx} ({th.TEXT_NAME}) and {len(b.others)} look-alikes ({th.DATA_NAME}).")
@@ -245,23 +298,104 @@ class NoiseScene(Explainer):
         self.say(f"At sample {b.sample} they agree within {story.SIMILAR_TOL:g}; "
                  f"elsewhere they differ by up to {b.apart:.2f}.")
         self.wait(4)
-        r_plain, r_smooth = (story.mean_roughness(self.models[v]) for v in ("plain", "input-noise"))
-        rough = roughness_line("plain", r_plain, th.TEXT_COLOR)
-        rough_after = roughness_line("input-noise", r_smooth, th.OUTPUT_COLOR)
-        rough.next_to(b.fplot, DOWN, buff=0.3)
-        rough_after.move_to(rough)
-        plain_r, smooth_r = fmt(r_plain, 2, sign=False), fmt(r_smooth, 2, sign=False)  # as the numbers show
-        self.say(f"The plain encoder's filters, each scaled to 1: roughness {plain_r}.")
-        self.play(fade_in(b.fplot, b.filt, rough), run_time=1.2)
+        end = VGroup(th.text("so an encoder filter may lean on single samples: nothing makes it smooth",
+                             th.LABEL_SIZE, th.OUTPUT_COLOR),
+                     th.text(f"input noise (std {self.example('input-noise').input_noise:g} on every sample) "
+                             "takes that away", th.SMALL_SIZE)).arrange(DOWN, buff=0.15)
+        end.next_to(VGroup(b.plot, b.values), DOWN, buff=0.4)
+        self.say("So a filter may lean on single samples: nothing forces it to be smooth.",
+                 "Input noise on every sample takes that away.")
+        self.play(fade_in(end), run_time=0.8)
+        self.wait(3)
+        self.payoff()
+
+    # --- 7. the encoder filters with input noise, at their true size (F18, C7) --------------------------
+    def smooth_filters(self):
+        title = th.title("Input noise: the encoder filters")
+        smooth, plain = self.example("input-noise"), self.example("plain")
+        found = {v: story.smoothness(self.models[v]) for v in ("plain", "code-noise", "input-noise")}
+        b = FilterBoard(plain, smooth, found, title)
+        big = found["input-noise"].largest
+        self.say(f"Input-noise encoder filters, seed {smooth.seed}, at their true size,",
+                 "each in its channel's colour.")
+        self.play(Write(title), fade_in(b.true_plot, *b.true), run_time=1.2)
+        self.wait(1.5)
+        order = "grows largest" if np.argmax(big) == np.argmax(smooth.code_noise) else "is not the largest"
+        self.say(f"Filter 1, the noisiest channel's, {order}: {big[0]:.2f}",
+                 f"against {big[1]:.2f} and {big[2]:.3f} (largest weight, mean of seeds).")
+        self.play(fade_in(b.sizes), run_time=0.8)
         self.wait(2.5)
-        self.say(f"With input noise: roughness {smooth_r}, "
-                 f"{'smoother' if r_smooth < r_plain else 'no smoother'}.")
-        self.play(*[ReplacementTransform(b.filt[i], b.smooth[i]) for i in range(3)], fade_out(rough),
-                  fade_in(rough_after), run_time=2.5)
-        note = th.text("roughness: how much a filter zigzags (1 = monotone, 2 = one bump; mean of all seeds)",
-                       th.SMALL_SIZE - 2, th.MUTED_COLOR).to_edge(DOWN, buff=0.55)
-        self.say("Roughness counts the zigzag: 1 is monotone, 2 one bump; mean of all seeds.")
-        self.play(fade_in(note), run_time=0.8)
+        self.say("Right: the shapes, each scaled to 1. Plain filters first,",
+                 "matched onto the same channels.")
+        self.play(fade_in(b.shape_plot, b.plain), run_time=1)
+        self.wait(2.5)
+        self.say("Then the input-noise filters: smooth.")
+        self.play(*[ReplacementTransform(b.plain[i], b.shaped[i]) for i in range(3)], run_time=2.5)
+        self.wait(1.5)
+        jp, js = found["plain"].jagged.mean(), found["input-noise"].jagged
+        self.say(f"Jaggedness: second-difference energy over the filter's energy. Plain: {jp:.2f};",
+                 f"input noise {js[0]:.2f}, {js[1]:.3f}, {js[2]:.3f}; "
+                 f"random filters {found['plain'].random:.1f}.")
+        self.play(fade_in(b.table), run_time=1)
+        self.wait(4)
+        self.payoff()
+
+    # --- 8. what tanh does with the large filter's output (C7) -----------------------------------------
+    def tanh_bound(self):
+        title = th.title("tanh keeps the big filter's code bounded")
+        ck = self.example("input-noise")
+        found = story.tanh_bound(ck, self.patches)
+        b = TanhBoard(found, title)
+        k = found.channel
+        self.say(f"Filter {k + 1}'s dot products with every patch ({th.FILTER_NAMES[k]}),",
+                 "across: before tanh; up: the code after it.")
+        self.play(Write(title), fade_in(b.axes, b.labels, b.curve, b.identity, b.ceiling), run_time=1.2)
+        self.play(fade_in(b.rug, b.dots), run_time=1.2)
+        self.wait(2)
+        self.say(f"They reach {found.reach:.2f}; tanh keeps the code within {found.code_reach:.2f}.",
+                 f"{found.bent:.0%} of patches land where tanh bends (beyond 1).")
+        self.play(fade_in(b.notes), run_time=0.8)
+        self.wait(4)
+        self.payoff()
+
+    # --- 9. C11: ReLU instead of tanh, measured -------------------------------------------------------------
+    def relu(self):
+        title = th.title("ReLU instead of tanh: is there still an order?")
+        relu, tanh = self.channels["code-noise-relu"], self.channels["code-noise"]
+        ra, ta = self.agree["code-noise-relu"], self.agree["code-noise"]
+        found = story.relu_verdict(relu, tanh, ra, ta)
+        caption = th.text(f"the code-noise training again ({relu.seeds} seeds), with ReLU: max(0, x) has no "
+                          "ceiling", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
+        chart = LogBars({"tanh": tanh.survives, "ReLU": relu.survives}, group_width=1.9, height=2.9,
+                        heading="code spread / noise", label=fmt_ratio)
+        for bar in chart.groups:  # recorded as 'survives tanh k', 'survives ReLU k'
+            for m in bar.get_family():
+                if getattr(m, "role", None):
+                    m.role = f"survives {m.role}"
+        tiles = SeedTiles(self.models["code-noise-relu"], relu)
+        chart.remove(chart.ratios)  # the ratio that matters here, ReLU against tanh, is said
+        VGroup(chart, tiles).arrange(RIGHT, buff=0.5, aligned_edge=UP).next_to(caption, DOWN, buff=0.5)
+        self.say("The article warns: a ReLU code has no ceiling,", "so it could outgrow the noise.")
+        self.play(Write(title), fade_in(caption), run_time=1.2)
+        self.wait(1)
+        self.say("Left: how far each channel's code spreads,", "in multiples of its noise (median of seeds).")
+        self.play(fade_in(chart.frame, chart.groups), run_time=1.2)
+        self.wait(2)
+        self.say(found.growth)
+        self.wait(2)
+        self.say("Right: each seed's cost of zeroing 1, 2, 3,", "as shares of that seed's total.")
+        self.play(fade_in(tiles), run_time=1.2)
+        self.wait(2)
+        self.say(*found.seeds)
+        self.wait(2)
+        self.say(f"Seeds agree {ra.score:.2f} (tanh {ta.score:.2f}, random filters {ra.baseline:.2f}).")
+        verdict = VGroup(th.lines(found.shown, th.SMALL_SIZE, th.OUTPUT_COLOR),
+                         th.text(f"seed agreement {ra.score:.2f} (tanh {ta.score:.2f}; random filters "
+                                 f"{ra.baseline:.2f}); final loss {relu.final_loss:.1e} "
+                                 f"(tanh {tanh.final_loss:.1e})",
+                                 th.SMALL_SIZE, th.MUTED_COLOR)).arrange(DOWN, buff=0.12)
+        verdict.next_to(VGroup(chart, tiles), DOWN, buff=0.35)
+        self.play(fade_in(verdict), run_time=0.8)
         self.wait(4)
         self.payoff()
 
@@ -280,11 +414,20 @@ def coded_verdict(found: story.NoiseAsCoded) -> tuple[str, tuple[str, ...]]:
             (f"Components 2 and 3 come closer: {apart}.", f"But they keep their order in all {n} seeds."))
 
 
-def roughness_line(variant: str, value: float, color: str) -> VGroup:
-    """'plain: roughness 1.74', the number recorded as 'roughness <variant>'."""
-    return VGroup(th.text(f"{variant.replace('-', ' ')}: roughness", th.SMALL_SIZE),
-                  speed.number(value, 2, th.SMALL_SIZE, color, sign=False, role=f"roughness {variant}")
-                  ).arrange(RIGHT, buff=0.15)
+def sci(x: float) -> str:
+    """'1.5e-2': a cost as the bars write it (short, so that neighbouring bars' numbers fit)."""
+    if x <= 0:
+        return f"{x:.1g}"
+    e = int(np.floor(np.log10(x)))
+    m = x / 10.0**e
+    if round(m, 1) >= 10:
+        m, e = m / 10, e + 1
+    return f"{m:.1f}e{e}"
+
+
+def fmt_ratio(r: float) -> str:
+    """'1.2x' or '115x': a ratio of two costs as said and shown."""
+    return f"{r:.1f}x" if r < 10 else f"{r:.0f}x"
 
 
 def scaled_to_one(f: np.ndarray) -> np.ndarray:
@@ -317,6 +460,37 @@ class SeedsBoard:
                 for r, al, a in zip(self.raw, self.aligned, self.aligns) for i in range(3)]
 
 
+class SpreadBoard(VGroup):
+    """Every seed's decoder filters matched onto the reference's (core.analysis.seed_spread), one plot
+    per filter, all seeds overlaid (the reference thicker), recorded as 'spread seed s filter i'. With
+    `channels` (a noisy variant) each plot names its channel's noise and `norms` says each filter's
+    norm, mean over seeds."""
+
+    def __init__(self, models, ref, title, channels: story.Channels | None = None):
+        super().__init__()
+        spread = an.seed_spread(models, ref)  # (seeds, 3, 7)
+        lim = np.abs(spread).max() * 1.1
+        heads = [f"filter {k + 1}" + (f", noise std {channels.noise[k]:g}" if channels is not None else "")
+                 for k in range(3)]
+        self.plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.1, 2.2, h,
+                                             label_color=th.FILTER_COLORS[k], font_size=th.SMALL_SIZE)
+                              for k, h in enumerate(heads)]).arrange(RIGHT, buff=0.65)
+        self.plots.next_to(title, DOWN, buff=0.75)
+        self.add(self.plots)
+        for k, plot in enumerate(self.plots):
+            for m, f in zip(models, spread):
+                ref_seed = m.seed == ref.seed
+                self.add(pic.Signal(plot, f[k], th.FILTER_COLORS[k], width=4 if ref_seed else 2,
+                                    dot_radius=0.04 if ref_seed else 0.025, opacity=1 if ref_seed else 0.6,
+                                    role=f"spread seed {m.seed} filter {k + 1}"))
+        self.norms = VGroup()
+        if channels is not None:
+            for k, plot in enumerate(self.plots):
+                self.norms.add(th.text(f"norm {channels.norm[:, k].mean():.2f}", th.SMALL_SIZE,
+                                       th.FILTER_COLORS[k]).move_to(plot.axes.c2p(3, 0))
+                               .align_to(plot.axes, UP).shift(DOWN * 0.05))
+
+
 class ShakeBoard:
     """Two trained models side by side, each decoding one patch's code shaken on the same closed
     path (`shake(a)`, a -> 0..1); their clean output and how far the output moves (rms)."""
@@ -345,23 +519,25 @@ class ShakeBoard:
 
 
 def ablated_grid(models: dict, patch: np.ndarray, beside) -> tuple[VGroup, VGroup]:
-    """A row of four small plots per model (F15, F16), right of `beside`: the patch (wide) and its
-    reconstruction from the full code, then with component 1, 2, 3 zeroed, recorded as '<variant>
-    full', '<variant> without k'."""
-    rows = [(v, story.ablated_outputs(ck, patch)) for v, ck in models.items()]
-    lo = min(patch.min(), *(r.min() for _, r in rows))
-    hi = max(patch.max(), *(r.max() for _, r in rows))
+    """A row of four plots per model, in the order given (F15, F16), right of `beside`: the patch
+    (wide) and its reconstruction from the full code, then with component 1, 2, 3 zeroed, recorded as
+    '<variant> full', '<variant> without k'."""
+    rows = [(v, ck, story.ablated_outputs(ck, patch)) for v, ck in models.items()]
+    lo = min(patch.min(), *(r.min() for _, _, r in rows))
+    hi = max(patch.max(), *(r.max() for _, _, r in rows))
     names = ("full", "without 1", "without 2", "without 3")
-    grid = VGroup(*[VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 1.0, 0.9, n,
-                                            x_numbers=False, y_numbers=False, font_size=th.SMALL_SIZE - 4)
-                             for n in names]).arrange(RIGHT, buff=0.12)
-                    for _ in rows]).arrange(DOWN, buff=0.8)
-    grid.next_to(beside, RIGHT, buff=0.25).align_to(beside, UP).shift(DOWN * 0.5)
-    grid.add(VGroup(*[th.text(f"{v}:", th.SMALL_SIZE - 2).next_to(row, UP, 0.45)
+    colours = (th.TEXT_COLOR, *th.FILTER_COLORS)
+    grid = VGroup(*[VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 1.1, 1.05, n,
+                                            label_color=c, x_numbers=False, y_numbers=False,
+                                            font_size=th.SMALL_SIZE - 2)
+                             for n, c in zip(names, colours)]).arrange(RIGHT, buff=0.14)
+                    for _ in rows]).arrange(DOWN, buff=0.85)
+    grid.next_to(beside, RIGHT, buff=0.3).align_to(beside, UP).shift(DOWN * 0.55)
+    grid.add(VGroup(*[th.text(f"{v}, seed {ck.seed}:", th.SMALL_SIZE).next_to(row, UP, 0.45)
                       .align_to(row, LEFT)
-                      for row, (v, _) in zip(grid, rows)]))  # each row's model, above its plots
+                      for row, (v, ck, _) in zip(grid, rows)]))  # each row's model, above its plots
     sigs = VGroup()
-    for row, (v, outs) in zip(grid, rows):
+    for row, (v, _, outs) in zip(grid, rows):
         for plot, o, n in zip(row, outs, names):
             sigs.add(pic.Signal(plot, patch, th.DATA_COLOR, width=8, dot_radius=0, opacity=0.5),
                      pic.Signal(plot, o, th.OUTPUT_COLOR, width=2.5, dot_radius=0.03, role=f"{v} {n}"))
@@ -369,27 +545,23 @@ def ablated_grid(models: dict, patch: np.ndarray, beside) -> tuple[VGroup, VGrou
 
 
 class LookAlikeBoard:
-    """The input-noise section's pictures (F17, F18), laid out under `title`: the example curve and
-    three look-alikes sharing one sample's value ('curve j'), with those values; the encoder filters of
-    the plain model, and of the input-noise model matched onto them ('smooth filter i'), each scaled to 1."""
+    """The look-alikes (F17), laid out under `title`: the example curve and three look-alikes sharing
+    one sample's value ('curve j'), with those values."""
 
-    def __init__(self, plain, smooth, title):
+    def __init__(self, title):
         curves = data.make_curves()[0]
         self.idx, curve = story.demo_curve()
         self.sample, self.others = story.look_alikes(curves, self.idx)
         self.apart = np.abs(curves[self.others] - curve).max()  # the look-alikes' largest gap anywhere
         lo, hi = min(curves[self.others].min(), curve.min()), max(curves[self.others].max(), curve.max())
-        self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 5.2, 3.0,
+        self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 7.5, 3.2,
                                    f"curve {self.idx} and 3 look-alikes at sample {self.sample}")
         colours = [(self.idx, th.TEXT_COLOR)] + [(j, th.DATA_COLOR) for j in self.others]
-        self.values = VGroup(th.text(f"sample {self.sample}:", th.SMALL_SIZE - 2, th.ACCENT_COLOR),
-                             *[th.text(f"{curves[j, self.sample]:.3f}", th.SMALL_SIZE - 2, col)
+        self.values = VGroup(th.text(f"sample {self.sample}:", th.SMALL_SIZE, th.ACCENT_COLOR),
+                             *[th.text(f"{curves[j, self.sample]:.3f}", th.SMALL_SIZE, col)
                                for j, col in colours]
-                             ).arrange(DOWN, buff=0.08).next_to(self.plot, RIGHT, buff=0.2)
-        self.fplot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 2.8, 3.0,
-                                    f"encoder filters, seed {plain.seed}\n(each scaled to 1)")
-        VGroup(VGroup(self.plot, self.values), self.fplot).arrange(RIGHT, buff=0.6).next_to(title, DOWN,
-                                                                                           buff=0.9)
+                             ).arrange(DOWN, buff=0.1).next_to(self.plot, RIGHT, buff=0.3)
+        VGroup(self.plot, self.values).next_to(title, DOWN, buff=0.95)
         self.target = pic.Signal(self.plot, curve, th.TEXT_COLOR, width=5, dot_radius=0.05,
                                  role=f"curve {self.idx}")
         self.rest = [pic.Signal(self.plot, curves[j], th.DATA_COLOR, width=2, dot_radius=0.03, opacity=0.8,
@@ -397,18 +569,134 @@ class LookAlikeBoard:
         axes = self.plot.axes
         self.marker = DashedLine(axes.c2p(self.sample, axes.y_range[0]),
                                  axes.c2p(self.sample, axes.y_range[1]), color=th.ACCENT_COLOR)
-        aligned = an.match_filters(smooth.enc_w, plain.enc_w).aligned
-        self.filt = VGroup(*[pic.Signal(self.fplot, scaled_to_one(plain.enc_w)[i], th.FILTER_COLORS[i],
-                                        width=3, dot_radius=0.04) for i in range(3)])
-        self.smooth = VGroup(*[pic.Signal(self.fplot, scaled_to_one(aligned)[i], th.FILTER_COLORS[i],
+
+
+class FilterBoard:
+    """The input-noise encoder filters (F18, C7), under `title`: at their true size in their channel
+    colours ('true filter i'), with each filter's largest |weight| (mean of seeds); beside, the shapes
+    each scaled to 1: the plain model's filters matched onto the input-noise channels, turning into
+    the input-noise filters ('smooth filter i'); and the table of jaggedness per channel (variants x
+    channels, with random filters for reference)."""
+
+    def __init__(self, plain, smooth, found: dict[str, story.Smoothness], title):
+        lim = np.abs(smooth.enc_w).max() * 1.1
+        self.true_plot = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 2.5,
+                                        f"input-noise, seed {smooth.seed}: true size")
+        self.shape_plot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 3.6, 2.5, "shapes, each scaled to 1")
+        VGroup(self.true_plot, self.shape_plot).arrange(RIGHT, buff=2.6).next_to(title, DOWN, buff=0.75)
+        self.true = [pic.Signal(self.true_plot, smooth.enc_w[i], th.FILTER_COLORS[i], width=4,
+                                dot_radius=0.05,
+                                role=f"true filter {i + 1}") for i in range(3)]
+        big = found["input-noise"].largest
+        self.sizes = VGroup(*[th.text(f"filter {i + 1}: {big[i]:.3g}", th.SMALL_SIZE, th.FILTER_COLORS[i])
+                              for i in range(3)]).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        self.sizes.next_to(self.true_plot.axes, RIGHT, buff=0.2).shift(UP * 0.3)
+        matched = an.match_filters(plain.enc_w, smooth.enc_w).aligned
+        self.plain = VGroup(*[pic.Signal(self.shape_plot, scaled_to_one(matched)[i], th.FILTER_COLORS[i],
+                                         width=3, dot_radius=0.04) for i in range(3)])
+        self.shaped = VGroup(*[pic.Signal(self.shape_plot, scaled_to_one(smooth.enc_w)[i],
+                                          th.FILTER_COLORS[i],
                                           width=3, dot_radius=0.04, role=f"smooth filter {i + 1}")
                                for i in range(3)])
+        rows = [("jaggedness", *[th.filter_name(i).split(" (")[0] for i in range(3)])]
+        names = {"plain": "plain", "code-noise": "code noise only", "input-noise": "input noise"}
+        for v, f in found.items():
+            rows.append((names[v], *[f"{x:.3f}" if x < 0.1 else f"{x:.2f}" for x in f.jagged]))
+        cells = VGroup()
+        for r, row in enumerate(rows):
+            for c, word in enumerate(row):
+                colour = (th.FILTER_COLORS[c - 1] if r == 0 and c else
+                          th.OUTPUT_COLOR if row[0] == "input noise" else th.TEXT_COLOR)
+                cell = th.text(word, th.SMALL_SIZE, colour)
+                if r and c:
+                    cell.role = f"jaggedness {list(found)[r - 1]} {c}"
+                    cell.get_value = lambda x=found[list(found)[r - 1]].jagged[c - 1]: x
+                cells.add(cell)
+        self.table = VGroup(cells.arrange_in_grid(len(rows), 4, buff=(0.6, 0.12), col_alignments="lrrr"),
+                            th.text(f"(0: a straight line; random filters: {found['plain'].random:.1f}; "
+                                    "mean of all seeds)", th.SMALL_SIZE - 2, th.MUTED_COLOR))
+        self.table.arrange(DOWN, buff=0.15).next_to(VGroup(self.true_plot, self.shape_plot), DOWN, buff=0.35)
+
+
+class TanhBoard:
+    """C7's bound: tanh from -reach to reach (and the line code = x, what there would be without
+    tanh), the pre-activations of the largest filter's channel as a rug on the x axis and as dots on
+    the curve (every 8th patch), and the reach and the share tanh bends."""
+
+    def __init__(self, found: story.TanhBound, title):
+        reach = max(found.reach * 1.1, 1.2)
+        self.axes = Axes(x_range=[-reach, reach, 1], y_range=[-reach, reach, 1], x_length=5.6, y_length=4.6,
+                         tips=False, axis_config={"color": th.MUTED_COLOR, "include_ticks": True,
+                                                  "tick_size": 0.05})
+        self.axes.next_to(title, DOWN, buff=0.6).to_edge(LEFT, buff=1.2)
+        k = found.channel
+        self.labels = VGroup(
+            th.text(f"across: dot product + bias (filter {k + 1})", th.SMALL_SIZE)
+            .next_to(self.axes, DOWN, 0.2),
+            th.text("up: code", th.SMALL_SIZE).next_to(self.axes.y_axis, UP, 0.1),
+            *[th.text(f"{v:g}".replace("-", "\u2212"), th.SMALL_SIZE - 2, th.MUTED_COLOR)
+              .next_to(self.axes.c2p(v, 0), DOWN, 0.1) for v in (-1, 1)],
+            *[th.text(f"{v:g}".replace("-", "\u2212"), th.SMALL_SIZE - 2, th.MUTED_COLOR)
+              .next_to(self.axes.c2p(0, v), LEFT, 0.1) for v in (-1, 1)])
+        self.ceiling = VGroup(*[DashedLine(self.axes.c2p(-reach, v), self.axes.c2p(reach, v),
+                                           color=th.ACCENT_COLOR,
+                                           stroke_width=2) for v in (-1, 1)])
+        self.curve = self.axes.plot(np.tanh, x_range=[-reach, reach], color=th.TEXT_COLOR, stroke_width=4)
+        self.identity = DashedLine(self.axes.c2p(-reach, -reach), self.axes.c2p(reach, reach),
+                                   color=th.MUTED_COLOR, stroke_width=2)
+        pre = found.pre[::8]
+        self.dots = speed.Dots(speed.coords_to_points(self.axes, pre, np.tanh(pre)), 0.035,
+                               th.FILTER_COLORS[k], 0.7)
+        self.rug = speed.Dots(speed.coords_to_points(self.axes, pre, np.zeros_like(pre)), 0.025,
+                              th.FILTER_COLORS[k], 0.4)
+        self.notes = VGroup(
+            th.text(f"dot products reach {found.reach:.2f}", th.LABEL_SIZE, th.FILTER_COLORS[k]),
+            th.text(f"the code stays within {found.code_reach:.2f}", th.LABEL_SIZE, th.OUTPUT_COLOR),
+            th.text(f"{found.bent:.0%} of patches beyond 1,", th.SMALL_SIZE),
+            th.text("where tanh bends", th.SMALL_SIZE),
+            th.text("grey dashes: code = dot product (no tanh)", th.SMALL_SIZE, th.MUTED_COLOR),
+            th.text(f"{th.ACCENT_NAME} dashes: tanh's ceiling, 1", th.SMALL_SIZE, th.ACCENT_COLOR),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(self.axes, RIGHT, buff=0.8)
+
+
+class SeedTiles(VGroup):
+    """One small bar chart per seed of a variant (C11): the share of each channel's cost in the seed's
+    total loss increase, bars in the channel colours ('seed s share k'), and under each whether the
+    order 1 < 2 < 3 holds and whether a channel is dead."""
+
+    def __init__(self, models, found: story.Channels):
+        super().__init__()
+        for m, costs, spread in zip(models, found.costs, found.spread):
+            share = costs / costs.sum()
+            frame = Line(LEFT * 0.42, RIGHT * 0.42, color=th.MUTED_COLOR, stroke_width=2)
+            room = Line(frame.get_left(), frame.get_left() + UP * 1.1, stroke_opacity=0)  # same height each
+            bars = VGroup()
+            for k in range(3):
+                bar = Rectangle(width=0.2, height=max(1.1 * share[k], 0.002), fill_color=th.FILTER_COLORS[k],
+                                fill_opacity=0.9, stroke_width=0)
+                bar.move_to(frame.get_left() + RIGHT * (0.14 + 0.28 * k), aligned_edge=DOWN)
+                bar.role = f"seed {m.seed} share {k + 1}"
+                bar.drawn_value = lambda bar=bar: bar.height / 1.1
+                bars.add(bar)
+            ordered = bool(np.all(np.diff(costs) > 0))
+            dead = [str(k + 1) for k in range(3) if spread[k] == 0]
+            tags = VGroup(th.text(f"seed {m.seed}", th.SMALL_SIZE - 2),
+                          th.text("in order" if ordered else "not in order", th.SMALL_SIZE - 2,
+                                  th.OUTPUT_COLOR if ordered else th.ACCENT_COLOR))
+            if dead:
+                tags.add(th.text(f"dead: {', '.join(dead)}", th.SMALL_SIZE - 2, th.ACCENT_COLOR))
+            tags.arrange(DOWN, buff=0.05)
+            self.add(VGroup(VGroup(room, frame, bars), tags.next_to(frame, DOWN, 0.1)))
+        self.arrange_in_grid(2, (len(self) + 1) // 2, buff=(0.12, 0.3), cell_alignment=UP)
 
 
 class NoisePlane(VGroup):
-    """The noise idea (F11), laid out under `title`: real codes on the c1-c2 plane, one code shaken
-    inside a ring (`sx`, `sy`: the ring's half-axes; `theta`: where on its path the point is), and
-    the decoded curve of the clean and the shaken code. `update()` moves the point, ring and curve."""
+    """The noise idea (F11), laid out under `title`: real codes on the c1-c2 plane, the clean code
+    (a ring, 'clean code'), and noise draws (core.story.noise_draws) around it: first DRAWS draws with
+    the same std `sigma / RING_STD` on c1 and c2, then DRAWS with more on c1 (`wide`, std per axis).
+    `t` (0 .. 2 DRAWS - 1) walks the point from draw to draw, leaving a dot at each one visited; the
+    ring is RING_STD std of the current noise (`sx`, `sy`: its half-axes over RING_STD). The decoded
+    curve of the clean and of the shaken code are drawn beside. `update()` moves it all."""
 
     def __init__(self, ck, codes, code, sigma, title):
         super().__init__()
@@ -426,62 +714,96 @@ class NoisePlane(VGroup):
             th.text("c1", th.SMALL_SIZE, th.FILTER_COLORS[0]).next_to(self.axes.x_axis, RIGHT, 0.1),
             th.text("c2", th.SMALL_SIZE, th.FILTER_COLORS[1]).next_to(self.axes.y_axis, UP, 0.1),
         )
+        std = sigma / RING_STD
+        self.std, self.wide = (std, std), (2 * std, std / 4)  # equal noise, then 8x more on c1
+        z = story.noise_draws(2 * DRAWS)
+        self.offsets = np.concatenate([z[:DRAWS] * self.std, z[DRAWS:] * self.wide])  # (2 DRAWS, 2)
+        reach = np.abs(self.offsets).max(axis=0)
+        corners = np.array([code + [dx, dy, 0] for dx in (-reach[0], reach[0])
+                            for dy in (-reach[1], reach[1])])
         out = ck.decode(code[None])[0]
-        corners = np.array(
-            [code + [dx, dy, 0] for dx in (-3 * sigma, 3 * sigma) for dy in (-3 * sigma, 3 * sigma)]
-        )
-        self.plot = pic.SignalPlot(
-            7,
-            pic.output_range(ck, corners),
-            5.4,
-            3.2,
-            f"decoded: the clean code ({th.TEXT_NAME}) and the shaken one",
-        )
-        VGroup(VGroup(self.axes, self.labels), self.plot).arrange(RIGHT, buff=0.9).next_to(
-            title, DOWN, buff=0.8
-        )
-        self.cloud = speed.Dots(
-            speed.coords_to_points(self.axes, codes[:, 0], codes[:, 1]), 0.02, th.DATA_COLOR, 0.5
-        )
+        self.plot = pic.SignalPlot(7, pic.output_range(ck, corners), 5.4, 3.2,
+                                   f"decoded: the clean code ({th.TEXT_NAME}) and the shaken one")
+        VGroup(VGroup(self.axes, self.labels), self.plot).arrange(RIGHT, buff=0.9).next_to(title, DOWN,
+                                                                                           buff=0.8)
+        self.cloud = speed.Dots(speed.coords_to_points(self.axes, codes[:, 0], codes[:, 1]), 0.02,
+                                th.DATA_COLOR, 0.5)
         self.center = self.axes.c2p(code[0], code[1])
+        self.marker = Circle(radius=0.09, color=th.TEXT_COLOR, stroke_width=3).move_to(self.center)
+        self.marker_label = th.text("clean code", th.SMALL_SIZE - 2).next_to(self.marker, UP + LEFT, 0.05)
         self.clean = pic.Signal(self.plot, out, th.TEXT_COLOR, width=3, dot_radius=0.04)
         self.shaken = pic.Signal(self.plot, out, th.OUTPUT_COLOR, width=5, dot_radius=0.06)
-        self.sx, self.sy, self.theta = ValueTracker(sigma), ValueTracker(sigma), ValueTracker(0.0)
+        self.sx, self.sy, self.t = ValueTracker(self.std[0]), ValueTracker(self.std[1]), ValueTracker(0.0)
         self.unit = self.axes.c2p(1, 1) - self.axes.c2p(0, 0)
-        self.ring = Ellipse(
-            width=2 * sigma * self.unit[0], height=2 * sigma * self.unit[1], color=th.ACCENT_COLOR
-        ).move_to(self.center)
-        self.dot = speed.Dots(np.array([self.center]), 0.09, th.OUTPUT_COLOR)
+        self.ring = Ellipse(width=2 * RING_STD * self.std[0] * self.unit[0],
+                            height=2 * RING_STD * self.std[1] * self.unit[1],
+                            color=th.ACCENT_COLOR).move_to(self.center)
+        self.dot = speed.Dots(np.array([self.center]), 0.08, th.OUTPUT_COLOR)
+        self.trail = speed.Dots(np.repeat([self.center], DRAWS, axis=0), 0.04, th.OUTPUT_COLOR, 0.6)
+
+    def inside(self, phase: int) -> int:
+        """How many of phase `phase`'s (0: equal, 1: wide) draws land inside the ring."""
+        std = np.array(self.std if phase == 0 else self.wide)
+        d = self.offsets[phase * DRAWS:(phase + 1) * DRAWS] / std
+        return int(np.sum(np.sum(d**2, axis=1) <= RING_STD**2))
+
+    def offset(self, t: float) -> np.ndarray:
+        """The point's offset from the clean code at `t`: it rests on draw int(t) for half the step,
+        then moves to the next draw (inside one phase)."""
+        i = min(int(t), 2 * DRAWS - 1)
+        f = t - i
+        if f <= 0.5 or i + 1 >= 2 * DRAWS or (i + 1) % DRAWS == 0:
+            return self.offsets[i]
+        a = speed_smooth((f - 0.5) / 0.5)
+        return (1 - a) * self.offsets[i] + a * self.offsets[i + 1]
 
     def update(self) -> None:
-        t = self.theta.get_value()
-        # a deterministic stand-in for noise: a point circling the code at the noise scale
-        d = np.array([self.sx.get_value() * np.cos(t), self.sy.get_value() * np.sin(3 * t), 0.0])
+        t = self.t.get_value()
+        d = self.offset(t)
         self.dot.set_positions(np.array([self.axes.c2p(self.code[0] + d[0], self.code[1] + d[1])]))
-        self.shaken.set_values(self.ck.decode((self.code + d)[None])[0])
-        self.ring.stretch_to_fit_width(2 * self.sx.get_value() * self.unit[0])
-        self.ring.stretch_to_fit_height(2 * self.sy.get_value() * self.unit[1])
+        self.shaken.set_values(self.ck.decode((self.code + [d[0], d[1], 0.0])[None])[0])
+        phase = min(int(t) // DRAWS, 1)
+        done = min(int(t) - phase * DRAWS + 1, DRAWS)
+        seen = self.offsets[phase * DRAWS:phase * DRAWS + done]
+        pts = np.repeat([self.dot.positions()[0]], DRAWS, axis=0)
+        pts[:done] = speed.coords_to_points(self.axes, self.code[0] + seen[:, 0], self.code[1] + seen[:, 1])
+        self.trail.set_positions(pts)
+        self.ring.stretch_to_fit_width(2 * RING_STD * self.sx.get_value() * self.unit[0])
+        self.ring.stretch_to_fit_height(2 * RING_STD * self.sy.get_value() * self.unit[1])
         self.ring.move_to(self.center)
 
 
-class LogBars(VGroup):
-    """Loss increase per zeroed component, one group of three bars per variant, on a log scale
-    (F14); each bar is recorded as '<variant> <k>' and reads its value back (`drawn_value`). A log
-    scale shows increases above 0 only: an increase of 0 or less (an undertrained model can gain from
-    losing a component) gets no bar, its number is still written at the axis' foot."""
+def speed_smooth(x: float) -> float:
+    """Smoothstep on [0, 1]: the point eases from one draw to the next."""
+    x = min(max(x, 0.0), 1.0)
+    return x * x * (3 - 2 * x)
 
-    def __init__(self, means: dict[str, np.ndarray], heading: str, group_width: float = 2.9):
+
+class LogBars(VGroup):
+    """One group of three bars per entry of `means` (a value per component or channel), on a log
+    scale with a faint line at every power of 10 (F14); each bar is recorded as '<name> <k>' and reads
+    its value back (`drawn_value`). `frame` is the axes, lines, powers and heading; `groups` the bars,
+    their numbers (`label`) and names; `ratios` the largest over the smallest above each group. A log
+    scale shows values above 0 only: a value of 0 or less (an undertrained model can gain from losing
+    a component) gets no bar, its number is still written at the axis' foot."""
+
+    def __init__(self, means: dict[str, np.ndarray], heading: str, group_width: float = 2.9,
+                 label=lambda x: sci(x), height: float = 3.4):
         super().__init__()
         positive = np.concatenate([m[m > 0] for m in means.values()])
         lo = np.floor(np.log10(positive.min() if positive.size else 1e-6)) - 0.3
         hi = max(np.ceil(np.log10(positive.max() if positive.size else 1e-6)), lo + 1.3)
         self.axes = Axes(x_range=[0, 4 * len(means), 1], y_range=[lo, hi, 1],
-                         x_length=group_width * len(means), y_length=3.4, tips=False,
+                         x_length=group_width * len(means), y_length=height, tips=False,
                          axis_config={"color": th.MUTED_COLOR, "include_ticks": False})
-        ticks = VGroup(*[th.text(f"1e{int(e)}", th.SMALL_SIZE - 2, th.MUTED_COLOR)
-                         .next_to(self.axes.c2p(0, e), LEFT, 0.12)
-                         for e in range(int(np.ceil(lo)), int(hi) + 1)])
-        self.add(self.axes, ticks)
+        powers = range(int(np.ceil(lo)), int(hi) + 1)
+        ticks = VGroup(*[th.text(f"1e{e}", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+                         .next_to(self.axes.c2p(0, e), LEFT, 0.12) for e in powers])
+        grid = VGroup(*[Line(self.axes.c2p(0, e), self.axes.c2p(4 * len(means), e), stroke_width=1,
+                             color=th.MUTED_COLOR, stroke_opacity=0.35) for e in powers])
+        self.frame = VGroup(grid, self.axes, ticks, th.text(heading + " (log scale)", th.SMALL_SIZE)
+                            .next_to(self.axes, UP, 0.45))
+        self.groups, self.ratios = VGroup(), VGroup()
         for g, (v, mean) in enumerate(means.items()):
             for k in range(3):
                 x = 4 * g + 1 + k
@@ -492,6 +814,11 @@ class LogBars(VGroup):
                 bar.move_to((top + base) / 2)
                 bar.role = f"{v} {k + 1}"
                 bar.drawn_value = lambda bar=bar: 10 ** self.axes.p2c(bar.get_top())[1]
-                self.add(VGroup(bar, th.text(f"{mean[k]:.1e}", th.SMALL_SIZE - 4).next_to(bar, UP, 0.05)))
-            self.add(th.text(v, th.SMALL_SIZE).next_to(self.axes.c2p(4 * g + 2, lo), DOWN, 0.2))
-        self.add(th.text(heading, th.SMALL_SIZE).next_to(self.axes, UP, 0.35))
+                number = th.text(label(mean[k]), th.SMALL_SIZE - 4).next_to(bar, UP, 0.05)
+                self.groups.add(VGroup(bar, number))
+            self.groups.add(th.text(v, th.SMALL_SIZE).next_to(self.axes.c2p(4 * g + 2, lo), DOWN, 0.2))
+            if mean.min() > 0:
+                self.ratios.add(th.text(f"largest {fmt_ratio(mean.max() / mean.min())} smallest",
+                                        th.SMALL_SIZE - 2, th.ACCENT_COLOR)
+                                .next_to(self.groups[-1], DOWN, 0.1))
+        self.add(self.frame, self.groups, self.ratios)

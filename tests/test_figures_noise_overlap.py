@@ -167,9 +167,9 @@ def test_c11_relu_figure_shows_the_measurement(ctx):
     assert len(seeds) == relu.seeds
     np.testing.assert_allclose(sorted(ln.get_ydata()[0] for ln in seeds),
                                sorted(relu.costs[:, 0] / relu.costs.sum(axis=1)))
-    shown, _ = story.relu_verdict(relu, tanh, story.seed_agreement(ctx.models("code-noise-relu")),
-                                  story.seed_agreement(ctx.models("code-noise")))
-    assert shown in fig.get_suptitle()
+    found = story.relu_verdict(relu, tanh, story.seed_agreement(ctx.models("code-noise-relu")),
+                               story.seed_agreement(ctx.models("code-noise")))
+    assert found.shown in fig.get_suptitle()
 
 
 # --- F19-F22 -----------------------------------------------------------------------------------------

@@ -316,7 +316,7 @@ def relu_code_noise(ctx: Context):
     c.set_ylim(0, 1.15)
     style(c, "seed agreement: consistency of the decoder filters", None, "consistency (1 = identical)")
     c.legend(loc="upper right")
-    verdict = story.relu_verdict(ch[relu_v], ch[tanh_v], agree[relu_v], agree[tanh_v])[0]
+    verdict = story.relu_verdict(ch[relu_v], ch[tanh_v], agree[relu_v], agree[tanh_v]).shown
     fig.suptitle(f"C11, measured: code noise with ReLU instead of tanh, {ch[relu_v].seeds} seeds\n{verdict}",
                  color=PALETTE.text)
     return fig
