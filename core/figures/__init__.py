@@ -4,8 +4,8 @@ checkpoints and the dataset: `deconv figures` / `make figures`.
 A figure is a function `(ctx: Context) -> matplotlib.figure.Figure`, registered with `@figure(id,
 slug, title)`; it is saved as `media/figures/<id>_<slug>.png` and `.svg`. The functions live in
 `core.figures.article` (F1-F10), `core.figures.noise` (F12-F18, and C11: ReLU measured) and
-`core.figures.overlap` (F19-F22). matplotlib is used without pyplot (no global state, no display). numpy, matplotlib and
-core only: never torch, never manim.
+`core.figures.overlap` (F19-F22). matplotlib is used without pyplot (no global state, no
+display). numpy, matplotlib and core only: never torch, never manim.
 """
 
 from __future__ import annotations
