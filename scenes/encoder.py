@@ -45,7 +45,7 @@ PLACES = 4  # decimals of the dot products' numbers: enough to show the bias and
 
 class EncoderScene(Explainer):
     def construct(self):
-        self.ck = load_model()
+        self.ck = load_model(activation="tanh")  # the video explains tanh
         self.show_footer(pic.footer(self.ck))
 
         self.next_section("data")

@@ -30,16 +30,22 @@ def checkpoint_dir() -> Path:
     return Path(os.environ.get(CHECKPOINTS_ENV) or weights.DEFAULT_DIR)
 
 
-def load_model() -> weights.Checkpoint:
+def load_model(activation: str | None = None) -> weights.Checkpoint:
     """The chosen checkpoint; a missing or bad one stops the render with the loader's one line
-    (naming the variables that chose it, where they are set)."""
+    (naming the variables that chose it, where they are set). A video that explains one
+    `activation` (the encoder video: tanh) stops with one line on a model that uses another."""
     variant, seed = model_choice()
     try:
-        return weights.load_checkpoint(variant, seed, checkpoint_dir())
+        ck = weights.load_checkpoint(variant, seed, checkpoint_dir())
     except weights.CheckpointError as e:
         chosen = [f"{k}={os.environ[k]}" for k in (VARIANT_ENV, SEED_ENV, CHECKPOINTS_ENV)
                   if os.environ.get(k)]
         fail(f"{e}{' (chosen by ' + ', '.join(chosen) + ')' if chosen else ''}")
+    if activation is not None and ck.activation != activation:
+        others = ", ".join(v for v in weights.VARIANTS if weights.activation_of(v) == activation)
+        fail(f"{VARIANT_ENV}={variant}: its encoder uses {ck.activation}, and this video explains the "
+             f"{activation} encoder; choose one of {others}")
+    return ck
 
 
 def shipped() -> bool:

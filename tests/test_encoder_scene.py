@@ -2,9 +2,11 @@
 draws and says are the model's (core.story), the patch it takes apart is window 1 of the curve it
 encodes, and the data is drawn in the data colour."""
 
+import os
+
 import numpy as np
 import pytest
-from conftest import check_render, render_fixture
+from conftest import assert_usage_error, check_render, manim, render_fixture
 
 from core import data, overlap, story
 from core.subtitles import fmt
@@ -212,3 +214,13 @@ def test_outputs_and_filters_keep_their_colours(render):
             assert colours(pictures["dot-products"][role]) == {c.lower()}
         assert colours(pictures["round-trip"][f"scaled {i + 1}"]) == {c.lower()}
     assert colours(pictures["round-trip"]["error"]) == {th.ACCENT_COLOR.lower()}
+
+
+def test_a_relu_model_is_refused_by_the_video_that_explains_tanh(tmp_path):
+    """The encoder video says and computes tanh: DECONV_VARIANT=code-noise-relu stops it before the
+    first frame with one line naming the tanh variants."""
+    env = {**os.environ, "DECONV_VARIANT": "code-noise-relu"}
+    res = manim("render", "-ql", "--media_dir", tmp_path / "media", "scenes/encoder.py", env=env)
+    assert_usage_error(res, "DECONV_VARIANT=code-noise-relu", "uses relu", "explains the tanh encoder",
+                       "plain, code-noise, input-noise, code-noise-article")
+    assert not list((tmp_path / "media").rglob("*.mp4"))
