@@ -161,7 +161,7 @@ class NoiseScene(Explainer):
         self.say(f"{th.DATA_NAME.capitalize()}: codes of real patches, c1 across, c2 up.")
         self.play(Write(title), fade_in(b.axes, b.labels, b.cloud, captions[0]), run_time=1.5)
         self.wait(1)
-        self.say("No noise: the decoder gets the clean code, the ring, every time.",
+        self.say("No noise: the decoder gets the clean code, the small circle, every time.",
                  "Right: what it decodes to.")
         self.play(fade_out(captions[0]), fade_in(captions[1], b.plot, b.clean, b.marker, b.marker_label),
                   run_time=1)
@@ -169,7 +169,8 @@ class NoiseScene(Explainer):
         inside = 1 - math.exp(-RING_STD**2 / 2)  # a 2-D normal's mass within RING_STD std
         self.say(f"Now noise, the same in c1 and c2: {DRAWS} random draws.",
                  f"The circle is {RING_STD} std: about {inside:.0%} of draws land inside it.")
-        self.play(fade_out(captions[1]), fade_in(captions[2], b.ring, b.dot, b.shaken), run_time=0.8)
+        self.play(fade_out(captions[1]), fade_in(captions[2], b.ring, b.ring_label, b.dot, b.shaken),
+                  run_time=0.8)
         with speed.live(self, b.dot, b.trail, b.shaken, b.ring, update=b.update):
             self.play(b.t.animate.set_value(DRAWS - 1), run_time=7, rate_func=linear)
             self.say(f"{b.inside(0)} of these {DRAWS} landed inside. The {th.OUTPUT_NAME} output "
@@ -181,7 +182,7 @@ class NoiseScene(Explainer):
                       b.sy.animate.set_value(b.wide[1]), b.t.animate.set_value(DRAWS), run_time=1.2)
             self.play(b.t.animate.set_value(2 * DRAWS - 1), run_time=7, rate_func=linear)
         end = th.text("so training puts the most important feature in the quietest channel", th.LABEL_SIZE,
-                      th.OUTPUT_COLOR).next_to(VGroup(b.axes, b.plot), DOWN, buff=0.45)
+                      th.OUTPUT_COLOR).next_to(VGroup(b.axes, b.ring_label, b.plot), DOWN, buff=0.3)
         self.say("So training puts the most important feature in the quietest channel.")
         self.play(fade_in(end), run_time=0.8)
         self.wait(3.5)
@@ -366,7 +367,7 @@ class NoiseScene(Explainer):
         found = story.relu_verdict(relu, tanh, ra, ta)
         caption = th.text(f"the code-noise training again ({relu.seeds} seeds), with ReLU: max(0, x) has no "
                           "ceiling", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
-        chart = LogBars({"tanh": tanh.survives, "ReLU": relu.survives}, group_width=1.9, height=2.9,
+        chart = LogBars({"tanh": tanh.survives, "ReLU": relu.survives}, group_width=1.9, height=2.4,
                         heading="code spread / noise", label=fmt_ratio)
         for bar in chart.groups:  # recorded as 'survives tanh k', 'survives ReLU k'
             for m in bar.get_family():
@@ -374,7 +375,7 @@ class NoiseScene(Explainer):
                     m.role = f"survives {m.role}"
         tiles = SeedTiles(self.models["code-noise-relu"], relu)
         chart.remove(chart.ratios)  # the ratio that matters here, ReLU against tanh, is said
-        VGroup(chart, tiles).arrange(RIGHT, buff=0.5, aligned_edge=UP).next_to(caption, DOWN, buff=0.5)
+        VGroup(chart, tiles).arrange(RIGHT, buff=0.5, aligned_edge=UP).next_to(caption, DOWN, buff=0.3)
         self.say("The article warns: a ReLU code has no ceiling,", "so it could outgrow the noise.")
         self.play(Write(title), fade_in(caption), run_time=1.2)
         self.wait(1)
@@ -394,7 +395,7 @@ class NoiseScene(Explainer):
                                  f"{ra.baseline:.2f}); final loss {relu.final_loss:.1e} "
                                  f"(tanh {tanh.final_loss:.1e})",
                                  th.SMALL_SIZE, th.MUTED_COLOR)).arrange(DOWN, buff=0.12)
-        verdict.next_to(VGroup(chart, tiles), DOWN, buff=0.35)
+        verdict.next_to(VGroup(chart, tiles), DOWN, buff=0.25)
         self.play(fade_in(verdict), run_time=0.8)
         self.wait(4)
         self.payoff()
@@ -669,14 +670,14 @@ class SeedTiles(VGroup):
         for m, costs, spread in zip(models, found.costs, found.spread):
             share = costs / costs.sum()
             frame = Line(LEFT * 0.42, RIGHT * 0.42, color=th.MUTED_COLOR, stroke_width=2)
-            room = Line(frame.get_left(), frame.get_left() + UP * 1.1, stroke_opacity=0)  # same height each
+            room = Line(frame.get_left(), frame.get_left() + UP * 0.9, stroke_opacity=0)  # same height each
             bars = VGroup()
             for k in range(3):
-                bar = Rectangle(width=0.2, height=max(1.1 * share[k], 0.002), fill_color=th.FILTER_COLORS[k],
+                bar = Rectangle(width=0.2, height=max(0.9 * share[k], 0.002), fill_color=th.FILTER_COLORS[k],
                                 fill_opacity=0.9, stroke_width=0)
                 bar.move_to(frame.get_left() + RIGHT * (0.14 + 0.28 * k), aligned_edge=DOWN)
                 bar.role = f"seed {m.seed} share {k + 1}"
-                bar.drawn_value = lambda bar=bar: bar.height / 1.1
+                bar.drawn_value = lambda bar=bar: bar.height / 0.9
                 bars.add(bar)
             ordered = bool(np.all(np.diff(costs) > 0))
             dead = [str(k + 1) for k in range(3) if spread[k] == 0]
@@ -687,7 +688,9 @@ class SeedTiles(VGroup):
                 tags.add(th.text(f"dead: {', '.join(dead)}", th.SMALL_SIZE - 2, th.ACCENT_COLOR))
             tags.arrange(DOWN, buff=0.05)
             self.add(VGroup(VGroup(room, frame, bars), tags.next_to(frame, DOWN, 0.1)))
-        self.arrange_in_grid(2, (len(self) + 1) // 2, buff=(0.12, 0.3), cell_alignment=UP)
+        self.arrange_in_grid(2, (len(self) + 1) // 2, buff=(0.3, 0.3), cell_alignment=UP)
+        self.add(th.text("each seed: share of the cost of zeroing 1, 2, 3", th.SMALL_SIZE)
+                 .next_to(self, UP, 0.3))
 
 
 class NoisePlane(VGroup):
@@ -730,7 +733,11 @@ class NoisePlane(VGroup):
                                 th.DATA_COLOR, 0.5)
         self.center = self.axes.c2p(code[0], code[1])
         self.marker = Circle(radius=0.09, color=th.TEXT_COLOR, stroke_width=3).move_to(self.center)
-        self.marker_label = th.text("clean code", th.SMALL_SIZE - 2).next_to(self.marker, UP + LEFT, 0.05)
+        self.marker_label = th.text("small circle: the clean code", th.SMALL_SIZE - 2)
+        self.ring_label = th.text(f"{th.ACCENT_NAME} ring: {RING_STD} std of the noise", th.SMALL_SIZE - 2,
+                                  th.ACCENT_COLOR)
+        VGroup(self.marker_label, self.ring_label).arrange(DOWN, aligned_edge=LEFT, buff=0.08).next_to(
+            self.axes, DOWN, buff=0.15)
         self.clean = pic.Signal(self.plot, out, th.TEXT_COLOR, width=3, dot_radius=0.04)
         self.shaken = pic.Signal(self.plot, out, th.OUTPUT_COLOR, width=5, dot_radius=0.06)
         self.sx, self.sy, self.t = ValueTracker(self.std[0]), ValueTracker(self.std[1]), ValueTracker(0.0)
