@@ -21,6 +21,7 @@ from manim import (
     Circle,
     Create,
     DashedLine,
+    DashedVMobject,
     Ellipse,
     Line,
     Rectangle,
@@ -63,6 +64,7 @@ class NoiseScene(Explainer):
         self.seeds("plain", "Different seeds, different filters?")
         self.begin("noise-idea")
         self.noise_idea()
+        self.begin("after-training")
         self.shaken_models()
         self.begin("noise-orders-components")
         self.seeds("code-noise", "With code noise, do the seeds agree?")
@@ -91,10 +93,12 @@ class NoiseScene(Explainer):
         b = SeedsBoard(models, ref, title)
         note = th.text("decoder filters as trained: filter 1, 2, 3 of each seed", th.LABEL_SIZE)
         note.next_to(title, DOWN, 0.15)
-        note2 = th.text(f"renumber and flip each seed's filters to match seed {ref.seed} (the best of "
-                        f"{math.factorial(3) * 2**3} ways)", th.LABEL_SIZE).move_to(note)  # orders x signs
-        self.say(f"Decoder filters of {len(b.shown)} {variant} models, one per seed: "
-                 + ", ".join(f"{i + 1} {h}" for i, h in enumerate(HUES)) + ".")
+        ways = math.factorial(3) * 2**3  # orders x signs
+        note2 = th.text(f"renumber and flip each seed's filters to match seed {ref.seed}: the best of {ways} "
+                        "ways", th.SMALL_SIZE + 2).move_to(note)
+        what = " (trained without noise)" if variant == "plain" else ""
+        self.say(f"Decoder filters of {len(b.shown)} {variant} models{what}, one per seed.",
+                 "Filter " + ", ".join(f"{i + 1} {h}" for i, h in enumerate(HUES)) + ".")
         self.play(Write(title), fade_in(b.plots, *b.raw, note), run_time=1.5)
         self.wait(3)
         self.say(f"Each seed's filters are renumbered and flipped to match seed {ref.seed}.",
@@ -118,13 +122,16 @@ class NoiseScene(Explainer):
                  VGroup(th.text(f"consistency over all {n} seeds:", th.SMALL_SIZE),
                         speed.number(found.score, 3, th.SMALL_SIZE, th.TEXT_COLOR, sign=False,
                                      role=f"consistency {variant}")).arrange(RIGHT, buff=0.15),
-                 th.text(f"(mean cosine of matched filters)   identical: 1   unrelated random filters: "
-                         f"{found.baseline:.3f}", th.SMALL_SIZE, th.MUTED_COLOR)]
+                 th.text("(mean cosine of matched filters; identical filters: 1)", th.SMALL_SIZE,
+                         th.MUTED_COLOR),
+                 th.text(f"unrelated random filters, matched the same way: {found.baseline:.3f}",
+                         th.SMALL_SIZE, th.MUTED_COLOR)]
         if variant != "plain":
             lines.append(th.text(f"plain models: {plain.score:.3f}", th.SMALL_SIZE, th.MUTED_COLOR))
-        result = VGroup(*lines).arrange(DOWN, buff=0.14).next_to(spread, DOWN, buff=0.35)
+        result = VGroup(*lines).arrange(DOWN, buff=0.14).next_to(VGroup(spread, spread.norms), DOWN, buff=0.3)
         self.say(f"Consistency over all {n} seeds: {found.score:.3f}, the mean cosine of matched filters.",
-                 f"Identical filters score 1; unrelated random ones {found.baseline:.3f}.")
+                 f"Identical filters score 1; unrelated random ones {found.baseline:.3f}:",
+                 "the best of 48 matches makes even random filters look a bit alike.")
         self.play(fade_in(result[1:]), run_time=1)
         self.wait(2)
         said = {"identical": "The seeds learn the same filters.",
@@ -157,7 +164,7 @@ class NoiseScene(Explainer):
             (f"codes of real patches (plain model, seed {ck.seed})", th.DATA_COLOR),
             ("no noise: the decoder always gets the clean code", th.TEXT_COLOR),
             ("equal noise in c1 and c2: every direction is blurred alike", th.TEXT_COLOR),
-            ("more noise in c1 than in c2: c1 can only carry what survives it", th.ACCENT_COLOR))]
+            ("more noise in c1 than in c2: c1 can only carry what survives it", th.TEXT_COLOR))]
         self.say(f"{th.DATA_NAME.capitalize()}: codes of real patches, c1 across, c2 up.")
         self.play(Write(title), fade_in(b.axes, b.labels, b.cloud, captions[0]), run_time=1.5)
         self.wait(1)
@@ -168,7 +175,7 @@ class NoiseScene(Explainer):
         self.wait(2)
         inside = 1 - math.exp(-RING_STD**2 / 2)  # a 2-D normal's mass within RING_STD std
         self.say(f"Now noise, the same in c1 and c2: {DRAWS} random draws.",
-                 f"The circle is {RING_STD} std: about {inside:.0%} of draws land inside it.")
+                 f"The dashed ring is {RING_STD} std: about {inside:.0%} of draws land inside it.")
         self.play(fade_out(captions[1]), fade_in(captions[2], b.ring, b.ring_label, b.dot, b.shaken),
                   run_time=0.8)
         with speed.live(self, b.dot, b.trail, b.shaken, b.ring, update=b.update):
@@ -182,16 +189,15 @@ class NoiseScene(Explainer):
                       b.sy.animate.set_value(b.wide[1]), b.t.animate.set_value(DRAWS), run_time=1.2)
             self.play(b.t.animate.set_value(2 * DRAWS - 1), run_time=7, rate_func=linear)
         end = th.text("so training puts the most important feature in the quietest channel", th.LABEL_SIZE,
-                      th.OUTPUT_COLOR).next_to(VGroup(b.axes, b.ring_label, b.plot), DOWN, buff=0.3)
+                      th.OUTPUT_COLOR).move_to(captions[3])
         self.say("So training puts the most important feature in the quietest channel.")
-        self.play(fade_in(end), run_time=0.8)
+        self.play(fade_out(captions[3]), fade_in(end), run_time=0.8)
         self.wait(3.5)
         self.payoff()
 
     def shaken_models(self):
         """Both trained models shaken by the code-noise training scales: the plain decoder's output
         swings, the code-noise decoder's barely moves (it learnt to ignore what the noise can hide)."""
-        self.clear_stage()
         title = th.title("After training: shake both models the same way")
         scales = np.array(self.models["code-noise"][0].code_noise)  # as trained, from the checkpoint
         b = ShakeBoard([self.example(v) for v in ("plain", "code-noise")], scales, title)
@@ -221,13 +227,14 @@ class NoiseScene(Explainer):
                           for k in range(3)])
         legend.arrange(RIGHT, buff=0.3)
         VGroup(chart, legend).arrange(DOWN, buff=0.3).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.75)
-        self.say("Loss increase when one component is zeroed: plain left, code-noise right.",
+        self.say("A component is one code number. Zero it: how much worse is the rebuild?",
+                 "Loss (mean squared error) increase, mean of all seeds: plain left, code-noise right.",
                  "The scale is logarithmic: each line up is 10x more.")
         self.play(Write(title), fade_in(chart.frame, legend), run_time=1.5)
         self.play(fade_in(chart.groups), run_time=1)
         self.wait(2)
         ratios = {v: self.channels[v].cost.max() / max(self.channels[v].cost.min(), 1e-12) for v in order}
-        self.say(f"Plain: the dearest costs {fmt_ratio(ratios['plain'])} the cheapest.")
+        self.say(f"Plain: the costliest costs {fmt_ratio(ratios['plain'])} the cheapest.")
         self.play(fade_in(chart.ratios), run_time=0.8)
         self.wait(1.5)
         self.say(f"Code-noise: {fmt_ratio(ratios['code-noise'])}.")
@@ -239,13 +246,13 @@ class NoiseScene(Explainer):
         self.wait(2.5)
         plain, noisy = self.channels["plain"].cost, self.channels["code-noise"].cost
         note = VGroup(
-            th.text(f"plain: every component costs about the same, {plain.min():.1e} to {plain.max():.1e}",
+            th.text(f"plain: every component costs about the same, {sci(plain.min())} to {sci(plain.max())}",
                     th.SMALL_SIZE),
-            th.text(f"code-noise: the noisiest (1) costs {noisy[0]:.1e}, the quietest (3) {noisy[2]:.1e}",
+            th.text(f"code-noise: the noisiest (1) costs {sci(noisy[0])}, the quietest (3) {sci(noisy[2])}",
                     th.SMALL_SIZE, th.OUTPUT_COLOR)).arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.5)
-        self.say(f"Plain: all cost about the same, {plain.min():.1e} to {plain.max():.1e}.",
-                 f"Code-noise: zeroing the noisiest, 1, costs {noisy[0]:.1e}; "
-                 f"the quietest, 3, {noisy[2]:.1e}.")
+        self.say(f"Plain: all cost about the same, {sci(plain.min())} to {sci(plain.max())}.",
+                 f"Code-noise: zeroing the noisiest, 1, costs {sci(noisy[0])}; "
+                 f"the quietest, 3, {sci(noisy[2])}.")
         self.play(fade_in(note), run_time=0.8)
         self.wait(4)
         self.payoff()
@@ -259,16 +266,19 @@ class NoiseScene(Explainer):
             "coderand[:, 0 :] *= 0.1", "coderand[:, 1 :] *= 0.01", "coderand[:, 2 :] *= 0.001")])
         code.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         expl = VGroup(
-            th.text("Python counts from 0: '1 :'", th.SMALL_SIZE),
-            th.text("is c2 and c3, the factors multiply", th.SMALL_SIZE),
-            th.text("meant:   " + ", ".join(f"{s:g}" for s in meant), th.SMALL_SIZE, th.OUTPUT_COLOR),
-            th.text("applied: " + ", ".join(f"{s:g}" for s in did), th.SMALL_SIZE, th.ACCENT_COLOR),
+            th.text("coderand: the noise added to the code", th.SMALL_SIZE),
+            th.text("Python counts from 0: '0 :' is c1, c2, c3;", th.SMALL_SIZE),
+            th.text("'1 :' is c2 and c3: the factors multiply", th.SMALL_SIZE),
+            th.text("meant:   " + ", ".join(f"{s:g}" for s in meant), th.SMALL_SIZE),
+            th.text("applied: " + ", ".join(f"{s:g}" for s in did), th.SMALL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         left = VGroup(code, expl).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
-        chart = LogBars({v: self.channels[v].cost for v in ("code-noise", "code-noise-article")},
-                        "loss increase per zeroed component")
-        VGroup(left, chart).arrange(RIGHT, buff=0.8).next_to(title, DOWN, buff=0.6)
-        self.say("The article's code sets the noise with these three lines.")
+        chart = LogBars({tag: self.channels[v].cost for tag, v in
+                         (("meant", "code-noise"), ("applied", "code-noise-article"))},
+                        "loss increase, one zeroed", group_width=2.4)
+        VGroup(left, chart).arrange(RIGHT, buff=0.6).next_to(title, DOWN, buff=0.6)
+        self.say(f"The article, \u201c{story.ARTICLE}\u201d,",
+                 "sets the noise with these three lines of its code.")
         self.play(Write(title), fade_in(code), run_time=1.2)
         self.wait(2)
         applied = ", ".join(f"{s:g}" for s in did)
@@ -289,7 +299,7 @@ class NoiseScene(Explainer):
 
     # --- 6. input noise: why the plain filters may be jagged (F17, C7) -------------------------------
     def input_noise(self):
-        title = th.title("Exact data: one sample is enough")
+        title = th.title("Exact data: one sample's value tells curves apart")
         b = LookAlikeBoard(title)
         caption = th.text("the synthetic curves are exact: one sample's value already tells which curve "
                           "it is", th.SMALL_SIZE, th.TEXT_COLOR).next_to(title, DOWN, 0.15)
@@ -298,7 +308,10 @@ class NoiseScene(Explainer):
         self.play(Create(b.marker), fade_in(*b.rest, b.values), run_time=1.5)
         self.say(f"At sample {b.sample} they agree within {story.SIMILAR_TOL:g}; "
                  f"elsewhere they differ by up to {b.apart:.2f}.")
-        self.wait(4)
+        self.wait(3)
+        self.say("Yet no two are equal there. The data is exact,",
+                 f"so even the fourth decimal of sample {b.sample} tells which curve it is.")
+        self.wait(2)
         end = VGroup(th.text("so an encoder filter may lean on single samples: nothing makes it smooth",
                              th.LABEL_SIZE, th.OUTPUT_COLOR),
                      th.text(f"input noise (std {self.example('input-noise').input_noise:g} on every sample) "
@@ -326,7 +339,7 @@ class NoiseScene(Explainer):
                  f"against {big[1]:.2f} and {big[2]:.3f} (largest weight, mean of seeds).")
         self.play(fade_in(b.sizes), run_time=0.8)
         self.wait(2.5)
-        self.say("Right: the shapes, each scaled to 1. Plain filters first,",
+        self.say("Right: the shapes, each scaled to 1. Plain filters (no noise) first,",
                  "matched onto the same channels.")
         self.play(fade_in(b.shape_plot, b.plain), run_time=1)
         self.wait(2.5)
@@ -334,29 +347,46 @@ class NoiseScene(Explainer):
         self.play(*[ReplacementTransform(b.plain[i], b.shaped[i]) for i in range(3)], run_time=2.5)
         self.wait(1.5)
         jp, js = found["plain"].jagged.mean(), found["input-noise"].jagged
-        self.say(f"Jaggedness: second-difference energy over the filter's energy. Plain: {jp:.2f};",
+        self.say("Jaggedness: second-difference energy over the filter's energy.",
+                 f"Plain: {jp:.2f} on average;",
                  f"input noise {js[0]:.2f}, {js[1]:.3f}, {js[2]:.3f}; "
                  f"random filters {found['plain'].random:.1f}.")
         self.play(fade_in(b.table), run_time=1)
-        self.wait(4)
+        self.wait(2)
+        shown, said = smoothing_verdict(found["code-noise"], found["input-noise"])
+        end = th.lines(shown, th.SMALL_SIZE, th.OUTPUT_COLOR, buff=0.06).next_to(b.table, DOWN, buff=0.12)
+        self.say(*said)
+        self.play(fade_in(end), run_time=0.8)
+        self.wait(3)
         self.payoff()
 
     # --- 8. what tanh does with the large filter's output (C7) -----------------------------------------
     def tanh_bound(self):
-        title = th.title("tanh keeps the big filter's code bounded")
+        title = th.title("tanh keeps the big filter's code within 1")
         ck = self.example("input-noise")
         found = story.tanh_bound(ck, self.patches)
         b = TanhBoard(found, title)
         k = found.channel
-        self.say(f"Filter {k + 1}'s dot products with every patch ({th.FILTER_NAMES[k]}),",
-                 "across: before tanh; up: the code after it.")
+        self.say(f"Input-noise model, seed {ck.seed}: filter {k + 1}'s dot products with every patch "
+                 f"({th.FILTER_NAMES[k]}),", "across: before tanh; up: the code after it.")
         self.play(Write(title), fade_in(b.axes, b.labels, b.curve, b.identity, b.ceiling), run_time=1.2)
         self.play(fade_in(b.rug, b.dots), run_time=1.2)
         self.wait(2)
         self.say(f"They reach {found.reach:.2f}; tanh keeps the code within {found.code_reach:.2f}.",
                  f"{found.bent:.0%} of patches land where tanh bends (beyond 1).")
         self.play(fade_in(b.notes), run_time=0.8)
-        self.wait(4)
+        self.wait(2)
+        noise = ck.code_noise[k]
+        if noise > 0:
+            times = found.code_reach / noise
+            self.say(f"So channel {k + 1}'s code can never move more than {times:.0f}x its noise std "
+                     f"({noise:g}):", "it cannot outgrow the noise. ReLU has no such ceiling.")
+            end = VGroup(th.text(f"so channel {k + 1}'s code moves at most", th.SMALL_SIZE, th.OUTPUT_COLOR),
+                         th.text(f"{times:.0f}x its noise std ({noise:g})", th.SMALL_SIZE, th.OUTPUT_COLOR)
+                         ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+            end.next_to(b.notes, DOWN, buff=0.3, aligned_edge=LEFT)
+            self.play(fade_in(end), run_time=0.8)
+        self.wait(3)
         self.payoff()
 
     # --- 9. C11: ReLU instead of tanh, measured -------------------------------------------------------------
@@ -368,7 +398,7 @@ class NoiseScene(Explainer):
         caption = th.text(f"the code-noise training again ({relu.seeds} seeds), with ReLU: max(0, x) has no "
                           "ceiling", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
         chart = LogBars({"tanh": tanh.survives, "ReLU": relu.survives}, group_width=1.9, height=2.4,
-                        heading="code spread / noise", label=fmt_ratio)
+                        heading="code std / noise std", label=fmt_ratio)
         for bar in chart.groups:  # recorded as 'survives tanh k', 'survives ReLU k'
             for m in bar.get_family():
                 if getattr(m, "role", None):
@@ -379,7 +409,8 @@ class NoiseScene(Explainer):
         self.say("The article warns: a ReLU code has no ceiling,", "so it could outgrow the noise.")
         self.play(Write(title), fade_in(caption), run_time=1.2)
         self.wait(1)
-        self.say("Left: how far each channel's code spreads,", "in multiples of its noise (median of seeds).")
+        self.say("Left: how far each channel's code spreads (its std over the patches),",
+                 "in multiples of its noise std, median of seeds; tanh is the code-noise model.")
         self.play(fade_in(chart.frame, chart.groups), run_time=1.2)
         self.wait(2)
         self.say(found.growth)
@@ -389,16 +420,50 @@ class NoiseScene(Explainer):
         self.wait(2)
         self.say(*found.seeds)
         self.wait(2)
-        self.say(f"Seeds agree {ra.score:.2f} (tanh {ta.score:.2f}, random filters {ra.baseline:.2f}).")
+        self.say(f"Consistency {ra.score:.2f} (tanh {ta.score:.2f}). Random filters, matched by order",
+                 f"only (a sign flip changes a ReLU model): {ra.baseline:.2f}.")
         verdict = VGroup(th.lines(found.shown, th.SMALL_SIZE, th.OUTPUT_COLOR),
-                         th.text(f"seed agreement {ra.score:.2f} (tanh {ta.score:.2f}; random filters "
-                                 f"{ra.baseline:.2f}); final loss {relu.final_loss:.1e} "
-                                 f"(tanh {tanh.final_loss:.1e})",
+                         th.text(f"consistency {ra.score:.2f} (tanh {ta.score:.2f}; random filters, "
+                                 "order only, "
+                                 f"{ra.baseline:.2f}); final loss {sci(relu.final_loss)} "
+                                 f"(tanh {sci(tanh.final_loss)})",
                                  th.SMALL_SIZE, th.MUTED_COLOR)).arrange(DOWN, buff=0.12)
         verdict.next_to(VGroup(chart, tiles), DOWN, buff=0.25)
         self.play(fade_in(verdict), run_time=0.8)
+        self.wait(2)
+        self.say(f"It also rebuilds worse: final loss {sci(relu.final_loss)} on average, "
+                 f"against {sci(tanh.final_loss)} with tanh.")
         self.wait(4)
         self.payoff()
+
+
+def smoothing_verdict(code: story.Smoothness, inp: story.Smoothness) -> tuple[str, tuple[str, ...]]:
+    """What input noise adds to code noise's smoothing, per encoder filter, chosen by the numbers:
+    a filter counts as smoothed by input noise when its jaggedness falls to under half of what code
+    noise alone gives. Returns the line shown and the subtitles."""
+    def names(ks):
+        words = [str(k + 1) for k in ks]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+    def j(x):
+        return f"{x:.3f}" if x < 0.1 else f"{x:.2f}"
+
+    smoothed = [k for k in range(3) if inp.jagged[k] < code.jagged[k] / 2]
+    kept = [k for k in range(3) if k not in smoothed]
+    if not smoothed:
+        return ("input noise does not make the encoder filters smoother than code noise alone",
+                ("Against code noise alone, input noise smooths no filter.",))
+    plural = "s" if len(smoothed) > 1 else ""
+    shown = (f"input noise smooths filter{plural} {names(smoothed)} ("
+             + ", ".join(f"{j(code.jagged[k])} \u2192 {j(inp.jagged[k])}" for k in smoothed) + ")")
+    said = [f"Against code noise alone, input noise smooths filter{plural} {names(smoothed)}:",
+            ", ".join(f"{j(code.jagged[k])} to {j(inp.jagged[k])}" for k in smoothed) + "."]
+    if kept:
+        shown += (f"; filter {names(kept)} already about as smooth with code noise alone ("
+                  + ", ".join(f"{j(code.jagged[k])}" for k in kept) + ")")
+        said.append(f"Filter {names(kept)} was already about as smooth with code noise alone: "
+                    + ", ".join(f"{j(code.jagged[k])}" for k in kept) + ".")
+    return shown, tuple(said)
 
 
 def coded_verdict(found: story.NoiseAsCoded) -> tuple[str, tuple[str, ...]]:
@@ -471,8 +536,8 @@ class SpreadBoard(VGroup):
         super().__init__()
         spread = an.seed_spread(models, ref)  # (seeds, 3, 7)
         lim = np.abs(spread).max() * 1.1
-        heads = [f"filter {k + 1}" + (f", noise std {channels.noise[k]:g}" if channels is not None else "")
-                 for k in range(3)]
+        heads = [f"filter {k + 1}" + (f": channel noise {channels.noise[k]:g}" if channels is not None
+                                      else "") for k in range(3)]
         self.plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.1, 2.2, h,
                                              label_color=th.FILTER_COLORS[k], font_size=th.SMALL_SIZE)
                               for k, h in enumerate(heads)]).arrange(RIGHT, buff=0.65)
@@ -487,9 +552,8 @@ class SpreadBoard(VGroup):
         self.norms = VGroup()
         if channels is not None:
             for k, plot in enumerate(self.plots):
-                self.norms.add(th.text(f"norm {channels.norm[:, k].mean():.2f}", th.SMALL_SIZE,
-                                       th.FILTER_COLORS[k]).move_to(plot.axes.c2p(3, 0))
-                               .align_to(plot.axes, UP).shift(DOWN * 0.05))
+                self.norms.add(th.text(f"size (norm) {channels.norm[:, k].mean():.2f}", th.SMALL_SIZE,
+                                       th.FILTER_COLORS[k]).next_to(plot, DOWN, 0.12))
 
 
 class ShakeBoard:
@@ -558,8 +622,8 @@ class LookAlikeBoard:
         self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 7.5, 3.2,
                                    f"curve {self.idx} and 3 look-alikes at sample {self.sample}")
         colours = [(self.idx, th.TEXT_COLOR)] + [(j, th.DATA_COLOR) for j in self.others]
-        self.values = VGroup(th.text(f"sample {self.sample}:", th.SMALL_SIZE, th.ACCENT_COLOR),
-                             *[th.text(f"{curves[j, self.sample]:.3f}", th.SMALL_SIZE, col)
+        self.values = VGroup(th.text(f"sample {self.sample}:", th.SMALL_SIZE, th.TEXT_COLOR),
+                             *[th.text(f"{curves[j, self.sample]:.4f}", th.SMALL_SIZE, col)
                                for j, col in colours]
                              ).arrange(DOWN, buff=0.1).next_to(self.plot, RIGHT, buff=0.3)
         VGroup(self.plot, self.values).next_to(title, DOWN, buff=0.95)
@@ -569,7 +633,7 @@ class LookAlikeBoard:
                                 role=f"curve {j}") for j in self.others]
         axes = self.plot.axes
         self.marker = DashedLine(axes.c2p(self.sample, axes.y_range[0]),
-                                 axes.c2p(self.sample, axes.y_range[1]), color=th.ACCENT_COLOR)
+                                 axes.c2p(self.sample, axes.y_range[1]), color=th.MUTED_COLOR)
 
 
 class FilterBoard:
@@ -581,17 +645,20 @@ class FilterBoard:
 
     def __init__(self, plain, smooth, found: dict[str, story.Smoothness], title):
         lim = np.abs(smooth.enc_w).max() * 1.1
-        self.true_plot = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 2.5,
+        self.true_plot = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 2.2,
                                         f"input-noise, seed {smooth.seed}: true size")
-        self.shape_plot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 3.6, 2.5, "shapes, each scaled to 1")
-        VGroup(self.true_plot, self.shape_plot).arrange(RIGHT, buff=2.6).next_to(title, DOWN, buff=0.75)
+        self.shape_plot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 3.6, 2.2,
+                                         "shapes scaled to 1: plain, then input noise")
+        VGroup(self.true_plot, self.shape_plot).arrange(RIGHT, buff=2.6).next_to(title, DOWN, buff=0.6)
         self.true = [pic.Signal(self.true_plot, smooth.enc_w[i], th.FILTER_COLORS[i], width=4,
                                 dot_radius=0.05,
                                 role=f"true filter {i + 1}") for i in range(3)]
         big = found["input-noise"].largest
-        self.sizes = VGroup(*[th.text(f"filter {i + 1}: {big[i]:.3g}", th.SMALL_SIZE, th.FILTER_COLORS[i])
+        self.sizes = VGroup(th.text("largest |weight|,", th.SMALL_SIZE - 2),
+                            th.text("mean of seeds:", th.SMALL_SIZE - 2),
+                            *[th.text(f"filter {i + 1}: {big[i]:.3g}", th.SMALL_SIZE, th.FILTER_COLORS[i])
                               for i in range(3)]).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        self.sizes.next_to(self.true_plot.axes, RIGHT, buff=0.2).shift(UP * 0.3)
+        self.sizes.next_to(self.true_plot.axes, RIGHT, buff=0.2)
         matched = an.match_filters(plain.enc_w, smooth.enc_w).aligned
         self.plain = VGroup(*[pic.Signal(self.shape_plot, scaled_to_one(matched)[i], th.FILTER_COLORS[i],
                                          width=3, dot_radius=0.04) for i in range(3)])
@@ -607,7 +674,7 @@ class FilterBoard:
         for r, row in enumerate(rows):
             for c, word in enumerate(row):
                 colour = (th.FILTER_COLORS[c - 1] if r == 0 and c else
-                          th.OUTPUT_COLOR if row[0] == "input noise" else th.TEXT_COLOR)
+                          th.TEXT_COLOR)
                 cell = th.text(word, th.SMALL_SIZE, colour)
                 if r and c:
                     cell.role = f"jaggedness {list(found)[r - 1]} {c}"
@@ -616,7 +683,7 @@ class FilterBoard:
         self.table = VGroup(cells.arrange_in_grid(len(rows), 4, buff=(0.6, 0.12), col_alignments="lrrr"),
                             th.text(f"(0: a straight line; random filters: {found['plain'].random:.1f}; "
                                     "mean of all seeds)", th.SMALL_SIZE - 2, th.MUTED_COLOR))
-        self.table.arrange(DOWN, buff=0.15).next_to(VGroup(self.true_plot, self.shape_plot), DOWN, buff=0.35)
+        self.table.arrange(DOWN, buff=0.12).next_to(VGroup(self.true_plot, self.shape_plot), DOWN, buff=0.3)
 
 
 class TanhBoard:
@@ -638,25 +705,26 @@ class TanhBoard:
             *[th.text(f"{v:g}".replace("-", "\u2212"), th.SMALL_SIZE - 2, th.MUTED_COLOR)
               .next_to(self.axes.c2p(v, 0), DOWN, 0.1) for v in (-1, 1)],
             *[th.text(f"{v:g}".replace("-", "\u2212"), th.SMALL_SIZE - 2, th.MUTED_COLOR)
-              .next_to(self.axes.c2p(0, v), LEFT, 0.1) for v in (-1, 1)])
+              .next_to(self.axes.c2p(0, v), LEFT, 0.1).shift(UP * 0.15) for v in (-1, 1)])
         self.ceiling = VGroup(*[DashedLine(self.axes.c2p(-reach, v), self.axes.c2p(reach, v),
-                                           color=th.ACCENT_COLOR,
+                                           color=th.TEXT_COLOR,
                                            stroke_width=2) for v in (-1, 1)])
         self.curve = self.axes.plot(np.tanh, x_range=[-reach, reach], color=th.TEXT_COLOR, stroke_width=4)
         self.identity = DashedLine(self.axes.c2p(-reach, -reach), self.axes.c2p(reach, reach),
                                    color=th.MUTED_COLOR, stroke_width=2)
         pre = found.pre[::8]
-        self.dots = speed.Dots(speed.coords_to_points(self.axes, pre, np.tanh(pre)), 0.035,
-                               th.FILTER_COLORS[k], 0.7)
-        self.rug = speed.Dots(speed.coords_to_points(self.axes, pre, np.zeros_like(pre)), 0.025,
-                              th.FILTER_COLORS[k], 0.4)
+        self.dots = speed.Dots(speed.coords_to_points(self.axes, pre, np.tanh(pre)), 0.03,
+                               th.FILTER_COLORS[k], 0.35)
+        self.rug = VGroup(*[Line(self.axes.c2p(x, -0.06 * reach), self.axes.c2p(x, 0.06 * reach),
+                                 stroke_width=1, color=th.FILTER_COLORS[k], stroke_opacity=0.35)
+                            for x in pre[::4]])
         self.notes = VGroup(
             th.text(f"dot products reach {found.reach:.2f}", th.LABEL_SIZE, th.FILTER_COLORS[k]),
-            th.text(f"the code stays within {found.code_reach:.2f}", th.LABEL_SIZE, th.OUTPUT_COLOR),
+            th.text(f"the code stays within {found.code_reach:.2f}", th.LABEL_SIZE, th.TEXT_COLOR),
             th.text(f"{found.bent:.0%} of patches beyond 1,", th.SMALL_SIZE),
             th.text("where tanh bends", th.SMALL_SIZE),
             th.text("grey dashes: code = dot product (no tanh)", th.SMALL_SIZE, th.MUTED_COLOR),
-            th.text(f"{th.ACCENT_NAME} dashes: tanh's ceiling, 1", th.SMALL_SIZE, th.ACCENT_COLOR),
+            th.text(f"{th.TEXT_NAME} dashes: tanh's ceiling, 1", th.SMALL_SIZE, th.TEXT_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(self.axes, RIGHT, buff=0.8)
 
 
@@ -683,14 +751,15 @@ class SeedTiles(VGroup):
             dead = [str(k + 1) for k in range(3) if spread[k] == 0]
             tags = VGroup(th.text(f"seed {m.seed}", th.SMALL_SIZE - 2),
                           th.text("in order" if ordered else "not in order", th.SMALL_SIZE - 2,
-                                  th.OUTPUT_COLOR if ordered else th.ACCENT_COLOR))
+                                  th.TEXT_COLOR if ordered else th.ACCENT_COLOR))
             if dead:
                 tags.add(th.text(f"dead: {', '.join(dead)}", th.SMALL_SIZE - 2, th.ACCENT_COLOR))
             tags.arrange(DOWN, buff=0.05)
             self.add(VGroup(VGroup(room, frame, bars), tags.next_to(frame, DOWN, 0.1)))
         self.arrange_in_grid(2, (len(self) + 1) // 2, buff=(0.3, 0.3), cell_alignment=UP)
-        self.add(th.text("each seed: share of the cost of zeroing 1, 2, 3", th.SMALL_SIZE)
-                 .next_to(self, UP, 0.3))
+        self.add(VGroup(th.text("each seed: share of the cost of zeroing 1, 2, 3", th.SMALL_SIZE),
+                        th.text("dead: a channel whose code is 0 for every patch", th.SMALL_SIZE - 2,
+                                th.MUTED_COLOR)).arrange(DOWN, buff=0.08).next_to(self, UP, 0.25))
 
 
 class NoisePlane(VGroup):
@@ -734,19 +803,19 @@ class NoisePlane(VGroup):
         self.center = self.axes.c2p(code[0], code[1])
         self.marker = Circle(radius=0.09, color=th.TEXT_COLOR, stroke_width=3).move_to(self.center)
         self.marker_label = th.text("small circle: the clean code", th.SMALL_SIZE - 2)
-        self.ring_label = th.text(f"{th.ACCENT_NAME} ring: {RING_STD} std of the noise", th.SMALL_SIZE - 2,
-                                  th.ACCENT_COLOR)
-        VGroup(self.marker_label, self.ring_label).arrange(DOWN, aligned_edge=LEFT, buff=0.08).next_to(
-            self.axes, DOWN, buff=0.15)
+        self.ring_label = VGroup(th.text(f"dashed ring: {RING_STD} std of the noise", th.SMALL_SIZE - 2),
+                                 th.text("dots: the noisy codes", th.SMALL_SIZE - 2))
+        VGroup(self.marker_label, *self.ring_label).arrange(DOWN, aligned_edge=LEFT, buff=0.06).next_to(
+            self.axes, DOWN, buff=0.12).align_to(self.axes, LEFT)
         self.clean = pic.Signal(self.plot, out, th.TEXT_COLOR, width=3, dot_radius=0.04)
         self.shaken = pic.Signal(self.plot, out, th.OUTPUT_COLOR, width=5, dot_radius=0.06)
         self.sx, self.sy, self.t = ValueTracker(self.std[0]), ValueTracker(self.std[1]), ValueTracker(0.0)
         self.unit = self.axes.c2p(1, 1) - self.axes.c2p(0, 0)
-        self.ring = Ellipse(width=2 * RING_STD * self.std[0] * self.unit[0],
-                            height=2 * RING_STD * self.std[1] * self.unit[1],
-                            color=th.ACCENT_COLOR).move_to(self.center)
-        self.dot = speed.Dots(np.array([self.center]), 0.08, th.OUTPUT_COLOR)
-        self.trail = speed.Dots(np.repeat([self.center], DRAWS, axis=0), 0.04, th.OUTPUT_COLOR, 0.6)
+        self.ring = DashedVMobject(Ellipse(width=2 * RING_STD * self.std[0] * self.unit[0],
+                                           height=2 * RING_STD * self.std[1] * self.unit[1],
+                                           color=th.TEXT_COLOR), num_dashes=40).move_to(self.center)
+        self.dot = speed.Dots(np.array([self.center]), 0.08, th.TEXT_COLOR)
+        self.trail = speed.Dots(np.repeat([self.center], DRAWS, axis=0), 0.04, th.TEXT_COLOR, 0.6)
 
     def inside(self, phase: int) -> int:
         """How many of phase `phase`'s (0: equal, 1: wide) draws land inside the ring."""
@@ -812,6 +881,7 @@ class LogBars(VGroup):
                             .next_to(self.axes, UP, 0.45))
         self.groups, self.ratios = VGroup(), VGroup()
         for g, (v, mean) in enumerate(means.items()):
+            last = None  # the number above the bar before, in this group
             for k in range(3):
                 x = 4 * g + 1 + k
                 base = self.axes.c2p(x, lo)
@@ -822,10 +892,14 @@ class LogBars(VGroup):
                 bar.role = f"{v} {k + 1}"
                 bar.drawn_value = lambda bar=bar: 10 ** self.axes.p2c(bar.get_top())[1]
                 number = th.text(label(mean[k]), th.SMALL_SIZE - 4).next_to(bar, UP, 0.05)
+                if last is not None and number.get_left()[0] < last.get_right()[0] + 0.04 and \
+                        number.get_bottom()[1] < last.get_top()[1] + 0.04:  # would touch its neighbour's
+                    number.next_to(last, UP, 0.04).set_x(bar.get_x())
+                last = number
                 self.groups.add(VGroup(bar, number))
             self.groups.add(th.text(v, th.SMALL_SIZE).next_to(self.axes.c2p(4 * g + 2, lo), DOWN, 0.2))
             if mean.min() > 0:
                 self.ratios.add(th.text(f"largest {fmt_ratio(mean.max() / mean.min())} smallest",
-                                        th.SMALL_SIZE - 2, th.ACCENT_COLOR)
+                                        th.SMALL_SIZE - 2, th.TEXT_COLOR)
                                 .next_to(self.groups[-1], DOWN, 0.1))
         self.add(self.frame, self.groups, self.ratios)
