@@ -300,6 +300,14 @@ class Channels:
         return self.costs.mean(axis=0)
 
     @property
+    def ratios(self) -> np.ndarray:
+        """(seeds,) in each seed, the costliest channel's cost over the cheapest's (inf where the
+        cheapest costs nothing or less): how unequal the channels are within one model."""
+        lo, hi = self.costs.min(axis=1), self.costs.max(axis=1)
+        with np.errstate(divide="ignore"):
+            return np.where(lo > 0, hi / np.where(lo > 0, lo, 1.0), np.inf)
+
+    @property
     def ordered(self) -> int:
         """Seeds whose costs are in the order 1 < 2 < 3 (the noisiest channel cheapest)."""
         return int(np.sum(np.all(np.diff(self.costs, axis=1) > 0, axis=1)))

@@ -222,7 +222,8 @@ class NoiseScene(Explainer):
         title = th.title("Switch one component off: what does it cost?")
         order = ("plain", "code-noise")  # the same order in the bars, the rows and the words
         chart = LogBars({v: self.channels[v].cost for v in order}, group_width=2.9,
-                        heading="loss increase, one zeroed")
+                        heading="loss increase, one zeroed",
+                        spans={v: self.channels[v].ratios for v in order})
         legend = VGroup(*[th.text(f"component {k + 1}", th.SMALL_SIZE, th.FILTER_COLORS[k])
                           for k in range(3)])
         legend.arrange(RIGHT, buff=0.3)
@@ -233,24 +234,24 @@ class NoiseScene(Explainer):
         self.play(Write(title), fade_in(chart.frame, legend), run_time=1.5)
         self.play(fade_in(chart.groups), run_time=1)
         self.wait(2)
-        ratios = {v: self.channels[v].cost.max() / max(self.channels[v].cost.min(), 1e-12) for v in order}
-        self.say(f"Plain: the costliest costs {fmt_ratio(ratios['plain'])} the cheapest.")
+        r = {v: self.channels[v].ratios for v in order}
+        self.say("Within one model, the costliest component over the cheapest:",
+                 f"plain {fmt_span(r['plain'])}, code-noise {fmt_span(r['code-noise'])}.")
         self.play(fade_in(chart.ratios), run_time=0.8)
-        self.wait(1.5)
-        self.say(f"Code-noise: {fmt_ratio(ratios['code-noise'])}.")
         self.wait(2)
         models = {v: self.example(v) for v in order}
         grid, sigs = ablated_grid(models, story.demo_patch()[2], beside=VGroup(chart, legend))
         self.say(f"Right: one patch ({th.DATA_NAME}) rebuilt with each component off ({th.OUTPUT_NAME}).")
         self.play(fade_in(grid, sigs), run_time=1.2)
         self.wait(2.5)
-        plain, noisy = self.channels["plain"].cost, self.channels["code-noise"].cost
+        noisy = self.channels["code-noise"].cost
         note = VGroup(
-            th.text(f"plain: every component costs about the same, {sci(plain.min())} to {sci(plain.max())}",
+            th.text(f"plain: within a model at most {fmt_ratio(r['plain'].max())} apart, in no fixed order",
                     th.SMALL_SIZE),
             th.text(f"code-noise: the noisiest (1) costs {sci(noisy[0])}, the quietest (3) {sci(noisy[2])}",
                     th.SMALL_SIZE, th.OUTPUT_COLOR)).arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.5)
-        self.say(f"Plain: all cost about the same, {sci(plain.min())} to {sci(plain.max())}.",
+        self.say(f"Plain: at most {fmt_ratio(r['plain'].max())} apart, and a seed numbers its channels "
+                 "in any order.",
                  f"Code-noise: zeroing the noisiest, 1, costs {sci(noisy[0])}; "
                  f"the quietest, 3, {sci(noisy[2])}.")
         self.play(fade_in(note), run_time=0.8)
@@ -262,6 +263,8 @@ class NoiseScene(Explainer):
         meant = self.models["code-noise"][0].code_noise  # as trained, from the checkpoints
         did = self.models["code-noise-article"][0].code_noise
         title = th.title("What the article's code really did")
+        source = th.text(f"the article: \u201c{story.ARTICLE}\u201d", th.SMALL_SIZE)
+        source.next_to(title, DOWN, 0.15)
         code = VGroup(*[th.text(s, th.LABEL_SIZE - 2, th.TEXT_COLOR, font="DejaVu Sans Mono") for s in (
             "coderand[:, 0 :] *= 0.1", "coderand[:, 1 :] *= 0.01", "coderand[:, 2 :] *= 0.001")])
         code.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
@@ -271,15 +274,16 @@ class NoiseScene(Explainer):
             th.text("'1 :' is c2 and c3: the factors multiply", th.SMALL_SIZE),
             th.text("meant:   " + ", ".join(f"{s:g}" for s in meant), th.SMALL_SIZE),
             th.text("applied: " + ", ".join(f"{s:g}" for s in did), th.SMALL_SIZE),
+            th.text("(this video's code-noise models: the meant noise)", th.SMALL_SIZE - 2, th.MUTED_COLOR),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         left = VGroup(code, expl).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
-        chart = LogBars({tag: self.channels[v].cost for tag, v in
-                         (("meant", "code-noise"), ("applied", "code-noise-article"))},
-                        "loss increase, one zeroed", group_width=2.4)
+        pairs = (("meant", "code-noise"), ("applied", "code-noise-article"))
+        chart = LogBars({tag: self.channels[v].cost for tag, v in pairs}, "loss increase, one zeroed",
+                        group_width=2.4, spans={tag: self.channels[v].ratios for tag, v in pairs})
         VGroup(left, chart).arrange(RIGHT, buff=0.6).next_to(title, DOWN, buff=0.6)
         self.say(f"The article, \u201c{story.ARTICLE}\u201d,",
                  "sets the noise with these three lines of its code.")
-        self.play(Write(title), fade_in(code), run_time=1.2)
+        self.play(Write(title), fade_in(source, code), run_time=1.2)
         self.wait(2)
         applied = ", ".join(f"{s:g}" for s in did)
         self.say(f"Python counts from 0: '1 :' is c2 and c3, so the factors multiply: {applied}.")
@@ -327,17 +331,25 @@ class NoiseScene(Explainer):
     def smooth_filters(self):
         title = th.title("Input noise: the encoder filters")
         smooth, plain = self.example("input-noise"), self.example("plain")
+        noise_txt = ", ".join(f"{x:g}" for x in smooth.code_noise)
+        caption = th.text(f"input-noise models: code noise {noise_txt}, and std {smooth.input_noise:g} "
+                          "on every input sample", th.SMALL_SIZE).next_to(title, DOWN, 0.12)
         found = {v: story.smoothness(self.models[v]) for v in ("plain", "code-noise", "input-noise")}
         b = FilterBoard(plain, smooth, found, title)
         big = found["input-noise"].largest
         self.say(f"Input-noise encoder filters, seed {smooth.seed}, at their true size,",
                  "each in its channel's colour.")
-        self.play(Write(title), fade_in(b.true_plot, *b.true), run_time=1.2)
+        self.play(Write(title), fade_in(caption, b.true_plot, *b.true), run_time=1.2)
         self.wait(1.5)
         order = "grows largest" if np.argmax(big) == np.argmax(smooth.code_noise) else "is not the largest"
         self.say(f"Filter 1, the noisiest channel's, {order}: {big[0]:.2f}",
                  f"against {big[1]:.2f} and {big[2]:.3f} (largest weight, mean of seeds).")
         self.play(fade_in(b.sizes), run_time=0.8)
+        self.wait(2)
+        ch = self.channels["input-noise"]
+        self.say(f"Yet decoder filter 1 is tiny (norm {ch.norm[:, 0].mean():.2f}): channel 1's code is made "
+                 f"large (std {ch.spread[:, 0].mean():.2f})", "to stand above its noise, and the decoder "
+                 "scales it back down.")
         self.wait(2.5)
         self.say("Right: the shapes, each scaled to 1. Plain filters (no noise) first,",
                  "matched onto the same channels.")
@@ -363,13 +375,16 @@ class NoiseScene(Explainer):
     # --- 8. what tanh does with the large filter's output (C7) -----------------------------------------
     def tanh_bound(self):
         title = th.title("tanh keeps the big filter's code within 1")
+
         ck = self.example("input-noise")
         found = story.tanh_bound(ck, self.patches)
-        b = TanhBoard(found, title)
+        sub = th.text(f"input-noise model, seed {ck.seed}: encoder filter {found.channel + 1}",
+                      th.SMALL_SIZE).next_to(title, DOWN, 0.12)
+        b = TanhBoard(found, sub)
         k = found.channel
         self.say(f"Input-noise model, seed {ck.seed}: filter {k + 1}'s dot products with every patch "
                  f"({th.FILTER_NAMES[k]}),", "across: before tanh; up: the code after it.")
-        self.play(Write(title), fade_in(b.axes, b.labels, b.curve, b.identity, b.ceiling), run_time=1.2)
+        self.play(Write(title), fade_in(sub, b.axes, b.labels, b.curve, b.identity, b.ceiling), run_time=1.2)
         self.play(fade_in(b.rug, b.dots), run_time=1.2)
         self.wait(2)
         self.say(f"They reach {found.reach:.2f}; tanh keeps the code within {found.code_reach:.2f}.",
@@ -380,7 +395,7 @@ class NoiseScene(Explainer):
         if noise > 0:
             times = found.code_reach / noise
             self.say(f"So channel {k + 1}'s code can never move more than {times:.0f}x its noise std "
-                     f"({noise:g}):", "it cannot outgrow the noise. ReLU has no such ceiling.")
+                     f"({noise:g}),", "however large its filter grows. ReLU has no such ceiling.")
             end = VGroup(th.text(f"so channel {k + 1}'s code moves at most", th.SMALL_SIZE, th.OUTPUT_COLOR),
                          th.text(f"{times:.0f}x its noise std ({noise:g})", th.SMALL_SIZE, th.OUTPUT_COLOR)
                          ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
@@ -405,6 +420,8 @@ class NoiseScene(Explainer):
                     m.role = f"survives {m.role}"
         tiles = SeedTiles(self.models["code-noise-relu"], relu)
         chart.remove(chart.ratios)  # the ratio that matters here, ReLU against tanh, is said
+        chart.groups.add(th.text("tanh: the code-noise models", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+                         .next_to(chart.axes, DOWN, 0.55))
         VGroup(chart, tiles).arrange(RIGHT, buff=0.5, aligned_edge=UP).next_to(caption, DOWN, buff=0.3)
         self.say("The article warns: a ReLU code has no ceiling,", "so it could outgrow the noise.")
         self.play(Write(title), fade_in(caption), run_time=1.2)
@@ -489,6 +506,12 @@ def sci(x: float) -> str:
     if round(m, 1) >= 10:
         m, e = m / 10, e + 1
     return f"{m:.1f}e{e}"
+
+
+def fmt_span(ratios: np.ndarray) -> str:
+    """'1.2x to 3.2x' (or '115x' when every seed rounds alike): a ratio's range over seeds."""
+    lo, hi = fmt_ratio(float(np.min(ratios))), fmt_ratio(float(np.max(ratios)))
+    return lo if lo == hi else f"{lo} to {hi}"
 
 
 def fmt_ratio(r: float) -> str:
@@ -649,7 +672,7 @@ class FilterBoard:
                                         f"input-noise, seed {smooth.seed}: true size")
         self.shape_plot = pic.SignalPlot(KERNEL, (-1.0, 1.0, 0.5), 3.6, 2.2,
                                          "shapes scaled to 1: plain, then input noise")
-        VGroup(self.true_plot, self.shape_plot).arrange(RIGHT, buff=2.6).next_to(title, DOWN, buff=0.6)
+        VGroup(self.true_plot, self.shape_plot).arrange(RIGHT, buff=2.6).next_to(title, DOWN, buff=0.8)
         self.true = [pic.Signal(self.true_plot, smooth.enc_w[i], th.FILTER_COLORS[i], width=4,
                                 dot_radius=0.05,
                                 role=f"true filter {i + 1}") for i in range(3)]
@@ -696,7 +719,7 @@ class TanhBoard:
         self.axes = Axes(x_range=[-reach, reach, 1], y_range=[-reach, reach, 1], x_length=5.6, y_length=4.6,
                          tips=False, axis_config={"color": th.MUTED_COLOR, "include_ticks": True,
                                                   "tick_size": 0.05})
-        self.axes.next_to(title, DOWN, buff=0.6).to_edge(LEFT, buff=1.2)
+        self.axes.next_to(title, DOWN, buff=0.5).to_edge(LEFT, buff=1.2)
         k = found.channel
         self.labels = VGroup(
             th.text(f"across: dot product + bias (filter {k + 1})", th.SMALL_SIZE)
@@ -859,12 +882,13 @@ class LogBars(VGroup):
     """One group of three bars per entry of `means` (a value per component or channel), on a log
     scale with a faint line at every power of 10 (F14); each bar is recorded as '<name> <k>' and reads
     its value back (`drawn_value`). `frame` is the axes, lines, powers and heading; `groups` the bars,
-    their numbers (`label`) and names; `ratios` the largest over the smallest above each group. A log
+    their numbers (`label`) and names; `ratios` under each group the largest over the smallest, or
+    with `spans` (per-seed ratios of each entry) their range over seeds. A log
     scale shows values above 0 only: a value of 0 or less (an undertrained model can gain from losing
     a component) gets no bar, its number is still written at the axis' foot."""
 
     def __init__(self, means: dict[str, np.ndarray], heading: str, group_width: float = 2.9,
-                 label=lambda x: sci(x), height: float = 3.4):
+                 label=lambda x: sci(x), height: float = 3.4, spans: dict[str, np.ndarray] | None = None):
         super().__init__()
         positive = np.concatenate([m[m > 0] for m in means.values()])
         lo = np.floor(np.log10(positive.min() if positive.size else 1e-6)) - 0.3
@@ -892,14 +916,18 @@ class LogBars(VGroup):
                 bar.role = f"{v} {k + 1}"
                 bar.drawn_value = lambda bar=bar: 10 ** self.axes.p2c(bar.get_top())[1]
                 number = th.text(label(mean[k]), th.SMALL_SIZE - 4).next_to(bar, UP, 0.05)
-                if last is not None and number.get_left()[0] < last.get_right()[0] + 0.04 and \
+                if last is not None and number.get_left()[0] < last.get_right()[0] + 0.12 and \
                         number.get_bottom()[1] < last.get_top()[1] + 0.04:  # would touch its neighbour's
                     number.next_to(last, UP, 0.04).set_x(bar.get_x())
                 last = number
                 self.groups.add(VGroup(bar, number))
             self.groups.add(th.text(v, th.SMALL_SIZE).next_to(self.axes.c2p(4 * g + 2, lo), DOWN, 0.2))
-            if mean.min() > 0:
-                self.ratios.add(th.text(f"largest {fmt_ratio(mean.max() / mean.min())} smallest",
-                                        th.SMALL_SIZE - 2, th.TEXT_COLOR)
-                                .next_to(self.groups[-1], DOWN, 0.1))
+            if spans is not None and np.all(np.isfinite(spans[v])):
+                words = f"per seed {fmt_span(spans[v])}"
+            elif mean.min() > 0:
+                words = f"{fmt_ratio(mean.max() / mean.min())} apart"
+            else:
+                continue
+            self.ratios.add(th.text(words, th.SMALL_SIZE - 2, th.TEXT_COLOR)
+                            .next_to(self.groups[-1], DOWN, 0.1))
         self.add(self.frame, self.groups, self.ratios)
