@@ -285,6 +285,17 @@ def test_figures_every_id(tmp_path):
         assert (img < 128).mean() > 0.005, p.name  # some dark ink: text, axes, lines
 
 
+def test_figure_pdfs_embed_truetype_fonts_and_svgs_keep_text(tmp_path, capsys):
+    """Publishers' PDF checks reject Type 3 fonts: the PDF embeds TrueType (FontFile2), the SVG keeps
+    its words as <text>."""
+    res = deconv_here(capsys, "figures", "--only", "F14", "--out", tmp_path, "--format", "pdf", "svg",
+                      "--no-progress")
+    assert res.returncode == 0, res.stderr
+    pdf = (tmp_path / "F14_ablation.pdf").read_bytes()
+    assert b"/Type3" not in pdf and b"/FontFile2" in pdf
+    assert b"<text" in (tmp_path / "F14_ablation.svg").read_bytes()
+
+
 def test_figures_only_and_list(tmp_path, capsys):
     res = deconv_here(capsys, "figures", "--only", "f4", "--out", tmp_path, "--format", "png",
                       "--no-progress")

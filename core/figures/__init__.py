@@ -140,7 +140,9 @@ def rc() -> dict:
         "legend.fontsize": 8,
         "legend.frameon": False,
         "lines.linewidth": 1.8,
-        "svg.fonttype": "none",
+        "svg.fonttype": "none",  # SVG text stays text
+        "pdf.fonttype": 42,  # TrueType in PDF and PostScript: journals' checks reject Type 3 fonts
+        "ps.fonttype": 42,
         "svg.hashsalt": "deconv-explained",  # same SVG bytes every run
         "path.simplify": False,
     }
