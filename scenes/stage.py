@@ -29,6 +29,12 @@ class Explainer(Scene):
         if getattr(config.renderer, "value", config.renderer) != "cairo":  # live numbers, Dots, fades
             fail(f"--renderer={getattr(config.renderer, 'value', config.renderer)}: the explainers draw with "
                  "Manim's default renderer only; run without --renderer (or with --renderer=cairo)")
+        if config.save_sections and (config.from_animation_number > 0
+                                     or config.upto_animation_number != float("inf")):
+            # Manim 0.22 renders the range, then fails to combine its sections (no clips, no .srt)
+            fail("-n with --save_sections: Manim cannot cut sections out of part of a video; render the "
+                 "whole video with --save_sections (each section is then its own clip), or drop "
+                 "--save_sections to render that range of animations")
         theme.apply()  # before Manim makes its camera, which takes the background colour
         super().__init__(*args, **kwargs)
         self.shown: dict[str, dict[str, np.ndarray]] = {}  # section -> role -> values drawn

@@ -80,6 +80,18 @@ def test_opengl_renderer_stops_at_the_start_with_one_line(tmp_path):
     assert not list(tmp_path.rglob("*.png")) and not list(tmp_path.rglob("*.mp4"))
 
 
+def test_an_animation_range_with_sections_is_refused_up_front(tmp_path):
+    """`-n 1,2 --save_sections` used to render the range, then crash in Manim's section combining with
+    no clips, no JSON and no .srt; now one line at the start says what to run instead. `-n` alone
+    still renders."""
+    res = render_probe(tmp_path, "-n", "1,2", "--save_sections")
+    assert_usage_error(res, "-n with --save_sections", "render the whole video with --save_sections")
+    assert not list(tmp_path.rglob("*.mp4"))
+    res = render_probe(tmp_path, "-n", "1,2")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert list((tmp_path / "videos").rglob("ProbeScene.mp4"))
+
+
 def test_unknown_theme_is_one_line_when_the_scene_starts(tmp_path):
     assert_usage_error(
         render_probe(tmp_path, "-s", theme="sepia"), "DECONV_THEME='sepia': choose one of dark, light"
