@@ -16,7 +16,9 @@ import math
 import os
 import re
 import shutil
+import signal
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -125,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"continue the interrupted run saved in DIR/{config.STATE_FILE}")
     t.add_argument("--save-every", type=float, default=config.SAVE_EVERY, metavar="SECONDS",
                    help=f"save resumable state this often (default {config.SAVE_EVERY:g}; also on Ctrl-C)")
+    t.add_argument("--force", action="store_true",
+                   help="overwrite checkpoints in DIR that were trained with other settings")
     t.add_argument("--no-progress", action="store_true", help="no progress bar")
     _DEFAULTS.update({a.dest: a.default for a in t._actions})
 
@@ -267,6 +271,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         except ValueError as e:
             raise UsageError(str(e)) from None
     _check_writable(out)
+    _check_out_for_training(out, cfg, args.force and not args.resume)
     n = len(cfg.models())
     seeds = " ".join(map(str, cfg.seeds))
     print(f"training {n} model{'s' if n > 1 else ''} ({', '.join(cfg.variants)} x seeds {seeds}) "
@@ -275,10 +280,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = tr.train(cfg, device, state_path=state_path, resume=args.resume,
                           save_every=args.save_every, progress=not args.no_progress)
     except tr.TrainingInterrupted as e:
+        # more Ctrl-Cs while Python shuts down would print tracebacks from its exit handlers
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         print(f"deconv train: interrupted; {e.epoch} epochs done and saved to {e.state_path}. "
-              f"Continue with: deconv train --resume --out {out}", file=sys.stderr)
+              f"Continue with: deconv train --resume --out {weights.shell_quote(out)}", file=sys.stderr)
         return 128 + e.signum  # 130 after Ctrl-C, 143 after SIGTERM, as the shell reports them
-    files = tr.export(result, out)
+    try:
+        files = tr.export(result, out, state_path=state_path)
+    except (OSError, weights.CheckpointError) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise UsageError(f"{out}: could not write the checkpoints ({why}); the trained state is kept in "
+                         f"{state_path}: fix that, then run deconv train --resume --out "
+                         f"{weights.shell_quote(out)}") from None
     print(f"trained {n} models in {result.seconds:.1f} s "
           f"({result.model_steps_per_second:,.0f} model-steps/s); wrote {len(files)} checkpoints "
           f"and {out / weights.MANIFEST}")
@@ -286,10 +300,61 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _check_writable(folder: Path) -> None:
+    """The folder exists (made if need be) and a file can be written in it: checked before hours of
+    training, not after."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UsageError(f"{folder}: cannot create this folder ({e.strerror})") from None
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise UsageError(f"{folder}: cannot write here ({e.strerror}); choose another --out") from None
+
+
+# what a checkpoint's metadata says of the settings it was trained with, and the TrainConfig's value
+_SETTINGS = {"epochs": lambda c, v: c.epochs, "lr": lambda c, v: c.lr, "batch": lambda c, v: c.batch,
+             "code_noise": lambda c, v: list(c.noise(v)[0]), "input_noise": lambda c, v: c.noise(v)[1],
+             "activation": lambda c, v: weights.activation_of(v)}
+
+
+def _check_out_for_training(out: Path, cfg, force: bool) -> None:
+    """Before the first epoch: each variant's folder can be made, the manifest may be added to, and
+    no checkpoint trained with other settings would be overwritten without --force."""
+    for v in cfg.variants:
+        if (out / v).exists() and not (out / v).is_dir():
+            raise UsageError(f"{out / v}: a file is where the {v} checkpoints' folder goes; move it away")
+    try:
+        weights.check_manifest_writable(out)
+    except weights.CheckpointError as e:
+        raise UsageError(str(e)) from None
+    if force:
+        return
+    differ = []
+    for v, seed in cfg.models():
+        path = weights.checkpoint_path(out, v, seed)
+        if not path.is_file():
+            continue
+        try:
+            meta = weights.safetensors_metadata(path)
+        except Exception:  # noqa: BLE001 - an unreadable old file is replaced like a different one
+            differ.append((v, seed, "unreadable"))
+            continue
+        for key, want in _SETTINGS.items():
+            have = meta.get(key, '"tanh"' if key == "activation" else None)
+            try:
+                have = json.loads(have) if have is not None else None
+            except ValueError:
+                pass
+            if have != want(cfg, v):
+                differ.append((v, seed, f"{key} {have} there, {want(cfg, v)} now"))
+                break
+    if differ:
+        v, seed, what = differ[0]
+        many = f"{len(differ)} checkpoint{'s' if len(differ) > 1 else ''}"
+        raise UsageError(f"{out}: {many} there were trained with other settings ({v} seed {seed}: {what}); "
+                         "overwrite them with --force, or train into another --out")
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -361,14 +426,19 @@ def cmd_import_article(args: argparse.Namespace) -> int:
     src: Path = args.dir
     if not src.is_dir():
         raise UsageError(f"{src}: no such folder")
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", args.variant):
-        raise UsageError(f"--variant {args.variant!r}: use letters, digits, '-', '_' or '.'")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", args.variant):
+        raise UsageError(f"--variant {args.variant!r}: a plain name: letters, digits, '-', '_' or '.', "
+                         "starting with a letter or digit")
     seeds = sorted(int(m.group(1)) for f in src.iterdir()
                    if (m := re.fullmatch(r"encoder_(\d+)\.pt", f.name)))
     if not seeds:
         raise UsageError(f"{src}: no encoder_<seed>.pt files (the article saves "
                          f"models/encoder_<seed>.pt and models/decoder_<seed>.pt)")
     _check_writable(args.out)
+    try:
+        weights.check_manifest_writable(args.out)
+    except weights.CheckpointError as e:
+        raise UsageError(str(e)) from None
     patches = make_patches()
     written = []
     for seed in seeds:
@@ -378,18 +448,16 @@ def cmd_import_article(args: argparse.Namespace) -> int:
             f = src / f"{part}_{seed}.pt"
             if not f.is_file():
                 raise UsageError(f"{f}: missing (each encoder_<seed>.pt needs its decoder_<seed>.pt)")
-            try:
-                with warnings.catch_warnings():  # torch warns about pickle protocols it may refuse
-                    warnings.simplefilter("ignore")
-                    state = torch.load(f, map_location="cpu", weights_only=True)
-            except Exception as e:  # noqa: BLE001 - anything unreadable is one message
-                raise UsageError(f"{f}: not a readable state dict ({type(e).__name__})") from None
+            state = _state_dict(f, part, torch)
             for k in keys:
                 want = weights.PARAM_SHAPES[f"{part}.{k}"]
-                v = state.get(k) if isinstance(state, dict) else None
-                if v is None or tuple(v.shape) != want:
-                    raise UsageError(f"{f}: needs '{k}' of shape {want}; is this the article's "
-                                     f"{part}?")
+                v = state.get(k)
+                if v is None:
+                    found = ", ".join(sorted(state)) or "no tensors"
+                    raise UsageError(f"{f}: has no '{k}' (found {found}); is this the article's {part}?")
+                if tuple(v.shape) != want:
+                    raise UsageError(f"{f}: '{k}' has shape {tuple(v.shape)}, the article's {part} has "
+                                     f"{want} (3 channels, kernel 7)")
                 sd[f"{part}.{k}"] = v.detach().float().numpy()
         ck = weights.Checkpoint(args.variant, seed, Path(), sd["encoder.conv.weight"][:, 0],
                                 sd["encoder.conv.bias"], sd["decoder.deconv.weight"][:, 0],
@@ -400,13 +468,70 @@ def cmd_import_article(args: argparse.Namespace) -> int:
         path = weights.checkpoint_path(args.out, args.variant, seed)
         weights.save_checkpoint(path, {**sd, weights.LOSS_KEY: np.zeros(0)}, {
             "variant": args.variant, "seed": seed, "epochs": 0, "final_loss": loss,
-            "source": f"deconv import-article {src}", "torch": torch.__version__,
+            "source": f"deconv import-article {weights.shell_quote(src.resolve())}",
+            "torch": torch.__version__,
         })
         written.append(path)
         print(f"seed {seed}: loss on the training patches {loss:.3e} -> {path}")
     weights.update_manifest(args.out, written)
     print(f"imported {len(written)} models as variant '{args.variant}' into {args.out}")
     return 0
+
+
+# where the usual ways of saving put the state dict: a checkpoint dict's keys, then the prefixes that
+# nn.DataParallel / DistributedDataParallel ("module.") and torch.compile ("_orig_mod.") add
+_WRAPPERS = ("state_dict", "model_state_dict", "model", "net")
+_PREFIXES = ("module.", "_orig_mod.")
+
+
+def _pickles_a_module(f: Path) -> bool:
+    """Whether a torch.save file holds a pickled nn.Module (torch.save(model)), read from the
+    pickle's bytes without unpickling anything."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(f) as z:
+            return any(b"torch.nn.modules" in z.read(n) for n in z.namelist() if n.endswith("data.pkl"))
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _state_dict(f: Path, part: str, torch) -> dict:
+    """The tensors of an article file saved in any of the usual ways: a state dict, one wrapped in a
+    checkpoint dict ({"model": ...}, {"state_dict": ...}), with DataParallel's or torch.compile's
+    key prefixes. A whole pickled model is refused (loading it would run code) with the line that
+    re-saves it as a state dict; anything else with a message of its own."""
+    try:
+        with warnings.catch_warnings():  # torch warns about pickle protocols it may refuse
+            warnings.simplefilter("ignore")
+            state = torch.load(f, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 - anything unreadable is one message
+        if _pickles_a_module(f):
+            cls = re.search(r"GLOBAL ([\w.]+)", str(e))
+            raise UsageError(
+                f"{f}: a whole pickled model{' (' + cls.group(1) + ')' if cls else ''}, saved with "
+                "torch.save(model); loading it would run its code, so it is refused. Where the model is "
+                f"defined, re-save its weights: torch.save(model.state_dict(), {str(f.name)!r})") from None
+        raise UsageError(f"{f}: not a readable state dict ({type(e).__name__}); expected the tensors "
+                         "saved by torch.save(model.state_dict(), ...)") from None
+    for _ in range(3):  # unwrap {"model": {...}} and the like
+        if isinstance(state, dict) and not any(torch.is_tensor(v) for v in state.values()):
+            inner = next((state[k] for k in _WRAPPERS if isinstance(state.get(k), dict)), None)
+            if inner is None:
+                break
+            state = inner
+    if not isinstance(state, dict):
+        raise UsageError(f"{f}: holds a {type(state).__name__}, not a state dict; is this the article's "
+                         f"{part}?")
+    tensors = {}
+    for k, v in state.items():
+        if not torch.is_tensor(v):
+            continue
+        name = str(k)
+        while name.startswith(_PREFIXES):
+            name = name.split(".", 1)[1]
+        tensors[name] = v
+    return tensors
 
 
 def cmd_figures(args: argparse.Namespace) -> int:

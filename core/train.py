@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -489,7 +492,9 @@ def train(
     on_epoch: Callable[[int], None] | None = None,
 ) -> TrainResult:
     """Train every model of `cfg`; with `state_path`, save resumable state every `save_every` s
-    and on Ctrl-C (then raise TrainingInterrupted). `resume` continues from that state."""
+    and on Ctrl-C (then raise TrainingInterrupted). `resume` continues from that state. A finished
+    run leaves its final state there too: `export(..., state_path=...)` removes it once the
+    checkpoints and the manifest are safely written, so a failure while writing them loses nothing."""
     from tqdm.auto import tqdm
 
     trainer = Trainer(cfg, device, patches)
@@ -525,7 +530,7 @@ def train(
     seconds = time.perf_counter() - t0
     steps = (trainer.epoch - start_epoch) * n_batches * trainer.M
     if state_path is not None:
-        Path(state_path).unlink(missing_ok=True)
+        _save_uninterruptible(state_path, trainer, trainer.state(snap), stopping=True)
     return TrainResult(cfg, trainer.device.type, trainer.flat.cpu().numpy().copy(),
                        np.stack(trainer.losses, axis=1) if trainer.losses else np.zeros((trainer.M, 0)),
                        seconds, steps / seconds if seconds > 0 else 0.0)
@@ -560,9 +565,36 @@ def _save_uninterruptible(path: Path, trainer: Trainer, state: dict[str, torch.T
         raise Terminated if pending[0] == signal.SIGTERM else KeyboardInterrupt
 
 
-def export(result: TrainResult, out_dir: str | Path) -> list[Path]:
-    """Write one safetensors file per model and refresh the folder's manifest."""
+def export(result: TrainResult, out_dir: str | Path, state_path: str | Path | None = None) -> list[Path]:
+    """Write one safetensors file per model and refresh the folder's manifest, then delete the
+    run's resumable state (`state_path`), and only then.
+
+    The set appears whole or not at all, as far as a file system allows: every file is first
+    written into a staging folder inside `out_dir` and each folder it goes to is made; only then are
+    they renamed into place, then the manifest is rewritten. An error before the renames changes
+    nothing (OSError is raised, the staging folder removed); a kill during them leaves whole files
+    that the old manifest does not match, and the state to export them again with `--resume`."""
     out_dir = Path(out_dir)
+    weights.check_manifest_writable(out_dir)  # before anything moves
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        staged = _write_checkpoints(result, staging)
+        final = [out_dir / p.relative_to(staging) for p in staged]
+        for f in final:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            if f.exists() and not f.is_file():
+                raise IsADirectoryError(f"{f} is not a file")
+        for src, dst in zip(staged, final):
+            os.replace(src, dst)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    weights.update_manifest(out_dir, final)
+    if state_path is not None:
+        Path(state_path).unlink(missing_ok=True)
+    return final
+
+
+def _write_checkpoints(result: TrainResult, out_dir: Path) -> list[Path]:
     cfg = result.config
     date = datetime.now(timezone.utc).isoformat(timespec="seconds")
     written = []
@@ -581,5 +613,4 @@ def export(result: TrainResult, out_dir: str | Path) -> list[Path]:
         path = weights.checkpoint_path(out_dir, variant, seed)
         weights.save_checkpoint(path, arrays, meta)
         written.append(path)
-    weights.update_manifest(out_dir, written)
     return written

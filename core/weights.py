@@ -51,9 +51,16 @@ def checkpoint_path(directory: str | Path, variant: str, seed: int) -> Path:
     return Path(directory) / variant / f"seed_{seed}.safetensors"
 
 
-def regenerate_command(variant: str, seed: int, directory: str | Path) -> str:
-    out = "" if _same_path(directory, DEFAULT_DIR) else f" --out {directory}"
-    return f"deconv train --variants {variant} --seeds {seed}{out}"
+def regenerate_command(variant: str, seed: int, directory: str | Path, source: str | None = None) -> str:
+    """The command that writes this checkpoint again, paths shell-quoted: `deconv train` for the
+    variants it trains, else the `deconv import-article` that made it (`source`, from the manifest)."""
+    out = "" if _same_path(directory, DEFAULT_DIR) else f" --out {shell_quote(directory)}"
+    if variant in VARIANTS:
+        return f"deconv train --variants {variant} --seeds {seed}{out}"
+    if source and source.startswith("deconv import-article "):
+        return f"{source} --variant {shell_quote(variant)}{out}"
+    return (f"deconv import-article FOLDER --variant {shell_quote(variant)}{out}, FOLDER holding the "
+            f"article's encoder_{seed}.pt and decoder_{seed}.pt")
 
 
 def _same_path(a: str | Path, b: str | Path) -> bool:
@@ -104,7 +111,8 @@ def read_manifest(directory: str | Path) -> dict:
     path = directory / MANIFEST
     if not path.is_file():
         raise CheckpointError(
-            f"{path}: no checkpoint manifest here. Train models with: deconv train --out {directory}"
+            f"{path}: no checkpoint manifest here. Train models with: "
+            f"deconv train --out {shell_quote(directory)}"
         )
     try:
         manifest = json.loads(path.read_text())
@@ -113,9 +121,10 @@ def read_manifest(directory: str | Path) -> dict:
             m["variant"], m["seed"], m["file"], m["sha256"]  # noqa: B018 - required keys
             _check_numbers(m)
     except (ValueError, KeyError, TypeError) as e:
+        q = shell_quote(path)
         raise CheckpointError(
-            f"{path}: manifest is not valid ({type(e).__name__}: {e}). "
-            f"Rewrite it by retraining: deconv train --out {directory}"
+            f"{path}: manifest is not valid ({type(e).__name__}: {e}). Restore it (git checkout -- {q}), "
+            f"or move it away (mv {q} {q}.bad) and train again: deconv train --out {shell_quote(directory)}"
         ) from None
     return manifest
 
@@ -132,12 +141,37 @@ def _check_numbers(entry: dict) -> None:
         raise ValueError(f"final_loss {v!r} is not a finite number")
 
 
-def update_manifest(directory: str | Path, files: list[Path]) -> dict:
-    """Add or refresh the manifest entries of `files` (inside `directory`), keeping the others."""
+def check_manifest_writable(directory: str | Path) -> None:
+    """A folder's manifest may be added to: there is none yet, or it is valid. An invalid one
+    raises CheckpointError saying how to repair it (never silently replaced: it lists checkpoints
+    that would vanish from every listing)."""
     directory = Path(directory)
+    path = directory / MANIFEST
+    if not path.exists():
+        return
+    try:
+        read_manifest(directory)
+    except CheckpointError as e:
+        problem, repair = str(e).split(" Restore it", 1)
+        raise CheckpointError(f"{problem} Nothing was written. Restore it{repair.split(' and train')[0]} "
+                              "and run the command again") from None
+
+
+def shell_quote(path: str | Path) -> str:
+    """A path as a shell word (quoted when it has spaces or other special characters)."""
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def update_manifest(directory: str | Path, files: list[Path]) -> dict:
+    """Add or refresh the manifest entries of `files` (inside `directory`), keeping the others.
+    Raises CheckpointError, writing nothing, if the folder's manifest is there but invalid."""
+    directory = Path(directory)
+    check_manifest_writable(directory)
     try:
         models = read_manifest(directory)["models"]
-    except CheckpointError:
+    except CheckpointError:  # none yet
         models = []
     by_file = {m["file"]: m for m in models}
     for f in files:
@@ -151,6 +185,8 @@ def update_manifest(directory: str | Path, files: list[Path]) -> dict:
             "epochs": int(meta["epochs"]),
             "final_loss": json.loads(meta["final_loss"]),
         }
+        if meta.get("source", "").startswith("deconv import-article "):  # how to make it again
+            by_file[rel]["source"] = meta["source"]
     entries = sorted(by_file.values(), key=lambda m: (m["variant"], m["seed"]))
     manifest = {"format": FORMAT, "models": entries}
     atomic_write_bytes(directory / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
@@ -299,6 +335,7 @@ def load_checkpoint(
     fix = regenerate_command(variant, seed, directory)
     for m in manifest["models"]:
         if m["variant"] == variant and int(m["seed"]) == int(seed):
+            fix = regenerate_command(variant, seed, directory, m.get("source"))
             return read_checkpoint_file(directory / m["file"], fix, sha256=m["sha256"])
     have = sorted({m["variant"] for m in manifest["models"]})
     seeds = sorted({int(m["seed"]) for m in manifest["models"] if m["variant"] == variant})

@@ -232,8 +232,60 @@ def test_import_article_refuses_bad_files(tmp_path, capsys):
 
         pickle.dump(os.stat_result((0,) * 10), f)
     refused("not a readable state dict")
-    torch.save({"deconv.weight": torch.zeros(3, 1, 5), "deconv.bias": torch.zeros(1)}, src / "decoder_11.pt")
-    refused("shape (3, 1, 7)")
+    torch.save({"deconv.weight": torch.zeros(4, 1, 5), "deconv.bias": torch.zeros(1)}, src / "decoder_11.pt")
+    refused("'deconv.weight' has shape (4, 1, 5)", "has (3, 1, 7)")
+    torch.save({"weight": torch.zeros(3, 1, 7)}, src / "decoder_11.pt")
+    refused("has no 'deconv.weight' (found weight)")
+    (src / "decoder_11.pt").write_text("not a checkpoint at all")
+    refused("not a readable state dict")
+    # a whole pickled model: refused (it would run code) with the line that re-saves it, a message of
+    # its own (not the one for a file that is no checkpoint)
+    _, dec, _ = init_models(11)
+    torch.save(dec, src / "decoder_11.pt")
+    refused("a whole pickled model (core.model.Decoder)", "torch.save(model.state_dict(), 'decoder_11.pt')")
+
+
+@pytest.mark.parametrize("wrap", ["module.", "_orig_mod.", "model", "state_dict", "checkpoint"])
+def test_import_article_takes_the_usual_ways_of_saving(tmp_path, wrap):
+    """DataParallel ('module.'), torch.compile ('_orig_mod.') and checkpoint dicts wrapping the state
+    dict all import as the plain state dict does, to the same weights."""
+    src = tmp_path / "models"
+    _article_files(src, [11])
+    for part in ("encoder", "decoder"):
+        f = src / f"{part}_11.pt"
+        sd = torch.load(f, weights_only=True)
+        if wrap.endswith("."):
+            sd = {wrap + k: v for k, v in sd.items()}
+        elif wrap == "checkpoint":
+            sd = {"model": {"module." + k: v for k, v in sd.items()}, "optimizer": {}, "epoch": 7}
+        else:
+            sd = {wrap: sd}
+        torch.save(sd, f)
+    res = deconv("import-article", src, "--out", tmp_path / "ck")
+    assert res.returncode == 0, res.stderr
+    enc, _, _ = init_models(11)
+    ck = weights.load_checkpoint("article", 11, tmp_path / "ck")
+    np.testing.assert_array_equal(ck.enc_w, enc.conv.weight.detach().numpy()[:, 0])
+
+
+def test_import_variant_is_a_plain_name_and_its_repair_hint_works(tmp_path, capsys):
+    src, out = tmp_path / "my models", tmp_path / "check points"  # paths with spaces
+    _article_files(src, [11])
+    res = deconv_here(capsys, "import-article", src, "--variant", "..", "--out", out)
+    assert_usage_error(res, "a plain name")
+    assert_usage_error(deconv_here(capsys, "import-article", src, "--variant", "../x", "--out", out), "plain")
+    assert not out.exists() and not (tmp_path / "x").exists()
+    assert deconv("import-article", src, "--out", out).returncode == 0
+    f = out / "article" / "seed_11.safetensors"
+    f.write_bytes(f.read_bytes()[:-10])  # damaged
+    res = deconv("info", "--dir", out)
+    hint = res.stderr.split("Regenerate it with: ")[1].strip()
+    assert "'" in hint and "deconv train" not in hint  # quoted paths; not a command the parser refuses
+    f.unlink()
+    fixed = subprocess.run(hint.replace("deconv ", f"{sys.executable} -m core.cli ", 1), shell=True,
+                           cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=300)
+    assert fixed.returncode == 0, fixed.stderr
+    assert weights.load_checkpoint("article", 11, out).seed == 11
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from core import article, train
+from core import article, train, weights
 
 
 def test_init_and_three_epochs_match_the_article_loop(small_patches):
@@ -143,7 +143,15 @@ def test_resume_after_ctrl_c_matches_an_uninterrupted_run(tmp_path, small_patche
                           patches=small_patches)
     np.testing.assert_array_equal(resumed.flat, full.flat)
     np.testing.assert_array_equal(resumed.losses, full.losses)
-    assert not state.exists()  # a finished run leaves no state behind
+    # a finished run keeps its final state until the checkpoints are written, then drops it
+    assert int(train.read_state(state)[2]["epoch"][0]) == cfg.epochs
+    again = train.train(cfg, "cpu", state_path=state, resume=True, progress=False, patches=small_patches)
+    np.testing.assert_array_equal(again.flat, full.flat)  # resuming at the end trains nothing more
+    np.testing.assert_array_equal(again.losses, full.losses)
+    out = tmp_path / "ck"
+    out.mkdir()
+    train.export(again, out, state_path=state)
+    assert not state.exists() and len(weights.load_all(out)) == 2
 
 
 def test_export_round_trip(trained_dir):

@@ -1,0 +1,125 @@
+"""`deconv train` never loses a run: what it checks before the first epoch (a file where a variant's
+folder goes, an unwritable --out, an invalid manifest, checkpoints trained otherwise), a final write
+that fails, and a burst of Ctrl-C."""
+
+import signal
+import subprocess
+import time
+
+import pytest
+from conftest import assert_usage_error, deconv, deconv_here
+from test_cli import SMALL_DATA, WAIT_FOR_CTRL_C, _article_files, deconv_command
+
+from core import weights
+
+
+@pytest.fixture
+def quick(monkeypatch, capsys, small_patches):
+    """`deconv train` of one model on 1,000 patches, in this process (no start-up of its own)."""
+    from core import data
+
+    monkeypatch.setattr(data, "make_patches", lambda *a, **k: small_patches.copy())
+
+    def run(out, *extra, epochs=3):
+        return deconv_here(capsys, "train", "--variants", "plain", "--seeds", "7", "--epochs", epochs,
+                           "--device", "cpu", "--out", out, "--no-progress", *extra)
+    return run
+
+
+def _quick_train(out, *extra, prelude=SMALL_DATA):
+    return deconv("train", "--variants", "plain", "--seeds", "7", "--epochs", "3", "--device", "cpu",
+                  "--out", out, "--no-progress", *extra, prelude=prelude)
+
+
+def test_a_file_where_a_variant_folder_goes_is_found_before_training(tmp_path, quick):
+    (tmp_path / "plain").write_text("")
+    res = quick(tmp_path)
+    assert_usage_error(res, f"{tmp_path / 'plain'}: a file is where the plain checkpoints' folder goes")
+    assert "training" not in res.stderr and sorted(p.name for p in tmp_path.iterdir()) == ["plain"]
+
+
+def test_a_failed_final_write_keeps_the_state_and_resume_writes_the_set(tmp_path):
+    """No space left while the checkpoints are written: one line, nothing half-written (no checkpoint,
+    no manifest, no staging folder), the final state kept; --resume then writes them all."""
+    full_disk = SMALL_DATA + """
+import errno
+from core import weights
+def _no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+weights.save_checkpoint = _no_space
+"""
+    res = deconv("train", "--variants", "plain", "code-noise", "--seeds", "7", "--epochs", "3", "--device",
+                 "cpu", "--out", tmp_path, "--no-progress", prelude=full_disk)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    last = res.stderr.strip().splitlines()[-1]  # after the 'training 2 models ...' line
+    assert last.startswith("deconv: error: ") and "could not write the checkpoints (No space left" in last
+    assert f"deconv train --resume --out {tmp_path}" in last
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train-state.safetensors"]
+    res = deconv("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress",
+                 prelude=SMALL_DATA)
+    assert res.returncode == 0, res.stderr
+    models = weights.load_all(tmp_path)
+    assert len(models) == 2 and all(m.epochs == 3 for m in models)
+    assert not (tmp_path / "train-state.safetensors").exists()
+
+
+def test_an_unwritable_out_is_found_before_training(tmp_path, quick, monkeypatch):
+    """(As root, chmod cannot make a folder unwritable: the write that fails is simulated.)"""
+    import errno
+    import tempfile
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", denied)
+    res = quick(tmp_path / "ro")
+    assert_usage_error(res, "cannot write here (Permission denied)", "choose another --out")
+    assert "training" not in res.stderr
+
+
+def test_an_invalid_manifest_is_never_replaced(tmp_path, quick):
+    bad = b'{"format": "deconv-explained/1", "models": [{"variant": "plain"}]}'
+    (tmp_path / "manifest.json").write_bytes(bad)
+    res = quick(tmp_path)
+    assert_usage_error(res, "manifest is not valid", "Nothing was written", "git checkout --", "mv ")
+    assert (tmp_path / "manifest.json").read_bytes() == bad and not (tmp_path / "plain").exists()
+    src = tmp_path / "src"
+    _article_files(src, [11])
+    res = deconv("import-article", src, "--out", tmp_path)
+    assert_usage_error(res, "manifest is not valid", "Nothing was written")
+    assert (tmp_path / "manifest.json").read_bytes() == bad and not (tmp_path / "article").exists()
+
+
+def test_checkpoints_trained_otherwise_are_overwritten_only_with_force(tmp_path, quick):
+    assert quick(tmp_path).returncode == 0
+    assert quick(tmp_path).returncode == 0  # the same settings: the same weights, no question
+    before = (tmp_path / "plain" / "seed_7.safetensors").read_bytes()
+    res = quick(tmp_path, epochs=2)
+    assert_usage_error(res, "1 checkpoint there were trained with other settings",
+                       "plain seed 7: epochs 3 there, 2 now", "--force", "another --out")
+    assert (tmp_path / "plain" / "seed_7.safetensors").read_bytes() == before
+    res = quick(tmp_path, "--force", epochs=2)
+    assert res.returncode == 0, res.stderr
+    assert weights.load_checkpoint("plain", 7, tmp_path).epochs == 2
+
+
+def test_a_burst_of_ctrl_c_saves_once_and_prints_no_traceback(tmp_path):
+    args = deconv_command("train", "--variants", "plain", "--seeds", "7", "--epochs", "20", "--device",
+                          "cpu", "--out", tmp_path, "--save-every", "0", "--no-progress",
+                          prelude=WAIT_FOR_CTRL_C)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    try:
+        state = tmp_path / "train-state.safetensors"
+        deadline = time.monotonic() + 100
+        while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        for _ in range(4):
+            proc.send_signal(signal.SIGINT)
+            time.sleep(0.02)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert err.count("interrupted;") == 1 and state.exists()
