@@ -1038,6 +1038,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"deconv: error: a file or folder name is longer than the file system allows{where}; "
                   "choose a shorter name", file=sys.stderr)
             return EXIT_USAGE
+        if e.errno in (errno.EACCES, errno.EPERM):  # chmod 000 on a checkpoint, the manifest, --out
+            what = f"{e.filename}: " if e.filename else ""
+            print(f"deconv: error: {what}permission denied; make it readable and writable for you "
+                  "(chmod u+rwX), or choose another file or folder", file=sys.stderr)
+            return EXIT_USAGE
         if e.errno != errno.ENOSPC:
             raise
         # `deconv info > /dev/full`, or a full disk: one line, and nothing left to flush at exit

@@ -37,6 +37,8 @@ def load_model(activation: str | None = None) -> weights.Checkpoint:
     variant, seed = model_choice()
     try:
         ck = weights.load_checkpoint(variant, seed, checkpoint_dir())
+    except OSError as e:
+        fail(unreadable(e, checkpoint_dir()))
     except weights.CheckpointError as e:
         chosen = [f"{k}={os.environ[k]}" for k in (VARIANT_ENV, SEED_ENV, CHECKPOINTS_ENV)
                   if os.environ.get(k)]
@@ -62,13 +64,22 @@ def load_variants(variants: tuple[str, ...], at_least: int = 1) -> dict[str, lis
         found = {v: sorted(weights.load_all(directory, v), key=lambda m: m.seed) for v in variants}
     except weights.CheckpointError as e:
         fail(str(e))
+    except OSError as e:
+        fail(unreadable(e, directory))
     short = [v for v in variants if len(found[v]) < at_least]
     if short:
         have = ", ".join(f"{v} {len(found[v])}" for v in short)
-        out = "" if shipped() else f" --out {directory}"
+        out = "" if shipped() else f" --out {weights.shell_quote(directory)}"
         fail(f"{directory}: this video needs at least {at_least} seeds of each of {', '.join(variants)} "
              f"(seeds found: {have}); train them with: deconv train --variants {' '.join(short)}{out}")
     return found
+
+
+def unreadable(e: OSError, directory: Path) -> str:
+    """One line for a checkpoint file or folder that cannot be read (permissions, a device error)."""
+    what = e.filename or directory
+    return (f"{what}: cannot read it ({e.strerror or type(e).__name__}); make it readable "
+            f"(chmod -R u+rX {weights.shell_quote(directory)}) or set {CHECKPOINTS_ENV} to another folder")
 
 
 def fail(message: str):

@@ -298,3 +298,49 @@ def test_a_full_output_is_one_line_not_a_traceback():
     assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr[-2000:]
     assert res.stderr.strip().splitlines() == [
         "deconv: error: no space left on the device; free some space, or write elsewhere"]
+
+
+@pytest.mark.parametrize("what", ["checkpoint", "manifest", "figures-out"])
+def test_unreadable_files_are_one_line(tmp_path, capsys, monkeypatch, what):
+    """chmod 000 on a checkpoint, the manifest or a figures --out, for a user who is not root (here,
+    as root, the refusal is simulated where the file is opened): one line naming the file, exit 2."""
+    import errno
+    import pathlib
+
+    def denied(name):
+        def refuse(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", name)
+        return refuse
+
+    if what == "checkpoint":
+        monkeypatch.setattr(weights, "sha256_file", denied("checkpoints/plain/seed_11.safetensors"))
+        res = deconv_here(capsys, "info")
+        name = "checkpoints/plain/seed_11.safetensors"
+    elif what == "manifest":
+        real = pathlib.Path.read_text
+        monkeypatch.setattr(pathlib.Path, "read_text", lambda self, *a, **k: denied(str(self))()
+                            if self.name == "manifest.json" else real(self, *a, **k))
+        res = deconv_here(capsys, "info")
+        name = "manifest.json"
+    else:
+        monkeypatch.setattr(weights, "atomic_write_bytes", denied(str(tmp_path / "F4_training_loss.png")))
+        res = deconv_here(capsys, "figures", "--only", "F4", "--out", tmp_path, "--no-progress")
+        name = "F4_training_loss.png"
+    assert_usage_error(res, name, "permission denied", "chmod")
+
+
+def test_an_unreadable_checkpoint_folder_stops_a_render_with_one_line(monkeypatch, capsys):
+    import errno
+
+    from scenes import models
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "checkpoints/plain/seed_22.safetensors")
+
+    monkeypatch.setattr(weights, "load_all", refuse)
+    with pytest.raises(SystemExit) as stop:
+        models.load_variants(("plain",))
+    assert stop.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "seed_22.safetensors: cannot read it (Permission denied)" in err[0]
+    assert "DECONV_CHECKPOINTS" in err[0]
