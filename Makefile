@@ -40,10 +40,14 @@ SCENE_DEPS := $(filter-out scenes/bench.py $(SCENE_FILES),$(wildcard scenes/*.py
   $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
     core/story.py core/conv.py core/explain.py core/subtitles.py core/explainers.py \
     $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json $(ENV_STAMP))
-video = $(MEDIA)/videos/$(1)/$(QDIR)/$(2).mp4
+# a render counts once Manim has finished it: the target is a marker written after Manim exits with
+# success (a Manim killed while it combines the video leaves a truncated .mp4 and no marker)
+video = $(MEDIA)/videos/$(1)/$(QDIR)/.$(2).complete
 define video_rule
 $(call video,$(1),$(2)): scenes/$(1).py $(SCENE_DEPS) | $(STAMP) check-quality
+	rm -f $$@
 	$(BIN)/manim -q$(QUALITY) --save_sections --media_dir $(MEDIA) scenes/$(1).py
+	touch $$@
 endef
 $(foreach e,$(EXPLAINERS),$(eval $(call video_rule,$(call split,$(e),1),$(call split,$(e),2))))
 VIDEOS := $(foreach e,$(EXPLAINERS),$(call video,$(call split,$(e),1),$(call split,$(e),2)))
@@ -81,7 +85,7 @@ bench: $(STAMP) ## trainer vs the article's loop; scene render vs a trivial scen
 	$(BIN)/python -m core.bench
 	$(BIN)/python -m scenes.bench --quality $(SCENE_QUALITY)
 
-train: $(STAMP) ## retrain every shipped checkpoint (4 variants x 10 seeds x 5000 epochs)
+train: $(STAMP) ## retrain every shipped checkpoint (5 variants x 10 seeds x 5000 epochs)
 	$(BIN)/deconv train
 
 info: $(STAMP) ## describe the checkpoints in checkpoints/

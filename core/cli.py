@@ -185,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Manim's media folder (default: media)")
     x.add_argument("--quality", choices=tuple(QUALITY_FOLDERS), default=None,
                    help="list renders of this quality (default: the best rendered of each video)")
+    x.add_argument("--force", action="store_true",
+                   help="replace an index.html in DIR that deconv index did not write")
 
     e = sub.add_parser(
         "explain", help="print a transposed convolution step by step (text, or --json)",
@@ -399,6 +401,8 @@ def cmd_data(args: argparse.Namespace) -> int:
         raise UsageError("--n must be at least 1")
     targets = [args.out] + ([args.params] if args.params else [])
     for f in targets:
+        if f.is_dir():
+            raise UsageError(f"{f}: is a folder; give a file name ending in .npy, e.g. {f / 'data.npy'}")
         if f.suffix != ".npy":
             raise UsageError(f"{f}: give a file name ending in .npy")
         if not f.parent.is_dir():
@@ -597,7 +601,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     if not args.media.is_dir():
         raise UsageError(f"{args.media}: no such folder; render the videos first with make videos")
-    out, found = videos.write_index(args.media, args.quality)
+    try:
+        out, found = videos.write_index(args.media, args.quality, force=args.force)
+    except videos.ForeignIndex as e:
+        raise UsageError(str(e)) from None
     n_sections = sum(len(e.sections) for e in found)
     print(f"wrote {_shown(out)}: {len(found)} videos, {n_sections} section clips")
     return 0
@@ -1037,6 +1044,10 @@ def main(argv: list[str] | None = None) -> int:
             where = f" (in {Path(e.filename).parent})" if e.filename else ""
             print(f"deconv: error: a file or folder name is longer than the file system allows{where}; "
                   "choose a shorter name", file=sys.stderr)
+            return EXIT_USAGE
+        if e.errno == errno.EISDIR:  # a folder where a file is to be written
+            print(f"deconv: error: {e.filename2 or e.filename}: is a folder; give a file name instead",
+                  file=sys.stderr)
             return EXIT_USAGE
         if e.errno in (errno.EACCES, errno.EPERM):  # chmod 000 on a checkpoint, the manifest, --out
             what = f"{e.filename}: " if e.filename else ""

@@ -6,8 +6,10 @@ dithering noise: the explainers are flat colours), files written atomically.
 
 from __future__ import annotations
 
+import glob
 import io
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,7 +169,8 @@ def still_times(info: VideoInfo, n: int) -> list[int]:
 
 
 def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None) -> list[Path]:
-    """N evenly spaced PNG stills `<stem>_01.png` ... into `folder`. Returns their paths."""
+    """N evenly spaced PNG stills `<stem>_01.png` ... into `folder`, replacing this video's stills of
+    an earlier run (`<stem>_<number>.png`, however many there were). Returns their paths."""
     import imageio.v3 as iio
 
     at = still_times(info, n)
@@ -180,4 +183,9 @@ def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None
         path = folder / f"{info.path.stem}_{k + 1:0{digits}d}.png"
         atomic_write_bytes(path, iio.imwrite("<bytes>", np.asarray(_resize(got[i], size)), extension=".png"))
         written.append(path)
+    # stills of this video from an earlier, longer run would mix in with these: remove them
+    pattern = re.compile(re.escape(info.path.stem) + r"_\d+\.png")
+    for old in folder.glob(f"{glob.escape(info.path.stem)}_*.png"):
+        if pattern.fullmatch(old.name) and old not in written:
+            old.unlink()
     return written

@@ -6,6 +6,7 @@ playable in a browser, with durations, a poster still per clip and the subtitles
 from __future__ import annotations
 
 import html
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -34,6 +35,36 @@ class Explainer:
     quality: str
     video: Clip
     sections: list[Clip] = field(default_factory=list)
+    formats: list[Path] = field(default_factory=list)  # the same video in Manim's other formats
+    model: str = ""  # which model and theme it shows, from the render's <scene>.model.json
+
+
+# the formats Manim writes, best for a web page first, with what each is for
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}
+FORMAT_NOTES = {".mp4": "H.264: plays everywhere",
+                ".webm": "VP9, transparent (-t --format webm): browsers and video editors",
+                ".mov": "transparent (-t), QuickTime: video editors"}
+GENERATOR = '<meta name="generator" content="deconv index">'  # marks an index.html this module wrote
+
+
+class ForeignIndex(Exception):
+    """The index.html there was not written by `deconv index`; it is not overwritten."""
+
+
+def renders(folder: Path, scene: str) -> list[Path]:
+    """The renders of `scene` in one quality folder, in VIDEO_TYPES order."""
+    return [folder / f"{scene}{ext}" for ext in VIDEO_TYPES if (folder / f"{scene}{ext}").is_file()]
+
+
+def model_line(video: Path) -> str:
+    """'plain, seed 22, the shipped checkpoints; dark theme': what the render's sidecar says it
+    showed, or '' when there is none (a render from before sidecars) or it cannot be read."""
+    try:
+        m = json.loads(video.with_suffix(".model.json").read_text())
+        where = "the shipped checkpoints" if m["shipped"] else f"checkpoints in {m['checkpoints']}"
+        return f"{m['variant']}, seed {m['seed']}, {where}; {m['theme']} theme"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _resolution_key(folder: Path) -> tuple[int, int]:
@@ -46,8 +77,8 @@ def find_render(media: Path, module: str, scene: str, quality: str | None = None
     base = media / "videos" / module
     if quality is not None:
         folder = base / QUALITY_FOLDERS[quality]
-        return folder if (folder / f"{scene}.mp4").is_file() else None
-    found = [f for f in base.glob("*p*") if (f / f"{scene}.mp4").is_file()] if base.is_dir() else []
+        return folder if renders(folder, scene) else None
+    found = [f for f in base.glob("*p*") if renders(f, scene)] if base.is_dir() else []
     return max(found, key=_resolution_key) if found else None
 
 
@@ -87,7 +118,7 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
         folder = find_render(media, module, scene, quality)
         if folder is None:
             continue
-        mp4 = folder / f"{scene}.mp4"
+        mp4, *others = renders(folder, scene)  # the main video: an .mp4 when there is one
         again = f"render it again: manim -q{_letter(folder)} --save_sections scenes/{module}.py"
         try:
             info = clip.probe(mp4)
@@ -101,7 +132,13 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
             warn(f"{srt}: not a readable .srt ({type(e).__name__}); listed without captions ({again})")
             cues = []
         main = Clip(heading, mp4, info.duration)
-        ex = Explainer(module, heading, folder.name, main)
+        ex = Explainer(module, heading, folder.name, main, model=model_line(mp4))
+        for other in others:
+            try:
+                clip.probe(other)
+                ex.formats.append(other)
+            except clip.ClipError as e:
+                warn(f"{e}; not listed")
         index = folder / "sections" / f"{scene}.json"
         try:
             spans = subtitles.read_sections(index) if index.is_file() else []
@@ -156,12 +193,13 @@ def _player(c: Clip, media: Path, size: str) -> str:
     poster = f' poster="{_rel(c.poster, media)}"' if c.poster else ""
     track = (f'\n    <track kind="captions" srclang="en" label="English" src="{_rel(c.captions, media)}"'
              f' default>' if c.captions else "")
+    kind = VIDEO_TYPES.get(c.video.suffix, "video/mp4")
     return (f'<video class="{size}" controls preload="none"{poster}>\n'
-            f'    <source src="{_rel(c.video, media)}" type="video/mp4">{track}\n  </video>')
+            f'    <source src="{_rel(c.video, media)}" type="{kind}">{track}\n  </video>')
 
 
 def render_html(explainers: list[Explainer], media: Path) -> str:
-    parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">',
+    parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">', GENERATOR,
              "<title>deconv-explained: the videos</title>",
              "<style>body{font-family:DejaVu Sans,sans-serif;max-width:1100px;margin:2em auto;"
              "padding:0 1em;background:#fff;color:#1e222a}video{background:#000;display:block}"
@@ -178,8 +216,14 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
         parts += [f'<section id="{html.escape(ex.module)}">',
                   f"<h2>{html.escape(ex.heading)}</h2>",
                   f'<p class="muted">{html.escape(v.video.name)}, {ex.quality}, '
-                  f"{_duration(v.duration)} ({v.duration:.1f} s), {len(ex.sections)} sections</p>",
+                  f"{_duration(v.duration)} ({v.duration:.1f} s), {len(ex.sections)} sections"
+                  + (f"; model: {html.escape(ex.model)}" if ex.model else "") + "</p>",
                   f"<figure>\n  {_player(v, media, 'main')}\n</figure>"]
+        if ex.formats or v.video.suffix != ".mp4":
+            also = [v.video, *ex.formats]
+            parts.append('<p class="muted">formats: ' + "; ".join(
+                f'<a href="{_rel(f, media)}">{html.escape(f.name)}</a> '
+                f"({html.escape(FORMAT_NOTES.get(f.suffix, f.suffix))})" for f in also) + "</p>")
         if ex.sections:
             parts.append('<div class="sections">')
             for k, c in enumerate(ex.sections, 1):
@@ -191,10 +235,16 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_index(media: str | Path = "media", quality: str | None = None) -> tuple[Path, list[Explainer]]:
-    """Write <media>/index.html for what is rendered there. Returns its path and what it lists."""
+def write_index(media: str | Path = "media", quality: str | None = None,
+                force: bool = False) -> tuple[Path, list[Explainer]]:
+    """Write <media>/index.html for what is rendered there. Returns its path and what it lists.
+    Raises ForeignIndex, writing nothing, where an index.html is there that this did not write
+    (unless `force`)."""
     media = Path(media)
-    explainers = collect(media, quality)
     out = media / "index.html"
+    if out.is_file() and not force and GENERATOR not in out.read_text(errors="replace"):
+        raise ForeignIndex(f"{out}: an index.html that deconv index did not write; move it away, "
+                           "or replace it with --force")
+    explainers = collect(media, quality)
     atomic_write_bytes(out, render_html(explainers, media).encode())
     return out, explainers

@@ -10,11 +10,15 @@ the storyboards.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 from manim import Mobject, Scene, config
 
 from core.subtitles import MIN_SECONDS, READ_RATE
-from scenes import layout, speed, theme
+from core.weights import atomic_write_bytes
+from scenes import layout, models, speed, theme
 from scenes.captions import Captions
 from scenes.models import fail
 
@@ -127,4 +131,19 @@ class Explainer(Scene):
     def tear_down(self):
         self.record()
         self.captions.close()
+        self.write_model_note()
         super().tear_down()
+
+    def write_model_note(self) -> None:
+        """Beside the video, `<Scene>.model.json`: which model (variant, seed, checkpoint folder) and
+        theme it shows, so that `deconv index` can say so (renders of other models share its name)."""
+        if config.dry_run:
+            return
+        try:
+            video = Path(self.renderer.file_writer.movie_file_path)
+        except (AttributeError, TypeError):  # -s (a still) or --dry_run: no video
+            return
+        variant, seed = models.model_choice()
+        note = {"variant": variant, "seed": seed, "checkpoints": str(models.checkpoint_dir()),
+                "shipped": models.shipped(), "theme": theme.PALETTE.name}
+        atomic_write_bytes(video.with_suffix(".model.json"), (json.dumps(note) + "\n").encode())

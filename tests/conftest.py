@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -192,3 +193,9 @@ def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds:
     assert r.cues[-1].end <= r.sections[-1].end + 0.01
     # every frame legible and inside its margins, and no smearing morph (scenes.layout, after each play)
     assert r.scene.layout_problems == [], "\n".join(r.scene.layout_problems)
+    # beside the video, which model and theme it shows (deconv index puts it on the page)
+    (note,) = r.folder.glob("*.model.json")
+    from core import weights
+
+    assert json.loads(note.read_text()) == {"variant": "plain", "seed": 22, "shipped": True, "theme": "dark",
+                                            "checkpoints": str(weights.DEFAULT_DIR)}

@@ -126,6 +126,7 @@ def test_train_options_default_to_the_protocol():
 @pytest.mark.parametrize("args,needle", [
     (("data", "--out", "/nonexistent/dir/x.npy"), "does not exist"),
     (("data", "--out", "x.txt"), "ending in .npy"),
+    (("data", "--out", "{tmp}"), "is a folder; give a file name ending in .npy"),
     (("data",), "--out"),
     (("train", "--variants", "nope"), "invalid choice: 'nope'"),
     (("train", "--epochs", "ten"), "invalid int value"),

@@ -106,6 +106,17 @@ def test_stills_are_evenly_spaced_frames(video, tmp_path):
         assert abs(float(np.median(img[100:, :, 0])) - 8 * k) <= 4
 
 
+def test_fewer_stills_replace_an_earlier_runs_more(video, tmp_path):
+    """--stills 6, then --stills 3 into the same folder: only the three new ones are there (the old
+    4-6 used to stay mixed in); a file of another name is left alone."""
+    out = tmp_path / "st"
+    assert deconv("clip", video, "--stills", 6, "--out", out).returncode == 0
+    (out / "notes.png").write_bytes(b"mine")
+    assert deconv("clip", video, "--stills", 3, "--out", out).returncode == 0
+    assert sorted(f.name for f in out.glob("*.png")) == ["clip_01.png", "clip_02.png", "clip_03.png",
+                                                         "notes.png"]
+
+
 def test_frames_at_seeks_to_the_exact_frames(tmp_path):
     import imageio.v3 as iio
 
@@ -218,6 +229,32 @@ def test_index_prefers_the_best_render_or_the_asked_quality(tmp_path):
     assert videos.collect(tmp_path, "m") == []
 
 
+def test_index_lists_transparent_renders_and_says_which_model(tmp_path, capsys):
+    """A -t render (.mov) or a -t --format webm one is listed, with what each format is for; the
+    model and theme a render shows (its .model.json, written by the scene) are on the page."""
+    write_video(tmp_path / "videos" / "decoder" / "480p15" / "DecoderScene.mov")
+    res = deconv_here(capsys, "index", "--media", tmp_path)
+    assert res.returncode == 0 and "1 videos" in res.stdout, res.stdout
+    page = (tmp_path / "index.html").read_text()
+    assert 'type="video/quicktime"' in page and "transparent (-t), QuickTime: video editors" in page
+    fake_render(tmp_path)  # an .mp4 beside it: the page plays the .mp4 and lists both formats
+    (tmp_path / "videos" / "decoder" / "480p15" / "DecoderScene.model.json").write_text(json.dumps(
+        {"variant": "code-noise", "seed": 33, "checkpoints": "x", "shipped": True, "theme": "light"}))
+    assert deconv_here(capsys, "index", "--media", tmp_path).returncode == 0
+    page = (tmp_path / "index.html").read_text()
+    assert 'type="video/mp4"' in page and 'href="videos/decoder/480p15/DecoderScene.mov"' in page
+    assert "model: code-noise, seed 33, the shipped checkpoints; light theme" in page
+
+
+def test_index_never_replaces_a_page_it_did_not_write(tmp_path, capsys):
+    fake_render(tmp_path)
+    (tmp_path / "index.html").write_text("<html>my talk's page</html>")
+    assert_usage_error(deconv_here(capsys, "index", "--media", tmp_path), "did not write", "--force")
+    assert (tmp_path / "index.html").read_text() == "<html>my talk's page</html>"
+    assert deconv_here(capsys, "index", "--media", tmp_path, "--force").returncode == 0
+    assert deconv_here(capsys, "index", "--media", tmp_path).returncode == 0  # its own: rewritten
+
+
 def test_index_of_nothing_says_how_to_render(tmp_path, capsys):
     (tmp_path / "videos").mkdir()
     res = deconv_here(capsys, "index", "--media", tmp_path)
@@ -260,6 +297,16 @@ def test_make_videos_renders_every_explainer_in_order_and_refuses_a_bad_quality(
     assert bad.returncode == 2
     assert "make: QUALITY=x: choose l, m, h, p or k" in bad.stderr.splitlines()
     assert "manim" not in bad.stdout  # stopped before any render
+    # a render counts once Manim finished it: a truncated .mp4 newer than every source (a Manim killed
+    # while combining) is rendered again; a finished one (its marker written after Manim) is not
+    folder = tmp_path / "videos" / "decoder" / "480p15"
+    folder.mkdir(parents=True)
+    (folder / "DecoderScene.mp4").write_bytes(b"\0" * 48)
+    assert "scenes/decoder.py" in dry_run("l").stdout
+    (folder / ".DecoderScene.complete").touch()
+    (folder / "DecoderScene.mp4").touch()
+    again = dry_run("l").stdout
+    assert "scenes/decoder.py" not in again and "scenes/encoder.py" in again
 
 
 # --- figures on the command line -------------------------------------------------------------------
