@@ -253,19 +253,20 @@ def cmd_train(args: argparse.Namespace) -> int:
                              f"{' '.join(given)} (or start a new run in another --out folder)")
         if not state_path.is_file():
             raise UsageError(f"{state_path}: no interrupted run to resume; start one with "
-                             f"deconv train --out {out}")
+                             f"deconv train --out {weights.shell_quote(out)}")
         try:
             cfg, saved_device, _ = tr.read_state(state_path)
         except Exception as e:  # noqa: BLE001 - any unreadable state is one message
             raise UsageError(f"{state_path}: cannot read the saved state ({type(e).__name__}); "
-                             f"delete it and start again with deconv train --out {out}") from None
+                             "delete it and start again with deconv train --out "
+                             f"{weights.shell_quote(out)}") from None
         if saved_device != device.type:
             raise UsageError(f"{state_path} was saved on {saved_device}; resume it with "
                              f"--device {saved_device}")
     else:
         if state_path.exists():
             raise UsageError(f"{state_path}: an interrupted run is waiting here; continue it with "
-                             f"deconv train --resume --out {out}, or delete that file")
+                             f"deconv train --resume --out {weights.shell_quote(out)}, or delete that file")
         try:
             cfg = tr.TrainConfig(variants=args.variants, seeds=args.seeds, epochs=args.epochs,
                                  lr=args.lr, batch=args.batch, code_noise=args.code_noise,
