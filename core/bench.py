@@ -15,7 +15,7 @@ import torch
 from core import article, config, data, train
 
 BATCHES = math.ceil(data.DATASIZE / config.BATCH)  # per epoch: 128
-PROTOCOL_MODELS = len(train.VARIANTS) * len(config.DEFAULT_SEEDS)  # 4 variants x 10 seeds
+PROTOCOL_MODELS = len(train.VARIANTS) * len(config.DEFAULT_SEEDS)  # 5 variants x 10 seeds
 PROTOCOL_STEPS = PROTOCOL_MODELS * config.EPOCHS * BATCHES  # 5,000 epochs of 128 batches each
 
 
@@ -46,7 +46,7 @@ def bench_train(device: torch.device, seconds: float, epochs: int) -> None:
                                 max_steps=steps)
     ref_rate = ref["steps_per_second"]
 
-    cfg = train.TrainConfig(epochs=epochs)  # the full set: 4 variants x 10 seeds
+    cfg = train.TrainConfig(epochs=epochs)  # the full set: 5 variants x 10 seeds
     rates = {}
     for mode in ("op by op", "CUDA graph") if device.type == "cuda" else ("op by op",):
         trainer = train.Trainer(cfg, device, patches)

@@ -45,7 +45,7 @@ N_PARAMS = ENC_SIZE + DEC_SIZE + 1
 
 @dataclass
 class TrainConfig:
-    """What to train. Defaults are the article's protocol (four variants, ten seeds), from
+    """What to train. Defaults are the article's protocol (five variants, ten seeds), from
     `core.config`."""
 
     variants: tuple[str, ...] = VARIANTS
