@@ -79,6 +79,22 @@ def _finite(text: str) -> float:
 SEED_MAX = 2**32 - 1  # numpy's legacy seeding (the data) takes 0 to 2**32 - 1; torch takes those too
 
 
+def _positive(text: str) -> float:
+    """A finite number > 0 (a learning rate, seconds between saves)."""
+    v = _finite(text)
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"must be a number > 0: {text!r}")
+    return v
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds >= 0."""
+    v = _finite(text)
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0: {text!r}")
+    return v
+
+
 def _seed(text: str) -> int:
     try:
         v = int(text)
@@ -109,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"seeds, one model per variant and seed (default: {seeds[0]} {seeds[1]} ... "
                         f"{seeds[-1]})")
     t.add_argument("--epochs", type=int, default=config.EPOCHS, help=f"default {config.EPOCHS}")
-    t.add_argument("--lr", type=float, default=config.LR, help=f"Adam learning rate (default {config.LR})")
+    t.add_argument("--lr", type=_positive, default=config.LR,
+                   help=f"Adam learning rate (default {config.LR})")
     t.add_argument("--batch", type=int, default=config.BATCH, help=f"batch size (default {config.BATCH})")
     t.add_argument("--code-noise", nargs=len(config.CODE_NOISE), type=_scale,
                    default=list(config.CODE_NOISE),
@@ -125,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where checkpoints go (default: the project's checkpoints/)")
     t.add_argument("--resume", action="store_true",
                    help=f"continue the interrupted run saved in DIR/{config.STATE_FILE}")
-    t.add_argument("--save-every", type=float, default=config.SAVE_EVERY, metavar="SECONDS",
+    t.add_argument("--save-every", type=_seconds, default=config.SAVE_EVERY, metavar="SECONDS",
                    help=f"save resumable state this often (default {config.SAVE_EVERY:g}; also on Ctrl-C)")
     t.add_argument("--force", action="store_true",
                    help="overwrite checkpoints in DIR that were trained with other settings")
@@ -142,12 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
     da.add_argument("--params", type=Path, metavar="FILE.npy", help="also write (p1, p2), (N, 2)")
     da.add_argument("--n", type=int, default=DATASIZE, help=f"number of curves (default {DATASIZE})")
     da.add_argument("--seed", type=_seed, default=SEED, help=f"numpy seed, 0 to {SEED_MAX} (default {SEED})")
+    da.add_argument("--force", action="store_true", help="replace files that are already there")
 
     im = sub.add_parser("import-article", help="convert the article's encoder_<seed>.pt files")
     im.add_argument("dir", type=Path, metavar="DIR",
                     help="folder with encoder_<seed>.pt and decoder_<seed>.pt")
     im.add_argument("--out", type=Path, default=weights.DEFAULT_DIR, metavar="DIR",
                     help="checkpoint folder to add them to (default: the project's checkpoints/)")
+    im.add_argument("--force", action="store_true",
+                    help="replace checkpoints of the same variant and seed already in --out")
     im.add_argument("--variant", default="article",
                     help="variant name to file them under (default: article)")
     f = sub.add_parser("figures", help="draw the article's figures from the checkpoints (PNG + SVG)",
@@ -244,6 +264,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise UsageError(str(e)) from None
     out: Path = args.out
     state_path = out / tr.STATE_FILE
+    resume_hint = (f"deconv train --resume{' --force' if args.force else ''} --device {device.type} "
+                   f"--out {weights.shell_quote(out)}")
+    if state_path.exists() and not state_path.is_file():
+        raise UsageError(f"{state_path}: a folder is where the saved state goes; move it away")
     if args.resume:
         settings = ("variants", "seeds", "epochs", "lr", "batch", "code_noise", "input_noise")
         given = [f"--{k.replace('_', '-')}" for k in settings
@@ -261,12 +285,13 @@ def cmd_train(args: argparse.Namespace) -> int:
                              "delete it and start again with deconv train --out "
                              f"{weights.shell_quote(out)}") from None
         if saved_device != device.type:
+            where = " on a machine with CUDA" if saved_device == "cuda" else ""
             raise UsageError(f"{state_path} was saved on {saved_device}; resume it with "
-                             f"--device {saved_device}")
+                             f"--device {saved_device}{where} (a run continues on the device it began on)")
     else:
         if state_path.exists():
             raise UsageError(f"{state_path}: an interrupted run is waiting here; continue it with "
-                             f"deconv train --resume --out {weights.shell_quote(out)}, or delete that file")
+                             f"{resume_hint}, or delete that file")
         try:
             cfg = tr.TrainConfig(variants=args.variants, seeds=args.seeds, epochs=args.epochs,
                                  lr=args.lr, batch=args.batch, code_noise=args.code_noise,
@@ -274,7 +299,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         except ValueError as e:
             raise UsageError(str(e)) from None
     _check_writable(out)
-    _check_out_for_training(out, cfg, args.force and not args.resume)
+    lock = _lock_out(out)  # noqa: F841 - held until the process ends
+    _check_out_for_training(out, cfg, args.force)
     n = len(cfg.models())
     seeds = " ".join(map(str, cfg.seeds))
     print(f"training {n} model{'s' if n > 1 else ''} ({', '.join(cfg.variants)} x seeds {seeds}) "
@@ -283,23 +309,57 @@ def cmd_train(args: argparse.Namespace) -> int:
         result = tr.train(cfg, device, state_path=state_path, resume=args.resume,
                           save_every=args.save_every, progress=not args.no_progress)
     except tr.TrainingInterrupted as e:
-        # more Ctrl-Cs while Python shuts down would print tracebacks from its exit handlers
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, signal.SIG_IGN)
+        _quiet_signals()
         print(f"deconv train: interrupted; {e.epoch} epochs done and saved to {e.state_path}. "
-              f"Continue with: deconv train --resume --out {weights.shell_quote(out)}", file=sys.stderr)
+              f"Continue with: {resume_hint}", file=sys.stderr)
         return 128 + e.signum  # 130 after Ctrl-C, 143 after SIGTERM, as the shell reports them
+    except tr.StateError as e:
+        raise UsageError(f"{state_path}: {e}; delete it and start again with deconv train --out "
+                         f"{weights.shell_quote(out)}") from None
+    bad = [f"{v} seed {s}" for (v, s), row in zip(cfg.models(), result.flat)
+           if not np.all(np.isfinite(row))]
+    if bad:
+        raise UsageError(f"training diverged (NaN or infinite weights: {', '.join(bad[:3])}"
+                         f"{', ...' if len(bad) > 3 else ''}); nothing was written. Try a smaller --lr or "
+                         f"noise, in a new run (delete {state_path} first)")
     try:
-        files = tr.export(result, out, state_path=state_path)
+        with tr.signals_as_interrupt():  # Ctrl-C or SIGTERM while writing: the state stays, one line
+            files = tr.export(result, out, state_path=state_path)
+    except KeyboardInterrupt as e:
+        _quiet_signals()
+        print(f"deconv train: interrupted while writing the checkpoints; the trained state is kept in "
+              f"{state_path}. Write them with: {resume_hint}", file=sys.stderr)
+        return 128 + (signal.SIGTERM if isinstance(e, tr.Terminated) else signal.SIGINT)
     except (OSError, weights.CheckpointError) as e:
         why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         raise UsageError(f"{out}: could not write the checkpoints ({why}); the trained state is kept in "
-                         f"{state_path}: fix that, then run deconv train --resume --out "
-                         f"{weights.shell_quote(out)}") from None
+                         f"{state_path}: fix that, then write them with {resume_hint}") from None
+    _quiet_signals()  # done: a late Ctrl-C must not print tracebacks from Python's exit handlers
     print(f"trained {n} models in {result.seconds:.1f} s "
           f"({result.model_steps_per_second:,.0f} model-steps/s); wrote {len(files)} checkpoints "
           f"and {out / weights.MANIFEST}")
     return 0
+
+
+def _quiet_signals() -> None:
+    """Ignore Ctrl-C and SIGTERM from here on (the work is saved; the process is about to end)."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _lock_out(out: Path):
+    """An exclusive lock on `out` for this run (released when the process ends, however it ends):
+    a second `deconv train` into the same folder would overwrite the first one's saved state."""
+    import fcntl
+
+    f = open(out / ".train.lock", "a")  # noqa: SIM115 - kept open for the lock's lifetime
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise UsageError(f"{out}: another deconv train is running in this folder; wait for it to end, "
+                         "or train into another --out") from None
+    return f
 
 
 def _check_writable(folder: Path) -> None:
@@ -398,9 +458,11 @@ def _shown(path: Path) -> str:
 def cmd_data(args: argparse.Namespace) -> int:
     from core.data import make_curves
 
-    if args.n < 1:
-        raise UsageError("--n must be at least 1")
+    if not 1 <= args.n <= 10**8:
+        raise UsageError("--n: give a number of curves from 1 to 100,000,000")
     targets = [args.out] + ([args.params] if args.params else [])
+    if args.params and args.params.resolve() == args.out.resolve():
+        raise UsageError("--params names the same file as --out; give it a file of its own")
     for f in targets:
         if f.is_dir():
             raise UsageError(f"{f}: is a folder; give a file name ending in .npy, e.g. {f / 'data.npy'}")
@@ -408,6 +470,8 @@ def cmd_data(args: argparse.Namespace) -> int:
             raise UsageError(f"{f}: give a file name ending in .npy")
         if not f.parent.is_dir():
             raise UsageError(f"{f}: folder {f.parent} does not exist")
+        if f.exists() and not args.force:
+            raise UsageError(f"{f}: already there; replace it with --force, or write another file")
     curves, params = make_curves(args.n, args.seed)
     _save_npy(args.out, curves)
     print(f"wrote {args.out}: {curves.shape[0]} curves x {curves.shape[1]} samples, float64")
@@ -431,8 +495,8 @@ def cmd_import_article(args: argparse.Namespace) -> int:
     src: Path = args.dir
     if not src.is_dir():
         raise UsageError(f"{src}: no such folder")
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", args.variant):
-        raise UsageError(f"--variant {args.variant!r}: a plain name: letters, digits, '-', '_' or '.', "
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", args.variant):
+        raise UsageError(f"--variant {args.variant!r}: a plain name: letters, digits, '-' or '_', "
                          "starting with a letter or digit")
     seeds = sorted(int(m.group(1)) for f in src.iterdir()
                    if (m := re.fullmatch(r"encoder_(\d+)\.pt", f.name)))
@@ -445,7 +509,7 @@ def cmd_import_article(args: argparse.Namespace) -> int:
     except weights.CheckpointError as e:
         raise UsageError(str(e)) from None
     patches = make_patches()
-    written = []
+    models = []
     for seed in seeds:
         sd = {}
         for part, keys in (("encoder", ("conv.weight", "conv.bias")),
@@ -467,18 +531,28 @@ def cmd_import_article(args: argparse.Namespace) -> int:
         ck = weights.Checkpoint(args.variant, seed, Path(), sd["encoder.conv.weight"][:, 0],
                                 sd["encoder.conv.bias"], sd["decoder.deconv.weight"][:, 0],
                                 float(sd["decoder.deconv.bias"][0]), np.zeros(0))
-        loss = float(np.mean((ck.decode(ck.encode(patches)) - patches) ** 2))
+        with np.errstate(all="ignore"):  # inf weights: said below in one line, not warned about
+            loss = float(np.mean((ck.decode(ck.encode(patches)) - patches) ** 2))
         if not np.isfinite(loss):
             raise UsageError(f"{src}: seed {seed} holds NaN or infinite weights")
-        path = weights.checkpoint_path(args.out, args.variant, seed)
-        weights.save_checkpoint(path, {**sd, weights.LOSS_KEY: np.zeros(0)}, {
+        models.append((args.variant, seed, {**sd, weights.LOSS_KEY: np.zeros(0)}, {
             "variant": args.variant, "seed": seed, "epochs": 0, "final_loss": loss,
             "source": f"deconv import-article {weights.shell_quote(src.resolve())}",
             "torch": torch.__version__,
-        })
-        written.append(path)
-        print(f"seed {seed}: loss on the training patches {loss:.3e} -> {path}")
-    weights.update_manifest(args.out, written)
+        }))
+    # every file was read and checked; nothing a user has is replaced without --force
+    there = [weights.checkpoint_path(args.out, v, s) for v, s, _, _ in models]
+    there = [p for p in there if p.exists()]
+    if there and not args.force:
+        raise UsageError(f"{there[0]}: already there ({len(there)} of the {len(models)} to import); "
+                         "replace them with --force, or import into another --out or --variant")
+    try:
+        written = weights.install_checkpoints(args.out, models)
+    except OSError as e:
+        raise UsageError(f"{args.out}: could not write the checkpoints ({e.strerror or e}); nothing "
+                         "was imported") from None
+    for (_, seed, _, meta), path in zip(models, written):
+        print(f"seed {seed}: loss on the training patches {meta['final_loss']:.3e} -> {path}")
     print(f"imported {len(written)} models as variant '{args.variant}' into {args.out}")
     return 0
 
@@ -497,7 +571,10 @@ def _pickles_a_module(f: Path) -> bool:
     try:
         with zipfile.ZipFile(f) as z:
             return any(b"torch.nn.modules" in z.read(n) for n in z.namelist() if n.endswith("data.pkl"))
-    except (OSError, zipfile.BadZipFile):
+    except zipfile.BadZipFile:  # torch's older, plain-pickle format: the class names are in the bytes
+        with open(f, "rb") as raw:
+            return b"torch.nn.modules" in raw.read(1 << 20)
+    except OSError:
         return False
 
 
@@ -1037,6 +1114,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("deconv: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except MemoryError:
+        print("deconv: error: not enough memory for this; ask for less (fewer curves, models or frames)",
+              file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # `deconv info | head`: the reader left, nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

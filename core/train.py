@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -67,7 +64,7 @@ class TrainConfig:
             raise ValueError("give at least one variant and one seed")
         if len(set(self.variants)) != len(self.variants) or len(set(self.seeds)) != len(self.seeds):
             raise ValueError("variants and seeds must not repeat")
-        if self.epochs < 1 or self.batch < 1 or not self.lr > 0:
+        if self.epochs < 1 or self.batch < 1 or not 0 < self.lr < math.inf:
             raise ValueError("epochs and batch must be at least 1 and lr positive")
         if len(self.code_noise) != N_CHANNELS or min(self.code_noise) < 0 or self.input_noise < 0:
             raise ValueError(f"code noise takes {N_CHANNELS} scales >= 0; input noise one scale >= 0")
@@ -143,13 +140,17 @@ class TrainingInterrupted(Exception):
         self.signum = int(signum)
 
 
+class StateError(Exception):
+    """A saved state that cannot be continued (its tensors do not fit the run it describes)."""
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (what `timeout`, `kill` and schedulers send), raised like Ctrl-C while training, so
     that the same path saves the state."""
 
 
 @contextmanager
-def _sigterm_as_interrupt():
+def signals_as_interrupt():
     """While training, in the main thread: SIGTERM raises Terminated (a KeyboardInterrupt)."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -499,14 +500,20 @@ def train(
 
     trainer = Trainer(cfg, device, patches)
     if resume:
-        trainer.load_state(read_state(state_path)[2])
+        try:
+            trainer.load_state(read_state(state_path)[2])
+            if not 0 <= trainer.epoch <= cfg.epochs or len(trainer.losses) != trainer.epoch:
+                raise ValueError(f"epoch {trainer.epoch} of {cfg.epochs}")
+        except Exception as e:  # noqa: BLE001 - a garbled or edited state: one message
+            raise StateError(f"the saved state does not fit its run ({type(e).__name__}: "
+                             f"{str(e).splitlines()[0][:80] if str(e) else ''})") from None
     n_batches = math.ceil(trainer.N / cfg.batch)
     snap = trainer.snapshot()
     last_save = time.monotonic()
     t0, start_epoch = time.perf_counter(), trainer.epoch
     bar = tqdm(total=cfg.epochs, initial=trainer.epoch, unit="epoch", disable=not progress,
                desc=f"{trainer.M} models", dynamic_ncols=True)
-    with _sigterm_as_interrupt():  # SIGTERM stops it like Ctrl-C: the state is saved
+    with signals_as_interrupt():  # SIGTERM stops it like Ctrl-C: the state is saved
         try:
             while trainer.epoch < cfg.epochs:
                 loss = trainer.run_epoch()  # Ctrl-C in here: the epoch is dropped, `snap` is saved
@@ -566,38 +573,19 @@ def _save_uninterruptible(path: Path, trainer: Trainer, state: dict[str, torch.T
 
 
 def export(result: TrainResult, out_dir: str | Path, state_path: str | Path | None = None) -> list[Path]:
-    """Write one safetensors file per model and refresh the folder's manifest, then delete the
-    run's resumable state (`state_path`), and only then.
-
-    The set appears whole or not at all, as far as a file system allows: every file is first
-    written into a staging folder inside `out_dir` and each folder it goes to is made; only then are
-    they renamed into place, then the manifest is rewritten. An error before the renames changes
-    nothing (OSError is raised, the staging folder removed); a kill during them leaves whole files
-    that the old manifest does not match, and the state to export them again with `--resume`."""
-    out_dir = Path(out_dir)
-    weights.check_manifest_writable(out_dir)  # before anything moves
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-    try:
-        staged = _write_checkpoints(result, staging)
-        final = [out_dir / p.relative_to(staging) for p in staged]
-        for f in final:
-            f.parent.mkdir(parents=True, exist_ok=True)
-            if f.exists() and not f.is_file():
-                raise IsADirectoryError(f"{f} is not a file")
-        for src, dst in zip(staged, final):
-            os.replace(src, dst)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    weights.update_manifest(out_dir, final)
+    """Write one safetensors file per model and refresh the folder's manifest
+    (`weights.install_checkpoints`: the set appears whole or not at all, as far as a file system
+    allows), then delete the run's resumable state (`state_path`), and only then."""
+    final = weights.install_checkpoints(out_dir, list(_checkpoints(result)))
     if state_path is not None:
         Path(state_path).unlink(missing_ok=True)
     return final
 
 
-def _write_checkpoints(result: TrainResult, out_dir: Path) -> list[Path]:
+def _checkpoints(result: TrainResult):
+    """(variant, seed, arrays, metadata) of each trained model."""
     cfg = result.config
     date = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    written = []
     for m, (variant, seed) in enumerate(cfg.models()):
         code, inp = cfg.noise(variant)
         arrays = unpack(result.flat[m])
@@ -610,7 +598,4 @@ def _write_checkpoints(result: TrainResult, out_dir: Path) -> list[Path]:
             "torch": torch.__version__, "numpy": np.__version__, "deconv": core.__version__,
             "date": date, "source": "deconv train",
         }
-        path = weights.checkpoint_path(out_dir, variant, seed)
-        weights.save_checkpoint(path, arrays, meta)
-        written.append(path)
-    return written
+        yield variant, seed, arrays, meta

@@ -5,6 +5,7 @@ numpy only (no torch): scenes and figures load weights through this module.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -105,10 +106,45 @@ def save_checkpoint(path: str | Path, arrays: dict[str, np.ndarray], metadata: d
     atomic_write_bytes(path, st_save(tensors, metadata=meta))
 
 
+def install_checkpoints(directory: str | Path, models: list[tuple[str, int, dict, dict]]) -> list[Path]:
+    """Write a set of checkpoints, (variant, seed, arrays, metadata) each, into `directory` and
+    add them to its manifest, so that the set appears whole or not at all, as far as a file system
+    allows: each file is first written whole into a staging folder inside `directory` and each
+    folder it goes to is made; only then are they renamed into place, then the manifest rewritten.
+    An error before the renames changes nothing (OSError or CheckpointError is raised, the staging
+    folder removed); a kill during them leaves whole files that the old manifest does not match.
+    Returns the checkpoints' paths."""
+    import shutil
+
+    directory = Path(directory)
+    check_manifest_writable(directory)  # before anything moves
+    for stale in directory.glob(".staging-*"):  # left by a writer that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
+    final = [checkpoint_path(directory, v, s) for v, s, _, _ in models]
+    try:
+        staged = []
+        for v, s, arrays, meta in models:
+            staged.append(checkpoint_path(staging, v, s))
+            save_checkpoint(staged[-1], arrays, meta)
+        for f in final:
+            f.parent.mkdir(parents=True, exist_ok=True)
+            if f.exists() and not f.is_file():
+                raise IsADirectoryError(errno.EISDIR, "a folder is where a checkpoint goes", str(f))
+        for src, dst in zip(staged, final):
+            os.replace(src, dst)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    update_manifest(directory, final)
+    return final
+
+
 def read_manifest(directory: str | Path) -> dict:
     """The manifest of a checkpoint folder: {"format", "models": [{variant, seed, file, sha256, ...}]}."""
     directory = Path(directory)
     path = directory / MANIFEST
+    if path.exists() and not path.is_file():
+        raise CheckpointError(f"{path}: {_invalid(path, 'a folder, not a file')}")
     if not path.is_file():
         raise CheckpointError(
             f"{path}: no checkpoint manifest here. Train models with: "
@@ -117,16 +153,29 @@ def read_manifest(directory: str | Path) -> dict:
     try:
         manifest = json.loads(path.read_text())
         models = manifest["models"]
+        if not isinstance(models, list):
+            raise TypeError("'models' is not a list")
         for m in models:
-            m["variant"], m["seed"], m["file"], m["sha256"]  # noqa: B018 - required keys
+            for key in ("variant", "file", "sha256"):
+                if not isinstance(m[key], str):
+                    raise TypeError(f"{key} {m[key]!r} is not text")
+            m["seed"]  # noqa: B018 - required
             _check_numbers(m)
-    except (ValueError, KeyError, TypeError) as e:
-        q = shell_quote(path)
-        raise CheckpointError(
-            f"{path}: manifest is not valid ({type(e).__name__}: {e}). Restore it (git checkout -- {q}), "
-            f"or move it away (mv {q} {q}.bad) and train again: deconv train --out {shell_quote(directory)}"
-        ) from None
+    except (ValueError, KeyError, TypeError, RecursionError) as e:
+        raise CheckpointError(f"{path}: {_invalid(path, f'{type(e).__name__}: {str(e)[:100]}')}") from None
     return manifest
+
+
+def _invalid(path: Path, why: str) -> str:
+    """'manifest is not valid (why). <how to repair>': restored from git where the folder is the
+    project's own checkpoints/, else moved away (then the checkpoints it listed must be made again)."""
+    q = shell_quote(path)
+    if _same_path(path.parent, DEFAULT_DIR):
+        fix = f"restore it with: git checkout -- {q}"
+    else:
+        fix = (f"move it away (mv {q} {q}.bad); the checkpoints it listed must then be trained or "
+               "imported again")
+    return f"manifest is not valid ({why}); {fix}"
 
 
 def _check_numbers(entry: dict) -> None:
@@ -151,17 +200,17 @@ def check_manifest_writable(directory: str | Path) -> None:
         return
     try:
         read_manifest(directory)
-    except CheckpointError as e:
-        problem, repair = str(e).split(" Restore it", 1)
-        raise CheckpointError(f"{problem} Nothing was written. Restore it{repair.split(' and train')[0]} "
-                              "and run the command again") from None
+    except CheckpointError as e:  # it says how to repair it
+        raise CheckpointError(f"{e} (nothing was written)") from None
 
 
 def shell_quote(path: str | Path) -> str:
-    """A path as a shell word (quoted when it has spaces or other special characters)."""
+    """A path as a shell word (quoted when it has spaces or other special characters; './' before
+    a relative path that starts with '-', which a command would take for an option)."""
     import shlex
 
-    return shlex.quote(str(path))
+    text = str(path)
+    return shlex.quote("./" + text if text.startswith("-") else text)
 
 
 def update_manifest(directory: str | Path, files: list[Path]) -> dict:

@@ -112,6 +112,14 @@ def test_data_command_writes_article_format(tmp_path):
     np.testing.assert_array_equal(curves[:20], ref)
     np.testing.assert_array_equal(params[:20], ref_params)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.npy", "params.npy"]
+    # a file that is there is replaced only with --force; --params is a file of its own
+    out.write_bytes(b"mine")
+    assert_usage_error(deconv("data", "--out", out, "--n", 10), "already there", "--force")
+    assert out.read_bytes() == b"mine"
+    assert deconv("data", "--out", out, "--n", 10, "--force").returncode == 0
+    assert_usage_error(deconv("data", "--out", tmp_path / "a.npy", "--params", tmp_path / "a.npy"),
+                       "same file as --out")
+    assert_usage_error(deconv("data", "--out", tmp_path / "b.npy", "--n", 10**11), "--n: give a number")
 
 
 def test_train_options_default_to_the_protocol():
@@ -182,7 +190,7 @@ def test_ctrl_c_or_sigterm_then_resume(tmp_path, capsys, signum):
     finally:
         proc.kill()
     assert proc.returncode == 128 + signum, err
-    assert "Continue with: deconv train --resume --out" in err and "Traceback" not in err
+    assert "Continue with: deconv train --resume --device cpu --out" in err and "Traceback" not in err
     assert state.exists() and not (tmp_path / "manifest.json").exists()
     # a new run refuses to overwrite the waiting state
     assert_usage_error(deconv_here(capsys, "train", "--out", tmp_path), "--resume")
@@ -345,3 +353,26 @@ def test_an_unreadable_checkpoint_folder_stops_a_render_with_one_line(monkeypatc
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "seed_22.safetensors: cannot read it (Permission denied)" in err[0]
     assert "DECONV_CHECKPOINTS" in err[0]
+
+
+def test_import_checks_every_file_first_and_replaces_nothing_without_force(tmp_path, capsys):
+    src, out = tmp_path / "models", tmp_path / "ck"
+    _article_files(src, [11])
+    assert deconv("import-article", src, "--out", out).returncode == 0
+    before = (out / "article" / "seed_11.safetensors").read_bytes()
+    # a second folder: seed 11 with other weights, and a seed 22 with no decoder
+    other = tmp_path / "other"
+    _article_files(other, [11, 22])
+    enc, dec, _ = init_models(5)
+    torch.save(enc.state_dict(), other / "encoder_11.pt")
+    (other / "decoder_22.pt").unlink()
+    res = deconv_here(capsys, "import-article", other, "--out", out, "--force")
+    assert_usage_error(res, "decoder_22.pt: missing")
+    assert (out / "article" / "seed_11.safetensors").read_bytes() == before  # nothing written
+    _article_files(other / "ok", [11])
+    assert_usage_error(deconv_here(capsys, "import-article", other / "ok", "--out", out), "already there",
+                       "--force")
+    assert deconv_here(capsys, "import-article", other / "ok", "--out", out, "--force").returncode == 0
+    for name in ("manifest.json", "train-state.safetensors", ".hidden"):
+        assert_usage_error(deconv_here(capsys, "import-article", src, "--variant", name, "--out", out),
+                           "a plain name")

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, assert_usage_error, deconv, deconv_here
 from PIL import Image
 
-from core import clip, explainers, palette, subtitles, videos
+from core import clip, explainers, palette, subtitles, videos, weights
 
 FPS, N, W, H = 15, 30, 320, 180
 
@@ -372,3 +372,13 @@ def test_palettes_keep_one_hue_per_filter():
 
     for d, lt in zip(palette.DARK.filters, palette.LIGHT.filters):
         assert abs(hue(d) - hue(lt)) < 0.04  # same hue, darker shade
+
+
+def test_figures_hint_trains_into_the_folder_it_read(tmp_path, capsys):
+    folder = tmp_path / "my ck"
+    (folder / "plain").mkdir(parents=True)
+    src = weights.DEFAULT_DIR / "plain" / "seed_22.safetensors"
+    (folder / "plain" / "seed_22.safetensors").write_bytes(src.read_bytes())
+    weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
+    res = deconv_here(capsys, "figures", "--checkpoints", folder, "--only", "F4", "--out", tmp_path / "f")
+    assert_usage_error(res, f"deconv train --variants code-noise --out '{folder}'")

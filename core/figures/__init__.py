@@ -87,9 +87,11 @@ class Context:
         if variant not in self._models:
             found = weights.load_all(self.checkpoints, variant)
             if not found:
+                out = ("" if Path(self.checkpoints).resolve() == Path(weights.DEFAULT_DIR).resolve()
+                       else f" --out {weights.shell_quote(self.checkpoints)}")
                 raise weights.CheckpointError(
                     f"{self.checkpoints}: no '{variant}' checkpoints; make them with "
-                    f"deconv train --variants {variant}")
+                    f"deconv train --variants {variant}{out}")
             self._models[variant] = sorted(found, key=lambda c: c.seed)
         return self._models[variant]
 
