@@ -25,6 +25,7 @@ EXPLAINERS := $(shell $(PY) -m core.explainers --make)
 QDIR := $(shell $(PY) -m core.explainers --folder '$(QUALITY)' 2>/dev/null)
 MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
 split = $(word $(2),$(subst :, ,$(1)))
+# CAPTIONS=1 make videos: also a copy of each video with its subtitles burned in (VIDEO.captioned.mp4)
 SCENE_FILES := $(foreach e,$(EXPLAINERS),scenes/$(call split,$(e),1).py)
 # the model choice a render reads from the environment (DECONV_THEME picks the media folder): when
 # `make videos` runs, the stamp is rewritten if the choice changed, and then every video is rendered
@@ -101,6 +102,9 @@ figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG +
 
 videos: check-quality $(VIDEOS) ## render all five explainers with sections + media/index.html (QUALITY=l for fast)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
+ifeq ($(CAPTIONS),1)
+	$(foreach e,$(EXPLAINERS),$(BIN)/deconv clip $(MEDIA)/videos/$(call split,$(e),1)/$(QDIR)/$(call split,$(e),2).mp4 --burn-captions --force --no-progress &&) true
+endif
 
 # `+`: runs under `make -n` too, so a bad QUALITY stops a dry run as well (core.explainers words it)
 .PHONY: check-quality

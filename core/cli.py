@@ -183,9 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--list", action="store_true", help="list the figure ids and stop")
     f.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    c = sub.add_parser("clip", help="a looping GIF or PNG stills from a rendered video or section",
+    c = sub.add_parser("clip", help="a looping GIF, PNG stills or a captioned copy of a rendered video",
                        description="Make a looping GIF (--gif) and/or evenly spaced PNG stills "
-                                   "(--stills N) from a rendered video or section clip.")
+                                   "(--stills N) from a rendered video or section clip, or a copy "
+                                   "with its subtitles drawn into the picture (--burn-captions).")
     c.add_argument("video", type=Path, metavar="VIDEO_OR_SECTION",
                    help="an .mp4 under media/videos/, e.g. a --save_sections clip")
     c.add_argument("--gif", action="store_true", help="write a looping GIF")
@@ -196,6 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, default=None, metavar="PATH",
                    help="the GIF file, or the stills' folder (default: beside the video, "
                         "VIDEO.gif and VIDEO_stills/)")
+    c.add_argument("--burn-captions", action="store_true",
+                   help="write a copy with the subtitles drawn in (open captions): VIDEO.captioned.mp4")
+    c.add_argument("--srt", type=Path, default=None, metavar="FILE.srt",
+                   help="the subtitles to burn in (default: the .srt beside the video)")
+    c.add_argument("--force", action="store_true", help="replace a captioned copy that is there")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     x = sub.add_parser("index", help="write media/index.html listing the rendered videos",
@@ -643,8 +649,12 @@ def cmd_figures(args: argparse.Namespace) -> int:
 def cmd_clip(args: argparse.Namespace) -> int:
     from core import clip
 
+    if args.burn_captions:
+        if args.gif or args.stills is not None:
+            raise UsageError("--burn-captions makes a video of its own; make GIFs and stills in another run")
+        return _burn_captions(args, clip)
     if not args.gif and args.stills is None:
-        raise UsageError("say what to make: --gif, --stills N, or both")
+        raise UsageError("say what to make: --gif, --stills N, or both (or --burn-captions)")
     if args.width is not None and args.width < 16:
         raise UsageError(f"--width {args.width}: give at least 16 pixels")
     if args.fps <= 0 or args.fps > 100:
@@ -671,6 +681,36 @@ def cmd_clip(args: argparse.Namespace) -> int:
             print(f"wrote {len(paths)} stills to {_shown(folder)}/")
     except clip.ClipError as e:
         raise UsageError(str(e)) from None
+    return 0
+
+
+def _burn_captions(args: argparse.Namespace, clip) -> int:
+    from core import subtitles
+
+    try:
+        info = clip.probe(args.video)
+    except clip.ClipError as e:
+        raise UsageError(str(e)) from None
+    srt = args.srt or args.video.with_suffix(".srt")
+    if not srt.is_file():
+        raise UsageError(f"{srt}: no subtitles to burn in; Manim writes them beside the video it renders "
+                         "(a section clip has none of its own: give the video's with --srt)")
+    try:
+        cues = subtitles.read_srt(srt)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UsageError(f"{srt}: not a readable .srt ({str(e).splitlines()[0][:80]})") from None
+    out = args.out or args.video.with_name(f"{args.video.stem}.captioned.mp4")
+    if out.suffix.lower() != ".mp4":
+        raise UsageError(f"--out {out}: the captioned copy is an .mp4")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out}: already there; replace it with --force")
+    if out.resolve() == args.video.resolve():
+        raise UsageError(f"--out {out}: that is the video itself; write the copy elsewhere")
+    _check_writable(out.parent)
+    r = clip.write_captioned(info, cues, out, progress=not args.no_progress)
+    print(f"wrote {_shown(out)}: {r['frames']} frames, {r['captioned']} with a caption, "
+          f"{r['width']}x{r['height']} (the picture, and a band for the captions under it), "
+          f"{r['bytes'] / 1e6:.1f} MB")
     return 0
 
 

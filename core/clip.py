@@ -189,3 +189,90 @@ def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None
         if pattern.fullmatch(old.name) and old not in written:
             old.unlink()
     return written
+
+
+# --- open captions ---------------------------------------------------------------------------------
+CAPTION_HEIGHT = 0.045  # caption letters' font size, as a share of the video's height (32 px at 720p)
+CAPTION_BAND = 0.16  # the band added under the picture for two lines of caption, share of its height
+
+
+def band_height(height: int) -> int:
+    """Pixels of the caption band under a picture `height` tall (even, as H.264's 4:2:0 needs)."""
+    return 2 * round(CAPTION_BAND * height / 2)
+
+
+def caption_colours(frame: np.ndarray) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """(band, letters): the band takes the video's own background (the median of its frame's
+    bottom row: the explainers' theme colour), the letters white on a dark one and near-black on
+    a light one, so that the caption reads on both themes."""
+    band = tuple(int(v) for v in np.median(frame[-1], axis=0))
+    light = 0.299 * band[0] + 0.587 * band[1] + 0.114 * band[2] > 128
+    return band, ((30, 34, 42) if light else (255, 255, 255))
+
+
+def caption_band(text: str, width: int, height: int, band: tuple, letters: tuple) -> np.ndarray:
+    """The band under a picture `height` tall, (band_height, width, 3) uint8, with `text` (lines
+    split at newlines) centred in DejaVu Sans; an empty band for text ''."""
+    from matplotlib import font_manager
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (width, band_height(height)), band)
+    if text:
+        size = max(14, round(CAPTION_HEIGHT * height))
+        font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), size)
+        draw = ImageDraw.Draw(img)
+        draw.multiline_text((width / 2, img.height / 2), text, font=font, fill=letters, anchor="mm",
+                            align="center", spacing=round(0.25 * size))
+    return np.asarray(img)
+
+
+def write_captioned(info: VideoInfo, cues: list, out: Path, progress: bool = False) -> dict:
+    """A copy of the video with its subtitles drawn into the picture (open captions), for players
+    and slides that ignore .srt files. A band `band_height` pixels tall is added under the picture,
+    so that no caption hides what the video shows; each frame whose time (frame / fps) falls in a
+    cue [start, end) carries that cue's text there (`caption_band`). H.264 in .mp4 (yuv420p, CRF
+    18), the video's frame rate, written atomically. Returns {"frames", "captioned", "width",
+    "height", "bytes"}."""
+    import fractions
+    import os
+    import tempfile
+
+    import av
+    from tqdm import tqdm
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".mp4")
+    os.close(fd)
+    captioned, bands = 0, {}
+    height = info.height + band_height(info.height)
+    try:
+        with av.open(tmp, "w") as container:
+            rate = fractions.Fraction(info.fps).limit_denominator(1001)
+            stream = container.add_stream("libx264", rate=rate, options={"crf": "18"})
+            stream.width, stream.height, stream.pix_fmt = info.width, height, "yuv420p"
+            bar = tqdm(total=info.frames, desc="captions", unit="frame",
+                       disable=True if not progress else None)
+            colours = None
+            for i, frame in enumerate(frames(info)):
+                colours = colours or caption_colours(frame)
+                t = i / info.fps
+                k = next((k for k, c in enumerate(cues) if c.start <= t < c.end), None)
+                if k not in bands:
+                    bands[k] = caption_band("" if k is None else cues[k].text, info.width, info.height,
+                                            *colours)
+                captioned += k is not None
+                picture = np.concatenate([frame, bands[k]], axis=0)
+                for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")):
+                    container.mux(packet)
+                bar.update()
+            for packet in stream.encode():
+                container.mux(packet)
+            bar.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {"frames": info.frames, "captioned": captioned, "width": info.width, "height": height,
+            "bytes": out.stat().st_size}

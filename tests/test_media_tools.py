@@ -297,6 +297,11 @@ def test_make_videos_renders_every_explainer_in_order_and_refuses_a_bad_quality(
     assert bad.returncode == 2
     assert "make: QUALITY=x: choose l, m, h, p or k" in bad.stderr.splitlines()
     assert "manim" not in bad.stdout  # stopped before any render
+    burn = subprocess.run(["make", "-n", "videos", "QUALITY=l", f"MEDIA={tmp_path}", "CAPTIONS=1"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL).stdout
+    burned = re.findall(r"deconv clip \S+/videos/(\w+)/480p15/\w+\.mp4 --burn-captions", burn)
+    assert burned == renders and "--burn-captions" not in res.stdout
     # a render counts once Manim finished it: a truncated .mp4 newer than every source (a Manim killed
     # while combining) is rendered again; a finished one (its marker written after Manim) is not
     folder = tmp_path / "videos" / "decoder" / "480p15"
@@ -382,3 +387,39 @@ def test_figures_hint_trains_into_the_folder_it_read(tmp_path, capsys):
     weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
     res = deconv_here(capsys, "figures", "--checkpoints", folder, "--only", "F4", "--out", tmp_path / "f")
     assert_usage_error(res, f"deconv train --variants code-noise --out '{folder}'")
+
+
+# --- open captions ---------------------------------------------------------------------------------
+def test_burned_captions_are_in_the_picture_where_the_cue_is_and_nowhere_else(tmp_path, capsys):
+    """The caption goes in a band under the picture (nothing the video shows is hidden): the band
+    holds the cue's letters while the cue is on and is empty otherwise; the picture is the video's."""
+    video = write_video(tmp_path / "v.mp4", n=30)  # 2 s at 15 fps
+    (tmp_path / "v.srt").write_text("1\n00:00:00,500 --> 00:00:01,200\nThe filter is\nsummed here.\n")
+    res = deconv_here(capsys, "clip", video, "--burn-captions", "--no-progress")
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "v.captioned.mp4"
+    info = clip.probe(out)
+    band = clip.band_height(H)
+    assert (info.frames, info.width, info.height, info.fps) == (30, W, H + band, FPS)
+    before, after = list(clip.frames(clip.probe(video))), list(clip.frames(info))
+    for i, (a, b) in enumerate(zip(before, after)):
+        assert np.abs(a.astype(int) - b[:H].astype(int)).mean() < 3, i  # the picture, untouched
+        ink = (np.abs(b[H + 4:].astype(int) - b[-1, 0].astype(int)).max(axis=2) > 100).mean()
+        assert (ink > 0.01) == (0.5 <= i / FPS < 1.2), (i, ink)  # letters exactly while the cue is on
+    assert "frames, 10 with a caption" in res.stdout  # frames 8 to 17 start inside [0.5, 1.2)
+    assert_usage_error(deconv_here(capsys, "clip", video, "--burn-captions"), "already there", "--force")
+    assert_usage_error(deconv_here(capsys, "clip", write_video(tmp_path / "w.mp4"), "--burn-captions"),
+                       "w.srt: no subtitles to burn in")
+
+
+@pytest.mark.parametrize("background", [(0, 0, 0), (255, 255, 255)])
+def test_caption_letters_contrast_with_either_theme(background):
+    frame = np.full((720, 1280, 3), background, np.uint8)
+    band_colour, letters = clip.caption_colours(frame)
+    assert band_colour == background
+    band = clip.caption_band("Legible on both themes", 1280, 720, band_colour, letters).astype(int)
+    assert band.shape == (clip.band_height(720), 1280, 3)
+    ink = np.abs(band - np.array(background)).max(axis=2) > 150
+    assert ink.mean() > 0.01  # letters that differ strongly from the band
+    rows = np.flatnonzero(ink.any(axis=1))
+    assert rows.max() - rows.min() + 1 >= 20  # at least 14 px tall letters (capitals and descenders)
