@@ -199,9 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "VIDEO.gif and VIDEO_stills/)")
     c.add_argument("--burn-captions", action="store_true",
                    help="write a copy with the subtitles drawn in (open captions): VIDEO.captioned.mp4")
+    c.add_argument("--alpha", choices=("prores", "webm"), default=None,
+                   help="re-encode a transparent render (manim -t) for editors: prores (ProRes 4444 "
+                        ".mov: Premiere, Final Cut, DaVinci) or webm (VP9 with alpha: browsers)")
     c.add_argument("--srt", type=Path, default=None, metavar="FILE.srt",
                    help="the subtitles to burn in (default: the .srt beside the video)")
-    c.add_argument("--force", action="store_true", help="replace a captioned copy that is there")
+    c.add_argument("--force", action="store_true",
+                   help="replace a captioned copy or alpha file that is there")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     x = sub.add_parser("index", help="write media/index.html listing the rendered videos",
@@ -649,10 +653,10 @@ def cmd_figures(args: argparse.Namespace) -> int:
 def cmd_clip(args: argparse.Namespace) -> int:
     from core import clip
 
-    if args.burn_captions:
-        if args.gif or args.stills is not None:
-            raise UsageError("--burn-captions makes a video of its own; make GIFs and stills in another run")
-        return _burn_captions(args, clip)
+    if args.burn_captions or args.alpha:
+        if args.gif or args.stills is not None or (args.burn_captions and args.alpha):
+            raise UsageError("--burn-captions and --alpha each make a video of their own; make one per run")
+        return _burn_captions(args, clip) if args.burn_captions else _alpha(args, clip)
     if not args.gif and args.stills is None:
         raise UsageError("say what to make: --gif, --stills N, or both (or --burn-captions)")
     if args.width is not None and args.width < 16:
@@ -681,6 +685,29 @@ def cmd_clip(args: argparse.Namespace) -> int:
             print(f"wrote {len(paths)} stills to {_shown(folder)}/")
     except clip.ClipError as e:
         raise UsageError(str(e)) from None
+    return 0
+
+
+def _alpha(args: argparse.Namespace, clip) -> int:
+    try:
+        info = clip.probe(args.video)
+    except clip.ClipError as e:
+        raise UsageError(str(e)) from None
+    if not clip.has_alpha(info):
+        raise UsageError(f"{args.video}: not a transparent render (no alpha); render one with "
+                         "manim -t (a QuickTime .mov), then convert that")
+    suffix, *_, what = clip.ALPHA_FORMATS[args.alpha]
+    stem = args.video.name.split(".")[0]
+    out = args.out or args.video.with_name(stem + suffix)
+    if not out.name.endswith(suffix.rsplit(".", 1)[1]):
+        raise UsageError(f"--out {out}: a {args.alpha} file name ends in {suffix}")
+    if out.resolve() == args.video.resolve():
+        raise UsageError(f"--out {out}: that is the video itself; write the copy elsewhere")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out}: already there; replace it with --force")
+    _check_writable(out.parent)
+    r = clip.write_alpha(info, args.alpha, out, progress=not args.no_progress)
+    print(f"wrote {_shown(out)}: {r['frames']} frames, {r['bytes'] / 1e6:.1f} MB ({what})")
     return 0
 
 

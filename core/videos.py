@@ -40,10 +40,18 @@ class Explainer:
 
 
 # the formats Manim writes, best for a web page first, with what each is for
-VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime"}
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".prores.mov": "video/quicktime",
+               ".mov": "video/quicktime"}
 FORMAT_NOTES = {".mp4": "H.264: plays everywhere",
-                ".webm": "VP9, transparent (-t --format webm): browsers and video editors",
-                ".mov": "transparent (-t), QuickTime: video editors"}
+                ".webm": "VP9 with alpha (transparent): browsers, and editors that take WebM",
+                ".prores.mov": "ProRes 4444 with alpha: Premiere, Final Cut, DaVinci Resolve",
+                ".mov": "transparent (-t), QuickTime Animation: some editors refuse it; convert it with "
+                        "deconv clip --alpha prores or --alpha webm"}
+
+
+def _ext(path: Path) -> str:
+    """The VIDEO_TYPES key a file name ends with ('.prores.mov' before '.mov')."""
+    return next((e for e in VIDEO_TYPES if path.name.endswith(e)), path.suffix)
 GENERATOR = '<meta name="generator" content="deconv index">'  # marks an index.html this module wrote
 
 
@@ -193,7 +201,7 @@ def _player(c: Clip, media: Path, size: str) -> str:
     poster = f' poster="{_rel(c.poster, media)}"' if c.poster else ""
     track = (f'\n    <track kind="captions" srclang="en" label="English" src="{_rel(c.captions, media)}"'
              f' default>' if c.captions else "")
-    kind = VIDEO_TYPES.get(c.video.suffix, "video/mp4")
+    kind = VIDEO_TYPES.get(_ext(c.video), "video/mp4")
     return (f'<video class="{size}" controls preload="none"{poster}>\n'
             f'    <source src="{_rel(c.video, media)}" type="{kind}">{track}\n  </video>')
 
@@ -223,7 +231,7 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
             also = [v.video, *ex.formats]
             parts.append('<p class="muted">formats: ' + "; ".join(
                 f'<a href="{_rel(f, media)}">{html.escape(f.name)}</a> '
-                f"({html.escape(FORMAT_NOTES.get(f.suffix, f.suffix))})" for f in also) + "</p>")
+                f"({html.escape(FORMAT_NOTES.get(_ext(f), f.suffix))})" for f in also) + "</p>")
         if ex.sections:
             parts.append('<div class="sections">')
             for k, c in enumerate(ex.sections, 1):

@@ -236,7 +236,7 @@ def test_index_lists_transparent_renders_and_says_which_model(tmp_path, capsys):
     res = deconv_here(capsys, "index", "--media", tmp_path)
     assert res.returncode == 0 and "1 videos" in res.stdout, res.stdout
     page = (tmp_path / "index.html").read_text()
-    assert 'type="video/quicktime"' in page and "transparent (-t), QuickTime: video editors" in page
+    assert 'type="video/quicktime"' in page and "transparent (-t), QuickTime Animation" in page
     fake_render(tmp_path)  # an .mp4 beside it: the page plays the .mp4 and lists both formats
     (tmp_path / "videos" / "decoder" / "480p15" / "DecoderScene.model.json").write_text(json.dumps(
         {"variant": "code-noise", "seed": 33, "checkpoints": "x", "shipped": True, "theme": "light"}))
@@ -244,6 +244,9 @@ def test_index_lists_transparent_renders_and_says_which_model(tmp_path, capsys):
     page = (tmp_path / "index.html").read_text()
     assert 'type="video/mp4"' in page and 'href="videos/decoder/480p15/DecoderScene.mov"' in page
     assert "model: code-noise, seed 33, the shipped checkpoints; light theme" in page
+    write_video(tmp_path / "videos" / "decoder" / "480p15" / "DecoderScene.prores.mov")  # --alpha prores
+    assert deconv_here(capsys, "index", "--media", tmp_path).returncode == 0
+    assert "ProRes 4444 with alpha: Premiere" in (tmp_path / "index.html").read_text()
 
 
 def test_index_never_replaces_a_page_it_did_not_write(tmp_path, capsys):
@@ -423,3 +426,41 @@ def test_caption_letters_contrast_with_either_theme(background):
     assert ink.mean() > 0.01  # letters that differ strongly from the band
     rows = np.flatnonzero(ink.any(axis=1))
     assert rows.max() - rows.min() + 1 >= 20  # at least 14 px tall letters (capitals and descenders)
+
+
+# --- alpha for editors -----------------------------------------------------------------------------
+def _transparent_mov(path: Path, n: int = 10) -> Path:
+    """What `manim -t` writes: QuickTime Animation (qtrle, ARGB); left half opaque grey, right half
+    transparent."""
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("qtrle", rate=FPS)
+        s.width, s.height, s.pix_fmt = 64, 48, "argb"
+        for _ in range(n):
+            img = np.zeros((48, 64, 4), np.uint8)
+            img[:, :32, :3], img[:, :32, 3] = 200, 255
+            for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgba")):
+                out.mux(p)
+        for p in s.encode():
+            out.mux(p)
+    return path
+
+
+@pytest.mark.parametrize("kind,codec", [("prores", "prores"), ("webm", "vp9")])
+def test_alpha_formats_keep_the_transparency(tmp_path, capsys, kind, codec):
+    mov = _transparent_mov(tmp_path / "DecoderScene.mov")
+    res = deconv_here(capsys, "clip", mov, "--alpha", kind, "--no-progress")
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / ("DecoderScene.prores.mov" if kind == "prores" else "DecoderScene.webm")
+    with av.open(str(out)) as c:
+        stream = c.streams.video[0]
+        assert stream.codec_context.name == codec and stream.frames in (0, 10)
+        packets = list(c.demux(stream))
+    # decoded with alpha (VP9 keeps it beside the picture: libvpx's decoder reads it)
+    decoder = av.codec.CodecContext.create("libvpx-vp9" if kind == "webm" else "prores", "r")
+    frames_ = [f for p in packets for f in decoder.decode(p)]
+    rgba = frames_[0].to_ndarray(format="rgba")
+    assert rgba[:, :32, 3].min() > 240 and rgba[:, 40:, 3].max() < 15  # opaque left, clear right
+    assert abs(int(rgba[5, 5, 0]) - 200) < 6
+    assert_usage_error(deconv_here(capsys, "clip", mov, "--alpha", kind), "already there", "--force")
+    assert_usage_error(deconv_here(capsys, "clip", write_video(tmp_path / "v.mp4"), "--alpha", kind),
+                       "not a transparent render", "manim -t")
