@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, assert_usage_error, deconv, deconv_here
 from PIL import Image
 
-from core import clip, explainers, palette, subtitles, videos, weights
+from core import clip, explainers, palette, subtitles, videos
 
 FPS, N, W, H = 15, 30, 320, 180
 
@@ -317,52 +317,6 @@ def test_make_videos_renders_every_explainer_in_order_and_refuses_a_bad_quality(
     assert "scenes/decoder.py" not in again and "scenes/encoder.py" in again
 
 
-# --- figures on the command line -------------------------------------------------------------------
-# F11 is an animation, not a figure: the noise video's noise-idea section
-# the article's figures (F11 is an animation) and C11, the figure of the claim the article left unmeasured
-ARTICLE_FIGURES = [f"F{k}" for k in range(1, 23) if k != 11] + ["C11"]
-
-
-def test_figures_every_id(tmp_path):
-    """`deconv figures` writes every figure of the article once, as a PNG and an SVG: the one test that
-    writes them all (the figure modules' tests read the drawn artists back)."""
-    res = deconv("figures", "--out", tmp_path, "--no-progress")
-    assert res.returncode == 0, res.stderr
-    n = len(ARTICLE_FIGURES)
-    assert f"wrote {n} figures ({2 * n} files)" in res.stdout  # a PNG and an SVG each
-    pngs = sorted(tmp_path.glob("*.png"))
-    assert sorted(p.name.split("_")[0] for p in pngs) == sorted(ARTICLE_FIGURES)
-    for p in pngs:
-        svg = p.with_suffix(".svg")
-        assert svg.stat().st_size > 1000 and b"<svg" in svg.read_bytes()[:2000], svg.name
-        img = np.asarray(Image.open(p).convert("L"), dtype=float)
-        assert min(img.shape) > 300 and img.std() > 10, p.name  # decodes, and is not blank
-        assert (img < 128).mean() > 0.005, p.name  # some dark ink: text, axes, lines
-
-
-def test_figure_pdfs_embed_truetype_fonts_and_svgs_keep_text(tmp_path, capsys):
-    """Publishers' PDF checks reject Type 3 fonts: the PDF embeds TrueType (FontFile2), the SVG keeps
-    its words as <text>."""
-    res = deconv_here(capsys, "figures", "--only", "F14", "--out", tmp_path, "--format", "pdf", "svg",
-                      "--no-progress")
-    assert res.returncode == 0, res.stderr
-    pdf = (tmp_path / "F14_ablation.pdf").read_bytes()
-    assert b"/Type3" not in pdf and b"/FontFile2" in pdf
-    assert b"<text" in (tmp_path / "F14_ablation.svg").read_bytes()
-
-
-def test_figures_only_and_list(tmp_path, capsys):
-    res = deconv_here(capsys, "figures", "--only", "f4", "--out", tmp_path, "--format", "png",
-                      "--no-progress")
-    assert res.returncode == 0, res.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["F4_training_loss.png"]
-    listed = deconv_here(capsys, "figures", "--list").stdout.split()
-    assert [w for w in listed if re.fullmatch(r"[FC]\d+", w)] == ARTICLE_FIGURES
-    assert_usage_error(deconv_here(capsys, "figures", "--only", "F11", "F99"), "unknown figure id F11, F99")
-    assert_usage_error(deconv_here(capsys, "figures", "--checkpoints", tmp_path / "none", "--out", tmp_path),
-                   "none")
-
-
 # --- theme -----------------------------------------------------------------------------------------
 def test_palettes_keep_one_hue_per_filter():
     assert palette.theme("light") is palette.LIGHT and palette.theme("DARK") is palette.DARK
@@ -380,16 +334,6 @@ def test_palettes_keep_one_hue_per_filter():
 
     for d, lt in zip(palette.DARK.filters, palette.LIGHT.filters):
         assert abs(hue(d) - hue(lt)) < 0.04  # same hue, darker shade
-
-
-def test_figures_hint_trains_into_the_folder_it_read(tmp_path, capsys):
-    folder = tmp_path / "my ck"
-    (folder / "plain").mkdir(parents=True)
-    src = weights.DEFAULT_DIR / "plain" / "seed_22.safetensors"
-    (folder / "plain" / "seed_22.safetensors").write_bytes(src.read_bytes())
-    weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
-    res = deconv_here(capsys, "figures", "--checkpoints", folder, "--only", "F4", "--out", tmp_path / "f")
-    assert_usage_error(res, f"deconv train --variants code-noise --out '{folder}'")
 
 
 # --- open captions ---------------------------------------------------------------------------------
