@@ -255,7 +255,7 @@ def test_import_article_refuses_bad_files(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("wrap", ["module.", "_orig_mod.", "model", "state_dict", "checkpoint"])
-def test_import_article_takes_the_usual_ways_of_saving(tmp_path, wrap):
+def test_import_article_takes_the_usual_ways_of_saving(tmp_path, capsys, wrap):
     """DataParallel ('module.'), torch.compile ('_orig_mod.') and checkpoint dicts wrapping the state
     dict all import as the plain state dict does, to the same weights."""
     src = tmp_path / "models"
@@ -270,7 +270,7 @@ def test_import_article_takes_the_usual_ways_of_saving(tmp_path, wrap):
         else:
             sd = {wrap: sd}
         torch.save(sd, f)
-    res = deconv("import-article", src, "--out", tmp_path / "ck")
+    res = deconv_here(capsys, "import-article", src, "--out", tmp_path / "ck")
     assert res.returncode == 0, res.stderr
     enc, _, _ = init_models(11)
     ck = weights.load_checkpoint("article", 11, tmp_path / "ck")
@@ -284,10 +284,10 @@ def test_import_variant_is_a_plain_name_and_its_repair_hint_works(tmp_path, caps
     assert_usage_error(res, "a plain name")
     assert_usage_error(deconv_here(capsys, "import-article", src, "--variant", "../x", "--out", out), "plain")
     assert not out.exists() and not (tmp_path / "x").exists()
-    assert deconv("import-article", src, "--out", out).returncode == 0
+    assert deconv_here(capsys, "import-article", src, "--out", out).returncode == 0
     f = out / "article" / "seed_11.safetensors"
     f.write_bytes(f.read_bytes()[:-10])  # damaged
-    res = deconv("info", "--dir", out)
+    res = deconv_here(capsys, "info", "--dir", out)
     hint = res.stderr.split("Regenerate it with: ")[1].strip()
     assert "'" in hint and "deconv train" not in hint  # quoted paths; not a command the parser refuses
     f.unlink()
@@ -358,7 +358,7 @@ def test_an_unreadable_checkpoint_folder_stops_a_render_with_one_line(monkeypatc
 def test_import_checks_every_file_first_and_replaces_nothing_without_force(tmp_path, capsys):
     src, out = tmp_path / "models", tmp_path / "ck"
     _article_files(src, [11])
-    assert deconv("import-article", src, "--out", out).returncode == 0
+    assert deconv_here(capsys, "import-article", src, "--out", out).returncode == 0
     before = (out / "article" / "seed_11.safetensors").read_bytes()
     # a second folder: seed 11 with other weights, and a seed 22 with no decoder
     other = tmp_path / "other"

@@ -16,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import ROOT, assert_usage_error, deconv, deconv_here
+from conftest import ROOT, assert_usage_error, deconv_here
 from PIL import Image
 
 from core import clip, explainers, palette, subtitles, videos
@@ -56,9 +56,10 @@ def test_probe_reads_the_clip(video):
     assert info.duration == pytest.approx(2.0)
 
 
-def test_gif_loops_at_the_asked_rate_and_width(video, tmp_path):
+def test_gif_loops_at_the_asked_rate_and_width(video, tmp_path, capsys):
     out = tmp_path / "a.gif"
-    res = deconv("clip", video, "--gif", "--fps", 10, "--width", 160, "--out", out, "--no-progress")
+    res = deconv_here(capsys, "clip", video, "--gif", "--fps", 10, "--width", 160, "--out", out,
+                      "--no-progress")
     assert res.returncode == 0, res.stderr
     im = Image.open(out)
     assert im.format == "GIF" and im.size == (160, 90)
@@ -93,8 +94,8 @@ def test_gif_is_never_enlarged_and_uses_one_palette(video, tmp_path):
     assert len(colours) <= 256
 
 
-def test_stills_are_evenly_spaced_frames(video, tmp_path):
-    res = deconv("clip", video, "--stills", 3, "--out", tmp_path / "st")
+def test_stills_are_evenly_spaced_frames(video, tmp_path, capsys):
+    res = deconv_here(capsys, "clip", video, "--stills", 3, "--out", tmp_path / "st")
     assert res.returncode == 0, res.stderr
     files = sorted((tmp_path / "st").glob("*.png"))
     assert [f.name for f in files] == ["clip_01.png", "clip_02.png", "clip_03.png"]
@@ -106,13 +107,13 @@ def test_stills_are_evenly_spaced_frames(video, tmp_path):
         assert abs(float(np.median(img[100:, :, 0])) - 8 * k) <= 4
 
 
-def test_fewer_stills_replace_an_earlier_runs_more(video, tmp_path):
+def test_fewer_stills_replace_an_earlier_runs_more(video, tmp_path, capsys):
     """--stills 6, then --stills 3 into the same folder: only the three new ones are there (the old
     4-6 used to stay mixed in); a file of another name is left alone."""
     out = tmp_path / "st"
-    assert deconv("clip", video, "--stills", 6, "--out", out).returncode == 0
+    assert deconv_here(capsys, "clip", video, "--stills", 6, "--out", out).returncode == 0
     (out / "notes.png").write_bytes(b"mine")
-    assert deconv("clip", video, "--stills", 3, "--out", out).returncode == 0
+    assert deconv_here(capsys, "clip", video, "--stills", 3, "--out", out).returncode == 0
     assert sorted(f.name for f in out.glob("*.png")) == ["clip_01.png", "clip_02.png", "clip_03.png",
                                                          "notes.png"]
 
@@ -173,7 +174,7 @@ def fake_render(media: Path, module="decoder", scene="DecoderScene", folder="480
 
 def test_index_lists_what_exists_and_only_that(tmp_path, capsys):
     out = fake_render(tmp_path)
-    res = deconv("index", "--media", tmp_path)
+    res = deconv_here(capsys, "index", "--media", tmp_path)
     assert res.returncode == 0, res.stderr
     assert "1 videos, 2 section clips" in res.stdout
     page = (tmp_path / "index.html").read_text()
