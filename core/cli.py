@@ -478,6 +478,8 @@ def cmd_data(args: argparse.Namespace) -> int:
             raise UsageError(f"{f}: is a folder; give a file name ending in .npy, e.g. {f / 'data.npy'}")
         if f.suffix != ".npy":
             raise UsageError(f"{f}: give a file name ending in .npy")
+        if f.parent.exists() and not f.parent.is_dir():
+            raise UsageError(f"{f}: {f.parent} is a file, not a folder")
         if not f.parent.is_dir():
             raise UsageError(f"{f}: folder {f.parent} does not exist")
         if f.exists() and not args.force:
@@ -508,8 +510,10 @@ def cmd_import_article(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", args.variant):
         raise UsageError(f"--variant {args.variant!r}: a plain name: letters, digits, '-' or '_', "
                          "starting with a letter or digit")
-    seeds = sorted(int(m.group(1)) for f in src.iterdir()
-                   if (m := re.fullmatch(r"encoder_(\d+)\.pt", f.name)))
+    # the seed as written in the file name ("011" stays "011" in the decoder's name), by its number
+    written_as = {int(m.group(1)): m.group(1) for f in src.iterdir()
+                  if (m := re.fullmatch(r"encoder_(\d+)\.pt", f.name))}
+    seeds = sorted(written_as)
     if not seeds:
         raise UsageError(f"{src}: no encoder_<seed>.pt files (the article saves "
                          f"models/encoder_<seed>.pt and models/decoder_<seed>.pt)")
@@ -524,7 +528,9 @@ def cmd_import_article(args: argparse.Namespace) -> int:
         sd = {}
         for part, keys in (("encoder", ("conv.weight", "conv.bias")),
                            ("decoder", ("deconv.weight", "deconv.bias"))):
-            f = src / f"{part}_{seed}.pt"
+            f = src / f"{part}_{written_as[seed]}.pt"
+            if f.is_dir():
+                raise UsageError(f"{f}: a folder, not a saved state dict")
             if not f.is_file():
                 raise UsageError(f"{f}: missing (each encoder_<seed>.pt needs its decoder_<seed>.pt)")
             state = _state_dict(f, part, torch)

@@ -135,6 +135,7 @@ def test_train_options_default_to_the_protocol():
     (("data", "--out", "/nonexistent/dir/x.npy"), "does not exist"),
     (("data", "--out", "x.txt"), "ending in .npy"),
     (("data", "--out", "{tmp}"), "is a folder; give a file name ending in .npy"),
+    (("data", "--out", "{tmp}/../" + "x.npy/y.npy"), "does not exist"),
     (("data",), "--out"),
     (("train", "--variants", "nope"), "invalid choice: 'nope'"),
     (("train", "--epochs", "ten"), "invalid int value"),
@@ -376,3 +377,21 @@ def test_import_checks_every_file_first_and_replaces_nothing_without_force(tmp_p
     for name in ("manifest.json", "train-state.safetensors", ".hidden"):
         assert_usage_error(deconv_here(capsys, "import-article", src, "--variant", name, "--out", out),
                            "a plain name")
+
+
+def test_import_names_the_files_as_they_are_written(tmp_path, capsys):
+    """encoder_011.pt goes with decoder_011.pt (not decoder_11.pt); a folder in a file's place is
+    said to be one."""
+    src = tmp_path / "models"
+    _article_files(src, [11])
+    for part in ("encoder", "decoder"):
+        (src / f"{part}_11.pt").rename(src / f"{part}_011.pt")
+    res = deconv_here(capsys, "import-article", src, "--out", tmp_path / "ck")
+    assert res.returncode == 0, res.stderr
+    (src / "decoder_011.pt").unlink()
+    (src / "decoder_011.pt").mkdir()
+    assert_usage_error(deconv_here(capsys, "import-article", src, "--out", tmp_path / "ck2"),
+                       "decoder_011.pt: a folder")
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    assert_usage_error(deconv_here(capsys, "data", "--out", afile / "x.npy"), "afile is a file, not a folder")
