@@ -5,6 +5,7 @@ baseline, ablation, similar points, jaggedness, code spread against noise. numpy
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -173,6 +174,7 @@ def random_filters(n_models: int, shape: tuple[int, int] = (3, 7), seed: int = 0
     return [rng.standard_normal(shape) for _ in range(n_models)]
 
 
+@functools.cache  # the same draws every time: computed once per process (about 1 s)
 def consistency_baseline(n_models: int, shape: tuple[int, int] = (3, 7), draws: int = 20,
                          seed: int = 0, flips: bool = True) -> float:
     """The consistency (see `consistency`) of `n_models` sets of unrelated random filters, mean over
@@ -187,17 +189,3 @@ def code_spread(ck: Checkpoint, patches: np.ndarray) -> np.ndarray:
     far a channel's code moves from patch to patch, to set against the noise std it was trained
     with (C5, C11)."""
     return ck.encode(np.asarray(patches, float)).std(axis=0)
-
-
-def signal_to_noise(ck: Checkpoint, patches: np.ndarray) -> np.ndarray:
-    """(3,) each channel's code spread over the code noise std it was trained with (inf where
-    no noise): how much of a channel's signal survives its noise (C5, C11)."""
-    noise = np.asarray(ck.code_noise, float)
-    with np.errstate(divide="ignore"):
-        return np.where(noise > 0, code_spread(ck, patches) / np.where(noise > 0, noise, 1.0), np.inf)
-
-
-def saturation(ck: Checkpoint, patches: np.ndarray, level: float = 0.9) -> np.ndarray:
-    """(3,) fraction of the patches whose code has |code| >= `level` in each channel: with tanh, how
-    often a channel sits on its ceiling of 1 (C7: a large filter drives tanh into saturation)."""
-    return np.mean(np.abs(ck.encode(np.asarray(patches, float))) >= level, axis=0)

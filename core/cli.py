@@ -694,6 +694,20 @@ def cmd_clip(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy_of_video(args: argparse.Namespace, default: Path, ending: str, what: str) -> Path:
+    """Where a re-encoded copy of the video goes (--out, else `default`): a file name ending in
+    `ending`, not the video itself, not a file that is there unless --force, in a writable folder."""
+    out = args.out or default
+    if not out.name.lower().endswith(ending):
+        raise UsageError(f"--out {out}: {what} ends in {ending}")
+    if out.resolve() == args.video.resolve():
+        raise UsageError(f"--out {out}: that is the video itself; write the copy elsewhere")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out}: already there; replace it with --force")
+    _check_writable(out.parent)
+    return out
+
+
 def _alpha(args: argparse.Namespace, clip) -> int:
     try:
         info = clip.probe(args.video)
@@ -703,15 +717,8 @@ def _alpha(args: argparse.Namespace, clip) -> int:
         raise UsageError(f"{args.video}: not a transparent render (no alpha); render one with "
                          "manim -t (a QuickTime .mov), then convert that")
     suffix, *_, what = clip.ALPHA_FORMATS[args.alpha]
-    stem = args.video.name.split(".")[0]
-    out = args.out or args.video.with_name(stem + suffix)
-    if not out.name.endswith(suffix.rsplit(".", 1)[1]):
-        raise UsageError(f"--out {out}: a {args.alpha} file name ends in {suffix}")
-    if out.resolve() == args.video.resolve():
-        raise UsageError(f"--out {out}: that is the video itself; write the copy elsewhere")
-    if out.exists() and not args.force:
-        raise UsageError(f"{out}: already there; replace it with --force")
-    _check_writable(out.parent)
+    default = args.video.with_name(args.video.name.split(".")[0] + suffix)
+    out = _copy_of_video(args, default, "." + suffix.rsplit(".", 1)[1], f"a {args.alpha} file name")
     r = clip.write_alpha(info, args.alpha, out, progress=not args.no_progress)
     print(f"wrote {_shown(out)}: {r['frames']} frames, {r['bytes'] / 1e6:.1f} MB ({what})")
     return 0
@@ -732,14 +739,8 @@ def _burn_captions(args: argparse.Namespace, clip) -> int:
         cues = subtitles.read_srt(srt)
     except (ValueError, UnicodeDecodeError) as e:
         raise UsageError(f"{srt}: not a readable .srt ({str(e).splitlines()[0][:80]})") from None
-    out = args.out or args.video.with_name(f"{args.video.stem}.captioned.mp4")
-    if out.suffix.lower() != ".mp4":
-        raise UsageError(f"--out {out}: the captioned copy is an .mp4")
-    if out.exists() and not args.force:
-        raise UsageError(f"{out}: already there; replace it with --force")
-    if out.resolve() == args.video.resolve():
-        raise UsageError(f"--out {out}: that is the video itself; write the copy elsewhere")
-    _check_writable(out.parent)
+    out = _copy_of_video(args, args.video.with_name(f"{args.video.stem}.captioned.mp4"), ".mp4",
+                         "the captioned copy's name")
     r = clip.write_captioned(info, cues, out, progress=not args.no_progress)
     print(f"wrote {_shown(out)}: {r['frames']} frames, {r['captioned']} with a caption, "
           f"{r['width']}x{r['height']} (the picture, and a band for the captions under it), "

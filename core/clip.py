@@ -226,13 +226,11 @@ def caption_band(text: str, width: int, height: int, band: tuple, letters: tuple
     return np.asarray(img)
 
 
-def write_captioned(info: VideoInfo, cues: list, out: Path, progress: bool = False) -> dict:
-    """A copy of the video with its subtitles drawn into the picture (open captions), for players
-    and slides that ignore .srt files. A band `band_height` pixels tall is added under the picture,
-    so that no caption hides what the video shows; each frame whose time (frame / fps) falls in a
-    cue [start, end) carries that cue's text there (`caption_band`). H.264 in .mp4 (yuv420p, CRF
-    18), the video's frame rate, written atomically. Returns {"frames", "captioned", "width",
-    "height", "bytes"}."""
+def _encode(out: Path, pictures: Iterator[np.ndarray], info: VideoInfo, height: int, codec: str,
+            pix_fmt: str, options: dict, picture_format: str, desc: str, progress: bool) -> int:
+    """Encode `pictures` (arrays in `picture_format`, `info.width` x `height`) with PyAV at the
+    video's frame rate into `out`, atomically (a temporary file beside it, then a rename). Returns
+    the number of frames written."""
     import fractions
     import os
     import tempfile
@@ -242,29 +240,19 @@ def write_captioned(info: VideoInfo, cues: list, out: Path, progress: bool = Fal
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".mp4")
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
     os.close(fd)
-    captioned, bands = 0, {}
-    height = info.height + band_height(info.height)
+    n = 0
     try:
         with av.open(tmp, "w") as container:
             rate = fractions.Fraction(info.fps).limit_denominator(1001)
-            stream = container.add_stream("libx264", rate=rate, options={"crf": "18"})
-            stream.width, stream.height, stream.pix_fmt = info.width, height, "yuv420p"
-            bar = tqdm(total=info.frames, desc="captions", unit="frame",
-                       disable=True if not progress else None)
-            colours = None
-            for i, frame in enumerate(frames(info)):
-                colours = colours or caption_colours(frame)
-                t = i / info.fps
-                k = next((k for k, c in enumerate(cues) if c.start <= t < c.end), None)
-                if k not in bands:
-                    bands[k] = caption_band("" if k is None else cues[k].text, info.width, info.height,
-                                            *colours)
-                captioned += k is not None
-                picture = np.concatenate([frame, bands[k]], axis=0)
-                for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")):
+            stream = container.add_stream(codec, rate=rate, options=dict(options))
+            stream.width, stream.height, stream.pix_fmt = info.width, height, pix_fmt
+            bar = tqdm(total=info.frames, desc=desc, unit="frame", disable=True if not progress else None)
+            for picture in pictures:
+                for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format=picture_format)):
                     container.mux(packet)
+                n += 1
                 bar.update()
             for packet in stream.encode():
                 container.mux(packet)
@@ -274,8 +262,37 @@ def write_captioned(info: VideoInfo, cues: list, out: Path, progress: bool = Fal
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return {"frames": info.frames, "captioned": captioned, "width": info.width, "height": height,
-            "bytes": out.stat().st_size}
+    return n
+
+
+def write_captioned(info: VideoInfo, cues: list, out: Path, progress: bool = False) -> dict:
+    """A copy of the video with its subtitles drawn into the picture (open captions), for players
+    and slides that ignore .srt files. A band `band_height` pixels tall is added under the picture,
+    so that no caption hides what the video shows; each frame whose time (frame / fps) falls in a
+    cue [start, end) carries that cue's text there (`caption_band`). H.264 in .mp4 (yuv420p, CRF
+    18), the video's frame rate, written atomically. Returns {"frames", "captioned", "width",
+    "height", "bytes"}."""
+    height = info.height + band_height(info.height)
+    bands: dict[int | None, np.ndarray] = {}
+    captioned = 0
+
+    def pictures() -> Iterator[np.ndarray]:
+        nonlocal captioned
+        colours = None
+        for i, frame in enumerate(frames(info)):
+            colours = colours or caption_colours(frame)
+            t = i / info.fps
+            k = next((k for k, c in enumerate(cues) if c.start <= t < c.end), None)
+            if k not in bands:
+                bands[k] = caption_band("" if k is None else cues[k].text, info.width, info.height,
+                                        *colours)
+            captioned += k is not None
+            yield np.concatenate([frame, bands[k]], axis=0)
+
+    n = _encode(out, pictures(), info, height, "libx264", "yuv420p", {"crf": "18"}, "rgb24", "captions",
+                progress)
+    return {"frames": n, "captioned": captioned, "width": info.width, "height": height,
+            "bytes": Path(out).stat().st_size}
 
 
 # --- alpha for editors -----------------------------------------------------------------------------
@@ -294,44 +311,16 @@ def has_alpha(info: VideoInfo) -> bool:
 
     with av.open(str(info.path)) as c:
         fmt = c.streams.video[0].codec_context.pix_fmt or ""
-    return fmt.startswith(("yuva", "rgba", "argb", "bgra", "abgr", "gbrap")) or "a" in fmt[:1]
+    return fmt.startswith(("yuva", "rgba", "argb", "bgra", "abgr", "gbrap", "ya"))
 
 
 def write_alpha(info: VideoInfo, kind: str, out: Path, progress: bool = False) -> dict:
     """The transparent video re-encoded for editors and browsers: `kind` 'prores' (ProRes 4444,
     .mov, 10-bit 4:4:4 with alpha) or 'webm' (VP9 with alpha), the video's size and frame rate,
     alpha kept, written atomically. Returns {"frames", "bytes"}."""
-    import fractions
-    import os
-    import tempfile
-
-    import av
     import imageio.v3 as iio
-    from tqdm import tqdm
 
-    suffix, codec, pix_fmt, options, _ = ALPHA_FORMATS[kind]
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix="." + suffix.rsplit(".", 1)[1])
-    os.close(fd)
-    n = 0
-    try:
-        with av.open(tmp, "w") as container:
-            rate = fractions.Fraction(info.fps).limit_denominator(1001)
-            stream = container.add_stream(codec, rate=rate, options=dict(options))
-            stream.width, stream.height, stream.pix_fmt = info.width, info.height, pix_fmt
-            bar = tqdm(total=info.frames, desc=kind, unit="frame", disable=True if not progress else None)
-            for frame in iio.imiter(info.path, plugin="pyav", format="rgba"):
-                for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgba")):
-                    container.mux(packet)
-                n += 1
-                bar.update()
-            for packet in stream.encode():
-                container.mux(packet)
-            bar.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return {"frames": n, "bytes": out.stat().st_size}
+    _, codec, pix_fmt, options, _ = ALPHA_FORMATS[kind]
+    pictures = iio.imiter(info.path, plugin="pyav", format="rgba")
+    n = _encode(out, pictures, info, info.height, codec, pix_fmt, options, "rgba", kind, progress)
+    return {"frames": n, "bytes": Path(out).stat().st_size}

@@ -412,8 +412,3 @@ def relu_verdict(relu: Channels, tanh: Channels, relu_agree: SeedAgreement,
              if relu.ordered < n or relu.dead else
              f"ReLU: order 1 < 2 < 3 in all {n} seeds, but the seeds disagree ({relu_agree.score:.2f})")
     return ReluVerdict(shown, growth, tuple(said))
-
-
-def mean_roughness(models: Sequence[Checkpoint]) -> float:
-    """The encoder filters' jaggedness (core.analysis.jaggedness), mean over filters and models (C7)."""
-    return float(np.mean([analysis.jaggedness(m.enc_w).mean() for m in models]))

@@ -43,6 +43,28 @@ train.Trainer.run_epoch = _wait_in_third_epoch
 """
 
 
+def interrupt_training(out, signals, gap=0.0):
+    """Start `deconv train` into `out` (it waits in its third epoch), send `signals` once its state
+    is saved (`gap` seconds apart), and wait for it to end. Returns the process and its stderr."""
+    args = deconv_command("train", "--variants", "plain", "--seeds", "7", "--epochs", "20", "--device",
+                          "cpu", "--out", out, "--save-every", "0", "--no-progress",
+                          prelude=WAIT_FOR_CTRL_C)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    try:
+        state = Path(out) / "train-state.safetensors"
+        deadline = time.monotonic() + 100  # a start-up on a busy machine, then one saved epoch
+        while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        for signum in signals:
+            proc.send_signal(signum)
+            time.sleep(gap)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    return proc, err
+
+
 def deconv_command(*args, prelude=""):
     """`python -m core.cli ARGS`, or with `prelude` first: the same `main`, after that code."""
     if not prelude:
@@ -176,20 +198,8 @@ def test_train_command_writes_checkpoints(tmp_path):
 def test_ctrl_c_or_sigterm_then_resume(tmp_path, capsys, signum):
     """Ctrl-C, or SIGTERM (what `timeout` and schedulers send), mid-epoch: the state at the last
     finished epoch is saved, one line says how to continue, exit 128 + the signal's number."""
-    args = deconv_command("train", "--variants", "plain", "--seeds", "7", "--epochs", "20", "--device",
-                          "cpu", "--out", tmp_path, "--save-every", "0", "--no-progress",
-                          prelude=WAIT_FOR_CTRL_C)
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL)
-    try:
-        state = tmp_path / "train-state.safetensors"
-        deadline = time.monotonic() + 100  # a start-up on a busy machine, then one saved epoch
-        while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        proc.send_signal(signum)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
+    proc, err = interrupt_training(tmp_path, [signum])
+    state = tmp_path / "train-state.safetensors"
     assert proc.returncode == 128 + signum, err
     assert "Continue with: deconv train --resume --device cpu --out" in err and "Traceback" not in err
     assert state.exists() and not (tmp_path / "manifest.json").exists()

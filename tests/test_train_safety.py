@@ -3,12 +3,10 @@ folder goes, an unwritable --out, an invalid manifest, checkpoints trained other
 that fails, and a burst of Ctrl-C."""
 
 import signal
-import subprocess
-import time
 
 import pytest
 from conftest import assert_usage_error, deconv, deconv_here
-from test_cli import SMALL_DATA, WAIT_FOR_CTRL_C, _article_files, deconv_command
+from test_cli import SMALL_DATA, _article_files, interrupt_training
 
 from core import weights
 
@@ -25,11 +23,6 @@ def quick(monkeypatch, capsys, small_patches):
                            "--device", "cpu", "--out", out, "--no-progress", *extra)
     run.raw = lambda *args: deconv_here(capsys, *args)
     return run
-
-
-def _quick_train(out, *extra, prelude=SMALL_DATA):
-    return deconv("train", "--variants", "plain", "--seeds", "7", "--epochs", "3", "--device", "cpu",
-                  "--out", out, "--no-progress", *extra, prelude=prelude)
 
 
 def test_a_file_where_a_variant_folder_goes_is_found_before_training(tmp_path, quick):
@@ -107,22 +100,8 @@ def test_checkpoints_trained_otherwise_are_overwritten_only_with_force(tmp_path,
 
 
 def test_a_burst_of_ctrl_c_saves_once_and_prints_no_traceback(tmp_path):
-    args = deconv_command("train", "--variants", "plain", "--seeds", "7", "--epochs", "20", "--device",
-                          "cpu", "--out", tmp_path, "--save-every", "0", "--no-progress",
-                          prelude=WAIT_FOR_CTRL_C)
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL)
-    try:
-        state = tmp_path / "train-state.safetensors"
-        deadline = time.monotonic() + 100
-        while not state.exists() and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        for _ in range(4):
-            proc.send_signal(signal.SIGINT)
-            time.sleep(0.02)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
+    proc, err = interrupt_training(tmp_path, [signal.SIGINT] * 4, gap=0.02)
+    state = tmp_path / "train-state.safetensors"
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert err.count("interrupted;") == 1 and state.exists()
