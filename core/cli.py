@@ -411,8 +411,7 @@ def _check_out_for_training(out: Path, cfg, force: bool) -> None:
             continue
         try:
             meta = weights.safetensors_metadata(path)
-        except Exception:  # noqa: BLE001 - an unreadable old file is replaced like a different one
-            differ.append((v, seed, "unreadable"))
+        except Exception:  # noqa: BLE001 - a damaged file: replacing it is the repair its hint gives
             continue
         for key, want in _SETTINGS.items():
             have = meta.get(key, '"tanh"' if key == "activation" else None)

@@ -164,3 +164,16 @@ def test_resume_of_a_forced_run_and_its_hint(tmp_path, quick, monkeypatch):
     res = quick.raw(*hint.split()[1:])  # the hint, as printed, in this process
     assert res.returncode == 0, res.stderr
     assert weights.load_checkpoint("plain", 7, tmp_path).epochs == 5
+
+
+def test_a_damaged_checkpoints_hint_retrains_it_without_force(tmp_path, quick, capsys):
+    """A truncated checkpoint: `deconv info` names the command that regenerates it, and that command,
+    as printed, runs (a damaged file is not one trained with other settings)."""
+    assert quick(tmp_path).returncode == 0
+    f = tmp_path / "plain" / "seed_7.safetensors"
+    f.write_bytes(f.read_bytes()[:300])
+    hint = quick.raw("info", "--dir", tmp_path).stderr.split("Regenerate it with: ")[1].strip()
+    assert hint == f"deconv train --variants plain --seeds 7 --out {tmp_path}"
+    res = quick.raw(*hint.split()[1:], "--epochs", 3, "--device", "cpu", "--no-progress")
+    assert res.returncode == 0, res.stderr
+    assert weights.load_checkpoint("plain", 7, tmp_path).epochs == 3
