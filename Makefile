@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 # e.g. `make setup TORCH='torch'` (any torch >= 2.1 works)
 TORCH ?= torch==2.13.0
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config
+# `manim-slides present` (Qt 6: video through PulseAudio's client library, windows through xcb), and
+# the tests' headless Chromium that opens the HTML decks
+APT_PACKAGES += libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
+  libxcb-randr0 libxcb-xinerama0 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
@@ -14,7 +19,7 @@ STAMP := $(VENV)/.installed
 FIGURE_PREVIEWS := media/figures/F4_training_loss.png media/figures/F14_ablation.png \
   media/figures/F22_overlap_tapered.png
 SCENE_QUALITY ?= h
-.PHONY: help setup run test test-fast lint bench train info preview figures videos clean
+.PHONY: help setup run test test-fast lint bench train info preview figures videos slides clean
 
 # `make videos`: every explainer with --save_sections, then media/index.html. QUALITY=l|m|h|p|k;
 # DECONV_THEME=light renders into media/light/ (its own index). Up-to-date videos are not re-rendered.
@@ -61,6 +66,7 @@ setup: $(STAMP) ## install system libraries (apt), a virtual environment in .ven
 $(STAMP): pyproject.toml Makefile
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if ! $(PY) -c 'import ensurepip' >/dev/null 2>&1; then missing="$$missing python3-venv"; fi; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
@@ -68,6 +74,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q "$(TORCH)"
 	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -m core.revealjs --fetch
 	@touch $(STAMP)
 
 run: $(STAMP) ## the main job: render the decoder video at 1080p60 into media/videos/decoder/
@@ -106,6 +113,11 @@ ifeq ($(CAPTIONS),1)
 	$(foreach e,$(EXPLAINERS),$(BIN)/deconv clip $(MEDIA)/videos/$(call split,$(e),1)/$(QDIR)/$(call split,$(e),2).mp4 --burn-captions --force --no-progress &&) true
 endif
 
+# `make slides`: the decks of every explainer (manim-slides, one HTML file each that plays offline, a
+# .pptx each, all.html) into $(MEDIA)/slides/, from the renders of QUALITY; renders what is missing first
+slides: check-quality $(VIDEOS) ## talk decks from the videos: manim-slides, offline HTML, PowerPoint (QUALITY=l for fast)
+	$(BIN)/deconv slides --media $(MEDIA) --quality $(QUALITY)
+
 # `+`: runs under `make -n` too, so a bad QUALITY stops a dry run as well (core.explainers words it)
 .PHONY: check-quality
 check-quality:
@@ -115,5 +127,5 @@ check-quality:
 
 clean: ## remove the virtual environment, caches and renders (keeps checkpoints)
 	rm -rf $(VENV) .pytest_cache .ruff_cache media/videos media/images media/texts media/Tex \
-	  media/light media/index.html
+	  media/light media/index.html media/slides
 	rm -f $(filter-out $(FIGURE_PREVIEWS),$(wildcard media/figures/*))

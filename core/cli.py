@@ -1,9 +1,10 @@
 """The `deconv` command: train, describe checkpoints, export data, import the article's own weights,
-draw the figures, make clips and stills, index the rendered videos, explain a transposed convolution.
+draw the figures, make clips and stills, index the rendered videos, build talk decks from them,
+explain a transposed convolution.
 
 Errors a user can fix print one line and exit with status 2; Ctrl-C in training exits 130.
 Only `train` and `import-article` import torch, inside their command functions: `info`, `data`,
-`figures`, `clip`, `index` and `explain` never load it (tests/test_layering.py checks).
+`figures`, `clip`, `index`, `slides` and `explain` never load it (tests/test_layering.py checks).
 """
 
 from __future__ import annotations
@@ -217,6 +218,29 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list renders of this quality (default: the best rendered of each video)")
     x.add_argument("--force", action="store_true",
                    help="replace an index.html in DIR that deconv index did not write")
+
+    sl = sub.add_parser(
+        "slides", help="talk decks from the rendered videos: manim-slides, offline HTML, PowerPoint",
+        description="Turn each rendered explainer into a deck, one slide per section, with the "
+                    "section's subtitles as its speaker notes: a manim-slides presentation (manim-slides "
+                    "present), one HTML file that plays offline (S opens the presenter view), and a .pptx "
+                    "whose clips play on entering each slide; and all.html, every explainer in watch "
+                    "order. Nothing is rendered here: make slides renders what is missing first.",
+        epilog="examples: deconv slides; deconv slides --quality l; deconv slides --theme light")
+    sl.add_argument("--quality", choices=tuple(QUALITY_FOLDERS), default=None,
+                    help="the renders to build from (default: the best quality rendered)")
+    sl.add_argument("--theme", choices=("dark", "light"), default=None,
+                    help="light: the renders in media/light/ (DECONV_THEME=light make videos); default dark")
+    sl.add_argument("--media", type=Path, default=None, metavar="DIR",
+                    help="Manim's media folder (default: media, or media/light with --theme light)")
+    sl.add_argument("--out", type=Path, default=None, metavar="DIR",
+                    help="where the decks go (default: DIR/slides)")
+    sl.add_argument("--max-height", type=int, default=None, metavar="PIXELS",
+                    help="PowerPoint clips taller than this are scaled down (default 1080, what PowerPoint "
+                         "plays on Windows and macOS; 0 keeps them as rendered)")
+    sl.add_argument("--force", action="store_true",
+                    help="replace deck files there that deconv slides did not write, or that were edited")
+    sl.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     e = sub.add_parser(
         "explain", help="print a transposed convolution step by step (text, or --json)",
@@ -761,6 +785,44 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slides(args: argparse.Namespace) -> int:
+    from core import revealjs, slides
+    from core.explainers import QUALITY_FOLDERS
+
+    if args.theme and args.media:
+        raise UsageError("give --theme or --media, not both (--theme light reads media/light)")
+    light = args.theme == "light"
+    media = args.media or Path("media/light" if light else "media")
+    max_height = slides.PPTX_MAX_HEIGHT if args.max_height is None else args.max_height
+    if max_height < 0 or 0 < max_height < 16:
+        raise UsageError(f"--max-height {max_height}: give at least 16 pixels, or 0 to keep the clips' size")
+    env = "DECONV_THEME=light " if light else ""
+    render = f"{env}make slides QUALITY={args.quality or 'l'}"
+    quality = args.quality or slides.rendered_quality(media)
+    if quality is None:
+        raise UsageError(f"{media}: no rendered explainers there; render them and build the decks "
+                         f"with {render}")
+    if args.no_progress:
+        os.environ["TQDM_DISABLE"] = "1"  # manim-slides' converters show tqdm bars
+    try:
+        decks, missing = slides.find_decks(media, quality)
+        if not decks:
+            raise UsageError(f"{media}: nothing rendered at {QUALITY_FOLDERS[quality]}; render it and "
+                             f"build the decks with {render}")
+        out = args.out or media / "slides"
+        slides.build(decks, out, max_height, force=args.force, progress=not args.no_progress,
+                     report=lambda w: print(f"wrote {_shown(w.path)}: {w.slides} slides, "
+                                            f"{w.path.stat().st_size / 1e6:.1f} MB ({w.what})"))
+    except (slides.SlidesError, revealjs.RevealMissing) as e:
+        raise UsageError(str(e)) from None
+    if missing:
+        print(f"not rendered at {QUALITY_FOLDERS[quality]}, so in no deck: "
+              f"{', '.join(m.module for m in missing)} ({env}make slides QUALITY={quality} renders them)")
+    scenes = " ".join(d.spec.scene for d in decks)
+    print(f"present with: manim-slides present --folder {weights.shell_quote(_shown(out))} {scenes}")
+    return 0
+
+
 # --- deconv explain ---------------------------------------------------------------------------
 _AXES = ("kernel", "stride", "padding", "output_padding", "dilation", "size")  # core.explain.PER_AXIS
 _ARTICLE_MODEL = ("variant", "model_seed", "checkpoints")
@@ -1167,7 +1229,7 @@ def _steps_2d(bd) -> list[str]:
 
 COMMANDS = {"train": cmd_train, "info": cmd_info, "data": cmd_data,
             "import-article": cmd_import_article, "figures": cmd_figures, "clip": cmd_clip,
-            "index": cmd_index, "explain": cmd_explain}
+            "index": cmd_index, "slides": cmd_slides, "explain": cmd_explain}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -161,6 +162,32 @@ def render_explainer(module: str, media_dir: Path) -> Rendered:
                     subtitles.read_srt(folder / f"{scene_name}.srt"))
 
 
+FPS, N, W, H = 15, 30, 320, 180
+
+
+def write_video(path: Path, n: int = N, fps: int = FPS, size=(W, H), gop: int | None = None,
+                colour: tuple[int, int, int] | None = None) -> Path:
+    """A real H.264 clip whose frame k is grey level 8 * k (so a still tells which frame it is), or
+    all `colour`, with a white square moving across."""
+    import av
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(path), "w") as out:
+        s = out.add_stream("libx264", rate=fps)
+        s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
+        if gop:
+            s.codec_context.gop_size = gop
+        for k in range(n):
+            img = np.full((size[1], size[0], 3), colour or 8 * k % 256, np.uint8)
+            x = 10 * k % (size[0] - 20)
+            img[20:40, x:x + 20] = 255
+            for packet in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(packet)
+        for packet in s.encode():
+            out.mux(packet)
+    return path
+
+
 def last_frame_brightness(path) -> float:
     """Mean grey level (0-255) of a video's last frame."""
     import av
@@ -199,3 +226,26 @@ def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds:
 
     assert json.loads(note.read_text()) == {"variant": "plain", "seed": 22, "shipped": True, "theme": "dark",
                                             "checkpoints": str(weights.DEFAULT_DIR)}
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def open_offline(page: Path, tmp: Path, size=(640, 360)) -> tuple[np.ndarray, list[str]]:
+    """Open `page` in headless Chromium in a network namespace of its own (no network at all):
+    a screenshot after 4 s of page time, and the URLs the page asked for (from Chromium's net log:
+    requests in the page's own file:// network partition, not the browser's background ones)."""
+    assert CHROMIUM, "headless Chromium is missing: make setup installs it (apt-get install chromium)"
+    shot, log = tmp / f"{page.stem}.png", tmp / f"{page.stem}.netlog.json"
+    cmd = ["unshare", "-rn", CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+           f"--user-data-dir={tmp / 'profile'}", "--autoplay-policy=no-user-gesture-required",
+           f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=4000", f"--log-net-log={log}",
+           f"--screenshot={shot}", page.as_uri()]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert shot.is_file(), res.stderr[-2000:]
+    events = json.loads(log.read_text())["events"]
+    urls = [e["params"]["url"] for e in events if "url" in e.get("params", {})
+            and "file://" in str(e["params"].get("network_isolation_key", ""))]
+    from PIL import Image
+
+    return np.asarray(Image.open(shot).convert("RGB")).astype(int), urls

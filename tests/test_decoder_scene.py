@@ -5,9 +5,9 @@ import os
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error, check_render, manim, render_fixture
+from conftest import assert_usage_error, check_render, manim, open_offline, render_fixture
 
-from core import conv, data, story
+from core import conv, data, slides, story
 from core.subtitles import fmt
 from scenes import decoder, models
 from scenes import pictures as pic
@@ -33,6 +33,32 @@ render = render_fixture("decoder")
 
 def test_render_has_its_sections_and_readable_subtitles(render):
     check_render(render, SECTIONS, 120, 260)
+
+
+def test_decks_from_the_render_have_a_slide_per_section_and_play_offline(render, tmp_path):
+    """`deconv slides` on this -ql render: the subtitles, each cue once, as the notes of the section
+    that shows it; one HTML slide per section that headless Chromium plays with the network off;
+    a .pptx slide per section holding its clip, with those notes."""
+    import pptx
+
+    media = render.folder.parents[2]
+    (deck,), _ = slides.find_decks(media, "l")
+    assert [s.name for s in deck.slides] == SECTIONS
+    every_line = "\n".join(s.notes for s in deck.slides).split("\n")
+    assert every_line == [c.text.replace("\n", " ") for c in render.cues]
+    for slide, span in zip(deck.slides, render.sections):
+        said = [c for c in render.cues if c.text.replace("\n", " ") in slide.notes.split("\n")]
+        assert all(min(c.end, span.end) > max(c.start, span.start) for c in said), slide.name
+    out = tmp_path / "slides"
+    slides.build([deck], out)
+    page = (out / "decoder.html").read_text()
+    assert page.count("<section ") == len(SECTIONS) and "https://" not in page and "http://" not in page
+    picture, urls = open_offline(out / "decoder.html", tmp_path)
+    assert [u for u in urls if not u.startswith(("file:", "data:", "blob:"))] == []
+    assert picture.std() > 10 and (picture.max(axis=2) > 128).mean() > 0.002  # the clip's text, not blank
+    shown = pptx.Presentation(str(out / "decoder.pptx"))
+    assert [s.notes_slide.notes_text_frame.text for s in shown.slides] == [s.notes for s in deck.slides]
+    assert all(any(r.reltype.endswith("/media") for r in s.part.rels.values()) for s in shown.slides)
 
 
 def test_training_draws_the_checkpoints_loss_and_says_where_it_ends(render, plain):

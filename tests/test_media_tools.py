@@ -16,32 +16,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import ROOT, assert_usage_error, deconv_here
+from conftest import FPS, ROOT, H, N, W, assert_usage_error, deconv_here, write_video
 from PIL import Image
 
 from core import clip, explainers, palette, subtitles, videos
-
-FPS, N, W, H = 15, 30, 320, 180
-
-
-def write_video(path: Path, n: int = N, fps: int = FPS, size=(W, H), gop: int | None = None) -> Path:
-    """A real H.264 clip whose frame k is grey level 8 * k (so a still tells which frame it is),
-    with a white square moving across."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(path), "w") as out:
-        s = out.add_stream("libx264", rate=fps)
-        s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
-        if gop:
-            s.codec_context.gop_size = gop
-        for k in range(n):
-            img = np.full((size[1], size[0], 3), 8 * k % 256, np.uint8)
-            x = 10 * k % (size[0] - 20)
-            img[20:40, x:x + 20] = 255
-            for packet in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                out.mux(packet)
-        for packet in s.encode():
-            out.mux(packet)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,350 @@
+"""`deconv slides` / `make slides`: decks built from rendered section clips (here small real H.264
+clips made for the test; tests/test_decoder_scene.py builds them from a real -ql render too): one
+slide per section, the subtitles as speaker notes, a manim-slides presentation, one HTML file that
+plays with the network off in headless Chromium, and a .pptx whose clips play on entering a slide.
+"""
+
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from conftest import FPS, ROOT, assert_usage_error, deconv_here, open_offline, write_video
+
+from core import revealjs, slides, subtitles
+from core.explainers import EXPLAINERS
+
+SECTIONS = {"encoder": ["dot-products", "tanh"], "decoder": ["weighted-sum", "all-components", "stride"]}
+# each section clip is one second (FPS frames); the first slide of each deck is all this colour
+FIRST = {"encoder": (230, 120, 20), "decoder": (30, 160, 220)}
+SRT = {  # cue 2 of the decoder starts in section 1 but is mostly shown in section 2
+    "encoder": [(0.0, 0.9, "Dot products: a patch times a filter."), (1.0, 1.9, "tanh squeezes\neach one.")],
+    "decoder": [(0.0, 0.8, "A weighted sum of filters."), (0.9, 1.6, "All three <together> & summed."),
+                (1.6, 2.0, "Same code, same curve."), (2.1, 2.9, "Stride 4: windows step by four.")],
+}
+
+
+def srt_text(cues) -> str:
+    t = lambda s: f"00:00:{int(s):02d},{round(s % 1 * 1000):03d}"  # noqa: E731
+    return "".join(f"{k}\n{t(a)} --> {t(b)}\n{text}\n\n" for k, (a, b, text) in enumerate(cues, 1))
+
+
+def fake_render(media: Path, module: str, folder: str = "480p15", codec: str = "h264") -> Path:
+    """What `manim -ql --save_sections` leaves for one explainer: the video, its .srt, its sidecar,
+    and the section clips with Manim's sections/<Scene>.json."""
+    scene = next(e.scene for e in EXPLAINERS if e.module == module)
+    out = media / "videos" / module / folder
+    names = SECTIONS[module]
+    write_video(out / f"{scene}.mp4", n=FPS * len(names))
+    entries = []
+    for k, name in enumerate(names):
+        v = f"{scene}_{k:04d}_{name}.mp4"
+        write_video(out / "sections" / v, n=FPS, colour=FIRST[module] if k == 0 else None)
+        entries.append({"name": name, "type": "default.normal", "video": v, "width": 320, "height": 180,
+                        "nb_frames": str(FPS), "duration": "1.000000", "avg_frame_rate": f"{FPS}/1",
+                        "codec_name": codec, "pix_fmt": "yuv420p"})
+    (out / "sections" / f"{scene}.json").write_text(json.dumps(entries, indent=4))
+    (out / f"{scene}.srt").write_text(srt_text(SRT[module]))
+    (out / f"{scene}.model.json").write_text(json.dumps({"variant": "plain", "seed": 22, "theme": "dark",
+                                                         "shipped": True, "checkpoints": "checkpoints"}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Both fake explainers' decks, built once as `deconv slides --quality l` builds them."""
+    media = tmp_path_factory.mktemp("media")
+    for module in SECTIONS:
+        fake_render(media, module)
+    decks, missing = slides.find_decks(media, "l")
+    written = slides.build(decks, media / "slides")
+    return media, decks, missing, written
+
+
+def test_a_slide_per_section_with_the_subtitles_said_in_it_as_notes(built):
+    media, decks, missing, _ = built
+    assert [d.spec.module for d in decks] == ["encoder", "decoder"]  # watch order
+    assert [m.module for m in missing] == ["transposed", "overlap", "noise"]
+    enc, dec = decks
+    assert [s.name for s in dec.slides] == SECTIONS["decoder"]
+    assert [s.clip.name for s in dec.slides] == [f"DecoderScene_{k:04d}_{n}.mp4"
+                                                 for k, n in enumerate(SECTIONS["decoder"])]
+    # a cue's line break becomes a space; the cue shown mostly in section 2 is that slide's
+    assert [s.notes for s in enc.slides] == ["Dot products: a patch times a filter.",
+                                             "tanh squeezes each one."]
+    assert [s.notes for s in dec.slides] == ["A weighted sum of filters.",
+                                             "All three <together> & summed.\nSame code, same curve.",
+                                             "Stride 4: windows step by four."]
+    assert (dec.width, dec.height, dec.background) == (320, 180, "#000000")
+
+
+def test_building_decks_loads_neither_manim_nor_torch_nor_qt(built, tmp_path):
+    """core never imports manim; the decks are made from files with manim-slides' converters alone."""
+    import sys
+
+    media = built[0]
+    args = ["slides", "--media", str(media), "--out", str(tmp_path), "--no-progress"]
+    code = f"import sys\nfrom core import cli\nassert cli.main({args!r}) == 0\nprint(' '.join(sys.modules))"
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    mods = {m.split(".")[0] for m in res.stdout.splitlines()[-1].split()}
+    assert "manim_slides" in mods and "pptx" in mods
+    assert not mods & {"manim", "torch", "qtpy", "PySide6", "scenes"}
+
+
+def test_a_cue_goes_to_the_section_that_shows_it_longest():
+    spans = [subtitles.Span("a", 0, 1, ""), subtitles.Span("b", 1, 2, "")]
+    cue = lambda a, b: subtitles.Cue(a, b, "x")  # noqa: E731
+    assert slides.section_of(cue(0.2, 1.3), spans) == 0
+    assert slides.section_of(cue(0.8, 1.9), spans) == 1
+    assert slides.section_of(cue(0.5, 1.5), spans) == 0  # a tie: the section it was said in
+
+
+def test_manim_slides_reads_the_presentation_as_present_does(built):
+    """`manim-slides present --folder <media>/slides DecoderScene` loads this file with this loader."""
+    from manim_slides.config import PresentationConfig
+    from manim_slides.present import _list_scenes
+
+    media, decks, _, _ = built
+    out = media / "slides"
+    assert _list_scenes(out) == ["DecoderScene", "EncoderScene"]  # the record file is no presentation
+    dec = decks[1]
+    config = PresentationConfig.from_file(out / "DecoderScene.json")
+    assert [s.file.resolve() for s in config.slides] == [s.clip.resolve() for s in dec.slides]
+    assert [s.notes for s in config.slides] == [s.notes for s in dec.slides]
+    assert config.resolution == (320, 180) and not any(s.loop or s.auto_next for s in config.slides)
+    # relative to the media folder, so the folder can move
+    raw = json.loads((out / "DecoderScene.json").read_text())
+    assert raw["slides"][0]["file"] == "videos/decoder/480p15/sections/DecoderScene_0000_weighted-sum.mp4"
+
+
+def _sections(page: str) -> list[str]:
+    return re.findall(r"<section\b.*?</section>", page, re.S)
+
+
+def test_html_deck_is_one_file_a_slide_per_section_naming_no_other_host(built):
+    media, decks, _, _ = built
+    dec = decks[1]
+    page = (media / "slides" / "decoder.html").read_text()
+    found = _sections(page)
+    assert len(found) == len(dec.slides) == 3
+    for section, slide in zip(found, dec.slides):
+        uri = re.search(r'data-background-video="data:video/mp4;base64,([^"]+)"', section).group(1)
+        assert base64.b64decode(uri) == slide.clip.read_bytes()  # the clip itself, embedded
+        notes = re.findall(r"<p>(.*?)</p>", section)
+        assert [n.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") for n in notes] \
+            == slide.notes.split("\n")
+        assert f'id="decoder-{slide.name}"' in section
+    assert "&lt;together&gt; &amp; summed" in page  # escaped: the notes are text, not markup
+    # reveal.js, its stylesheet and the notes plugin inlined from the copy make setup keeps
+    found_js = re.findall(r'<script src="data:text/javascript;base64,([^"]+)"', page)
+    assert [base64.b64decode(x) for x in found_js] == [revealjs.files()[f].read_bytes()
+                                                        for f in ("dist/reveal.js", "dist/plugin/notes.js")]
+    assert "plugins: [ RevealNotes ]" in page  # S: the presenter view with the notes
+    # no address of any other host, and no file outside this one
+    assert "http://" not in page and "https://" not in page
+    assert re.findall(r'(?:src|href)="(?!data:)([^"]*)"', page) == []
+
+
+def test_all_html_holds_every_deck_in_watch_order(built):
+    media, decks, _, _ = built
+    page = (media / "slides" / "all.html").read_text()
+    ids = re.findall(r'<section id="([^"]+)"', page)
+    assert ids == [f"{d.spec.module}-{s.name}" for d in decks for s in d.slides]
+    assert "<title>deconv-explained: the explainers in watch order</title>" in page
+
+
+# --- headless Chromium, network off ------------------------------------------------------------------
+def test_chromium_with_no_network_shows_the_first_slides_clip_and_asks_no_host(built, tmp_path):
+    media, _, _, _ = built
+    picture, urls = open_offline(media / "slides" / "decoder.html", tmp_path)
+    assert [u for u in urls if not u.startswith(("file:", "data:", "blob:"))] == []
+    # the first clip fills the middle of the window (letterboxed by 'contain'): its colour, not blank
+    h, w, _ = picture.shape
+    middle = picture[h // 3: 2 * h // 3, w // 3: 2 * w // 3].reshape(-1, 3)
+    near = np.abs(middle - np.array(FIRST["decoder"])).max(axis=1) <= 24
+    assert near.mean() > 0.8, middle.mean(axis=0)
+
+
+def test_the_network_check_catches_a_page_that_loads_from_another_host(tmp_path):
+    """The check above can fail: a deck as manim-slides writes it by default (reveal.js from a CDN)."""
+    page = tmp_path / "cdn.html"
+    page.write_text('<!doctype html><script src="https://cdn.jsdelivr.net/npm/reveal.js@6.0.1/dist/'
+                    'reveal.js"></script><body style="background:#fff">x</body>')
+    _, urls = open_offline(page, tmp_path)
+    assert "https://cdn.jsdelivr.net/npm/reveal.js@6.0.1/dist/reveal.js" in urls
+
+
+# --- PowerPoint ----------------------------------------------------------------------------------------
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def test_pptx_has_on_each_slide_its_clip_playing_on_entry_and_the_subtitles_as_notes(built):
+    import pptx
+    from pptx.shapes.picture import Movie
+
+    media, decks, _, _ = built
+    dec = decks[1]
+    deck = pptx.Presentation(str(media / "slides" / "decoder.pptx"))
+    assert len(deck.slides) == len(dec.slides)
+    assert (deck.slide_width, deck.slide_height) == (1280 * 9525, 720 * 9525)  # 16:9, the clip fills it
+    for slide, section in zip(deck.slides, dec.slides):
+        (movie,) = [s for s in slide.shapes if isinstance(s, Movie)]
+        assert (movie.width, movie.height) == (deck.slide_width, deck.slide_height)
+        (media_part,) = {r.target_part for r in slide.part.rels.values() if r.reltype.endswith("/media")}
+        assert media_part.blob == section.clip.read_bytes() and media_part.content_type == "video/mp4"
+        assert slide.notes_slide.notes_text_frame.text == section.notes
+        # the slide's timing starts this movie with no delay: it plays on entering the slide
+        shape_id = movie.shape_id
+        (video,) = slide.element.iter(f"{P}video")
+        assert video.find(f".//{P}spTgt").get("spid") == str(shape_id)
+        assert video.find(f".//{P}cond").get("delay") == "0"
+
+
+def test_pptx_clips_taller_than_the_limit_are_scaled_down_as_h264(tmp_path):
+    import pptx
+
+    media = tmp_path / "media"
+    fake_render(media, "decoder")
+    (dec,), _ = slides.find_decks(media, "l")
+    slides.build([dec], media / "slides", max_height=90)
+    deck = pptx.Presentation(str(media / "slides" / "decoder.pptx"))
+    scaled = tmp_path / "scaled.mp4"
+    (part,) = {r.target_part for r in deck.slides[0].part.rels.values() if r.reltype.endswith("/media")}
+    scaled.write_bytes(part.blob)
+    with av.open(str(scaled)) as c:
+        s = c.streams.video[0]
+        found = (s.codec_context.name, s.width, s.height, s.codec_context.pix_fmt)
+        assert found == ("h264", 160, 90, "yuv420p")
+        assert s.frames == FPS
+    # a second build reuses the scaled copies; 0 keeps the clips as rendered
+    copy = media / "slides" / "pptx-90p" / "decoder" / dec.slides[0].clip.name
+    before = copy.stat().st_mtime_ns
+    slides.build([dec], media / "slides", max_height=90)
+    assert copy.stat().st_mtime_ns == before
+    slides.build([dec], media / "slides", max_height=0)
+    deck = pptx.Presentation(str(media / "slides" / "decoder.pptx"))
+    (part,) = {r.target_part for r in deck.slides[0].part.rels.values() if r.reltype.endswith("/media")}
+    assert part.blob == dec.slides[0].clip.read_bytes()
+
+
+# --- the command ---------------------------------------------------------------------------------------
+def test_deconv_slides_builds_every_format_and_says_how_to_present(tmp_path, capsys):
+    media = tmp_path / "media"
+    fake_render(media, "decoder")
+    fake_render(media, "decoder", folder="720p30")  # the best quality rendered is the default
+    res = deconv_here(capsys, "slides", "--media", media, "--quality", "l", "--no-progress")
+    assert res.returncode == 0, res.stderr
+    out = media / "slides"
+    assert sorted(p.name for p in out.iterdir()) == [".deconv-slides", "DecoderScene.json", "all.html",
+                                                     "decoder.html", "decoder.pptx"]
+    assert "wrote" in res.stdout and "decoder.pptx: 3 slides" in res.stdout
+    assert "not rendered at 480p15, so in no deck: encoder, transposed, overlap, noise" in res.stdout
+    assert f"present with: manim-slides present --folder {out} DecoderScene" in res.stdout
+    # built again over its own files: no --force needed
+    assert deconv_here(capsys, "slides", "--media", media, "--no-progress").returncode == 0
+    raw = json.loads((out / "DecoderScene.json").read_text())
+    assert raw["slides"][0]["file"].startswith("videos/decoder/720p30/")
+
+
+def test_a_deck_file_someone_made_or_edited_is_not_replaced_without_force(tmp_path, capsys):
+    media = tmp_path / "media"
+    fake_render(media, "decoder")
+    out = media / "slides"
+    assert deconv_here(capsys, "slides", "--media", media, "--no-progress").returncode == 0
+    pptx_file = out / "decoder.pptx"
+    pptx_file.write_bytes(pptx_file.read_bytes() + b"\0")  # edited (a slide added, say)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media), f"{pptx_file}", "--force")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing written
+    (out / "all.html").unlink()
+    (out / "all.html").write_text("my own page")
+    pptx_file.unlink()
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media), "all.html")
+    assert deconv_here(capsys, "slides", "--media", media, "--force", "--no-progress").returncode == 0
+    assert "my own page" not in (out / "all.html").read_text()
+
+
+@pytest.mark.parametrize("breakage, needle", [
+    ("nothing", "no rendered explainers there; render them and build the decks with make slides QUALITY=l"),
+    ("no-sections", "no section clips (a slide is a section); render it again: manim -ql --save_sections "
+                    "scenes/decoder.py"),
+    ("stale", "left from another render"),
+    ("transparent", "not H.264 (a transparent -t render?)"),
+    ("missing-clip", "missing section clip"),
+    ("quality", "nothing rendered at 2160p60; render it and build the decks with make slides QUALITY=k"),
+    ("no-reveal", "reveal.js 6.0.1 is not in"),
+])
+def test_what_cannot_become_a_deck_is_one_line_and_nothing_written(tmp_path, capsys, monkeypatch,
+                                                                     breakage, needle):
+    media = tmp_path / "media"
+    args = ["slides", "--media", media]
+    if breakage != "nothing":
+        folder = fake_render(media, "decoder", codec="qtrle" if breakage == "transparent" else "h264")
+    if breakage == "no-sections":
+        shutil.rmtree(folder / "sections")
+    elif breakage == "stale":
+        write_video(folder / "DecoderScene.mp4", n=FPS * 9)
+    elif breakage == "missing-clip":
+        next((folder / "sections").glob("*_0001_*.mp4")).unlink()
+    elif breakage == "quality":
+        args += ["--quality", "k"]
+    elif breakage == "no-reveal":
+        monkeypatch.setenv(revealjs.ENV, str(tmp_path / "nowhere"))
+    assert_usage_error(deconv_here(capsys, *args), needle)
+    assert not (media / "slides").exists()
+
+
+def test_theme_light_reads_media_light_and_bad_options_are_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert_usage_error(deconv_here(capsys, "slides", "--theme", "light"),
+                       "media/light: no rendered explainers there", "DECONV_THEME=light make slides")
+    assert_usage_error(deconv_here(capsys, "slides", "--theme", "light", "--media", "x"), "not both")
+    assert_usage_error(deconv_here(capsys, "slides", "--max-height", "8"), "--max-height 8")
+    fake_render(tmp_path / "media" / "light", "encoder")
+    res = deconv_here(capsys, "slides", "--theme", "light", "--no-progress")
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "media" / "light" / "slides" / "encoder.html").is_file()
+
+
+def test_reveal_js_is_fetched_whole_or_not_at_all(tmp_path, monkeypatch):
+    """make setup's step; here npm is a stand-in that fails, so nothing may be left behind."""
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    (tmp_path / "bin").mkdir()
+    assert shutil.which("npm") is None
+    with pytest.raises(revealjs.RevealMissing, match="npm is not installed"):
+        revealjs.fetch(tmp_path / "reveal")
+    fake_npm = tmp_path / "bin" / "npm"
+    fake_npm.write_text("#!/bin/sh\necho 'npm error 404 Not Found - reveal.js' >&2\nexit 1\n")
+    fake_npm.chmod(0o755)
+    with pytest.raises(revealjs.RevealMissing, match="npm pack reveal.js@6.0.1 failed: npm error 404"):
+        revealjs.fetch(tmp_path / "reveal")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_slides_builds_from_the_renders_and_renders_only_what_is_missing(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DECONV_THEME", "QUALITY", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+    def dry_run():
+        return subprocess.run(["make", "-n", "slides", "QUALITY=l", f"MEDIA={tmp_path}"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL).stdout
+
+    first = dry_run()
+    assert re.findall(r"manim -ql --save_sections \S+ \S+ scenes/(\w+)\.py", first) == \
+        [e.module for e in EXPLAINERS]
+    assert first.strip().splitlines()[-1].endswith(f"deconv slides --media {tmp_path} --quality l")
+    for e in EXPLAINERS:  # every video rendered and finished: the decks are built, nothing rendered
+        folder = tmp_path / "videos" / e.module / "480p15"
+        folder.mkdir(parents=True)
+        (folder / f"{e.scene}.mp4").touch()
+        (folder / f".{e.scene}.complete").touch()
+    again = dry_run()
+    assert "manim" not in again and f"deconv slides --media {tmp_path} --quality l" in again
