@@ -20,6 +20,16 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     _manim_config.text_dir = str(Path(tempfile.gettempdir()) / f"deconv-tests-texts-{os.getpid()}")
 
 
+def pytest_collection_finish(session):
+    """Collection imported manim, torch and the scenes: millions of objects that live to the end.
+    Moved out of the garbage collector's sight, they are not scanned again at every full
+    collection (which made the media tests three times slower after them)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_collection_modifyitems(items):
     """A test that uses a scene's `render` fixture (or another `render_...` one) renders video: it is
     left out of `make test-fast`."""
@@ -231,21 +241,27 @@ def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def open_offline(page: Path, tmp: Path, size=(640, 360)) -> tuple[np.ndarray, list[str]]:
-    """Open `page` in headless Chromium in a network namespace of its own (no network at all):
-    a screenshot after 4 s of page time, and the URLs the page asked for (from Chromium's net log:
-    requests in the page's own file:// network partition, not the browser's background ones)."""
+def chromium_offline(page: Path, tmp: Path, *flags: str) -> subprocess.CompletedProcess:
+    """Headless Chromium on `page` in a network namespace of its own (no network at all), its own
+    profile in `tmp`, with `flags` (--screenshot=..., --dump-dom)."""
     assert CHROMIUM, "headless Chromium is missing: make setup installs it (apt-get install chromium)"
-    shot, log = tmp / f"{page.stem}.png", tmp / f"{page.stem}.netlog.json"
     cmd = ["unshare", "-rn", CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-           f"--user-data-dir={tmp / 'profile'}", "--autoplay-policy=no-user-gesture-required",
-           f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=4000", f"--log-net-log={log}",
-           f"--screenshot={shot}", page.as_uri()]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+           f"--user-data-dir={tmp / 'profile'}", "--autoplay-policy=no-user-gesture-required", *flags,
+           page.as_uri()]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def open_offline(page: Path, tmp: Path, size=(640, 360)) -> tuple[np.ndarray, list[str]]:
+    """`page` opened with no network: a screenshot after 4 s of page time, and the URLs the page
+    asked for (from Chromium's net log: requests in the page's own file:// network partition, not
+    the browser's background ones)."""
+    from PIL import Image
+
+    shot, log = tmp / f"{page.stem}.png", tmp / f"{page.stem}.netlog.json"
+    res = chromium_offline(page, tmp, f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=4000",
+                           f"--log-net-log={log}", f"--screenshot={shot}")
     assert shot.is_file(), res.stderr[-2000:]
     events = json.loads(log.read_text())["events"]
     urls = [e["params"]["url"] for e in events if "url" in e.get("params", {})
             and "file://" in str(e["params"].get("network_isolation_key", ""))]
-    from PIL import Image
-
     return np.asarray(Image.open(shot).convert("RGB")).astype(int), urls

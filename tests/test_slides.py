@@ -5,6 +5,7 @@ plays with the network off in headless Chromium, and a .pptx whose clips play on
 """
 
 import base64
+import html
 import json
 import os
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import FPS, ROOT, assert_usage_error, deconv_here, open_offline, write_video
+from conftest import FPS, ROOT, assert_usage_error, chromium_offline, deconv_here, open_offline, write_video
 
 from core import revealjs, slides, subtitles
 from core.explainers import EXPLAINERS
@@ -170,6 +171,24 @@ def test_chromium_with_no_network_shows_the_first_slides_clip_and_asks_no_host(b
     middle = picture[h // 3: 2 * h // 3, w // 3: 2 * w // 3].reshape(-1, 3)
     near = np.abs(middle - np.array(FIRST["decoder"])).max(axis=1) <= 24
     assert near.mean() > 0.8, middle.mean(axis=0)
+
+
+def test_reveal_js_reads_the_slides_and_their_notes_for_the_presenter_view(built, tmp_path):
+    """What the presenter view (S) shows comes from reveal.js's notes plugin: loaded, and reading
+    each slide's notes (asked in the page itself, network off)."""
+    media, decks, _, _ = built
+    page = (media / "slides" / "decoder.html").read_text()
+    ask = ("<script>Reveal.on('ready', () => { const b = document.body.dataset; b.plugin = "
+           "Reveal.hasPlugin('notes'); b.total = Reveal.getTotalSlides(); Reveal.slide(1); "
+           "b.notes = Reveal.getSlideNotes(); });</script></body>")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", ask))
+    res = chromium_offline(probe, tmp_path, "--virtual-time-budget=3000", "--dump-dom")
+    body = re.search(r"<body[^>]*>", res.stdout).group(0)
+    assert 'data-plugin="true"' in body and f'data-total="{len(decks[1].slides)}"' in body
+    notes = html.unescape(re.search(r'data-notes="([^"]*)"', body).group(1))
+    said = [html.unescape(x) for x in re.findall(r"<p>(.*?)</p>", notes)]
+    assert said == decks[1].slides[1].notes.split("\n")
 
 
 def test_the_network_check_catches_a_page_that_loads_from_another_host(tmp_path):
