@@ -796,31 +796,64 @@ def cmd_slides(args: argparse.Namespace) -> int:
     max_height = slides.PPTX_MAX_HEIGHT if args.max_height is None else args.max_height
     if max_height < 0 or 0 < max_height < 16:
         raise UsageError(f"--max-height {max_height}: give at least 16 pixels, or 0 to keep the clips' size")
-    env = "DECONV_THEME=light " if light else ""
-    render = f"{env}make slides QUALITY={args.quality or 'l'}"
-    quality = args.quality or slides.rendered_quality(media)
-    if quality is None:
-        raise UsageError(f"{media}: no rendered explainers there; render them and build the decks "
-                         f"with {render}")
+    where = "" if args.media is None else f" MEDIA={weights.shell_quote(media)}"
+    render = f"{'DECONV_THEME=light ' if light else ''}make slides QUALITY={args.quality or 'l'}{where}"
+    out = args.out or media / "slides"
+    if _inside(out, media / "videos"):
+        raise UsageError(f"--out {out}: inside the renders ({media / 'videos'}); give the decks a folder "
+                         f"of their own, e.g. {media / 'slides'}")
     if args.no_progress:
         os.environ["TQDM_DISABLE"] = "1"  # manim-slides' converters show tqdm bars
     try:
-        decks, missing = slides.find_decks(media, quality)
+        decks, missing = slides.find_decks(media, args.quality)
         if not decks:
-            raise UsageError(f"{media}: nothing rendered at {QUALITY_FOLDERS[quality]}; render it and "
-                             f"build the decks with {render}")
-        out = args.out or media / "slides"
+            raise UsageError(_nothing_rendered(media, args, render))
+        for d in decks:
+            if d.warning:
+                print(f"deconv: warning: {d.warning}", file=sys.stderr)
         slides.build(decks, out, max_height, force=args.force, progress=not args.no_progress,
-                     report=lambda w: print(f"wrote {_shown(w.path)}: {w.slides} slides, "
-                                            f"{w.path.stat().st_size / 1e6:.1f} MB ({w.what})"))
+                     report=lambda w: print(f"wrote {_shown(w.path)}: {w.slides} slides"
+                                            f"{f' from {w.source}' if w.source else ''}, "
+                                            f"{w.path.stat().st_size / 1e6:.1f} MB ({w.what})"),
+                     removed=lambda p: print(f"removed {_shown(p)} (that explainer is not in this build)"))
     except (slides.SlidesError, revealjs.RevealMissing) as e:
         raise UsageError(str(e)) from None
     if missing:
-        print(f"not rendered at {QUALITY_FOLDERS[quality]}, so in no deck: "
-              f"{', '.join(m.module for m in missing)} ({env}make slides QUALITY={quality} renders them)")
+        at = f" at {QUALITY_FOLDERS[args.quality]}" if args.quality else ""
+        print(f"not rendered{at}, so in no deck: {', '.join(m.module for m in missing)} "
+              f"({render} renders them)")
     scenes = " ".join(d.spec.scene for d in decks)
     print(f"present with: manim-slides present --folder {weights.shell_quote(_shown(out))} {scenes}")
     return 0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(folder))
+        return True
+    except ValueError:
+        return False
+
+
+def _nothing_rendered(media: Path, args: argparse.Namespace, render: str) -> str:
+    """Why `deconv slides` found no render in `media`, and what to run."""
+    from core.explainers import QUALITY_FOLDERS
+
+    if media.name == "videos" and not (media / "videos").is_dir() and media.is_dir():
+        return f"--media {media}: give Manim's media folder, the one holding videos/ (--media {media.parent})"
+    if args.quality and (media / "videos").is_dir():
+        return (f"{media}: nothing rendered at {QUALITY_FOLDERS[args.quality]}; render it and build the "
+                f"decks with {render}")
+    light = Path("media/light")
+    if args.media is None and not args.theme and _any_rendered(light):
+        return f"{media}: no rendered explainers there; the light theme's are in {light}: --theme light"
+    return f"{media}: no rendered explainers there; render them and build the decks with {render}"
+
+
+def _any_rendered(media: Path) -> bool:
+    from core.explainers import EXPLAINERS
+
+    return any((media / "videos" / e.module).glob(f"*/{e.scene}.mp4") for e in EXPLAINERS)
 
 
 # --- deconv explain ---------------------------------------------------------------------------
@@ -1264,6 +1297,11 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         if e.errno == errno.EISDIR:  # a folder where a file is to be written
             print(f"deconv: error: {e.filename2 or e.filename}: is a folder; give a file name instead",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        if e.errno == errno.EROFS:  # a read-only file system (a mounted stick, a read-only mount)
+            what = f"{e.filename}: " if e.filename else ""
+            print(f"deconv: error: {what}on a read-only file system; choose a folder you can write to",
                   file=sys.stderr)
             return EXIT_USAGE
         if e.errno in (errno.EACCES, errno.EPERM):  # chmod 000 on a checkpoint, the manifest, --out

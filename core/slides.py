@@ -21,9 +21,14 @@ replaced without `force`; each file is written whole or not at all.
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import json
 import os
+import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +39,7 @@ from core.palette import THEMES
 from core.weights import atomic_write_bytes
 
 TEMPLATE = Path(__file__).with_name("deck.html")
-RECORD = ".deconv-slides"  # what this module wrote here, name -> [size, mtime_ns] (JSON; not *.json,
+RECORD = ".deconv-slides"  # what this module wrote here: name -> sha256 (JSON, but not named *.json,
 # which manim-slides would take for a presentation)
 ALL = "all.html"
 PPTX_MAX_HEIGHT = 1080  # PowerPoint on Windows and macOS plays H.264 up to 1080p
@@ -61,6 +66,7 @@ class Deck:
     height: int
     background: str  # the theme's background colour, around the clips
     slides: list[Slide] = field(default_factory=list)
+    warning: str = ""  # what the user should know about this deck (no subtitles, no notes)
 
     @property
     def config_name(self) -> str:
@@ -98,9 +104,11 @@ def notes(cues: list[subtitles.Cue], spans: list[subtitles.Span]) -> list[str]:
 
 
 def load_deck(spec: ExplainerSpec, folder: Path) -> Deck:
-    """The deck of one render folder. Raises SlidesError (one line, with the command that fixes
-    it) where there are no sections, a section clip is missing, not H.264 (a transparent -t
-    render) or left from another render, or the subtitles cannot be read."""
+    """The deck of one render folder, every clip checked before anything is written. Raises
+    SlidesError (one line, with the command that fixes it) where there are no sections, the
+    sections list names a clip outside sections/ or one that is missing, unreadable, of another
+    length or not H.264 (a transparent -t render), or is left from another render, or the subtitles
+    cannot be read. A missing .srt gives slides without notes: `Deck.warning` says so."""
     video = folder / f"{spec.scene}.mp4"
     again = _again(spec, folder)
     index = folder / "sections" / f"{spec.scene}.json"
@@ -116,44 +124,54 @@ def load_deck(spec: ExplainerSpec, folder: Path) -> Deck:
     if not spans or abs(spans[-1].end - info.duration) > 0.5:
         raise SlidesError(f"{index}: its sections are not those of {video.name} (left from another "
                           f"render); {again}")
-    for e in entries:
+    for e, span in zip(entries, spans):
+        name = str(span.video)
+        if not name or name != Path(name).name or name.startswith("."):
+            raise SlidesError(f"{index}: names {name!r}, not a clip in sections/; {again}")
+        path = folder / "sections" / name
+        if not path.is_file():
+            raise SlidesError(f"{path}: missing section clip; {again}")
         if e.get("codec_name") != CODEC or e.get("pix_fmt") != PIX_FMT:
-            raise SlidesError(f"{folder / 'sections' / e['video']}: {e.get('codec_name')} "
-                              f"{e.get('pix_fmt')}, not H.264 (a transparent -t render?); decks need "
-                              f"the .mp4 render: {again.split(': ', 1)[1]}")
+            raise SlidesError(f"{path}: {e.get('codec_name')} {e.get('pix_fmt')}, not H.264 (a "
+                              f"transparent -t render?); decks need the .mp4 render: "
+                              f"{again.split(': ', 1)[1]}")
+        try:
+            got = clip.probe(path)
+        except clip.ClipError as err:
+            raise SlidesError(f"{err}; {again}") from None
+        if abs(got.duration - span.duration) > max(0.1, 2 / got.fps):
+            raise SlidesError(f"{path}: {got.duration:.2f} s long, where {index.name} says "
+                              f"{span.duration:.2f} s; {again}")
     srt = video.with_suffix(".srt")
     try:
         cues = subtitles.read_srt(srt) if srt.is_file() else []
     except (ValueError, UnicodeDecodeError) as e:
         raise SlidesError(f"{srt}: not a readable .srt ({type(e).__name__}); {again}") from None
     deck = Deck(spec, folder, info.width, info.height, _theme_background(video))
+    if not srt.is_file():
+        deck.warning = f"{srt}: no subtitles, so the slides of {spec.module} have no notes; {again}"
     for span, text in zip(spans, notes(cues, spans)):
-        path = folder / "sections" / span.video
-        if not path.is_file():
-            raise SlidesError(f"{path}: missing section clip; {again}")
-        deck.slides.append(Slide(span.name, path, text, span.duration))
+        deck.slides.append(Slide(span.name, folder / "sections" / span.video, text, span.duration))
     return deck
 
 
-def rendered_quality(media: Path) -> str | None:
-    """The best quality letter at which any explainer is rendered under `media`, or None."""
-    for q in sorted(QUALITY_FOLDERS, key=lambda q: int(QUALITY_FOLDERS[q].split("p")[0]), reverse=True):
-        if any((media / "videos" / e.module / QUALITY_FOLDERS[q] / f"{e.scene}.mp4").is_file()
-               for e in EXPLAINERS):
-            return q
-    return None
+def _height(folder_name: str) -> int:
+    return int(folder_name.split("p")[0])
 
 
-def find_decks(media: Path, quality: str) -> tuple[list[Deck], list[ExplainerSpec]]:
-    """The decks of every explainer rendered at `quality` under `media`, in watch order, and the
-    explainers not rendered there."""
+def find_decks(media: Path, quality: str | None = None) -> tuple[list[Deck], list[ExplainerSpec]]:
+    """The decks of every explainer rendered under `media` at `quality` (None: each at the best
+    quality it is rendered at), in watch order, and the explainers not rendered there."""
     decks, missing = [], []
+    wanted = [QUALITY_FOLDERS[quality]] if quality else sorted(QUALITY_FOLDERS.values(), key=_height,
+                                                                 reverse=True)
     for spec in EXPLAINERS:
-        folder = media / "videos" / spec.module / QUALITY_FOLDERS[quality]
-        if (folder / f"{spec.scene}.mp4").is_file():
-            decks.append(load_deck(spec, folder))
-        else:
+        folder = next((media / "videos" / spec.module / q for q in wanted
+                       if (media / "videos" / spec.module / q / f"{spec.scene}.mp4").is_file()), None)
+        if folder is None:
             missing.append(spec)
+        else:
+            decks.append(load_deck(spec, folder))
     return decks, missing
 
 
@@ -175,10 +193,10 @@ def config_json(deck: Deck, out: Path) -> bytes:
     """`out`/<Scene>.json as manim-slides reads it: clip paths relative to the folder above `out`
     (PresentationConfig.from_file resolves them against path.parent.parent)."""
     data = json.loads(presentation(deck).model_dump_json())
-    base = out.resolve().parent
+    base = Path(os.path.abspath(out)).parent  # as given, not resolved: manim-slides joins from it
     for s in data["slides"]:
         for key in ("file", "rev_file"):
-            s[key] = os.path.relpath(Path(s[key]).resolve(), base)
+            s[key] = os.path.relpath(os.path.abspath(s[key]), base)
     return (json.dumps(data, indent=2) + "\n").encode()
 
 
@@ -200,7 +218,16 @@ def _written_through(write: Callable[[Path], None], out: Path) -> None:
         raise
 
 
-def html_bytes_via(decks: list[Deck], out: Path, title: str) -> None:
+def _ids(deck: Deck) -> list[str]:
+    """Each slide's id in the HTML (its #/ link): <module>-<section name>, unique within the deck."""
+    ids: list[str] = []
+    for s in deck.slides:
+        base = f"{deck.spec.module}-{s.name}"
+        ids.append(base if base not in ids else f"{base}-{sum(i.startswith(base) for i in ids) + 1}")
+    return ids
+
+
+def write_html(decks: list[Deck], out: Path, title: str) -> None:
     """Write one self-contained HTML deck of `decks` (in order) to `out` with manim-slides' RevealJS
     converter and this project's template: clips embedded, reveal.js inlined, no other host named."""
     from manim_slides.convert import RevealJS
@@ -214,7 +241,7 @@ def html_bytes_via(decks: list[Deck], out: Path, title: str) -> None:
     assets = {"reveal.css": _data_uri(found["dist/reveal.css"], "text/css"),
               "reveal.js": _data_uri(found["dist/reveal.js"], "text/javascript"),
               "notes.js": _data_uri(found["dist/plugin/notes.js"], "text/javascript")}
-    ids = [[f"{d.spec.module}-{s.name}" for s in d.slides] for d in decks]
+    ids = [_ids(d) for d in decks]
     converter = OfflineRevealJS(
         presentation_configs=[presentation(d) for d in decks], template=TEMPLATE, one_file=True,
         offline=False, title=title, background_color=decks[0].background, controls="true",
@@ -222,7 +249,7 @@ def html_bytes_via(decks: list[Deck], out: Path, title: str) -> None:
     _written_through(converter.convert_to, out)
 
 
-def pptx_via(deck: Deck, out: Path, clips: dict[Path, Path]) -> None:
+def write_pptx(deck: Deck, out: Path, clips: dict[Path, Path]) -> None:
     """Write the deck as a .pptx with manim-slides' PowerPoint converter: a 16:9 slide per section
     holding its clip (`clips` may swap in scaled copies), playing on entering the slide, its first
     frame as the poster, the subtitles as the slide's notes."""
@@ -232,9 +259,11 @@ def pptx_via(deck: Deck, out: Path, clips: dict[Path, Path]) -> None:
     _written_through(converter.convert_to, out)
 
 
-def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False) -> dict[Path, Path]:
+def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False,
+               check: Callable[[], None] = lambda: None) -> dict[Path, Path]:
     """Section clips taller than `max_height` (0: no limit) scaled down for PowerPoint, into
-    `out`/pptx-<max_height>p/<module>/ (kept while newer than their clip); {} when none is."""
+    `out`/pptx-<max_height>p/<module>/ (kept while newer than their clip); {} when none is.
+    `check` runs after each clip (it raises KeyboardInterrupt after a Ctrl-C)."""
     if not max_height or deck.height <= max_height:
         return {}
     scaled = {}
@@ -242,36 +271,35 @@ def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False) -
         copy = out / f"pptx-{max_height}p" / deck.spec.module / s.clip.name
         if not (copy.is_file() and copy.stat().st_mtime >= s.clip.stat().st_mtime):
             clip.write_h264(clip.probe(s.clip), copy, max_height, progress)
+        check()
         scaled[s.clip] = copy
     return scaled
 
 
 # --- not replacing what a user made ----------------------------------------------------------------
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns]
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
-def _record(out: Path) -> dict:
+def _record(out: Path) -> dict[str, str]:
+    """name -> sha256 of each file this module wrote in `out` (unchanged since, if it still matches)."""
     try:
         data = json.loads((out / RECORD).read_text())
-        return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
 
 def not_ours(out: Path, names: list[str]) -> list[str]:
-    """The names among `names` that are files in `out` which this module did not write, or which
-    were changed since it did."""
+    """The names among `names` that are in `out` but were not written by this module, or whose
+    content changed since it wrote them (a copy or a `touch` of a deck is still ours)."""
     record = _record(out)
-    return [n for n in names if (out / n).exists() and record.get(n) != (_stamp(out / n) if
-                                                                       (out / n).is_file() else None)]
-
-
-def _remember(out: Path, names: list[str]) -> None:
-    record = _record(out)
-    record.update({n: _stamp(out / n) for n in names})
-    atomic_write_bytes(out / RECORD, json.dumps(record, indent=1).encode())
+    return [n for n in names if (out / n).exists() or (out / n).is_symlink()
+            if not (out / n).is_file() or record.get(n) != _digest(out / n)]
 
 
 @dataclass
@@ -279,35 +307,95 @@ class Written:
     path: Path
     slides: int
     what: str
+    source: str = ""  # the render folder it was made from, e.g. 480p15
+
+
+@contextlib.contextmanager
+def _interrupts():
+    """Ctrl-C during the build is kept as well as raised: a KeyboardInterrupt that lands inside a
+    destructor (PyAV's, imageio's) is swallowed by Python, so the build asks again (`check`) after
+    each file and each scaled clip."""
+    hit = []
+
+    def check() -> None:
+        if hit:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield check
+        return
+
+    def handler(signum, frame):
+        hit.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _clear_staging(out: Path) -> None:
+    for old in out.glob(".deconv-slides-staging-*"):  # left by a run that was killed
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def build(decks: list[Deck], out: Path, max_height: int = PPTX_MAX_HEIGHT, force: bool = False,
-          progress: bool = False, report: Callable[[Written], None] = lambda w: None) -> list[Written]:
-    """Write every format of every deck into `out` (see the module's doc), and all.html. Raises
-    SlidesError before writing anything where a file there is not this module's (unless `force`),
-    and RevealMissing where reveal.js is not on disk. Returns what was written, in order."""
+          progress: bool = False, report: Callable[[Written], None] = lambda w: None,
+          removed: Callable[[Path], None] = lambda p: None) -> list[Written]:
+    """Write every format of every deck into `out` (see the module's doc), and all.html. Each file
+    is made in a staging folder inside `out` and renamed into place once every file is made, so an
+    error or Ctrl-C leaves the decks that were there. Raises SlidesError, before writing anything,
+    where a file there is not this module's or was changed since (unless `force`) or `out` is not a
+    folder, and RevealMissing where reveal.js is not on disk. Deck files this module wrote for an
+    explainer not in this build are removed (`removed` hears of each). Returns what was written."""
     revealjs.files()
     names = [n for d in decks for n in (d.config_name, f"{d.spec.module}.html", f"{d.spec.module}.pptx")]
     names.append(ALL)
+    if out.is_symlink() and not out.exists() or out.exists() and not out.is_dir():
+        raise SlidesError(f"{out}: not a folder; give --out a folder for the decks")
     if not force and (foreign := not_ours(out, names)):
-        raise SlidesError(f"{out / foreign[0]}: not written by deconv slides, or changed since "
-                          f"(an edited deck?); move it away, or replace it with --force")
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-
-    def done(w: Written) -> None:
-        _remember(out, [w.path.name])
-        written.append(w)
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        them = "it" if len(foreign) == 1 else "them"
+        raise SlidesError(f"{out}: {shown} not written by deconv slides, or changed since (an edited "
+                          f"deck?); move {them} away, or replace with --force")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise SlidesError(f"{out}: a file is where this folder goes; give --out another folder") from None
+    _clear_staging(out)
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=".deconv-slides-staging-"))
+    made: list[Written] = []
+    try:
+        with _interrupts() as check:
+            for d in decks:
+                n, source = len(d.slides), d.folder.name
+                atomic_write_bytes(staging / d.config_name, config_json(d, out))
+                made.append(Written(out / d.config_name, n, "manim-slides presentation", source))
+                write_html([d], staging / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)")
+                check()
+                made.append(Written(out / f"{d.spec.module}.html", n, "one HTML file, plays offline", source))
+                write_pptx(d, staging / f"{d.spec.module}.pptx",
+                           pptx_clips(d, out, max_height, progress, check))
+                check()
+                made.append(Written(out / f"{d.spec.module}.pptx", n, "PowerPoint, each clip plays on "
+                                    "entering", source))
+            write_html(decks, staging / ALL, "deconv-explained: the explainers in watch order")
+            check()
+            made.append(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order"))
+            record = _record(out)
+            for w in made:
+                record[w.path.name] = _digest(staging / w.path.name)
+                os.replace(staging / w.path.name, w.path)
+            for name in sorted(set(record) - set(names)):  # an explainer not in this build
+                if (out / name).is_file() and _digest(out / name) == record[name]:
+                    (out / name).unlink()
+                    removed(out / name)
+                record.pop(name)
+            atomic_write_bytes(out / RECORD, json.dumps(record, indent=1).encode())
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for w in made:
         report(w)
-
-    for d in decks:
-        n = len(d.slides)
-        atomic_write_bytes(out / d.config_name, config_json(d, out))
-        done(Written(out / d.config_name, n, "manim-slides presentation"))
-        html_bytes_via([d], out / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)")
-        done(Written(out / f"{d.spec.module}.html", n, "one HTML file, plays offline"))
-        pptx_via(d, out / f"{d.spec.module}.pptx", pptx_clips(d, out, max_height, progress))
-        done(Written(out / f"{d.spec.module}.pptx", n, "PowerPoint, each clip plays on entering"))
-    html_bytes_via(decks, out / ALL, "deconv-explained: the explainers in watch order")
-    done(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order"))
-    return written
+    return made

@@ -280,7 +280,8 @@ def test_a_deck_file_someone_made_or_edited_is_not_replaced_without_force(tmp_pa
     pptx_file = out / "decoder.pptx"
     pptx_file.write_bytes(pptx_file.read_bytes() + b"\0")  # edited (a slide added, say)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert_usage_error(deconv_here(capsys, "slides", "--media", media), f"{pptx_file}", "--force")
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media), f"{out}: decoder.pptx not written",
+                       "--force")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing written
     (out / "all.html").unlink()
     (out / "all.html").write_text("my own page")
@@ -291,13 +292,15 @@ def test_a_deck_file_someone_made_or_edited_is_not_replaced_without_force(tmp_pa
 
 
 @pytest.mark.parametrize("breakage, needle", [
-    ("nothing", "no rendered explainers there; render them and build the decks with make slides QUALITY=l"),
+    ("nothing", "no rendered explainers there; render them and build the decks with make slides QUALITY=l "
+                "MEDIA="),
     ("no-sections", "no section clips (a slide is a section); render it again: manim -ql --save_sections "
                     "scenes/decoder.py"),
     ("stale", "left from another render"),
     ("transparent", "not H.264 (a transparent -t render?)"),
     ("missing-clip", "missing section clip"),
-    ("quality", "nothing rendered at 2160p60; render it and build the decks with make slides QUALITY=k"),
+    ("quality", "nothing rendered at 2160p60; render it and build the decks with make slides QUALITY=k "
+                "MEDIA="),
     ("no-reveal", "reveal.js 6.0.1 is not in"),
 ])
 def test_what_cannot_become_a_deck_is_one_line_and_nothing_written(tmp_path, capsys, monkeypatch,
@@ -367,3 +370,124 @@ def test_make_slides_builds_from_the_renders_and_renders_only_what_is_missing(tm
         (folder / f".{e.scene}.complete").touch()
     again = dry_run()
     assert "manim" not in again and f"deconv slides --media {tmp_path} --quality l" in again
+
+
+# --- what a careful presenter (or a tester) does to it ---------------------------------------------------
+@pytest.mark.parametrize("lie, needle", [
+    ("outside", "names '../DecoderScene.mp4', not a clip in sections/"),
+    ("longer", "0.53 s long, where DecoderScene.json says 1.00 s"),
+    ("truncated", "cannot read this video"),
+])
+def test_a_sections_list_that_does_not_match_its_clips_is_refused_before_anything_is_written(
+        tmp_path, capsys, lie, needle):
+    media = tmp_path / "media"
+    folder = fake_render(media, "decoder")
+    index = folder / "sections" / "DecoderScene.json"
+    entries = json.loads(index.read_text())
+    first = folder / "sections" / entries[0]["video"]
+    if lie == "outside":
+        entries[0]["video"] = "../DecoderScene.mp4"
+        index.write_text(json.dumps(entries))
+    elif lie == "longer":
+        write_video(first, n=8)
+    else:
+        first.write_bytes(first.read_bytes()[: first.stat().st_size // 2])
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media), needle)
+    assert not (media / "slides").exists()
+
+
+def test_decks_of_another_build_are_kept_whole_when_a_build_fails_or_is_interrupted(built, tmp_path,
+                                                                                   monkeypatch):
+    media, decks, _, _ = built
+    out = tmp_path / "slides"
+    slides.build(decks, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(slides, "write_pptx", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        slides.build(decks, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert [p.name for p in out.iterdir() if p.is_dir()] == []  # no staging folder left
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed one
+def test_a_ctrl_c_swallowed_by_a_destructor_still_stops_the_build():
+    """Python ignores a KeyboardInterrupt raised inside __del__ (PyAV's and imageio's readers close
+    there): the build asks again after each file."""
+    import signal
+
+    class Reader:
+        def __del__(self):
+            signal.raise_signal(signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        with slides._interrupts() as check:
+            Reader()  # the interrupt lands in its destructor and is swallowed there
+            check()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_copied_or_touched_deck_is_still_ours_and_an_explainer_left_out_loses_its_old_deck(tmp_path,
+                                                                                            capsys):
+    media = tmp_path / "media"
+    fake_render(media, "decoder")
+    fake_render(media, "encoder")
+    assert deconv_here(capsys, "slides", "--media", media, "--no-progress").returncode == 0
+    copy = tmp_path / "copy"
+    shutil.copytree(media, copy)  # new modification times, same content
+    os.utime(copy / "slides" / "decoder.pptx")
+    shutil.rmtree(copy / "videos" / "encoder")
+    res = deconv_here(capsys, "slides", "--media", copy, "--no-progress")
+    assert res.returncode == 0, res.stderr
+    assert f"removed {copy / 'slides' / 'encoder.html'} (that explainer is not in this build)" in res.stdout
+    left = sorted(p.name for p in (copy / "slides").iterdir())
+    assert left == [".deconv-slides", "DecoderScene.json", "all.html", "decoder.html", "decoder.pptx"]
+
+
+def test_where_the_decks_may_go(tmp_path, capsys):
+    media = tmp_path / "media"
+    fake_render(media, "decoder")
+    renders = media / "videos" / "decoder" / "480p15" / "sections"
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media, "--out", renders, "--force"),
+                       "inside the renders", f"{media / 'slides'}")
+    (tmp_path / "a-file").write_text("x")
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media, "--out", tmp_path / "a-file"),
+                       "not a folder")
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media, "--out", tmp_path / "a-file" / "sub"),
+                       "a file is where this folder goes")
+    assert_usage_error(deconv_here(capsys, "slides", "--media", media / "videos"),
+                       f"give Manim's media folder, the one holding videos/ (--media {media})")
+    # through a symbolic link: manim-slides finds the clips from the folder as it is named
+    (tmp_path / "real").mkdir()
+    (media / "linked").symlink_to(tmp_path / "real")
+    assert deconv_here(capsys, "slides", "--media", media, "--out", media / "linked", "--no-progress"
+                       ).returncode == 0
+    from manim_slides.config import PresentationConfig
+
+    config = PresentationConfig.from_file(media / "linked" / "DecoderScene.json")
+    assert config.slides[0].file.resolve() == (renders / "DecoderScene_0000_weighted-sum.mp4").resolve()
+
+
+def test_a_render_without_subtitles_makes_slides_without_notes_and_says_so(tmp_path, capsys):
+    media = tmp_path / "media"
+    folder = fake_render(media, "decoder")
+    (folder / "DecoderScene.srt").unlink()
+    res = deconv_here(capsys, "slides", "--media", media, "--no-progress")
+    assert res.returncode == 0
+    assert res.stderr.startswith(f"deconv: warning: {folder / 'DecoderScene.srt'}: no subtitles, so the "
+                                 "slides of decoder have no notes")
+
+
+def test_slide_ids_stay_unique_when_two_sections_share_a_name(tmp_path):
+    media = tmp_path / "media"
+    folder = fake_render(media, "decoder")
+    index = folder / "sections" / "DecoderScene.json"
+    entries = json.loads(index.read_text())
+    for e in entries:
+        e["name"] = "step"
+    index.write_text(json.dumps(entries))
+    (deck,), _ = slides.find_decks(media)
+    assert slides._ids(deck) == ["decoder-step", "decoder-step-2", "decoder-step-3"]
