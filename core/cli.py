@@ -814,6 +814,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
         slides.build(decks, out, max_height, force=args.force, progress=not args.no_progress,
                      report=lambda w: print(f"wrote {_shown(w.path)}: {w.slides} slides"
                                             f"{f' from {w.source}' if w.source else ''}, "
+                                            f"{_minutes(w.seconds)} of video, "
                                             f"{w.path.stat().st_size / 1e6:.1f} MB ({w.what})"),
                      removed=lambda p: print(f"removed {_shown(p)} (that explainer is not in this build)"))
     except (slides.SlidesError, revealjs.RevealMissing) as e:
@@ -825,6 +826,11 @@ def cmd_slides(args: argparse.Namespace) -> int:
     scenes = " ".join(d.spec.scene for d in decks)
     print(f"present with: manim-slides present --folder {weights.shell_quote(_shown(out))} {scenes}")
     return 0
+
+
+def _minutes(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 60}:{s % 60:02d}"
 
 
 def _inside(path: Path, folder: Path) -> bool:

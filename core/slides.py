@@ -308,6 +308,7 @@ class Written:
     slides: int
     what: str
     source: str = ""  # the render folder it was made from, e.g. 480p15
+    seconds: float = 0.0  # the running time of its clips
 
 
 @contextlib.contextmanager
@@ -370,20 +371,22 @@ def build(decks: list[Deck], out: Path, max_height: int = PPTX_MAX_HEIGHT, force
     try:
         with _interrupts() as check:
             for d in decks:
-                n, source = len(d.slides), d.folder.name
+                n, source, t = len(d.slides), d.folder.name, sum(s.duration for s in d.slides)
                 atomic_write_bytes(staging / d.config_name, config_json(d, out))
-                made.append(Written(out / d.config_name, n, "manim-slides presentation", source))
+                made.append(Written(out / d.config_name, n, "manim-slides presentation", source, t))
                 write_html([d], staging / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)")
                 check()
-                made.append(Written(out / f"{d.spec.module}.html", n, "one HTML file, plays offline", source))
+                made.append(Written(out / f"{d.spec.module}.html", n, "one HTML file, plays offline",
+                                    source, t))
                 write_pptx(d, staging / f"{d.spec.module}.pptx",
                            pptx_clips(d, out, max_height, progress, check))
                 check()
                 made.append(Written(out / f"{d.spec.module}.pptx", n, "PowerPoint, each clip plays on "
-                                    "entering", source))
+                                    "entering", source, t))
             write_html(decks, staging / ALL, "deconv-explained: the explainers in watch order")
             check()
-            made.append(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order"))
+            made.append(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order",
+                                seconds=sum(s.duration for d in decks for s in d.slides)))
             record = _record(out)
             for w in made:
                 record[w.path.name] = _digest(staging / w.path.name)

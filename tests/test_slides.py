@@ -148,6 +148,8 @@ def test_html_deck_is_one_file_a_slide_per_section_naming_no_other_host(built):
     assert [base64.b64decode(x) for x in found_js] == [revealjs.files()[f].read_bytes()
                                                         for f in ("dist/reveal.js", "dist/plugin/notes.js")]
     assert "plugins: [ RevealNotes ]" in page  # S: the presenter view with the notes
+    assert page.count("data-background-video-muted") == 3  # silent clips: each plays on entry, even reloaded
+    assert "key: 'R', description: 'Replay the clip'" in page
     # no address of any other host, and no file outside this one
     assert "http://" not in page and "https://" not in page
     assert re.findall(r'(?:src|href)="(?!data:)([^"]*)"', page) == []
@@ -263,7 +265,7 @@ def test_deconv_slides_builds_every_format_and_says_how_to_present(tmp_path, cap
     out = media / "slides"
     assert sorted(p.name for p in out.iterdir()) == [".deconv-slides", "DecoderScene.json", "all.html",
                                                      "decoder.html", "decoder.pptx"]
-    assert "wrote" in res.stdout and "decoder.pptx: 3 slides" in res.stdout
+    assert f"wrote {out / 'decoder.pptx'}: 3 slides from 480p15, 0:03 of video" in res.stdout
     assert "not rendered at 480p15, so in no deck: encoder, transposed, overlap, noise" in res.stdout
     assert f"present with: manim-slides present --folder {out} DecoderScene" in res.stdout
     # built again over its own files: no --force needed
