@@ -493,3 +493,26 @@ def test_slide_ids_stay_unique_when_two_sections_share_a_name(tmp_path):
     index.write_text(json.dumps(entries))
     (deck,), _ = slides.find_decks(media)
     assert slides._ids(deck) == ["decoder-step", "decoder-step-2", "decoder-step-3"]
+
+
+def test_manim_slides_present_opens_the_deck_in_its_qt_player(built, tmp_path):
+    """The player `make setup` installs (PySide6 and the Qt libraries it needs) starts on the deck,
+    off screen, and is still playing a few seconds later: no import error, no traceback. (It runs
+    until quit; the test stops it.)"""
+    import signal
+    import sys
+    import time
+
+    media = built[0]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
+    command = [sys.executable, "-m", "manim_slides", "present", "--folder", str(media / "slides"),
+               "--hide-info-window", "DecoderScene"]
+    player = subprocess.Popen(command, cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(4)
+    running = player.poll() is None
+    os.killpg(player.pid, signal.SIGKILL)
+    out, err = player.communicate(timeout=30)
+    assert running, (out + err)[-3000:]
+    assert "Traceback" not in out + err and "Error" not in err.replace("PulseAudioService", ""), err[-3000:]
