@@ -30,7 +30,6 @@ EXPLAINERS := $(shell $(PY) -m core.explainers --make)
 QDIR := $(shell $(PY) -m core.explainers --folder '$(QUALITY)' 2>/dev/null)
 MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
 split = $(word $(2),$(subst :, ,$(1)))
-# CAPTIONS=1 make videos: also a copy of each video with its subtitles burned in (VIDEO.captioned.mp4)
 SCENE_FILES := $(foreach e,$(EXPLAINERS),scenes/$(call split,$(e),1).py)
 # the model choice a render reads from the environment (DECONV_THEME picks the media folder): when
 # `make videos` runs, the stamp is rewritten if the choice changed, and then every video is rendered
@@ -107,6 +106,7 @@ preview: $(STAMP) ## re-make the still and the figures the README shows
 figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG + SVG)
 	$(BIN)/deconv figures
 
+# CAPTIONS=1 make videos: also a copy of each video with its subtitles burned in (VIDEO.captioned.mp4)
 videos: check-quality $(VIDEOS) ## render all five explainers with sections + media/index.html (QUALITY=l for fast)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 ifeq ($(CAPTIONS),1)

@@ -786,7 +786,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_slides(args: argparse.Namespace) -> int:
-    from core import revealjs, slides
+    from core import revealjs, slides, videos
     from core.explainers import QUALITY_FOLDERS
 
     if args.theme and args.media:
@@ -814,7 +814,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
         slides.build(decks, out, max_height, force=args.force, progress=not args.no_progress,
                      report=lambda w: print(f"wrote {_shown(w.path)}: {w.slides} slides"
                                             f"{f' from {w.source}' if w.source else ''}, "
-                                            f"{_minutes(w.seconds)} of video, "
+                                            f"{videos.clock(w.seconds)} of video, "
                                             f"{w.path.stat().st_size / 1e6:.1f} MB ({w.what})"),
                      removed=lambda p: print(f"removed {_shown(p)} (that explainer is not in this build)"))
     except (slides.SlidesError, revealjs.RevealMissing) as e:
@@ -826,11 +826,6 @@ def cmd_slides(args: argparse.Namespace) -> int:
     scenes = " ".join(d.spec.scene for d in decks)
     print(f"present with: manim-slides present --folder {weights.shell_quote(_shown(out))} {scenes}")
     return 0
-
-
-def _minutes(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60}:{s % 60:02d}"
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -857,9 +852,10 @@ def _nothing_rendered(media: Path, args: argparse.Namespace, render: str) -> str
 
 
 def _any_rendered(media: Path) -> bool:
+    from core import videos
     from core.explainers import EXPLAINERS
 
-    return any((media / "videos" / e.module).glob(f"*/{e.scene}.mp4") for e in EXPLAINERS)
+    return any(videos.find_render(media, e.module, e.scene, kinds=(".mp4",)) for e in EXPLAINERS)
 
 
 # --- deconv explain ---------------------------------------------------------------------------

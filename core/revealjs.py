@@ -65,7 +65,8 @@ def fetch(dest: Path | None = None) -> Path:
         if run.returncode != 0 or tgz is None or not tgz.is_file():
             why = (run.stderr.strip().splitlines() or ["no package written"])[-1]
             raise RevealMissing(f"npm pack reveal.js@{VERSION} failed: {why}")
-        staged = Path(tempfile.mkdtemp(dir=_parent(dest), prefix=f".{dest.name}."))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staged = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
         try:
             with tarfile.open(tgz) as tar:
                 for name in FILES:
@@ -80,11 +81,6 @@ def fetch(dest: Path | None = None) -> Path:
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return dest
-
-
-def _parent(dest: Path) -> Path:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    return dest.parent
 
 
 def main(argv: list[str] | None = None) -> int:

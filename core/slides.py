@@ -29,12 +29,13 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import clip, revealjs, subtitles
-from core.explainers import EXPLAINERS, QUALITY_FOLDERS, ExplainerSpec
+from core import clip, revealjs, subtitles, videos
+from core.explainers import EXPLAINERS, ExplainerSpec
 from core.palette import THEMES
 from core.weights import atomic_write_bytes
 
@@ -73,11 +74,6 @@ class Deck:
         return f"{self.spec.scene}.json"
 
 
-def _again(spec: ExplainerSpec, folder: Path) -> str:
-    letter = next((q for q, f in QUALITY_FOLDERS.items() if f == folder.name), "h")
-    return f"render it again: manim -q{letter} --save_sections scenes/{spec.module}.py"
-
-
 def _theme_background(video: Path) -> str:
     """The background of the theme the render's sidecar names (dark when there is none)."""
     try:
@@ -110,7 +106,7 @@ def load_deck(spec: ExplainerSpec, folder: Path) -> Deck:
     length or not H.264 (a transparent -t render), or is left from another render, or the subtitles
     cannot be read. A missing .srt gives slides without notes: `Deck.warning` says so."""
     video = folder / f"{spec.scene}.mp4"
-    again = _again(spec, folder)
+    again = videos.render_again(spec.module, folder)
     index = folder / "sections" / f"{spec.scene}.json"
     if not index.is_file():
         raise SlidesError(f"{folder}: no section clips (a slide is a section); {again}")
@@ -155,19 +151,12 @@ def load_deck(spec: ExplainerSpec, folder: Path) -> Deck:
     return deck
 
 
-def _height(folder_name: str) -> int:
-    return int(folder_name.split("p")[0])
-
-
 def find_decks(media: Path, quality: str | None = None) -> tuple[list[Deck], list[ExplainerSpec]]:
-    """The decks of every explainer rendered under `media` at `quality` (None: each at the best
-    quality it is rendered at), in watch order, and the explainers not rendered there."""
+    """The decks of every explainer rendered (as .mp4) under `media` at `quality` (None: each at the
+    best quality it is rendered at), in watch order, and the explainers not rendered there."""
     decks, missing = [], []
-    wanted = [QUALITY_FOLDERS[quality]] if quality else sorted(QUALITY_FOLDERS.values(), key=_height,
-                                                                 reverse=True)
     for spec in EXPLAINERS:
-        folder = next((media / "videos" / spec.module / q for q in wanted
-                       if (media / "videos" / spec.module / q / f"{spec.scene}.mp4").is_file()), None)
+        folder = videos.find_render(media, spec.module, spec.scene, quality, kinds=(".mp4",))
         if folder is None:
             missing.append(spec)
         else:
@@ -204,32 +193,21 @@ def _data_uri(path: Path, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def _written_through(write: Callable[[Path], None], out: Path) -> None:
-    """Run `write(tmp)` on a temporary file beside `out`, then rename it into place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _ids(deck: Deck) -> list[str]:
     """Each slide's id in the HTML (its #/ link): <module>-<section name>, unique within the deck."""
-    ids: list[str] = []
+    seen: Counter[str] = Counter()
+    ids = []
     for s in deck.slides:
         base = f"{deck.spec.module}-{s.name}"
-        ids.append(base if base not in ids else f"{base}-{sum(i.startswith(base) for i in ids) + 1}")
+        seen[base] += 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return ids
 
 
 def write_html(decks: list[Deck], out: Path, title: str) -> None:
     """Write one self-contained HTML deck of `decks` (in order) to `out` with manim-slides' RevealJS
-    converter and this project's template: clips embedded, reveal.js inlined, no other host named."""
+    converter and this project's template: clips embedded, reveal.js inlined, no other host named.
+    (`build` writes it into its staging folder, and renames it into place with the others.)"""
     from manim_slides.convert import RevealJS
 
     class OfflineRevealJS(RevealJS):
@@ -246,17 +224,17 @@ def write_html(decks: list[Deck], out: Path, title: str) -> None:
         presentation_configs=[presentation(d) for d in decks], template=TEMPLATE, one_file=True,
         offline=False, title=title, background_color=decks[0].background, controls="true",
         progress="true", slide_number="c/t", hash="true", reveal_assets=assets, slide_ids=ids)
-    _written_through(converter.convert_to, out)
+    converter.convert_to(out)
 
 
 def write_pptx(deck: Deck, out: Path, clips: dict[Path, Path]) -> None:
     """Write the deck as a .pptx with manim-slides' PowerPoint converter: a 16:9 slide per section
     holding its clip (`clips` may swap in scaled copies), playing on entering the slide, its first
-    frame as the poster, the subtitles as the slide's notes."""
+    frame as the poster, the subtitles as the slide's notes. (`build` stages it as write_html.)"""
     from manim_slides.convert import PowerPoint
 
     converter = PowerPoint(presentation_configs=[presentation(deck, clips)], width=1280, height=720)
-    _written_through(converter.convert_to, out)
+    converter.convert_to(out)
 
 
 def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False,
@@ -298,8 +276,8 @@ def not_ours(out: Path, names: list[str]) -> list[str]:
     """The names among `names` that are in `out` but were not written by this module, or whose
     content changed since it wrote them (a copy or a `touch` of a deck is still ours)."""
     record = _record(out)
-    return [n for n in names if (out / n).exists() or (out / n).is_symlink()
-            if not (out / n).is_file() or record.get(n) != _digest(out / n)]
+    there = [n for n in names if (out / n).exists() or (out / n).is_symlink()]
+    return [n for n in there if not (out / n).is_file() or record.get(n) != _digest(out / n)]
 
 
 @dataclass
@@ -372,7 +350,7 @@ def build(decks: list[Deck], out: Path, max_height: int = PPTX_MAX_HEIGHT, force
         with _interrupts() as check:
             for d in decks:
                 n, source, t = len(d.slides), d.folder.name, sum(s.duration for s in d.slides)
-                atomic_write_bytes(staging / d.config_name, config_json(d, out))
+                (staging / d.config_name).write_bytes(config_json(d, out))
                 made.append(Written(out / d.config_name, n, "manim-slides presentation", source, t))
                 write_html([d], staging / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)")
                 check()

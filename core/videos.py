@@ -52,6 +52,8 @@ FORMAT_NOTES = {".mp4": "H.264: plays everywhere",
 def _ext(path: Path) -> str:
     """The VIDEO_TYPES key a file name ends with ('.prores.mov' before '.mov')."""
     return next((e for e in VIDEO_TYPES if path.name.endswith(e)), path.suffix)
+
+
 GENERATOR = '<meta name="generator" content="deconv index">'  # marks an index.html this module wrote
 
 
@@ -59,9 +61,10 @@ class ForeignIndex(Exception):
     """The index.html there was not written by `deconv index`; it is not overwritten."""
 
 
-def renders(folder: Path, scene: str) -> list[Path]:
-    """The renders of `scene` in one quality folder, in VIDEO_TYPES order."""
-    return [folder / f"{scene}{ext}" for ext in VIDEO_TYPES if (folder / f"{scene}{ext}").is_file()]
+def renders(folder: Path, scene: str, kinds=VIDEO_TYPES) -> list[Path]:
+    """The renders of `scene` in one quality folder, of the `kinds` (file endings; default every
+    VIDEO_TYPES one), in that order."""
+    return [folder / f"{scene}{ext}" for ext in kinds if (folder / f"{scene}{ext}").is_file()]
 
 
 def model_line(video: Path) -> str:
@@ -80,14 +83,21 @@ def _resolution_key(folder: Path) -> tuple[int, int]:
     return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
 
 
-def find_render(media: Path, module: str, scene: str, quality: str | None = None) -> Path | None:
-    """The folder holding <scene>.mp4 for the given quality letter, or the best one rendered."""
+def find_render(media: Path, module: str, scene: str, quality: str | None = None,
+                kinds=VIDEO_TYPES) -> Path | None:
+    """The folder holding a render of `scene` (of the `kinds`, file endings) for the given quality
+    letter, or the best one rendered."""
     base = media / "videos" / module
     if quality is not None:
         folder = base / QUALITY_FOLDERS[quality]
-        return folder if renders(folder, scene) else None
-    found = [f for f in base.glob("*p*") if renders(f, scene)] if base.is_dir() else []
+        return folder if renders(folder, scene, kinds) else None
+    found = [f for f in base.glob("*p*") if renders(f, scene, kinds)] if base.is_dir() else []
     return max(found, key=_resolution_key) if found else None
+
+
+def render_again(module: str, folder: Path) -> str:
+    """'render it again: manim -ql --save_sections scenes/decoder.py', for a render in `folder`."""
+    return f"render it again: manim -q{_letter(folder)} --save_sections scenes/{module}.py"
 
 
 def _poster(video: Path, out: Path) -> Path:
@@ -127,7 +137,7 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
         if folder is None:
             continue
         mp4, *others = renders(folder, scene)  # the main video: an .mp4 when there is one
-        again = f"render it again: manim -q{_letter(folder)} --save_sections scenes/{module}.py"
+        again = render_again(module, folder)
         try:
             info = clip.probe(mp4)
         except clip.ClipError as e:
@@ -188,7 +198,8 @@ def _letter(folder: Path) -> str:
     return next((q for q, f in QUALITY_FOLDERS.items() if f == folder.name), "h")
 
 
-def _duration(seconds: float) -> str:
+def clock(seconds: float) -> str:
+    """A duration as m:ss ('3:31')."""
     s = round(seconds)
     return f"{s // 60}:{s % 60:02d}"
 
@@ -224,7 +235,7 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
         parts += [f'<section id="{html.escape(ex.module)}">',
                   f"<h2>{html.escape(ex.heading)}</h2>",
                   f'<p class="muted">{html.escape(v.video.name)}, {ex.quality}, '
-                  f"{_duration(v.duration)} ({v.duration:.1f} s), {len(ex.sections)} sections"
+                  f"{clock(v.duration)} ({v.duration:.1f} s), {len(ex.sections)} sections"
                   + (f"; model: {html.escape(ex.model)}" if ex.model else "") + "</p>",
                   f"<figure>\n  {_player(v, media, 'main')}\n</figure>"]
         if ex.formats or v.video.suffix != ".mp4":

@@ -198,6 +198,43 @@ def write_video(path: Path, n: int = N, fps: int = FPS, size=(W, H), gop: int | 
     return path
 
 
+def srt_text(cues) -> str:
+    """An .srt file's text for cues given as (start s, end s, text), under a minute."""
+    t = lambda s: f"00:00:{int(s):02d},{round(s % 1 * 1000):03d}"  # noqa: E731
+    return "".join(f"{k}\n{t(a)} --> {t(b)}\n{text}\n\n" for k, (a, b, text) in enumerate(cues, 1))
+
+
+FAKE_CUES = ((0.0, 1.5, "The first filter."), (1.5, 3.0, "Now the sum, across the cut."),
+             (3.0, 4.0, "The end."))
+
+
+def fake_render(media: Path, module: str = "decoder", sections=("weighted-sum", "all-components"),
+                folder: str = "480p15", cues=FAKE_CUES, frames: int = N, first_colour=None,
+                codec: str = "h264", theme: str | None = None) -> Path:
+    """What `manim --save_sections` leaves for one explainer, made of small real H.264 clips: the
+    video, its .srt (`cues`), each section's clip of `frames` frames (the first all `first_colour`,
+    if given) with Manim's sections/<Scene>.json, and, with a `theme`, the <Scene>.model.json
+    sidecar. Returns the render folder."""
+    from core.explainers import EXPLAINERS
+
+    scene = next(e.scene for e in EXPLAINERS if e.module == module)
+    out = media / "videos" / module / folder
+    write_video(out / f"{scene}.mp4", n=frames * len(sections))
+    entries = []
+    for k, name in enumerate(sections):
+        v = f"{scene}_{k:04d}_{name}.mp4"
+        write_video(out / "sections" / v, n=frames, colour=first_colour if k == 0 else None)
+        entries.append({"name": name, "type": "default.normal", "video": v, "width": W, "height": H,
+                        "nb_frames": str(frames), "duration": f"{frames / FPS:.6f}",
+                        "avg_frame_rate": f"{FPS}/1", "codec_name": codec, "pix_fmt": "yuv420p"})
+    (out / "sections" / f"{scene}.json").write_text(json.dumps(entries, indent=4))
+    (out / f"{scene}.srt").write_text(srt_text(cues))
+    if theme:
+        (out / f"{scene}.model.json").write_text(json.dumps(
+            {"variant": "plain", "seed": 22, "theme": theme, "shipped": True, "checkpoints": "checkpoints"}))
+    return out
+
+
 def last_frame_brightness(path) -> float:
     """Mean grey level (0-255) of a video's last frame."""
     import av

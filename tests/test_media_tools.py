@@ -16,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import FPS, ROOT, H, N, W, assert_usage_error, deconv_here, write_video
+from conftest import FPS, ROOT, H, N, W, assert_usage_error, deconv_here, fake_render, write_video
 from PIL import Image
 
 from core import clip, explainers, palette, subtitles, videos
@@ -132,24 +132,6 @@ def test_clip_refuses_a_non_video(tmp_path, capsys):
 
 
 # --- index page ------------------------------------------------------------------------------------
-def fake_render(media: Path, module="decoder", scene="DecoderScene", folder="480p15",
-                sections=("weighted-sum", "all-components")) -> Path:
-    """A render as Manim lays it out: the video, its .srt, and --save_sections clips + index."""
-    out = media / "videos" / module / folder
-    write_video(out / f"{scene}.mp4", n=N * len(sections))
-    entries = []
-    for k, name in enumerate(sections):
-        v = f"{scene}_{k:04d}_{name}.mp4"
-        write_video(out / "sections" / v)
-        entries.append({"name": name, "video": v, "duration": "2.000000"})
-    (out / "sections" / f"{scene}.json").write_text(json.dumps(entries))
-    (out / f"{scene}.srt").write_text(
-        "1\n00:00:00,000 --> 00:00:01,500\nThe first filter.\n\n"
-        "2\n00:00:01,500 --> 00:00:03,000\nNow the sum, across the cut.\n\n"
-        "3\n00:00:03,000 --> 00:00:04,000\nThe end.\n")
-    return out
-
-
 def test_index_lists_what_exists_and_only_that(tmp_path, capsys):
     out = fake_render(tmp_path)
     res = deconv_here(capsys, "index", "--media", tmp_path)
@@ -181,9 +163,9 @@ def test_index_skips_broken_files_with_a_warning_and_lists_the_rest(tmp_path, ca
     """An empty or truncated .mp4, a malformed .srt or sections list: a warning line each, the rest
     listed (was a traceback)."""
     fake_render(tmp_path)
-    enc = fake_render(tmp_path, "encoder", "EncoderScene")
+    enc = fake_render(tmp_path, "encoder")
     (enc / "EncoderScene.mp4").write_bytes(b"")  # zero-length: the whole video is skipped
-    noise = fake_render(tmp_path, "noise", "NoiseScene")
+    noise = fake_render(tmp_path, "noise")
     (noise / "NoiseScene.srt").write_text("1\nthis is not a time\nhello\n")
     clip0 = noise / "sections" / "NoiseScene_0000_weighted-sum.mp4"
     clip0.write_bytes(clip0.read_bytes()[:300])  # truncated: that section is skipped

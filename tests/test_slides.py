@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import av
+import conftest
 import numpy as np
 import pytest
 from conftest import FPS, ROOT, assert_usage_error, chromium_offline, deconv_here, open_offline, write_video
@@ -31,30 +32,11 @@ SRT = {  # cue 2 of the decoder starts in section 1 but is mostly shown in secti
 }
 
 
-def srt_text(cues) -> str:
-    t = lambda s: f"00:00:{int(s):02d},{round(s % 1 * 1000):03d}"  # noqa: E731
-    return "".join(f"{k}\n{t(a)} --> {t(b)}\n{text}\n\n" for k, (a, b, text) in enumerate(cues, 1))
-
-
 def fake_render(media: Path, module: str, folder: str = "480p15", codec: str = "h264") -> Path:
-    """What `manim -ql --save_sections` leaves for one explainer: the video, its .srt, its sidecar,
-    and the section clips with Manim's sections/<Scene>.json."""
-    scene = next(e.scene for e in EXPLAINERS if e.module == module)
-    out = media / "videos" / module / folder
-    names = SECTIONS[module]
-    write_video(out / f"{scene}.mp4", n=FPS * len(names))
-    entries = []
-    for k, name in enumerate(names):
-        v = f"{scene}_{k:04d}_{name}.mp4"
-        write_video(out / "sections" / v, n=FPS, colour=FIRST[module] if k == 0 else None)
-        entries.append({"name": name, "type": "default.normal", "video": v, "width": 320, "height": 180,
-                        "nb_frames": str(FPS), "duration": "1.000000", "avg_frame_rate": f"{FPS}/1",
-                        "codec_name": codec, "pix_fmt": "yuv420p"})
-    (out / "sections" / f"{scene}.json").write_text(json.dumps(entries, indent=4))
-    (out / f"{scene}.srt").write_text(srt_text(SRT[module]))
-    (out / f"{scene}.model.json").write_text(json.dumps({"variant": "plain", "seed": 22, "theme": "dark",
-                                                         "shipped": True, "checkpoints": "checkpoints"}))
-    return out
+    """A render of `module` made for these tests (conftest.fake_render): SECTIONS[module], one
+    second each, the first all FIRST[module], SRT[module] as its subtitles, dark theme."""
+    return conftest.fake_render(media, module, SECTIONS[module], folder, SRT[module], frames=FPS,
+                                first_colour=FIRST[module], codec=codec, theme="dark")
 
 
 @pytest.fixture(scope="module")
