@@ -302,3 +302,22 @@ def open_offline(page: Path, tmp: Path, size=(640, 360)) -> tuple[np.ndarray, li
     urls = [e["params"]["url"] for e in events if "url" in e.get("params", {})
             and "file://" in str(e["params"].get("network_isolation_key", ""))]
     return np.asarray(Image.open(shot).convert("RGB")).astype(int), urls
+
+
+def shown_frame(picture: np.ndarray, clip: Path) -> tuple[int, float]:
+    """Which frame of `clip` the screenshot `picture` (h, w, 3) shows, and how much of it: the index
+    of the frame nearest to it (mean absolute difference, the frame scaled to the picture's size),
+    and the fraction of that frame's ink (pixels more than 60 from its corner's colour in some
+    channel: text, lines, the footer) that is ink in the picture too (more than 40 from it).
+    Headless Chromium's clock barely moves a playing video, so the frame it shows is one of the
+    first few; which one depends on the machine, what it must show does not."""
+    import av
+
+    h, w, _ = picture.shape
+    with av.open(str(clip)) as video:
+        frames = [np.asarray(f.to_image().resize((w, h))).astype(int) for f in video.decode(video=0)]
+    nearest = int(np.argmin([np.abs(f - picture).mean() for f in frames]))
+    frame = frames[nearest]
+    ink = np.abs(frame - frame[0, 0]).max(axis=2) > 60
+    assert ink.sum() > 200, f"frame {nearest} of {clip.name} is nearly blank: nothing to look for"
+    return nearest, float((np.abs(picture - frame[0, 0]).max(axis=2)[ink] > 40).mean())
