@@ -114,9 +114,11 @@ ifeq ($(CAPTIONS),1)
 endif
 
 # `make slides`: the decks of every explainer (manim-slides, one HTML file each that plays offline, a
-# .pptx each, all.html) into $(MEDIA)/slides/, from the renders of QUALITY; renders what is missing first
+# .pptx each, all.html) into $(MEDIA)/slides/, from the renders of QUALITY; renders what is missing first,
+# then rewrites $(MEDIA)/index.html, which links the decks
 slides: check-quality $(VIDEOS) ## talk decks from the videos: manim-slides, offline HTML, PowerPoint (QUALITY=l for fast)
 	$(BIN)/deconv slides --media $(MEDIA) --quality $(QUALITY)
+	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 
 # `+`: runs under `make -n` too, so a bad QUALITY stops a dry run as well (core.explainers words it)
 .PHONY: check-quality

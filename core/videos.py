@@ -1,6 +1,7 @@
 """`media/index.html`: a plain page with every rendered explainer and each of its section clips,
 playable in a browser, with durations, a poster still per clip and the subtitles as caption tracks
-(`deconv index`, run by `make videos`). It lists what exists under media/videos and only that.
+(`deconv index`, run by `make videos` and `make slides`). It lists what exists under media/videos
+and only that, and links the decks `deconv slides` left in media/slides.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Explainer:
     sections: list[Clip] = field(default_factory=list)
     formats: list[Path] = field(default_factory=list)  # the same video in Manim's other formats
     model: str = ""  # which model and theme it shows, from the render's <scene>.model.json
+    decks: list[Path] = field(default_factory=list)  # its decks in <media>/slides (deconv slides)
+    deck_render: str = ""  # the render folder ('480p15') its decks were built from, when known
 
 
 # the formats Manim writes, best for a web page first, with what each is for
@@ -53,6 +56,10 @@ def _ext(path: Path) -> str:
     """The VIDEO_TYPES key a file name ends with ('.prores.mov' before '.mov')."""
     return next((e for e in VIDEO_TYPES if path.name.endswith(e)), path.suffix)
 
+
+# what `deconv slides` writes into <media>/slides for each explainer, with what each is for
+DECK_NOTES = {".html": "slides in a browser, offline; S for the speaker notes",
+              ".pptx": "PowerPoint, a clip a slide, the subtitles as notes"}
 
 GENERATOR = '<meta name="generator" content="deconv index">'  # marks an index.html this module wrote
 
@@ -126,6 +133,19 @@ def _warn(message: str) -> None:
     print(f"deconv: warning: {message}", file=sys.stderr)
 
 
+def _decks(media: Path, module: str, scene: str) -> tuple[list[Path], str]:
+    """The decks `deconv slides` left in <media>/slides for one explainer, and the render folder
+    ('480p15') its manim-slides presentation (<Scene>.json) plays the clips from ('' if unknown)."""
+    folder = media / "slides"
+    decks = [folder / f"{module}{ext}" for ext in DECK_NOTES if (folder / f"{module}{ext}").is_file()]
+    try:
+        first = json.loads((folder / f"{scene}.json").read_text())["slides"][0]["file"]
+        render = next((part for part in Path(first).parts if re.fullmatch(r"\d+p\d+", part)), "")
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        render = ""
+    return decks, render
+
+
 def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explainer]:
     """Every explainer rendered under `media`, with its sections; makes the posters and the WebVTT
     captions (from Manim's .srt) that are missing or older than their video. A file that cannot be
@@ -151,6 +171,7 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
             cues = []
         main = Clip(heading, mp4, info.duration)
         ex = Explainer(module, heading, folder.name, main, model=model_line(mp4))
+        ex.decks, ex.deck_render = _decks(media, module, scene)
         for other in others:
             try:
                 clip.probe(other)
@@ -227,6 +248,10 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
              "figure{margin:0}figcaption{font-size:.9em;margin:.3em 0 1em}"
              ".muted{color:#5f6877}</style>",
              "<h1>deconv-explained: the videos</h1>"]
+    if (media / "slides" / "all.html").is_file():
+        parts.append('<p>All of them as one deck for a talk, in this order: '
+                     f'<a href="{_rel(media / "slides" / "all.html", media)}">slides/all.html</a> '
+                     f'({html.escape(DECK_NOTES[".html"])}).</p>')
     if not explainers:
         parts.append('<p>No videos rendered yet. Run <code>make videos</code> '
                      '(or <code>QUALITY=l make videos</code> for a fast draft).</p>')
@@ -243,6 +268,12 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
             parts.append('<p class="muted">formats: ' + "; ".join(
                 f'<a href="{_rel(f, media)}">{html.escape(f.name)}</a> '
                 f"({html.escape(FORMAT_NOTES.get(_ext(f), f.suffix))})" for f in also) + "</p>")
+        if ex.decks:
+            other = (f" (built from the {html.escape(ex.deck_render)} render)"
+                     if ex.deck_render and ex.deck_render != ex.quality else "")
+            parts.append('<p class="muted">decks' + other + ": " + "; ".join(
+                f'<a href="{_rel(d, media)}">{html.escape(d.name)}</a> '
+                f"({html.escape(DECK_NOTES[d.suffix])})" for d in ex.decks) + "</p>")
         if ex.sections:
             parts.append('<div class="sections">')
             for k, c in enumerate(ex.sections, 1):

@@ -346,7 +346,9 @@ def test_make_slides_builds_from_the_renders_and_renders_only_what_is_missing(tm
     first = dry_run()
     assert re.findall(r"manim -ql --save_sections \S+ \S+ scenes/(\w+)\.py", first) == \
         [e.module for e in EXPLAINERS]
-    assert first.strip().splitlines()[-1].endswith(f"deconv slides --media {tmp_path} --quality l")
+    *_, build, index = first.strip().splitlines()
+    assert build.endswith(f"deconv slides --media {tmp_path} --quality l")
+    assert index.endswith(f"deconv index --media {tmp_path} --quality l")  # which links the decks
     for e in EXPLAINERS:  # every video rendered and finished: the decks are built, nothing rendered
         folder = tmp_path / "videos" / e.module / "480p15"
         folder.mkdir(parents=True)
@@ -354,6 +356,29 @@ def test_make_slides_builds_from_the_renders_and_renders_only_what_is_missing(tm
         (folder / f".{e.scene}.complete").touch()
     again = dry_run()
     assert "manim" not in again and f"deconv slides --media {tmp_path} --quality l" in again
+
+
+def test_the_index_page_links_each_explainers_decks_and_says_which_render_they_show(tmp_path, capsys):
+    """media/index.html (deconv index, which make slides runs after the decks) links all.html and
+    each explainer's .html and .pptx; decks built from another render than the page shows say so."""
+    fake_render(tmp_path, "decoder")
+    fake_render(tmp_path, "encoder")
+    page = tmp_path / "index.html"
+    assert deconv_here(capsys, "index", "--media", tmp_path).returncode == 0
+    assert "slides/" not in page.read_text()  # no decks yet: no links
+    built = deconv_here(capsys, "slides", "--media", tmp_path, "--quality", "l", "--no-progress")
+    assert built.returncode == 0, built.stderr
+    fake_render(tmp_path, "encoder", folder="1080p60")  # the page now shows this one; the deck does not
+    res = deconv_here(capsys, "index", "--media", tmp_path)
+    assert res.returncode == 0, res.stderr
+    text = page.read_text()
+    links = re.findall(r'href="(slides/[^"]+)"', text)
+    assert links == ["slides/all.html", "slides/encoder.html", "slides/encoder.pptx",
+                     "slides/decoder.html", "slides/decoder.pptx"]
+    assert all((tmp_path / link).is_file() for link in links)
+    encoder, decoder = text.split('<section id="decoder">')
+    assert "decks (built from the 480p15 render):" in encoder
+    assert "decks:" in decoder and "built from" not in decoder  # the same render as the page
 
 
 # --- what a careful presenter (or a tester) does to it ---------------------------------------------------
