@@ -74,7 +74,7 @@ def bench_train(device: torch.device, seconds: float, epochs: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m core.bench", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m core.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     p.add_argument("--seconds", type=float, default=4.0, help="time given to the article loop")
     p.add_argument("--epochs", type=int, default=20, help="epochs timed for the trainer")

@@ -46,7 +46,7 @@ def quality_choices() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python3 -m core.explainers",
-                                description=__doc__.splitlines()[0])
+                                description=__doc__.split("\n\n")[0])
     g = p.add_mutually_exclusive_group()
     g.add_argument("--make", action="store_true",
                    help="print module:Scene of every explainer on one line (the Makefile's list)")

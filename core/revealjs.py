@@ -84,7 +84,7 @@ def fetch(dest: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m core.revealjs", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m core.revealjs", description=__doc__.split("\n\n")[0])
     p.add_argument("--fetch", action="store_true",
                    help=f"fetch reveal.js {VERSION} with npm unless every file is already there")
     args = p.parse_args(argv)

@@ -96,7 +96,7 @@ def bench(module: str, scene_name: str, quality: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--quality", choices=sorted(QUALITIES), default="l", help="l (default), m or h")
     p.add_argument("--scene", nargs="+", default=[e.pair for e in EXPLAINERS],
                    help="module:Scene ... (default: every explainer, from core.explainers)")
