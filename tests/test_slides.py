@@ -358,24 +358,23 @@ def test_make_slides_builds_from_the_renders_and_renders_only_what_is_missing(tm
     assert "manim" not in again and f"deconv slides --media {tmp_path} --quality l" in again
 
 
-def test_the_index_page_links_each_explainers_decks_and_says_which_render_they_show(tmp_path, capsys):
+def test_the_index_page_links_each_explainers_decks_and_says_which_render_they_show(built, tmp_path, capsys):
     """media/index.html (deconv index, which make slides runs after the decks) links all.html and
     each explainer's .html and .pptx; decks built from another render than the page shows say so."""
-    fake_render(tmp_path, "decoder")
-    fake_render(tmp_path, "encoder")
-    page = tmp_path / "index.html"
-    assert deconv_here(capsys, "index", "--media", tmp_path).returncode == 0
-    assert "slides/" not in page.read_text()  # no decks yet: no links
-    built = deconv_here(capsys, "slides", "--media", tmp_path, "--quality", "l", "--no-progress")
-    assert built.returncode == 0, built.stderr
-    fake_render(tmp_path, "encoder", folder="1080p60")  # the page now shows this one; the deck does not
-    res = deconv_here(capsys, "index", "--media", tmp_path)
+    media = tmp_path / "media"
+    shutil.copytree(built[0], media, ignore=shutil.ignore_patterns("slides"))
+    page = media / "index.html"
+    assert deconv_here(capsys, "index", "--media", media).returncode == 0
+    assert "slides/" not in page.read_text()  # no decks: no links
+    shutil.copytree(built[0] / "slides", media / "slides")  # what deconv slides --quality l wrote
+    fake_render(media, "encoder", folder="1080p60")  # the page now shows this one; the deck does not
+    res = deconv_here(capsys, "index", "--media", media)
     assert res.returncode == 0, res.stderr
     text = page.read_text()
     links = re.findall(r'href="(slides/[^"]+)"', text)
     assert links == ["slides/all.html", "slides/encoder.html", "slides/encoder.pptx",
                      "slides/decoder.html", "slides/decoder.pptx"]
-    assert all((tmp_path / link).is_file() for link in links)
+    assert all((media / link).is_file() for link in links)
     encoder, decoder = text.split('<section id="decoder">')
     assert "decks (built from the 480p15 render):" in encoder
     assert "decks:" in decoder and "built from" not in decoder  # the same render as the page
