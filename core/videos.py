@@ -58,8 +58,8 @@ def _ext(path: Path) -> str:
 
 
 # what `deconv slides` writes into <media>/slides for each explainer, with what each is for
-DECK_NOTES = {".html": "slides in a browser, offline; S for the speaker notes",
-              ".pptx": "PowerPoint, a clip a slide, the subtitles as notes"}
+DECK_NOTES = {".html": "slides in a browser, no network needed; S for notes and a timer",
+              ".pptx": "PowerPoint: a section clip per slide, the subtitles as speaker notes"}
 
 GENERATOR = '<meta name="generator" content="deconv index">'  # marks an index.html this module wrote
 
@@ -238,6 +238,19 @@ def _player(c: Clip, media: Path, size: str) -> str:
             f'    <source src="{_rel(c.video, media)}" type="{kind}">{track}\n  </video>')
 
 
+def _deck_source(ex: Explainer) -> str:
+    """'decks, from the 480p15 render (soft on a projector: make slides ...)': which
+    render an explainer's decks play, said on the index so nobody takes a draft to a talk."""
+    if not ex.deck_render:
+        return "decks"
+    said = f"decks, from the {ex.deck_render} render"
+    if ex.deck_render != ex.quality:
+        said += f", not the {ex.quality} one above"
+    if _resolution_key(Path(ex.deck_render))[0] < 1080:
+        said += " (soft on a projector: make slides builds them from 1080p60 renders)"
+    return said
+
+
 def render_html(explainers: list[Explainer], media: Path) -> str:
     parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">', GENERATOR,
              "<title>deconv-explained: the videos</title>",
@@ -249,9 +262,9 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
              ".muted{color:#5f6877}</style>",
              "<h1>deconv-explained: the videos</h1>"]
     if (media / "slides" / "all.html").is_file():
-        parts.append('<p>All of them as one deck for a talk, in this order: '
+        parts.append('<p>All the decks as one browser deck, in watch order: '
                      f'<a href="{_rel(media / "slides" / "all.html", media)}">slides/all.html</a> '
-                     f'({html.escape(DECK_NOTES[".html"])}).</p>')
+                     f'({html.escape(DECK_NOTES[".html"].removeprefix("slides in a browser, "))}).</p>')
     if not explainers:
         parts.append('<p>No videos rendered yet. Run <code>make videos</code> '
                      '(or <code>QUALITY=l make videos</code> for a fast draft).</p>')
@@ -269,10 +282,8 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
                 f'<a href="{_rel(f, media)}">{html.escape(f.name)}</a> '
                 f"({html.escape(FORMAT_NOTES.get(_ext(f), f.suffix))})" for f in also) + "</p>")
         if ex.decks:
-            other = (f" (built from the {html.escape(ex.deck_render)} render)"
-                     if ex.deck_render and ex.deck_render != ex.quality else "")
-            parts.append('<p class="muted">decks' + other + ": " + "; ".join(
-                f'<a href="{_rel(d, media)}">{html.escape(d.name)}</a> '
+            parts.append(f'<p class="muted">{html.escape(_deck_source(ex))}: ' + "; ".join(
+                f'<a href="{_rel(d, media)}">{html.escape(_rel(d, media))}</a> '
                 f"({html.escape(DECK_NOTES[d.suffix])})" for d in ex.decks) + "</p>")
         if ex.sections:
             parts.append('<div class="sections">')

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from conftest import FPS, ROOT, assert_usage_error, chromium_offline, deconv_here, open_offline, write_video
 
-from core import revealjs, slides, subtitles
+from core import revealjs, slides, subtitles, videos
 from core.explainers import EXPLAINERS
 
 SECTIONS = {"encoder": ["dot-products", "tanh"], "decoder": ["weighted-sum", "all-components", "stride"]}
@@ -375,9 +375,14 @@ def test_the_index_page_links_each_explainers_decks_and_says_which_render_they_s
     assert links == ["slides/all.html", "slides/encoder.html", "slides/encoder.pptx",
                      "slides/decoder.html", "slides/decoder.pptx"]
     assert all((media / link).is_file() for link in links)
+    assert ">slides/encoder.html</a>" in text  # the path shown, not only the name
     encoder, decoder = text.split('<section id="decoder">')
-    assert "decks (built from the 480p15 render):" in encoder
-    assert "decks:" in decoder and "built from" not in decoder  # the same render as the page
+    assert "decks, from the 480p15 render, not the 1080p60 one above (soft on a projector" in encoder
+    assert "decks, from the 480p15 render (soft on a projector" in decoder  # the render shown
+    assert "not the" not in decoder
+    full = videos.Explainer("decoder", "", "1080p60", videos.Clip("", Path("v.mp4"), 1.0),
+                            deck_render="1080p60")
+    assert videos._deck_source(full) == "decks, from the 1080p60 render"  # for a projector: no caveat
 
 
 # --- what a careful presenter (or a tester) does to it ---------------------------------------------------
