@@ -19,13 +19,10 @@ SIGNED_PERMUTATIONS: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = tuple
     (perm, signs) for perm in itertools.permutations(range(3))
     for signs in itertools.product((1, -1), repeat=3))
 
-
-def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise cosine similarity of two (k, n) arrays (0 where a row is all zero)."""
-    na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        c = np.sum(a * b, axis=1) / (na * nb)
-    return np.nan_to_num(c)
+_PERMS = np.array([perm for perm, _ in SIGNED_PERMUTATIONS])  # (48, 3)
+_SIGNS = np.array([signs for _, signs in SIGNED_PERMUTATIONS], dtype=float)  # (48, 3)
+_ALL = np.arange(len(SIGNED_PERMUTATIONS))
+_ORDERS = np.flatnonzero(_SIGNS.min(axis=1) > 0)  # the 6 without a flip (ReLU models)
 
 
 @dataclass(frozen=True)
@@ -44,20 +41,25 @@ class Alignment:
 
 def match_filters(filters: np.ndarray, reference: np.ndarray, flips: bool = True) -> Alignment:
     """The order and signs (one of 48) that make `filters` most like `reference`, filter by
-    filter (largest total cosine similarity). A code channel can be renumbered and, after tanh
-    (an odd function), its sign flipped without changing what the model computes, so this is the
-    fair comparison (C4). After ReLU a flip is not a symmetry (ReLU(-x) != -ReLU(x)): with
-    `flips=False` only the 6 orders are tried."""
+    filter (largest total cosine similarity; of candidates within 1e-12 of each other, the first in
+    SIGNED_PERMUTATIONS' order). A code channel can be renumbered and, after tanh (an odd
+    function), its sign flipped without changing what the model computes, so this is the fair
+    comparison (C4). After ReLU a flip is not a symmetry (ReLU(-x) != -ReLU(x)): with
+    `flips=False` only the 6 orders are tried. `filters`, `reference`: (3, n) arrays. All the
+    candidates are scored in one array operation: (48, 3, n)."""
     filters, reference = np.asarray(filters, float), np.asarray(reference, float)
-    best = None
-    for perm, signs in SIGNED_PERMUTATIONS:
-        if not flips and min(signs) < 0:
-            continue
-        aligned = np.array(signs)[:, None] * filters[list(perm)]
-        cos = _cosines(aligned, reference)
-        if best is None or cos.sum() > best.cosines.sum() + 1e-12:
-            best = Alignment(perm, signs, aligned, cos)
-    return best
+    tried = _ALL if flips else _ORDERS
+    aligned = _SIGNS[tried][:, :, None] * filters[_PERMS[tried]]  # (k, 3, n)
+    norms = np.linalg.norm(filters, axis=1)[_PERMS[tried]] * np.linalg.norm(reference, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosines = np.nan_to_num(np.sum(aligned * reference, axis=2) / norms)  # (k, 3)
+    totals = cosines.sum(axis=1)
+    best = 0
+    for k in range(1, len(totals)):  # a later candidate must beat the best so far by more than 1e-12
+        if totals[k] > totals[best] + 1e-12:
+            best = k
+    perm, signs = SIGNED_PERMUTATIONS[tried[best]]
+    return Alignment(perm, signs, aligned[best], cosines[best])
 
 
 def align_model(ck: Checkpoint, reference: Checkpoint) -> dict[str, np.ndarray]:

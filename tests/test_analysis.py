@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import analysis as an
 from core import data, weights
@@ -28,6 +30,43 @@ def test_a_permuted_sign_flipped_copy_aligns_back_exactly(k):
     np.testing.assert_array_equal(a.aligned, ref)
     np.testing.assert_allclose(a.cosines, 1.0)
     assert a.score == pytest.approx(1.0)
+
+
+def _match_one_by_one(filters, reference, flips=True):
+    """match_filters as first written: each of the 48 candidates scored on its own, in order."""
+    best = None
+    for perm, signs in an.SIGNED_PERMUTATIONS:
+        if not flips and min(signs) < 0:
+            continue
+        aligned = np.array(signs)[:, None] * filters[list(perm)]
+        na, nb = np.linalg.norm(aligned, axis=1), np.linalg.norm(reference, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos = np.nan_to_num(np.sum(aligned * reference, axis=1) / (na * nb))
+        if best is None or cos.sum() > best[2].sum() + 1e-12:
+            best = (perm, signs, cos, aligned)
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans(), st.sampled_from(["normal", "zero row", "ties", "tiny"]))
+def test_matching_all_candidates_at_once_picks_what_one_by_one_did(seed, flips, kind):
+    """The array form of match_filters gives the same order, signs, aligned filters and cosines as
+    scoring the 48 candidates one by one: on random filters, with an all-zero filter (cosine 0), with
+    ties (two identical filters, or a reference row repeated) and on tiny values."""
+    rng = np.random.default_rng(seed)
+    filters, reference = rng.normal(size=(3, 7)), rng.normal(size=(3, 7))
+    if kind == "zero row":
+        filters[rng.integers(3)] = 0.0
+    elif kind == "ties":
+        filters[1] = filters[0]
+        reference[2] = reference[0]
+    elif kind == "tiny":
+        filters *= 1e-150
+    perm, signs, cos, aligned = _match_one_by_one(filters, reference, flips)
+    got = an.match_filters(filters, reference, flips)
+    assert (got.perm, got.signs) == (perm, signs)
+    np.testing.assert_array_equal(got.aligned, aligned)
+    np.testing.assert_allclose(got.cosines, cos, rtol=1e-14, atol=1e-15)
 
 
 def test_aligned_model_computes_the_same(patches):
