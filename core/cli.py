@@ -798,7 +798,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-height {max_height}: give at least 16 pixels, or 0 to keep the clips' size")
     where = "" if args.media is None else f" MEDIA={weights.shell_quote(media)}"
     render = f"{'DECONV_THEME=light ' if light else ''}make slides QUALITY={args.quality or 'l'}{where}"
-    out = args.out or media / "slides"
+    out = args.out or media / videos.DECKS
     if _inside(out, media / "videos"):
         raise UsageError(f"--out {out}: inside the renders ({media / 'videos'}); give the decks a folder "
                          f"of their own, e.g. {media / 'slides'}")

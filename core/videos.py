@@ -57,7 +57,8 @@ def _ext(path: Path) -> str:
     return next((e for e in VIDEO_TYPES if path.name.endswith(e)), path.suffix)
 
 
-# what `deconv slides` writes into <media>/slides for each explainer, with what each is for
+DECKS = "slides"  # the folder under <media> where `deconv slides` writes the decks by default
+# what it writes there for each explainer, with what each is for
 DECK_NOTES = {".html": "slides in a browser, no network needed; S for notes and a timer",
               ".pptx": "PowerPoint: a section clip per slide, the subtitles as speaker notes"}
 
@@ -134,13 +135,13 @@ def _warn(message: str) -> None:
 
 
 def _decks(media: Path, module: str, scene: str) -> tuple[list[Path], str]:
-    """The decks `deconv slides` left in <media>/slides for one explainer, and the render folder
+    """The decks `deconv slides` left in <media>/DECKS for one explainer, and the render folder
     ('480p15') its manim-slides presentation (<Scene>.json) plays the clips from ('' if unknown)."""
-    folder = media / "slides"
+    folder = media / DECKS
     decks = [folder / f"{module}{ext}" for ext in DECK_NOTES if (folder / f"{module}{ext}").is_file()]
     try:
         first = json.loads((folder / f"{scene}.json").read_text())["slides"][0]["file"]
-        render = next((part for part in Path(first).parts if re.fullmatch(r"\d+p\d+", part)), "")
+        render = next((part for part in Path(first).parts if part in QUALITY_FOLDERS.values()), "")
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         render = ""
     return decks, render
@@ -261,10 +262,10 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
              "figure{margin:0}figcaption{font-size:.9em;margin:.3em 0 1em}"
              ".muted{color:#5f6877}</style>",
              "<h1>deconv-explained: the videos</h1>"]
-    if (media / "slides" / "all.html").is_file():
-        parts.append('<p>All the decks as one browser deck, in watch order: '
-                     f'<a href="{_rel(media / "slides" / "all.html", media)}">slides/all.html</a> '
-                     f'({html.escape(DECK_NOTES[".html"].removeprefix("slides in a browser, "))}).</p>')
+    if (media / DECKS / "all.html").is_file():
+        link = _rel(media / DECKS / "all.html", media)
+        parts.append(f'<p>All the decks as one browser deck, in watch order: <a href="{link}">{link}</a> '
+                     "(no network needed; S for notes and a timer).</p>")
     if not explainers:
         parts.append('<p>No videos rendered yet. Run <code>make videos</code> '
                      '(or <code>QUALITY=l make videos</code> for a fast draft).</p>')
@@ -283,7 +284,7 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
                 f"({html.escape(FORMAT_NOTES.get(_ext(f), f.suffix))})" for f in also) + "</p>")
         if ex.decks:
             parts.append(f'<p class="muted">{html.escape(_deck_source(ex))}: ' + "; ".join(
-                f'<a href="{_rel(d, media)}">{html.escape(_rel(d, media))}</a> '
+                f'<a href="{_rel(d, media)}">{_rel(d, media)}</a> '
                 f"({html.escape(DECK_NOTES[d.suffix])})" for d in ex.decks) + "</p>")
         if ex.sections:
             parts.append('<div class="sections">')
