@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 # e.g. `make setup TORCH='torch'` (any torch >= 2.1 works)
 TORCH ?= torch==2.13.0
 APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config
+# DECONV_VOICE=espeak: the small robotic voice (the default voice, Piper, comes from PyPI)
+APT_PACKAGES += espeak-ng
 # `manim-slides present` (Qt 6: video through PulseAudio's client library, windows through xcb), and
 # the tests' headless Chromium that opens the HTML decks
 APT_PACKAGES += libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
@@ -31,9 +33,9 @@ QDIR := $(shell $(PY) -m core.explainers --folder '$(QUALITY)' 2>/dev/null)
 MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
 split = $(word $(2),$(subst :, ,$(1)))
 SCENE_FILES := $(foreach e,$(EXPLAINERS),scenes/$(call split,$(e),1).py)
-# the model choice a render reads from the environment (DECONV_THEME picks the media folder): when
+# the model and voice a render reads from the environment (DECONV_THEME picks the media folder): when
 # `make videos` runs, the stamp is rewritten if the choice changed, and then every video is rendered
-SCENE_ENV := $(DECONV_VARIANT)|$(DECONV_SEED)|$(DECONV_CHECKPOINTS)
+SCENE_ENV := $(DECONV_VARIANT)|$(DECONV_SEED)|$(DECONV_CHECKPOINTS)|$(DECONV_VOICE)|$(DECONV_VOICE_DIR)
 ENV_STAMP := $(MEDIA)/.scene-env
 ifneq ($(filter videos,$(MAKECMDGOALS)),)
 _ := $(shell mkdir -p $(MEDIA) && [ "$$(cat $(ENV_STAMP) 2>/dev/null)" = '$(SCENE_ENV)' ] || \
@@ -41,9 +43,10 @@ _ := $(shell mkdir -p $(MEDIA) && [ "$$(cat $(ENV_STAMP) 2>/dev/null)" = '$(SCEN
 endif
 # what the scenes read besides their own file: a change elsewhere in core/ (the trainer, the
 # figures, the CLI) re-renders nothing; a change to one explainer's file re-renders that one
-SCENE_DEPS := $(filter-out scenes/bench.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
+SCENE_DEPS := $(filter-out scenes/bench.py scenes/script.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
   $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
-    core/story.py core/conv.py core/explain.py core/subtitles.py core/explainers.py \
+    core/story.py core/conv.py core/explain.py core/subtitles.py core/explainers.py core/audio.py \
+    core/speech.py \
     $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json $(ENV_STAMP))
 # a render counts once Manim has finished it: the target is a marker written after Manim exits with
 # success (a Manim killed while it combines the video leaves a truncated .mp4 and no marker)
@@ -72,7 +75,7 @@ $(STAMP): pyproject.toml Makefile
 	fi
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q "$(TORCH)"
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,voice]"
 	$(BIN)/python -m core.revealjs --fetch
 	@touch $(STAMP)
 

@@ -242,6 +242,22 @@ def build_parser() -> argparse.ArgumentParser:
                     help="replace deck files there that deconv slides did not write, or that were edited")
     sl.add_argument("--no-progress", action="store_true", help="no progress bars")
 
+    n = sub.add_parser(
+        "narration", help="the script of an explainer, to record in your own voice (text, a page to print)",
+        description="Write the narration script of an explainer, with the model's numbers filled in: one "
+                    "line per sentence (its id, section, subtitle and spoken form) as DIR/script.txt, and "
+                    "DIR/script.html to print and read from. Record each sentence as DIR/<id>.wav with any "
+                    "tool, then render with DECONV_VOICE=recorded DECONV_VOICE_DIR=DIR manim -qh "
+                    "scenes/SCENE.py. The model is the one a render would draw now (DECONV_VARIANT, "
+                    "DECONV_SEED, DECONV_CHECKPOINTS).",
+        epilog="examples: deconv narration decoder; deconv narration encoder --out my-voice/encoder")
+    n.add_argument("scene", metavar="SCENE",
+                   help="the explainer: encoder, decoder, transposed, overlap or noise")
+    n.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="the folder for the script and your recordings (default: narration/SCENE)")
+    n.add_argument("--force", action="store_true",
+                   help="replace a script.txt or script.html there that deconv narration did not write")
+
     e = sub.add_parser(
         "explain", help="print a transposed convolution step by step (text, or --json)",
         description="Print how ConvTranspose1d / ConvTranspose2d computes its output: each input "
@@ -867,6 +883,37 @@ def _option(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def cmd_narration(args: argparse.Namespace) -> int:
+    from core import narration
+
+    try:
+        spec = narration.explainer(args.scene)
+        folder = args.out or Path("narration") / spec.module
+        if folder.exists() and not folder.is_dir():
+            raise narration.NarrationError(f"--out {folder}: a file is there; give a folder")
+        print(f"reading the script of {spec.module} from its storyboard (about half a minute; nothing is "
+              "drawn)", file=sys.stderr)
+        script = narration.read_script(spec)
+        _check_writable(folder)
+        paths = narration.write(script, folder, args.force)
+        have, stale = narration.recorded(script, folder)
+    except narration.NarrationError as e:
+        raise UsageError(str(e)) from None
+    n = len(script["sentences"])
+    print(f"wrote {_shown(paths[0])} and {_shown(paths[1])}: {n} sentences, {len(have)} recorded in "
+          f"{_shown(folder)}/")
+    if stale:
+        print(f"recorded for words that have since changed (record them again under their new id): "
+              f"{', '.join(stale[:6])}{' ...' if len(stale) > 6 else ''}")
+    if len(have) == n:
+        print(f"render with: DECONV_VOICE=recorded DECONV_VOICE_DIR={weights.shell_quote(folder)} manim -qh "
+              f"scenes/{spec.module}.py")
+    else:
+        print(f"record each line as {_shown(folder)}/<id>.wav (script.html is the page to read from), then "
+              f"render with DECONV_VOICE=recorded DECONV_VOICE_DIR={weights.shell_quote(folder)}")
+    return 0
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from core import explain
 
@@ -1264,7 +1311,7 @@ def _steps_2d(bd) -> list[str]:
 
 COMMANDS = {"train": cmd_train, "info": cmd_info, "data": cmd_data,
             "import-article": cmd_import_article, "figures": cmd_figures, "clip": cmd_clip,
-            "index": cmd_index, "slides": cmd_slides, "explain": cmd_explain}
+            "index": cmd_index, "slides": cmd_slides, "narration": cmd_narration, "explain": cmd_explain}
 
 
 def main(argv: list[str] | None = None) -> int:

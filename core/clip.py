@@ -231,13 +231,16 @@ def _encode(out: Path, pictures: Iterator[np.ndarray], info: VideoInfo, height: 
             width: int | None = None) -> int:
     """Encode `pictures` (arrays in `picture_format`, `width` (default `info.width`) x `height`)
     with PyAV at the video's frame rate into `out`, atomically (a temporary file beside it, then a
-    rename). Returns the number of frames written."""
+    rename), with the video's sound where it has some (a narrated render): AAC in .mp4 and .mov, Opus
+    in .webm. Returns the number of frames written."""
     import fractions
     import os
     import tempfile
 
     import av
     from tqdm import tqdm
+
+    from core import audio
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -249,14 +252,22 @@ def _encode(out: Path, pictures: Iterator[np.ndarray], info: VideoInfo, height: 
             rate = fractions.Fraction(info.fps).limit_denominator(1001)
             stream = container.add_stream(codec, rate=rate, options=dict(options))
             stream.width, stream.height, stream.pix_fmt = width or info.width, height, pix_fmt
+            sound = None
+            if audio.codec_for(out) and audio.has_sound(info.path):
+                sound = audio.TrackEncoder(container, audio.codec_for(out),
+                                           audio.fitted(audio.decode(info.path), info.duration))
             bar = tqdm(total=info.frames, desc=desc, unit="frame", disable=True if not progress else None)
             for picture in pictures:
+                if sound is not None:
+                    sound.until(n / info.fps)
                 for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format=picture_format)):
                     container.mux(packet)
                 n += 1
                 bar.update()
             for packet in stream.encode():
                 container.mux(packet)
+            if sound is not None:
+                sound.close()
             bar.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)

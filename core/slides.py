@@ -14,6 +14,10 @@ For each explainer, in <media>/slides/:
   entering the slide, with the subtitles as notes;
 and all.html: every rendered explainer in watch order.
 
+The decks are silent, the speaker notes holding the script: clips of a narrated render are used
+through copies without their sound (in silent/<module>/, kept while newer than their clip). With
+`voice` they keep the render's narration, and the HTML deck plays them unmuted.
+
 A file here that this module did not write, or that was changed since (an edited .pptx), is not
 replaced without `force`; each file is written whole or not at all.
 """
@@ -34,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import clip, revealjs, subtitles, videos
+from core import audio, clip, revealjs, subtitles, videos
 from core.explainers import EXPLAINERS, ExplainerSpec
 from core.palette import THEMES
 from core.weights import atomic_write_bytes
@@ -178,10 +182,10 @@ def presentation(deck: Deck, clips: dict[Path, Path] | None = None):
                               background_color=deck.background)
 
 
-def config_json(deck: Deck, out: Path) -> bytes:
+def config_json(deck: Deck, out: Path, clips: dict[Path, Path] | None = None) -> bytes:
     """`out`/<Scene>.json as manim-slides reads it: clip paths relative to the folder above `out`
     (PresentationConfig.from_file resolves them against path.parent.parent)."""
-    data = json.loads(presentation(deck).model_dump_json())
+    data = json.loads(presentation(deck, clips).model_dump_json())
     base = Path(os.path.abspath(out)).parent  # as given, not resolved: manim-slides joins from it
     for s in data["slides"]:
         for key in ("file", "rev_file"):
@@ -204,16 +208,19 @@ def _ids(deck: Deck) -> list[str]:
     return ids
 
 
-def write_html(decks: list[Deck], out: Path, title: str) -> None:
+def write_html(decks: list[Deck], out: Path, title: str, clips: dict[Path, Path] | None = None,
+               muted: bool = True) -> None:
     """Write one self-contained HTML deck of `decks` (in order) to `out` with manim-slides' RevealJS
-    converter and this project's template: clips embedded, reveal.js inlined, no other host named.
-    (`build` writes it into its staging folder, and renames it into place with the others.)"""
+    converter and this project's template: clips embedded (`clips` may swap in silent copies),
+    reveal.js inlined, no other host named; `muted` unless the clips carry the narration. (`build`
+    writes it into its staging folder, and renames it into place with the others.)"""
     from manim_slides.convert import RevealJS
 
     class OfflineRevealJS(RevealJS):
         reveal_assets: dict[str, str]
         slide_ids: list[list[str]]
         lang: str = "en"
+        muted: bool = True
 
     found = revealjs.files()
     assets = {"reveal.css": _data_uri(found["dist/reveal.css"], "text/css"),
@@ -221,9 +228,9 @@ def write_html(decks: list[Deck], out: Path, title: str) -> None:
               "notes.js": _data_uri(found["dist/plugin/notes.js"], "text/javascript")}
     ids = [_ids(d) for d in decks]
     converter = OfflineRevealJS(
-        presentation_configs=[presentation(d) for d in decks], template=TEMPLATE, one_file=True,
+        presentation_configs=[presentation(d, clips) for d in decks], template=TEMPLATE, one_file=True,
         offline=False, title=title, background_color=decks[0].background, controls="true",
-        progress="true", slide_number="c/t", hash="true", reveal_assets=assets, slide_ids=ids)
+        progress="true", slide_number="c/t", hash="true", reveal_assets=assets, slide_ids=ids, muted=muted)
     converter.convert_to(out)
 
 
@@ -237,18 +244,41 @@ def write_pptx(deck: Deck, out: Path, clips: dict[Path, Path]) -> None:
     converter.convert_to(out)
 
 
+def silent_clips(deck: Deck, out: Path, check: Callable[[], None] = lambda: None) -> dict[Path, Path]:
+    """The deck's section clips that carry sound (a narrated render), copied without it into
+    `out`/silent/<module>/ (the picture as rendered, not re-encoded; kept while newer than their
+    clip); {} when the render is silent."""
+    quiet = {}
+    for s in deck.slides:
+        if not audio.has_sound(s.clip):
+            continue
+        copy = out / "silent" / deck.spec.module / s.clip.name
+        if not (copy.is_file() and copy.stat().st_mtime >= s.clip.stat().st_mtime):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            audio.remux(s.clip, copy, None)
+        check()
+        quiet[s.clip] = copy
+    return quiet
+
+
 def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False,
-               check: Callable[[], None] = lambda: None) -> dict[Path, Path]:
-    """Section clips taller than `max_height` (0: no limit) scaled down for PowerPoint, into
-    `out`/pptx-<max_height>p/<module>/ (kept while newer than their clip); {} when none is.
-    `check` runs after each clip (it raises KeyboardInterrupt after a Ctrl-C)."""
+               check: Callable[[], None] = lambda: None, sources: dict[Path, Path] | None = None,
+               ) -> dict[Path, Path]:
+    """Section clips taller than `max_height` (0: no limit) scaled down for PowerPoint (with their
+    sound, where they have some), into `out`/pptx-<max_height>p/<module>/ (or .../<module>-voice/,
+    kept while newer than their clip), else `sources` (the silent copies). `check` runs after each
+    clip (it raises KeyboardInterrupt after a Ctrl-C)."""
+    sources = sources or {}
     if not max_height or deck.height <= max_height:
-        return {}
+        return dict(sources)
     scaled = {}
     for s in deck.slides:
-        copy = out / f"pptx-{max_height}p" / deck.spec.module / s.clip.name
-        if not (copy.is_file() and copy.stat().st_mtime >= s.clip.stat().st_mtime):
-            clip.write_h264(clip.probe(s.clip), copy, max_height, progress)
+        source = sources.get(s.clip, s.clip)
+        voiced = source == s.clip and audio.has_sound(s.clip)
+        folder = f"{deck.spec.module}-voice" if voiced else deck.spec.module
+        copy = out / f"pptx-{max_height}p" / folder / s.clip.name
+        if not (copy.is_file() and copy.stat().st_mtime >= source.stat().st_mtime):
+            clip.write_h264(clip.probe(source), copy, max_height, progress)
         check()
         scaled[s.clip] = copy
     return scaled
@@ -322,8 +352,9 @@ def _clear_staging(out: Path) -> None:
 
 def build(decks: list[Deck], out: Path, max_height: int = PPTX_MAX_HEIGHT, force: bool = False,
           progress: bool = False, report: Callable[[Written], None] = lambda w: None,
-          removed: Callable[[Path], None] = lambda p: None) -> list[Written]:
-    """Write every format of every deck into `out` (see the module's doc), and all.html. Each file
+          removed: Callable[[Path], None] = lambda p: None, voice: bool = False) -> list[Written]:
+    """Write every format of every deck into `out` (see the module's doc), and all.html: silent, or
+    with the renders' narration (`voice`). Each file
     is made in a staging folder inside `out` and renamed into place once every file is made, so an
     error or Ctrl-C leaves the decks that were there. Raises SlidesError, before writing anything,
     where a file there is not this module's or was changed since (unless `force`) or `out` is not a
@@ -348,20 +379,25 @@ def build(decks: list[Deck], out: Path, max_height: int = PPTX_MAX_HEIGHT, force
     made: list[Written] = []
     try:
         with _interrupts() as check:
+            quiet: dict[Path, Path] = {}
             for d in decks:
                 n, source, t = len(d.slides), d.folder.name, sum(s.duration for s in d.slides)
-                (staging / d.config_name).write_bytes(config_json(d, out))
+                own = {} if voice else silent_clips(d, out, check)
+                quiet.update(own)
+                (staging / d.config_name).write_bytes(config_json(d, out, own))
                 made.append(Written(out / d.config_name, n, "manim-slides presentation", source, t))
-                write_html([d], staging / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)")
+                write_html([d], staging / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)",
+                           own, muted=not voice)
                 check()
                 made.append(Written(out / f"{d.spec.module}.html", n, "one HTML file, plays offline",
                                     source, t))
                 write_pptx(d, staging / f"{d.spec.module}.pptx",
-                           pptx_clips(d, out, max_height, progress, check))
+                           pptx_clips(d, out, max_height, progress, check, own))
                 check()
                 made.append(Written(out / f"{d.spec.module}.pptx", n, "PowerPoint, each clip plays on "
                                     "entering", source, t))
-            write_html(decks, staging / ALL, "deconv-explained: the explainers in watch order")
+            write_html(decks, staging / ALL, "deconv-explained: the explainers in watch order", quiet,
+                       muted=not voice)
             check()
             made.append(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order",
                                 seconds=sum(s.duration for d in decks for s in d.slides)))

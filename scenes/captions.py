@@ -26,15 +26,18 @@ class Captions:
         self.scene = scene
         self.cues: list[tuple[float, float, str]] = []  # (start, end, text) as written, for the tests
         self._open: tuple[float, tuple[str, ...]] | None = None
+        self._starts: list[float] | None = None
 
-    def say(self, *parts: str) -> None:
-        """Show `parts` one after another from now until the next `say`; empty ones are left out."""
+    def say(self, *parts: str, starts: list[float] | None = None) -> None:
+        """Show `parts` one after another from now until the next `say`; empty ones are left out.
+        `starts`: when each part begins (with its spoken audio), else they share the time."""
         parts = tuple(p for p in parts if p)
         for p in parts:
             if len(p) > 2 * self.LINE:
                 raise ValueError(f"subtitle longer than two lines ({len(p)} characters): {p!r}")
         self.close()
         self._open = (self.now(), parts)
+        self._starts = list(starts) if starts is not None else None
 
     def now(self) -> float:
         return float(getattr(self.scene, "clock", self.scene.time))
@@ -47,7 +50,11 @@ class Captions:
         self._open = None
         if not parts:
             return
-        for (a, b), part in zip(share(start, now, [len(p) for p in parts], self.MIN_SECONDS), parts):
+        if self._starts is not None:  # each from its audio's start to the next one's, the last to now
+            spans = list(zip(self._starts, self._starts[1:] + [max(now, self._starts[-1])]))
+        else:
+            spans = share(start, now, [len(p) for p in parts], self.MIN_SECONDS)
+        for (a, b), part in zip(spans, parts):
             a_ms, b_ms = round(a * 1000), round(b * 1000)  # whole milliseconds: neighbours meet exactly
             if b_ms > a_ms:
                 text = self.lines(part)

@@ -1,6 +1,7 @@
 """The stage every explainer plays on: the theme applied as the scene starts, the footer naming the
-model, the subtitles at reading pace, sections that end on their payoff and clear the stage as the
-next one begins, and a record of what each section showed.
+model, the narration spoken in step with the picture (scenes.narration) with its subtitles, sections
+that end on their payoff and clear the stage as the next one begins, and a record of what each
+section showed.
 
 The record (`Explainer.shown`, section -> role -> values) is filled after every play from the
 pictures on stage that carry a `role` (scenes.pictures), so it holds the last values each showed
@@ -11,23 +12,57 @@ the storyboards.
 from __future__ import annotations
 
 import json
+import math
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from manim import Mobject, Scene, config
+from manim import Camera, Mobject, Scene, config
+from manim.renderer.cairo_renderer import CairoRenderer
+from manim.scene.scene_file_writer import SceneFileWriter
 
-from core.subtitles import MIN_SECONDS, READ_RATE
+from core import audio
 from core.weights import atomic_write_bytes
-from scenes import layout, models, speed, theme
+from scenes import layout, models, narration, speed, theme
 from scenes.captions import Captions
 from scenes.models import fail
 
 HOLD = 1.2  # seconds each section's payoff stays still, after its last cue has been read
 
 
+class SoundtrackWriter(SceneFileWriter):
+    """Manim's file writer, which also puts the narration (`soundtrack`, set as the scene ends) into
+    the video and into each section clip, once Manim has written them. The soundtrack runs on the
+    video's own frames, so it does not matter which plays Manim took from its cache (Manim drops a
+    sound added after a cached play: its issues 4005 and 4751; none is added through Manim here)."""
+
+    soundtrack: np.ndarray | None = None
+
+    def finish(self) -> None:
+        super().finish()
+        track = self.soundtrack
+        if track is None or not self.output_spec.is_video or self.output_spec.is_gif:
+            return
+        movie = Path(self.movie_file_path)
+        if audio.codec_for(movie) is None:
+            return
+        audio.remux(movie, movie, track)
+        index = self.output_plan.section_index if self.output_spec.save_sections else None
+        if index is None or not index.is_file():
+            return
+        frames = 0
+        for entry in json.loads(index.read_text(encoding="utf-8")):
+            rate = Fraction(str(entry["avg_frame_rate"]))
+            a = round(frames / rate * audio.RATE)
+            frames += int(entry["nb_frames"])
+            clip = self.sections_output_dir / entry["video"]
+            audio.remux(clip, clip, track[a:round(frames / rate * audio.RATE)])
+
+
 class Explainer(Scene):
-    """A Scene with a footer that stays, subtitles at reading pace (`self.say`), sections that begin
-    on a cleared stage and end on their payoff (`begin`, `payoff`), `clear_stage()` and `shown`."""
+    """A Scene with a footer that stays, narration in step with the picture and its subtitles
+    (`self.say`), sections that begin on a cleared stage and end on their payoff (`begin`, `payoff`),
+    `clear_stage()` and `shown`."""
 
     def __init__(self, *args, **kwargs):
         if getattr(config.renderer, "value", config.renderer) != "cairo":  # live numbers, Dots, fades
@@ -40,33 +75,91 @@ class Explainer(Scene):
                  "whole video with --save_sections (each section is then its own clip), or drop "
                  "--save_sections to render that range of animations")
         theme.apply()  # before Manim makes its camera, which takes the background colour
+        if "renderer" not in kwargs:  # Manim's renderer, writing files through SoundtrackWriter
+            kwargs["renderer"] = CairoRenderer(file_writer_class=SoundtrackWriter,
+                                               camera_class=kwargs.get("camera_class", Camera),
+                                               skip_animations=kwargs.get("skip_animations", False))
         super().__init__(*args, **kwargs)
+        self.narration = narration.Narration(self.choose_voice(), type(self).__module__.rsplit(".", 1)[-1])
         self.shown: dict[str, dict[str, np.ndarray]] = {}  # section -> role -> values drawn
         self.pictures: dict[str, dict[str, Mobject]] = {}  # section -> role -> the picture
         self.section = ""
         self.clock = 0.0  # seconds of video written so far (see play)
         # what scenes.layout found wrong after any play: "section: problem", each once
         self.layout_problems: list[str] = []
+        self.video_start: float | None = None  # the clock at the first play written (-n skips some)
+
+    def writes_video(self) -> bool:
+        """Whether this render writes a video that can carry sound (not a still, a GIF or a dry run)."""
+        output = self.session_spec.output
+        return bool(output.is_video and not output.is_gif and not config.dry_run)
+
+    def choose_voice(self) -> narration.Voice:
+        """The voice DECONV_VOICE chooses (scenes.narration), checked before anything is drawn; a still,
+        a GIF or a dry run says nothing."""
+        if not self.writes_video():
+            return narration.Off()
+        module = type(self).__module__.rsplit(".", 1)[-1]
+        try:
+            voice, warning = narration.choose(module, Path(config.media_dir) / "voice")
+        except narration.VoiceError as e:
+            fail(str(e))
+        if warning:
+            narration.warn(warning)
+        return voice
+
+    def render(self, preview: bool = False):
+        """Scene.render; with your own recordings (DECONV_VOICE=recorded), every sentence's recording
+        is found and read first, so that missing, changed, unreadable or silent ones stop the render
+        before anything is drawn, all named in one line."""
+        voice = self.narration.voice
+        if isinstance(voice, narration.Recorded):
+            voice.check(self.storyboard())
+            if problem := voice.report():
+                fail(problem)
+        return super().render(preview)
+
+    @classmethod
+    def storyboard(cls) -> list[narration.Sentence]:
+        """Every sentence this explainer says now (with the model the environment chooses), read by
+        playing its storyboard through with every animation skipped: nothing is drawn or written."""
+        import tempfile
+
+        from manim import tempconfig
+
+        with tempfile.TemporaryDirectory(prefix="deconv-storyboard-") as media, \
+                tempconfig({"dry_run": True, "disable_caching": True, "progress_bar": "none",
+                            "verbosity": "ERROR", "media_dir": media, "save_sections": False,
+                            "from_animation_number": 0, "upto_animation_number": -1}):
+            scene = cls(skip_animations=True)
+            scene.render()
+        return scene.narration.sentences
 
     def setup(self):
         self.captions = Captions(self)
         self.footer: Mobject | None = None
-        self._cue: tuple[float, tuple[str, ...]] = (0.0, ())
+        self._until = 0.0  # when what was said last has been spoken and read
 
     def say(self, *parts: str) -> None:
-        """Subtitles from now to the next `say` (Captions.say), each shown long enough to read: first
-        the scene waits, if it must, until the cue before has had READ_RATE characters a second and
-        MIN_SECONDS a part."""
+        """Say `parts`, one sentence each, from now: each one's audio starts with its subtitle, and
+        the plays that follow run while it is spoken. First the scene waits, if it must, until what
+        was said before has been spoken and read (scenes.narration.Narration.say). Silent, the
+        subtitles share the time until the next `say` (Captions.say) and stay at least READ_RATE
+        characters a second and MIN_SECONDS a part."""
         self.let_read()
-        self.captions.say(*parts)
-        self._cue = (self.clock, tuple(p for p in parts if p))
+        parts = tuple(p for p in parts if p)
+        starts, self._until = self.narration.say(self.section, list(parts), self.clock)
+        self.captions.say(*parts, starts=None if self.narration.voice.silent else starts)
+        if self.narration.voice.problems and not self.renderer._original_skipping_status:
+            # a recording is missing or unusable: the render will stop; go through the rest of the
+            # storyboard without drawing, to name every such recording in one line at the end
+            self.renderer._original_skipping_status = self.renderer.skip_animations = True
 
     def let_read(self) -> None:
-        """Wait until the cue showing has been on screen long enough to read."""
-        start, parts = self._cue
-        need = max(sum(len(p) for p in parts) / READ_RATE, MIN_SECONDS * len(parts)) if parts else 0.0
-        if start + need - self.clock >= 1 / config.frame_rate:  # at least a frame: Manim's shortest wait
-            self.wait(start + need - self.clock)
+        """Wait until what was said last has been spoken and read (whole frames, so never less)."""
+        dt = 1 / config.frame_rate
+        if self._until - self.clock >= dt:  # at least a frame: Manim's shortest wait
+            self.wait(math.ceil((self._until - self.clock) / dt - 1e-6) * dt)
 
     def payoff(self) -> None:
         """End a section on its result: the last cue read, then the picture held still (HOLD)."""
@@ -86,6 +179,8 @@ class Explainer(Scene):
         takes the play from its cache; the subtitles need the first, whichever happened. The play's
         Transforms, and what is on stage after it, are checked (scenes.layout; `layout_problems`)."""
         self.note(layout.morph_problems(a for a in args if not isinstance(a, Mobject)))
+        if self.video_start is None and self.renderer.num_plays >= config.from_animation_number:
+            self.video_start = self.clock  # the video's first frame (-n N,M starts at play N)
         super().play(*args, **kwargs)
         self.record()
         self.note(layout.problems(self.mobjects, self.footer))
@@ -105,6 +200,11 @@ class Explainer(Scene):
         self.add(footer)
 
     def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
+        """A new section, once what was said has been spoken and read: no sentence, and no subtitle,
+        runs across into the next section's clip."""
+        if self.section:
+            self.let_read()
+            self.captions.close()
         self.record()
         self.section = name
         super().next_section(name, *args, **kwargs)
@@ -131,17 +231,42 @@ class Explainer(Scene):
     def tear_down(self):
         self.record()
         self.captions.close()
+        problem = self.narration.voice.report()
+        if problem:
+            self.renderer.file_writer.abort_encode_jobs()
+            fail(problem)
+        start = self.video_start or 0.0
+        self.renderer.file_writer.soundtrack = self.narration.soundtrack(start, self.clock - start)
         self.write_model_note()
+        self.write_script()
         super().tear_down()
+
+    def write_script(self) -> None:
+        """Beside the video, `<Scene>.narration.json`: the voice, and each sentence said (its id,
+        section, subtitle, spoken form, start on the video's clock and length of its audio)."""
+        video = self.video_path()
+        if video is None:
+            return
+        start = self.video_start or 0.0
+        rows = [dict(s.row(), start=round(s.start - start, 4), seconds=round(s.seconds, 4))
+                for s in self.narration.sentences]
+        note = {"voice": self.narration.voice.name, "sentences": rows}
+        atomic_write_bytes(video.with_suffix(".narration.json"),
+                           (json.dumps(note, ensure_ascii=False, indent=1) + "\n").encode())
+
+    def video_path(self) -> Path | None:
+        if config.dry_run:
+            return None
+        try:
+            return Path(self.renderer.file_writer.movie_file_path)
+        except (AttributeError, TypeError):  # -s (a still) or --dry_run: no video
+            return None
 
     def write_model_note(self) -> None:
         """Beside the video, `<Scene>.model.json`: which model (variant, seed, checkpoint folder) and
         theme it shows, so that `deconv index` can say so (renders of other models share its name)."""
-        if config.dry_run:
-            return
-        try:
-            video = Path(self.renderer.file_writer.movie_file_path)
-        except (AttributeError, TypeError):  # -s (a still) or --dry_run: no video
+        video = self.video_path()
+        if video is None:
             return
         variant, seed = models.model_choice()
         note = {"variant": variant, "seed": seed, "checkpoints": str(models.checkpoint_dir()),

@@ -12,6 +12,11 @@ import pytest
 
 from core import data, subtitles
 
+# Renders in the tests are silent unless a test asks for a voice: one explainer is rendered narrated
+# (tests/test_encoder_scene.py), the others keep to reading pace, as they render without a voice
+os.environ["DECONV_VOICE"] = "off"
+os.environ.pop("DECONV_VOICE_DIR", None)
+
 # Under `make test` two pytest workers run at once: each gets its own cache of Manim's text SVGs, so
 # that one never reads a file the other is still writing (a FileNotFoundError in media/texts/)
 if os.environ.get("PYTEST_XDIST_WORKER"):

@@ -4,7 +4,7 @@ costs a second, where a whole explainer costs a minute. Not a test module (pytes
 """
 
 import numpy as np
-from manim import DOWN, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, Dot, VGroup, Write
 
 from scenes import pictures as pic
 from scenes import speed
@@ -32,3 +32,24 @@ class ProbeScene(Explainer):
         self.say("The signal flips while the number counts.")
         self.play(Drive(VGroup(sig, value), move, run_time=1.5))
         self.wait(1.5)
+
+
+class TalkScene(Explainer):
+    """Two sections, five sentences (one group of two), a play while each is said: for the narration
+    tests (tests/test_narration.py), at a second or two a render."""
+
+    def construct(self):
+        self.next_section("first")
+        title = th.title("Narration")
+        dot = Dot(color=th.OUTPUT_COLOR)
+        self.say("A dot: it moves while this is said.")
+        self.play(Write(title), fade_in(dot), run_time=0.6)
+        self.play(dot.animate.shift(2 * RIGHT), run_time=0.8)
+        self.say("Two sentences in one go:", "each gets its own subtitle, c1 = +0.50.")
+        self.play(dot.animate.shift(4 * LEFT), run_time=0.6)
+        self.payoff()
+        self.begin("second")
+        self.say("A new section starts with its own sentence.")
+        self.play(fade_in(th.title("Second")), run_time=0.5)
+        self.say("And ends on its payoff.")
+        self.payoff()

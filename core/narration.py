@@ -1,0 +1,141 @@
+"""`deconv narration SCENE`: the script of an explainer, to record in your own voice. One line per
+sentence (its id, its section, the subtitle, the spoken form), as text (script.txt) and as a page to
+print (script.html), with the model's numbers filled in. Record `<id>.wav` for each line in the same
+folder, then render with DECONV_VOICE=recorded DECONV_VOICE_DIR=that-folder.
+
+The script is read from the explainer's storyboard by `python -m scenes.script` in a process of its
+own (core never imports Manim), with the model the environment chooses, as a render would.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from core import explainers, weights
+
+MARK = "# deconv narration:"  # the first line of a script.txt this command wrote
+HTML_MARK = '<meta name="generator" content="deconv narration">'
+
+
+class NarrationError(Exception):
+    """One line for the user."""
+
+
+def explainer(name: str) -> explainers.ExplainerSpec:
+    """The explainer named by its module ('decoder'), file ('scenes/decoder.py') or Scene class."""
+    key = Path(name).stem if name.endswith(".py") else name
+    for e in explainers.EXPLAINERS:
+        if key in (e.module, e.scene):
+            return e
+    names = ", ".join(e.module for e in explainers.EXPLAINERS)
+    raise NarrationError(f"{name}: not an explainer; choose one of {names}")
+
+
+def read_script(spec: explainers.ExplainerSpec) -> dict:
+    """The script as `python -m scenes.script` prints it; its own one-line error (a missing checkpoint,
+    a bad DECONV_SEED) becomes NarrationError."""
+    env = dict(os.environ, DECONV_VOICE="off")
+    res = subprocess.run([sys.executable, "-m", "scenes.script", spec.module], capture_output=True, text=True,
+                         env=env, cwd=Path(__file__).resolve().parent.parent, stdin=subprocess.DEVNULL)
+    if res.returncode != 0:
+        lines = [x for x in res.stderr.strip().splitlines() if x.strip()]
+        told = next((x.split("error: ", 1)[1] for x in lines if x.startswith("deconv: error: ")), None)
+        last = lines[-1] if lines else "no message"
+        raise NarrationError(told or f"reading the script of {spec.module} failed: {last}")
+    return json.loads(res.stdout)
+
+
+def text(script: dict) -> str:
+    """script.txt: a header of comment lines, then `id<TAB>section<TAB>subtitle<TAB>spoken form`."""
+    m = script["model"]
+    module = script["module"]
+    head = [f"{MARK} {script['scene']} (scenes/{module}.py), model {m['variant']} seed {m['seed']}",
+            f"# {len(script['sentences'])} sentences. Record each one as <id>.wav in this folder (any rate, "
+            "mono or stereo), saying the spoken form;",
+            f"# then: DECONV_VOICE=recorded DECONV_VOICE_DIR=<this folder> manim -qh scenes/{module}.py",
+            "# id\tsection\tsubtitle\tspoken form"]
+    rows = ["\t".join(s[k] for k in ("id", "section", "written", "spoken")) for s in script["sentences"]]
+    return "\n".join(head + rows) + "\n"
+
+
+def page(script: dict, folder: Path) -> str:
+    """script.html: the script as a table to print and read from, one row per recording to make."""
+    m = script["model"]
+    esc = html.escape
+    rows, section = [], None
+    for s in script["sentences"]:
+        if s["section"] != section:
+            section = s["section"]
+            rows.append(f'<tr class="section"><th colspan="3">{esc(section)}</th></tr>')
+        done = "✓" if (folder / f"{s['id']}.wav").is_file() else ""
+        rows.append(f'<tr><td class="id">{esc(s["id"])}.wav <span class="done">{done}</span></td>'
+                    f'<td class="say">{esc(s["spoken"])}</td><td class="sub">{esc(s["written"])}</td></tr>')
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">{HTML_MARK}
+<title>Narration script: {esc(script['scene'])}</title>
+<style>
+body {{ font: 15px/1.45 system-ui, sans-serif; margin: 2em; color: #111; }}
+h1 {{ font-size: 1.4em; margin: 0 0 .3em; }} p {{ margin: .2em 0 1em; color: #444; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-bottom: 1px solid #ccc; padding: .45em .6em; vertical-align: top; text-align: left; }}
+tr.section th {{ background: #eee; font-size: .95em; }}
+td.id {{ font: 12px ui-monospace, monospace; white-space: nowrap; color: #333; }}
+td.say {{ font-size: 1.15em; }} td.sub {{ color: #666; font-size: .9em; }} .done {{ color: #080; }}
+@media print {{ body {{ margin: 1cm; }} tr {{ break-inside: avoid; }} }}
+</style></head><body>
+<h1>Narration script: {esc(script['scene'])}</h1>
+<p>scenes/{esc(script['module'])}.py, model {esc(str(m['variant']))} seed {esc(str(m['seed']))};
+{len(script['sentences'])} sentences. Read the middle column aloud; save each as the file named on its left,
+in the folder this page is in (✓: recorded). Then render with
+<code>DECONV_VOICE=recorded DECONV_VOICE_DIR=&lt;this folder&gt;
+manim -qh scenes/{esc(script['module'])}.py</code>.</p>
+<table><thead><tr><th>file</th><th>say</th><th>subtitle</th></tr></thead><tbody>
+{chr(10).join(rows)}
+</tbody></table></body></html>
+"""
+
+
+def recorded(script: dict, folder: Path) -> tuple[list[str], list[str]]:
+    """(ids with a recording in `folder`, recordings there of a sentence whose words have changed)."""
+    have = [s["id"] for s in script["sentences"] if (folder / f"{s['id']}.wav").is_file()]
+    stale = []
+    for s in script["sentences"]:
+        stem = s["id"].rsplit("-", 1)[0]
+        pattern = rf"{re.escape(stem)}-[0-9a-f]{{6}}\.wav"
+        stale += sorted(p.name for p in folder.glob(f"{stem}-*.wav")
+                        if p.name != f"{s['id']}.wav" and re.fullmatch(pattern, p.name))
+    return have, stale
+
+
+def ours(path: Path, mark: str) -> bool:
+    """Whether the file there was written by this command (it starts with our mark)."""
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return mark in head
+
+
+def write(script: dict, folder: Path, force: bool) -> list[Path]:
+    """Write script.txt and script.html into `folder`: never over a file this command did not write,
+    unless `force`. Both are checked before either is written."""
+    if folder.exists() and not folder.is_dir():
+        raise NarrationError(f"--out {folder}: a file is there; give a folder")
+    targets = [(folder / "script.txt", MARK, text(script)),
+               (folder / "script.html", HTML_MARK, page(script, folder))]
+    for path, mark, _ in targets:
+        if path.is_dir():
+            raise NarrationError(f"{path}: is a folder; move it away or choose another --out")
+        if path.exists() and not force and not ours(path, mark):
+            raise NarrationError(f"{path}: already there and not written by deconv narration; replace it "
+                                 "with --force, or choose another --out")
+    for path, _, content in targets:
+        weights.atomic_write_bytes(path, content.encode("utf-8"))
+    return [p for p, _, _ in targets]
