@@ -187,10 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clip", help="a looping GIF, PNG stills or a captioned copy of a rendered video",
                        description="Make a looping GIF (--gif) and/or evenly spaced PNG stills "
                                    "(--stills N) from a rendered video or section clip, or a copy "
-                                   "with its subtitles drawn into the picture (--burn-captions).")
+                                   "with its subtitles drawn into the picture (--burn-captions). GIFs and "
+                                   "stills are silent; the video copies keep a narrated render's sound.")
     c.add_argument("video", type=Path, metavar="VIDEO_OR_SECTION",
                    help="an .mp4 under media/videos/, e.g. a --save_sections clip")
-    c.add_argument("--gif", action="store_true", help="write a looping GIF")
+    c.add_argument("--gif", action="store_true", help="write a looping GIF (silent: a GIF has no sound)")
     c.add_argument("--stills", type=int, metavar="N", help="write N evenly spaced PNG stills")
     c.add_argument("--fps", type=_finite, default=15.0, help="GIF frame rate (default 15)")
     c.add_argument("--width", type=int, default=None,
@@ -199,10 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the GIF file, or the stills' folder (default: beside the video, "
                         "VIDEO.gif and VIDEO_stills/)")
     c.add_argument("--burn-captions", action="store_true",
-                   help="write a copy with the subtitles drawn in (open captions): VIDEO.captioned.mp4")
+                   help="write a copy with the subtitles drawn in (open captions): VIDEO.captioned.mp4, "
+                        "with the video's narration")
     c.add_argument("--alpha", choices=("prores", "webm"), default=None,
                    help="re-encode a transparent render (manim -t) for editors: prores (ProRes 4444 "
-                        ".mov: Premiere, Final Cut, DaVinci) or webm (VP9 with alpha: browsers)")
+                        ".mov: Premiere, Final Cut, DaVinci) or webm (VP9 with alpha: browsers); the "
+                        "narration is kept (AAC in the .mov, Opus in the .webm)")
     c.add_argument("--srt", type=Path, default=None, metavar="FILE.srt",
                    help="the subtitles to burn in (default: the .srt beside the video)")
     c.add_argument("--force", action="store_true",
@@ -238,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--max-height", type=int, default=None, metavar="PIXELS",
                     help="PowerPoint clips taller than this are scaled down (default 1080, what PowerPoint "
                          "plays on Windows and macOS; 0 keeps them as rendered)")
+    sl.add_argument("--voice", action="store_true",
+                    help="keep the narration of narrated renders in the clips (by default decks are silent "
+                         "and the speaker notes hold the script, for a presenter who speaks)")
     sl.add_argument("--force", action="store_true",
                     help="replace deck files there that deconv slides did not write, or that were edited")
     sl.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -802,7 +808,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_slides(args: argparse.Namespace) -> int:
-    from core import revealjs, slides, videos
+    from core import audio, revealjs, slides, videos
     from core.explainers import QUALITY_FOLDERS
 
     if args.theme and args.media:
@@ -827,7 +833,11 @@ def cmd_slides(args: argparse.Namespace) -> int:
         for d in decks:
             if d.warning:
                 print(f"deconv: warning: {d.warning}", file=sys.stderr)
+        if args.voice and not any(audio.has_sound(s.clip) for d in decks for s in d.slides):
+            print("deconv: warning: --voice: these renders are silent (rendered with DECONV_VOICE=off, or "
+                  "without the voice installed), so the decks are too", file=sys.stderr)
         slides.build(decks, out, max_height, force=args.force, progress=not args.no_progress,
+                     voice=args.voice,
                      report=lambda w: print(f"wrote {_shown(w.path)}: {w.slides} slides"
                                             f"{f' from {w.source}' if w.source else ''}, "
                                             f"{videos.clock(w.seconds)} of video, "
@@ -874,15 +884,6 @@ def _any_rendered(media: Path) -> bool:
     return any(videos.find_render(media, e.module, e.scene, kinds=(".mp4",)) for e in EXPLAINERS)
 
 
-# --- deconv explain ---------------------------------------------------------------------------
-_AXES = ("kernel", "stride", "padding", "output_padding", "dilation", "size")  # core.explain.PER_AXIS
-_ARTICLE_MODEL = ("variant", "model_seed", "checkpoints")
-
-
-def _option(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def cmd_narration(args: argparse.Namespace) -> int:
     from core import narration
 
@@ -892,7 +893,7 @@ def cmd_narration(args: argparse.Namespace) -> int:
         if folder.exists() and not folder.is_dir():
             raise narration.NarrationError(f"--out {folder}: a file is there; give a folder")
         print(f"reading the script of {spec.module} from its storyboard (about half a minute; nothing is "
-              "drawn)", file=sys.stderr)
+              "drawn)", flush=True)
         script = narration.read_script(spec)
         _check_writable(folder)
         paths = narration.write(script, folder, args.force)
@@ -912,6 +913,15 @@ def cmd_narration(args: argparse.Namespace) -> int:
         print(f"record each line as {_shown(folder)}/<id>.wav (script.html is the page to read from), then "
               f"render with DECONV_VOICE=recorded DECONV_VOICE_DIR={weights.shell_quote(folder)}")
     return 0
+
+
+# --- deconv explain ---------------------------------------------------------------------------
+_AXES = ("kernel", "stride", "padding", "output_padding", "dilation", "size")  # core.explain.PER_AXIS
+_ARTICLE_MODEL = ("variant", "model_seed", "checkpoints")
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -66,8 +66,9 @@ def edits(a: list[str], b: list[str]) -> int:
     return row[-1]
 
 
-def listen(video: Path) -> list[Heard]:
-    """Each narrated sentence of `video`, transcribed and compared (needs <Scene>.narration.json)."""
+def listen(video: Path, every: int = 1) -> list[Heard]:
+    """Each narrated sentence of `video` (or every `every`-th), transcribed and compared (needs
+    <Scene>.narration.json)."""
     from pocketsphinx import Decoder
     from scipy.signal import resample_poly
 
@@ -75,7 +76,7 @@ def listen(video: Path) -> list[Heard]:
     track = audio.decode(video)
     decoder = Decoder(samprate=RATE, loglevel="FATAL")
     found = []
-    for s in note["sentences"]:
+    for s in note["sentences"][::every]:
         if not s["seconds"]:
             continue
         a, b = (int(round(t * audio.RATE)) for t in (s["start"], s["start"] + s["seconds"]))

@@ -1,5 +1,7 @@
 """`make bench` (scenes part): render each explainer and a trivial scene of the same duration and
-frame count at the same quality, in one run, and print the cost ratio (goal: at most 2x).
+frame count at the same quality, in one run, and print the cost ratio (goal: at most 2x); the
+explainers silent (DECONV_VOICE=off). Then the narration: Piper's synthesis speed on an explainer's
+script, and that explainer rendered narrated against silent, in the same run.
 
 Not a scene file: the trivial scene is built inside a function, so `manim` finds none here.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -95,15 +98,62 @@ def bench(module: str, scene_name: str, quality: str) -> float:
     return t_scene / t_trivial
 
 
+def narration_bench(module: str, scene_name: str, quality: str) -> None:
+    """Piper's speed on the explainer's script (no cache), then the explainer rendered narrated
+    (synthesis included, an empty cache) against silent."""
+    from scenes import narration
+
+    if not narration.piper_installed():
+        print("narration: the Piper voice is not installed (pip install -e '.[voice]'); not measured")
+        return
+    scene_cls = getattr(importlib.import_module(f"scenes.{module}"), scene_name)
+    with tempconfig({"quality": QUALITIES[quality], "input_file": f"scenes/{module}.py"}):
+        said = scene_cls.storyboard()
+    t = time.process_time()
+    voice = narration.Piper(None)
+    voice.model()
+    load = time.process_time() - t
+    t, audio_s = time.process_time(), 0.0
+    for s in said:
+        audio_s += len(voice.clip(s)) / 48_000
+    cpu = time.process_time() - t
+    print(f"narration: Piper loads in {load:.1f} s of CPU, then makes {audio_s:.0f} s of speech "
+          f"({len(said)} sentences of scenes/{module}.py) in {cpu:.1f} s of CPU: {audio_s / cpu:.1f} s of "
+          f"audio per CPU second, {cpu / audio_s * 60:.1f} s of CPU per minute of speech (mastered)")
+    timings = {}
+    for voice_name in ("off", "piper"):
+        os.environ["DECONV_VOICE"] = voice_name
+        with tempfile.TemporaryDirectory() as tmp:
+            t_render, scene = _render(scene_cls, quality, Path(tmp))
+            timings[voice_name] = (t_render, scene.clock)
+    (t_off, v_off), (t_on, v_on) = timings["off"], timings["piper"]
+    print(f"        scenes/{module}.py at -q{quality}: silent {v_off:.0f} s of video in {t_off:.0f} s, "
+          f"narrated {v_on:.0f} s of video in {t_on:.0f} s (empty voice cache)   ratio {t_on / t_off:.2f}x, "
+          f"{(t_on / v_on) / (t_off / v_off):.2f}x per second of video")
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m scenes.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--quality", choices=sorted(QUALITIES), default="l", help="l (default), m or h")
     p.add_argument("--scene", nargs="+", default=[e.pair for e in EXPLAINERS],
                    help="module:Scene ... (default: every explainer, from core.explainers)")
+    p.add_argument("--narration", default="encoder:EncoderScene", metavar="module:Scene",
+                   help="the explainer whose narration is measured (default encoder:EncoderScene; "
+                        "none: skip)")
     args = p.parse_args(argv)
-    for item in args.scene:
-        module, name = item.split(":")
-        bench(module, name, args.quality)
+    voice = os.environ.get("DECONV_VOICE")
+    os.environ["DECONV_VOICE"] = "off"  # the render cost against a trivial scene is measured silent
+    try:
+        for item in args.scene:
+            module, name = item.split(":")
+            bench(module, name, args.quality)
+        if args.narration != "none":
+            narration_bench(*args.narration.split(":"), args.quality)
+    finally:
+        if voice is None:
+            os.environ.pop("DECONV_VOICE", None)
+        else:
+            os.environ["DECONV_VOICE"] = voice
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import data, subtitles
+from core import data, speech, subtitles
 
 # Renders in the tests are silent unless a test asks for a voice: one explainer is rendered narrated
 # (tests/test_encoder_scene.py), the others keep to reading pace, as they render without a voice
@@ -146,32 +146,40 @@ def plain():
     return weights.load_checkpoint("plain", 22)
 
 
-def render_fixture(module: str):
-    """A module-scoped `render` fixture: scenes/<module>.py rendered once for all the module's tests."""
+def render_fixture(module: str, voice: str = "off"):
+    """A module-scoped `render` fixture: scenes/<module>.py rendered once for all the module's tests,
+    narrated by `voice` (DECONV_VOICE; 'piper' falls back to 'off' where Piper is not installed)."""
 
     @pytest.fixture(scope="module")
     def render(tmp_path_factory) -> Rendered:
-        return render_explainer(module, tmp_path_factory.mktemp("media"))
+        return render_explainer(module, tmp_path_factory.mktemp("media"), voice)
 
     return render
 
 
-def render_explainer(module: str, media_dir: Path) -> Rendered:
+def render_explainer(module: str, media_dir: Path, voice: str = "off") -> Rendered:
     """Render scenes/<module>.py once, as `manim -ql --save_sections` does, in this process (so the
-    scene can be read afterwards), with Manim's cache off."""
+    scene can be read afterwards), with Manim's cache off, narrated by `voice`."""
     import importlib
 
     from manim import tempconfig
 
     from core import explainers
+    from scenes import narration
 
+    if voice == "piper" and not narration.piper_installed():
+        voice = "off"
     scene_name = next(e.scene for e in explainers.EXPLAINERS if e.module == module)
     scene_cls = getattr(importlib.import_module(f"scenes.{module}"), scene_name)
     with tempconfig({"media_dir": str(media_dir), "quality": "low_quality", "save_sections": True,
                      "disable_caching": True, "progress_bar": "none", "verbosity": "ERROR",
                      "input_file": str(ROOT / "scenes" / f"{module}.py")}):
-        scene = scene_cls()
-        scene.render()
+        os.environ["DECONV_VOICE"] = voice
+        try:
+            scene = scene_cls()
+            scene.render()
+        finally:
+            os.environ["DECONV_VOICE"] = "off"
     (folder,) = [p.parent for p in Path(media_dir).rglob(f"{scene_name}.mp4")]
     return Rendered(scene, folder, subtitles.read_sections(folder / "sections" / f"{scene_name}.json"),
                     subtitles.read_srt(folder / f"{scene_name}.srt"))
@@ -203,6 +211,42 @@ def write_video(path: Path, n: int = N, fps: int = FPS, size=(W, H), gop: int | 
     return path
 
 
+def tone_track(seconds: float) -> np.ndarray:
+    """A soundtrack to recognise (mono float at core.audio.RATE): 440 Hz, then 660 Hz from 0.5 s, at
+    about -20 dBFS."""
+    from core import audio
+
+    t = np.arange(int(round(seconds * audio.RATE))) / audio.RATE
+    return (0.1 * np.sin(2 * np.pi * np.where(t < 0.5, 440, 660) * t)).astype(np.float32)
+
+
+def with_sound(video: Path, track: np.ndarray | None = None) -> Path:
+    """`video` given a soundtrack in place (tone_track of its length unless `track`), as a narrated
+    render's clips have."""
+    import av
+
+    from core import audio
+
+    with av.open(str(video)) as c:
+        s = c.streams.video[0]
+        seconds = float(s.frames / s.average_rate)
+    audio.remux(video, video, tone_track(seconds) if track is None else track)
+    return video
+
+
+def sound_of(video: Path) -> tuple[str | None, np.ndarray]:
+    """The audio codec of `video` (None without sound) and its samples (mono, core.audio.RATE)."""
+    import av
+
+    from core import audio
+
+    with av.open(str(video)) as c:
+        if not c.streams.audio:
+            return None, np.zeros(0, np.float32)
+        codec = c.streams.audio[0].codec_context.name
+    return codec, audio.decode(video)
+
+
 def srt_text(cues) -> str:
     """An .srt file's text for cues given as (start s, end s, text), under a minute."""
     t = lambda s: f"00:00:{int(s):02d},{round(s % 1 * 1000):03d}"  # noqa: E731
@@ -215,11 +259,12 @@ FAKE_CUES = ((0.0, 1.5, "The first filter."), (1.5, 3.0, "Now the sum, across th
 
 def fake_render(media: Path, module: str = "decoder", sections=("weighted-sum", "all-components"),
                 folder: str = "480p15", cues=FAKE_CUES, frames: int = N, first_colour=None,
-                codec: str = "h264", theme: str | None = None) -> Path:
+                codec: str = "h264", theme: str | None = None, sound: bool = False) -> Path:
     """What `manim --save_sections` leaves for one explainer, made of small real H.264 clips: the
     video, its .srt (`cues`), each section's clip of `frames` frames (the first all `first_colour`,
     if given) with Manim's sections/<Scene>.json, and, with a `theme`, the <Scene>.model.json
-    sidecar. Returns the render folder."""
+    sidecar; with `sound`, a soundtrack in the video and each clip (tone_track), as a narrated
+    render has. Returns the render folder."""
     from core.explainers import EXPLAINERS
 
     scene = next(e.scene for e in EXPLAINERS if e.module == module)
@@ -229,10 +274,14 @@ def fake_render(media: Path, module: str = "decoder", sections=("weighted-sum", 
     for k, name in enumerate(sections):
         v = f"{scene}_{k:04d}_{name}.mp4"
         write_video(out / "sections" / v, n=frames, colour=first_colour if k == 0 else None)
+        if sound:
+            with_sound(out / "sections" / v)
         entries.append({"name": name, "type": "default.normal", "video": v, "width": W, "height": H,
                         "nb_frames": str(frames), "duration": f"{frames / FPS:.6f}",
                         "avg_frame_rate": f"{FPS}/1", "codec_name": codec, "pix_fmt": "yuv420p"})
     (out / "sections" / f"{scene}.json").write_text(json.dumps(entries, indent=4))
+    if sound:
+        with_sound(out / f"{scene}.mp4")
     (out / f"{scene}.srt").write_text(srt_text(cues))
     if theme:
         (out / f"{scene}.model.json").write_text(json.dumps(
@@ -270,6 +319,10 @@ def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds:
     assert [p for p in found if not any(k in p for k in known)] == []
     assert all(any(k in p for p in found) for k in known), found
     assert r.cues[-1].end <= r.sections[-1].end + 0.01
+    # every cue is said, in a form a voice reads as meant (core.speech), and written as it is shown
+    said = r.scene.narration.sentences
+    assert [s.written for s in said] == [c.text.replace("\n", " ") for c in r.cues]
+    assert [(s.written, speech.unspeakable(s.spoken)) for s in said if speech.unspeakable(s.spoken)] == []
     # every frame legible and inside its margins, and no smearing morph (scenes.layout, after each play)
     assert r.scene.layout_problems == [], "\n".join(r.scene.layout_problems)
     # beside the video, which model and theme it shows (deconv index puts it on the page)
@@ -278,6 +331,71 @@ def check_render(r: Rendered, names: list[str], min_seconds: float, max_seconds:
 
     assert json.loads(note.read_text()) == {"variant": "plain", "seed": 22, "shipped": True, "theme": "dark",
                                             "checkpoints": str(weights.DEFAULT_DIR)}
+
+
+def best_lag(whole: np.ndarray, part: np.ndarray, most: int = 240, seconds: float = 20.0
+             ) -> tuple[int, float]:
+    """The shift (samples, within +-`most`) at which `part` best matches the start of `whole`, and
+    the correlation there, over the first `seconds` of `part`: a section clip's sound against the
+    video's from the section's start (AAC's frames, and the sections list's durations rounded to
+    microseconds, leave a millisecond or so either way)."""
+    from scipy.signal import correlate
+
+    from core import audio
+
+    n = min(len(part), len(whole) - 2 * most, int(seconds * audio.RATE)) - 2 * most
+    a = part[most:most + n].astype(np.float64)
+    b = whole[:n + 2 * most].astype(np.float64)
+    dots = correlate(b, a, mode="valid", method="fft")  # dots[j] = sum a * b[j:j + n]
+    energy = np.concatenate([[0.0], np.cumsum(b ** 2)])
+    power = energy[n:] - energy[:-n]  # sum of b[j:j + n] ** 2
+    score = dots / np.sqrt(np.maximum(power * (a ** 2).sum(), 1e-30))
+    j = int(np.argmax(score))
+    return j - most, float(score[j])
+
+
+def check_narration(r: Rendered) -> None:
+    """What a narrated render must be (tests/test_narration.py checks the same on a small scene):
+    an AAC soundtrack as long as the video; each sentence's speech starting within a frame of its
+    subtitle (by signal energy), never two at once, none across a section's end; every section clip
+    carrying its own part; loudness about -16 LUFS, true peak at most -1 dBTP."""
+    import av
+
+    from core import audio
+
+    note = json.loads(next(r.folder.glob("*.narration.json")).read_text())
+    assert note["voice"] == "piper"
+    said = note["sentences"]
+    (video,) = r.folder.glob("*Scene.mp4")
+    with av.open(str(video)) as f:
+        (v,), (a,) = f.streams.video, f.streams.audio
+        assert a.codec_context.name == "aac"
+        assert abs(float(a.duration * a.time_base) - float(v.duration * v.time_base)) < 1 / FPS + 0.03
+    track = audio.decode(video)
+    window = int(0.01 * audio.RATE)
+    energy = np.sqrt((track[: len(track) // window * window].reshape(-1, window) ** 2).mean(axis=1))
+    loud = energy > 10 ** (-40 / 20)
+    for k, s in enumerate(said):
+        assert s["seconds"] > 0.5, s
+        cue = next(c for c in r.cues if abs(c.start - s["start"]) < 0.002)  # each cue starts with its audio
+        assert cue.text.replace("\n", " ") == s["written"]
+        a0 = max(0, int((s["start"] - 0.3) / 0.01))
+        onset = (a0 + np.flatnonzero(loud[a0:])[0]) * 0.01
+        assert abs(onset - s["start"]) <= 1 / FPS, (s, onset)
+        if k + 1 < len(said):
+            assert s["start"] + s["seconds"] < said[k + 1]["start"], s
+        span = next(x for x in r.sections if x.start <= s["start"] < x.end)
+        assert s["start"] + s["seconds"] <= span.end, s
+    for span in r.sections:
+        codec, part = None, None
+        with av.open(str(r.folder / "sections" / span.video)) as f:
+            codec = f.streams.audio[0].codec_context.name if f.streams.audio else None
+        assert codec == "aac", span.name
+        part = audio.decode(r.folder / "sections" / span.video)
+        lag, match = best_lag(track[int(round(span.start * audio.RATE)):], part)
+        assert abs(lag) <= audio.RATE // 500 and match > 0.98, (span.name, lag, match)  # within 2 ms
+    assert -17.0 <= audio.loudness(track) <= -15.0
+    assert audio.true_peak(track) <= audio.MAX_TRUE_PEAK
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -16,7 +16,20 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import FPS, ROOT, H, N, W, assert_usage_error, deconv_here, fake_render, write_video
+from conftest import (
+    FPS,
+    ROOT,
+    H,
+    N,
+    W,
+    assert_usage_error,
+    deconv_here,
+    fake_render,
+    sound_of,
+    tone_track,
+    with_sound,
+    write_video,
+)
 from PIL import Image
 
 from core import clip, explainers, palette, subtitles, videos
@@ -369,3 +382,31 @@ def test_alpha_formats_keep_the_transparency(tmp_path, capsys, kind, codec):
     assert_usage_error(deconv_here(capsys, "clip", mov, "--alpha", kind), "already there", "--force")
     assert_usage_error(deconv_here(capsys, "clip", write_video(tmp_path / "v.mp4"), "--alpha", kind),
                        "not a transparent render", "manim -t")
+
+
+# --- the narration in the copies -------------------------------------------------------------------
+def _same_sound(a: np.ndarray, b: np.ndarray) -> float:
+    """Correlation of two soundtracks over their common length (a codec's padding aside)."""
+    n = min(len(a), len(b)) - 4800
+    return float(np.corrcoef(a[:n], b[:n])[0, 1])
+
+
+def test_a_captioned_copy_keeps_the_narration(tmp_path, capsys):
+    video = with_sound(write_video(tmp_path / "v.mp4", n=30))
+    (tmp_path / "v.srt").write_text("1\n00:00:00,500 --> 00:00:01,200\nSaid and shown.\n")
+    assert deconv_here(capsys, "clip", video, "--burn-captions", "--no-progress").returncode == 0
+    codec, heard = sound_of(tmp_path / "v.captioned.mp4")
+    assert codec == "aac" and _same_sound(heard, tone_track(2.0)) > 0.95
+    # a silent video makes a silent copy
+    quiet = write_video(tmp_path / "q.mp4", n=30)
+    (tmp_path / "q.srt").write_text("1\n00:00:00,500 --> 00:00:01,200\nShown only.\n")
+    assert deconv_here(capsys, "clip", quiet, "--burn-captions", "--no-progress").returncode == 0
+    assert sound_of(tmp_path / "q.captioned.mp4")[0] is None
+
+
+@pytest.mark.parametrize("kind,codec,suffix", [("prores", "aac", ".prores.mov"), ("webm", "opus", ".webm")])
+def test_alpha_copies_keep_the_narration(tmp_path, capsys, kind, codec, suffix):
+    mov = with_sound(_transparent_mov(tmp_path / "DecoderScene.mov", n=30))
+    assert deconv_here(capsys, "clip", mov, "--alpha", kind, "--no-progress").returncode == 0
+    found, heard = sound_of(tmp_path / f"DecoderScene{suffix}")
+    assert found == codec and _same_sound(heard, tone_track(2.0)) > 0.95

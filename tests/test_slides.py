@@ -527,3 +527,57 @@ def test_manim_slides_present_opens_the_deck_in_its_qt_player(built, tmp_path):
     out, err = player.communicate(timeout=30)
     assert running, (out + err)[-3000:]
     assert "Traceback" not in out + err and "Error" not in err.replace("PulseAudioService", ""), err[-3000:]
+
+
+# --- narrated renders ----------------------------------------------------------------------------------
+def _embedded_clips(page: Path, tmp: Path) -> list[Path]:
+    """The clips an HTML deck embeds (its data: URIs), written out as files."""
+    found = []
+    for k, uri in enumerate(re.findall(r'data-background-video="data:video/mp4;base64,([^"]+)"',
+                                       page.read_text())):
+        found.append(tmp / f"{page.stem}-{k}.mp4")
+        found[-1].write_bytes(base64.b64decode(uri))
+    return found
+
+
+def _pptx_clips(deck: Path, tmp: Path) -> list[Path]:
+    import pptx
+
+    found = []
+    for k, slide in enumerate(pptx.Presentation(str(deck)).slides):
+        (part,) = {r.target_part for r in slide.part.rels.values() if r.reltype.endswith("/media")}
+        found.append(tmp / f"{deck.stem}-{k}.mp4")
+        found[-1].write_bytes(part.blob)
+    return found
+
+
+def test_narrated_renders_make_silent_decks_unless_voice_is_asked_for(tmp_path, capsys):
+    media = tmp_path / "media"
+    conftest.fake_render(media, "decoder", SECTIONS["decoder"], "480p15", SRT["decoder"], frames=FPS,
+                         theme="dark", sound=True)
+    out = media / "slides"
+    build = ("slides", "--media", media, "--no-progress", "--max-height", "90")
+    assert deconv_here(capsys, *build).returncode == 0
+    config = json.loads((out / "DecoderScene.json").read_text())
+    files = [out.parent / s["file"] for s in config["slides"]]
+    assert all(f.is_relative_to(out / "silent" / "decoder") for f in files)
+    html_text = (out / "decoder.html").read_text()
+    assert html_text.count("data-background-video-muted") == 3
+    silent = _embedded_clips(out / "decoder.html", tmp_path) + _pptx_clips(out / "decoder.pptx", tmp_path)
+    for f in files + silent:
+        assert conftest.sound_of(f)[0] is None, f  # the presenter speaks: the notes hold the script
+    # --voice: the clips keep the narration, and the HTML deck plays them unmuted
+    res = deconv_here(capsys, *build, "--voice")
+    assert res.returncode == 0 and "warning" not in res.stderr
+    config = json.loads((out / "DecoderScene.json").read_text())
+    assert [out.parent / s["file"] for s in config["slides"]] == [s for s in sorted(
+        (media / "videos" / "decoder" / "480p15" / "sections").glob("*.mp4"))]
+    assert "data-background-video-muted" not in (out / "decoder.html").read_text()
+    voiced = _embedded_clips(out / "decoder.html", tmp_path) + _pptx_clips(out / "decoder.pptx", tmp_path)
+    for f in voiced:  # the pptx clips scaled to 90 pixels, their sound kept
+        assert conftest.sound_of(f)[0] == "aac", f
+    # --voice on silent renders says so
+    quiet = tmp_path / "quiet"
+    fake_render(quiet, "decoder")
+    res = deconv_here(capsys, "slides", "--media", quiet, "--no-progress", "--voice")
+    assert res.returncode == 0 and "--voice: these renders are silent" in res.stderr
