@@ -17,31 +17,82 @@ WORDS = {
     "ConvTranspose1d": "conv transpose 1 d", "ConvTranspose2d": "conv transpose 2 d",
     "conv_transpose1d": "conv transpose 1 d", "conv_transpose2d": "conv transpose 2 d",
     "Conv1d": "conv 1 d", "Conv2d": "conv 2 d", "output_padding": "output padding",
-    "tanh": "tanch", "ReLU": "ray-loo", "Bezier": "bay zee ay", "rms": "root mean square",
+    "tanh": "tan h", "ReLU": "ray-loo", "Bezier": "Bayzeeay", "rms": "root mean square",
     "std": "standard deviation", "stds": "standard deviations", "PyTorch": "pie torch",
     "NumPy": "num pie", "i.e.": "that is", "e.g.": "for example", "vs": "versus", "MSE": "mean squared error",
 }
 MARKS = {
     "Cᵀ": "C transposed", "≤": " at most ", "≥": " at least ", "±": "plus or minus ", "÷": " divided by ",
-    "≈": " about ", "→": " to ", "Δ²": "delta squared", "Δ": "delta", "²": " squared",
+    "≈": " about ", "→": " to ", "Δ²": "delta-two", "Δ": "delta", "²": " squared",
     "%": " percent", "<": " less than ", ">": " more than ", "&": " and ", "…": ", ", "—": ", ", "–": " to ",
     "“": "", "”": "", "‘": "'", "’": "'", "\u00a0": " ",
 }
+COLOURS = {"blue", "green", "purple", "grey", "gray", "yellow", "gold", "red", "white", "black", "orange"}
+UNITS = ("sample", "tap", "pixel", "channel", "window", "step", "epoch", "seed")  # '7-tap kernel'
+# '10x more', '9x its noise': said 'times'; else '22x' is '22 fold'
+FACTOR_BEFORE = ("more", "less", "lower", "higher", "larger", "smaller", "bigger", "its", "the", "their",
+                 "as")
 DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
 
+def _decimal(text: str) -> str:
+    """A decimal as said: trailing zeros dropped ('0.0760' -> '0.076', '2.0' -> '2'), zero as 'zero'
+    whatever its sign or digits ('+0.00')."""
+    sign, whole, frac = re.fullmatch(r"([+\-−]?)(\d+)(?:\.(\d+))?", text).groups()
+    frac = (frac or "").rstrip("0")
+    if int(whole) == 0 and not frac:
+        return "zero"
+    return f"{sign}{whole}{'.' + frac if frac else ''}"
+
+
 def _scientific(m: re.Match) -> str:
-    """'1.2e-04' -> '1.2 times ten to the minus 4'; '1e-4' -> 'ten to the minus 4'."""
+    """'1.2e-04' -> '1.2 times ten to the minus 4'; '1e-4' -> 'ten to the minus 4'; a power of ten
+    down to the minus 3 as a decimal ('5.2e-02' -> '0.052'), which says it in fewer, clearer words."""
     mantissa, sign, exponent = m.group(1), m.group(2), int(m.group(3))
+    if sign == "-" and 1 <= exponent <= 3:
+        digits = mantissa.replace(".", "").rstrip("0") or "0"
+        return "0." + "0" * (exponent - 1) + digits if digits != "0" else "zero"
     power = f"ten to the {'minus ' if sign == '-' else ''}{exponent}"
-    return power if float(mantissa) == 1 else f"{mantissa} times {power}"
+    if "." not in mantissa and float(mantissa) == 1:
+        return power
+    return f"{_decimal(mantissa)} times {power}"
 
 
 def _index(m: re.Match) -> str:
-    """'x[j+1]' -> 'x of j plus 1'."""
-    inner = m.group(2).replace("+", " plus ").replace("-", " minus ").replace("−", " minus ")
-    return f"{m.group(1)} of {' '.join(inner.split())},"
+    """'x[j+1]' -> 'x at j-plus-one'; with a factor before it, '2x[j+1]' -> 'twice x at j-plus-one'."""
+    factor, name, inner = m.group(1), m.group(2), m.group(3)
+    signs = {"+": "plus", "-": "minus", "−": "minus"}
+    words = [signs.get(t, DIGITS[int(t)] if t.isdigit() and len(t) == 1 else t)
+             for t in re.findall(r"\d+|[A-Za-z]+|[+\-−]", inner)]
+    said = f"{name} at {'-'.join(words)}"
+    if factor:
+        said = ("twice " if factor == "2" else f"{factor} times ") + said
+    return said + ","
+
+
+def _factor(m: re.Match) -> str:
+    """'3.2x' as said: '10x more' -> '10 times more', '3.2x apart' -> 'a factor of 3.2 apart', else
+    '22x' -> '22 fold' (after a verb, 'times' would sound like a count of events)."""
+    n, after = m.group(1), m.group(2)
+    if after in FACTOR_BEFORE:
+        return f"{n} times {after}"
+    if after == "apart":
+        return f"a factor of {n} apart"
+    return f"{n} fold{' ' + after if after else ''}"
+
+
+def _side(m: re.Match) -> str:
+    """'plain left' -> 'plain on the left' ('noise left' sounds like noise remaining); 'top left' stays."""
+    word, side = m.group(1), m.group(2)
+    keep = word.lower() in ("top", "bottom", "upper", "lower", "the", "to", "far", "on", "turn", "turns")
+    return f"{word} {side}" if keep else f"{word} on the {side}"
+
+
+def _units(m: re.Match) -> str:
+    """'7-tap kernel' -> 'kernel of 7 taps' ('7 tap kernel' sounds like seven kernels)."""
+    n, unit, noun = m.group(1), m.group(2), m.group(3)
+    return f"{noun} of {n} {unit}{'' if n == '1' else 's'}"
 
 
 def _name_digit(m: re.Match) -> str:
@@ -62,6 +113,8 @@ def _bracket_kinds(tokens: list[str]) -> dict[int, str]:
             inner = "".join(tokens[a + 1:k])
             if re.fullmatch(rf"\s*[+\-−]?{_NUMBER}(?:\s*,\s*[+\-−]?{_NUMBER})+\s*", inner):
                 kind = "tuple"
+            elif inner.strip().lower() in COLOURS:
+                kind = "colour"
             elif (re.fullmatch(r"[\d.\s+\-−×·÷=A-Za-z]*", inner) and re.search(r"[+\-−×·÷]", inner)
                   and not re.search(r"[A-Za-z]{2,}", inner)):
                 kind = "math"
@@ -83,6 +136,7 @@ def _arithmetic(text: str) -> str:
     frames = [dict(fresh)]  # one per open bracketed expression: what its current term holds
     out: list[str] = []
     last = ""  # the last word or mark said (not a space)
+    operator_since_pause = False  # a plus, minus or times said since the last comma or stop
     for k, tok in enumerate(tokens):
         frame = frames[-1]
         operand_before = bool(last) and (last[-1].isalnum() or last == ",group")
@@ -91,7 +145,9 @@ def _arithmetic(text: str) -> str:
         if tok in "([" or tok in ")]":
             kind = kinds.get(k, "aside")
             if kind == "tuple":
-                said = ""
+                said = "the point " if tok in "([" and last.lower() in ("from", "to") else ""
+            elif kind == "colour":
+                said = ", in " if tok in "([" else ", "
             elif kind == "aside":
                 said = ", "
                 frames[-1] = dict(fresh)
@@ -121,11 +177,18 @@ def _arithmetic(text: str) -> str:
             said = " divided by " if tok == "÷" else " times "
             frame.update(product=True, ops=frame["ops"] + 1)
         elif tok == "=":
-            said = ", is " if frame["ops"] >= 2 or frame["group"] else " is "
+            if last[-1:].isalpha() and operator_since_pause:  # 'f times c1 = 0.2': c1 is 0.2, not f·c1
+                said = ", which is "
+            else:
+                said = ", is " if frame["ops"] >= 2 or frame["group"] else " is "
             frame.update(fresh)
         elif tok in ",;:.?!":
             frame.update(fresh)
         out.append(said)
+        if tok in ",;:.?!" or (tok in "([)]" and kinds.get(k, "aside") in ("aside", "colour")):
+            operator_since_pause = False
+        elif said.strip() in ("plus", "minus", "times", "divided by"):
+            operator_since_pause = True
         if not tok.isspace() and said.strip():
             last = said.split()[-1]
     return "".join(out)
@@ -145,22 +208,27 @@ def _tidy(text: str) -> str:
 def spoken(written: str) -> str:
     """What a voice should say for the subtitle `written` (see the module's docstring)."""
     s = written.replace("\n", " ")
+    s = re.sub(r"\barticle “", "article titled “", s)  # a title said as one, then a pause after it
+    s = re.sub(r"”(?= [a-z])", "”,", s)
     for mark, said in MARKS.items():
         s = s.replace(mark, said)
-    s = re.sub(r"'\s*(\d+)\s*:\s*'", r"\1 colon", s)  # Python's slice '1 :'
+    s = re.sub(r"'\s*(\d+)\s*:\s*'", r"the slice \1 colon", s)  # Python's slice '1 :'
     s = re.sub(r"\b(\d+(?:\.\d+)?) std\b", lambda m: m.group(0) + ("" if float(m.group(1)) == 1 else "s"), s)
     for word, said in WORDS.items():
         s = re.sub(rf"(?<![\w.]){re.escape(word)}(?![\w])", said, s)
     s = re.sub(r"(\d(?:\.\d+)?)e([+-]?)0*(\d+)\b", _scientific, s)  # '1.2e-04'
-    s = re.sub(r"(\d)([A-Za-z])\[", r"\1 \2[", s)  # a factor: '2x[j+1]' is 2 times x of j plus 1
-    s = re.sub(r"(?<![A-Za-z])([A-Za-z])\[([^\]]+)\]", _index, s)  # 'x[j+1]'
-
+    s = re.sub(r"(ten to the (?:minus )?\d+) to\b", r"\1, to", s)  # 'from 3e-05 to ...': a pause
+    s = re.sub(r"(?<![\w.])(\d+)?([A-Za-z])\[([^\]]+)\]", _index, s)  # 'x[j+1]', '2x[j+1]'
     s = re.sub(r"(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)", r"\1 to \2", s)  # '-1..1'
     s = re.sub(r"(?<![\w.+-])(\d+)-(\d+)(?!\w|\.\d)", r"\1 to \2", s)  # a range: 'samples 4-6'
-    s = re.sub(r"(\d+)x(\d+)\b", r"\1 by \2", s)  # "3x3"
-    s = re.sub(r"(\d(?:\.\d+)?)x(?![\w\[])", r"\1 times", s)  # '3.2x', '10x more'
-    s = re.sub(r"(\d)-(?=[A-Za-z])", r"\1 ", s)  # '1-D', '7-tap'
+    s = re.sub(r"(\d+)x(\d+)\b", r"\1 by \2", s)  # '3x3'
+    s = re.sub(r"(\d(?:\.\d+)?)x(?![\w\[])(?: ([a-z]+))?", _factor, s)  # '3.2x', '10x more'
+    s = re.sub(rf"\b(\d+)-({'|'.join(UNITS)})s? ([a-z]+)\b", _units, s)  # '7-tap kernel'
+    s = re.sub(r"(\d)-(?=[A-Za-z])", r"\1 ", s)  # '1-D'
     s = re.sub(r"\b([A-Za-z]{1,2})(\d+)\b", _name_digit, s)  # 'c1', 'p2'
+    s = re.sub(r"(?<![\w.,])[+\-−]?\d+\.\d+(?!\d|,\d)", lambda m: _decimal(m.group(0)), s)  # '0.0760'
+    s = re.sub(r"(^|[.;:] )(Left|Right):", lambda m: f"{m.group(1)}On the {m.group(2).lower()}:", s)
+    s = re.sub(r"\b(\w+) (left|right)(?=[,.;:)]|$)", _side, s)  # 'plain left, code-noise right'
     said = _tidy(_arithmetic(s))
     return said if written.rstrip().endswith(",") else said.rstrip(", ")  # a pause added at the end
 

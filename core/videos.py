@@ -75,15 +75,25 @@ def renders(folder: Path, scene: str, kinds=VIDEO_TYPES) -> list[Path]:
     return [folder / f"{scene}{ext}" for ext in kinds if (folder / f"{scene}{ext}").is_file()]
 
 
+VOICES = {"piper": "narrated (Piper)", "espeak": "narrated (espeak-ng)",
+          "recorded": "narrated (a recorded voice)", "off": "silent"}  # <Scene>.narration.json's voice
+
+
 def model_line(video: Path) -> str:
-    """'plain, seed 22, the shipped checkpoints; dark theme': what the render's sidecar says it
-    showed, or '' when there is none (a render from before sidecars) or it cannot be read."""
+    """'plain, seed 22, the shipped checkpoints; dark theme; narrated (Piper)': what the render's
+    sidecars say it showed and who speaks it, or '' when there is none (a render from before
+    sidecars) or it cannot be read."""
     try:
         m = json.loads(video.with_suffix(".model.json").read_text())
         where = "the shipped checkpoints" if m["shipped"] else f"checkpoints in {m['checkpoints']}"
-        return f"{m['variant']}, seed {m['seed']}, {where}; {m['theme']} theme"
+        line = f"{m['variant']}, seed {m['seed']}, {where}; {m['theme']} theme"
     except (OSError, ValueError, KeyError, TypeError):
         return ""
+    try:
+        voice = json.loads(video.with_suffix(".narration.json").read_text())["voice"]
+        return f"{line}; {VOICES[voice]}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return line
 
 
 def _resolution_key(folder: Path) -> tuple[int, int]:

@@ -218,6 +218,10 @@ def test_index_lists_transparent_renders_and_says_which_model(tmp_path, capsys):
     page = (tmp_path / "index.html").read_text()
     assert 'type="video/mp4"' in page and 'href="videos/decoder/480p15/DecoderScene.mov"' in page
     assert "model: code-noise, seed 33, the shipped checkpoints; light theme" in page
+    (tmp_path / "videos" / "decoder" / "480p15" / "DecoderScene.narration.json").write_text(json.dumps(
+        {"voice": "piper", "sentences": []}))  # the narration's sidecar says who speaks
+    assert deconv_here(capsys, "index", "--media", tmp_path).returncode == 0
+    assert "light theme; narrated (Piper)" in (tmp_path / "index.html").read_text()
     write_video(tmp_path / "videos" / "decoder" / "480p15" / "DecoderScene.prores.mov")  # --alpha prores
     assert deconv_here(capsys, "index", "--media", tmp_path).returncode == 0
     assert "ProRes 4444 with alpha: Premiere" in (tmp_path / "index.html").read_text()
