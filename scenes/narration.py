@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
-import json
 import os
 import re
 import shutil
@@ -74,8 +73,10 @@ class Voice:
     name = "off"
     silent = True
 
-    def __init__(self):
-        self.problems: list[str] = []
+    @property
+    def problems(self) -> list[str]:
+        """What makes this voice unable to say the whole script (recordings missing, say)."""
+        return []
 
     def clip(self, sentence: Sentence) -> np.ndarray | None:
         return None
@@ -97,7 +98,6 @@ class Synthesised(Voice):
     identity = ""  # what makes its audio: engine, model, settings (part of the cache key)
 
     def __init__(self, cache: Path | None):
-        super().__init__()
         self.cache = cache
 
     def clip(self, sentence: Sentence) -> np.ndarray:
@@ -187,7 +187,6 @@ class Recorded(Voice):
     silent = False
 
     def __init__(self, folder: str | None, scene: str):
-        super().__init__()
         if not folder:
             raise VoiceError(f"{VOICE_ENV}=recorded needs {DIR_ENV}=FOLDER, the folder of your recordings "
                              f"(deconv narration {scene} writes the script to record)")
@@ -229,12 +228,8 @@ class Recorded(Voice):
             return None
 
     @property
-    def problems(self) -> list[str]:  # type: ignore[override]
+    def problems(self) -> list[str]:
         return self.missing + self.changed + self.bad
-
-    @problems.setter
-    def problems(self, value) -> None:
-        pass
 
     def report(self) -> str | None:
         if not self.problems:
@@ -298,7 +293,6 @@ class Narration:
     video, `soundtrack` lays their audio on one track for the whole video."""
 
     voice: Voice
-    module: str = ""
     sentences: list[Sentence] = field(default_factory=list)
     clips: list[tuple[float, np.ndarray]] = field(default_factory=list)
     _counts: dict[str, int] = field(default_factory=dict)
@@ -310,22 +304,25 @@ class Narration:
         starts, t = [], now
         if self.voice.silent:  # subtitles alone: the group stays up long enough to read, as a whole
             for text in parts:
-                n = self._counts[section] = self._counts.get(section, 0) + 1
-                self.sentences.append(Sentence(speech.sentence_id(section, n, text), section, text,
-                                               speech.spoken(text), start=now))
+                self.sentence(section, text, now)
             need = max(sum(len(p) for p in parts) / READ_RATE, MIN_SECONDS * len(parts)) if parts else 0.0
             return [now] * len(parts), now + need
         for text in parts:
-            n = self._counts[section] = self._counts.get(section, 0) + 1
-            s = Sentence(speech.sentence_id(section, n, text), section, text, speech.spoken(text), start=t)
+            s = self.sentence(section, text, t)
             clip = self.voice.clip(s)
             if clip is not None:
                 s.seconds = len(clip) / audio.RATE
                 self.clips.append((t, clip))
-            self.sentences.append(s)
             starts.append(t)
             t += max(s.seconds + GAP if s.seconds else 0.0, reading_seconds(text))
         return starts, t
+
+    def sentence(self, section: str, text: str, start: float) -> Sentence:
+        """The next sentence of `section`, numbered there, added to the script."""
+        n = self._counts[section] = self._counts.get(section, 0) + 1
+        s = Sentence(speech.sentence_id(section, n, text), section, text, speech.spoken(text), start=start)
+        self.sentences.append(s)
+        return s
 
     def soundtrack(self, start: float, seconds: float) -> np.ndarray | None:
         """The audio of [start, start + seconds) of the video clock as one mono track at audio.RATE;
@@ -342,14 +339,6 @@ class Narration:
             hi = min(len(clip), n - a)
             track[a + lo:a + hi] += clip[lo:hi]
         return track
-
-    def script(self) -> list[dict]:
-        return [s.row() for s in self.sentences]
-
-
-def write_script(path: Path, rows: list[dict]) -> None:
-    """The script as JSON (what `deconv narration` reads back)."""
-    path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def warn(line: str) -> None:

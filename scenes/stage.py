@@ -80,7 +80,7 @@ class Explainer(Scene):
                                                camera_class=kwargs.get("camera_class", Camera),
                                                skip_animations=kwargs.get("skip_animations", False))
         super().__init__(*args, **kwargs)
-        self.narration = narration.Narration(self.choose_voice(), type(self).__module__.rsplit(".", 1)[-1])
+        self.narration = narration.Narration(self.choose_voice())
         self.shown: dict[str, dict[str, np.ndarray]] = {}  # section -> role -> values drawn
         self.pictures: dict[str, dict[str, Mobject]] = {}  # section -> role -> the picture
         self.section = ""
