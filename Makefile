@@ -42,12 +42,14 @@ _ := $(shell mkdir -p $(MEDIA) && [ "$$(cat $(ENV_STAMP) 2>/dev/null)" = '$(SCEN
   printf '%s\n' '$(SCENE_ENV)' > $(ENV_STAMP))
 endif
 # what the scenes read besides their own file: a change elsewhere in core/ (the trainer, the
-# figures, the CLI) re-renders nothing; a change to one explainer's file re-renders that one
+# figures, the CLI) re-renders nothing; a change to one explainer's file re-renders that one; with
+# DECONV_VOICE=recorded, a new or re-recorded take in DECONV_VOICE_DIR re-renders them all
 SCENE_DEPS := $(filter-out scenes/bench.py scenes/script.py $(SCENE_FILES),$(wildcard scenes/*.py)) \
   $(wildcard core/data.py core/weights.py core/analysis.py core/overlap.py core/palette.py \
     core/story.py core/conv.py core/explain.py core/subtitles.py core/explainers.py core/audio.py \
     core/speech.py \
-    $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json $(ENV_STAMP))
+    $(or $(DECONV_CHECKPOINTS),checkpoints)/manifest.json $(ENV_STAMP)) \
+  $(if $(filter recorded,$(DECONV_VOICE)),$(wildcard $(DECONV_VOICE_DIR)/*.wav $(DECONV_VOICE_DIR)/*.WAV))
 # a render counts once Manim has finished it: the target is a marker written after Manim exits with
 # success (a Manim killed while it combines the video leaves a truncated .mp4 and no marker)
 video = $(MEDIA)/videos/$(1)/$(QDIR)/.$(2).complete

@@ -20,10 +20,11 @@ import numpy as np
 RATE = 48_000  # samples per second of every soundtrack (what video is mastered at; Opus needs it)
 TARGET_LUFS = -16.0
 MAX_TRUE_PEAK = -1.0  # dBTP
-PEAK_CEILING = -2.0  # what a clip is limited to, leaving a margin for lossy encoding
-SILENCE_DB = -45.0  # below the clip's peak by this much is silence, where a clip is trimmed
+PEAK_CEILING = -2.0  # what a clip is limited to, leaving a margin for lossy encoding (see put_track)
 EDGE_SECONDS = 0.006  # fade in and out over this much, so a clip starts and stops without a click
-PAD_SECONDS = 0.02  # kept before the first sound and after the last, so no consonant is cut
+PAD_SECONDS = 0.03  # kept before the first speech and after the last, so no consonant is cut
+FRAME_SECONDS = 0.02  # speech is found in frames this long: louder than the room, for 3 in a row
+HIGH_PASS_HZ = 60  # below this, a recording's hum, rumble and DC offset are taken out
 
 
 class AudioError(Exception):
@@ -64,13 +65,16 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return resample_poly(x, RATE // g, int(rate) // g).astype(np.float32)
 
 
-def true_peak(x: np.ndarray) -> float:
-    """The true peak in dBTP: the largest magnitude of the signal oversampled 4x (BS.1770-4 annex 2)."""
+def true_peak(x: np.ndarray, chunk: int = 10 * RATE) -> float:
+    """The true peak in dBTP: the largest magnitude of the signal oversampled 4x (BS.1770-4 annex 2),
+    a chunk at a time (memory stays bounded however long the track)."""
     from scipy.signal import resample_poly
 
-    if not len(x):
-        return float("-inf")
-    peak = float(np.abs(resample_poly(np.asarray(x, np.float64), 4, 1)).max())
+    x = np.asarray(x)
+    peak, edge = 0.0, 64  # each chunk overlaps its neighbours, so the filter sees the samples around
+    for start in range(0, len(x), chunk):
+        part = np.asarray(x[max(0, start - edge): start + chunk + edge], np.float64)
+        peak = max(peak, float(np.abs(resample_poly(part, 4, 1)).max()))
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
@@ -86,14 +90,40 @@ def loudness(x: np.ndarray, rate: int = RATE) -> float:
         return float(pyloudnorm.Meter(rate).integrated_loudness(x))
 
 
-def sound_span(x: np.ndarray) -> tuple[int, int]:
-    """(first, last + 1): the samples between the first and the last louder than SILENCE_DB under the
-    peak; (0, 0) for silence."""
-    peak = float(np.abs(x).max()) if len(x) else 0.0
-    if peak <= 1e-4:  # -80 dBFS: nothing there
-        return 0, 0
-    loud = np.flatnonzero(np.abs(x) > peak * 10 ** (SILENCE_DB / 20))
-    return int(loud[0]), int(loud[-1]) + 1
+def high_pass(x: np.ndarray) -> np.ndarray:
+    """`x` without what lies under HIGH_PASS_HZ (hum, rumble, a DC offset), no phase shift."""
+    from scipy.signal import butter, sosfiltfilt
+
+    if len(x) < 64:
+        return np.asarray(x, np.float32)
+    sos = butter(2, HIGH_PASS_HZ, "highpass", fs=RATE, output="sos")
+    return sosfiltfilt(sos, np.asarray(x, np.float64)).astype(np.float32)
+
+
+def speech_span(x: np.ndarray) -> tuple[int, int]:
+    """(first, last + 1): the samples of `x` from its first speech to its last, PAD_SECONDS kept each
+    side. Speech is FRAME_SECONDS frames louder than the room (the quietest tenth of the frames) by
+    10 dB and within 40 dB of the loudest, three frames in a row, so a click, hiss or hum at either
+    end is left out. Raises AudioError for a clip with no speech: silence, or the same level
+    throughout (hiss, hum, a constant offset)."""
+    w = int(FRAME_SECONDS * RATE)
+    n = len(x) // w
+    if n == 0:
+        raise AudioError("silent: too short to hold speech")
+    power = (np.asarray(x[: n * w], np.float64).reshape(n, w) ** 2).mean(axis=1)
+    level = 10 * np.log10(np.maximum(power, 1e-12))  # dBFS of each frame
+    loud, room = np.percentile(level, 95), np.percentile(level, 10)
+    if loud < -60:
+        raise AudioError("silent: no sound in it")
+    if n >= 25 and loud - room < 12:  # half a second or more with no quiet in it
+        raise AudioError("no speech in it: the same level throughout (hiss, hum or a steady tone?)")
+    above = level > max(loud - 40, room + 10)
+    steady = np.flatnonzero(above[:-2] & above[1:-1] & above[2:]) if n >= 3 else np.flatnonzero(above)
+    if not len(steady):
+        raise AudioError("no speech in it: nothing louder than the room for more than a click")
+    pad = int(PAD_SECONDS * RATE)
+    first, last = int(steady[0]) * w, (int(steady[-1]) + min(3, n)) * w
+    return max(0, first - pad), min(len(x), last + pad)
 
 
 def limit(x: np.ndarray, ceiling_db: float = PEAK_CEILING) -> np.ndarray:
@@ -117,14 +147,16 @@ def limit(x: np.ndarray, ceiling_db: float = PEAK_CEILING) -> np.ndarray:
 
 
 def master(x: np.ndarray) -> np.ndarray:
-    """A spoken clip ready to place in a soundtrack: its leading and trailing silence cut (PAD_SECONDS
-    kept), its loudness brought to TARGET_LUFS, its true peak limited to PEAK_CEILING, and faded in
-    and out over EDGE_SECONDS. Raises AudioError if it holds no sound."""
-    first, last = sound_span(x)
-    if last <= first:
-        raise AudioError("silent: no sound in it")
-    pad = int(PAD_SECONDS * RATE)
-    y = np.asarray(x[max(0, first - pad): last + pad], np.float32).copy()
+    """A spoken clip ready to place in a soundtrack: hum and offset taken out (HIGH_PASS_HZ), what is
+    before its first speech and after its last cut (speech_span), its loudness brought to TARGET_LUFS,
+    its true peak limited to PEAK_CEILING, and faded in and out over EDGE_SECONDS. Raises AudioError
+    for a clip with no speech, or with samples that are not numbers."""
+    x = np.asarray(x, np.float32)
+    if not np.isfinite(x).all():
+        raise AudioError("has samples that are not numbers (NaN or infinite): export it again")
+    x = high_pass(x)
+    first, last = speech_span(x)
+    y = x[first:last].copy()
     for _ in range(4):  # limiting lowers the loudness a little: raise it again, limit again
         level = loudness(y)
         if not np.isfinite(level):
@@ -166,11 +198,15 @@ def write_wav(path: Path, x: np.ndarray, rate: int = RATE) -> None:
 
 
 def read_wav(path: Path) -> np.ndarray:
-    """A 16-bit mono WAV at RATE written by write_wav, as float32."""
+    """A 16-bit mono WAV at RATE written by write_wav, as float32. Raises AudioError for another kind
+    of file, or one cut short (fewer samples than its header says) or empty."""
     with wave.open(str(path), "rb") as w:
         if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, RATE):
             raise AudioError(f"{path}: not a 16-bit mono WAV at {RATE} Hz")
-        return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32767
+        n, data = w.getnframes(), w.readframes(w.getnframes())
+    if n == 0 or len(data) != 2 * n:
+        raise AudioError(f"{path}: cut short ({len(data) // 2} of {n} samples)")
+    return np.frombuffer(data, "<i2").astype(np.float32) / 32767
 
 
 def codec_for(video: Path) -> str | None:
@@ -189,7 +225,7 @@ class TrackEncoder:
         self.dst, self.track, self.done = dst, np.asarray(track, np.float32), 0
         self.stream = dst.add_stream(codec, rate=RATE)
         self.stream.layout = "mono"
-        self.stream.bit_rate = 128_000 if codec == "aac" else 96_000
+        self.stream.bit_rate = 192_000 if codec == "aac" else 128_000  # less overshoot of the peaks
 
     def until(self, seconds: float) -> None:
         import av
@@ -249,6 +285,19 @@ def remux(video: Path, out: Path, track: np.ndarray | None) -> None:
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def put_track(video: Path, track: np.ndarray) -> np.ndarray:
+    """Put `track` into `video` in place (remux), then check the true peak of the sound as encoded:
+    a lossy encoder can overshoot what the clips were limited to; where it reaches MAX_TRUE_PEAK,
+    the track goes in again that much quieter (a fraction of a dB). Returns the track as put in."""
+    for _ in range(3):
+        remux(video, video, track)
+        over = true_peak(decode(video)) - (MAX_TRUE_PEAK - 0.2)
+        if over <= 0:
+            break
+        track = (track * 10 ** (-(over + 0.1) / 20)).astype(np.float32)
+    return track
 
 
 def has_sound(video: Path) -> bool:

@@ -776,14 +776,19 @@ def _burn_captions(args: argparse.Namespace, clip) -> int:
         info = clip.probe(args.video)
     except clip.ClipError as e:
         raise UsageError(str(e)) from None
-    srt = args.srt or args.video.with_suffix(".srt")
+    srt, span = args.srt or args.video.with_suffix(".srt"), None
+    if args.srt is None and not srt.is_file():
+        # a section clip has no .srt of its own: its video's, cut to the section (what it narrates)
+        srt, span = subtitles.section_source(args.video) or (srt, None)
     if not srt.is_file():
         raise UsageError(f"{srt}: no subtitles to burn in; Manim writes them beside the video it renders "
-                         "(a section clip has none of its own: give the video's with --srt)")
+                         "(a section clip's are its video's, found through the sections list)")
     try:
         cues = subtitles.read_srt(srt)
     except (ValueError, UnicodeDecodeError) as e:
         raise UsageError(f"{srt}: not a readable .srt ({str(e).splitlines()[0][:80]})") from None
+    if span is not None:
+        cues = subtitles.clip(cues, span.start, span.end)
     out = _copy_of_video(args, args.video.with_name(f"{args.video.stem}.captioned.mp4"), ".mp4",
                          "the captioned copy's name")
     r = clip.write_captioned(info, cues, out, progress=not args.no_progress)
@@ -890,8 +895,7 @@ def cmd_narration(args: argparse.Namespace) -> int:
     try:
         spec = narration.explainer(args.scene)
         folder = args.out or Path("narration") / spec.module
-        if folder.exists() and not folder.is_dir():
-            raise narration.NarrationError(f"--out {folder}: a file is there; give a folder")
+        narration.check(folder, args.force)  # before the half minute the storyboard takes
         print(f"reading the script of {spec.module} from its storyboard (about half a minute; nothing is "
               "drawn)", flush=True)
         script = narration.read_script(spec)

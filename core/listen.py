@@ -101,7 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.video}: no {args.video.stem}.narration.json beside it; render it narrated first",
               file=sys.stderr)
         return 2
-    found = listen(args.video)
+    try:
+        found = listen(args.video)
+    except audio.AudioError as e:
+        print(f"{e}; render it narrated (DECONV_VOICE=piper) first", file=sys.stderr)
+        return 2
     if not found:
         print(f"{args.video}: silent (rendered with DECONV_VOICE=off?)", file=sys.stderr)
         return 2

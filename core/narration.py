@@ -9,6 +9,7 @@ own (core never imports Manim), with the model the environment chooses, as a ren
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -21,6 +22,8 @@ from core import explainers, weights
 
 MARK = "# deconv narration:"  # the first line of a script.txt this command wrote
 HTML_MARK = '<meta name="generator" content="deconv narration">'
+FILES = ("script.txt", "script.html")
+RECORD = ".deconv-narration"  # what this command wrote in a folder: name -> sha256 (JSON)
 
 
 class NarrationError(Exception):
@@ -102,40 +105,56 @@ manim -qh scenes/{esc(script['module'])}.py</code>.</p>
 
 
 def recorded(script: dict, folder: Path) -> tuple[list[str], list[str]]:
-    """(ids with a recording in `folder`, recordings there of a sentence whose words have changed)."""
-    have = [s["id"] for s in script["sentences"] if (folder / f"{s['id']}.wav").is_file()]
+    """(ids with a recording in `folder`, recordings there for the words a sentence had before, where
+    that sentence is not recorded yet under its id now)."""
+    names = {p.name.lower(): p.name for p in folder.glob("*") if p.name.lower().endswith(".wav")}
+    have = [s["id"] for s in script["sentences"] if f"{s['id']}.wav" in names]
     stale = []
     for s in script["sentences"]:
+        if s["id"] in have:
+            continue
         stem = s["id"].rsplit("-", 1)[0]
         pattern = rf"{re.escape(stem)}-[0-9a-f]{{6}}\.wav"
-        stale += sorted(p.name for p in folder.glob(f"{stem}-*.wav")
-                        if p.name != f"{s['id']}.wav" and re.fullmatch(pattern, p.name))
+        stale += sorted(names[n] for n in names if re.fullmatch(pattern, n))
     return have, stale
 
 
-def ours(path: Path, mark: str) -> bool:
-    """Whether the file there was written by this command (it starts with our mark)."""
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _record(folder: Path) -> dict[str, str]:
     try:
-        with path.open("r", encoding="utf-8", errors="replace") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return mark in head
+        data = json.loads((folder / RECORD).read_text())
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def check(folder: Path, force: bool) -> None:
+    """Before anything is read or written: `folder` can hold the script, and its script.txt and
+    script.html, if there, are this command's as it wrote them (else only with `force`)."""
+    if folder.exists() and not folder.is_dir():
+        raise NarrationError(f"--out {folder}: a file is there; give a folder")
+    record = _record(folder) if folder.is_dir() else {}
+    for name in FILES:
+        path = folder / name
+        if path.is_dir():
+            raise NarrationError(f"{path}: is a folder; move it away or choose another --out")
+        if path.exists() and not force and record.get(name) != _digest(path):
+            raise NarrationError(f"{path}: already there, and not as deconv narration wrote it (your own, or "
+                                 "edited since); replace it with --force, or choose another --out")
 
 
 def write(script: dict, folder: Path, force: bool) -> list[Path]:
-    """Write script.txt and script.html into `folder`: never over a file this command did not write,
-    unless `force`. Both are checked before either is written."""
-    if folder.exists() and not folder.is_dir():
-        raise NarrationError(f"--out {folder}: a file is there; give a folder")
-    targets = [(folder / "script.txt", MARK, text(script)),
-               (folder / "script.html", HTML_MARK, page(script, folder))]
-    for path, mark, _ in targets:
-        if path.is_dir():
-            raise NarrationError(f"{path}: is a folder; move it away or choose another --out")
-        if path.exists() and not force and not ours(path, mark):
-            raise NarrationError(f"{path}: already there and not written by deconv narration; replace it "
-                                 "with --force, or choose another --out")
-    for path, _, content in targets:
-        weights.atomic_write_bytes(path, content.encode("utf-8"))
-    return [p for p, _, _ in targets]
+    """Write script.txt and script.html into `folder` (check() first, again: nothing is replaced that
+    this command did not write, unless `force`), and note what it wrote."""
+    check(folder, force)
+    contents = {"script.txt": text(script), "script.html": page(script, folder)}
+    record = _record(folder)
+    for name, content in contents.items():
+        data = content.encode("utf-8")
+        weights.atomic_write_bytes(folder / name, data)
+        record[name] = hashlib.sha256(data).hexdigest()
+    weights.atomic_write_bytes(folder / RECORD, (json.dumps(record, indent=1) + "\n").encode())
+    return [folder / name for name in FILES]

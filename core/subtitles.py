@@ -107,6 +107,25 @@ def read_sections(index: str | Path) -> list[Span]:
     return spans
 
 
+def section_source(clip_path: str | Path) -> tuple[Path, Span] | None:
+    """For a `--save_sections` clip (media/videos/<module>/<quality>/sections/<Scene>_0001_<name>.mp4):
+    the whole video's .srt and the clip's section on the video's timeline, whose cues (`clip`) are the
+    clip's subtitles. None when the clip is not listed in a sections list beside a video's .srt."""
+    clip_path = Path(clip_path)
+    if clip_path.parent.name != "sections":
+        return None
+    for index in sorted(clip_path.parent.glob("*.json")):
+        try:
+            spans = read_sections(index)
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        span = next((s for s in spans if s.video == clip_path.name), None)
+        srt = clip_path.parent.parent / f"{index.stem}.srt"
+        if span is not None and srt.is_file():
+            return srt, span
+    return None
+
+
 def coverage(cues: Sequence[Cue], start: float, end: float) -> float:
     """Fraction of [start, end) during which some cue is showing."""
     if end <= start:

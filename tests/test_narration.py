@@ -172,7 +172,7 @@ def test_espeak_speaks_too(tmp_path):
 
 @pytest.mark.parametrize("value, needles", [
     ("loud", ["DECONV_VOICE=loud", "piper, espeak, recorded or off", "pip install"]),
-    ("recorded", ["DECONV_VOICE=recorded needs DECONV_VOICE_DIR", "deconv narration"]),
+    ("recorded", ["DECONV_VOICE=recorded needs DECONV_VOICE_DIR", "the folder of your recordings"]),
 ])
 def test_a_bad_voice_setting_is_one_line_before_anything_is_drawn(tmp_path, value, needles):
     res, folder = talk(tmp_path, value)
@@ -182,7 +182,7 @@ def test_a_bad_voice_setting_is_one_line_before_anything_is_drawn(tmp_path, valu
 
 def test_a_recordings_folder_that_is_not_there_is_one_line(tmp_path):
     res, _ = talk(tmp_path, "recorded", DECONV_VOICE_DIR=str(tmp_path / "nowhere"))
-    assert_usage_error(res, "nowhere: no such folder", "deconv narration")
+    assert_usage_error(res, "nowhere: no such folder")
 
 
 HIDE_PIPER = "import scenes.narration as n\nn.piper_installed = lambda: False"
@@ -266,7 +266,7 @@ def test_missing_changed_unreadable_and_silent_recordings_are_one_line(tmp_path)
     assert_usage_error(res, "DECONV_VOICE_DIR=", f"1 missing: {ids[4]}.wav",
                        f"1 recorded for words that have since changed: {stem}-abcdef.wav (now {ids[1]}.wav)",
                        f"2 unusable: {ids[2]}.wav: cannot read it", f"{ids[3]}.wav: silent",
-                       "deconv narration probe_scene")
+                       "record those, or render with DECONV_VOICE=piper or off")
     assert not (folder / f"{SCENE}.mp4").exists()
 
 

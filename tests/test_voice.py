@@ -151,17 +151,27 @@ def test_deconv_narration_writes_the_script_and_a_page_to_print(tmp_path, capsys
     assert "2 sentences, 1 recorded" in res.stdout
     assert "have since changed (record them again under their new id): training-02-cccccc.wav" in res.stdout
     assert "✓" in (out / "script.html").read_text()
+    (out / "training-02-BBBBBB.WAV".replace("BBBBBB", "bbbbbb")).write_bytes(b"")  # a recorder's capitals
+    res = deconv_here(capsys, "narration", "decoder", "--out", out)
+    assert "2 sentences, 2 recorded" in res.stdout and "since changed" not in res.stdout
 
 
-def test_deconv_narration_replaces_only_its_own_files(tmp_path, capsys, fixed_script):
+def test_deconv_narration_replaces_only_its_own_files(tmp_path, capsys, fixed_script, monkeypatch):
     out = tmp_path / "voice"
     out.mkdir()
     (out / "script.txt").write_text("my own notes\n")
-    assert_usage_error(deconv_here(capsys, "narration", "decoder", "--out", out),
-                       "script.txt: already there and not written by deconv narration", "--force")
+    with monkeypatch.context() as m:  # refused before the storyboard's half minute, not after
+        m.setattr(script_files, "read_script", lambda spec: pytest.fail("read the storyboard first"))
+        assert_usage_error(deconv_here(capsys, "narration", "decoder", "--out", out),
+                           "script.txt: already there, and not as deconv narration wrote it", "--force")
     assert (out / "script.txt").read_text() == "my own notes\n" and not (out / "script.html").exists()
     assert deconv_here(capsys, "narration", "decoder", "--out", out, "--force").returncode == 0
     assert (out / "script.txt").read_text().startswith("# deconv narration:")
+    assert deconv_here(capsys, "narration", "decoder", "--out", out).returncode == 0  # its own: replaced
+    with open(out / "script.txt", "a") as f:  # notes added to the script it wrote
+        f.write("# take 2 of line 1 was better\n")
+    assert_usage_error(deconv_here(capsys, "narration", "decoder", "--out", out), "edited since", "--force")
+    assert "take 2" in (out / "script.txt").read_text()
     (tmp_path / "file").write_text("")
     assert_usage_error(deconv_here(capsys, "narration", "decoder", "--out", tmp_path / "file"),
                        "a file is there; give a folder")
@@ -176,3 +186,56 @@ def test_deconv_narration_passes_on_the_storyboards_one_line(tmp_path, capsys, m
                        "DECONV_SEED='x' is not a whole number")
     assert not (tmp_path / "v" / "script.txt").exists()
     assert os.environ["DECONV_SEED"] == "x"
+
+
+def _speech(seconds: float, seed: int = 0) -> np.ndarray:
+    """Noise shaped like syllables, about 4 a second, at about -20 dBFS."""
+    t = np.arange(int(seconds * audio.RATE)) / audio.RATE
+    return np.random.default_rng(seed).standard_normal(len(t)) * (0.5 + 0.5 * np.sin(2 * np.pi * 4 * t)) * 0.2
+
+
+def _room(seconds: float, db: float, seed: int = 1) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal(int(seconds * audio.RATE)) * 10 ** (db / 20)
+
+
+@pytest.mark.parametrize("kind", ["room noise at -45 dBFS", "a click before", "a DC offset", "hum"])
+def test_a_home_recording_is_cut_to_its_speech(kind):
+    """What real recordings have around the words (room noise, a mouse click, an offset, mains hum)
+    is cut away with the silence: the clip keeps the speech, 2 s, and little more."""
+    speech, before, after = _speech(2.0), np.zeros(audio.RATE), np.zeros(int(1.5 * audio.RATE))
+    x = np.concatenate([before, speech, after])
+    if kind.startswith("room"):
+        x = x + _room(len(x) / audio.RATE, -45)
+    elif kind == "a click before":
+        x[1000:1048] = 0.9
+    elif kind == "a DC offset":
+        x = x + 0.03
+    else:
+        x = x + 0.05 * np.sin(2 * np.pi * 50 * np.arange(len(x)) / audio.RATE)
+    y = audio.master(x.astype(np.float32))
+    assert 1.9 <= len(y) / audio.RATE <= 2.15, kind
+    assert -16.5 <= audio.loudness(y) <= -15.5
+
+
+@pytest.mark.parametrize("x, told", [
+    (_room(3.0, -60), "no speech in it"),  # a muted microphone's hiss alone
+    (np.full(2 * audio.RATE, 0.05), "silent"),  # a constant level
+    (0.1 * np.sin(2 * np.pi * 440 * np.arange(2 * audio.RATE) / audio.RATE), "no speech in it"),
+    (np.zeros(audio.RATE), "silent"),
+    (np.where(np.arange(audio.RATE) == 5, np.nan, _speech(1.0)), "not numbers"),
+])
+def test_a_recording_without_speech_is_refused(x, told):
+    with pytest.raises(audio.AudioError, match=told):
+        audio.master(np.asarray(x, np.float32))
+
+
+@needs_piper
+def test_a_damaged_cache_file_is_made_again(tmp_path):
+    s = narration.Sentence("x-01-000000", "x", "A short one.", "A short one.")
+    good = narration.Piper(tmp_path).clip(s)
+    (cached,) = (tmp_path / "piper").glob("*.wav")
+    data = cached.read_bytes()
+    for damaged in (data[: len(data) // 2], data[: len(data) // 2 + 1], data[:44]):  # cut short, empty
+        cached.write_bytes(damaged)
+        assert np.array_equal(narration.Piper(tmp_path).clip(s), good)
+        assert cached.read_bytes() == data
