@@ -281,3 +281,25 @@ def test_the_storyboard_says_what_the_render_says(render_talk):
         said = TalkScene.storyboard()
     assert [s.row() for s in said] == [{k: s[k] for k in ("id", "section", "written", "spoken")}
                                        for s in sentences(folder)]
+
+
+@needs_piper
+def test_an_animation_range_keeps_voice_and_subtitles_on_the_videos_clock(tmp_path):
+    """manim -n 2,5 starts the video at the third animation: the narration and the subtitles move
+    with it (a sentence begun before it is cut, faded in; none is early or late)."""
+    res, folder = talk(tmp_path, "piper", "-n", "2,5")  # talk() adds --save_sections: drop it
+    assert res.returncode == 2 and "-n with --save_sections" in res.stderr
+    env = {k: v for k, v in os.environ.items() if k != "DECONV_VOICE_DIR"}
+    env["DECONV_VOICE"] = "piper"
+    res = manim("-ql", "-n", "2,5", "--media_dir", tmp_path, PROBE, SCENE, env=env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    said = sentences(folder)
+    cues = subtitles.read_srt(folder / f"{SCENE}.srt")
+    track = audio.decode(folder / f"{SCENE}.mp4")
+    assert said[0]["start"] < 0 <= said[1]["start"]  # the first sentence began before the video
+    assert cues[0].start == 0 and cues[0].text == said[0]["written"]
+    for s in said[1:]:
+        cue = next(c for c in cues if abs(c.start - s["start"]) < 0.002)
+        assert cue.text.replace("\n", " ") == s["written"]
+        assert abs(onset(track, s["start"]) - s["start"]) <= 1 / 15
+    assert np.abs(track[:48]).max() < 0.05  # faded in where the video cuts into the first sentence

@@ -239,3 +239,21 @@ def test_a_damaged_cache_file_is_made_again(tmp_path):
         cached.write_bytes(damaged)
         assert np.array_equal(narration.Piper(tmp_path).clip(s), good)
         assert cached.read_bytes() == data
+
+
+def test_recordings_folder_mistakes_are_said_plainly(voice_env, tmp_path):
+    (tmp_path / "a-file").write_text("")
+    voice_env("recorded", tmp_path / "a-file")
+    with pytest.raises(narration.VoiceError, match="a-file: a file, not a folder"):
+        narration.choose("decoder", tmp_path)
+    voice_env("recorded", tmp_path / "nowhere")
+    with pytest.raises(narration.VoiceError, match=r"no such folder \(deconv narration decoder --out"):
+        narration.choose("decoder", tmp_path)
+    voice_env("recorded", tmp_path)
+    voice = narration.choose("my_scene", tmp_path)[0]  # not an explainer deconv narration knows
+    (tmp_path / "x-01-aaaaaa.wav").mkdir()
+    voice.check([narration.Sentence("x-01-aaaaaa", "x", "One.", "One."),
+                 narration.Sentence("x-02-bbbbbb", "x", "Two.", "Two.")])
+    told = voice.report()
+    assert "x-01-aaaaaa.wav: a folder, not a recording" in told and "1 missing: x-02-bbbbbb.wav" in told
+    assert "deconv narration" not in told and "render with DECONV_VOICE=piper or off" in told
