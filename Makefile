@@ -81,7 +81,7 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m core.revealjs --fetch
 	@touch $(STAMP)
 
-run: $(STAMP) ## the main job: render the decoder video at 1080p60 into media/videos/decoder/
+run: $(STAMP) ## the main job: render the decoder video, narrated, at 1080p60 into media/videos/decoder/
 	$(BIN)/manim -qh scenes/decoder.py
 
 test: $(STAMP) ## run the whole test suite (each explainer rendered once, at -ql), on 2 workers
@@ -93,7 +93,7 @@ test-fast: $(STAMP) ## the tests that render nothing: the edit-test loop
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check core scenes tests
 
-bench: $(STAMP) ## trainer vs the article's loop; scene render vs a trivial scene (SCENE_QUALITY=l|m|h)
+bench: $(STAMP) ## trainer vs the article's loop; renders vs a trivial scene; the narration (SCENE_QUALITY=l|m|h)
 	$(BIN)/python -m core.bench
 	$(BIN)/python -m scenes.bench --quality $(SCENE_QUALITY)
 
