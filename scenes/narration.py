@@ -337,8 +337,8 @@ class Narration:
             s = self.sentence(section, text, t)
             clip = self.voice.clip(s)
             if clip is not None:
-                s.seconds = len(clip) / audio.RATE
-                self.clips.append((t, clip))
+                s.seconds = len(clip) / audio.RATE - audio.PAD_SECONDS
+                self.clips.append((t - audio.PAD_SECONDS, clip))  # its speech (after the pad) starts at t
             starts.append(t)
             t += max(s.seconds + GAP if s.seconds else 0.0, reading_seconds(text))
         return starts, t

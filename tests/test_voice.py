@@ -82,8 +82,10 @@ def test_the_soundtrack_lays_each_sentence_where_it_starts():
     class Beeps(narration.Voice):
         silent = False
 
-        def clip(self, sentence):
-            return np.full(int(len(sentence.written) * 0.1 * audio.RATE), 0.5, np.float32)
+        def clip(self, sentence):  # as mastered clips are: a quiet pad, then 0.1 s a character
+            pad = np.zeros(int(audio.PAD_SECONDS * audio.RATE), np.float32)
+            said = np.full(int(len(sentence.written) * 0.1 * audio.RATE), 0.5, np.float32)
+            return np.concatenate([pad, said])
 
     n = narration.Narration(Beeps())
     starts, until = n.say("s", ["abcdefghij" * 3, "x"], now=1.0)  # 3 s of audio, then 0.1 s
@@ -93,7 +95,7 @@ def test_the_soundtrack_lays_each_sentence_where_it_starts():
     assert len(track) == 10 * audio.RATE
     on = np.flatnonzero(track > 0.25) / audio.RATE
     gap = np.flatnonzero(np.diff(on) > 0.01)
-    assert len(gap) == 1 and on[0] == pytest.approx(0.5, abs=1e-4)
+    assert len(gap) == 1 and on[0] == pytest.approx(0.5, abs=1e-4)  # the speech starts with its cue
     assert on[gap[0]] == pytest.approx(3.5, abs=1e-3)  # the first sentence, 3 s from 0.5 s
     assert on[gap[0] + 1] == pytest.approx(3.5 + narration.GAP, abs=1e-3)  # the second after the gap
     assert [s.id.rsplit("-", 1)[0] for s in n.sentences] == ["s-01", "s-02"]
