@@ -134,5 +134,5 @@ check-quality:
 
 clean: ## remove the virtual environment, caches and renders (keeps checkpoints)
 	rm -rf $(VENV) .pytest_cache .ruff_cache media/videos media/images media/texts media/Tex \
-	  media/light media/index.html media/slides
+	  media/light media/index.html media/slides media/voice
 	rm -f $(filter-out $(FIGURE_PREVIEWS),$(wildcard media/figures/*))
