@@ -70,13 +70,14 @@ def text(script: dict) -> str:
 def page(script: dict, folder: Path) -> str:
     """script.html: the script as a table to print and read from, one row per recording to make."""
     m = script["model"]
+    have = set(recorded(script, folder)[0])
     esc = html.escape
     rows, section = [], None
     for s in script["sentences"]:
         if s["section"] != section:
             section = s["section"]
             rows.append(f'<tr class="section"><th colspan="3">{esc(section)}</th></tr>')
-        done = "✓" if (folder / f"{s['id']}.wav").is_file() else ""
+        done = "✓" if s["id"] in have else ""
         rows.append(f'<tr><td class="id">{esc(s["id"])}.wav <span class="done">{done}</span></td>'
                     f'<td class="say">{esc(s["spoken"])}</td><td class="sub">{esc(s["written"])}</td></tr>')
     return f"""<!doctype html>
@@ -119,10 +120,6 @@ def recorded(script: dict, folder: Path) -> tuple[list[str], list[str]]:
     return have, stale
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _record(folder: Path) -> dict[str, str]:
     try:
         data = json.loads((folder / RECORD).read_text())
@@ -141,7 +138,7 @@ def check(folder: Path, force: bool) -> None:
         path = folder / name
         if path.is_dir():
             raise NarrationError(f"{path}: is a folder; move it away or choose another --out")
-        if path.exists() and not force and record.get(name) != _digest(path):
+        if path.exists() and not force and record.get(name) != weights.sha256_file(path):
             raise NarrationError(f"{path}: already there, and not as deconv narration wrote it (your own, or "
                                  "edited since); replace it with --force, or choose another --out")
 

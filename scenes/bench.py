@@ -101,6 +101,7 @@ def bench(module: str, scene_name: str, quality: str) -> float:
 def narration_bench(module: str, scene_name: str, quality: str) -> None:
     """Piper's speed on the explainer's script (no cache), then the explainer rendered narrated
     (synthesis included, an empty cache) against silent."""
+    from core import audio
     from scenes import narration
 
     if not narration.piper_installed():
@@ -115,7 +116,7 @@ def narration_bench(module: str, scene_name: str, quality: str) -> None:
     load = time.process_time() - t
     t, audio_s = time.process_time(), 0.0
     for s in said:
-        audio_s += len(voice.clip(s)) / 48_000
+        audio_s += len(voice.clip(s)) / audio.RATE
     cpu = time.process_time() - t
     print(f"narration: Piper loads in {load:.1f} s of CPU, then makes {audio_s:.0f} s of speech "
           f"({len(said)} sentences of scenes/{module}.py) in {cpu:.1f} s of CPU: {audio_s / cpu:.1f} s of "

@@ -67,7 +67,6 @@ class Captions:
                 self.scene.add_subcaption(text, duration=(b_ms - a_ms) / 1000, offset=offset)
                 self.cues.append((a_ms / 1000, b_ms / 1000, text))
 
-
     @staticmethod
     def skipped() -> bool:
         """Whether the render starts later than the first animation (manim -n N,M with N > 0)."""

