@@ -22,7 +22,7 @@ TARGET_LUFS = -16.0
 MAX_TRUE_PEAK = -1.0  # dBTP
 PEAK_CEILING = -2.0  # what a clip is limited to, leaving a margin for lossy encoding (see put_track)
 EDGE_SECONDS = 0.006  # fade in and out over this much, so a clip starts and stops without a click
-PAD_SECONDS = 0.03  # kept before the first speech and after the last, so no consonant is cut
+PAD_SECONDS = 0.03  # before the first speech (exactly) and after the last, so no consonant is cut
 FRAME_SECONDS = 0.02  # speech is found in frames this long: louder than the room, for 3 in a row
 HIGH_PASS_HZ = 60  # below this, a recording's hum, rumble and DC offset are taken out
 
@@ -101,11 +101,12 @@ def high_pass(x: np.ndarray) -> np.ndarray:
 
 
 def speech_span(x: np.ndarray) -> tuple[int, int]:
-    """(first, last + 1): the samples of `x` from its first speech to its last, PAD_SECONDS kept each
-    side. Speech is FRAME_SECONDS frames louder than the room (the quietest tenth of the frames) by
-    10 dB and within 40 dB of the loudest, three frames in a row, so a click, hiss or hum at either
-    end is left out. Raises AudioError for a clip with no speech: silence, or the same level
-    throughout (hiss, hum, a constant offset)."""
+    """(first, last + 1): the samples of `x` from its first speech to its last. Speech is
+    FRAME_SECONDS frames louder than the room (the quietest tenth of the frames) by 10 dB and within
+    40 dB of the loudest, three frames in a row (and the frames joined to them), so a click, hiss or
+    hum apart from the words is left out; the first word's start is found to the sample. Raises
+    AudioError for a clip with no speech: silence, or the same level throughout (hiss, hum, a
+    constant offset)."""
     w = int(FRAME_SECONDS * RATE)
     n = len(x) // w
     if n == 0:
@@ -117,13 +118,19 @@ def speech_span(x: np.ndarray) -> tuple[int, int]:
         raise AudioError("silent: no sound in it")
     if n >= 25 and loud - room < 12:  # half a second or more with no quiet in it
         raise AudioError("no speech in it: the same level throughout (hiss, hum or a steady tone?)")
-    above = level > max(loud - 40, room + 10)
+    threshold = max(loud - 40, room + 10)
+    above = level > threshold
     steady = np.flatnonzero(above[:-2] & above[1:-1] & above[2:]) if n >= 3 else np.flatnonzero(above)
     if not len(steady):
         raise AudioError("no speech in it: nothing louder than the room for more than a click")
-    pad = int(PAD_SECONDS * RATE)
-    first, last = int(steady[0]) * w, (int(steady[-1]) + min(3, n)) * w
-    return max(0, first - pad), min(len(x), last + pad)
+    j, k = int(steady[0]), int(steady[-1]) + min(3, n) - 1  # the first and last frame of speech,
+    while j > 0 and above[j - 1]:  # with the soft onset and tail joined to it
+        j -= 1
+    while k + 1 < n and above[k + 1]:
+        k += 1
+    # the first sample louder than the threshold in its first frame: where the words start, to the sample
+    first = j * w + int(np.argmax(np.abs(x[j * w:(j + 1) * w]) > 10 ** (threshold / 20)))
+    return first, min(len(x), (k + 1) * w)
 
 
 def limit(x: np.ndarray, ceiling_db: float = PEAK_CEILING) -> np.ndarray:
@@ -156,7 +163,8 @@ def master(x: np.ndarray) -> np.ndarray:
         raise AudioError("has samples that are not numbers (NaN or infinite): export it again")
     x = high_pass(x)
     first, last = speech_span(x)
-    y = x[first:last].copy()
+    pad = int(PAD_SECONDS * RATE)  # exactly this much before the words (silence added where it lacks)
+    y = np.concatenate([np.zeros(max(0, pad - first), np.float32), x[max(0, first - pad):last + pad]])
     for _ in range(4):  # limiting lowers the loudness a little: raise it again, limit again
         level = loudness(y)
         if not np.isfinite(level):

