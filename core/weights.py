@@ -6,7 +6,6 @@ numpy only (no torch): scenes and figures load weights through this module.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import math
 import os
@@ -22,6 +21,7 @@ from safetensors.numpy import save as st_save
 
 from core import conv
 from core.data import KERNEL, N_CHANNELS, STRIDE
+from core.files import atomic_write_bytes, sha256_file  # noqa: F401 - used here and by importers
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 MANIFEST = "manifest.json"
@@ -66,33 +66,6 @@ def regenerate_command(variant: str, seed: int, directory: str | Path, source: s
 
 def _same_path(a: str | Path, b: str | Path) -> bool:
     return Path(a).resolve() == Path(b).resolve()
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def sha256_file(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def save_checkpoint(path: str | Path, arrays: dict[str, np.ndarray], metadata: dict[str, object]) -> None:
