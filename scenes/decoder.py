@@ -724,8 +724,7 @@ def equation(size: float = th.LABEL_SIZE + 4) -> MarkupText:
     terms = " + ".join(f'<span foreground="{th.FILTER_COLORS[i]}">c{i + 1}·f{i + 1}</span>' for i in range(3))
     eq = MarkupText(f'output = {terms} + <span foreground="{th.OUTPUT_COLOR}">b</span>',
                     font=th.FONT, font_size=size, color=th.TEXT_COLOR)
-    if config.transparent:
-        eq.set_stroke(th.OUTLINE_COLOR, width=2, background=True)
+    eq.plated = config.transparent  # on a plate, as every text (scenes.theme.PlateCamera)
     return eq
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from manim import MarkupText, Mobject, Text, Transform, ValueTracker, VGroup, VMobject, config
+from manim import MarkupText, Mobject, Text, Transform, ValueTracker, VMobject, config
 
 MIN_TEXT_PX = 14.0  # the guide: nothing below about 14 px tall at 1280x720
 MARGIN = 0.05  # of the frame's width and height, on each side
@@ -39,11 +39,7 @@ def text_px(m: Mobject) -> float | None:
     """How tall `m`'s digits and capitals are, in px at 720p, if `m` is text (a Text or MarkupText,
     or a scenes.speed.LiveNumber); None otherwise."""
     if isinstance(m, (Text, MarkupText)):
-        size = float(m.font_size)
-        plate = getattr(m, "plate", None)  # scenes.theme.Plate, in transparent renders: not a letter
-        if plate is not None and m.height > 0:
-            size *= VGroup(*[s for s in m.submobjects if s is not plate]).height / m.height
-        return size * digit_height(getattr(m, "font", "") or "") * px()
+        return float(m.font_size) * digit_height(getattr(m, "font", "") or "") * px()
     glyphs = getattr(m, "glyphs", None)  # a LiveNumber: its glyphs are digits, so their height is
     if glyphs is not None and hasattr(m, "get_value") and len(glyphs.points):
         return float(glyphs.height) * px()

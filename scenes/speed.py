@@ -26,7 +26,7 @@ from manim import (
 )
 
 from core.subtitles import fmt
-from scenes.theme import LABEL_SIZE, TEXT_COLOR, Plate, SansText
+from scenes.theme import LABEL_SIZE, TEXT_COLOR, SansText
 
 
 class LiveNumber(VGroup):
@@ -56,9 +56,7 @@ class LiveNumber(VGroup):
         self.add(self.glyphs, self.anchor)
         self.value = float("nan")
         self.set_value(value)
-        if config.transparent:
-            self.plate = Plate(VGroup(*ref).move_to(self.glyphs))  # the widest the number gets
-            self.add(self.plate)
+        self.plated = config.transparent  # drawn on a plate (scenes.theme.PlateCamera)
 
     @classmethod
     def _glyph_points(cls, size: float) -> dict[str, np.ndarray]:

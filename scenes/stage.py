@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from manim import Camera, Mobject, Scene, config
+from manim import Mobject, Scene, config
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
@@ -77,7 +77,7 @@ class Explainer(Scene):
         theme.apply()  # before Manim makes its camera, which takes the background colour
         if "renderer" not in kwargs:  # Manim's renderer, writing files through SoundtrackWriter
             kwargs["renderer"] = CairoRenderer(file_writer_class=SoundtrackWriter,
-                                               camera_class=kwargs.get("camera_class", Camera),
+                                               camera_class=kwargs.get("camera_class", theme.PlateCamera),
                                                skip_animations=kwargs.get("skip_animations", False))
         super().__init__(*args, **kwargs)
         self.narration = narration.Narration(self.choose_voice())
@@ -239,6 +239,10 @@ class Explainer(Scene):
         self.renderer.file_writer.soundtrack = self.narration.soundtrack(start, self.clock - start)
         self.write_model_note()
         self.write_script()
+        if self.layout_problems and not config.dry_run:  # the tests fail on these; a user hears of them
+            more = f" (and {len(self.layout_problems) - 1} more)" if len(self.layout_problems) > 1 else ""
+            narration.warn(f"layout: {self.layout_problems[0]}{more}: text too small, in the 5% margins or "
+                           "on the footer in some frames")
         super().tear_down()
 
     def write_script(self) -> None:

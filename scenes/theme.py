@@ -1,22 +1,51 @@
 """The look every explainer shares: the palette (one meaning per colour, the same in the figures),
 the font and text sizes, and text in that font.
 
-DECONV_THEME=light renders on white with darker shades of the same hues (core.palette). The theme
-is read at import without failing; a bad name stops the render when a scene starts (`apply`).
+DECONV_THEME=light renders on white with darker shades of the same hues (core.palette). With
+DECONV_THEME unset, a light background set in Manim's config (`background_color` in a manim.cfg, or
+--background_color) picks the light theme, which reads on it; DECONV_THEME=dark on a light background
+is refused. The theme is read at import without failing; a bad name or a clash stops the render when a
+scene starts (`apply`), with one line.
 """
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Mobject, RoundedRectangle, Text, VGroup, config
+import os
+
+import numpy as np
+from manim import DOWN, UP, Camera, ManimColor, Mobject, RoundedRectangle, Text, VGroup, config
 
 from core import palette
 from scenes.models import fail
 
-try:
-    PALETTE = palette.theme()
-    THEME_ERROR: str | None = None
-except ValueError as _e:  # reported by apply(), when a scene starts
-    PALETTE, THEME_ERROR = palette.DARK, str(_e)
+
+def light(color) -> bool:
+    """Whether `color` (anything Manim takes as a colour) is light: relative luminance above 0.5."""
+    r, g, b = ManimColor(color).to_rgb()
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
+
+
+def choose() -> tuple[palette.Palette, str | None]:
+    """The palette for this render, and the one line that stops it (a bad DECONV_THEME, or the dark
+    theme's white text asked for on a light background), if any."""
+    named = os.environ.get(palette.THEME_ENV, "").strip()
+    try:
+        chosen = palette.theme(named or None)
+    except ValueError as e:
+        return palette.DARK, str(e)
+    if config.transparent or not light(config.background_color):
+        return chosen, None
+    if not named:
+        return palette.LIGHT, None  # Manim's config asks for a light background: the theme for it
+    if chosen is palette.DARK:
+        hex_ = ManimColor(config.background_color).to_hex()
+        return chosen, (f"background_color {hex_} (from a manim.cfg or --background_color) is light, and "
+                        f"{palette.THEME_ENV}={named} draws white text that would not show on it; set "
+                        f"{palette.THEME_ENV}=light (or leave it unset), or choose a dark background")
+    return chosen, None
+
+
+PALETTE, THEME_ERROR = choose()
 FILTER_COLORS = PALETTE.filters  # filter / code channel 1, 2, 3
 DATA_COLOR = PALETTE.data  # data: curves, patches, targets
 OUTPUT_COLOR = PALETTE.output  # what the decoder produces: sums, outputs
@@ -36,12 +65,13 @@ SMALL_SIZE = 20
 
 
 def apply() -> None:
-    """Make the chosen theme Manim's: called by every explainer as it starts. A bad DECONV_THEME
-    stops the render with one line and exit status 2. The dark theme keeps Manim's black (and any
-    --background_color)."""
+    """Make the chosen theme Manim's: called by every explainer as it starts. A bad DECONV_THEME, or
+    the dark theme on a light background, stops the render with one line and exit status 2. The dark
+    theme keeps Manim's black (and any dark background set in its config); the light theme renders on
+    white, or on the light background Manim's config sets."""
     if THEME_ERROR is not None:
         fail(THEME_ERROR)
-    if PALETTE is not palette.DARK:
+    if PALETTE is not palette.DARK and not light(config.background_color):
         config.background_color = BACKGROUND_COLOR
 
 
@@ -54,41 +84,64 @@ class SansText(Text):
 
 
 def text(s: str, size: float = LABEL_SIZE, color: str = TEXT_COLOR, **kwargs) -> Text:
-    """Text in the project's font. In a transparent render (`manim -t`) it sits on a `Plate`, so it
-    reads as solid letters on a white slide as on a dark one."""
+    """Text in the project's font. In a transparent render (`manim -t`) it is drawn on a plate
+    (`PlateCamera`), so it reads as solid letters on a white slide as on a dark one."""
     t = SansText(s, font_size=size, color=color, **kwargs)
     if config.transparent:
-        put_on_plate(t)
+        t.plated = True
     return t
 
 
 PLATE_OPACITY = 0.8
+PLATE_BUFF = 0.06  # scene units the plate reaches beyond the letters
 
 
-class Plate(RoundedRectangle):
-    """The theme's background colour, mostly opaque, behind a text in transparent renders: the
-    letters keep their colour and stay solid on any slide. It keeps its colour when the text is
-    recoloured, and it is drawn behind everything (z_index -1) though it is the text's last part,
-    so the text's letters keep their indices."""
-
-    def __init__(self, around: Mobject, buff: float = 0.06):
-        super().__init__(corner_radius=0.06, width=around.width + 2 * buff, height=around.height + 2 * buff,
-                         fill_color=OUTLINE_COLOR, fill_opacity=PLATE_OPACITY, stroke_width=0)
-        self.move_to(around)
-        self.z_index = -1
-
-    def set_fill(self, color=None, opacity=None, family=True):  # the colour stays the background's
-        return super().set_fill(OUTLINE_COLOR, opacity, family)
-
-    def set_stroke(self, color=None, width=None, opacity=None, background=False, family=True):
-        return super().set_stroke(OUTLINE_COLOR, 0, opacity, background, family)
+def plate(low: np.ndarray, high: np.ndarray, opacity: float = PLATE_OPACITY) -> RoundedRectangle:
+    """The theme's background colour, mostly opaque, a little larger than the box from corner `low`
+    to corner `high`."""
+    p = RoundedRectangle(corner_radius=0.06, width=high[0] - low[0] + 2 * PLATE_BUFF,
+                         height=high[1] - low[1] + 2 * PLATE_BUFF, fill_color=OUTLINE_COLOR,
+                         fill_opacity=opacity, stroke_width=0)
+    return p.move_to((low + high) / 2)
 
 
-def put_on_plate(m: Mobject) -> Mobject:
-    """Give `m` (a text or number) a Plate as its last part, remembered as `m.plate`."""
-    m.plate = Plate(m)
-    m.add(m.plate)
-    return m
+class PlateCamera(Camera):
+    """Manim's camera, which in transparent renders draws a plate (`plate`) behind every text marked
+    `plated` (by `text`, and scenes.speed.LiveNumber), under everything else it draws in that pass,
+    as opaque as the text's letters are. The plate is drawn, not added to the text: it takes no
+    room, so a transparent render is laid out exactly as an opaque one (and checked as one by
+    scenes.layout)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._plates: dict[int, tuple[tuple, RoundedRectangle]] = {}
+
+    def get_mobjects_to_display(self, mobjects, *args, **kwargs):
+        shown = super().get_mobjects_to_display(mobjects, *args, **kwargs)
+        if not config.transparent:
+            return shown
+        plates = []
+        for top in mobjects:
+            for m in top.get_family():
+                if getattr(m, "plated", False) and (p := self.plate_for(m)) is not None:
+                    plates.append(p)
+        return plates + shown
+
+    def plate_for(self, m: Mobject) -> RoundedRectangle | None:
+        """The plate behind `m` now: None when its letters are not drawn."""
+        parts = [g for g in m.family_members_with_points()
+                 if len(g.get_fill_opacities()) and float(g.get_fill_opacity()) > 0]
+        opacity = max((float(g.get_fill_opacity()) for g in parts), default=0.0)
+        if opacity < 0.01:
+            return None
+        points = np.concatenate([g.points for g in parts])
+        low, high = points.min(axis=0), points.max(axis=0)
+        key = tuple(np.round(np.concatenate([low, high]), 4))
+        cached = self._plates.get(id(m))
+        if cached is None or cached[0] != key:
+            cached = (key, plate(low, high))
+            self._plates[id(m)] = cached
+        return cached[1].set_fill(opacity=PLATE_OPACITY * opacity)
 
 
 WIDTH = 12.6  # the widest a line of text may be: the frame less its 5% margins (12.8), less a little

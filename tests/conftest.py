@@ -185,6 +185,28 @@ def render_explainer(module: str, media_dir: Path, voice: str = "off") -> Render
                     subtitles.read_srt(folder / f"{scene_name}.srt"))
 
 
+def transparent_layout(module: str) -> list[str]:
+    """What scenes.layout finds wrong in a transparent (-t) render of scenes/<module>.py, read by playing
+    its storyboard through with every animation skipped (nothing drawn): a -t render is laid out as an
+    opaque one (plates are drawn, they take no room), and this holds it to the same checks."""
+    import importlib
+    import tempfile
+
+    from manim import tempconfig
+
+    from core import explainers
+
+    scene_name = next(e.scene for e in explainers.EXPLAINERS if e.module == module)
+    scene_cls = getattr(importlib.import_module(f"scenes.{module}"), scene_name)
+    with tempfile.TemporaryDirectory() as media, \
+            tempconfig({"dry_run": True, "disable_caching": True, "progress_bar": "none",
+                        "verbosity": "ERROR", "media_dir": media, "quality": "low_quality",
+                        "transparent": True}):
+        scene = scene_cls(skip_animations=True)
+        scene.render()
+    return scene.layout_problems
+
+
 FPS, N, W, H = 15, 30, 320, 180
 
 

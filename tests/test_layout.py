@@ -5,7 +5,7 @@ text, edges as faint as their curve)."""
 
 import numpy as np
 import pytest
-from manim import DOWN, RIGHT, ReplacementTransform, ValueTracker, VGroup, tempconfig
+from manim import DOWN, RIGHT, ReplacementTransform, RoundedRectangle, ValueTracker, VGroup, tempconfig
 
 from scenes import layout, speed
 from scenes import pictures as pic
@@ -55,17 +55,32 @@ def test_morphs_between_different_structures_are_reported():
     assert layout.morph_problems([ReplacementTransform(long, other)]) == []  # point by point
 
 
-def test_transparent_text_sits_on_a_plate_that_keeps_its_colour():
+def test_transparent_text_is_drawn_on_a_plate_that_takes_no_room():
+    """-t: a plate of the theme's background is drawn behind each text and live number, as opaque as
+    its letters, but it is not part of the text: a transparent render is laid out (and checked by
+    scenes.layout) exactly as an opaque one. A plate that was part of the text made the decoder's
+    stacked lines wrap and grow onto the footer in -t renders only."""
+    opaque = th.lines("a column of plated lines that wraps onto more than one line here", width=4)
     with tempconfig({"transparent": True}):
         t = th.text("white text")
         n = speed.number(0.5, 2)
-    assert t.plate.z_index == -1 and t.plate is t.submobjects[-1]  # behind, letters keep indices
-    t.set_color(th.ACCENT_COLOR)
-    assert t.plate.get_fill_color().to_hex().lower() == th.OUTLINE_COLOR.lower()
+        column = th.lines("a column of plated lines that wraps onto more than one line here", width=4)
+        camera = th.PlateCamera()
+        t.set_color(th.ACCENT_COLOR)
+        shown = camera.get_mobjects_to_display([t, n])
+        plates = shown[:2]
+        assert all(isinstance(p, RoundedRectangle) for p in plates)  # drawn first: behind the letters
+        assert plates[0].get_fill_color().to_hex().lower() == th.OUTLINE_COLOR.lower()
+        assert plates[0].width == pytest.approx(t.width + 2 * th.PLATE_BUFF)
+        assert plates[0].get_fill_opacity() == pytest.approx(th.PLATE_OPACITY)
+        t.set_opacity(0.5)  # fading: the plate fades with its letters
+        assert camera.get_mobjects_to_display([t])[0].get_fill_opacity() == pytest.approx(0.4)
+        t.set_opacity(0)
+        assert not any(isinstance(p, RoundedRectangle) for p in camera.get_mobjects_to_display([t]))
     assert t[0].get_fill_color().to_hex().lower() == th.ACCENT_COLOR.lower()
-    assert layout.text_px(t) == pytest.approx(layout.text_px(th.text("white text")), rel=1e-6)
-    assert n.plate.width > n.glyphs.width
-    assert not hasattr(th.text("opaque render"), "plate")
+    assert len(column) == len(opaque) and column.height == pytest.approx(opaque.height)
+    assert t.width == pytest.approx(th.text("white text").width)
+    assert n.plated and not getattr(th.text("opaque render"), "plated", False)
 
 
 def test_transparent_edges_are_as_faint_as_their_curve():

@@ -175,3 +175,22 @@ def test_live_number_shows_its_value_and_stays_put():
     assert n.format(-0.0001)[0] == "+"  # never "-0.00"
     with pytest.raises(ValueError, match="digit"):
         n.format(12.5)
+
+
+@pytest.mark.render
+def test_a_light_background_in_manims_config_picks_the_light_theme(tmp_path):
+    """background_color = WHITE in a manim.cfg used to leave the dark theme's white text invisible
+    (exit 0). With DECONV_THEME unset it now picks the light theme (dark ink on that background); the
+    dark theme asked for by name on it is one line, exit 2, nothing drawn."""
+    cfg = tmp_path / "manim.cfg"
+    cfg.write_text("[CLI]\nbackground_color = WHITE\n")
+    env = {k: v for k, v in os.environ.items() if k != "DECONV_THEME"}
+    args = ("render", "-ql", "-s", "-r", "256,144", "--config_file", cfg)
+    res = manim(*args, "--media_dir", tmp_path / "unset", PROBE, "ProbeScene", env=env)
+    assert res.returncode == 0, res.stderr[-1500:]
+    img = np.asarray(Image.open(sorted((tmp_path / "unset").rglob("*.png"))[-1]))[..., :3].astype(int)
+    assert tuple(img[2, 2]) == (255, 255, 255)
+    assert (img.sum(axis=2) < 450).mean() > 0.004  # dark ink shows
+    res = manim(*args, "--media_dir", tmp_path / "dark", PROBE, "ProbeScene", env={**env, "DECONV_THEME": "dark"})
+    assert_usage_error(res, "background_color #FFFFFF", "DECONV_THEME=dark", "DECONV_THEME=light")
+    assert not list((tmp_path / "dark").rglob("*.png"))
