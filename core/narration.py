@@ -9,7 +9,6 @@ own (core never imports Manim), with the model the environment chooses, as a ren
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
@@ -18,12 +17,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core import explainers, weights
+from core import explainers, files
 
 MARK = "# deconv narration:"  # the first line of a script.txt this command wrote
 HTML_MARK = '<meta name="generator" content="deconv narration">'
 FILES = ("script.txt", "script.html")
-RECORD = ".deconv-narration"  # what this command wrote in a folder: name -> sha256 (JSON)
+RECORD = ".deconv-narration"  # files.Record(folder, "narration"): what this command wrote there
 
 
 class NarrationError(Exception):
@@ -120,38 +119,34 @@ def recorded(script: dict, folder: Path) -> tuple[list[str], list[str]]:
     return have, stale
 
 
-def _record(folder: Path) -> dict[str, str]:
-    try:
-        data = json.loads((folder / RECORD).read_text())
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
-
-
 def check(folder: Path, force: bool) -> None:
     """Before anything is read or written: `folder` can hold the script, and its script.txt and
     script.html, if there, are this command's as it wrote them (else only with `force`)."""
     if folder.exists() and not folder.is_dir():
         raise NarrationError(f"--out {folder}: a file is there; give a folder")
-    record = _record(folder) if folder.is_dir() else {}
     for name in FILES:
         path = folder / name
         if path.is_dir():
             raise NarrationError(f"{path}: is a folder; move it away or choose another --out")
-        if path.exists() and not force and record.get(name) != weights.sha256_file(path):
-            raise NarrationError(f"{path}: already there, and not as deconv narration wrote it (your own, or "
-                                 "edited since); replace it with --force, or choose another --out")
+    if not force and (foreign := files.Record(folder, "narration").foreign(FILES)):
+        raise NarrationError(f"{folder / foreign[0]}: already there, and not as deconv narration wrote it "
+                             "(your own, or edited since); replace it with --force, or choose another --out")
 
 
 def write(script: dict, folder: Path, force: bool) -> list[Path]:
     """Write script.txt and script.html into `folder` (check() first, again: nothing is replaced that
-    this command did not write, unless `force`), and note what it wrote."""
+    this command did not write, unless `force`), and note what it wrote (files.Record, in RECORD),
+    holding the folder's writer lock."""
     check(folder, force)
-    contents = {"script.txt": text(script), "script.html": page(script, folder)}
-    record = _record(folder)
-    for name, content in contents.items():
-        data = content.encode("utf-8")
-        weights.atomic_write_bytes(folder / name, data)
-        record[name] = hashlib.sha256(data).hexdigest()
-    weights.atomic_write_bytes(folder / RECORD, (json.dumps(record, indent=1) + "\n").encode())
+    folder.mkdir(parents=True, exist_ok=True)
+    with files.lock(folder, "deconv narration"):  # one writer of the folder's record at a time
+        check(folder, force)
+        contents = {"script.txt": text(script), "script.html": page(script, folder)}
+        record = files.Record(folder, "narration")
+        kept = record.read()
+        for name, content in contents.items():
+            data = content.encode("utf-8")
+            files.atomic_write_bytes(folder / name, data)
+            kept[name] = files.sha256_bytes(data)
+        record.write(kept)
     return [folder / name for name in FILES]

@@ -19,14 +19,15 @@ through copies without their sound (in silent/<module>/, kept while newer than t
 `voice` they keep the render's narration, and the HTML deck plays them unmuted.
 
 A file here that this module did not write, or that was changed since (an edited .pptx), is not
-replaced without `force`; each file is written whole or not at all.
+replaced without `force` (files.Record, in .deconv-slides); each file is written whole or not at
+all, and two builds into one folder take turns (files.lock). The clips in a .pptx are named
+<module>_01.mp4 and so on, whatever the render called them.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -38,14 +39,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import audio, clip, revealjs, subtitles, videos
+from core import audio, clip, files, revealjs, subtitles, videos
 from core.explainers import EXPLAINERS, ExplainerSpec
 from core.palette import THEMES
-from core.weights import atomic_write_bytes
 
 TEMPLATE = Path(__file__).with_name("deck.html")
-RECORD = ".deconv-slides"  # what this module wrote here: name -> sha256 (JSON, but not named *.json,
-# which manim-slides would take for a presentation)
+RECORD = ".deconv-slides"  # files.Record(out, "slides"): what this module wrote there, name -> sha256
+# (JSON, but not named *.json, which manim-slides would take for a presentation)
+STAGING = ".deconv-slides-staging-"  # files.staging's prefix: each build makes its files in one
 ALL = "all.html"
 PPTX_MAX_HEIGHT = 1080  # PowerPoint on Windows and macOS plays H.264 up to 1080p
 CODEC, PIX_FMT = "h264", "yuv420p"  # what every deck format plays (Manim's .mp4 renders)
@@ -117,18 +118,20 @@ def load_deck(spec: ExplainerSpec, folder: Path) -> Deck:
     try:
         entries = json.loads(index.read_text(encoding="utf-8"))
         spans = subtitles.read_sections(index)
-        info = clip.probe(video)
+    except subtitles.SectionsError as e:  # a clip named outside sections/, say
+        raise SlidesError(f"{index}: {e}; {again}") from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
         why = str(e).splitlines()[0][:80]
-        raise SlidesError(f"{index}: not a readable render ({why}); {again}") from None
+        raise SlidesError(f"{index}: not a readable sections list ({why}); {again}") from None
+    try:
+        info = clip.probe(video)
+    except clip.ClipError as e:
+        raise SlidesError(f"{str(e).splitlines()[0]}; {again}") from None
     if not spans or abs(spans[-1].end - info.duration) > 0.5:
         raise SlidesError(f"{index}: its sections are not those of {video.name} (left from another "
                           f"render); {again}")
     for e, span in zip(entries, spans):
-        name = str(span.video)
-        if not name or name != Path(name).name or name.startswith("."):
-            raise SlidesError(f"{index}: names {name!r}, not a clip in sections/; {again}")
-        path = folder / "sections" / name
+        path = folder / "sections" / span.video  # a plain file name: read_sections checks
         if not path.is_file():
             raise SlidesError(f"{path}: missing section clip; {again}")
         if e.get("codec_name") != CODEC or e.get("pix_fmt") != PIX_FMT:
@@ -240,8 +243,25 @@ def write_pptx(deck: Deck, out: Path, clips: dict[Path, Path]) -> None:
     frame as the poster, the subtitles as the slide's notes. (`build` stages it as write_html.)"""
     from manim_slides.convert import PowerPoint
 
-    converter = PowerPoint(presentation_configs=[presentation(deck, clips)], width=1280, height=720)
-    converter.convert_to(out)
+    # python-pptx writes each clip's file name into the slide's XML as it is (a '<' or '&' breaks
+    # the file, a quote adds an attribute): the deck's clips go in under names of our own,
+    # <module>_01.mp4, links to the clips beside `out` for as long as the conversion takes
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".deconv-pptx-clips-") as folder:
+        named = {}
+        for k, s in enumerate(deck.slides, 1):
+            own = Path(folder) / f"{deck.spec.module}_{k:02d}.mp4"
+            named[s.clip] = _named(Path(clips.get(s.clip, s.clip)), own)
+        converter = PowerPoint(presentation_configs=[presentation(deck, named)], width=1280, height=720)
+        converter.convert_to(out)
+
+
+def _named(clip_file: Path, name: Path) -> Path:
+    """`name`: a link to `clip_file` (a copy where the file system takes no links)."""
+    try:
+        name.symlink_to(os.path.abspath(clip_file))
+    except OSError:
+        shutil.copyfile(clip_file, name)
+    return name
 
 
 def silent_clips(deck: Deck, out: Path, check: Callable[[], None] = lambda: None) -> dict[Path, Path]:
@@ -284,32 +304,6 @@ def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False,
     return scaled
 
 
-# --- not replacing what a user made ----------------------------------------------------------------
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _record(out: Path) -> dict[str, str]:
-    """name -> sha256 of each file this module wrote in `out` (unchanged since, if it still matches)."""
-    try:
-        data = json.loads((out / RECORD).read_text())
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
-
-
-def not_ours(out: Path, names: list[str]) -> list[str]:
-    """The names among `names` that are in `out` but were not written by this module, or whose
-    content changed since it wrote them (a copy or a `touch` of a deck is still ours)."""
-    record = _record(out)
-    there = [n for n in names if (out / n).exists() or (out / n).is_symlink()]
-    return [n for n in there if not (out / n).is_file() or record.get(n) != _digest(out / n)]
-
-
 @dataclass
 class Written:
     path: Path
@@ -345,74 +339,67 @@ def _interrupts():
         signal.signal(signal.SIGINT, previous)
 
 
-def _clear_staging(out: Path) -> None:
-    for old in out.glob(".deconv-slides-staging-*"):  # left by a run that was killed
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build(decks: list[Deck], out: Path, max_height: int = PPTX_MAX_HEIGHT, force: bool = False,
           progress: bool = False, report: Callable[[Written], None] = lambda w: None,
           removed: Callable[[Path], None] = lambda p: None, voice: bool = False) -> list[Written]:
     """Write every format of every deck into `out` (see the module's doc), and all.html: silent, or
-    with the renders' narration (`voice`). Each file
-    is made in a staging folder inside `out` and renamed into place once every file is made, so an
-    error or Ctrl-C leaves the decks that were there. Raises SlidesError, before writing anything,
-    where a file there is not this module's or was changed since (unless `force`) or `out` is not a
-    folder, and RevealMissing where reveal.js is not on disk. Deck files this module wrote for an
+    with the renders' narration (`voice`). Each file is made in a staging folder inside `out` and
+    renamed into place once every file is made, so an error or Ctrl-C leaves the decks that were
+    there; a second build into `out` waits for the first (files.lock), and only staging folders whose
+    maker is gone are cleared (files.staging). Raises SlidesError, before writing anything, where a
+    file there is not this module's or was changed since (unless `force`) or `out` is not a folder,
+    and RevealMissing where reveal.js is not on disk. Deck files this module wrote for an
     explainer not in this build are removed (`removed` hears of each). Returns what was written."""
     revealjs.files()
     names = [n for d in decks for n in (d.config_name, f"{d.spec.module}.html", f"{d.spec.module}.pptx")]
     names.append(ALL)
     if out.is_symlink() and not out.exists() or out.exists() and not out.is_dir():
         raise SlidesError(f"{out}: not a folder; give --out a folder for the decks")
-    if not force and (foreign := not_ours(out, names)):
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        them = "it" if len(foreign) == 1 else "them"
-        raise SlidesError(f"{out}: {shown} not written by deconv slides, or changed since (an edited "
-                          f"deck?); move {them} away, or replace with --force")
+    record = files.Record(out, "slides")
+    if not force and (foreign := record.foreign(names)):  # before anything is made
+        raise SlidesError(files.refusal(out, foreign, "deconv slides"))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise SlidesError(f"{out}: a file is where this folder goes; give --out another folder") from None
-    _clear_staging(out)
-    staging = Path(tempfile.mkdtemp(dir=out, prefix=".deconv-slides-staging-"))
     made: list[Written] = []
-    try:
-        with _interrupts() as check:
-            quiet: dict[Path, Path] = {}
-            for d in decks:
-                n, source, t = len(d.slides), d.folder.name, sum(s.duration for s in d.slides)
-                own = {} if voice else silent_clips(d, out, check)
-                quiet.update(own)
-                (staging / d.config_name).write_bytes(config_json(d, out, own))
-                made.append(Written(out / d.config_name, n, "manim-slides presentation", source, t))
-                write_html([d], staging / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)",
-                           own, muted=not voice)
-                check()
-                made.append(Written(out / f"{d.spec.module}.html", n, "one HTML file, plays offline",
-                                    source, t))
-                write_pptx(d, staging / f"{d.spec.module}.pptx",
-                           pptx_clips(d, out, max_height, progress, check, own))
-                check()
-                made.append(Written(out / f"{d.spec.module}.pptx", n, "PowerPoint, each clip plays on "
-                                    "entering", source, t))
-            write_html(decks, staging / ALL, "deconv-explained: the explainers in watch order", quiet,
-                       muted=not voice)
+    # one build at a time in `out` (a second waits): the record and the cached clip copies are
+    # read, made and written by one; a staging folder is cleared only once its maker is gone
+    with files.lock(out, "deconv slides"), files.staging(out, STAGING) as staging, _interrupts() as check:
+        if not force and (foreign := record.foreign(names)):  # again: a build may have run meanwhile
+            raise SlidesError(files.refusal(out, foreign, "deconv slides"))
+        quiet: dict[Path, Path] = {}
+        for d in decks:
+            n, source, t = len(d.slides), d.folder.name, sum(s.duration for s in d.slides)
+            own = {} if voice else silent_clips(d, out, check)
+            quiet.update(own)
+            (staging / d.config_name).write_bytes(config_json(d, out, own))
+            made.append(Written(out / d.config_name, n, "manim-slides presentation", source, t))
+            write_html([d], staging / f"{d.spec.module}.html", f"{d.spec.heading} (deconv-explained)",
+                       own, muted=not voice)
             check()
-            made.append(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order",
-                                seconds=sum(s.duration for d in decks for s in d.slides)))
-            record = _record(out)
-            for w in made:
-                record[w.path.name] = _digest(staging / w.path.name)
-                os.replace(staging / w.path.name, w.path)
-            for name in sorted(set(record) - set(names)):  # an explainer not in this build
-                if (out / name).is_file() and _digest(out / name) == record[name]:
-                    (out / name).unlink()
-                    removed(out / name)
-                record.pop(name)
-            atomic_write_bytes(out / RECORD, json.dumps(record, indent=1).encode())
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            made.append(Written(out / f"{d.spec.module}.html", n, "one HTML file, plays offline",
+                                source, t))
+            write_pptx(d, staging / f"{d.spec.module}.pptx",
+                       pptx_clips(d, out, max_height, progress, check, own))
+            check()
+            made.append(Written(out / f"{d.spec.module}.pptx", n, "PowerPoint, each clip plays on "
+                                "entering", source, t))
+        write_html(decks, staging / ALL, "deconv-explained: the explainers in watch order", quiet,
+                   muted=not voice)
+        check()
+        made.append(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order",
+                            seconds=sum(s.duration for d in decks for s in d.slides)))
+        kept = record.read()
+        for w in made:
+            kept[w.path.name] = files.sha256_file(staging / w.path.name)
+            os.replace(staging / w.path.name, w.path)
+        for name in sorted(set(kept) - set(names)):  # an explainer not in this build
+            if record.ours(name, kept):
+                (out / name).unlink()
+                removed(out / name)
+            kept.pop(name)
+        record.write(kept)
     for w in made:
         report(w)
     return made

@@ -2,18 +2,21 @@
 the video's timeline, check that every section is captioned, and write WebVTT (what browsers'
 <track> elements read) for a whole video or one section clip; and the text rules the explainers
 write their cues by (a stretch of time shared between cues, two balanced lines, numbers as the
-screen shows them). numpy and the standard library only.
+screen shows them). numpy, the standard library and core.files only.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from core import files
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,30 @@ def read_srt(path: str | Path) -> list[Cue]:
     return parse_srt(Path(path).read_text(encoding="utf-8"))
 
 
+class SectionsError(ValueError):
+    """A sections list that names a clip elsewhere than beside it, or is not Manim's."""
+
+
 def read_sections(index: str | Path) -> list[Span]:
-    """The sections of a render from Manim's `sections/<Scene>.json`, placed one after another."""
+    """The sections of a render from Manim's `sections/<Scene>.json`, placed one after another.
+    Each names its clip by a plain file name, beside the list (files.plain_name): anything else
+    ('../../elsewhere/intro.mp4', an absolute path) raises SectionsError (a ValueError) naming the
+    entry, so that no reader of the list (the index, the decks, a clip's captions) reads or writes
+    outside sections/; so do a name that is no string and a duration that is no length. Raises
+    ValueError, KeyError or TypeError on a file that is not a list of Manim's entries."""
     entries = json.loads(Path(index).read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise SectionsError("not a list of sections")
     spans, t = [], 0.0
-    for e in entries:
-        d = float(e["duration"])
-        spans.append(Span(e["name"], t, t + d, e["video"]))
+    for k, e in enumerate(entries, 1):
+        video, name, d = e["video"], e["name"], float(e["duration"])
+        if not files.plain_name(video):
+            raise SectionsError(f"entry {k} names {video!r}, not a clip in sections/")
+        if not isinstance(name, str):
+            raise SectionsError(f"entry {k} is named {name!r}, not a string")
+        if not math.isfinite(d) or d < 0:
+            raise SectionsError(f"entry {k} lasts {e['duration']!r} s")
+        spans.append(Span(name, t, t + d, video))
         t += d
     return spans
 
@@ -159,10 +179,18 @@ def _vtt_time(t: float) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
+def vtt_text(text: str) -> str:
+    """A cue's text as WebVTT cue text: `&`, `<` and `>` escaped (a browser reads `<` as the start of
+    a tag: 'The order 1 < 2 < 3' showed as 'The order 1 '; the escaped `>` keeps '-->' out), no
+    blank line (which would end the cue)."""
+    lines = [x for x in text.splitlines() if x.strip()]
+    return "\n".join(x.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for x in lines)
+
+
 def to_vtt(cues: Sequence[Cue]) -> str:
     lines = ["WEBVTT", ""]
     for c in cues:
-        lines += [f"{_vtt_time(c.start)} --> {_vtt_time(c.end)}", c.text.replace("-->", "->"), ""]
+        lines += [f"{_vtt_time(c.start)} --> {_vtt_time(c.end)}", vtt_text(c.text), ""]
     return "\n".join(lines)
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import clip, subtitles
+from core import clip, files, subtitles
 from core.explainers import EXPLAINERS, QUALITY_FOLDERS  # the one list, in watch order
 from core.weights import atomic_write_bytes
 
@@ -136,6 +137,16 @@ def _poster(video: Path, out: Path) -> Path:
     return out
 
 
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` to `path` (atomically) unless the file there holds it already."""
+    try:
+        same = path.stat().st_size == len(data) and not path.is_symlink() and path.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
+        atomic_write_bytes(path, data)
+
+
 def _fresh(target: Path, source: Path) -> bool:
     return target.is_file() and target.stat().st_mtime >= source.stat().st_mtime
 
@@ -158,10 +169,13 @@ def _decks(media: Path, module: str, scene: str) -> tuple[list[Path], str]:
 
 
 def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explainer]:
-    """Every explainer rendered under `media`, with its sections; makes the posters and the WebVTT
-    captions (from Manim's .srt) that are missing or older than their video. A file that cannot be
-    read (an empty or truncated .mp4, a malformed .srt or sections list) is left out with a line to
-    `warn`, and the rest is listed."""
+    """Every explainer rendered under `media`, with its sections; makes the posters that are missing
+    or older than their video, and the WebVTT captions (from Manim's .srt) that are missing or
+    differ. A file that cannot be read (an empty or truncated .mp4, a malformed .srt or sections
+    list) is left out with a line to `warn`, and the rest is listed. Nothing is written outside
+    `media`, links followed: a sections list naming a clip elsewhere ('../../talk/intro.mp4') is left
+    out whole, and a clip whose poster and captions would land outside (a linked folder) is listed
+    without them."""
     found = []
     for module, scene, heading in EXPLAINERS:
         folder = find_render(media, module, scene, quality)
@@ -192,7 +206,10 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
         index = folder / "sections" / f"{scene}.json"
         try:
             spans = subtitles.read_sections(index) if index.is_file() else []
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+        except subtitles.SectionsError as e:  # a clip named elsewhere ('../../x.mp4', '/x.mp4'), say
+            warn(f"{index}: {e}; listed without sections ({again})")
+            spans = []
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
             warn(f"{index}: not a readable sections list ({type(e).__name__}); listed without sections")
             spans = []
         if spans and abs(spans[-1].end - info.duration) > 0.5:
@@ -204,9 +221,12 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
                 ex.sections.append(Clip(span.name.replace("-", " "), video, span.duration))
                 pairs.append((ex.sections[-1], span))
         for c, span in pairs:
-            poster = c.video.with_suffix(".poster.jpg")
+            poster, vtt = c.video.with_suffix(".poster.jpg"), c.video.with_suffix(".vtt")
+            here = files.inside(poster, media) and files.inside(vtt, media)  # not through a link away
             try:
-                if not _fresh(poster, c.video):
+                if not here:
+                    clip.probe(c.video)  # listed only if it plays, as below
+                elif not _fresh(poster, c.video):
                     _poster(c.video, poster)
             except clip.ClipError as e:
                 if span is None:
@@ -214,12 +234,15 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
                 warn(f"{e}; section skipped ({again})")
                 ex.sections.remove(c)
                 continue
+            if not here:
+                warn(f"{c.video}: its poster and captions would lie outside {media} (through a link); "
+                     "listed without them")
+                continue
             c.poster = poster
             if cues:
-                vtt = c.video.with_suffix(".vtt")
                 part = cues if span is None else subtitles.clip(cues, span.start, span.end)
-                if part and not _fresh(vtt, srt):
-                    atomic_write_bytes(vtt, subtitles.to_vtt(part).encode())
+                if part:  # small: made each time, written where it differs (a .vtt of an older
+                    _write_if_changed(vtt, subtitles.to_vtt(part).encode())  # deconv, unescaped)
                 c.captions = vtt if part else None
         found.append(ex)
     return found
@@ -283,7 +306,7 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
         v = ex.video
         parts += [f'<section id="{html.escape(ex.module)}">',
                   f"<h2>{html.escape(ex.heading)}</h2>",
-                  f'<p class="muted">{html.escape(v.video.name)}, {ex.quality}, '
+                  f'<p class="muted">{html.escape(v.video.name)}, {html.escape(ex.quality)}, '
                   f"{clock(v.duration)} ({v.duration:.1f} s), {len(ex.sections)} sections"
                   + (f"; model: {html.escape(ex.model)}" if ex.model else "") + "</p>",
                   f"<figure>\n  {_player(v, media, 'main')}\n</figure>"]
@@ -314,6 +337,9 @@ def write_index(media: str | Path = "media", quality: str | None = None,
     (unless `force`)."""
     media = Path(media)
     out = media / "index.html"
+    if out.is_symlink() and not force:  # the user's link to a page elsewhere: never written through
+        raise ForeignIndex(f"{out}: a link to {os.readlink(out)}, not a page deconv index wrote; move it "
+                           "away, or replace it with --force")
     if out.is_file() and not force and GENERATOR not in out.read_text(errors="replace"):
         raise ForeignIndex(f"{out}: an index.html that deconv index did not write; move it away, "
                            "or replace it with --force")

@@ -245,8 +245,8 @@ def test_deconv_slides_builds_every_format_and_says_how_to_present(tmp_path, cap
     res = deconv_here(capsys, "slides", "--media", media, "--quality", "l", "--no-progress")
     assert res.returncode == 0, res.stderr
     out = media / "slides"
-    assert sorted(p.name for p in out.iterdir()) == [".deconv-slides", "DecoderScene.json", "all.html",
-                                                     "decoder.html", "decoder.pptx"]
+    assert sorted(p.name for p in out.iterdir()) == [".deconv-slides", ".deconv.lock", "DecoderScene.json",
+                                                     "all.html", "decoder.html", "decoder.pptx"]
     assert f"wrote {out / 'decoder.pptx'}: 3 slides from 480p15, 0:03 of video" in res.stdout
     assert "not rendered at 480p15, so in no deck: encoder, transposed, overlap, noise" in res.stdout
     assert f"present with: manim-slides present --folder {out} DecoderScene" in res.stdout
@@ -457,7 +457,8 @@ def test_a_copied_or_touched_deck_is_still_ours_and_an_explainer_left_out_loses_
     assert res.returncode == 0, res.stderr
     assert f"removed {copy / 'slides' / 'encoder.html'} (that explainer is not in this build)" in res.stdout
     left = sorted(p.name for p in (copy / "slides").iterdir())
-    assert left == [".deconv-slides", "DecoderScene.json", "all.html", "decoder.html", "decoder.pptx"]
+    assert left == [".deconv-slides", ".deconv.lock", "DecoderScene.json", "all.html", "decoder.html",
+                    "decoder.pptx"]
 
 
 def test_where_the_decks_may_go(tmp_path, capsys):
