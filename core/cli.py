@@ -337,7 +337,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         try:
             cfg, saved_device, _ = tr.read_state(state_path)
         except Exception as e:  # noqa: BLE001 - any unreadable state is one message
-            raise UsageError(f"{state_path}: cannot read the saved state ({type(e).__name__}); "
+            why = e if isinstance(e, tr.StateError) else type(e).__name__
+            raise UsageError(f"{state_path}: cannot read the saved state ({why}); "
                              "delete it and start again with deconv train --out "
                              f"{weights.shell_quote(out)}") from None
         if saved_device != device.type:
@@ -408,6 +409,11 @@ def _lock_out(out: Path):
     a second `deconv train` into the same folder would overwrite the first one's saved state."""
     import fcntl
 
+    from core import files
+
+    if not files.inside(out / ".train.lock", out):  # opening it would make or touch a file elsewhere
+        raise UsageError(f"{out / '.train.lock'}: a link out of {out}; remove it (deconv makes this "
+                         "lock file itself)")
     f = open(out / ".train.lock", "a")  # noqa: SIM115 - kept open for the lock's lifetime
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -439,12 +445,16 @@ _SETTINGS = {"epochs": lambda c, v: c.epochs, "lr": lambda c, v: c.lr, "batch": 
 
 
 def _check_out_for_training(out: Path, cfg, force: bool) -> None:
-    """Before the first epoch: each variant's folder can be made, the manifest may be added to, and
-    no checkpoint trained with other settings would be overwritten without --force."""
+    """Before the first epoch: each variant's folder can be made inside `out` (not through a link
+    out of it), the manifest may be added to, and no checkpoint trained with other settings, nor a
+    link out of `out` where a checkpoint goes, would be replaced without --force."""
+    from core import files
+
     for v in cfg.variants:
         if (out / v).exists() and not (out / v).is_dir():
             raise UsageError(f"{out / v}: a file is where the {v} checkpoints' folder goes; move it away")
     try:
+        weights.check_destinations(out, cfg.models())
         weights.check_manifest_writable(out)
     except weights.CheckpointError as e:
         raise UsageError(str(e)) from None
@@ -453,6 +463,10 @@ def _check_out_for_training(out: Path, cfg, force: bool) -> None:
     differ = []
     for v, seed in cfg.models():
         path = weights.checkpoint_path(out, v, seed)
+        if path.is_symlink() and not files.inside(path, out):  # not read through, not replaced
+            raise UsageError(f"{path}: a link to {path.resolve()}, outside {out}; remove the link (what "
+                             "it points to stays), or replace it with --force (the link, not what it "
+                             "points to)")
         if not path.is_file():
             continue
         try:
@@ -481,7 +495,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     rows, errors, finals = [], [], {}
     for m in manifest["models"]:
         try:
-            ck = weights.load_checkpoint(m["variant"], int(m["seed"]), directory)
+            ck = weights.load_entry(directory, m)
         except weights.CheckpointError as e:
             errors.append(str(e))
             rows.append((m["variant"], str(m["seed"]), "?", "?", "FAILED"))
@@ -555,13 +569,24 @@ def cmd_import_article(args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", args.variant):
         raise UsageError(f"--variant {args.variant!r}: a plain name: letters, digits, '-' or '_', "
                          "starting with a letter or digit")
-    # the seed as written in the file name ("011" stays "011" in the decoder's name), by its number
-    written_as = {int(m.group(1)): m.group(1) for f in src.iterdir()
-                  if (m := re.fullmatch(r"encoder_(\d+)\.pt", f.name))}
+    # the seed as written in the file name ("011" stays "011" in the decoder's name), by its number;
+    # two names of one seed (encoder_011.pt and encoder_11.pt) are refused, not picked between
+    named: dict[tuple[str, int], list[str]] = {}
+    for f in src.iterdir():
+        if m := re.fullmatch(r"(encoder|decoder)_(\d+)\.pt", f.name):
+            named.setdefault((m.group(1), int(m.group(2))), []).append(f.name)
+    for (part, seed), names in sorted(named.items()):
+        if len(names) > 1:
+            a, *others = sorted(names)
+            raise UsageError(f"{src}: {a} and {' and '.join(others)} both hold the {part} of seed {seed}; "
+                             "move all but one away, then import again (nothing was written)")
+    written_as = {seed: names[0][len("encoder_"):-len(".pt")]
+                  for (part, seed), names in named.items() if part == "encoder"}
     seeds = sorted(written_as)
     if not seeds:
         raise UsageError(f"{src}: no encoder_<seed>.pt files (the article saves "
                          f"models/encoder_<seed>.pt and models/decoder_<seed>.pt)")
+    weights.check_destinations(args.out, [(args.variant, s) for s in seeds])  # before anything is made
     _check_writable(args.out)
     try:
         weights.check_manifest_writable(args.out)
@@ -601,14 +626,17 @@ def cmd_import_article(args: argparse.Namespace) -> int:
             "source": f"deconv import-article {weights.shell_quote(src.resolve())}",
             "torch": torch.__version__,
         }))
-    # every file was read and checked; nothing a user has is replaced without --force
-    there = [weights.checkpoint_path(args.out, v, s) for v, s, _, _ in models]
-    there = [p for p in there if p.exists()]
-    if there and not args.force:
-        raise UsageError(f"{there[0]}: already there ({len(there)} of the {len(models)} to import); "
-                         "replace them with --force, or import into another --out or --variant")
+    # every file was read and checked; nothing a user has is replaced without --force (checked under
+    # the folder's writer lock, so that an import running beside this one is seen)
+    def nothing_replaced(final: list[Path]) -> None:
+        there = [p for p in final if p.exists() or p.is_symlink()]
+        if there and not args.force:
+            raise UsageError(f"{there[0]}: already there ({len(there)} of the {len(models)} to import); "
+                             "replace them with --force, or import into another --out or --variant")
+
+    nothing_replaced([weights.checkpoint_path(args.out, v, s) for v, s, _, _ in models])
     try:
-        written = weights.install_checkpoints(args.out, models)
+        written = weights.install_checkpoints(args.out, models, check=nothing_replaced)
     except OSError as e:
         raise UsageError(f"{args.out}: could not write the checkpoints ({e.strerror or e}); nothing "
                          "was imported") from None

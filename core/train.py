@@ -66,6 +66,9 @@ class TrainConfig:
             raise ValueError("variants and seeds must not repeat")
         if self.epochs < 1 or self.batch < 1 or not 0 < self.lr < math.inf:
             raise ValueError("epochs and batch must be at least 1 and lr positive")
+        if self.epochs > weights.MAX_EPOCHS:
+            raise ValueError(f"--epochs: at most {weights.MAX_EPOCHS:,} (a checkpoint keeps the loss of "
+                             "every epoch)")
         if len(self.code_noise) != N_CHANNELS or min(self.code_noise) < 0 or self.input_noise < 0:
             raise ValueError(f"code noise takes {N_CHANNELS} scales >= 0; input noise one scale >= 0")
 
@@ -478,8 +481,22 @@ def save_state(path: Path, trainer: Trainer, state: dict[str, torch.Tensor]) -> 
 
 
 def read_state(path: Path) -> tuple[TrainConfig, str, dict[str, torch.Tensor]]:
+    """A saved run: its config, its device and its tensors. The header is read first (safetensors
+    checks that it describes the whole file); a file larger than the state of the run it describes
+    can be is refused (StateError) before it is read into memory."""
     meta = weights.safetensors_metadata(path)
-    return TrainConfig.from_json(meta["config"]), meta["device"], st_load_torch(Path(path).read_bytes())
+    cfg = TrainConfig.from_json(meta["config"])
+    size, most = Path(path).stat().st_size, state_bytes_at_most(cfg)
+    if size > most:
+        raise StateError(f"{size:,} bytes, more than the saved state of its run can be ({most:,})")
+    return cfg, meta["device"], st_load_torch(Path(path).read_bytes())
+
+
+def state_bytes_at_most(cfg: TrainConfig) -> int:
+    """A generous bound on the size of a saved state of `cfg`'s run: per model its parameters and
+    Adam's two moments (3 x 46 float32), two random generators' states (about 5 KiB each on the
+    CPU) and a float64 loss per epoch; 64 KiB a model for all but the losses, and 1 MiB of header."""
+    return len(cfg.models()) * ((64 << 10) + 8 * cfg.epochs) + (1 << 20)
 
 
 def train(

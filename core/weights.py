@@ -1,6 +1,13 @@
 """Checkpoints on disk: one safetensors file per trained model plus a manifest with sha256 hashes.
 
 numpy only (no torch): scenes and figures load weights through this module.
+
+A folder is trusted only as far as it holds together: every file its manifest names lies inside it
+(symlinks followed), says in its own metadata that it is the model its entry names, is no larger
+than a checkpoint can be (MAX_CHECKPOINT_BYTES, checked before it is hashed or read) and matches
+its sha256. Writers put files only inside the folder (never through a link out of it) and take the
+folder's writer lock (core.files.lock) around installing files and rewriting the manifest, so two
+at once both land. The manifest holds one entry per model (variant, seed).
 """
 
 from __future__ import annotations
@@ -10,7 +17,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +25,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
-from core import conv
+from core import conv, files
 from core.data import KERNEL, N_CHANNELS, STRIDE
 from core.files import atomic_write_bytes, sha256_file  # noqa: F401 - used here and by importers
 
@@ -37,6 +43,13 @@ VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article", "code-no
 # the encoder's activation after its Conv1d: tanh (the article's) unless a variant says otherwise
 ACTIVATIONS = ("tanh", "relu")
 RELU_VARIANTS = ("code-noise-relu",)  # the code-noise protocol with ReLU instead of tanh (C11)
+MAX_EPOCHS = 1_000_000  # the most `deconv train` takes (200x the protocol's): a loss is kept per epoch
+# The largest file a checkpoint can be: four small parameter arrays (46 float32), one float64 loss
+# per epoch and a header of names, shapes and metadata (under 1 KiB; an import's source path up to
+# 4 KiB), with 1 MiB to spare. The shipped ones (5,000 epochs) are 40,928 bytes. Anything larger is
+# refused before it is hashed or read (reading it would take its size in memory).
+MAX_CHECKPOINT_BYTES = 8 * MAX_EPOCHS + (1 << 20)
+MAX_MANIFEST_BYTES = 64 << 20  # about 250 bytes an entry: room for 250,000 models
 
 
 def activation_of(variant: str) -> str:
@@ -79,37 +92,54 @@ def save_checkpoint(path: str | Path, arrays: dict[str, np.ndarray], metadata: d
     atomic_write_bytes(path, st_save(tensors, metadata=meta))
 
 
-def install_checkpoints(directory: str | Path, models: list[tuple[str, int, dict, dict]]) -> list[Path]:
+def install_checkpoints(directory: str | Path, models: list[tuple[str, int, dict, dict]],
+                        check=None) -> list[Path]:
     """Write a set of checkpoints, (variant, seed, arrays, metadata) each, into `directory` and
     add them to its manifest, so that the set appears whole or not at all, as far as a file system
     allows: each file is first written whole into a staging folder inside `directory` and each
     folder it goes to is made; only then are they renamed into place, then the manifest rewritten.
-    An error before the renames changes nothing (OSError or CheckpointError is raised, the staging
-    folder removed); a kill during them leaves whole files that the old manifest does not match.
-    Returns the checkpoints' paths."""
-    import shutil
-
+    All of it holds the folder's writer lock (a second writer waits), and `check(final_paths)`, if
+    given, runs under it first (to refuse, by raising, before anything is written). Every file goes
+    inside `directory`: a variant folder that is a link out of it is refused (CheckpointError)
+    before anything is written. An error before the renames changes nothing (OSError or
+    CheckpointError is raised, the staging folder removed); a kill during them leaves whole files
+    that the old manifest does not match. Returns the checkpoints' paths."""
     directory = Path(directory)
-    check_manifest_writable(directory)  # before anything moves
-    for stale in directory.glob(".staging-*"):  # left by a writer that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=directory))
+    check_destinations(directory, [(v, s) for v, s, _, _ in models])  # before anything is made
+    directory.mkdir(parents=True, exist_ok=True)
     final = [checkpoint_path(directory, v, s) for v, s, _, _ in models]
-    try:
-        staged = []
-        for v, s, arrays, meta in models:
-            staged.append(checkpoint_path(staging, v, s))
-            save_checkpoint(staged[-1], arrays, meta)
-        for f in final:
-            f.parent.mkdir(parents=True, exist_ok=True)
-            if f.exists() and not f.is_file():
-                raise IsADirectoryError(errno.EISDIR, "a folder is where a checkpoint goes", str(f))
-        for src, dst in zip(staged, final):
-            os.replace(src, dst)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    update_manifest(directory, final)
+    with files.lock(directory):
+        check_manifest_writable(directory)  # before anything moves
+        check_destinations(directory, [(v, s) for v, s, _, _ in models])
+        if check is not None:
+            check(final)
+        with files.staging(directory, ".staging-") as staging:
+            staged = []
+            for v, s, arrays, meta in models:
+                staged.append(checkpoint_path(staging, v, s))
+                save_checkpoint(staged[-1], arrays, meta)
+            for f in final:
+                f.parent.mkdir(parents=True, exist_ok=True)
+                if f.exists() and not f.is_file():
+                    raise IsADirectoryError(errno.EISDIR, "a folder is where a checkpoint goes", str(f))
+            for src, dst in zip(staged, final):
+                os.replace(src, dst)  # a link at dst is replaced, not written through
+        _update_manifest(directory, final)
     return final
+
+
+def check_destinations(directory: str | Path, models) -> None:
+    """Every file that writing `models` ((variant, seed) each) into `directory` makes lies inside it:
+    no variant folder (nor the writer lock) is a link out of it. CheckpointError, one line, if one
+    is."""
+    directory = Path(directory)
+    for path in [*dict.fromkeys(directory / v for v, _ in models), directory / files.LOCK]:
+        if not files.inside(path, directory):
+            where = path.resolve()
+            raise CheckpointError(
+                f"{path}: a link to {where}, outside {directory}; checkpoints are written only inside "
+                f"their folder. Remove the link (rm {shell_quote(path)}; what it points to stays), "
+                f"or write into another folder (nothing was written)")
 
 
 def read_manifest(directory: str | Path) -> dict:
@@ -123,6 +153,10 @@ def read_manifest(directory: str | Path) -> dict:
             f"{path}: no checkpoint manifest here. Train models with: "
             f"deconv train --out {shell_quote(directory)}"
         )
+    size = path.stat().st_size
+    if size > MAX_MANIFEST_BYTES:  # refused unread: it would take its size in memory
+        why = f"{size:,} bytes; no manifest is larger than {MAX_MANIFEST_BYTES:,}"
+        raise CheckpointError(f"{path}: {_invalid(path, why)}")
     try:
         manifest = json.loads(path.read_text())
         models = manifest["models"]
@@ -186,20 +220,39 @@ def shell_quote(path: str | Path) -> str:
     return shlex.quote("./" + text if text.startswith("-") else text)
 
 
-def update_manifest(directory: str | Path, files: list[Path]) -> dict:
-    """Add or refresh the manifest entries of `files` (inside `directory`), keeping the others.
-    Raises CheckpointError, writing nothing, if the folder's manifest is there but invalid."""
+def update_manifest(directory: str | Path, files_: list[Path]) -> dict:
+    """Add or refresh the manifest entries of `files_` (inside `directory`), keeping the others; an
+    entry of the same model (variant, seed) or naming the same file is replaced. Holds the folder's
+    writer lock for the read-modify-write (a second writer waits, so both land). Raises
+    CheckpointError, writing nothing, if the folder's manifest is there but invalid, or a file is
+    outside the folder, too large or not a readable checkpoint."""
     directory = Path(directory)
+    check_destinations(directory, [])
+    with files.lock(directory):
+        return _update_manifest(directory, files_)
+
+
+def _update_manifest(directory: Path, paths: list[Path]) -> dict:
+    """update_manifest's read-modify-write, for a caller that holds the folder's writer lock."""
     check_manifest_writable(directory)
     try:
         models = read_manifest(directory)["models"]
     except CheckpointError:  # none yet
         models = []
-    by_file = {m["file"]: m for m in models}
-    for f in files:
-        rel = Path(f).resolve().relative_to(directory.resolve()).as_posix()
-        meta = _read_safetensors(Path(f))[1]
-        by_file[rel] = {
+    new = []
+    for f in paths:
+        f = Path(f)
+        if not files.inside(f, directory):
+            raise CheckpointError(f"{f}: outside {directory}; a manifest lists only files in its own "
+                                  "folder (nothing was written)")
+        _check_size(f, "(nothing was written)")
+        rel = f.resolve().relative_to(directory.resolve()).as_posix()
+        try:
+            meta = safetensors_metadata(f)
+        except SafetensorError as e:
+            raise CheckpointError(f"{f}: not a readable safetensors file "
+                                  f"({str(e).splitlines()[0][:80]}); nothing was written") from None
+        entry = {
             "variant": meta["variant"],
             "seed": int(meta["seed"]),
             "file": rel,
@@ -208,8 +261,12 @@ def update_manifest(directory: str | Path, files: list[Path]) -> dict:
             "final_loss": json.loads(meta["final_loss"]),
         }
         if meta.get("source", "").startswith("deconv import-article "):  # how to make it again
-            by_file[rel]["source"] = meta["source"]
-    entries = sorted(by_file.values(), key=lambda m: (m["variant"], m["seed"]))
+            entry["source"] = meta["source"]
+        new = [m for m in new if (m["variant"], m["seed"]) != (entry["variant"], entry["seed"])
+               and m["file"] != rel] + [entry]
+    replaced = {(m["variant"], m["seed"]) for m in new} | {m["file"] for m in new}
+    kept = [m for m in models if (m["variant"], m["seed"]) not in replaced and m["file"] not in replaced]
+    entries = sorted(kept + new, key=lambda m: (m["variant"], m["seed"]))
     manifest = {"format": FORMAT, "models": entries}
     atomic_write_bytes(directory / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
     return manifest
@@ -223,8 +280,21 @@ def safetensors_metadata(path: str | Path) -> dict[str, str]:
 
 
 def _read_safetensors(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """A checkpoint's arrays and metadata. It is read whole, so its size is checked first: memory
+    stays under MAX_CHECKPOINT_BYTES (safetensors itself refuses a header that claims more than the
+    file holds)."""
+    _check_size(path)
     arrays = st_load(path.read_bytes())  # raises SafetensorError on a truncated or garbled file
     return arrays, safetensors_metadata(path)
+
+
+def _check_size(path: Path, then: str = "", fix: str | None = None) -> None:
+    """CheckpointError if `path` is larger than any checkpoint can be (read from its size alone)."""
+    size = Path(path).stat().st_size
+    if size > MAX_CHECKPOINT_BYTES:
+        what = (f"{path}: {size:,} bytes; no checkpoint is larger than {MAX_CHECKPOINT_BYTES:,} (four "
+                f"small arrays and a loss per epoch), so this is not one")
+        raise CheckpointError(f"{what}. Regenerate it with: {fix}" if fix else f"{what} {then}".strip())
 
 
 @dataclass(frozen=True)
@@ -309,6 +379,7 @@ def read_checkpoint_file(path: str | Path, fix: str, sha256: str | None = None) 
 
     if not path.is_file():
         raise fail("file is missing")
+    _check_size(path, fix=fix)  # before it is hashed or read
     if sha256 is not None and sha256_file(path) != sha256:
         raise fail("contents do not match the manifest's sha256 (truncated, corrupt or replaced)")
     try:
@@ -357,8 +428,7 @@ def load_checkpoint(
     fix = regenerate_command(variant, seed, directory)
     for m in manifest["models"]:
         if m["variant"] == variant and int(m["seed"]) == int(seed):
-            fix = regenerate_command(variant, seed, directory, m.get("source"))
-            return read_checkpoint_file(directory / m["file"], fix, sha256=m["sha256"])
+            return load_entry(directory, m)
     have = sorted({m["variant"] for m in manifest["models"]})
     seeds = sorted({int(m["seed"]) for m in manifest["models"] if m["variant"] == variant})
     known = f"seeds of {variant}: {seeds}" if seeds else f"variants: {have}"
@@ -369,12 +439,34 @@ def load_checkpoint(
     )
 
 
+def load_entry(directory: str | Path, entry: dict) -> Checkpoint:
+    """The model one manifest entry names, verified: its file lies inside `directory` (links
+    followed), is no larger than a checkpoint can be, matches the entry's sha256 and says in its own
+    metadata that it is the entry's variant and seed. CheckpointError (one line) otherwise."""
+    directory = Path(directory)
+    variant, seed = entry["variant"], int(entry["seed"])
+    fix = regenerate_command(variant, seed, directory, entry.get("source"))
+    path = directory / entry["file"]  # an absolute `file` replaces `directory`
+    if not files.inside(path, directory):
+        link, todo = "", "Regenerate it with"
+        if path.is_symlink():
+            link = f" (a link to {path.resolve()})"
+            todo = f"Remove the link (rm {shell_quote(path)}; what it points to stays) and regenerate it with"
+        elif not Path(entry["file"]).is_absolute() and ".." not in Path(entry["file"]).parts:
+            link = f" (through a linked folder, it is {path.resolve()})"
+        raise CheckpointError(
+            f"{directory / MANIFEST}: entry {variant} seed {seed} names {entry['file']!r}{link}, "
+            f"outside {directory}; a manifest names only files in its own folder. {todo}: {fix}")
+    ck = read_checkpoint_file(path, fix, sha256=entry["sha256"])
+    if (ck.variant, ck.seed) != (variant, seed):
+        raise CheckpointError(
+            f"{path}: the manifest's entry {variant} seed {seed} names this file, but its metadata says "
+            f"{ck.variant} seed {ck.seed}. Regenerate it with: {fix}")
+    return ck
+
+
 def load_all(directory: str | Path = DEFAULT_DIR, variant: str | None = None) -> list[Checkpoint]:
     """Every model of the manifest (optionally of one variant), each verified."""
     directory = Path(directory)
     entries = read_manifest(directory)["models"]
-    return [
-        load_checkpoint(m["variant"], int(m["seed"]), directory)
-        for m in entries
-        if variant is None or m["variant"] == variant
-    ]
+    return [load_entry(directory, m) for m in entries if variant is None or m["variant"] == variant]
