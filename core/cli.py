@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import weights
+from core import files, weights
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -1367,7 +1367,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
         return COMMANDS[args.command](args)
-    except (UsageError, weights.CheckpointError) as e:
+    except (UsageError, weights.CheckpointError, files.LinkedLock) as e:
         print(f"deconv: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

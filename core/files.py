@@ -18,6 +18,7 @@ writer at a time, never outside the folder it was given.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -109,13 +110,25 @@ def refusal(folder: Path, foreign: list[str], command: str) -> str:
             f"or replace with --force")
 
 
+class LinkedLock(ValueError):
+    """The folder's lock file is a link (one line for the user)."""
+
+
 @contextlib.contextmanager
 def lock(folder: str | Path, what: str = "deconv") -> Iterator[None]:
     """Hold the folder's writer lock for the block: a second writer of the same folder waits for the
     first (saying so once on stderr), so no two runs read-modify-write the same files at once. The
     folder must exist."""
     folder = Path(folder)
-    with open(folder / LOCK, "a") as f:
+    try:  # never through a link: opening it would make or touch a file elsewhere
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(folder / LOCK, flags, 0o666)
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+        raise LinkedLock(f"{folder / LOCK}: a link, where deconv keeps its lock file; remove the link "
+                         "(deconv makes this file itself)") from None
+    with os.fdopen(fd, "a") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

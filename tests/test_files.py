@@ -70,3 +70,14 @@ def test_sha256_in_chunks_matches_hashlib(tmp_path):
     data = bytes(range(256)) * 9000  # several chunks
     (tmp_path / "x").write_bytes(data)
     assert files.sha256_file(tmp_path / "x") == hashlib.sha256(data).hexdigest()
+
+
+def test_a_lock_file_that_is_a_link_is_not_followed(tmp_path):
+    import pytest
+
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / files.LOCK).symlink_to(tmp_path / "elsewhere.txt")
+    with pytest.raises(files.LinkedLock, match="a link, where deconv keeps its lock file"):
+        with files.lock(tmp_path / "f"):
+            pass
+    assert not (tmp_path / "elsewhere.txt").exists()

@@ -191,6 +191,7 @@ def test_a_light_background_in_manims_config_picks_the_light_theme(tmp_path):
     img = np.asarray(Image.open(sorted((tmp_path / "unset").rglob("*.png"))[-1]))[..., :3].astype(int)
     assert tuple(img[2, 2]) == (255, 255, 255)
     assert (img.sum(axis=2) < 450).mean() > 0.004  # dark ink shows
-    res = manim(*args, "--media_dir", tmp_path / "dark", PROBE, "ProbeScene", env={**env, "DECONV_THEME": "dark"})
+    env["DECONV_THEME"] = "dark"
+    res = manim(*args, "--media_dir", tmp_path / "dark", PROBE, "ProbeScene", env=env)
     assert_usage_error(res, "background_color #FFFFFF", "DECONV_THEME=dark", "DECONV_THEME=light")
     assert not list((tmp_path / "dark").rglob("*.png"))
