@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 FIGURE_PREVIEWS := media/figures/F4_training_loss.png media/figures/F14_ablation.png \
-  media/figures/F22_overlap_tapered.png
+  media/figures/F22_overlap_tapered.png media/figures/C11_relu_code_noise.png
 SCENE_QUALITY ?= h
 .PHONY: help setup run test test-fast lint bench train info preview figures videos slides clean
 
@@ -106,7 +106,7 @@ info: $(STAMP) ## describe the checkpoints in checkpoints/
 preview: $(STAMP) ## re-make the still and the figures the README shows
 	$(BIN)/manim -qm -s --media_dir /tmp/deconv-preview scenes/decoder.py
 	cp /tmp/deconv-preview/images/decoder/DecoderScene*.png media/decoder.png
-	$(BIN)/deconv figures --only F4 F14 F22 --format png
+	$(BIN)/deconv figures --only F4 F14 F22 C11 --format png --force  # the committed previews are ours
 
 figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG + SVG)
 	$(BIN)/deconv figures

@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--format", nargs="+", choices=("png", "svg", "pdf"), default=["png", "svg"],
                    dest="formats", help="file formats (default: png svg)")
     f.add_argument("--list", action="store_true", help="list the figure ids and stop")
+    f.add_argument("--force", action="store_true",
+                   help="replace figure files in --out that deconv figures did not write, or that "
+                        "changed since (a hand-edited SVG)")
     f.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     c = sub.add_parser("clip", help="a looping GIF, PNG stills or a captioned copy of a rendered video",
@@ -209,7 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--srt", type=Path, default=None, metavar="FILE.srt",
                    help="the subtitles to burn in (default: the .srt beside the video)")
     c.add_argument("--force", action="store_true",
-                   help="replace a captioned copy or alpha file that is there")
+                   help="replace files there that deconv clip did not write, or that changed since "
+                        "(its own unchanged files it replaces without --force)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     x = sub.add_parser("index", help="write media/index.html listing the rendered videos",
@@ -722,8 +726,11 @@ def cmd_figures(args: argparse.Namespace) -> int:
     _check_writable(out)
     weights.read_manifest(args.checkpoints)  # a missing checkpoint folder is one line, up front
     t = time.perf_counter()
-    written = figures.generate([s.id for s in chosen], out, args.checkpoints, args.formats,
-                               progress=not args.no_progress)
+    try:
+        written = figures.generate([s.id for s in chosen], out, args.checkpoints, args.formats,
+                                   progress=not args.no_progress, force=args.force)
+    except figures.FiguresError as e:
+        raise UsageError(str(e)) from None
     print(f"wrote {len(chosen)} figures ({len(written)} files) to {_shown(out)} "
           f"in {time.perf_counter() - t:.1f} s")
     return 0
@@ -746,37 +753,45 @@ def cmd_clip(args: argparse.Namespace) -> int:
         raise UsageError("--out names one GIF or one stills folder; make them one at a time")
     try:
         info = clip.probe(args.video)
+        # a bad N, a 10-hour frame, a file that is not ours: each stops before anything is written
         if args.stills is not None:
-            clip.still_times(info, args.stills)  # a bad N stops before anything is written
+            clip.still_times(info, args.stills)
+            folder = args.out or args.video.with_name(f"{args.video.stem}_stills")
+            clip.check(folder, clip.still_names(info, args.stills), args.force)
         if args.gif:
             out = args.out or args.video.with_suffix(".gif")
             if out.suffix.lower() != ".gif":
                 raise clip.ClipError(f"--out {out}: a GIF file name ends in .gif")
+            clip.gif_rate(info, args.fps)
+            clip.check(out.parent, [out.name], args.force)
             _check_writable(out.parent)
-            r = clip.write_gif(info, out, args.fps, 960 if args.width is None else args.width,
-                               progress=not args.no_progress)
+            with clip.claimed(out, args.force):
+                r = clip.write_gif(info, out, args.fps, 960 if args.width is None else args.width,
+                                   progress=not args.no_progress)
             print(f"wrote {_shown(out)}: {r['frames'] / r['fps']:.1f} s at {r['fps']:g} fps, "
                   f"{r['width']}x{r['height']}, {r['bytes'] / 1e6:.1f} MB, looping")
         if args.stills is not None:
-            folder = args.out or args.video.with_name(f"{args.video.stem}_stills")
             _check_writable(folder)
-            paths = clip.write_stills(info, args.stills, folder, args.width)
+            paths = clip.write_stills(info, args.stills, folder, args.width, force=args.force)
             print(f"wrote {len(paths)} stills to {_shown(folder)}/")
     except clip.ClipError as e:
         raise UsageError(str(e)) from None
     return 0
 
 
-def _copy_of_video(args: argparse.Namespace, default: Path, ending: str, what: str) -> Path:
+def _copy_of_video(args: argparse.Namespace, default: Path, ending: str, what: str, clip) -> Path:
     """Where a re-encoded copy of the video goes (--out, else `default`): a file name ending in
-    `ending`, not the video itself, not a file that is there unless --force, in a writable folder."""
+    `ending`, not the video itself, not a file there that deconv clip did not write (or that changed
+    since) unless --force, in a writable folder."""
     out = args.out or default
     if not out.name.lower().endswith(ending):
         raise UsageError(f"--out {out}: {what} ends in {ending}")
     if out.resolve() == args.video.resolve():
         raise UsageError(f"--out {out}: that is the video itself; write the copy elsewhere")
-    if out.exists() and not args.force:
-        raise UsageError(f"{out}: already there; replace it with --force")
+    try:
+        clip.check(out.parent, [out.name], args.force)
+    except clip.ClipError as e:
+        raise UsageError(str(e)) from None
     _check_writable(out.parent)
     return out
 
@@ -791,8 +806,12 @@ def _alpha(args: argparse.Namespace, clip) -> int:
                          "manim -t (a QuickTime .mov), then convert that")
     suffix, *_, what = clip.ALPHA_FORMATS[args.alpha]
     default = args.video.with_name(args.video.name.split(".")[0] + suffix)
-    out = _copy_of_video(args, default, "." + suffix.rsplit(".", 1)[1], f"a {args.alpha} file name")
-    r = clip.write_alpha(info, args.alpha, out, progress=not args.no_progress)
+    out = _copy_of_video(args, default, "." + suffix.rsplit(".", 1)[1], f"a {args.alpha} file name", clip)
+    try:
+        with clip.claimed(out, args.force):
+            r = clip.write_alpha(info, args.alpha, out, progress=not args.no_progress)
+    except clip.ClipError as e:
+        raise UsageError(str(e)) from None
     print(f"wrote {_shown(out)}: {r['frames']} frames, {r['bytes'] / 1e6:.1f} MB ({what})")
     return 0
 
@@ -818,8 +837,12 @@ def _burn_captions(args: argparse.Namespace, clip) -> int:
     if span is not None:
         cues = subtitles.clip(cues, span.start, span.end)
     out = _copy_of_video(args, args.video.with_name(f"{args.video.stem}.captioned.mp4"), ".mp4",
-                         "the captioned copy's name")
-    r = clip.write_captioned(info, cues, out, progress=not args.no_progress)
+                         "the captioned copy's name", clip)
+    try:
+        with clip.claimed(out, args.force):
+            r = clip.write_captioned(info, cues, out, progress=not args.no_progress)
+    except clip.ClipError as e:
+        raise UsageError(str(e)) from None
     print(f"wrote {_shown(out)}: {r['frames']} frames, {r['captioned']} with a caption, "
           f"{r['width']}x{r['height']} (the picture, and a band for the captions under it), "
           f"{r['bytes'] / 1e6:.1f} MB")

@@ -2,24 +2,35 @@
 evenly spaced PNG stills (`deconv clip`). Frames are read with imageio's PyAV plugin (PyAV comes with
 manim; no system ffmpeg), GIFs written with one palette for the whole clip (no colour flicker, no
 dithering noise: the explainers are flat colours), files written atomically.
+
+What deconv clip writes it notes in the folder's record (`core.files.Record`, `.deconv-clip`): a file
+there that it did not write, or that changed since, is replaced only with `force` (`check`,
+`claimed`). A GIF is written frame by frame as the video is decoded (memory does not grow with the
+clip's length); a set of stills is made whole in a staging folder, then renamed into place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
-import io
 import math
+import os
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
-from core.weights import atomic_write_bytes
+from core import files
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".mkv")
 PALETTE_SAMPLES = 24  # frames the GIF's one palette is built from
+GIF_MAX_DELAY = 65535  # centiseconds: the longest a GIF can show one frame (655.35 s)
+RECORD = "clip"  # the folder's record of what deconv clip wrote: .deconv-clip
+STAGING = ".deconv-clip-staging-"  # where a set of stills is made before it is renamed into place
 
 
 class ClipError(ValueError):
@@ -71,10 +82,16 @@ def frames(info: VideoInfo) -> Iterator[np.ndarray]:
 def frames_at(info: VideoInfo, indices: list[int]) -> dict[int, np.ndarray]:
     """The frames at the given indices (RGB arrays), seeking to far ones instead of decoding every
     frame in between: a poster or a few stills of a long 1080p60 video in a second or two."""
+    found = dict(iter_frames_at(info, indices))
+    return {i: found[i] for i in indices if i in found}
+
+
+def iter_frames_at(info: VideoInfo, indices: Iterable[int]) -> Iterator[tuple[int, np.ndarray]]:
+    """(index, RGB array) of the frames at the given indices, in increasing order of index, one at a
+    time (`frames_at` without holding them all). An index past the video's end gets its last frame."""
     import av
 
     wanted = sorted(set(indices))
-    found: dict[int, np.ndarray] = {}
     with av.open(str(info.path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -94,8 +111,7 @@ def frames_at(info: VideoInfo, indices: list[int]) -> dict[int, np.ndarray]:
             except (StopIteration, av.error.EOFError):
                 pos = info.frames  # past the end: the last frame decoded stands for the rest
             if last is not None:  # the frame itself, or the video's last one
-                found[target] = last.to_ndarray(format="rgb24")
-    return {i: found[i] for i in indices if i in found}
+                yield target, last.to_ndarray(format="rgb24")
 
 
 def out_size(info: VideoInfo, width: int | None) -> tuple[int, int]:
@@ -105,12 +121,22 @@ def out_size(info: VideoInfo, width: int | None) -> tuple[int, int]:
     return max(2, w - w % 2), max(2, h - h % 2)
 
 
+def _picked(n_frames: int, fps_in: float, fps_out: float) -> Iterator[int]:
+    """`picked_frames`, one index at a time, in increasing order."""
+    if fps_out >= fps_in:
+        yield from range(n_frames)
+        return
+    last = -1
+    for k in range(max(1, math.floor(n_frames * fps_out / fps_in))):
+        i = min(n_frames - 1, round(k * fps_in / fps_out))
+        if i > last:
+            yield i
+            last = i
+
+
 def picked_frames(n_frames: int, fps_in: float, fps_out: float) -> list[int]:
     """Indices of the source frames that a `fps_out` clip shows (all of them if fps_out >= fps_in)."""
-    if fps_out >= fps_in:
-        return list(range(n_frames))
-    n_out = max(1, math.floor(n_frames * fps_out / fps_in))
-    return sorted({min(n_frames - 1, round(k * fps_in / fps_out)) for k in range(n_out)})
+    return list(_picked(n_frames, fps_in, fps_out))
 
 
 def _resize(frame: np.ndarray, size: tuple[int, int]):
@@ -120,45 +146,184 @@ def _resize(frame: np.ndarray, size: tuple[int, int]):
     return img if img.size == size else img.resize(size, Image.Resampling.LANCZOS)
 
 
+# --- what is whose ---------------------------------------------------------------------------------
+def check(folder: Path, names: list[str], force: bool = False) -> None:
+    """ClipError (before anything is written) where a file of these names is in `folder` but deconv
+    clip did not write it, or it changed since; unless `force`."""
+    if not force and (foreign := files.Record(folder, RECORD).foreign(names)):
+        raise ClipError(files.refusal(folder, foreign, "deconv clip"))
+
+
+@contextlib.contextmanager
+def claimed(out: Path, force: bool = False) -> Iterator[None]:
+    """For writing the one file `out`: holds its folder's writer lock, `check`s it (ClipError unless
+    it is deconv clip's own, or `force`), and records it as deconv clip's once the block has written it.
+    The folder must exist."""
+    out = Path(out)
+    with files.lock(out.parent, "deconv clip"):
+        check(out.parent, [out.name], force)
+        yield
+        files.Record(out.parent, RECORD).add([out])
+
+
+@contextlib.contextmanager
+def _replacing(out: Path) -> Iterator[BinaryIO]:
+    """A file to write `out` through: a temporary file beside it, renamed onto it when the block ends
+    without an error, removed when it ends with one (`out` is then as it was)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- GIF -------------------------------------------------------------------------------------------
+def gif_rate(info: VideoInfo, fps: float) -> float:
+    """The GIF's frame rate: `fps`, at most the video's. ClipError where that is 0 or below, or where
+    one frame would have to show longer than a GIF can hold one (655 s: a video whose container says
+    it lasts hours, with a handful of frames)."""
+    if not fps > 0:
+        raise ClipError(f"--fps {fps:g}: give a frame rate above 0")
+    fps = min(fps, info.fps)
+    if 100 / fps > GIF_MAX_DELAY:
+        raise ClipError(f"{info.path}: its frame rate is {info.fps:.3g} fps (one frame every "
+                        f"{_span(1 / fps)}), and a GIF shows a frame for at most {GIF_MAX_DELAY // 100} s; "
+                        f"take --stills N instead, or re-encode the video at a steady frame rate")
+    return fps
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} hours" if seconds >= 3600 else f"{seconds:.0f} s"
+
+
+class GifStream:
+    """A looping GIF written frame by frame to an open file: one palette for the clip (its global colour
+    table, with one more entry kept free to mark unchanged pixels transparent), each frame cropped to
+    what changed since the one before (left in place: disposal 1), a frame like the one before merged
+    into it (its delay added). What it holds: the picture shown, and the one frame not yet written
+    (whose delay the next frame's time decides). Delays are in 1/100 s, a frame held longer than a GIF
+    can say (655.35 s) is followed by empty frames that carry the rest."""
+
+    def __init__(self, f: BinaryIO, size: tuple[int, int], palette: bytes):
+        self.f, self.size = f, size
+        colours = len(palette) // 3
+        if not 1 <= colours <= 255:
+            raise ValueError(f"a GIF palette of {colours} colours; give 1 to 255 (one entry marks "
+                             "unchanged pixels)")
+        self.clear = colours  # the palette index of 'unchanged' (transparent)
+        bits = max(1, math.ceil(math.log2(colours + 1)))
+        table = palette + bytes(3 * (2 ** bits) - len(palette))
+        f.write(b"GIF89a" + size[0].to_bytes(2, "little") + size[1].to_bytes(2, "little")
+                + bytes([0x80 | (bits - 1), 0, 0]) + table
+                + b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
+        self.shown: np.ndarray | None = None
+        self.pending = None  # (picture, offset, transparent) of the frame whose delay is not yet known
+        self.start = 0  # centiseconds: when the pending frame starts
+        self.frames = 0  # frames written
+
+    def add(self, picture: np.ndarray, at: int) -> None:
+        """The next frame (palette indices, height x width uint8), shown from `at` centiseconds."""
+        if self.shown is None:
+            self.shown, self.pending, self.start = picture, (picture, (0, 0), False), at
+            return
+        changed = picture != self.shown
+        rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        if rows.size == 0:
+            return  # the same picture: the pending frame lasts longer
+        y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        crop = np.where(changed[y0:y1, x0:x1], picture[y0:y1, x0:x1], np.uint8(self.clear))
+        self._flush(at)
+        self.shown, self.pending, self.start = picture, (crop, (int(x0), int(y0)), True), at
+
+    def close(self, end: int) -> None:
+        """Write the last frame, shown until `end` centiseconds, and the GIF's end."""
+        self._flush(end)
+        self.f.write(b";")
+
+    def _flush(self, end: int) -> None:
+        if self.pending is None:
+            return
+        picture, offset, transparent = self.pending
+        delay = max(0, end - self.start)
+        self._frame(picture, offset, transparent, min(delay, GIF_MAX_DELAY))
+        delay -= GIF_MAX_DELAY
+        while delay > 0:  # held longer than one GIF delay: empty frames carry the rest
+            self._frame(np.full((1, 1), self.clear, np.uint8), (0, 0), True, min(delay, GIF_MAX_DELAY))
+            delay -= GIF_MAX_DELAY
+        self.pending = None
+
+    def _frame(self, picture: np.ndarray, offset: tuple[int, int], transparent: bool, delay: int) -> None:
+        from PIL import GifImagePlugin, Image
+
+        params = {"duration": 10 * delay, "disposal": 1}
+        if transparent:
+            params["transparency"] = self.clear
+        for chunk in GifImagePlugin.getdata(Image.fromarray(picture), offset, **params):
+            self.f.write(chunk)
+        self.frames += 1
+
+
 def write_gif(info: VideoInfo, out: Path, fps: float = 15, width: int | None = 960,
               progress: bool = False) -> dict:
     """A looping GIF of the whole clip at `fps` (at most the video's) and at most `width` pixels
-    wide. Returns {"frames", "fps", "width", "height", "bytes"}."""
+    wide, written frame by frame as the video is decoded (`GifStream`: memory does not grow with the
+    clip's length), atomically. Returns {"frames", "fps", "width", "height", "bytes"}: frames, the
+    video frames it shows (a frame like the one before is merged into that one in the file)."""
     from PIL import Image
     from tqdm import tqdm
 
-    if fps <= 0:
-        raise ClipError(f"--fps {fps:g}: give a frame rate above 0")
-    fps = min(fps, info.fps)
-    keep = picked_frames(info.frames, info.fps, fps)
+    fps = gif_rate(info, fps)
     size = out_size(info, width)
     # one palette for the clip, from frames spread over it: colours stay put from frame to frame
-    sample_at = set(keep[:: max(1, len(keep) // PALETTE_SAMPLES)])
-    samples = [np.asarray(_resize(f, size)) for i, f in enumerate(frames(info)) if i in sample_at]
+    n = max(1, min(PALETTE_SAMPLES, info.frames))
+    sample_at = [int((k + 0.5) * info.frames / n) for k in range(n)]
+    samples = [np.asarray(_resize(f, size)) for _, f in iter_frames_at(info, sample_at)]
+    if not samples:
+        raise ClipError(f"{info.path}: cannot read its frames")
     palette = Image.fromarray(np.concatenate(samples, axis=0)).quantize(
         255, method=Image.Quantize.MEDIANCUT)
-    wanted, images = set(keep), []
-    bar = tqdm(total=len(keep), desc="gif", unit="frame", disable=True if not progress else None)
-    for i, f in enumerate(frames(info)):
-        if i in wanted:
-            images.append(_resize(f, size).quantize(palette=palette, dither=Image.Dither.NONE))
+    del samples
+    colours = bytes(palette.getpalette()[: 3 * 255])
+    out = Path(out)
+    bar = tqdm(total=info.frames, desc="gif", unit="frame", disable=True if not progress else None)
+    with _replacing(out) as f:
+        gif = GifStream(f, size, colours)
+        wanted, shown = _picked(info.frames, info.fps, fps), 0
+        want = next(wanted, None)
+        for i, frame in enumerate(frames(info)):
             bar.update()
+            if want is None:
+                break
+            if i < want:
+                continue
+            picture = _resize(frame, size).quantize(palette=palette, dither=Image.Dither.NONE)
+            gif.add(np.asarray(picture), round(shown * 100 / fps))
+            shown += 1
+            want = next(wanted, None)
+        if shown == 0:
+            raise ClipError(f"{info.path}: cannot read its frames")
+        gif.close(round(shown * 100 / fps))
     bar.close()
-    buf = io.BytesIO()
-    images[0].save(buf, format="GIF", save_all=True, append_images=images[1:],
-                   duration=gif_delays(len(images), fps), loop=0, optimize=True, disposal=1)
-    atomic_write_bytes(out, buf.getvalue())
-    return {"frames": len(images), "fps": fps, "width": size[0], "height": size[1],
-            "bytes": len(buf.getvalue())}
+    return {"frames": shown, "fps": fps, "width": size[0], "height": size[1],
+            "bytes": out.stat().st_size}
 
 
 def gif_delays(n: int, fps: float) -> list[int]:
     """Per-frame delays in ms. GIF counts in 1/100 s, so 15 fps alternates 60 and 70 ms: frame k
-    starts at k / fps rounded to the nearest 1/100 s, and the clip keeps its length."""
+    starts at k / fps rounded to the nearest 1/100 s (as `write_gif` places them), and the clip keeps
+    its length."""
     starts = [round(k * 100 / fps) for k in range(n + 1)]
     return [10 * (b - a) for a, b in zip(starts, starts[1:])]
 
 
+# --- stills ----------------------------------------------------------------------------------------
 def still_times(info: VideoInfo, n: int) -> list[int]:
     """Frame indices of N evenly spaced stills: the middles of N equal parts of the clip."""
     if n < 1:
@@ -168,27 +333,54 @@ def still_times(info: VideoInfo, n: int) -> list[int]:
     return [min(info.frames - 1, int((k + 0.5) * info.frames / n)) for k in range(n)]
 
 
-def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None) -> list[Path]:
-    """N evenly spaced PNG stills `<stem>_01.png` ... into `folder`, replacing this video's stills of
-    an earlier run (`<stem>_<number>.png`, however many there were). Returns their paths."""
+def still_names(info: VideoInfo, n: int) -> list[str]:
+    """The file names of N stills of the video: `<stem>_01.png` ..."""
+    digits = max(2, len(str(n)))
+    return [f"{info.path.stem}_{k + 1:0{digits}d}.png" for k in range(n)]
+
+
+def _save_png(picture: np.ndarray, path: Path) -> None:
     import imageio.v3 as iio
 
+    path.write_bytes(iio.imwrite("<bytes>", picture, extension=".png"))
+
+
+def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None,
+                 force: bool = False) -> list[Path]:
+    """N evenly spaced PNG stills `<stem>_01.png` ... into `folder`. ClipError, before anything is
+    written, where a file of those names there is not one deconv clip wrote (or it changed since),
+    unless `force`. The set is made whole in a staging folder inside `folder`, then renamed into
+    place: an error or Ctrl-C before that leaves the stills that were there as they were. This
+    video's stills of an earlier run that this one does not make (7 then, 3 now) are removed if
+    deconv clip wrote them and they are unchanged; a user's own file is never removed. Returns
+    the paths."""
     at = still_times(info, n)
     size = out_size(info, width)
-    got = frames_at(info, at)
+    names = still_names(info, n)
     folder.mkdir(parents=True, exist_ok=True)
-    digits = max(2, len(str(n)))
-    written = []
-    for k, i in enumerate(at):
-        path = folder / f"{info.path.stem}_{k + 1:0{digits}d}.png"
-        atomic_write_bytes(path, iio.imwrite("<bytes>", np.asarray(_resize(got[i], size)), extension=".png"))
-        written.append(path)
-    # stills of this video from an earlier, longer run would mix in with these: remove them
-    pattern = re.compile(re.escape(info.path.stem) + r"_\d+\.png")
-    for old in folder.glob(f"{glob.escape(info.path.stem)}_*.png"):
-        if pattern.fullmatch(old.name) and old not in written:
-            old.unlink()
-    return written
+    record = files.Record(folder, RECORD)
+    with files.lock(folder, "deconv clip"):
+        check(folder, names, force)
+        with files.staging(folder, STAGING) as stage:
+            name_at, made = dict(zip(at, names)), 0
+            for i, frame in iter_frames_at(info, at):
+                _save_png(np.asarray(_resize(frame, size)), stage / name_at[i])
+                made += 1
+            if made < n:
+                raise ClipError(f"{info.path}: only {made} of the {n} frames could be read")
+            ours = record.read()
+            for name in names:
+                ours[name] = files.sha256_file(stage / name)
+                os.replace(stage / name, folder / name)
+            # stills of this video from an earlier, longer run would mix in with these: remove them,
+            # if they are ours and unchanged
+            pattern = re.compile(re.escape(info.path.stem) + r"_\d+\.png")
+            for old in sorted(folder.glob(f"{glob.escape(info.path.stem)}_*.png")):
+                if pattern.fullmatch(old.name) and old.name not in names and record.ours(old.name, ours):
+                    old.unlink()
+                    ours.pop(old.name)
+            record.write(ours)
+    return [folder / name for name in names]
 
 
 # --- open captions ---------------------------------------------------------------------------------

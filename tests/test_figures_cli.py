@@ -47,7 +47,9 @@ def test_figures_only_and_list(tmp_path, capsys):
     res = deconv_here(capsys, "figures", "--only", "f4", "--out", tmp_path, "--format", "png",
                       "--no-progress")
     assert res.returncode == 0, res.stderr
-    assert [p.name for p in tmp_path.iterdir()] == ["F4_training_loss.png"]
+    # and, hidden, the record of what deconv figures wrote there and the folder's writer lock
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".deconv-figures", ".deconv.lock",
+                                                          "F4_training_loss.png"]
     listed = deconv_here(capsys, "figures", "--list").stdout.split()
     assert [w for w in listed if re.fullmatch(r"[FC]\d+", w)] == ARTICLE_FIGURES
     assert_usage_error(deconv_here(capsys, "figures", "--only", "F11", "F99"), "unknown figure id F11, F99")
@@ -66,3 +68,29 @@ def test_figures_hint_trains_into_the_folder_it_read(tmp_path, capsys):
     assert_usage_error(res, f"deconv train --variants code-noise --out '{folder}'")
 
 
+
+
+def test_figures_replace_only_their_own_files(tmp_path, capsys):
+    """A figure file deconv figures did not write, or that changed since (a hand-edited SVG), is
+    replaced only with --force, and the refusal names it before anything is written; its own unchanged
+    files are replaced freely; a file already holding exactly what the run draws is in no one's way (the
+    previews the repository ships, which have no record)."""
+    args = ("figures", "--only", "F17", "--format", "png", "svg", "--no-progress")
+    mine = tmp_path / "mine"
+    assert deconv_here(capsys, *args, "--out", mine).returncode == 0
+    assert deconv_here(capsys, *args, "--out", mine).returncode == 0  # its own: again, without --force
+    svg, png = mine / "F17_similar_points.svg", mine / "F17_similar_points.png"
+    drawn_svg, drawn_png = svg.read_bytes(), png.read_bytes()
+    svg.write_bytes(drawn_svg.replace(b"</svg>", b"<!-- my note --></svg>"))
+    png.write_bytes(b"my own plot")
+    res = deconv_here(capsys, *args, "--out", mine)
+    assert_usage_error(res, "F17_similar_points.png, F17_similar_points.svg not written by deconv figures",
+                       "move them away", "--force")
+    assert b"my note" in svg.read_bytes() and png.read_bytes() == b"my own plot"
+    assert deconv_here(capsys, *args, "--out", mine, "--force").returncode == 0
+    assert (svg.read_bytes(), png.read_bytes()) == (drawn_svg, drawn_png)
+    shipped = tmp_path / "shipped"  # the same bytes, and no record of them
+    shipped.mkdir()
+    (shipped / png.name).write_bytes(drawn_png)
+    assert deconv_here(capsys, *args, "--out", shipped).returncode == 0
+    assert (shipped / png.name).read_bytes() == drawn_png

@@ -332,7 +332,8 @@ def test_burned_captions_are_in_the_picture_where_the_cue_is_and_nowhere_else(tm
         ink = (np.abs(b[H + 4:].astype(int) - b[-1, 0].astype(int)).max(axis=2) > 100).mean()
         assert (ink > 0.01) == (0.5 <= i / FPS < 1.2), (i, ink)  # letters exactly while the cue is on
     assert "frames, 10 with a caption" in res.stdout  # frames 8 to 17 start inside [0.5, 1.2)
-    assert_usage_error(deconv_here(capsys, "clip", video, "--burn-captions"), "already there", "--force")
+    # its own copy, unchanged, is made again without --force (tests/test_clip_safety.py: a user's is not)
+    assert deconv_here(capsys, "clip", video, "--burn-captions", "--no-progress").returncode == 0
     assert_usage_error(deconv_here(capsys, "clip", write_video(tmp_path / "w.mp4"), "--burn-captions"),
                        "w.srt: no subtitles to burn in")
 
@@ -383,7 +384,12 @@ def test_alpha_formats_keep_the_transparency(tmp_path, capsys, kind, codec):
     rgba = frames_[0].to_ndarray(format="rgba")
     assert rgba[:, :32, 3].min() > 240 and rgba[:, 40:, 3].max() < 15  # opaque left, clear right
     assert abs(int(rgba[5, 5, 0]) - 200) < 6
-    assert_usage_error(deconv_here(capsys, "clip", mov, "--alpha", kind), "already there", "--force")
+    # its own file, unchanged, is made again without --force; one changed since is not replaced
+    assert deconv_here(capsys, "clip", mov, "--alpha", kind, "--no-progress").returncode == 0
+    with open(out, "ab") as f:
+        f.write(b"edited")
+    assert_usage_error(deconv_here(capsys, "clip", mov, "--alpha", kind), out.name,
+                       "not written by deconv clip", "--force")
     assert_usage_error(deconv_here(capsys, "clip", write_video(tmp_path / "v.mp4"), "--alpha", kind),
                        "not a transparent render", "manim -t")
 

@@ -6,6 +6,11 @@ slug, title)`; it is saved as `media/figures/<id>_<slug>.png` and `.svg`. The fu
 `core.figures.article` (F1-F10), `core.figures.noise` (F12-F18, and C11: ReLU measured) and
 `core.figures.overlap` (F19-F22). matplotlib is used without pyplot (no global state, no
 display). numpy, matplotlib and core only: never torch, never manim.
+
+`generate` notes each file it writes in the folder's record (`core.files.Record`, `.deconv-figures`):
+a file there that it did not write, or that changed since (a hand-edited SVG), is replaced only with
+`force`, unless it already holds, byte for byte, what this run draws (the previews the repository
+ships); it stops, before writing anything, naming the files it will not replace.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core import analysis, data, palette, story, weights
+from core import analysis, data, files, palette, story, weights
 
 PALETTE = palette.LIGHT  # figures are drawn on white
 FILTER_COLORS = PALETTE.filters
@@ -26,6 +31,11 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent.parent / "media" / "figures
 FORMATS = ("png", "svg")
 DPI = 130
 REFERENCE_SEED = story.REFERENCE_SEED  # the seed drawn, and the seed the other seeds are aligned to
+RECORD = "figures"  # the folder's record of the files deconv figures wrote: .deconv-figures
+
+
+class FiguresError(ValueError):
+    """Something the user can fix (a file in the way that is not ours): one line."""
 
 
 @dataclass(frozen=True)
@@ -182,38 +192,81 @@ def draw(spec: FigureSpec, ctx: Context):
     return fig
 
 
-def save(fig, path_stem: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Write the figure as each format, atomically (temp + rename). Returns the paths."""
+def render(fig, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """The figure's file in each format: format -> bytes (the same bytes on every run)."""
     import matplotlib
 
-    written = []
+    made = {}
     with matplotlib.rc_context(rc()):
         for fmt in formats:
             buf = io.BytesIO()
             meta = {"Software": None} if fmt == "png" else {"Date": None}
             fig.savefig(buf, format=fmt, facecolor=PALETTE.background, metadata=meta)
-            path = path_stem.with_suffix(f".{fmt}")
-            weights.atomic_write_bytes(path, buf.getvalue())
-            written.append(path)
+            made[fmt] = buf.getvalue()
+    return made
+
+
+def _write(made: dict[str, bytes], path_stem: Path) -> list[Path]:
+    written = []
+    for fmt, blob in made.items():
+        path = path_stem.with_suffix(f".{fmt}")
+        weights.atomic_write_bytes(path, blob)
+        written.append(path)
     return written
+
+
+def save(fig, path_stem: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Write the figure as each format, atomically (temp + rename). Returns the paths."""
+    return _write(render(fig, formats), path_stem)
+
+
+def _holds(path: Path, blob: bytes) -> bool:
+    """Whether `path` is a plain file holding exactly `blob`."""
+    try:
+        return (path.is_file() and not path.is_symlink() and path.stat().st_size == len(blob)
+                and files.sha256_file(path) == files.sha256_bytes(blob))
+    except OSError:
+        return False
 
 
 def generate(only: Sequence[str] | None = None, out: str | Path = DEFAULT_OUT,
              checkpoints: str | Path = weights.DEFAULT_DIR, formats: Iterable[str] = FORMATS,
-             progress: bool = True) -> list[Path]:
-    """Draw and save the chosen figures (all by default) into `out`. Returns the written paths."""
+             progress: bool = True, force: bool = False) -> list[Path]:
+    """Draw and save the chosen figures (all by default) into `out`, holding the folder's writer lock.
+    FiguresError, before anything is written, where a file of those names there is not one deconv
+    figures wrote (or it changed since) and does not already hold what this run draws; unless
+    `force`. Returns the written paths."""
     chosen = specs(only)
+    formats = list(dict.fromkeys(formats))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     ctx = Context(checkpoints)
+    record = files.Record(out, RECORD)
     written: list[Path] = []
     from tqdm import tqdm
 
-    # disable=None: a bar on a terminal only, so logs and CI stay clean
-    bar = tqdm(chosen, desc="figures", unit="fig", disable=True if not progress else None,
-               bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {elapsed} {postfix}")
-    for spec in bar:
-        bar.set_postfix_str(spec.stem)
-        fig = draw(spec, ctx)
-        written += save(fig, out / spec.stem, formats)
+    with files.lock(out, "deconv figures"):
+        names = [f"{s.stem}.{fmt}" for s in chosen for fmt in formats]
+        foreign = set() if force else set(record.foreign(names))
+        # the figures with a file not ours in the way are drawn first: those already holding this run's
+        # bytes are not in the way; any other stops the run before it writes anything
+        drawn: dict[str, dict[str, bytes]] = {}
+        refused: list[str] = []
+        for spec in chosen:
+            theirs = [fmt for fmt in formats if f"{spec.stem}.{fmt}" in foreign]
+            if theirs:
+                drawn[spec.id] = render(draw(spec, ctx), formats)
+                refused += [f"{spec.stem}.{fmt}" for fmt in theirs
+                            if not _holds(out / f"{spec.stem}.{fmt}", drawn[spec.id][fmt])]
+        if refused:
+            raise FiguresError(files.refusal(out, refused, "deconv figures"))
+        # disable=None: a bar on a terminal only, so logs and CI stay clean
+        bar = tqdm(chosen, desc="figures", unit="fig", disable=True if not progress else None,
+                   bar_format="{desc}: {n_fmt}/{total_fmt} {bar} {elapsed} {postfix}")
+        for spec in bar:
+            bar.set_postfix_str(spec.stem)
+            made = drawn.pop(spec.id, None) or render(draw(spec, ctx), formats)
+            paths = _write(made, out / spec.stem)
+            record.add(paths)  # figure by figure: a run stopped midway still knows what it wrote
+            written += paths
     return written
