@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import io
 import json
 import math
 import os
@@ -110,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser of every command. Torch-free: only `train` and `import-article` load torch, when
     they run (the defaults shown here come from `core.config`)."""
     from core import config
-    from core.data import DATASIZE, SEED
+    from core.data import CHUNK, DATASIZE, SEED
+    from core.explain import CHANNELS
     from core.explainers import QUALITY_FOLDERS
 
     p = _Parser(prog="deconv", description=__doc__.split("\n\n")[0].replace("\n", " "))
@@ -156,9 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     da = sub.add_parser("data", help="write the article's curves (data.npy format)")
     da.add_argument("--out", type=Path, required=True, metavar="FILE.npy",
-                    help="curves, float64 (N, 15)")
-    da.add_argument("--params", type=Path, metavar="FILE.npy", help="also write (p1, p2), (N, 2)")
-    da.add_argument("--n", type=int, default=DATASIZE, help=f"number of curves (default {DATASIZE})")
+                    help="curves, float64 (N, 15): 120 bytes a curve")
+    da.add_argument("--params", type=Path, metavar="FILE.npy",
+                    help="also write (p1, p2), (N, 2): 16 bytes a curve")
+    da.add_argument("--n", type=int, default=DATASIZE,
+                    help=f"number of curves, 1 to {DATA_MAX:,} (default {DATASIZE}); made and written "
+                         f"{CHUNK:,} at a time, so memory stays under 100 MB whatever N; refused when "
+                         f"the disk has no room for the files")
     da.add_argument("--seed", type=_seed, default=SEED, help=f"numpy seed, 0 to {SEED_MAX} (default {SEED})")
     da.add_argument("--force", action="store_true", help="replace files that are already there")
 
@@ -291,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "of the example 1 2 3 ...")
     e.add_argument("--input", metavar="VALUES",
                    help='the input: "1 2 3 4"; 2-D rows split by ";", as in "1 2; 3 4"; several input '
-                        'channels split by "|", as in "1 2 3 | 4 5 6" (sets --size)')
+                        f'channels (at most {CHANNELS}) split by "|", as in "1 2 3 | 4 5 6" (sets --size)')
     e.add_argument("--weight", metavar="VALUES",
                    help="the kernel, written as --input is; one kernel per input channel, split by "
                         '"|" (sets --kernel; out_channels is 1)')
@@ -528,11 +532,14 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def cmd_data(args: argparse.Namespace) -> int:
-    from core.data import make_curves
+DATA_MAX = 10**8  # curves deconv data writes at most: 12 GB of curves
 
-    if not 1 <= args.n <= 10**8:
-        raise UsageError("--n: give a number of curves from 1 to 100,000,000")
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from core import data
+
+    if not 1 <= args.n <= DATA_MAX:
+        raise UsageError(f"--n: give a number of curves from 1 to {DATA_MAX:,}")
     targets = [args.out] + ([args.params] if args.params else [])
     if args.params and args.params.resolve() == args.out.resolve():
         raise UsageError("--params names the same file as --out; give it a file of its own")
@@ -547,19 +554,73 @@ def cmd_data(args: argparse.Namespace) -> int:
             raise UsageError(f"{f}: folder {f.parent} does not exist")
         if f.exists() and not args.force:
             raise UsageError(f"{f}: already there; replace it with --force, or write another file")
-    curves, params = make_curves(args.n, args.seed)
-    _save_npy(args.out, curves)
-    print(f"wrote {args.out}: {curves.shape[0]} curves x {curves.shape[1]} samples, float64")
+    shapes = {args.out: (args.n, data.WINSIZE), **({args.params: (args.n, 2)} if args.params else {})}
+    _room_for(shapes, args.n)
+    _save_npy(shapes, data.curve_chunks(args.n, args.seed))  # curves and their params, a chunk at a time
+    print(f"wrote {args.out}: {args.n} curves x {data.WINSIZE} samples, float64")
     if args.params:
-        _save_npy(args.params, params)
-        print(f"wrote {args.params}: (p1, p2) of each curve, {params.shape}")
+        print(f"wrote {args.params}: (p1, p2) of each curve, {(args.n, 2)}")
     return 0
 
 
-def _save_npy(path: Path, array: np.ndarray) -> None:
+def _npy_header(shape: tuple[int, ...]) -> bytes:
+    """The header np.save writes before a C-order float64 array of `shape`."""
+    import io
+
     buf = io.BytesIO()
-    np.save(buf, array)
-    weights.atomic_write_bytes(path, buf.getvalue())
+    np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": shape})
+    return buf.getvalue()
+
+
+def _room_for(shapes: dict[Path, tuple[int, ...]], n: int) -> None:
+    """UsageError, before anything is written, when a folder's disk has no room for the .npy files of
+    `shapes` (float64) going there: they are written whole beside any file they replace."""
+    need: dict[int, tuple[Path, int]] = {}
+    for path, shape in shapes.items():
+        dev = path.parent.stat().st_dev
+        size = len(_npy_header(shape)) + 8 * math.prod(shape)
+        need[dev] = (path.parent, need.get(dev, (path.parent, 0))[1] + size)
+    for folder, size in need.values():
+        free = shutil.disk_usage(folder).free
+        if size > free:
+            raise UsageError(f"{n:,} curves take {_gb(size)} on the disk of {_shown(folder)}, which has "
+                             f"{_gb(free)} free; ask for fewer with --n, or write them elsewhere")
+
+
+def _gb(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e8 else f"{size / 1e6:.1f} MB"
+
+
+def _save_npy(shapes: dict[Path, tuple[int, ...]], chunks) -> None:
+    """Write float64 .npy files (byte for byte as np.save writes them) of the given shapes, their rows
+    coming in `chunks` (one array per file each time, in the order of `shapes`): each file goes
+    through a temporary file in its folder, renamed into place once every row is written; on any
+    error the temporary files are removed, nothing is half-written. Memory: one chunk."""
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        files = []
+        for path, shape in shapes.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            stack.callback(Path(tmp).unlink, missing_ok=True)  # gone once renamed; removed otherwise
+            f = stack.enter_context(os.fdopen(fd, "wb"))
+            f.write(_npy_header(shape))
+            files.append((f, Path(tmp), path, shape[0]))
+        rows = [0] * len(files)
+        for parts in chunks:
+            for k, ((f, *_), part) in enumerate(zip(files, parts)):
+                f.write(np.ascontiguousarray(part, dtype="<f8").data)
+                rows[k] += len(part)
+        mask = os.umask(0o022)
+        os.umask(mask)
+        for (f, tmp, path, n), written in zip(files, rows):
+            if written != n:
+                raise RuntimeError(f"{path}: {written} rows made for {n}")
+            f.flush()
+            os.fsync(f.fileno())
+            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; give the file the usual mode
+        for _, tmp, path, _ in files:
+            os.replace(tmp, path)
 
 
 def cmd_import_article(args: argparse.Namespace) -> int:
@@ -1031,6 +1092,10 @@ def _setting_breakdown(args: argparse.Namespace, explain):
     dims = args.dims or (2 if twod else 1)
     x = None if args.input is None else _values(args.input, "--input", dims)
     w = None if args.weight is None else _values(args.weight, "--weight", dims)
+    for arr, opt, what in ((x, "--input", "input channels"), (w, "--weight", "kernels")):
+        if arr is not None and len(arr) > explain.CHANNELS:  # a table row per channel and position
+            raise UsageError(f"{opt} has {len(arr)} {what} (split by |), more than this explainer prints; "
+                             f"give at most {explain.CHANNELS}")
     if x is not None and w is not None and args.seed is not None:
         raise UsageError("--seed draws random input and kernel values, but --input and --weight give "
                          "both; drop --seed")
@@ -1049,6 +1114,11 @@ def _setting_breakdown(args: argparse.Namespace, explain):
                              f"{what}s per axis")
         values[name] = shape
     c_in = 1 if x is None else x.shape[0]
+    if x is not None and x.size > explain.STAMPS:  # the breakdown's work: a stamp per channel and position
+        raise UsageError(f"--input has {_plural(c_in, 'channel')} of {'x'.join(map(str, x.shape[1:]))}: "
+                         f"{x.size:,} stamps, more than this explainer prints (at most {explain.STAMPS:,}, "
+                         f"channels x input {'pixels' if dims == 2 else 'samples'}); give fewer channels or "
+                         f"a smaller input")
     if w is not None and w.shape[0] != c_in:
         if x is None:
             raise UsageError(f"--weight gives {w.shape[0]} kernels (one per input channel, split by |) but "

@@ -255,11 +255,11 @@ def conv_transpose_by_zero_insertion(
     z = zero_inserted(x, kernel, s, p, op, d)
     flipped = w[(slice(None), slice(None), *(slice(None, None, -1),) * dims)]
     out = np.zeros((w.shape[1], *out_size))
-    for j in itertools.product(*(range(m) for m in out_size)):
-        window = z[(slice(None), *(slice(ji, ji + di * (k - 1) + 1, di) for ji, di, k in zip(j, d, kernel)))]
-        out[(slice(None), *j)] = np.tensordot(
-            window, flipped, axes=([0, *range(1, dims + 1)], [0, *range(2, dims + 2)])
-        )
+    # output j's window holds z[j + t*dilation] for each tap t: every window's product with tap t at once
+    # (a loop over taps, not over the output's samples, which reach 1,144 x 1,144 within explain.LIMITS)
+    for taps in itertools.product(*(range(k) for k in kernel)):
+        seen = z[(slice(None), *(slice(t * di, t * di + m) for t, di, m in zip(taps, d, out_size)))]
+        out += np.einsum("c...,co->o...", seen, flipped[(slice(None), slice(None), *taps)])
     if bias is not None:
         out += np.asarray(bias, dtype=np.float64).reshape((-1,) + (1,) * dims)
     return out

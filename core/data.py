@@ -1,10 +1,12 @@
 """The article's synthetic data: cubic Bezier curves resampled to 15 points, and 7-sample patches.
 
 Vectorised, but float-for-float equal to the article's Python loop (see `core.article`).
+`curve_chunks` makes any number of curves a bounded piece at a time (`deconv data` streams them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 
 import numpy as np
@@ -17,6 +19,7 @@ PATCH = KERNEL  # samples per training patch: one kernel's worth
 N_CHANNELS = 3  # code channels (the encoder's out_channels, the decoder's in_channels)
 DENSE = WINSIZE * 10  # Bezier evaluations per curve before resampling
 SEED = 22  # the article's numpy seed, for the curves and for the patch starts
+CHUNK = 1 << 16  # curves made at a time by curve_chunks: 65,536 curves, 8 MiB of float64 curves
 
 
 def dense_bezier(p1: float, p2: float, n: int = DENSE) -> tuple[np.ndarray, np.ndarray]:
@@ -74,6 +77,18 @@ def make_curves(n: int = DATASIZE, seed: int = SEED) -> tuple[np.ndarray, np.nda
     """The article's `data.npy` (n, 15) float64 and the (p1, p2) of each curve (n, 2)."""
     params = make_params(n, seed)
     return curves_from_params(params), params
+
+
+def curve_chunks(n: int, seed: int = SEED, chunk: int = CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """`make_curves(n, seed)` in order, at most `chunk` curves at a time: (curves, params) pieces that,
+    stacked, equal it bit for bit (one random stream, drawn in the same order), in memory bounded by
+    `chunk` whatever n."""
+    if chunk < 1:
+        raise ValueError(f"chunk must be at least 1, got {chunk}")
+    rng = np.random.RandomState(seed)
+    for start in range(0, n, chunk):
+        params = rng.uniform(size=(min(chunk, n - start), 2)) * 2 - 1  # make_params' stream, continued
+        yield curves_from_params(params), params
 
 
 def patch_starts(n: int = DATASIZE, seed: int = SEED, length: int = WINSIZE) -> np.ndarray:

@@ -3,6 +3,14 @@
 text or command-line options, its small integer example (or the article's trained decoder on the
 example curve's code), and the computation broken into the steps a student follows: each input
 value's stamp and where it lands, the stamped sum, what padding crops, where output_padding adds.
+The matrix view too (`matrix_of`): C, the convolution whose transpose the setting is, and Cᵀ C, as
+much of them as the screen shows, computed from where the kernel's taps land, never the whole
+matrix (in 2-D, (H_in·W_in) x (H_out·W_out) entries and (H_out·W_out)² for Cᵀ C).
+
+Memory is bounded by LIMITS, whatever the setting within them. The largest, DECONV_CONV="dims=2
+size=64x64 kernel=16 stride=16 dilation=8 seed=5" (output 1128 x 1128; C would be 4,096 x 1,272,384,
+42 GB), takes 360 MB at its peak for its breakdown and every number of its matrix view, measured; the
+rank's C Cᵀ (4,096 x 4,096, 134 MB, seconds of eigenvalues) is the largest part.
 
 numpy only; every number comes from core.conv, the one transposed convolution.
 """
@@ -11,7 +19,9 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -24,6 +34,9 @@ KEYS = (*PER_AXIS, "dims", "seed")
 DEFAULTS = {"kernel": 3, "stride": 2, "padding": 1, "output_padding": 1, "dilation": 1}  # 2x upsampling
 DEFAULT_SIZE = {1: 4, 2: 3}
 LIMITS = {"kernel": 16, "stride": 16, "padding": 32, "output_padding": 16, "dilation": 8, "size": 64}
+CHANNELS = 16  # input channels `deconv explain --input` takes: its table has a row per channel and position
+STAMPS = LIMITS["size"] ** 2  # and stamps (channels x input samples or pixels): one channel's largest 2-D
+DENSE_RANK = 1 << 20  # entries of C up to which its rank is taken on C itself (8 MiB); beyond, on C Cᵀ
 
 
 def axes_text(values) -> str:
@@ -338,3 +351,253 @@ def trims(length: int, kernel: int, stride: int, padding: int, dilation: int) ->
     return [
         n for n in range(1, top) if conv.conv_output_length(n, kernel, stride, padding, dilation) == length
     ]
+
+
+# --- the matrix view: C and Cᵀ C, as much as is shown ---------------------------------------------------
+class DenseMatrix:
+    """A small matrix C held whole (the article's encoder, a few rows), with what the matrix sections
+    show of it and of Cᵀ C (held whole too): the same questions ConvMatrix answers without them."""
+
+    def __init__(self, c: np.ndarray):
+        self.c = np.asarray(c, dtype=np.float64)
+        self.shape = self.c.shape
+        self.g = self.c.T @ self.c
+
+    def block(self, rows: int, cols: int) -> np.ndarray:
+        """C's top-left rows x cols (fewer where C has fewer)."""
+        return self.c[:rows, :cols]
+
+    def gram_block(self, n: int) -> np.ndarray:
+        """(Cᵀ C)'s top-left n x n."""
+        return self.g[:n, :n]
+
+    def gram_diagonal(self) -> tuple[float, float]:
+        """The smallest and largest value on Cᵀ C's diagonal."""
+        d = np.diag(self.g)
+        return float(d.min()), float(d.max())
+
+    def gram_off_diagonal(self) -> float:
+        """The largest size of an entry of Cᵀ C off its diagonal (0 when it has none)."""
+        return float(np.abs(self.g - np.diag(np.diag(self.g))).max())
+
+    def gram_times(self, v: np.ndarray) -> np.ndarray:
+        """Cᵀ C v."""
+        return self.g @ np.asarray(v, dtype=np.float64)
+
+    def rank(self) -> int:
+        """np.linalg.matrix_rank(C)."""
+        return int(np.linalg.matrix_rank(self.c))
+
+
+@dataclass(frozen=True)
+class ConvMatrix:
+    """C, the one-channel convolution whose transpose is the transposed convolution of a setting
+    (rows: the input samples or pixels, flattened; columns: the output's): entry (i, j) is the kernel's
+    tap t where output j = i·stride - padding + t·dilation on every axis, else 0. Each column of Cᵀ is
+    an input's stamp. What the matrix sections show is computed from that rule, in memory that grows
+    with the input and the kernel, never with C (inputs x outputs) or Cᵀ C (outputs x outputs):
+
+    - `block`, `gram_block`: the top-left corners drawn, entry by entry;
+    - `gram_diagonal`, `gram_off_diagonal`: Cᵀ C's entry (j, j + δ) is Σ_t w[t]·w[t + Δt] over the taps
+      t that land on output j (δ = Δt·dilation), so its values come from which taps land where along
+      each axis, a few distinct patterns per axis, not from every output;
+    - `gram_times`: Cᵀ (C v), a convolution then core.conv's transposed convolution;
+    - `rank`: np.linalg.matrix_rank(C) up to DENSE_RANK entries; beyond, that of C Cᵀ (inputs x inputs,
+      the same rank), built from the taps that meet and taken block by block, one per group of inputs
+      whose stamps can overlap.
+    """
+
+    weight: np.ndarray  # (*K): the kernel
+    size: tuple[int, ...]  # the input, per axis
+    out_size: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    output_padding: tuple[int, ...]
+    dilation: tuple[int, ...]
+
+    @property
+    def dims(self) -> int:
+        return len(self.size)
+
+    @property
+    def kernel(self) -> tuple[int, ...]:
+        return tuple(self.weight.shape)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return math.prod(self.size), math.prod(self.out_size)
+
+    def entries(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """C[rows][:, cols] for flat row and column indices."""
+        ii = np.unravel_index(np.asarray(rows), self.size)
+        jj = np.unravel_index(np.asarray(cols), self.out_size)
+        ok = np.ones((len(rows), len(cols)), bool)
+        taps = []
+        for i, j, s, p, d, k in zip(ii, jj, self.stride, self.padding, self.dilation, self.kernel):
+            t, off = np.divmod(j[None, :] + p - i[:, None] * s, d)
+            ok &= (off == 0) & (t >= 0) & (t < k)
+            taps.append(np.clip(t, 0, k - 1))
+        return np.where(ok, self.weight[tuple(taps)], 0.0)
+
+    def block(self, rows: int, cols: int) -> np.ndarray:
+        """C's top-left rows x cols (fewer where C has fewer)."""
+        n_in, n_out = self.shape
+        return self.entries(np.arange(min(rows, n_in)), np.arange(min(cols, n_out)))
+
+    def gram_block(self, n: int) -> np.ndarray:
+        """(Cᵀ C)'s top-left n x n: the first n columns of C, every row."""
+        part = self.entries(np.arange(self.shape[0]), np.arange(min(n, self.shape[1])))
+        return part.T @ part
+
+    def _lands(self, axis: int) -> np.ndarray:
+        """(outputs on `axis`, taps on `axis`): whether tap t of some input's stamp lands on output j."""
+        j = np.arange(self.out_size[axis])[:, None]
+        t = np.arange(self.kernel[axis])[None, :]
+        i, off = np.divmod(j + self.padding[axis] - t * self.dilation[axis], self.stride[axis])
+        return (off == 0) & (i >= 0) & (i < self.size[axis])
+
+    @cached_property
+    def _landing(self) -> list[np.ndarray]:
+        return [self._lands(a) for a in range(self.dims)]
+
+    @cached_property
+    def _patterns(self) -> dict[tuple[int, int, int], np.ndarray]:
+        return {}  # (axis, start, stop) -> the distinct rows of _landing[axis][start:stop], as 0/1
+
+    def _values(self, u: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+        """Every value of Σ_t u[t]·[tap t lands on output j] for the outputs j in the box `ranges` (per
+        axis, start and stop): one per combination of the patterns of taps landing along each axis."""
+        patterns = []
+        for a, (lo, hi) in enumerate(ranges):
+            if (a, lo, hi) not in self._patterns:
+                self._patterns[a, lo, hi] = np.unique(self._landing[a][lo:hi], axis=0).astype(np.float64)
+            patterns.append(self._patterns[a, lo, hi])
+        v = patterns[0] @ u.reshape(self.kernel[0], -1)
+        if self.dims == 2:
+            v = v @ patterns[1].T
+        return v
+
+    def gram_diagonal(self) -> tuple[float, float]:
+        """The smallest and largest value on Cᵀ C's diagonal: Σ w[t]² over the taps landing on j."""
+        v = self._values(self.weight**2, [(0, m) for m in self.out_size])
+        return float(v.min()), float(v.max())
+
+    def gram_off_diagonal(self) -> float:
+        """The largest size of an entry of Cᵀ C off its diagonal (0 when it has none): entry
+        (j, j + Δt·dilation) is Σ_t w[t]·w[t + Δt] over the taps t landing on j (one input's taps t
+        and t + Δt), for every j whose partner is an output too."""
+        best = 0.0
+        k = self.kernel
+        for dt in itertools.product(*(range(1 - n, n) for n in k)):
+            if not any(dt):
+                continue
+            ranges = [(max(0, -t * d), min(m, m - t * d))
+                      for t, d, m in zip(dt, self.dilation, self.out_size)]
+            if any(lo >= hi for lo, hi in ranges):
+                continue
+            u = np.zeros(k)
+            here = tuple(slice(max(0, -t), min(n, n - t)) for t, n in zip(dt, k))
+            there = tuple(slice(s.start + t, s.stop + t) for s, t in zip(here, dt))
+            u[here] = self.weight[here] * self.weight[there]
+            best = max(best, float(np.abs(self._values(u, ranges)).max()))
+        return best
+
+    def gram_times(self, v: np.ndarray) -> np.ndarray:
+        """Cᵀ C v for v over the outputs (flattened): C v gathers each input's taps from v (the
+        convolution), then Cᵀ stamps it back (core.conv.conv_transpose)."""
+        v = np.asarray(v, dtype=np.float64).reshape(self.out_size)
+        y = np.zeros(self.size)
+        for taps in itertools.product(*(range(n) for n in self.kernel)):
+            at = [np.arange(n) * s - p + t * d
+                  for n, s, p, t, d in zip(self.size, self.stride, self.padding, taps, self.dilation)]
+            ok = [(q >= 0) & (q < m) for q, m in zip(at, self.out_size)]
+            y[np.ix_(*ok)] += self.weight[taps] * v[np.ix_(*(q[o] for q, o in zip(at, ok)))]
+        back = conv.conv_transpose(y[None], self.weight[None, None], None, self.stride, self.padding,
+                                   self.output_padding, self.dilation, dims=self.dims)
+        return back[0].ravel()
+
+    def dense(self) -> np.ndarray:
+        """C whole: only for a small one (DENSE_RANK entries)."""
+        n_in, n_out = self.shape
+        if n_in * n_out > DENSE_RANK:
+            raise ValueError(f"C has {n_in} x {n_out} entries, more than DENSE_RANK ({DENSE_RANK})")
+        return self.block(n_in, n_out)
+
+    def rank(self) -> int:
+        """The rank of C: np.linalg.matrix_rank(C) itself up to DENSE_RANK entries; beyond, that of
+        C Cᵀ (inputs x inputs), which has C's rank, with np.linalg.matrix_rank's tolerance for it
+        (largest eigenvalue x inputs x machine epsilon), block by block."""
+        n_in, n_out = self.shape
+        if n_in * n_out <= DENSE_RANK:
+            return int(np.linalg.matrix_rank(self.dense()))
+        g, groups = self.gram_rows()
+        blocks = [np.linalg.eigvalsh(g if len(idx) == n_in else g[np.ix_(idx, idx)]) for idx in groups]
+        top = max((float(np.abs(e).max()) for e in blocks), default=0.0)
+        tol = top * n_in * np.finfo(np.float64).eps
+        return int(sum(np.count_nonzero(np.abs(e) > tol) for e in blocks))
+
+    def _meets(self, axis: int) -> list[tuple[int, int, np.ndarray, np.ndarray]]:
+        """Along `axis`, each pair of taps (a, b) that two inputs i and i' put on one output, with those
+        (i, i') pairs: i·stride + a·dilation = i'·stride + b·dilation, the output kept."""
+        n, s, p, d, m = (self.size[axis], self.stride[axis], self.padding[axis], self.dilation[axis],
+                         self.out_size[axis])
+        i = np.arange(n)
+        found = []
+        for a, b in itertools.product(range(self.kernel[axis]), repeat=2):
+            shift, off = divmod((a - b) * d, s)  # i' = i + shift
+            if off:
+                continue
+            j = i * s - p + a * d
+            ok = (j >= 0) & (j < m) & (i + shift >= 0) & (i + shift < n)
+            if ok.any():
+                found.append((a, b, i[ok], i[ok] + shift))
+        return found
+
+    def gram_rows(self) -> tuple[np.ndarray, list[np.ndarray]]:
+        """C Cᵀ (inputs x inputs, flattened) and the groups of inputs it keeps apart (a block each: no
+        two inputs of different groups have stamps that meet on an output)."""
+        meets = [self._meets(a) for a in range(self.dims)]
+        w = self.weight.reshape(self.kernel[0], -1) if self.dims == 2 else self.weight[:, None]
+        n1 = self.size[1] if self.dims == 2 else 1
+        # along the last axis: E[a1, b1] (n1 x n1), 1 where inputs i1, i1' put taps a1, b1 on one output
+        k1 = w.shape[1]
+        e = np.zeros((k1, k1, n1, n1))
+        for a, b, i, i2 in (meets[1] if self.dims == 2 else [(0, 0, np.zeros(1, int), np.zeros(1, int))]):
+            e[a, b, i, i2] = 1.0
+        # M[a0, b0] = Σ_{a1, b1} w[a0, a1]·w[b0, b1]·E[a1, b1]: the blocks along the last axis
+        k0 = w.shape[0]
+        ww = np.einsum("xa,yb->xyab", w, w).reshape(k0 * k0, k1 * k1)
+        blocks = (ww @ e.reshape(k1 * k1, n1 * n1)).reshape(k0, k0, n1, n1)
+        g = np.zeros((self.size[0], n1, self.size[0], n1))
+        for a, b, i, i2 in meets[0]:
+            g[i, :, i2, :] += blocks[a, b]
+        n_in = self.shape[0]
+        groups = [_groups(self.size[a], [(i, i2) for *_, i, i2 in meets[a]]) for a in range(self.dims)]
+        flat = (groups[0][:, None] * (groups[1].max() + 1) + groups[1][None, :]).ravel() if self.dims == 2 \
+            else groups[0]
+        return g.reshape(n_in, n_in), [np.flatnonzero(flat == v) for v in np.unique(flat)]
+
+
+def _groups(n: int, pairs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Connected groups of 0..n-1 joined by the (i, i') index pairs: a label per index."""
+    label = np.arange(n)
+    changed = True
+    while changed:  # each pass joins every pair to the smaller label; n is at most LIMITS["size"]
+        changed = False
+        for i, i2 in pairs:
+            low = np.minimum(label[i], label[i2])
+            if (low != label[i]).any() or (low != label[i2]).any():
+                np.minimum.at(label, i, low)
+                np.minimum.at(label, i2, low)
+                changed = True
+        label = label[label]
+    return np.unique(label, return_inverse=True)[1]
+
+
+def matrix_of(b: Breakdown) -> ConvMatrix:
+    """The matrix view of a one-channel breakdown (a DECONV_CONV setting): C with b's kernel and
+    settings, b's input size and output size."""
+    if b.x.shape[0] != 1 or b.weight.shape[1] != 1:
+        raise ValueError(f"the matrix view takes one input and one output channel, not {b.weight.shape[:2]}")
+    return ConvMatrix(b.weight[0, 0], tuple(b.x.shape[1:]), b.out_size, b.stride, b.padding,
+                      b.output_padding, b.dilation)

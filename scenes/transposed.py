@@ -1039,66 +1039,60 @@ class TransposedScene(Explainer):
         return [(u, v) for u, v in zip(win.ravel(), flipped.ravel()) if u != 0]
 
     # --- 4. the matrix view -------------------------------------------------------------------------------
-    def conv_of_matrix(self) -> tuple[np.ndarray, str, bool]:
+    def conv_of_matrix(self) -> tuple[ex.DenseMatrix | ex.ConvMatrix, str, bool]:
         """(C, what it is, whether C.T is checked equal to core.conv.transposed_matrix): the
-        convolution whose transpose the matrix section shows, one row per window."""
+        convolution whose transpose the matrix section shows, one row per window. A setting's C is
+        never built whole (in 2-D it has input pixels x output pixels entries): core.explain.ConvMatrix
+        computes the parts shown."""
         if self.article:
             w = self.ck.enc_w[0].astype(np.float64)
             c = conv.conv_matrix(w, data.WINSIZE, data.STRIDE)
             n = len(conv.window_starts(data.WINSIZE, data.KERNEL, data.STRIDE))
             return (
-                c,
+                ex.DenseMatrix(c),
                 f"the encoder's channel 1, a Conv1d with its own kernel: {data.KERNEL} taps, "
                 f"stride {data.STRIDE}, {data.WINSIZE} samples",
                 np.allclose(conv.transposed_matrix(w, n, data.STRIDE), c.T),
             )
         b = self.main
-        if b.dims == 1:
-            w = b.weight[0, 0]
-            c = conv.conv_matrix(w, b.out_size[0], b.stride[0], b.padding[0], b.dilation[0])[: b.x.shape[1]]
+        c = ex.matrix_of(b)  # 2-D: one row per input pixel, flattened; column j of C.T: pixel j's stamp
+        if b.dims == 1:  # at most 64 x 1,144 entries (core.explain.LIMITS): checked whole
             t = conv.transposed_matrix(
-                w, b.x.shape[1], b.stride[0], b.padding[0], b.output_padding[0], b.dilation[0]
+                b.weight[0, 0], b.x.shape[1], b.stride[0], b.padding[0], b.output_padding[0], b.dilation[0]
             )
             return (
                 c,
                 f"Conv1d with this kernel and settings over {b.out_size[0]} samples",
-                np.allclose(t, c.T),
+                np.allclose(t, c.dense().T),
             )
-        # 2-D: one row per input pixel, flattened; column j of C.T is the stamp of input pixel j
-        eye = np.eye(int(np.prod(b.x.shape[1:]))).reshape(-1, 1, *b.x.shape[1:])
-        t = np.stack(
-            [
-                conv.conv_transpose(
-                    e, b.weight, None, b.stride, b.padding, b.output_padding, b.dilation
-                ).ravel()
-                for e in eye
-            ],
-            axis=1,
-        )
-        return t.T, f"the 2-D convolution over {'x'.join(map(str, b.out_size))} pixels, flattened", False
+        return c, f"the 2-D convolution over {'x'.join(map(str, b.out_size))} pixels, flattened", False
 
-    def matrix_picture(self, m: np.ndarray, show, role: str, width: float, height: float):
+    def matrix_picture(self, m: np.ndarray, shape, show, role: str, width: float, height: float):
         """Numbers when they fit (at most MAX_NUMBERS columns, and as many rows as `height` holds), else
-        shades in a width x height box. Returns the picture and what it leaves out ('' or ', ...')."""
-        if m.shape[1] <= MAX_NUMBERS:
-            rows = max(1, min(len(m), int(height / 0.4)))
-            left = "" if rows == len(m) else f", rows 0-{rows - 1} of {len(m)} shown"
+        shades in a width x height box, of a matrix of `shape` whose top-left part `m` is (at least
+        MAX_SHADES x MAX_SHADES, and as many rows as `height` holds). Returns the picture and what it
+        leaves out ('' or ', ...')."""
+        if shape[1] <= MAX_NUMBERS:
+            rows = max(1, min(shape[0], int(height / 0.4)))
+            left = "" if rows == shape[0] else f", rows 0-{rows - 1} of {shape[0]} shown"
             return Grid(
                 m[:rows], show, cell=(0.5, 0.4), color=th.FILTER_COLORS[0], role=role, zeros=True
             ), left
-        picture = Shades(m, width, height, role=role)
+        picture = Shades(m[:MAX_SHADES, :MAX_SHADES], width, height, role=role)
+        picture.full_shape = tuple(shape)  # only its top left was given: shown() says so
         return picture, picture.shown()
 
     def matrix(self):
         c, what, checked = self.conv_of_matrix()
-        show = formatter(c)
+        top = c.block(64, 64)  # C's top left: more rows and columns than either picture draws
+        show = formatter(top)
         title = th.title("A convolution as a matrix, and its transpose")
         caption = caption_under(title, f"C: {what}")
-        cg, part = self.matrix_picture(c, show, "C", 12.4, 2.4)
+        cg, part = self.matrix_picture(top, c.shape, show, "C", 12.4, 2.4)
         cl = labelled(f"C, {c.shape[0]} × {c.shape[1]}: one row per window{part}", cg, above=True)
         cl.next_to(caption, DOWN, buff=0.3).set_x(0)
         room = cl.get_bottom()[1] - 0.35 - 0.45 - (-3.2)  # down to the footer, less Cᵀ's label
-        ct, part = self.matrix_picture(c.T, show, "C transposed", 5.0, room)
+        ct, part = self.matrix_picture(top.T, c.shape[::-1], show, "C transposed", 5.0, room)
         tl = labelled(f"Cᵀ, {c.shape[1]} × {c.shape[0]}{part}", ct, above=True)
         n_long, n_short = c.shape[1], c.shape[0]
         side = VGroup(
@@ -1168,8 +1162,10 @@ class TransposedScene(Explainer):
     # --- 5. not an inverse --------------------------------------------------------------------------------
     def not_an_inverse(self):
         if self.article:  # the patch model: the encoder's three channels over one 7-sample patch
-            c = np.vstack(
-                [conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in self.ck.enc_w]
+            c = ex.DenseMatrix(
+                np.vstack(
+                    [conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in self.ck.enc_w]
+                )
             )
             what = (
                 f"the whole encoder ({c.shape[0]} channels) on one {data.PATCH}-sample patch: "
@@ -1177,11 +1173,12 @@ class TransposedScene(Explainer):
             )
         else:
             c, what, _ = self.conv_of_matrix()
-        g = c.T @ c
-        n = g.shape[0]
-        rank = int(np.linalg.matrix_rank(c))
-        off = float(np.abs(g - np.diag(np.diag(g))).max())
-        diag = np.diag(g)
+        # Cᵀ C is n x n (n: C's columns, up to 1,144² in 2-D): its top left, the rest from the structure
+        n = c.shape[1]
+        g = c.gram_block(MAX_SHADES)  # all of it when n <= 36: every number a Grid prints
+        rank = c.rank()
+        off = c.gram_off_diagonal()
+        diag = np.array(c.gram_diagonal())  # its smallest and largest value
         show = formatter(g)
         title = th.title("Transposed is not inverse")
         caption = caption_under(title, f"Cᵀ C for {what}")
@@ -1191,10 +1188,13 @@ class TransposedScene(Explainer):
             if small
             else Shades(g, 4.4, 4.4, role="CT C")
         )
+        if not small:
+            pg.full_shape = (n, n)  # its top left was given: shown() says so
+        eye = np.eye(min(n, MAX_SHADES))  # the identity's top left: all a picture of it draws
         ident = (
-            Grid(np.eye(n), formatter(np.eye(n)), cell=(pg.cw, 0.4), color=th.MUTED_COLOR, role="identity")
+            Grid(eye, formatter(eye), cell=(pg.cw, 0.4), color=th.MUTED_COLOR, role="identity")
             if small
-            else Shades(np.eye(n), pg.width, pg.height, role="identity")
+            else Shades(eye, pg.width, pg.height, role="identity")
         )
         pair = VGroup(
             labelled(f"Cᵀ C, {n} × {n}" + (pg.shown() if isinstance(pg, Shades) else ""), pg, above=True),
@@ -1203,7 +1203,7 @@ class TransposedScene(Explainer):
         if pair.width > 12.6:
             pair.scale_to_fit_width(12.6)
         pair.next_to(caption, DOWN, buff=0.3)
-        fmt2 = formatter(g) if is_whole(g) else (lambda v: fmt(v, 2, sign=False))
+        fmt2 = formatter(g, diag, [off]) if is_whole(g, diag, [off]) else (lambda v: fmt(v, 2, sign=False))
         facts = th.text(
             f"diagonal {fmt2(diag.min())} to {fmt2(diag.max())}, off the diagonal up to {fmt2(off)}; "
             f"rank {rank} of {n}",
@@ -1217,7 +1217,7 @@ class TransposedScene(Explainer):
         self.play(fade_in(facts), run_time=0.8)
         if self.article:
             _, _, patch = story.demo_patch()
-            back = g @ patch
+            back = c.gram_times(patch)
             trained = self.ck.decode(self.ck.encode(patch[None]))[0]
             e_t, e_b = float(np.mean((back - patch) ** 2)), float(np.mean((trained - patch) ** 2))
             better = e_b < e_t
@@ -1249,7 +1249,7 @@ class TransposedScene(Explainer):
             )
         else:
             v = (np.arange(n) % 3 + 1).astype(float)
-            back = g @ v
+            back = c.gram_times(v)
             same = bool(np.allclose(back, v))
             vs = formatter(v, back)
 

@@ -66,3 +66,13 @@ def test_dense_curve_and_resampling_as_the_article(article_1200, curves_and_para
         np.testing.assert_allclose(xs, ref_x, atol=1e-15)
         np.testing.assert_allclose(ys, ref_y, atol=1e-15)
         np.testing.assert_allclose(ys[list(data.resample_indices())], curves[k], atol=1e-15)
+
+
+@pytest.mark.parametrize("n, chunk", [(1000, 333), (1000, 1000), (1000, 4096), (1, 1)])
+def test_curve_chunks_are_make_curves_in_pieces(n, chunk):
+    """`deconv data` writes these pieces: stacked, they are make_curves bit for bit (one random stream)."""
+    curves, params = data.make_curves(n, 7)
+    parts = list(data.curve_chunks(n, 7, chunk))
+    assert [len(c) for c, _ in parts] == [min(chunk, n - k) for k in range(0, n, chunk)]
+    np.testing.assert_array_equal(np.vstack([c for c, _ in parts]), curves)
+    np.testing.assert_array_equal(np.vstack([p for _, p in parts]), params)
