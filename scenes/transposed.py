@@ -576,7 +576,7 @@ class TransposedScene(Explainer):
         head = th.text(
             f"stamps per output pixel, after cropping{shown_more}", th.SMALL_SIZE - 2, th.MUTED_COLOR
         )
-        words = series(levels, "or")
+        words = counts_words(levels)
         inside = b.interior_counts()
         inner = sorted(set(np.unique(inside).tolist())) if inside.size else levels
         even = len(inner) == 1
@@ -584,7 +584,7 @@ class TransposedScene(Explainer):
             f"inside, every pixel gets {inner[0]}: no checkerboard"
             + ("; only the borders get fewer" if len(levels) > 1 else "")
             if even
-            else f"inside, pixels get {series(inner, 'or')} stamps: a checkerboard (the overlap video, next)"
+            else f"inside, pixels get {counts_words(inner)} stamps: a checkerboard (the overlap video, next)"
         )
         title2 = th.title("How many stamps reach each pixel")
         caption = caption_under(title2, self.setting_words(b))
@@ -1274,3 +1274,14 @@ class TransposedScene(Explainer):
             self.stamp_2d(self.flat, "in-2-d")
             self.clear_stage()
         self.stamp_counts(self.flat)
+
+
+MOST_COUNTS_NAMED = 5  # more different stamp counts than this are said as their range
+
+
+def counts_words(levels: list[int]) -> str:
+    """Stamp counts as said and shown: each of a few ('1, 2 or 4'), the range of many ('0 to 64, 30
+    different counts'), so that a large setting's sentence still fits its two subtitle lines."""
+    if len(levels) <= MOST_COUNTS_NAMED:
+        return series(levels, "or")
+    return f"{levels[0]} to {levels[-1]} ({len(levels)} different counts)"

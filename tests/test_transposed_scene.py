@@ -172,3 +172,15 @@ def test_sums_on_screen_never_read_plus_minus():
     show = lambda v: fmt(v, 3, sign=False)  # noqa: E731
     assert plus([0.128, 0.371, -0.013], show) == "0.128 + 0.371 - 0.013"
     assert plus([-0.5, 0.25], show) == "-0.500 + 0.250"
+
+
+def test_many_stamp_counts_are_said_as_their_range():
+    """A large setting (2-D 64x64, kernel 16, stride 16, dilation 8) has dozens of different stamp
+    counts: the sentence naming each one ran past its two subtitle lines and stopped the render."""
+    from core.subtitles import LINE
+    from scenes.transposed import counts_words
+
+    assert counts_words([1, 2, 4]) == "1, 2 or 4"
+    many = counts_words(list(range(65)))
+    assert many == "0 to 64 (65 different counts)"
+    assert len(f"Count the stamps each output pixel gets: {many}.") <= 2 * LINE
