@@ -368,18 +368,12 @@ def write_stills(info: VideoInfo, n: int, folder: Path, width: int | None = None
                 made += 1
             if made < n:
                 raise ClipError(f"{info.path}: only {made} of the {n} frames could be read")
-            ours = record.read()
-            for name in names:
-                ours[name] = files.sha256_file(stage / name)
-                os.replace(stage / name, folder / name)
-            # stills of this video from an earlier, longer run would mix in with these: remove them,
-            # if they are ours and unchanged
+            # stills of this video from an earlier, longer run would mix in with these: removed, if
+            # they are ours and unchanged (files.move_in: the set renamed into place as one step)
             pattern = re.compile(re.escape(info.path.stem) + r"_\d+\.png")
-            for old in sorted(folder.glob(f"{glob.escape(info.path.stem)}_*.png")):
-                if pattern.fullmatch(old.name) and old.name not in names and record.ours(old.name, ours):
-                    old.unlink()
-                    ours.pop(old.name)
-            record.write(ours)
+            olds = [p.name for p in sorted(folder.glob(f"{glob.escape(info.path.stem)}_*.png"))
+                    if pattern.fullmatch(p.name)]
+            files.move_in(stage, folder, names, record, drop=olds)
     return [folder / name for name in names]
 
 

@@ -24,8 +24,10 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -53,7 +55,7 @@ def inside(path: str | Path, folder: str | Path) -> bool:
     try:
         Path(path).resolve().relative_to(Path(folder).resolve())
         return True
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere; a link loop (3.11: RuntimeError); a NUL byte
         return False
 
 
@@ -71,18 +73,25 @@ class Record:
         self.folder = Path(folder)
         self.path = self.folder / f".deconv-{command}"
 
-    def read(self) -> dict[str, str]:
+    def read(self) -> dict[str, str | list[str]]:
+        """name -> sha256 (or, while `move_in` renames a set into place, [old, new]: either is ours)."""
         try:
             data = json.loads(self.path.read_text())
         except (OSError, ValueError):
             return {}
-        return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items()
+                if isinstance(v, str) or isinstance(v, list) and all(isinstance(h, str) for h in v)}
 
-    def ours(self, name: str, record: dict[str, str] | None = None) -> bool:
+    def ours(self, name: str, record: dict | None = None) -> bool:
         """Whether `folder/name` is a file this command wrote, unchanged since."""
         path = self.folder / name
         record = self.read() if record is None else record
-        return path.is_file() and not path.is_symlink() and record.get(name) == sha256_file(path)
+        known = record.get(name)
+        if known is None or not path.is_file() or path.is_symlink():
+            return False
+        return sha256_file(path) in ([known] if isinstance(known, str) else known)
 
     def foreign(self, names: Iterable[str]) -> list[str]:
         """The names among `names` that are there (a file, a folder or a link) but are not files this
@@ -100,6 +109,57 @@ class Record:
         for p in paths:
             record[Path(p).name] = sha256_file(p)
         self.write(record)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done (in the main thread; elsewhere they cannot
+    land), then act as they would have: a few renames are not cut in half."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    hit: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: hit.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in dict.fromkeys(hit):
+            signal.raise_signal(s)
+
+
+def move_in(stage: Path, folder: Path, names: list[str], record: Record, kept: dict | None = None,
+            drop: Iterable[str] = ()) -> tuple[dict, list[str]]:
+    """Rename each `stage/name` to `folder/name`, a set made whole in a staging folder, and note them
+    in `record` (from `kept`, else what it holds); remove the files named in `drop` that are ours and
+    unchanged. A folder where a file goes is refused (IsADirectoryError) before anything moves.
+    While the renames run, the record names each file's old and new content, so a run stopped
+    midway (a crash, a full disk) leaves files that are all still ours, replaced by the next run
+    without --force; Ctrl-C and SIGTERM wait until the set is in place. Returns the record written
+    and the names removed."""
+    for n in names:
+        if (folder / n).is_dir() and not (folder / n).is_symlink():
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(folder / n))
+    kept = dict(record.read() if kept is None else kept)
+    new = {n: sha256_file(stage / n) for n in names}
+    during = dict(kept)
+    for n in names:
+        old = kept.get(n)
+        olds = [] if old is None else [old] if isinstance(old, str) else list(old)
+        during[n] = [*[h for h in olds if record.ours(n, {n: h})], new[n]]
+    with signals_held():
+        record.write(during)
+        for n in names:
+            os.replace(stage / n, folder / n)
+        kept.update(new)
+        removed = [n for n in dict.fromkeys(drop) if n not in new and record.ours(n, kept)]
+        for n in removed:
+            (folder / n).unlink()
+            kept.pop(n)
+        record.write(kept)
+    return kept, removed
 
 
 def refusal(folder: Path, foreign: list[str], command: str) -> str:

@@ -391,14 +391,12 @@ def build(decks: list[Deck], out: Path, max_height: int = PPTX_MAX_HEIGHT, force
         made.append(Written(out / ALL, sum(len(d.slides) for d in decks), "every deck in watch order",
                             seconds=sum(s.duration for d in decks for s in d.slides)))
         kept = record.read()
-        for w in made:
-            kept[w.path.name] = files.sha256_file(staging / w.path.name)
-            os.replace(staging / w.path.name, w.path)
-        for name in sorted(set(kept) - set(names)):  # an explainer not in this build
-            if record.ours(name, kept):
-                (out / name).unlink()
-                removed(out / name)
-            kept.pop(name)
+        others = sorted(set(kept) - set(names))  # deck files of an explainer not in this build
+        kept, gone = files.move_in(staging, out, [w.path.name for w in made], record, kept, drop=others)
+        for name in gone:
+            removed(out / name)
+        for name in set(others) - set(gone):  # not there any more, or not ours now: forgotten
+            kept.pop(name, None)
         record.write(kept)
     for w in made:
         report(w)

@@ -64,6 +64,7 @@ DECK_NOTES = {".html": "slides in a browser, no network needed; S for notes and 
               ".pptx": "PowerPoint: a section clip per slide, the subtitles as speaker notes"}
 
 GENERATOR = '<meta name="generator" content="deconv index">'  # marks an index.html this module wrote
+RECORD = "index"  # files.Record: the posters, captions and index.html deconv index wrote (.deconv-index)
 
 
 class ForeignIndex(Exception):
@@ -137,14 +138,12 @@ def _poster(video: Path, out: Path) -> Path:
     return out
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Write `data` to `path` (atomically) unless the file there holds it already."""
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` (not a link) holds `data` already."""
     try:
-        same = path.stat().st_size == len(data) and not path.is_symlink() and path.read_bytes() == data
+        return path.stat().st_size == len(data) and not path.is_symlink() and path.read_bytes() == data
     except OSError:
-        same = False
-    if not same:
-        atomic_write_bytes(path, data)
+        return False
 
 
 def _fresh(target: Path, source: Path) -> bool:
@@ -168,15 +167,45 @@ def _decks(media: Path, module: str, scene: str) -> tuple[list[Path], str]:
     return decks, render
 
 
-def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explainer]:
+class Ours:
+    """Which posters and captions deconv index may (re)write: files it wrote, unchanged since (each
+    folder's files.Record, `.deconv-index`), or any with `force`. In a folder with no record yet
+    (indexed by a deconv that kept none), the files there are taken as its own. Others are kept as
+    they are, and counted in `kept`."""
+
+    def __init__(self, force: bool):
+        self.force, self.kept = force, []
+        self._records: dict[Path, tuple[files.Record, bool]] = {}  # folder -> its record, kept before
+
+    def record(self, path: Path) -> tuple[files.Record, bool]:
+        if path.parent not in self._records:
+            rec = files.Record(path.parent, RECORD)
+            self._records[path.parent] = (rec, rec.path.exists())
+        return self._records[path.parent]
+
+    def may_write(self, path: Path) -> bool:
+        if self.force or not (path.exists() or path.is_symlink()):
+            return True
+        rec, kept_before = self.record(path)
+        mine = rec.ours(path.name) if kept_before else path.is_file() and not path.is_symlink()
+        if not mine:
+            self.kept.append(path)
+        return mine
+
+    def wrote(self, path: Path) -> None:
+        self.record(path)[0].add([path])
+
+
+def collect(media: Path, quality: str | None = None, warn=_warn, force: bool = False) -> list[Explainer]:
     """Every explainer rendered under `media`, with its sections; makes the posters that are missing
     or older than their video, and the WebVTT captions (from Manim's .srt) that are missing or
     differ. A file that cannot be read (an empty or truncated .mp4, a malformed .srt or sections
     list) is left out with a line to `warn`, and the rest is listed. Nothing is written outside
     `media`, links followed: a sections list naming a clip elsewhere ('../../talk/intro.mp4') is left
     out whole, and a clip whose poster and captions would land outside (a linked folder) is listed
-    without them."""
-    found = []
+    without them. A poster or captions file there that deconv index did not write, or that changed
+    since, is kept (and used) unless `force`; one warning counts them."""
+    found, ours = [], Ours(force)
     for module, scene, heading in EXPLAINERS:
         folder = find_render(media, module, scene, quality)
         if folder is None:
@@ -226,8 +255,8 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
             try:
                 if not here:
                     clip.probe(c.video)  # listed only if it plays, as below
-                elif not _fresh(poster, c.video):
-                    _poster(c.video, poster)
+                elif not _fresh(poster, c.video) and ours.may_write(poster):
+                    ours.wrote(_poster(c.video, poster))
             except clip.ClipError as e:
                 if span is None:
                     raise
@@ -242,9 +271,16 @@ def collect(media: Path, quality: str | None = None, warn=_warn) -> list[Explain
             if cues:
                 part = cues if span is None else subtitles.clip(cues, span.start, span.end)
                 if part:  # small: made each time, written where it differs (a .vtt of an older
-                    _write_if_changed(vtt, subtitles.to_vtt(part).encode())  # deconv, unescaped)
+                    data = subtitles.to_vtt(part).encode()  # deconv, unescaped) and it may
+                    if not _holds(vtt, data) and ours.may_write(vtt):
+                        atomic_write_bytes(vtt, data)
+                        ours.wrote(vtt)
                 c.captions = vtt if part else None
         found.append(ex)
+    if ours.kept:
+        n = len(ours.kept)
+        warn(f"{n} poster{'s' if n > 1 else ''} or captions kept as they are, not written by deconv index or "
+             f"changed since (such as {ours.kept[0]}); replace them with deconv index --force")
     return found
 
 
@@ -340,9 +376,20 @@ def write_index(media: str | Path = "media", quality: str | None = None,
     if out.is_symlink() and not force:  # the user's link to a page elsewhere: never written through
         raise ForeignIndex(f"{out}: a link to {os.readlink(out)}, not a page deconv index wrote; move it "
                            "away, or replace it with --force")
-    if out.is_file() and not force and GENERATOR not in out.read_text(errors="replace"):
-        raise ForeignIndex(f"{out}: an index.html that deconv index did not write; move it away, "
-                           "or replace it with --force")
-    explainers = collect(media, quality)
-    atomic_write_bytes(out, render_html(explainers, media).encode())
+    with files.lock(media, "deconv index"):  # one writer of the records and the page at a time
+        record = files.Record(media, RECORD)
+        if out.exists() and not force and not _our_page(out, record):
+            raise ForeignIndex(f"{out}: an index.html that deconv index did not write, or that was edited "
+                               "since; move it away, or replace it with --force")
+        explainers = collect(media, quality, force=force)
+        atomic_write_bytes(out, render_html(explainers, media).encode())
+        record.add([out])
     return out, explainers
+
+
+def _our_page(out: Path, record: files.Record) -> bool:
+    """Whether index.html is the page deconv index wrote, unchanged (a page of a deconv that kept no
+    record: one that carries its generator tag)."""
+    if record.read().get(out.name) is not None:
+        return record.ours(out.name)
+    return out.is_file() and GENERATOR in out.read_text(errors="replace")

@@ -3,7 +3,7 @@ the font and text sizes, and text in that font.
 
 DECONV_THEME=light renders on white with darker shades of the same hues (core.palette). With
 DECONV_THEME unset, a light background set in Manim's config (`background_color` in a manim.cfg, or
---background_color) picks the light theme, which reads on it; DECONV_THEME=dark on a light background
+in the file -c names) picks the light theme, which reads on it; DECONV_THEME=dark on a light background
 is refused. The theme is read at import without failing; a bad name or a clash stops the render when a
 scene starts (`apply`), with one line.
 """
@@ -39,7 +39,7 @@ def choose() -> tuple[palette.Palette, str | None]:
         return palette.LIGHT, None  # Manim's config asks for a light background: the theme for it
     if chosen is palette.DARK:
         hex_ = ManimColor(config.background_color).to_hex()
-        return chosen, (f"background_color {hex_} (from a manim.cfg or --background_color) is light, and "
+        return chosen, (f"background_color {hex_} (from a manim.cfg) is light, and "
                         f"{palette.THEME_ENV}={named} draws white text that would not show on it; set "
                         f"{palette.THEME_ENV}=light (or leave it unset), or choose a dark background")
     return chosen, None

@@ -234,3 +234,20 @@ def test_a_video_of_frames_hours_apart_is_one_line_not_a_traceback(tmp_path, cap
     assert sorted(p.name for p in tmp_path.iterdir()) == ["long.mp4"]
     assert deconv_here(capsys, "clip", video, "--stills", 2).returncode == 0
     assert len(list((tmp_path / "long_stills").glob("long_0?.png"))) == 2
+
+
+def test_a_folder_where_a_still_goes_changes_nothing_even_with_force(video, tmp_path, capsys):
+    """--force with a folder named like the third still: the first two used to be replaced before the
+    rename failed, and the next run refused them as not its own. Now nothing moves, and the folder is
+    named in one line."""
+    out = tmp_path / "f"
+    assert deconv_here(capsys, "clip", video, "--stills", 3, "--out", out).returncode == 0
+    before = _files(out)
+    (out / "intro_03.png").unlink()
+    (out / "intro_03.png").mkdir()
+    before = {n: d for n, d in before.items() if n not in ("intro_03.png", ".deconv.lock")}
+    res = deconv_here(capsys, "clip", video, "--stills", 3, "--out", out, "--width", 64, "--force")
+    assert_usage_error(res, "intro_03.png", "is a folder")
+    assert {n: d for n, d in _files(out).items() if n != ".deconv.lock"} == before
+    (out / "intro_03.png").rmdir()
+    assert deconv_here(capsys, "clip", video, "--stills", 3, "--out", out, "--width", 64).returncode == 0

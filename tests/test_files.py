@@ -81,3 +81,81 @@ def test_a_lock_file_that_is_a_link_is_not_followed(tmp_path):
         with files.lock(tmp_path / "f"):
             pass
     assert not (tmp_path / "elsewhere.txt").exists()
+
+
+def _a_set(tmp_path, content: bytes):
+    """A folder holding a.png, b.png, c.png written (and recorded) by 'test', and a staging folder with
+    the new set."""
+    folder, stage = tmp_path / "out", tmp_path / "out" / ".stage"
+    stage.mkdir(parents=True)
+    rec = files.Record(folder, "test")
+    names = ["a.png", "b.png", "c.png"]
+    for n in names:
+        (folder / n).write_bytes(b"old " + n.encode())
+        (stage / n).write_bytes(content + n.encode())
+    rec.add([folder / n for n in names])
+    return folder, stage, rec, names
+
+
+def test_a_set_stopped_midway_is_still_ours(tmp_path, monkeypatch):
+    """A crash (here: a full disk) between two renames used to leave a mix of old and new files that
+    the next run refused as not its own; the record now names both contents while the set moves."""
+    import errno
+    import os
+
+    import pytest
+
+    folder, stage, rec, names = _a_set(tmp_path, b"new ")
+    real, calls = os.replace, []
+
+    def replace(a, b):
+        nonlocal calls
+        calls += [a] if ".stage" in str(a) else []  # the set's renames (not the record's own)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(a, b)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError):
+        files.move_in(stage, folder, names, rec)
+    monkeypatch.setattr(os, "replace", real)
+    assert (folder / "a.png").read_bytes() == b"new a.png" and (folder / "b.png").read_bytes() == b"old b.png"
+    assert rec.foreign(names) == []  # every file there is ours: the next run replaces them freely
+
+
+def test_a_folder_where_a_file_goes_is_refused_before_anything_moves(tmp_path):
+    import pytest
+
+    folder, stage, rec, names = _a_set(tmp_path, b"new ")
+    (folder / "c.png").unlink()
+    (folder / "c.png").mkdir()
+    with pytest.raises(IsADirectoryError):
+        files.move_in(stage, folder, names, rec)
+    assert (folder / "a.png").read_bytes() == b"old a.png"
+
+
+def test_ctrl_c_waits_until_the_set_is_in_place(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    import pytest
+
+    folder, stage, rec, names = _a_set(tmp_path, b"new ")
+    real = os.replace
+
+    def replace(a, b):
+        real(a, b)
+        if str(a).endswith("a.png"):
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C after the first rename
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        files.move_in(stage, folder, names, rec, drop=["gone.png"])
+    assert [(folder / n).read_bytes() for n in names] == [b"new " + n.encode() for n in names]
+    assert rec.foreign(names) == [] and all(isinstance(v, str) for v in rec.read().values())
+
+
+def test_a_link_loop_or_a_nul_byte_is_not_inside(tmp_path):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    assert not files.inside(tmp_path / "loop", tmp_path)
+    assert not files.inside(str(tmp_path / "a\0b"), tmp_path)

@@ -186,3 +186,32 @@ def test_captions_written_by_an_older_deconv_are_made_again(tmp_path, capsys):
     before = vtt.stat().st_mtime_ns
     assert deconv_here(capsys, "index", "--media", media).returncode == 0
     assert vtt.stat().st_mtime_ns == before  # unchanged: not written again
+
+
+def test_hand_edited_page_captions_and_posters_are_kept_without_force(tmp_path, capsys):
+    """The index replaced a hand-edited index.html (it only looked for its generator tag), captions
+    and posters. Its own unchanged files it replaces freely; an edited page is refused in one line, an
+    edited .vtt or poster is kept (and counted in one warning); --force replaces them."""
+    media = tmp_path / "media"
+    folder = fake_render(media)
+    assert deconv_here(capsys, "index", "--media", media).returncode == 0
+    assert deconv_here(capsys, "index", "--media", media).returncode == 0  # its own: no --force
+    page = media / "index.html"
+    vtt, poster = folder / "DecoderScene.vtt", folder / "DecoderScene.poster.jpg"
+    assert vtt.is_file() and poster.is_file()
+    vtt.write_text(vtt.read_text().replace("WEBVTT", "WEBVTT\n\nNOTE my own notes", 1))
+    poster.write_bytes(b"my poster")
+    old = (folder / "DecoderScene.mp4").stat().st_mtime - 100  # older than the video: would be redone
+    os.utime(poster, (old, old))
+    mine = {p: p.read_bytes() for p in (vtt, poster)}
+    res = deconv_here(capsys, "index", "--media", media)
+    assert res.returncode == 0, res.stderr
+    assert "2 posters or captions kept as they are" in res.stderr and "--force" in res.stderr
+    assert {p: p.read_bytes() for p in (vtt, poster)} == mine
+    page.write_text(page.read_text() + "<p>My own notes</p>\n")
+    res = deconv_here(capsys, "index", "--media", media)
+    assert_usage_error(res, "index.html that deconv index did not write, or that was edited since", "--force")
+    assert "My own notes" in page.read_text()
+    assert deconv_here(capsys, "index", "--media", media, "--force").returncode == 0
+    assert "My own notes" not in page.read_text() and vtt.read_bytes() != mine[vtt]
+    assert poster.read_bytes() != mine[poster]
