@@ -472,7 +472,7 @@ def _check_out_for_training(out: Path, cfg, force: bool) -> None:
     for v, seed in cfg.models():
         path = weights.checkpoint_path(out, v, seed)
         if path.is_symlink() and not files.inside(path, out):  # not read through, not replaced
-            raise UsageError(f"{path}: a link to {path.resolve()}, outside {out}; remove the link (what "
+            raise UsageError(f"{path}: a link to {files.target(path)}, outside {out}; remove the link (what "
                              "it points to stays), or replace it with --force (the link, not what it "
                              "points to)")
         if not path.is_file():
@@ -643,7 +643,8 @@ def cmd_import_article(args: argparse.Namespace) -> int:
     for (part, seed), names in sorted(named.items()):
         if len(names) > 1:
             a, *others = sorted(names)
-            raise UsageError(f"{src}: {a} and {' and '.join(others)} both hold the {part} of seed {seed}; "
+            raise UsageError(f"{src}: {a} and {' and '.join(others)} {'both' if len(names) == 2 else 'all'} "
+                             f"hold the {part} of seed {seed}; "
                              "move all but one away, then import again (nothing was written)")
     written_as = {seed: names[0][len("encoder_"):-len(".pt")]
                   for (part, seed), names in named.items() if part == "encoder"}
@@ -732,11 +733,21 @@ def _pickles_a_module(f: Path) -> bool:
         return False
 
 
+ARTICLE_FILE_MAX = 16 << 20  # bytes: an article's encoder or decoder file is about 1.5 KB; even with an
+# optimizer's state or a training log around it, far below this
+
+
 def _state_dict(f: Path, part: str, torch) -> dict:
     """The tensors of an article file saved in any of the usual ways: a state dict, one wrapped in a
     checkpoint dict ({"model": ...}, {"state_dict": ...}), with DataParallel's or torch.compile's
     key prefixes. A whole pickled model is refused (loading it would run code) with the line that
-    re-saves it as a state dict; anything else with a message of its own."""
+    re-saves it as a state dict; anything else with a message of its own. A file far larger than the
+    article's models can be is refused before it is read (torch.load reads a file whole)."""
+    size = f.stat().st_size
+    if size > ARTICLE_FILE_MAX:
+        raise UsageError(f"{f}: {size / 1e6:,.0f} MB, far more than the article's {part} (a few KB: "
+                         f"{weights.N_CHANNELS} filters of {weights.KERNEL} taps); not read. Give the files "
+                         "the article's training saved")
     try:
         with warnings.catch_warnings():  # torch warns about pickle protocols it may refuse
             warnings.simplefilter("ignore")

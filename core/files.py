@@ -59,6 +59,17 @@ def inside(path: str | Path, folder: str | Path) -> bool:
         return False
 
 
+def target(path: str | Path) -> str:
+    """Where `path` leads, links followed, for a message (a link loop or a NUL byte: as given)."""
+    try:
+        real = os.path.realpath(path)
+        if os.path.islink(real):  # realpath stops where links go round in a loop
+            return f"{real} (a loop of links)"
+        return real
+    except (ValueError, OSError):
+        return repr(str(path))
+
+
 def plain_name(name: object) -> bool:
     """Whether `name` is a bare file name: a non-empty string with no folder part, not `.` or `..`
     (what a list may name beside itself, so that nothing it names lies elsewhere)."""

@@ -103,6 +103,9 @@ class SectionsError(ValueError):
     """A sections list that names a clip elsewhere than beside it, or is not Manim's."""
 
 
+SECTIONS_MAX = 16 << 20  # bytes: a sections list is about 300 bytes a section
+
+
 def read_sections(index: str | Path) -> list[Span]:
     """The sections of a render from Manim's `sections/<Scene>.json`, placed one after another.
     Each names its clip by a plain file name, beside the list (files.plain_name): anything else
@@ -110,6 +113,9 @@ def read_sections(index: str | Path) -> list[Span]:
     entry, so that no reader of the list (the index, the decks, a clip's captions) reads or writes
     outside sections/; so do a name that is no string and a duration that is no length. Raises
     ValueError, KeyError or TypeError on a file that is not a list of Manim's entries."""
+    size = Path(index).stat().st_size
+    if size > SECTIONS_MAX:  # Manim's lists are a few KB; a huge file is not read into memory
+        raise SectionsError(f"{size / 1e6:,.0f} MB, far larger than a sections list can be; not read")
     entries = json.loads(Path(index).read_text(encoding="utf-8"))
     if not isinstance(entries, list):
         raise SectionsError("not a list of sections")

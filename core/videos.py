@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,7 +297,9 @@ def clock(seconds: float) -> str:
 
 
 def _rel(path: Path, media: Path) -> str:
-    return html.escape(path.relative_to(media).as_posix(), quote=True)
+    """`path` as a link from the page in `media`: URL-encoded ('?', '#', '%' and spaces in a name stay
+    part of it), then escaped for an attribute."""
+    return html.escape(urllib.parse.quote(path.relative_to(media).as_posix()), quote=True)
 
 
 def _player(c: Clip, media: Path, size: str) -> str:

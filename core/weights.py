@@ -135,7 +135,7 @@ def check_destinations(directory: str | Path, models) -> None:
     directory = Path(directory)
     for path in [*dict.fromkeys(directory / v for v, _ in models), directory / files.LOCK]:
         if not files.inside(path, directory):
-            where = path.resolve()
+            where = files.target(path)
             raise CheckpointError(
                 f"{path}: a link to {where}, outside {directory}; checkpoints are written only inside "
                 f"their folder. Remove the link (rm {shell_quote(path)}; what it points to stays), "
@@ -450,10 +450,10 @@ def load_entry(directory: str | Path, entry: dict) -> Checkpoint:
     if not files.inside(path, directory):
         link, todo = "", "Regenerate it with"
         if path.is_symlink():
-            link = f" (a link to {path.resolve()})"
+            link = f" (a link to {files.target(path)})"
             todo = f"Remove the link (rm {shell_quote(path)}; what it points to stays) and regenerate it with"
         elif not Path(entry["file"]).is_absolute() and ".." not in Path(entry["file"]).parts:
-            link = f" (through a linked folder, it is {path.resolve()})"
+            link = f" (through a linked folder, it is {files.target(path)})"
         raise CheckpointError(
             f"{directory / MANIFEST}: entry {variant} seed {seed} names {entry['file']!r}{link}, "
             f"outside {directory}; a manifest names only files in its own folder. {todo}: {fix}")

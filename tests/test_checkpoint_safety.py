@@ -44,7 +44,8 @@ def _one_line(err, *needles):
 
 
 # --- 1. every file a manifest names lies in its folder --------------------------------------------
-@pytest.mark.parametrize("how", ["absolute", "climbs", "climbs-inside", "linked", "linked-folder"])
+@pytest.mark.parametrize("how", ["absolute", "climbs", "climbs-inside", "linked", "linked-folder", "loop",
+                                 "nul"])
 def test_a_manifest_entry_outside_its_folder_is_refused(ckdir, tmp_path, capsys, how):
     """An entry whose file is absolute, climbs out with '..', is a link to a file elsewhere, or lies
     in a variant folder that is a link (a true copy of the checkpoint, its sha256 right): refused by
@@ -55,9 +56,10 @@ def test_a_manifest_entry_outside_its_folder_is_refused(ckdir, tmp_path, capsys,
     copy = elsewhere / "seed_22.safetensors"
     shutil.copy(ckdir / "plain" / "seed_22.safetensors", copy)
     file = "plain/seed_22.safetensors"
-    if how == "linked":
+    if how in ("linked", "loop"):  # a loop: a link to itself (Python 3.11's resolve() raised on it)
         (ckdir / "plain" / "seed_22.safetensors").unlink()
-        (ckdir / "plain" / "seed_22.safetensors").symlink_to(copy)
+        link = ckdir / "plain" / "seed_22.safetensors"
+        link.symlink_to(copy if how == "linked" else link.name)
     elif how == "linked-folder":  # the folder of plain seed 22 (the only plain entry left)
         shutil.rmtree(ckdir / "plain")
         (ckdir / "plain").symlink_to(elsewhere)
@@ -66,7 +68,8 @@ def test_a_manifest_entry_outside_its_folder_is_refused(ckdir, tmp_path, capsys,
         (ckdir / "manifest.json").write_text(json.dumps(manifest))
     else:
         file = {"absolute": str(copy), "climbs": "../elsewhere/seed_22.safetensors",
-                "climbs-inside": "plain/../../elsewhere/seed_22.safetensors"}[how]
+                "climbs-inside": "plain/../../elsewhere/seed_22.safetensors",
+                "nul": "plain/seed\0_22.safetensors"}[how]
         _edit_manifest(ckdir, ("plain", 22), file=file)
     with pytest.raises(weights.CheckpointError) as err:
         weights.load_checkpoint("plain", 22, ckdir)

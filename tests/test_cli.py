@@ -263,6 +263,11 @@ def test_import_article_refuses_bad_files(tmp_path, capsys):
     _, dec, _ = init_models(11)
     torch.save(dec, src / "decoder_11.pt")
     refused("a whole pickled model (core.model.Decoder)", "torch.save(model.state_dict(), 'decoder_11.pt')")
+    # a file far larger than the article's models (torch.load reads it whole: a 1 GB one took 1.3 GB):
+    # refused unread (a sparse file: no disk used)
+    with open(src / "decoder_11.pt", "wb") as f:
+        f.truncate(3 << 30)
+    refused("decoder_11.pt: 3,221 MB, far more than the article's decoder", "not read")
 
 
 @pytest.mark.parametrize("wrap", ["module.", "_orig_mod.", "model", "state_dict", "checkpoint"])

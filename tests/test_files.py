@@ -142,6 +142,7 @@ def test_ctrl_c_waits_until_the_set_is_in_place(tmp_path, monkeypatch):
 
     folder, stage, rec, names = _a_set(tmp_path, b"new ")
     real = os.replace
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # an earlier test may ignore it
 
     def replace(a, b):
         real(a, b)
@@ -151,6 +152,7 @@ def test_ctrl_c_waits_until_the_set_is_in_place(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         files.move_in(stage, folder, names, rec, drop=["gone.png"])
+    signal.signal(signal.SIGINT, previous)
     assert [(folder / n).read_bytes() for n in names] == [b"new " + n.encode() for n in names]
     assert rec.foreign(names) == [] and all(isinstance(v, str) for v in rec.read().values())
 

@@ -215,3 +215,19 @@ def test_hand_edited_page_captions_and_posters_are_kept_without_force(tmp_path, 
     assert deconv_here(capsys, "index", "--media", media, "--force").returncode == 0
     assert "My own notes" not in page.read_text() and vtt.read_bytes() != mine[vtt]
     assert poster.read_bytes() != mine[poster]
+
+
+def test_links_on_the_page_are_url_encoded(tmp_path):
+    """A clip named 'p?q#r%20 s&.mp4' linked as written broke in a browser ('?' starts a query, '#' a
+    fragment, '%20' decodes to a space): the page's links are URL-encoded, then escaped."""
+    media = tmp_path / "media"
+    link = videos._rel(media / "videos" / "x" / 'p?q#r%20 s&".mp4', media)
+    assert link == "videos/x/p%3Fq%23r%2520%20s%26%22.mp4"
+
+
+def test_a_huge_sections_list_is_not_read(tmp_path):
+    index = tmp_path / "DecoderScene.json"
+    with open(index, "wb") as f:
+        f.truncate(400 << 20)  # sparse: no disk used; reading it whole took 880 MB
+    with pytest.raises(subtitles.SectionsError, match="far larger than a sections list can be"):
+        subtitles.read_sections(index)
