@@ -12,7 +12,6 @@ from conftest import (
     open_offline,
     render_fixture,
     shown_frame,
-    transparent_layout,
 )
 
 from core import conv, data, slides, story
@@ -319,10 +318,3 @@ def test_weighted_sum_notes_are_clear_of_the_curves(plain):
         for x0, x1, y0, y1 in boxes:
             assert not np.any((pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1))
 
-
-@pytest.mark.render
-def test_a_transparent_render_is_laid_out_as_the_opaque_one():
-    """manim -t: the plated left column of the last section used to wrap onto more lines, run onto
-    the footer and off the bottom edge (the plates took room); a -t render now passes the same layout
-    checks as the -ql render above (text size, 5% margins, off the footer) in every section."""
-    assert transparent_layout("decoder") == []
