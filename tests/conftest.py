@@ -146,6 +146,20 @@ def plain():
     return weights.load_checkpoint("plain", 22)
 
 
+@pytest.fixture
+def quick(monkeypatch, capsys, small_patches):
+    """`deconv train` of one model on 1,000 patches, in this process (no start-up of its own)."""
+    from core import data
+
+    monkeypatch.setattr(data, "make_patches", lambda *a, **k: small_patches.copy())
+
+    def run(out, *extra, epochs=3):
+        return deconv_here(capsys, "train", "--variants", "plain", "--seeds", "7", "--epochs", epochs,
+                           "--device", "cpu", "--out", out, "--no-progress", *extra)
+    run.raw = lambda *args: deconv_here(capsys, *args)
+    return run
+
+
 def render_fixture(module: str, voice: str = "off"):
     """A module-scoped `render` fixture: scenes/<module>.py rendered once for all the module's tests,
     narrated by `voice` (DECONV_VOICE; 'piper' falls back to 'off' where Piper is not installed)."""

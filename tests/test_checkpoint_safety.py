@@ -85,19 +85,6 @@ def test_a_manifest_entry_outside_its_folder_is_refused(ckdir, tmp_path, capsys,
 
 
 # --- 2. nothing is written through a link out of the folder ----------------------------------------
-@pytest.fixture
-def quick(monkeypatch, capsys, small_patches):
-    """`deconv train` of plain seed 7 on 1,000 patches, in this process."""
-    from core import data
-
-    monkeypatch.setattr(data, "make_patches", lambda *a, **k: small_patches.copy())
-
-    def run(out, *extra, epochs=1):
-        return deconv_here(capsys, "train", "--variants", "plain", "--seeds", "7", "--epochs", epochs,
-                           "--device", "cpu", "--out", out, "--no-progress", *extra)
-    return run
-
-
 def test_train_into_a_linked_variant_folder_is_refused_before_training(tmp_path, quick):
     out, elsewhere = tmp_path / "ck", tmp_path / "elsewhere"
     out.mkdir()

@@ -130,22 +130,6 @@ clip._save_png = _save_png
 
 
 # --- a long GIF in bounded memory -------------------------------------------------------------------
-def _moving_square(path: Path, n: int, size=(320, 180)) -> Path:
-    """n frames of a flat background with a square moving across: an explainer's kind of picture."""
-    with av.open(str(path), "w") as out:
-        s = out.add_stream("libx264", rate=15, options={"preset": "ultrafast"})
-        s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
-        for k in range(n):
-            img = np.full((size[1], size[0], 3), 40, np.uint8)
-            x = 4 * k % (size[0] - 16)
-            img[20:36, x:x + 16] = 255
-            for p in s.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
-                out.mux(p)
-        for p in s.encode():
-            out.mux(p)
-    return path
-
-
 PEAK = textwrap.dedent("""
     import resource, sys
     from pathlib import Path
@@ -172,7 +156,8 @@ def test_a_long_gif_is_written_in_memory_that_does_not_grow_with_its_length(tmp_
     600-frame clip's GIF takes no more memory than a 100-frame one's: the peak grows by far less than
     the 500 extra frames' pictures (28.8 MB as palette indices; keeping them measured +56 MB, writing
     them as they come measures within 0.3 MB)."""
-    short, long = _moving_square(tmp_path / "s.mp4", 100), _moving_square(tmp_path / "l.mp4", 600)
+    short, long = (write_video(tmp_path / f"{k}.mp4", n, colour=(40, 40, 40))  # a square on flat ground
+                   for k, n in (("s", 100), ("l", 600)))
     (n_short, peak_short), (n_long, peak_long) = (_gif_peak(v, tmp_path / "o.gif") for v in (short, long))
     assert (n_short, n_long) == (100, 600)
     extra = (600 - 100) * 320 * 180  # bytes of the extra frames' palette-indexed pictures

@@ -4,25 +4,10 @@ that fails, and a burst of Ctrl-C."""
 
 import signal
 
-import pytest
-from conftest import assert_usage_error, deconv, deconv_here
+from conftest import assert_usage_error, deconv
 from test_cli import SMALL_DATA, _article_files, interrupt_training
 
 from core import files, weights
-
-
-@pytest.fixture
-def quick(monkeypatch, capsys, small_patches):
-    """`deconv train` of one model on 1,000 patches, in this process (no start-up of its own)."""
-    from core import data
-
-    monkeypatch.setattr(data, "make_patches", lambda *a, **k: small_patches.copy())
-
-    def run(out, *extra, epochs=3):
-        return deconv_here(capsys, "train", "--variants", "plain", "--seeds", "7", "--epochs", epochs,
-                           "--device", "cpu", "--out", out, "--no-progress", *extra)
-    run.raw = lambda *args: deconv_here(capsys, *args)
-    return run
 
 
 def test_a_file_where_a_variant_folder_goes_is_found_before_training(tmp_path, quick):
