@@ -6,16 +6,27 @@ BIN := $(VENV)/bin
 # torch is installed first, pinned to a CPU build that these machines carry on disk; with a GPU,
 # e.g. `make setup TORCH='torch'` (any torch >= 2.1 works)
 TORCH ?= torch==2.13.0
-APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config
-# DECONV_VOICE=espeak: the small robotic voice (the default voice, Piper, comes from PyPI)
-APT_PACKAGES += espeak-ng
-# `manim-slides present` (Qt 6: video through PulseAudio's client library, windows through xcb), and
-# the tests' headless Chromium that opens the HTML decks
-APT_PACKAGES += libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
+# what rendering needs (make run, make videos): Cairo and Pango to build Manim's bindings, and
+# DECONV_VOICE=espeak's small robotic voice (the default voice, Piper, comes from PyPI)
+APT_PACKAGES := libcairo2-dev libpango1.0-dev pkg-config espeak-ng
+# what only the decks and the tests need, installed the first time one of them runs (make slides,
+# make test, make test-fast, make lint, make bench, make setup): `manim-slides present` (Qt 6: video
+# through PulseAudio's client library, windows through xcb), the tests' headless Chromium that opens
+# the HTML decks, and npm, which fetches the reveal.js the HTML decks inline
+TOOLS_APT := libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 \
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
   libxcb-randr0 libxcb-xinerama0 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
+TOOLS := $(VENV)/.installed-tools
+# apt-get install of the packages in $(1) that are missing, saying what and about how long
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages ($(2)):$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+endef
 
 .DEFAULT_GOAL := help
 FIGURE_PREVIEWS := media/figures/F4_training_loss.png media/figures/F14_ablation.png \
@@ -65,35 +76,36 @@ VIDEOS := $(foreach e,$(EXPLAINERS),$(call video,$(call split,$(e),1),$(call spl
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## install system libraries (apt), a virtual environment in .venv, and the project
+setup: $(STAMP) $(TOOLS) ## install everything: system libraries (apt), .venv, the project, deck and test tools
 
 $(STAMP): pyproject.toml Makefile
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if ! $(PY) -c 'import ensurepip' >/dev/null 2>&1; then missing="$$missing python3-venv"; fi; \
-	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing system packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	$(call apt_install,$(APT_PACKAGES) $(if $(shell $(PY) -c 'import ensurepip' 2>/dev/null && echo y),,python3-venv),about a minute)
+	@echo "making the virtual environment in $(VENV), with torch (CPU) and what rendering and the voice need (about 2 minutes: Manim's Cairo and Pango bindings build from source)"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q "$(TORCH)"
-	$(BIN)/pip install -q -e ".[dev,voice]"
-	$(BIN)/python -m core.revealjs --fetch
+	$(BIN)/pip install -q -e ".[voice]"
 	@touch $(STAMP)
+
+$(TOOLS): $(STAMP)
+	$(call apt_install,$(TOOLS_APT) $(if $(shell command -v npm),,npm),the decks and the tests; about 2 minutes)
+	@echo "installing the deck tools (manim-slides, Qt) and the test tools (about a minute)"
+	$(BIN)/pip install -q -e ".[dev,voice,slides]"
+	$(BIN)/python -m core.revealjs --fetch
+	@touch $(TOOLS)
 
 run: $(STAMP) ## the main job: render the decoder video, narrated, at 1080p60 into media/videos/decoder/
 	$(BIN)/manim -qh scenes/decoder.py
 
-test: $(STAMP) ## run the whole test suite (each explainer rendered once, at -ql), on 2 workers
+test: $(TOOLS) ## run the whole test suite (each explainer rendered once, at -ql), on 2 workers
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
-test-fast: $(STAMP) ## the tests that render nothing: the edit-test loop
+test-fast: $(TOOLS) ## the tests that render nothing: the edit-test loop
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not render"
 
-lint: $(STAMP) ## ruff
+lint: $(TOOLS) ## ruff
 	$(BIN)/ruff check core scenes tests
 
-bench: $(STAMP) ## trainer vs the article's loop; renders vs a trivial scene; the narration (SCENE_QUALITY=l|m|h)
+bench: $(TOOLS) ## trainer vs the article's loop; renders vs a trivial scene; the narration (SCENE_QUALITY=l|m|h)
 	$(BIN)/python -m core.bench
 	$(BIN)/python -m scenes.bench --quality $(SCENE_QUALITY)
 
@@ -121,7 +133,7 @@ endif
 # `make slides`: the decks of every explainer (manim-slides, one HTML file each that plays offline, a
 # .pptx each, all.html) into $(MEDIA)/slides/, from the renders of QUALITY; renders what is missing first,
 # then rewrites $(MEDIA)/index.html, which links the decks
-slides: check-quality $(VIDEOS) ## talk decks from the videos: manim-slides, offline HTML, PowerPoint (QUALITY=l for fast)
+slides: $(TOOLS) check-quality $(VIDEOS) ## talk decks from the videos: manim-slides, offline HTML, PowerPoint (QUALITY=l for fast)
 	$(BIN)/deconv slides --media $(MEDIA) --quality $(QUALITY)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 

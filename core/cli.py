@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import json
 import math
 import os
@@ -941,6 +942,9 @@ def cmd_slides(args: argparse.Namespace) -> int:
 
     if args.theme and args.media:
         raise UsageError("give --theme or --media, not both (--theme light reads media/light)")
+    if "manim_slides" not in sys.modules and importlib.util.find_spec("manim_slides") is None:  # an extra
+        raise UsageError("the deck tools are not installed; make slides installs them (or: pip install "
+                         "-e '.[slides]'), then run this again")
     light = args.theme == "light"
     media = args.media or Path("media/light" if light else "media")
     max_height = slides.PPTX_MAX_HEIGHT if args.max_height is None else args.max_height

@@ -1,6 +1,6 @@
 """reveal.js, kept on disk so that the HTML decks (`deconv slides`) play with no network: the few
-files a deck inlines, fetched once by `make setup` from the npm registry with npm's own client
-(`npm pack`, which checks the package's integrity hash) and kept in the virtual environment.
+files a deck inlines, fetched once by `make slides` (or `make setup`) from the npm registry with npm's
+own client (`npm pack`, which checks the package's integrity hash) and kept in the virtual environment.
 
 Standard library only: the Makefile runs it as soon as the virtual environment exists.
 
@@ -45,7 +45,7 @@ def files() -> dict[str, Path]:
     missing = [n for n, p in found.items() if not p.is_file() or p.stat().st_size == 0]
     if missing:
         how = (f"point {ENV} at a folder holding {', '.join(FILES)}" if os.environ.get(ENV)
-               else "run make setup (it fetches it with npm), or python -m core.revealjs --fetch")
+               else "run make slides (it fetches it with npm), or python -m core.revealjs --fetch")
         raise RevealMissing(f"reveal.js {VERSION} is not in {where} (no {missing[0]}): {how}")
     return found
 
@@ -56,7 +56,7 @@ def fetch(dest: Path | None = None) -> Path:
     dest = Path(dest or folder())
     npm = shutil.which("npm")
     if npm is None:
-        raise RevealMissing("npm is not installed: apt-get install npm (make setup does), then "
+        raise RevealMissing("npm is not installed: apt-get install npm (make slides does), then "
                             "python -m core.revealjs --fetch")
     with tempfile.TemporaryDirectory() as tmp:
         run = subprocess.run([npm, "pack", "--silent", f"reveal.js@{VERSION}"], cwd=tmp,

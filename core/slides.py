@@ -8,7 +8,7 @@ For each explainer, in <media>/slides/:
   manim-slides' own config model, pointing at the section clips where Manim left them;
 - <module>.html: the same deck converted by manim-slides' RevealJS converter into one file that
   plays with no network: the clips embedded, reveal.js and its notes plugin (presenter view, key S)
-  inlined from the copy `make setup` keeps (core.revealjs);
+  inlined from the copy `make slides` keeps (core.revealjs);
 - <module>.pptx: converted by manim-slides' PowerPoint converter: each slide holds its section clip
   (H.264 in .mp4, at most `max_height` pixels tall: taller renders are scaled down), set to play on
   entering the slide, with the subtitles as notes;

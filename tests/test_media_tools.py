@@ -434,3 +434,21 @@ def test_a_section_clips_captions_are_its_videos_cut_to_the_section(tmp_path, ca
     band = [f[H:].astype(int) for f in frames]
     assert np.abs(band[5] - band[25]).mean() > 1  # two cues, so two captions
     assert np.abs(band[5] - band[10]).mean() < 1  # the first one held to 1 s
+
+
+def test_make_run_installs_only_what_rendering_needs(tmp_path):
+    """make run set up Chromium, the Qt runtime, npm, manim-slides and reveal.js, which only the decks
+    and the tests use; it now installs rendering's needs alone, and make test (or make slides) adds the
+    rest the first time it runs. Read from make's dry run on a fresh virtual environment."""
+    def plan(target):
+        res = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, res.stderr
+        return res.stdout
+
+    run, test = plan("run"), plan("test")
+    for tool in ("chromium", "libxcb-cursor0", "revealjs", "slides]", "dev,"):
+        assert tool not in run and tool in test, tool
+    for need in ("libcairo2-dev", "espeak-ng", '".[voice]"', "torch==", "manim -qh scenes/decoder.py"):
+        assert need in run, need
+    assert "about" in run  # each install step says about how long it takes

@@ -177,3 +177,16 @@ def test_narrations_record_keeps_its_name_and_what_it_recognises(tmp_path):
         narration.check(out, force=False)
     narration.write(script, out, force=True)
     assert (out / "script.txt").read_text().startswith(narration.MARK)
+
+
+def test_without_the_deck_tools_slides_says_how_to_install_them(tmp_path, capsys, monkeypatch):
+    """make run installs only what rendering needs; manim-slides is the `slides` extra, which make slides
+    installs. Without it, deconv slides is one line saying so (not an ImportError deep in a build)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.delitem(sys.modules, "manim_slides", raising=False)
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "manim_slides" else real(name, *a))
+    res = deconv_here(capsys, "slides", "--media", tmp_path)
+    assert_usage_error(res, "the deck tools are not installed", "make slides")
