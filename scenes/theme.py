@@ -76,11 +76,40 @@ def apply() -> None:
 
 
 class SansText(Text):
-    """Text in the project's font (also for axis numbers)."""
+    """Text in the project's font (also for axis numbers).
+
+    Made once per distinct text and settings in a process, then copied: Manim lays each new Text
+    out with Pango, writes an SVG and parses it (about 45 ms), and its own cache of parsed SVGs still
+    deep-copies the parser's lookup table of every glyph group with each copy (about 13 ms); the kept
+    template drops that table (only Tex and Typst read it), so a copy costs about a millisecond."""
+
+    _made: dict[tuple, Text] = {}
 
     def __init__(self, text: str, **kwargs):
         kwargs.setdefault("font", FONT)
-        super().__init__(text, **kwargs)
+        key = (text, tuple(sorted((k, _frozen(v)) for k, v in kwargs.items())))
+        template = SansText._made.get(key)
+        if template is None:
+            super().__init__(text, **kwargs)
+            self.id_to_vgroup_dict = {}
+            for glyph in self.submobjects:  # the parsed SVG path, read only while the points are made
+                glyph.__dict__.pop("path_obj", None)
+            SansText._made[key] = template = self.copy()
+        else:
+            self.__dict__.update(template.copy().__dict__)
+
+
+def _frozen(value) -> object:
+    """A keyword argument's value as part of a dictionary key (colours and lists included)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return repr(value)
 
 
 def text(s: str, size: float = LABEL_SIZE, color: str = TEXT_COLOR, **kwargs) -> Text:

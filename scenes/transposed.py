@@ -167,9 +167,8 @@ def plus(values, show) -> str:
 
 def cell_width(show, size: float, *arrays) -> float:
     """The cell width that fits every number of `arrays` as `show` writes it, with a margin."""
-    widest = max(
-        (s for a in arrays for s in {show(v) for v in np.ravel(a) if not np.isnan(v)}), key=len, default="0"
-    )
+    shown = sorted({show(v) for a in arrays for v in np.ravel(a) if not np.isnan(v)})  # sorted: the same
+    widest = max(shown, key=len, default="0")  # widest in every run (a set's order changes with the process)
     return th.text(widest.replace("1", "0"), size).width + 0.12
 
 

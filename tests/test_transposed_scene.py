@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error, check_render, manim, render_explainer
+from conftest import ROOT, assert_usage_error, check_render, manim, render_explainer
 
 from core import conv, data, story
 from core import explain as ex
@@ -184,3 +184,18 @@ def test_many_stamp_counts_are_said_as_their_range():
     many = counts_words(list(range(65)))
     assert many == "0 to 64 (65 different counts)"
     assert len(f"Count the stamps each output pixel gets: {many}.") <= 2 * LINE
+
+
+def test_cell_widths_are_the_same_in_every_run():
+    """The widest number of a grid was picked from a set, whose order changes with each process's
+    string hashing: the transposed video's grids moved by a pixel from one render to the next (75 of
+    its 170 seconds differed between two renders of the same commit)."""
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from scenes import transposed as t;"
+            "print(repr(t.cell_width(lambda v: f'{v:.2f}', 20, np.array([-0.07, -0.20, -0.10, -0.14, -0.01, "
+            "-0.08, 0.08, 0.25]))))")
+    widths = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert len(widths) == 1 and widths != {""}, widths
