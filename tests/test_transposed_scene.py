@@ -1,7 +1,7 @@
-"""The transposed-convolution explainer, rendered twice (the default: the article's decoder and the
-small examples; and a 2-D DECONV_CONV): every number drawn is core.conv's / core.explain's for that
-setting, the subtitles are read at most 17 characters a second, each section ends on its payoff, and
-a setting PyTorch refuses stops the render with one line."""
+"""The transposed-convolution explainer, rendered with the article's decoder and the small examples
+(a 2-D DECONV_CONV's render: test_transposed_2d_scene.py): every number drawn is core.conv's /
+core.explain's for that setting, the subtitles are read at most 17 characters a second, each
+section ends on its payoff, and a setting PyTorch refuses stops the render with one line."""
 
 import os
 
@@ -14,7 +14,6 @@ from core import explain as ex
 
 SECTIONS = ["stamp", "output-length", "output-padding-and-dilation", "zero-insertion", "matrix",
             "not-an-inverse", "in-2-d"]
-TWO_D = "size=3x3 kernel=3 stride=2 padding=1 output_padding=1"
 
 
 @pytest.fixture(scope="module")
@@ -22,25 +21,8 @@ def render(tmp_path_factory):
     return render_explainer("transposed", tmp_path_factory.mktemp("media"))
 
 
-@pytest.fixture(scope="module")
-def render_2d(tmp_path_factory):
-    old = os.environ.get(ex.ENV)
-    os.environ[ex.ENV] = TWO_D
-    try:
-        return render_explainer("transposed", tmp_path_factory.mktemp("media"))
-    finally:
-        if old is None:
-            del os.environ[ex.ENV]
-        else:
-            os.environ[ex.ENV] = old
-
-
 def test_sections_subtitles_at_reading_pace_and_payoff_endings(render):
     check_render(render, SECTIONS, 100, 240)  # at most 17 characters a second, each clip ends on its result
-
-
-def test_the_2d_render_too(render_2d):
-    check_render(render_2d, SECTIONS, 100, 240)
 
 
 def test_stamps_are_the_article_decoder_on_the_example_code(render, plain):
@@ -115,30 +97,6 @@ def test_in_2d_stamps_and_their_counts(render):
     np.testing.assert_array_equal(render.values("in-2-d", "output"), b.output[0])
     assert "Uneven counts inside: a checkerboard" in render.said("in-2-d")
     assert "pixel gets: 1, 2 or 4" in render.said("in-2-d")
-
-
-def test_a_2d_setting_explains_that_setting(render_2d):
-    s = ex.parse(TWO_D)
-    b = ex.of_setting(s)
-    x, w = ex.example(s)
-    want = conv.conv_transpose2d(x, w, None, 2, 1, 1)
-    np.testing.assert_array_equal(b.output, want)
-    np.testing.assert_array_equal(render_2d.values("stamp", "stamped sum"), b.full[0])
-    np.testing.assert_array_equal(render_2d.values("output-length", "output"), want[0])
-    np.testing.assert_array_equal(render_2d.values("zero-insertion", "output"), want[0])
-    z = conv.zero_inserted(x, (3, 3), 2, 1, 1, 1)[0]
-    np.testing.assert_array_equal(render_2d.values("zero-insertion", "zero-inserted input"), z)
-    np.testing.assert_array_equal(render_2d.values("zero-insertion", "flipped kernel"), w[0, 0, ::-1, ::-1])
-    ct = render_2d.values("matrix", "C transposed")  # column j: the stamp of input pixel j, flattened
-    for j in range(ct.shape[1]):
-        e = np.zeros((1, 3, 3))
-        e[0].flat[j] = 1
-        np.testing.assert_array_equal(ct[:, j], conv.conv_transpose2d(e, w, None, 2, 1, 1).ravel()[: len(ct)])
-    np.testing.assert_array_equal(render_2d.values("in-2-d", "stamps per pixel"), b.counts[b.kept()])
-    said = render_2d.said()
-    assert "Rows: (3 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 6." in said
-    assert "Pixel (2, 2) gets 4 stamps: 5 + 6 + 3 + 2 = 16." in said
-    assert "its rank is 9 of 36" in said
 
 
 @pytest.mark.render
