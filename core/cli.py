@@ -433,13 +433,27 @@ def _lock_out(out: Path):
     return f
 
 
+_MADE: list[Path] = []  # folders this run made (deepest first), removed again if it fails and they are empty
+
+
+def _unmake_folders() -> None:
+    """After a failed command: remove the folders it made that are still empty (never anything else)."""
+    while _MADE:
+        try:
+            _MADE.pop(0).rmdir()
+        except OSError:  # not empty, or gone
+            pass
+
+
 def _check_writable(folder: Path) -> None:
     """The folder exists (made if need be) and a file can be written in it: checked before hours of
     training, not after."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UsageError(f"{folder}: cannot create this folder ({e.strerror})") from None
+    _MADE.extend(missing)  # deepest first: removed again, if still empty, when the command fails
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
@@ -1474,8 +1488,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
+        _MADE.clear()
         return COMMANDS[args.command](args)
     except (UsageError, weights.CheckpointError, files.LinkedLock) as e:
+        _unmake_folders()
         print(f"deconv: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

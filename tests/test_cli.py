@@ -244,7 +244,9 @@ def test_import_article_refuses_bad_files(tmp_path, capsys):
     (src / "decoder_11.pt").unlink()
 
     def refused(*needles):
-        assert_usage_error(deconv_here(capsys, "import-article", src, "--out", tmp_path / "o"), *needles)
+        res = deconv_here(capsys, "import-article", src, "--out", tmp_path / "o" / "new")
+        assert_usage_error(res, *needles)
+        assert not (tmp_path / "o").exists()  # the folders it made for --out are gone again, being empty
 
     refused("decoder_11.pt: missing")
     with open(src / "decoder_11.pt", "wb") as f:  # a pickle of a plain object: weights_only refuses
