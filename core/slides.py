@@ -15,7 +15,8 @@ For each explainer, in <media>/slides/:
 and all.html: every rendered explainer in watch order.
 
 The decks are silent, the speaker notes holding the script: clips of a narrated render are used
-through copies without their sound (in silent/<module>/, kept while newer than their clip). With
+through copies without their sound (in silent/<module>/<render folder>/, kept while newer than their
+clip). With
 `voice` they keep the render's narration, and the HTML deck plays them unmuted.
 
 A file here that this module did not write, or that was changed since (an edited .pptx), is not
@@ -266,15 +267,15 @@ def _named(clip_file: Path, name: Path) -> Path:
 
 def silent_clips(deck: Deck, out: Path, check: Callable[[], None] = lambda: None) -> dict[Path, Path]:
     """The deck's section clips that carry sound (a narrated render), copied without it into
-    `out`/silent/<module>/ (the picture as rendered, not re-encoded; kept while newer than their
-    clip); {} when the render is silent."""
+    `out`/silent/<module>/<render folder>/ (the picture as rendered, not re-encoded; kept while newer
+    than their clip); {} when the render is silent."""
     quiet = {}
     for s in deck.slides:
         if not audio.has_sound(s.clip):
             continue
-        copy = out / "silent" / deck.spec.module / s.clip.name
-        if not (copy.is_file() and copy.stat().st_mtime >= s.clip.stat().st_mtime):
-            copy.parent.mkdir(parents=True, exist_ok=True)
+        copy = out / "silent" / deck.spec.module / deck.folder.name / s.clip.name
+        if not (copy.is_file() and copy.stat().st_mtime >= s.clip.stat().st_mtime):  # the clips of
+            copy.parent.mkdir(parents=True, exist_ok=True)  # 480p15 and 1080p60 share their names
             audio.remux(s.clip, copy, None)
         check()
         quiet[s.clip] = copy
@@ -285,8 +286,8 @@ def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False,
                check: Callable[[], None] = lambda: None, sources: dict[Path, Path] | None = None,
                ) -> dict[Path, Path]:
     """Section clips taller than `max_height` (0: no limit) scaled down for PowerPoint (with their
-    sound, where they have some), into `out`/pptx-<max_height>p/<module>/ (or .../<module>-voice/,
-    kept while newer than their clip), else `sources` (the silent copies). `check` runs after each
+    sound, where they have some), into `out`/pptx-<max_height>p/<module>[-voice]/<render folder>/,
+    kept while newer than their clip, else `sources` (the silent copies). `check` runs after each
     clip (it raises KeyboardInterrupt after a Ctrl-C)."""
     sources = sources or {}
     if not max_height or deck.height <= max_height:
@@ -296,7 +297,7 @@ def pptx_clips(deck: Deck, out: Path, max_height: int, progress: bool = False,
         source = sources.get(s.clip, s.clip)
         voiced = source == s.clip and audio.has_sound(s.clip)
         folder = f"{deck.spec.module}-voice" if voiced else deck.spec.module
-        copy = out / f"pptx-{max_height}p" / folder / s.clip.name
+        copy = out / f"pptx-{max_height}p" / folder / deck.folder.name / s.clip.name
         if not (copy.is_file() and copy.stat().st_mtime >= source.stat().st_mtime):
             clip.write_h264(clip.probe(source), copy, max_height, progress)
         check()

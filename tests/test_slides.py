@@ -227,7 +227,7 @@ def test_pptx_clips_taller_than_the_limit_are_scaled_down_as_h264(tmp_path):
         assert found == ("h264", 160, 90, "yuv420p")
         assert s.frames == FPS
     # a second build reuses the scaled copies; 0 keeps the clips as rendered
-    copy = media / "slides" / "pptx-90p" / "decoder" / dec.slides[0].clip.name
+    copy = media / "slides" / "pptx-90p" / "decoder" / "480p15" / dec.slides[0].clip.name
     before = copy.stat().st_mtime_ns
     slides.build([dec], media / "slides", max_height=90)
     assert copy.stat().st_mtime_ns == before
@@ -582,3 +582,23 @@ def test_narrated_renders_make_silent_decks_unless_voice_is_asked_for(tmp_path, 
     fake_render(quiet, "decoder")
     res = deconv_here(capsys, "slides", "--media", quiet, "--no-progress", "--voice")
     assert res.returncode == 0 and "--voice: these renders are silent" in res.stderr
+
+
+def test_silent_copies_of_two_qualities_are_kept_apart(tmp_path, capsys):
+    """The silent copies were kept by clip name and date only: decks built from a -qm render after
+    decks from a -ql one reused the -ql copies, whose names are the same and which are newer. Each
+    render folder now has its own, and each deck plays its own quality's clips."""
+    media = tmp_path / "media"
+    for folder in ("480p15", "720p30"):
+        conftest.fake_render(media, "decoder", SECTIONS["decoder"], folder, SRT["decoder"], frames=FPS,
+                             theme="dark", sound=True)
+    out = media / "slides"
+    for quality, folder in (("l", "480p15"), ("m", "720p30")):
+        res = deconv_here(capsys, "slides", "--media", media, "--quality", quality, "--no-progress")
+        assert res.returncode == 0, res.stderr
+        deck = json.loads((out / "DecoderScene.json").read_text())
+        files = [out.parent / s["file"] for s in deck["slides"]]
+        assert all(f.parent == out / "silent" / "decoder" / folder for f in files), files
+        sources = sorted((media / "videos" / "decoder" / folder / "sections").glob("*.mp4"))
+        assert [conftest.sound_of(f)[0] for f in files] == [None] * len(sources)
+        assert [f.name for f in files] == [f.name for f in sources]

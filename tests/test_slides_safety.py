@@ -127,7 +127,8 @@ def test_clip_names_with_xml_characters_make_a_pptx_that_opens(tmp_path, capsys,
         if max_height == 1080:
             assert part.blob == clip.read_bytes()
         else:  # the scaled copy (made under the clip's own name in pptx-90p/)
-            assert part.blob == (media / "slides" / "pptx-90p" / "decoder" / clip.name).read_bytes()
+            scaled = media / "slides" / "pptx-90p" / "decoder" / "480p15" / clip.name
+            assert part.blob == scaled.read_bytes()
     assert [p.name for p in (media / "slides").iterdir() if p.name.startswith(".deconv-slides-staging")] == []
 
 
