@@ -144,6 +144,28 @@ class PlateCamera(Camera):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._plates: dict[int, tuple[tuple, RoundedRectangle]] = {}
+        self._paths: dict[int, tuple[tuple, object]] = {}  # id of a shape -> (its points' key, cairo path)
+
+    PATHS_KEPT = 20_000  # cairo paths remembered (one per shape drawn), forgotten all at once beyond
+
+    def set_cairo_context_path(self, ctx, vmobject):
+        """Manim's path of a shape, built curve by curve in Python each frame (a fifth of a render's
+        time), is built once per shape and its points, then replayed by cairo (`append_path`): a text
+        that fades, or a picture that stays while others move, is not rebuilt each frame."""
+        points = vmobject.points
+        if not len(points) or not np.isfinite(points).all():
+            return super().set_cairo_context_path(ctx, vmobject)
+        key = (points.shape, hash(points.tobytes()), vmobject.n_points_per_cubic_curve)
+        kept = self._paths.get(id(vmobject))
+        if kept is not None and kept[0] == key:
+            ctx.new_path()
+            ctx.append_path(kept[1])
+            return self
+        super().set_cairo_context_path(ctx, vmobject)
+        if len(self._paths) >= self.PATHS_KEPT:
+            self._paths.clear()
+        self._paths[id(vmobject)] = (key, ctx.copy_path())
+        return self
 
     def get_mobjects_to_display(self, mobjects, *args, **kwargs):
         shown = super().get_mobjects_to_display(mobjects, *args, **kwargs)

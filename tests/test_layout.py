@@ -90,3 +90,22 @@ def test_transparent_edges_are_as_faint_as_their_curve():
         solid = pic.Signal(plot, np.zeros(7), th.OUTPUT_COLOR)
     assert faint.line.get_stroke_opacity(background=True) == pytest.approx(0.09)
     assert solid.line.get_stroke_opacity(background=True) == pytest.approx(1.0)
+
+
+def test_the_camera_draws_a_kept_path_exactly_as_manim_builds_it():
+    """PlateCamera builds a shape's cairo path once per shape and points, then replays it (21% off the
+    encoder's render at -ql); every frame must still be Manim's own: the same pixels as its Camera, and
+    a shape that moved or changed is drawn where it is now, not where it was."""
+    from manim import Camera, Circle, Square
+
+    mine, manims = th.PlateCamera(), Camera()
+    shapes = [Square(1.5).shift(2 * RIGHT), Circle(0.8), th.text("kept paths 0.25")]
+    for step in range(3):
+        for cam in (mine, manims):
+            cam.reset()
+            cam.capture_mobjects(shapes)
+        assert np.array_equal(mine.pixel_array, manims.pixel_array), step
+        assert mine.pixel_array.any()
+        shapes[0].shift(0.5 * DOWN)  # moved: its kept path must not be reused
+        shapes[1].stretch(1.3, 0)
+    assert len(mine._paths) >= len(shapes)
