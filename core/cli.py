@@ -609,33 +609,24 @@ def _gb(size: int) -> str:
 def _save_npy(shapes: dict[Path, tuple[int, ...]], chunks) -> None:
     """Write float64 .npy files (byte for byte as np.save writes them) of the given shapes, their rows
     coming in `chunks` (one array per file each time, in the order of `shapes`): each file goes
-    through a temporary file in its folder, renamed into place once every row is written; on any
-    error the temporary files are removed, nothing is half-written. Memory: one chunk."""
+    through a temporary file in its folder (files.replacing), renamed into place once every row is
+    written; on any error the temporary files are removed, nothing is half-written. Memory: one chunk."""
     import contextlib
 
     with contextlib.ExitStack() as stack:
-        files = []
+        outs = []
         for path, shape in shapes.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            stack.callback(Path(tmp).unlink, missing_ok=True)  # gone once renamed; removed otherwise
-            f = stack.enter_context(os.fdopen(fd, "wb"))
+            f = stack.enter_context(files.replacing(path))
             f.write(_npy_header(shape))
-            files.append((f, Path(tmp), path, shape[0]))
-        rows = [0] * len(files)
+            outs.append((f, path, shape[0]))
+        rows = [0] * len(outs)
         for parts in chunks:
-            for k, ((f, *_), part) in enumerate(zip(files, parts)):
+            for k, ((f, _, _), part) in enumerate(zip(outs, parts)):
                 f.write(np.ascontiguousarray(part, dtype="<f8").data)
                 rows[k] += len(part)
-        mask = os.umask(0o022)
-        os.umask(mask)
-        for (f, tmp, path, n), written in zip(files, rows):
+        for (_, path, n), written in zip(outs, rows):
             if written != n:
                 raise RuntimeError(f"{path}: {written} rows made for {n}")
-            f.flush()
-            os.fsync(f.fileno())
-            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; give the file the usual mode
-        for _, tmp, path, _ in files:
-            os.replace(tmp, path)
 
 
 def cmd_import_article(args: argparse.Namespace) -> int:
@@ -967,7 +958,7 @@ def cmd_slides(args: argparse.Namespace) -> int:
     where = "" if args.media is None else f" MEDIA={weights.shell_quote(media)}"
     render = f"{'DECONV_THEME=light ' if light else ''}make slides QUALITY={args.quality or 'l'}{where}"
     out = args.out or media / videos.DECKS
-    if _inside(out, media / "videos"):
+    if files.inside(out, media / "videos"):
         raise UsageError(f"--out {out}: inside the renders ({media / 'videos'}); give the decks a folder "
                          f"of their own, e.g. {media / 'slides'}")
     if args.no_progress:
@@ -998,14 +989,6 @@ def cmd_slides(args: argparse.Namespace) -> int:
     scenes = " ".join(d.spec.scene for d in decks)
     print(f"present with: manim-slides present --folder {weights.shell_quote(_shown(out))} {scenes}")
     return 0
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        Path(os.path.abspath(path)).relative_to(os.path.abspath(folder))
-        return True
-    except ValueError:
-        return False
 
 
 def _nothing_rendered(media: Path, args: argparse.Namespace, render: str) -> str:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,24 +164,6 @@ def claimed(out: Path, force: bool = False) -> Iterator[None]:
         files.Record(out.parent, RECORD).add([out])
 
 
-@contextlib.contextmanager
-def _replacing(out: Path) -> Iterator[BinaryIO]:
-    """A file to write `out` through: a temporary file beside it, renamed onto it when the block ends
-    without an error, removed when it ends with one (`out` is then as it was)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # --- GIF -------------------------------------------------------------------------------------------
 def gif_rate(info: VideoInfo, fps: float) -> float:
     """The GIF's frame rate: `fps`, at most the video's. ClipError where that is 0 or below, or where
@@ -293,7 +273,7 @@ def write_gif(info: VideoInfo, out: Path, fps: float = 15, width: int | None = 9
     colours = bytes(palette.getpalette()[: 3 * 255])
     out = Path(out)
     bar = tqdm(total=info.frames, desc="gif", unit="frame", disable=True if not progress else None)
-    with _replacing(out) as f:
+    with files.replacing(out) as f:
         gif = GifStream(f, size, colours)
         wanted, shown = _picked(info.frames, info.fps, fps), 0
         want = next(wanted, None)
@@ -420,8 +400,6 @@ def _encode(out: Path, pictures: Iterator[np.ndarray], info: VideoInfo, height: 
     rename), with the video's sound where it has some (a narrated render): AAC in .mp4 and .mov, Opus
     in .webm. Returns the number of frames written."""
     import fractions
-    import os
-    import tempfile
 
     import av
     from tqdm import tqdm
@@ -429,37 +407,28 @@ def _encode(out: Path, pictures: Iterator[np.ndarray], info: VideoInfo, height: 
     from core import audio
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
-    os.close(fd)
     n = 0
-    try:
-        with av.open(tmp, "w") as container:
-            rate = fractions.Fraction(info.fps).limit_denominator(1001)
-            stream = container.add_stream(codec, rate=rate, options=dict(options))
-            stream.width, stream.height, stream.pix_fmt = width or info.width, height, pix_fmt
-            sound = None
-            if audio.codec_for(out) and audio.has_sound(info.path):
-                sound = audio.TrackEncoder(container, audio.codec_for(out),
-                                           audio.fitted(audio.decode(info.path), info.duration))
-            bar = tqdm(total=info.frames, desc=desc, unit="frame", disable=True if not progress else None)
-            for picture in pictures:
-                if sound is not None:
-                    sound.until(n / info.fps)
-                for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format=picture_format)):
-                    container.mux(packet)
-                n += 1
-                bar.update()
-            for packet in stream.encode():
-                container.mux(packet)
+    with files.replacing_path(out) as tmp, av.open(str(tmp), "w") as container:
+        rate = fractions.Fraction(info.fps).limit_denominator(1001)
+        stream = container.add_stream(codec, rate=rate, options=dict(options))
+        stream.width, stream.height, stream.pix_fmt = width or info.width, height, pix_fmt
+        sound = None
+        if audio.codec_for(out) and audio.has_sound(info.path):
+            sound = audio.TrackEncoder(container, audio.codec_for(out),
+                                       audio.fitted(audio.decode(info.path), info.duration))
+        bar = tqdm(total=info.frames, desc=desc, unit="frame", disable=True if not progress else None)
+        for picture in pictures:
             if sound is not None:
-                sound.close()
-            bar.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+                sound.until(n / info.fps)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(picture, format=picture_format)):
+                container.mux(packet)
+            n += 1
+            bar.update()
+        for packet in stream.encode():
+            container.mux(packet)
+        if sound is not None:
+            sound.close()
+        bar.close()
     return n
 
 
