@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 from manim import MarkupText, Mobject, Text, Transform, ValueTracker, VMobject, config
 
+from scenes.theme import family
+
 MIN_TEXT_PX = 14.0  # the guide: nothing below about 14 px tall at 1280x720
 MARGIN = 0.05  # of the frame's width and height, on each side
 FOOTER_GAP_PX = 6.0  # nothing within this of the footer
@@ -47,23 +49,30 @@ def text_px(m: Mobject) -> float | None:
 
 
 def visible(m: Mobject) -> bool:
-    """Whether `m` draws anything itself: points, and a fill or a stroke not fully transparent."""
+    """Whether `m` draws anything itself: points, and a fill or a stroke not fully transparent (its
+    first fill and stroke colours' opacities, as Manim's get_fill_opacity / get_stroke_opacity; read
+    from the arrays directly: this runs for every part on stage after every play)."""
     if not len(m.points) or isinstance(m, ValueTracker):  # a tracker keeps its value in its points
         return False
     if not isinstance(m, VMobject):
         return True
-    fill = m.get_fill_opacity() if len(m.get_fill_opacities()) else 0.0
-    stroke = m.get_stroke_opacity() if m.get_stroke_width() > 0 else 0.0
+    fill = getattr(m, "fill_rgbas", None)
+    fill = fill[0, 3] if fill is not None and len(fill) else 0.0
+    width = m.stroke_width
+    stroke = 0.0
+    if max(0.0, int(width) if isinstance(width, str) else width) > 0:
+        rgbas = getattr(m, "stroke_rgbas", None)
+        stroke = rgbas[0, 3] if rgbas is not None else 0.0
     return max(float(fill), float(stroke)) > 0.02
 
 
 def _visible_bounds(top: Mobject) -> np.ndarray | None:
     """[[xmin, ymin], [xmax, ymax]] of the visible parts of `top` (None if nothing shows)."""
-    boxes = [(m.points[:, :2].min(axis=0), m.points[:, :2].max(axis=0))
-             for m in top.get_family() if visible(m)]
-    if not boxes:
+    shown = [m.points for m in family([top]) if visible(m)]
+    if not shown:
         return None
-    return np.array([np.min([b[0] for b in boxes], axis=0), np.max([b[1] for b in boxes], axis=0)])
+    points = np.concatenate(shown)[:, :2]
+    return np.array([points.min(axis=0), points.max(axis=0)])
 
 
 def name(m: Mobject) -> str:
@@ -103,7 +112,7 @@ def problems(mobjects: Iterable[Mobject], footer: Mobject | None = None) -> list
             continue
         for t in _texts(top):
             h = text_px(t)
-            if h is not None and h < MIN_TEXT_PX - 0.05 and any(visible(g) for g in t.get_family()):
+            if h is not None and h < MIN_TEXT_PX - 0.05 and any(visible(g) for g in family([t])):
                 found.append(f"{name(t)} is {h:.1f} px tall (at least {MIN_TEXT_PX:.0f} at 720p)")
         box = _visible_bounds(top)
         if box is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from manim import DOWN, UP, Camera, ManimColor, Mobject, RoundedRectangle, Text, VGroup, config
+from manim import DOWN, UP, Camera, ManimColor, Mobject, RoundedRectangle, Text, VGroup, VMobject, config
 
 from core import palette
 from scenes.models import fail
@@ -134,17 +134,62 @@ def plate(low: np.ndarray, high: np.ndarray, opacity: float = PLATE_OPACITY) -> 
     return p.move_to((low + high) / 2)
 
 
+def family(mobjects) -> list[Mobject]:
+    """manim.utils.family.extract_mobject_family_members(mobjects): every member of the mobjects'
+    families, pre-order, a member met twice where it last occurs (a member that contains itself is
+    not entered again), in one plain walk rather than Manim's nested generators (this runs for every
+    frame drawn and after every play)."""
+    walked: list[Mobject] = []
+    path: set[int] = set()
+
+    def walk(m: Mobject) -> None:
+        if id(m) in path:
+            return
+        path.add(id(m))
+        walked.append(m)
+        for sub in m.submobjects:
+            walk(sub)
+        path.discard(id(m))
+
+    for top in mobjects:
+        walk(top)
+    if len({id(m) for m in walked}) == len(walked):
+        return walked
+    seen: set[int] = set()
+    kept = []
+    for m in reversed(walked):
+        if id(m) not in seen:
+            seen.add(id(m))
+            kept.append(m)
+    return kept[::-1]
+
+
+def family_with_points(mobjects, use_z_index: bool = False) -> list[Mobject]:
+    """extract_mobject_family_members(mobjects, use_z_index, only_those_with_points=True)."""
+    shown = [m for m in family(mobjects) if len(m.points) > 0]
+    if use_z_index:
+        shown.sort(key=lambda m: m.z_index)
+    return shown
+
+
 class PlateCamera(Camera):
-    """Manim's camera, which in transparent renders draws a plate (`plate`) behind every text marked
-    `plated` (by `text`, and scenes.speed.LiveNumber), under everything else it draws in that pass,
-    as opaque as the text's letters are. The plate is drawn, not added to the text: it takes no
-    room, so a transparent render is laid out exactly as an opaque one (and checked as one by
-    scenes.layout)."""
+    """Manim's camera, drawing the same pixels with less work per shape and frame, and, in
+    transparent renders, a plate (`plate`) behind every text marked `plated` (by `text`, and
+    scenes.speed.LiveNumber), under everything else it draws in that pass, as opaque as the text's
+    letters are. The plate is drawn, not added to the text: it takes no room, so a transparent
+    render is laid out exactly as an opaque one (and checked as one by scenes.layout).
+
+    Less work, same pixels: each shape's cairo path is built once per shape and points, then
+    replayed (`set_cairo_context_path`); the shapes to draw are listed by one walk of the scene's
+    tree rather than Manim's nested generators; a fill or stroke that is wholly transparent is not
+    painted (painting it changes no pixel); colours are set straight from the shape's arrays. Anything
+    else (gradients, images, background images) goes through Manim's own code."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._plates: dict[int, tuple[tuple, RoundedRectangle]] = {}
         self._paths: dict[int, tuple[tuple, object]] = {}  # id of a shape -> (its points' key, cairo path)
+        self._kinds: dict[type, type] = {}  # a mobject's class -> the class Manim's display_funcs key on
 
     PATHS_KEPT = 20_000  # cairo paths remembered (one per shape drawn), forgotten all at once beyond
 
@@ -153,22 +198,74 @@ class PlateCamera(Camera):
         time), is built once per shape and its points, then replayed by cairo (`append_path`): a text
         that fades, or a picture that stays while others move, is not rebuilt each frame."""
         points = vmobject.points
-        if not len(points) or not np.isfinite(points).all():
-            return super().set_cairo_context_path(ctx, vmobject)
         key = (points.shape, hash(points.tobytes()), vmobject.n_points_per_cubic_curve)
         kept = self._paths.get(id(vmobject))
         if kept is not None and kept[0] == key:
             ctx.new_path()
             ctx.append_path(kept[1])
             return self
+        if not len(points) or not np.isfinite(points).all():
+            return super().set_cairo_context_path(ctx, vmobject)
         super().set_cairo_context_path(ctx, vmobject)
         if len(self._paths) >= self.PATHS_KEPT:
             self._paths.clear()
         self._paths[id(vmobject)] = (key, ctx.copy_path())
         return self
 
-    def get_mobjects_to_display(self, mobjects, *args, **kwargs):
-        shown = super().get_mobjects_to_display(mobjects, *args, **kwargs)
+    def capture_mobjects(self, mobjects, **kwargs) -> None:
+        """Camera.capture_mobjects: the same shapes in the same order, in runs of one kind, each run
+        drawn by Manim's function for that kind, except plain shapes (`_draw`)."""
+        shown = self.get_mobjects_to_display(mobjects, **kwargs)
+        run: list = []
+        kind = None
+        for m in shown:
+            k = self._kinds.get(type(m))
+            if k is None:
+                k = self._kinds[type(m)] = self.type_or_raise(m)
+            if k is not kind and run:
+                self._display(kind, run)
+                run = []
+            kind = k
+            run.append(m)
+        if run:
+            self._display(kind, run)
+
+    def _display(self, kind: type, run: list) -> None:
+        if kind is not VMobject or any(vm.get_background_image() for vm in run):
+            self.display_funcs[kind](run, self.pixel_array)
+            return
+        ctx = self.get_cairo_context(self.pixel_array)
+        for vm in run:
+            self._draw(ctx, vm)
+
+    def _draw(self, ctx, vm) -> None:
+        """Camera.display_vectorized: the path, the background stroke, the fill, the stroke."""
+        self.set_cairo_context_path(ctx, vm)
+        self._stroke(ctx, vm, True)
+        fill = getattr(vm, "fill_rgbas", None)
+        if fill is None or len(fill) != 1:
+            self.apply_fill(ctx, vm)
+        elif fill[0, 3] != 0:
+            ctx.set_source_rgba(fill[0, 2], fill[0, 1], fill[0, 0], fill[0, 3])
+            ctx.fill_preserve()
+        self._stroke(ctx, vm, False)
+
+    def _stroke(self, ctx, vm, background: bool) -> None:
+        width = vm.get_stroke_width(background)
+        if width == 0:
+            return
+        rgbas = getattr(vm, "background_stroke_rgbas" if background else "stroke_rgbas", None)
+        if rgbas is not None and not rgbas[:, 3].any():
+            return  # wholly transparent: painting it changes nothing
+        self.apply_stroke(ctx, vm, background)
+
+    def get_mobjects_to_display(self, mobjects, include_submobjects=True, excluded_mobjects=None):
+        """Camera.get_mobjects_to_display, the same list in the same order (each family member once,
+        where it last occurs; those with points; sorted by z_index), found by one walk."""
+        if not include_submobjects or excluded_mobjects:
+            shown = super().get_mobjects_to_display(mobjects, include_submobjects, excluded_mobjects)
+        else:
+            shown = family_with_points(mobjects, self.use_z_index)
         if not config.transparent:
             return shown
         plates = []
@@ -177,7 +274,6 @@ class PlateCamera(Camera):
                 if getattr(m, "plated", False) and (p := self.plate_for(m)) is not None:
                     plates.append(p)
         return plates + shown
-
     def plate_for(self, m: Mobject) -> RoundedRectangle | None:
         """The plate behind `m` now: None when its letters are not drawn."""
         parts = [g for g in m.family_members_with_points()

@@ -5,7 +5,7 @@ text, edges as faint as their curve)."""
 
 import numpy as np
 import pytest
-from manim import DOWN, RIGHT, ReplacementTransform, RoundedRectangle, ValueTracker, VGroup, tempconfig
+from manim import DOWN, LEFT, RIGHT, ReplacementTransform, RoundedRectangle, ValueTracker, VGroup, VMobject, tempconfig
 
 from scenes import layout, speed
 from scenes import pictures as pic
@@ -92,14 +92,23 @@ def test_transparent_edges_are_as_faint_as_their_curve():
     assert solid.line.get_stroke_opacity(background=True) == pytest.approx(1.0)
 
 
-def test_the_camera_draws_a_kept_path_exactly_as_manim_builds_it():
-    """PlateCamera builds a shape's cairo path once per shape and points, then replays it (21% off the
-    encoder's render at -ql); every frame must still be Manim's own: the same pixels as its Camera, and
-    a shape that moved or changed is drawn where it is now, not where it was."""
-    from manim import Camera, Circle, Square
+def test_the_camera_draws_every_frame_exactly_as_manims():
+    """PlateCamera draws with less work (each shape's cairo path kept per shape and points, one walk
+    of the tree, nothing painted for a wholly transparent fill or stroke, colours set straight from
+    the arrays): every frame must still be Manim's own, the same pixels as its Camera, in the same
+    order (z_index, a member shared by two groups), for gradients, background strokes and see-through
+    parts; and a shape that moved or changed is drawn where it is now."""
+    from manim import Camera, Circle, Line, Square
 
     mine, manims = th.PlateCamera(), Camera()
-    shapes = [Square(1.5).shift(2 * RIGHT), Circle(0.8), th.text("kept paths 0.25")]
+    shared = Circle(0.3, color=th.DATA_COLOR, fill_opacity=0.6).shift(LEFT)
+    outline = Square(2, fill_opacity=0).set_stroke(th.OUTPUT_COLOR, 4)  # a fill of opacity 0
+    gradient = Square(1.2, fill_opacity=0.7).set_fill([th.FILTER_COLORS[0], th.FILTER_COLORS[2]])
+    clear_line = Line(LEFT * 3, RIGHT * 3).set_stroke(opacity=0)  # a stroke of opacity 0
+    label = th.text("kept paths 0.25").set_stroke(th.OUTLINE_COLOR, 5, background=True)
+    on_top = Square(0.7, fill_opacity=0.5, color=th.ACCENT_COLOR).set_z_index(2)
+    shapes = [Square(1.5).shift(2 * RIGHT), Circle(0.8), label, VGroup(shared, outline), on_top,
+              VGroup(gradient, shared), clear_line, speed.number(-0.42)]
     for step in range(3):
         for cam in (mine, manims):
             cam.reset()
@@ -108,4 +117,28 @@ def test_the_camera_draws_a_kept_path_exactly_as_manim_builds_it():
         assert mine.pixel_array.any()
         shapes[0].shift(0.5 * DOWN)  # moved: its kept path must not be reused
         shapes[1].stretch(1.3, 0)
-    assert len(mine._paths) >= len(shapes)
+        outline.set_fill(opacity=0.3 * step)
+        clear_line.set_stroke(opacity=0.5 * step)
+    assert len(mine._paths) >= 3
+
+
+def test_the_family_walk_is_manims():
+    """scenes.theme.family / family_with_points list what Manim's extract_mobject_family_members
+    lists, in its order, on random trees with shared members, cycles and z_index."""
+    import random
+
+    from manim.utils.family import extract_mobject_family_members as manims
+
+    rng = random.Random(1)
+    for trial in range(200):
+        nodes = [VMobject() if rng.random() < 0.6 else VGroup() for _ in range(rng.randint(1, 25))]
+        for n in nodes:
+            if rng.random() < 0.5:
+                n.points = np.zeros((4, 3))
+            n.z_index = rng.choice([0, 0, 1, -1])
+        for n in nodes:
+            n.submobjects.extend(rng.choice(nodes) for _ in range(rng.randint(0, 3)))
+        tops = rng.sample(nodes, rng.randint(1, len(nodes)))
+        assert th.family(tops) == manims(tops), trial
+        for z in (False, True):
+            assert th.family_with_points(tops, z) == manims(tops, use_z_index=z, only_those_with_points=True)
