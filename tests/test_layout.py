@@ -5,7 +5,17 @@ text, edges as faint as their curve)."""
 
 import numpy as np
 import pytest
-from manim import DOWN, LEFT, RIGHT, ReplacementTransform, RoundedRectangle, ValueTracker, VGroup, VMobject, tempconfig
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    ReplacementTransform,
+    RoundedRectangle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    tempconfig,
+)
 
 from scenes import layout, speed
 from scenes import pictures as pic
@@ -142,3 +152,28 @@ def test_the_family_walk_is_manims():
         assert th.family(tops) == manims(tops), trial
         for z in (False, True):
             assert th.family_with_points(tops, z) == manims(tops, use_z_index=z, only_those_with_points=True)
+
+
+def test_text_from_kept_glyphs_is_manims_text():
+    """SansText copies each glyph's shape, made by Manim's parser the first time it is met, to its
+    place in each new text (a new caption in about a fifth of Manim's time): every text must still
+    be Manim's own Text, the same parts, points (to 1e-12 of a scene unit), colours and size, for
+    new and already-met letters, symbols, sizes, colours and more than one line."""
+    from manim import Text
+
+    cases = [("window 3: 0.25 + 0.50", {}), ("window 3: 0.52 − 0.05 (Δ² error)", {}),
+             ("kernel 7, stride 4 → 15 samples", {"font_size": 34}),
+             ("summed weight × 2", {"color": th.ACCENT_COLOR}), ("two\nlines", {"font_size": 20}),
+             ("lines\nwo", {"font_size": 20}),
+             ("“quoted” café", {"font_size": 16}), ("window 3: 0.25 + 0.50", {"font_size": 16})]
+    for s, kwargs in cases:
+        mine = th.SansText(s, **kwargs)
+        manims = Text(s, font=th.FONT, **kwargs)
+        assert len(mine.submobjects) == len(manims.submobjects) > 0, s
+        for a, b in zip(mine.submobjects, manims.submobjects):
+            assert a.points.shape == b.points.shape, s
+            assert np.abs(a.points - b.points).max() < 1e-12, s
+            assert np.array_equal(a.fill_rgbas, b.fill_rgbas)
+            assert np.array_equal(a.stroke_rgbas, b.stroke_rgbas)
+        assert mine.font_size == manims.font_size and mine.text == manims.text
+    assert len(th.SansText._glyphs) > 20  # the glyphs were kept, and the later cases used them
