@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import numpy as np
-from manim import MarkupText, Mobject, Text, Transform, ValueTracker, VMobject, config
+from manim import DEFAULT_FONT_SIZE, MarkupText, Mobject, Text, Transform, ValueTracker, VMobject, config
+from manim.mobject.text.text_mobject import TEXT_MOB_SCALE_FACTOR
 
 from scenes.theme import family
 
@@ -41,11 +42,30 @@ def text_px(m: Mobject) -> float | None:
     """How tall `m`'s digits and capitals are, in px at 720p, if `m` is text (a Text or MarkupText,
     or a scenes.speed.LiveNumber); None otherwise."""
     if isinstance(m, (Text, MarkupText)):
-        return float(m.font_size) * digit_height(getattr(m, "font", "") or "") * px()
+        return float(_font_size(m)) * digit_height(getattr(m, "font", "") or "") * px()
     glyphs = getattr(m, "glyphs", None)  # a LiveNumber: its glyphs are digits, so their height is
     if glyphs is not None and hasattr(m, "get_value") and len(glyphs.points):
         return float(glyphs.height) * px()
     return None
+
+
+def _is_text(m: Mobject) -> bool:
+    """Whether text_px(m) is a number (without measuring it)."""
+    if isinstance(m, (Text, MarkupText)):
+        return True
+    glyphs = getattr(m, "glyphs", None)
+    return glyphs is not None and hasattr(m, "get_value") and len(glyphs.points) > 0
+
+
+def _font_size(t: Text) -> float:
+    """Text.font_size, the same number by the same formula, with the height taken in one pass over
+    the letters' points (Manim's walks them one coordinate and one letter at a time: a tenth of a
+    millisecond a text, after every play)."""
+    if type(t).font_size is not Text.font_size:
+        return t.font_size
+    shown = [m.points[:, 1] for m in family([t]) if len(m.points)]
+    height = 0 if not shown else float(np.max([y.max() for y in shown]) - np.min([y.min() for y in shown]))
+    return height / t.initial_height / TEXT_MOB_SCALE_FACTOR * 2.4 * t._font_size / DEFAULT_FONT_SIZE
 
 
 def visible(m: Mobject) -> bool:
@@ -91,7 +111,7 @@ def _texts(top: Mobject) -> Iterator[Mobject]:
     stack = [top]
     while stack:
         m = stack.pop()
-        if text_px(m) is not None:
+        if _is_text(m):
             yield m
             continue
         stack.extend(m.submobjects)

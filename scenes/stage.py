@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections import OrderedDict
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from manim import Mobject, Scene, config
+from manim import Mobject, PMobject, Scene, VMobject, config
+from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
@@ -59,6 +61,76 @@ class SoundtrackWriter(SceneFileWriter):
             audio.put_track(clip, track[a:round(frames / rate * audio.RATE)])
 
 
+class KeptFrameRenderer(CairoRenderer):
+    """Manim's renderer, which draws the still part of the picture once per play (its static
+    image), and the whole picture twice for each still wait: here both are kept for the last few
+    stage states and reused when a play starts from a state already drawn (a wait after a wait, the
+    same sweep again), the same pixels without drawing. A state is every shape drawn, with its
+    points, colours, stroke widths and order (`_state`); one that holds anything but plain shapes is
+    never kept."""
+
+    KEPT = 4  # stage states kept (two frames each: 8 MB a frame at 1080p)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._kept: OrderedDict[tuple, list] = OrderedDict()  # state -> [static image, still-wait frame]
+        self._state: tuple | None = None
+        self._playing = False
+
+    def play(self, scene, *args, **kwargs) -> None:
+        self._playing = True
+        try:
+            super().play(scene, *args, **kwargs)
+        finally:
+            self._playing, self._state = False, None
+
+    def save_static_frame_data(self, scene, static_mobjects):
+        self._state = _state(static_mobjects) if static_mobjects else None
+        kept = self._kept.get(self._state) if self._state is not None else None
+        if kept is not None:
+            self._kept.move_to_end(self._state)
+            self.static_image = kept[0]
+            return self.static_image
+        image = super().save_static_frame_data(scene, static_mobjects)
+        if self._state is not None and image is not None:
+            self._kept[self._state] = [image, None]
+            while len(self._kept) > self.KEPT:
+                self._kept.popitem(last=False)
+        return image
+
+    def update_frame(self, scene, mobjects=None, include_submobjects=True, ignore_skipping=True, **kwargs):
+        """CairoRenderer.update_frame; a still wait's frame (everything drawn over the static image)
+        is kept with its state and reused."""
+        kept = self._kept.get(self._state) if self._state is not None else None
+        still = (self._playing and not mobjects and kept is not None and self.static_image is kept[0]
+                 and scene.animations is not None and scene.is_current_animation_frozen_frame())
+        if still and kept[1] is not None and (ignore_skipping or not self.skip_animations):
+            self.camera.set_frame_to_background(kept[1])
+            return
+        super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+        if still:
+            kept[1] = self.camera.pixel_array.copy()
+
+
+def _state(mobjects) -> tuple | None:
+    """What the camera draws of these shapes, as a key: each one's identity, points, colours,
+    strokes and order; None if any is not a plain shape (an image, a point cloud, a background image)."""
+    state = []
+    for m in mobjects:
+        if not isinstance(m, VMobject):
+            if isinstance(m, (PMobject, AbstractImageMobject)):
+                return None
+            continue  # the camera draws nothing of a plain Mobject (a ValueTracker, a Group)
+        if m.get_background_image() is not None:
+            return None
+        state.append((id(m), m.points.shape, hash(m.points.tobytes()), hash(m.fill_rgbas.tobytes()),
+                      hash(m.stroke_rgbas.tobytes()), hash(m.background_stroke_rgbas.tobytes()),
+                      m.stroke_width, m.background_stroke_width, m.joint_type, m.cap_style, m.sheen_factor,
+                      np.asarray(m.sheen_direction, dtype=float).tobytes(), m.z_index,
+                      m.n_points_per_cubic_curve, getattr(m, "plated", False)))
+    return tuple(state)
+
+
 class Explainer(Scene):
     """A Scene with a footer that stays, narration in step with the picture and its subtitles
     (`self.say`), sections that begin on a cleared stage and end on their payoff (`begin`, `payoff`),
@@ -76,7 +148,7 @@ class Explainer(Scene):
                  "--save_sections to render that range of animations")
         theme.apply()  # before Manim makes its camera, which takes the background colour
         if "renderer" not in kwargs:  # Manim's renderer, writing files through SoundtrackWriter
-            kwargs["renderer"] = CairoRenderer(file_writer_class=SoundtrackWriter,
+            kwargs["renderer"] = KeptFrameRenderer(file_writer_class=SoundtrackWriter,
                                                camera_class=kwargs.get("camera_class", theme.PlateCamera),
                                                skip_animations=kwargs.get("skip_animations", False))
         super().__init__(*args, **kwargs)

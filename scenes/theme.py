@@ -20,6 +20,7 @@ import numpy as np
 import svgelements as se
 from manim import (
     DOWN,
+    OUT,
     RIGHT,
     UP,
     Camera,
@@ -31,6 +32,7 @@ from manim import (
     VMobject,
     config,
 )
+from manim.utils.space_ops import rotate_vector
 
 from core import palette
 from scenes.models import fail
@@ -95,10 +97,10 @@ def apply() -> None:
 class SansText(Text):
     """Text in the project's font (also for axis numbers).
 
-    Made once per distinct text and settings in a process, then copied: Manim lays each new Text
-    out with Pango, writes an SVG and parses it (about 45 ms), and its own cache of parsed SVGs still
-    deep-copies the parser's lookup table of every glyph group with each copy (about 13 ms); the kept
-    template drops that table (only Tex and Typst read it), so a copy costs about a millisecond.
+    Made once per distinct text and settings in a process, then copied (two texts in three are
+    asked for again): Manim's cache of parsed SVGs deep-copies the parser's lookup table of every
+    glyph group with each copy (about 13 ms); the kept template drops that table (only Tex and Typst
+    read it), so a copy costs about a millisecond.
 
     A new text is still laid out by Pango (about a millisecond), but its letters are not parsed
     again (about 90% of a new text's time): Pango's SVG names each glyph's outline once and places it
@@ -119,9 +121,22 @@ class SansText(Text):
             self.id_to_vgroup_dict = {}
             for glyph in self.submobjects:  # the parsed SVG path, read only while the points are made
                 glyph.__dict__.pop("path_obj", None)
-            SansText._made[key] = template = self.copy()
+            SansText._made[key] = self.copy()
         else:
             self.__dict__.update(template.copy().__dict__)
+
+    def rotate_sheen_direction(self, angle, axis=OUT, family: bool = True):
+        """VMobject.rotate_sheen_direction, each distinct direction rotated once (every letter of a
+        text has the same: Manim rotates it letter by letter, a fifth of a new text's time)."""
+        if not family:
+            return super().rotate_sheen_direction(angle, axis, family)
+        turned: dict[bytes, np.ndarray] = {}
+        for m in self.get_family():
+            key = np.asarray(m.sheen_direction, dtype=float).tobytes()
+            if key not in turned:
+                turned[key] = rotate_vector(m.sheen_direction, angle, axis)
+            m.sheen_direction = turned[key].copy()
+        return self
 
     def _glyph_uses(self) -> tuple[ET.ElementTree, list[tuple]] | None:
         """The SVG Pango wrote, and each glyph it placed, in order (spaces have none): its key, its
@@ -167,6 +182,11 @@ class SansText(Text):
                 new[k] = place
         if not new:
             return True
+        used = {use.get(_XLINK_HREF)[1:] for _, _, use, group in uses if use in group}
+        for parent in list(tree.getroot().iter()):  # and every other glyph's outline
+            for symbol in parent.findall(f"{_SVG}symbol"):
+                if symbol.get("id") not in used:
+                    parent.remove(symbol)
         svg = io.BytesIO()
         self.modify_xml_tree(tree).write(svg)  # as SVGMobject.generate_mobject, without a file
         svg.seek(0)
@@ -252,11 +272,29 @@ def plate(low: np.ndarray, high: np.ndarray, opacity: float = PLATE_OPACITY) -> 
     return p.move_to((low + high) / 2)
 
 
+DEPTH_LIMIT = 900  # members nested deeper are taken for a loop (Manim's own walk stops near 1,000)
+
+
 def family(mobjects) -> list[Mobject]:
     """manim.utils.family.extract_mobject_family_members(mobjects): every member of the mobjects'
     families, pre-order, a member met twice where it last occurs (a member that contains itself is
-    not entered again), in one plain walk rather than Manim's nested generators (this runs for every
-    frame drawn and after every play)."""
+    not entered again), by one walk with a stack rather than Manim's nested generators (this runs for
+    every frame drawn and after every play)."""
+    walked: list[Mobject] = []
+    stack = [(m, 0) for m in reversed(mobjects)]
+    while stack:
+        m, depth = stack.pop()
+        walked.append(m)
+        if m.submobjects:
+            if depth > DEPTH_LIMIT:
+                return _family_with_loops(mobjects)
+            stack.extend((sub, depth + 1) for sub in reversed(m.submobjects))
+    if len(set(walked)) == len(walked):
+        return walked
+    return _last_occurrences(walked)
+
+
+def _family_with_loops(mobjects) -> list[Mobject]:
     walked: list[Mobject] = []
     path: set[int] = set()
 
@@ -271,8 +309,10 @@ def family(mobjects) -> list[Mobject]:
 
     for top in mobjects:
         walk(top)
-    if len({id(m) for m in walked}) == len(walked):
-        return walked
+    return _last_occurrences(walked)
+
+
+def _last_occurrences(walked: list[Mobject]) -> list[Mobject]:
     seen: set[int] = set()
     kept = []
     for m in reversed(walked):

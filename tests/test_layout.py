@@ -177,3 +177,49 @@ def test_text_from_kept_glyphs_is_manims_text():
             assert np.array_equal(a.stroke_rgbas, b.stroke_rgbas)
         assert mine.font_size == manims.font_size and mine.text == manims.text
     assert len(th.SansText._glyphs) > 20  # the glyphs were kept, and the later cases used them
+
+
+@pytest.mark.render
+def test_kept_frames_are_the_frames_manim_draws(tmp_path):
+    """scenes.stage.KeptFrameRenderer reuses the static image and the still-wait frame of a stage
+    state it has drawn: a scene with waits after waits, the same sweep twice, a see-through shape
+    (drawn twice in a still wait by Manim), a change made between plays without an animation, and a
+    fade, must come out frame for frame as Manim's own renderer draws it."""
+    import av
+    from manim import Circle, Dot, Scene, Square
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.stage import KeptFrameRenderer
+
+    class Probe(Scene):
+        def construct(self):
+            veil = Square(3, fill_opacity=0.4, color=th.DATA_COLOR)
+            dot = Dot(color=th.OUTPUT_COLOR)
+            self.add(veil, th.text("kept"), dot)
+            self.wait(0.25)
+            self.wait(0.25)  # the same state: both frames reused
+            for _ in range(2):  # the same sweep twice: the static image reused
+                self.play(dot.animate.shift(RIGHT), run_time=0.25)
+                self.play(dot.animate.shift(LEFT), run_time=0.25)
+            self.wait(0.25)
+            veil.set_fill(opacity=0.7)  # changed without an animation: drawn anew
+            self.wait(0.25)
+            dot.shift(DOWN)
+            self.wait(0.25)
+            self.play(speed.fade_out(veil), run_time=0.25)
+            self.add(Circle(0.5))
+            self.wait(0.25)
+
+    frames = {}
+    for name, renderer in (("kept", KeptFrameRenderer), ("manim", CairoRenderer)):
+        with tempconfig({"media_dir": str(tmp_path / name), "quality": "low_quality", "frame_rate": 8,
+                         "pixel_width": 320, "pixel_height": 180, "disable_caching": True,
+                         "progress_bar": "none", "output_file": "Probe"}):
+            scene = Probe(renderer=renderer())
+            scene.render()
+        (movie,) = (tmp_path / name).rglob("Probe.mp4")
+        with av.open(str(movie)) as c:
+            frames[name] = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(frames["kept"]) == len(frames["manim"]) > 20
+    for i, (a, b) in enumerate(zip(frames["kept"], frames["manim"])):
+        assert np.array_equal(a, b), i
