@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -67,13 +68,20 @@ def _trivial(timeline: list[tuple[str, float]]) -> type[Scene]:
     return Trivial
 
 
-def _render(scene_cls: type[Scene], quality: str, media: Path) -> tuple[float, Scene]:
+def _cpu() -> float:
+    """CPU seconds this process has used, its encoder threads included."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _render(scene_cls: type[Scene], quality: str, media: Path) -> tuple[float, Scene, float]:
+    """Seconds to render (wall clock), the scene, and the CPU seconds it took."""
     with tempconfig({"quality": QUALITIES[quality], "media_dir": str(media), "disable_caching": True,
                      "progress_bar": "none", "verbosity": "WARNING", "output_file": scene_cls.__name__}):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu()
         scene = scene_cls()
         scene.render()
-        return time.perf_counter() - t, scene
+        return time.perf_counter() - t, scene, _cpu() - cpu
 
 
 def _frames(media: Path, name: str) -> int:
@@ -86,15 +94,16 @@ def bench(module: str, scene_name: str, quality: str) -> float:
     scene_cls = getattr(importlib.import_module(f"scenes.{module}"), scene_name)
     with tempfile.TemporaryDirectory() as tmp:
         media = Path(tmp)
-        t_scene, scene = _render(_recording(scene_cls), quality, media / "scene")
-        t_trivial, _ = _render(_trivial(scene.timeline), quality, media / "trivial")
+        t_scene, scene, cpu_scene = _render(_recording(scene_cls), quality, media / "scene")
+        t_trivial, _, cpu_trivial = _render(_trivial(scene.timeline), quality, media / "trivial")
         n_scene = _frames(media / "scene", scene_cls.__name__)
         n_trivial = _frames(media / "trivial", "Trivial")
     duration = sum(d for _, d in scene.timeline)
     print(f"render  scenes/{module}.py at -q{quality}: {duration:.1f} s of video, {n_scene} frames, "
           f"{t_scene:.1f} s to render")
     print(f"        trivial scene, same timeline: {n_trivial} frames, {t_trivial:.1f} s"
-          f"   ratio {t_scene / t_trivial:.2f}x (goal: at most 2x)")
+          f"   ratio {t_scene / t_trivial:.2f}x (goal: at most 2x); CPU seconds {cpu_scene:.1f} against "
+          f"{cpu_trivial:.1f}, {cpu_scene / cpu_trivial:.2f}x (steadier on a shared machine)")
     return t_scene / t_trivial
 
 
@@ -125,7 +134,7 @@ def narration_bench(module: str, scene_name: str, quality: str) -> None:
     for voice_name in ("off", "piper"):
         os.environ["DECONV_VOICE"] = voice_name
         with tempfile.TemporaryDirectory() as tmp:
-            t_render, scene = _render(scene_cls, quality, Path(tmp))
+            t_render, scene, _ = _render(scene_cls, quality, Path(tmp))
             timings[voice_name] = (t_render, scene.clock)
     (t_off, v_off), (t_on, v_on) = timings["off"], timings["piper"]
     print(f"        scenes/{module}.py at -q{quality}: silent {v_off:.0f} s of video in {t_off:.0f} s, "

@@ -4,6 +4,7 @@ publishers accept, and hints that train into the folder the figures read."""
 import re
 
 import numpy as np
+import pytest
 from conftest import assert_usage_error, deconv, deconv_here
 from PIL import Image
 
@@ -15,9 +16,11 @@ from core import weights
 ARTICLE_FIGURES = [f"F{k}" for k in range(1, 23) if k != 11] + ["C11"]
 
 
+@pytest.mark.render
 def test_figures_every_id(tmp_path):
     """`deconv figures` writes every figure of the article once, as a PNG and an SVG: the one test that
-    writes them all (the figure modules' tests read the drawn artists back)."""
+    writes them all (the figure modules' tests read the drawn artists back). Drawing all 22 takes
+    about 20 s, so it runs with the renders, not in make test-fast."""
     res = deconv("figures", "--out", tmp_path, "--no-progress")
     assert res.returncode == 0, res.stderr
     n = len(ARTICLE_FIGURES)
