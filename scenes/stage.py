@@ -18,10 +18,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from manim import Mobject, PMobject, Scene, VMobject, config
+from manim import AnimationGroup, Mobject, PMobject, Scene, VMobject, config
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
+from manim.utils.iterables import list_difference_update, list_update
 
 from core import audio
 from core.weights import atomic_write_bytes
@@ -63,7 +64,9 @@ class SoundtrackWriter(SceneFileWriter):
 
 class KeptFrameRenderer(CairoRenderer):
     """Manim's renderer, which draws the still part of the picture once per play (its static
-    image), and the whole picture twice for each still wait: here both are kept for the last few
+    image), and the whole picture twice for each still wait, even in plays it skips (a play taken
+    from its cache, a dry run), whose frames it does not write: here a skipped play draws nothing,
+    and the static image and still-wait frame are kept for the last few
     stage states and reused when a play starts from a state already drawn (a wait after a wait, the
     same sweep again), the same pixels without drawing. A state is every shape drawn, with its
     points, colours, stroke widths and order (`_state`); one that holds anything but plain shapes is
@@ -85,6 +88,9 @@ class KeptFrameRenderer(CairoRenderer):
             self._playing, self._state = False, None
 
     def save_static_frame_data(self, scene, static_mobjects):
+        if self.skip_animations:  # a play skipped (taken from the cache, before -n, a still, a dry run):
+            self.static_image = self._state = None  # nothing it draws is written, so draw nothing
+            return None
         self._state = _state(static_mobjects) if static_mobjects else None
         kept = self._kept.get(self._state) if self._state is not None else None
         if kept is not None:
@@ -100,7 +106,10 @@ class KeptFrameRenderer(CairoRenderer):
 
     def update_frame(self, scene, mobjects=None, include_submobjects=True, ignore_skipping=True, **kwargs):
         """CairoRenderer.update_frame; a still wait's frame (everything drawn over the static image)
-        is kept with its state and reused."""
+        is kept with its state and reused; a skipped play's frames are not drawn (Manim draws them,
+        then writes none; a still is drawn anew when the scene ends)."""
+        if self._playing and self.skip_animations:
+            return
         kept = self._kept.get(self._state) if self._state is not None else None
         still = (self._playing and not mobjects and kept is not None and self.static_image is kept[0]
                  and scene.animations is not None and scene.is_current_animation_frozen_frame())
@@ -110,6 +119,10 @@ class KeptFrameRenderer(CairoRenderer):
         super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
         if still:
             kept[1] = self.camera.pixel_array.copy()
+
+
+def _by_z(mobjects: list, use_z_index: bool) -> list:
+    return sorted(mobjects, key=lambda m: m.z_index) if use_z_index else mobjects
 
 
 def _state(mobjects) -> tuple | None:
@@ -261,6 +274,41 @@ class Explainer(Scene):
             self.clock += int(self.duration / dt) * dt
         else:  # one frame per step of np.arange(0, duration, dt), as Scene.get_time_progression
             self.clock += len(np.arange(0, self.duration, dt)) * dt
+
+    def get_moving_and_static_mobjects(self, animations):
+        """Scene.get_moving_and_static_mobjects, the same two lists by one walk of the stage
+        (scenes.theme.family) instead of Manim's nested generators, which it runs several times per
+        play; in a skipped play, whose frames are not drawn, neither list."""
+        if self.renderer.skip_animations:
+            return [], []
+        z = self.renderer.camera.use_z_index
+        on_stage = list_update(self.mobjects, self.foreground_mobjects)
+        every = theme.family_with_points(on_stage, z)
+        moving = _by_z(theme.family(self.get_moving_mobjects(*animations)), z)
+        return moving, list_difference_update(every, moving)
+
+    def get_moving_mobjects(self, *animations):
+        """Scene.get_moving_mobjects: every member of the stage from the first that is animated,
+        has an updater, is in the foreground or holds one that is (Manim asks that of each member
+        again and again; here once)."""
+        animated = set()
+        stack = list(animations)
+        while stack:
+            a = stack.pop()
+            animated.update(a.mobject.get_family())
+            stack.extend(getattr(a, "animations", ()) if isinstance(a, AnimationGroup) else ())
+        foreground = set(self.foreground_mobjects)
+        members = _by_z(theme.family(self.mobjects), self.renderer.camera.use_z_index)
+        moving: dict[int, bool] = {}
+
+        def considered(m) -> bool:
+            if id(m) not in moving:
+                moving[id(m)] = (m in animated or len(m.updaters) > 0 or m in foreground
+                                 or any(considered(sub) for sub in m.submobjects))
+            return moving[id(m)]
+
+        i = next((i for i, m in enumerate(members) if considered(m)), None)
+        return [] if i is None else members[i:]
 
     def note(self, problems: list[str]) -> None:
         for p in problems:

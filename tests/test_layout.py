@@ -223,3 +223,41 @@ def test_kept_frames_are_the_frames_manim_draws(tmp_path):
     assert len(frames["kept"]) == len(frames["manim"]) > 20
     for i, (a, b) in enumerate(zip(frames["kept"], frames["manim"])):
         assert np.array_equal(a, b), i
+
+
+def test_the_moving_and_still_parts_are_manims():
+    """scenes.stage.Explainer splits the stage into what moves in a play and what stays by one walk:
+    the same two lists, in the same order, as Manim's Scene on random stages (groups inside groups,
+    shared members, z_index, updaters, foreground members, nested animation groups)."""
+    import random
+
+    from manim import AnimationGroup, Circle, FadeIn, Scene, Wait
+
+    from scenes.stage import Explainer
+
+    class Walked(Scene):
+        get_moving_and_static_mobjects = Explainer.get_moving_and_static_mobjects
+        get_moving_mobjects = Explainer.get_moving_mobjects
+
+    rng = random.Random(3)
+    for trial in range(60):
+        parts = [Circle(0.1 + 0.01 * k) if rng.random() < 0.7 else VGroup() for k in range(rng.randint(2, 14))]
+        for k, m in enumerate(parts):
+            m.z_index = rng.choice([0, 0, 0, 1, -1])
+            if isinstance(m, VGroup):
+                m.add(*rng.sample(parts[k + 1:], min(len(parts) - k - 1, rng.randint(0, 3))))
+            if rng.random() < 0.1:
+                m.add_updater(lambda _: None)
+        tops = rng.sample(parts, rng.randint(1, len(parts)))
+        front = rng.sample(parts, rng.randint(0, 2))
+        animated = rng.sample(parts, rng.randint(0, 3))
+        anims = [FadeIn(m) for m in animated] or [Wait()]
+        if len(anims) > 1 and rng.random() < 0.5:
+            anims = [AnimationGroup(*anims[:-1], AnimationGroup(anims[-1]))]
+        lists = []
+        for cls in (Scene, Walked):
+            scene = cls()
+            scene.add(*tops)
+            scene.foreground_mobjects = list(front)
+            lists.append(cls.get_moving_and_static_mobjects(scene, anims))
+        assert lists[0] == lists[1], trial
