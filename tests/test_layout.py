@@ -241,7 +241,8 @@ def test_the_moving_and_still_parts_are_manims():
 
     rng = random.Random(3)
     for trial in range(60):
-        parts = [Circle(0.1 + 0.01 * k) if rng.random() < 0.7 else VGroup() for k in range(rng.randint(2, 14))]
+        n = rng.randint(2, 14)
+        parts = [Circle(0.1 + 0.01 * k) if rng.random() < 0.7 else VGroup() for k in range(n)]
         for k, m in enumerate(parts):
             m.z_index = rng.choice([0, 0, 0, 1, -1])
             if isinstance(m, VGroup):
