@@ -381,7 +381,7 @@ class LossCurve(VMobject):
 
     def drawn_values(self) -> np.ndarray:
         corners = np.vstack([self.get_start_anchors(), self.get_end_anchors()[-1:]])
-        return 10.0 ** (np.array([self.axes.p2c(p)[1] for p in corners]) + self.lo)
+        return 10.0 ** (np.asarray(self.axes.p2c(corners))[:, 1] + self.lo)  # all corners at once
 
 
 class CodePath(VMobject):
@@ -394,7 +394,7 @@ class CodePath(VMobject):
 
     def drawn_values(self) -> np.ndarray:
         corners = np.vstack([self.get_start_anchors(), self.get_end_anchors()[-1:]])
-        return np.array([self.axes.p2c(p)[:2] for p in corners])
+        return np.asarray(self.axes.p2c(corners))[:, :2]
 
 
 class LossBoard:

@@ -143,7 +143,7 @@ class Signal(VGroup):
         """The y value of each sample as drawn (read back from the polyline's corners)."""
         corners = self.line.get_start_anchors()
         corners = np.vstack([corners, self.line.get_end_anchors()[-1:]])
-        return np.array([self.plot.axes.p2c(p)[1] for p in corners])
+        return np.asarray(self.plot.axes.p2c(corners))[:, 1]  # all corners at once
 
 
 class CodePoint(VGroup):
