@@ -10,11 +10,9 @@ scene starts (`apply`), with one line.
 
 from __future__ import annotations
 
-import copy
 import io
 import os
 import xml.etree.ElementTree as ET
-from enum import Enum
 
 import numpy as np
 import svgelements as se
@@ -102,15 +100,16 @@ class SansText(Text):
     glyph group with each copy (about 13 ms); the kept template drops that table (only Tex and Typst
     read it), so a copy costs about a millisecond.
 
-    A new text is still laid out by Pango (about a millisecond), but its letters are not parsed
-    again (about 90% of a new text's time): Pango's SVG names each glyph's outline once and places it
-    with `<use x y>`; Manim's parser makes the shape of a glyph the first time it is met (same
-    outline, same style; `_learn`), and each text is then copies of those shapes moved to their
-    places (`generate_mobject`). The points agree with Manim's own to about 1e-15 scene units."""
+    A new text is still laid out by Pango (about a millisecond), but its SVG is not parsed whole
+    again: Pango's SVG names each glyph's outline once and places it with `<use x y>`; each outline
+    is parsed once (same outline, same style; `_learn`), and each text's shapes are those outlines
+    moved as the SVG parser moves a `<use>`, made shapes by Manim's own code (`generate_mobject`).
+    The points are Manim's own, bit for bit (moving finished shapes instead differed by 1e-15,
+    which moved a pixel now and then at 1080p); a new text takes about half of Manim's time."""
 
     _made: dict[tuple, Text] = {}
-    # (the SVG settings, the glyph's style, its outline) -> (its place in that text, Manim's shape)
-    _glyphs: dict[tuple, tuple[np.ndarray, VMobject]] = {}
+    # (the SVG settings, the glyph's style, its outline) -> its parsed outline, in that style
+    _glyphs: dict[tuple, se.Path] = {}
 
     def __init__(self, text: str, **kwargs):
         kwargs.setdefault("font", FONT)
@@ -190,45 +189,35 @@ class SansText(Text):
         svg = io.BytesIO()
         self.modify_xml_tree(tree).write(svg)  # as SVGMobject.generate_mobject, without a file
         svg.seek(0)
-        shapes, _ = super().get_mobjects_from(se.SVG.parse(svg))
-        if len(shapes) != len(new):
+        parsed = [e for e in se.SVG.parse(svg).elements() if isinstance(e, se.Path)]
+        if len(parsed) != len(new):
             return False
-        for (k, place), shape in zip(new.items(), shapes):
-            shape.__dict__.pop("path_obj", None)  # the parsed SVG path, read only while the points are made
-            SansText._glyphs[k] = (place, shape)
+        for k, shape in zip(new, parsed):
+            outline = se.Path(k[2][0])  # the glyph's outline where Pango drew it, in this text's style
+            outline.fill, outline.stroke, outline.stroke_width = shape.fill, shape.stroke, shape.stroke_width
+            SansText._glyphs[k] = outline
         return True
 
     def generate_mobject(self):
-        """SVGMobject.generate_mobject: the text's shapes, a copy of each glyph's moved to its place
-        (and y flipped, as Manim does); Manim's own, whole, for an SVG not of Pango's shape."""
+        """SVGMobject.generate_mobject: the text's shapes, each glyph's parsed outline moved to its
+        place as svgelements moves a `<use>` (the same arithmetic) and made a shape by Manim's own
+        code (and y flipped, as Manim does); Manim's own, whole, for an SVG not of Pango's shape."""
         found = self._glyph_uses()
         if found is None or not self._learn(*found):
             return super().generate_mobject()
         shapes = []
-        for k, place, _, _ in found[1]:
-            at, shape = SansText._glyphs[k]
-            shapes.append(_moved(shape, place - at))
+        for k, _, use, _ in found[1]:
+            placed = SansText._glyphs[k] * se.Matrix(f"translate({use.get('x', '0')}, {use.get('y', '0')})")
+            placed.reify()
+            shape = self.get_mob_from_shape_element(placed)
+            if shape is None:
+                return super().generate_mobject()
+            shape.__dict__.pop("path_obj", None)  # the parsed SVG path, read only while the points are made
+            shapes.append(shape)
         self.add(*shapes)
         self.id_to_vgroup_dict = {}
         self.flip(RIGHT)  # the SVG's y runs down
         return self
-
-
-def _moved(shape: VMobject, by: np.ndarray) -> VMobject:
-    """A copy of a glyph's shape (which has no parts) moved by `by`: Mobject.copy's deep copy, less
-    its walk through every attribute (a tenth of the time): arrays and lists copied, the rest shared
-    where it cannot change in place (numbers, strings, enums), deep-copied otherwise."""
-    new = shape.__class__.__new__(shape.__class__)
-    for k, v in shape.__dict__.items():
-        if isinstance(v, np.ndarray):
-            v = v.copy()
-        elif isinstance(v, list) and not v:
-            v = []
-        elif not isinstance(v, (bool, int, float, str, type(None), Enum)):
-            v = copy.deepcopy(v)
-        new.__dict__[k] = v
-    new.points = shape.points + by
-    return new
 
 
 _SVG = "{http://www.w3.org/2000/svg}"
