@@ -113,16 +113,12 @@ class KeptFrameRenderer(CairoRenderer):
         kept = self._kept.get(self._state) if self._state is not None else None
         still = (self._playing and not mobjects and kept is not None and self.static_image is kept[0]
                  and scene.animations is not None and scene.is_current_animation_frozen_frame())
-        if still and kept[1] is not None and (ignore_skipping or not self.skip_animations):
+        if still and kept[1] is not None:
             self.camera.set_frame_to_background(kept[1])
             return
         super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
         if still:
             kept[1] = self.camera.pixel_array.copy()
-
-
-def _by_z(mobjects: list, use_z_index: bool) -> list:
-    return sorted(mobjects, key=lambda m: m.z_index) if use_z_index else mobjects
 
 
 def _state(mobjects) -> tuple | None:
@@ -284,7 +280,7 @@ class Explainer(Scene):
         z = self.renderer.camera.use_z_index
         on_stage = list_update(self.mobjects, self.foreground_mobjects)
         every = theme.family_with_points(on_stage, z)
-        moving = _by_z(theme.family(self.get_moving_mobjects(*animations)), z)
+        moving = theme.by_z(theme.family(self.get_moving_mobjects(*animations)), z)
         return moving, list_difference_update(every, moving)
 
     def get_moving_mobjects(self, *animations):
@@ -298,7 +294,7 @@ class Explainer(Scene):
             animated.update(a.mobject.get_family())
             stack.extend(getattr(a, "animations", ()) if isinstance(a, AnimationGroup) else ())
         foreground = set(self.foreground_mobjects)
-        members = _by_z(theme.family(self.mobjects), self.renderer.camera.use_z_index)
+        members = theme.by_z(theme.family(self.mobjects), self.renderer.camera.use_z_index)
         moving: dict[int, bool] = {}
 
         def considered(m) -> bool:

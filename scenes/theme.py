@@ -139,8 +139,8 @@ class SansText(Text):
 
     def _glyph_uses(self) -> tuple[ET.ElementTree, list[tuple]] | None:
         """The SVG Pango wrote, and each glyph it placed, in order (spaces have none): its key, its
-        place, its `<use>` and the group holding that; None for an SVG of any other shape (then Manim
-        parses it whole)."""
+        `<use>` and the group holding that; None for an SVG of any other shape (then Manim parses it
+        whole)."""
         try:
             tree = ET.parse(self.get_file_path())
         except (ET.ParseError, OSError, ValueError):
@@ -164,24 +164,21 @@ class SansText(Text):
                 if not (outlines[href[1:]][0] or "").strip():
                     continue  # a space: an empty outline, which Manim's parser makes no shape of
                 style = (group.get("style"), group.get("fill"), group.get("fill-opacity"))
-                # Manim parses the SVG's content without its root (so without its size and viewBox):
-                # a <use> moves its glyph by x, y in SVG units, which are scene units until Text scales
-                place = np.array([float(use.get("x", 0)), float(use.get("y", 0)), 0.0])
-                uses.append(((settings, style, outlines[href[1:]]), place, use, group))
+                uses.append(((settings, style, outlines[href[1:]]), use, group))
         return tree, uses
 
     def _learn(self, tree: ET.ElementTree, uses: list) -> bool:
         """Manim's shape of each glyph not met before, made by Manim's own parser from this SVG with
         every other `<use>` taken out; False if its shapes are not one per glyph left in."""
-        new: dict[tuple, np.ndarray] = {}
-        for k, place, use, group in uses:
+        new: list[tuple] = []
+        for k, use, group in uses:
             if k in SansText._glyphs or k in new:
                 group.remove(use)
             else:
-                new[k] = place
+                new.append(k)
         if not new:
             return True
-        used = {use.get(_XLINK_HREF)[1:] for _, _, use, group in uses if use in group}
+        used = {use.get(_XLINK_HREF)[1:] for _, use, group in uses if use in group}
         for parent in list(tree.getroot().iter()):  # and every other glyph's outline
             for symbol in parent.findall(f"{_SVG}symbol"):
                 if symbol.get("id") not in used:
@@ -206,7 +203,8 @@ class SansText(Text):
         if found is None or not self._learn(*found):
             return super().generate_mobject()
         shapes = []
-        for k, _, use, _ in found[1]:
+        for k, use, _ in found[1]:
+            # Manim parses the SVG without its root (its size and viewBox): a <use> is a translation
             placed = SansText._glyphs[k] * se.Matrix(f"translate({use.get('x', '0')}, {use.get('y', '0')})")
             placed.reify()
             shape = self.get_mob_from_shape_element(placed)
@@ -313,10 +311,12 @@ def _last_occurrences(walked: list[Mobject]) -> list[Mobject]:
 
 def family_with_points(mobjects, use_z_index: bool = False) -> list[Mobject]:
     """extract_mobject_family_members(mobjects, use_z_index, only_those_with_points=True)."""
-    shown = [m for m in family(mobjects) if len(m.points) > 0]
-    if use_z_index:
-        shown.sort(key=lambda m: m.z_index)
-    return shown
+    return by_z([m for m in family(mobjects) if len(m.points) > 0], use_z_index)
+
+
+def by_z(mobjects: list[Mobject], use_z_index: bool) -> list[Mobject]:
+    """The mobjects in the order the camera draws them: by z_index (a stable sort) if it uses it."""
+    return sorted(mobjects, key=lambda m: m.z_index) if use_z_index else mobjects
 
 
 class PlateCamera(Camera):
