@@ -319,6 +319,21 @@ def by_z(mobjects: list[Mobject], use_z_index: bool) -> list[Mobject]:
     return sorted(mobjects, key=lambda m: m.z_index) if use_z_index else mobjects
 
 
+class _Kept:
+    """What PlateCamera remembers between frames. It lives outside the camera's attributes because
+    Manim's cache hashes the camera's attributes at every play: kept there, what was drawn so far
+    (keyed by ids, which differ in every process) made every play's hash new, so no play was ever
+    taken from the cache, and walking it cost a third of a render. An object with no attributes
+    dict hashes as its type alone."""
+
+    __slots__ = ("paths", "plates", "kinds")
+
+    def __init__(self):
+        self.paths: dict[int, tuple[tuple, object]] = {}  # id of a shape -> (its points' key, cairo path)
+        self.plates: dict[int, tuple[tuple, RoundedRectangle]] = {}  # id of a text -> (its box, plate)
+        self.kinds: dict[type, type] = {}  # a mobject's class -> the class Manim's display_funcs key on
+
+
 class PlateCamera(Camera):
     """Manim's camera, drawing the same pixels with less work per shape and frame, and, in
     transparent renders, a plate (`plate`) behind every text marked `plated` (by `text`, and
@@ -334,9 +349,10 @@ class PlateCamera(Camera):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._plates: dict[int, tuple[tuple, RoundedRectangle]] = {}
-        self._paths: dict[int, tuple[tuple, object]] = {}  # id of a shape -> (its points' key, cairo path)
-        self._kinds: dict[type, type] = {}  # a mobject's class -> the class Manim's display_funcs key on
+        self._kept = _Kept()
+        # Manim's camera makes its display_funcs at its first use; made now, the camera hashes the same
+        # at a play whether or not an earlier play was drawn (or taken from Manim's cache)
+        self.type_or_raise(Mobject())
 
     PATHS_KEPT = 20_000  # cairo paths remembered (one per shape drawn), forgotten all at once beyond
 
@@ -346,7 +362,7 @@ class PlateCamera(Camera):
         that fades, or a picture that stays while others move, is not rebuilt each frame."""
         points = vmobject.points
         key = (points.shape, hash(points.tobytes()), vmobject.n_points_per_cubic_curve)
-        kept = self._paths.get(id(vmobject))
+        kept = self._kept.paths.get(id(vmobject))
         if kept is not None and kept[0] == key:
             ctx.new_path()
             ctx.append_path(kept[1])
@@ -354,9 +370,9 @@ class PlateCamera(Camera):
         if not len(points) or not np.isfinite(points).all():
             return super().set_cairo_context_path(ctx, vmobject)
         super().set_cairo_context_path(ctx, vmobject)
-        if len(self._paths) >= self.PATHS_KEPT:
-            self._paths.clear()
-        self._paths[id(vmobject)] = (key, ctx.copy_path())
+        if len(self._kept.paths) >= self.PATHS_KEPT:
+            self._kept.paths.clear()
+        self._kept.paths[id(vmobject)] = (key, ctx.copy_path())
         return self
 
     def capture_mobjects(self, mobjects, **kwargs) -> None:
@@ -366,9 +382,9 @@ class PlateCamera(Camera):
         run: list = []
         kind = None
         for m in shown:
-            k = self._kinds.get(type(m))
+            k = self._kept.kinds.get(type(m))
             if k is None:
-                k = self._kinds[type(m)] = self.type_or_raise(m)
+                k = self._kept.kinds[type(m)] = self.type_or_raise(m)
             if k is not kind and run:
                 self._display(kind, run)
                 run = []
@@ -431,10 +447,10 @@ class PlateCamera(Camera):
         points = np.concatenate([g.points for g in parts])
         low, high = points.min(axis=0), points.max(axis=0)
         key = tuple(np.round(np.concatenate([low, high]), 4))
-        cached = self._plates.get(id(m))
+        cached = self._kept.plates.get(id(m))
         if cached is None or cached[0] != key:
             cached = (key, plate(low, high))
-            self._plates[id(m)] = cached
+            self._kept.plates[id(m)] = cached
         return cached[1].set_fill(opacity=PLATE_OPACITY * opacity)
 
 

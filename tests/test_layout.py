@@ -129,7 +129,21 @@ def test_the_camera_draws_every_frame_exactly_as_manims():
         shapes[1].stretch(1.3, 0)
         outline.set_fill(opacity=0.3 * step)
         clear_line.set_stroke(opacity=0.5 * step)
-    assert len(mine._paths) >= 3
+    assert len(mine._kept.paths) >= 3
+
+
+def test_what_the_camera_remembers_is_not_in_manims_cache_key():
+    """Manim's cache hashes the camera's attributes at every play. What PlateCamera keeps from
+    drawing (cairo paths keyed by ids, plates, Manim's display table made at first use) must not
+    enter that hash: kept there, no play was ever taken from the cache, since a play's key differed
+    with what had been drawn before it, and in every process."""
+    from manim import Circle, Square
+    from manim.utils.hashing import get_json
+
+    cam = th.PlateCamera()
+    before = get_json(cam)
+    cam.capture_mobjects([Square(1.5), Circle(0.8), th.text("kept paths"), speed.number(-0.42)])
+    assert cam._kept.paths and get_json(cam) == before == get_json(th.PlateCamera())
 
 
 def test_the_family_walk_is_manims():

@@ -75,8 +75,12 @@ def render_talk(tmp_path_factory):
     res, folder = talk(media, "piper")
     assert res.returncode == 0, res.stderr[-3000:]
     first = audio.decode(folder / f"{SCENE}.mp4")
+    partials = {p.name: p.stat().st_mtime_ns for p in (folder / "partial_movie_files").rglob("*.mp4")}
     again, _ = talk(media, "piper", "--verbosity", "INFO")
     assert again.returncode == 0, again.stderr[-3000:]
+    # every play was taken from the cache: no partial movie was written again, none added
+    assert partials and partials == {p.name: p.stat().st_mtime_ns
+                                     for p in (folder / "partial_movie_files").rglob("*.mp4")}
     return media, folder, first, again.stdout + again.stderr
 
 
@@ -141,7 +145,7 @@ def test_every_section_clip_carries_its_own_part_of_the_narration(render_talk):
 @needs_piper
 def test_a_render_from_manims_cache_has_the_same_sound(render_talk):
     media, folder, first, log = render_talk
-    assert "Using cached" in log  # the second render took its plays from the cache
+    assert "Using cached" in log  # the second render took its plays from the cache (render_talk: all)
     again = audio.decode(folder / f"{SCENE}.mp4")
     assert len(again) == len(first) and np.abs(again - first).max() < 1e-4
     # and synthesised nothing new: one cached clip per sentence
