@@ -276,3 +276,36 @@ def test_the_moving_and_still_parts_are_manims():
             scene.foreground_mobjects = list(front)
             lists.append(cls.get_moving_and_static_mobjects(scene, anims))
         assert lists[0] == lists[1], trial
+
+
+@pytest.mark.parametrize("container, codec, pixels", [("mp4", "libx264", "yuv420p"), ("mov", "qtrle", "argb"),
+                                                      ("webm", "libvpx-vp9", "yuva420p")])
+def test_a_still_converted_once_is_encoded_to_the_same_bytes(tmp_path, container, codec, pixels):
+    """A still wait's frame, converted to the codec's pixel format once and encoded n times
+    (stage.StillSegmentEncoder), is encoded to the same packets, byte for byte, as by Manim's
+    encoder, which converts it n times (a WebM header differs between any two runs: its packets do
+    not); single frames go through Manim's own code."""
+    from fractions import Fraction
+
+    import av
+    from manim._config.video_encoder import VideoEncoderSpec
+    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    from scenes.stage import StillSegmentEncoder
+
+    spec = VideoEncoderSpec(container_format=container, codec=codec, pixel_format=pixels, width=160,
+                            height=96, frame_rate=Fraction(15),
+                            options=(("crf", "23"),) if codec == "libx264" else ())
+    rng = np.random.default_rng(3)
+    frames = [rng.integers(0, 256, (96, 160, 4), dtype=np.uint8) for _ in range(3)]
+    frames[1][..., 3] = 255
+    made = []
+    for kind in (VideoSegmentEncoder, StillSegmentEncoder):
+        target = tmp_path / f"{kind.__name__}.{container}"
+        enc = kind(target=target, spec=spec)
+        for frame, repeat in zip(frames, (1, 7, 3)):
+            enc.write_frame(frame, repeat=repeat)
+        enc.finish()
+        with av.open(str(target)) as f:
+            made.append([(p.pts, bytes(p)) for p in f.demux(video=0) if p.size])
+    assert len(made[0]) == 11 and made[1] == made[0]
