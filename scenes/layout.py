@@ -41,16 +41,16 @@ def digit_height(font: str) -> float:
 def text_px(m: Mobject) -> float | None:
     """How tall `m`'s digits and capitals are, in px at 720p, if `m` is text (a Text or MarkupText,
     or a scenes.speed.LiveNumber); None otherwise."""
+    if not _is_text(m):
+        return None
     if isinstance(m, (Text, MarkupText)):
         return float(_font_size(m)) * digit_height(getattr(m, "font", "") or "") * px()
-    glyphs = getattr(m, "glyphs", None)  # a LiveNumber: its glyphs are digits, so their height is
-    if glyphs is not None and hasattr(m, "get_value") and len(glyphs.points):
-        return float(glyphs.height) * px()
-    return None
+    return float(m.glyphs.height) * px()  # a LiveNumber: its glyphs are digits, so their height is
 
 
 def _is_text(m: Mobject) -> bool:
-    """Whether text_px(m) is a number (without measuring it)."""
+    """Whether text_px(m) is a number (without measuring it): a Text or MarkupText, or a
+    scenes.speed.LiveNumber showing glyphs."""
     if isinstance(m, (Text, MarkupText)):
         return True
     glyphs = getattr(m, "glyphs", None)
