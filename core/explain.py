@@ -333,6 +333,16 @@ def of_setting(
     )
 
 
+# the transposed-convolution video's first example: one channel of small whole numbers, so that the
+# rule shows before any trained value (its input counts 1, 2, 3 and its kernel 1, 2, 3: `example`)
+BY_HAND = {"kernel": 3, "stride": 2, "padding": 0, "output_padding": 0, "dilation": 1, "size": 3}
+
+
+def by_hand() -> Breakdown:
+    """The breakdown of BY_HAND: input 1, 2, 3, kernel 1, 2, 3, stride 2, nothing cropped."""
+    return of_setting(setting(1, **BY_HAND))
+
+
 def article(ck, curve: np.ndarray) -> Breakdown:
     """The article's decoder, ConvTranspose1d(3, 1, 7, stride=4), with checkpoint `ck`'s weights, on
     the code of `curve`'s windows (its encoder, window by window): input (3, n_windows), weight

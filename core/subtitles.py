@@ -206,6 +206,15 @@ def fmt(value: float, places: int = 3, sign: bool = True) -> str:
     return ("+" + s[1:] if sign else s[1:]) if s.startswith("-") and float(s) == 0 else s
 
 
+def adds_up(terms: Sequence[float], total: float, places: int = 2, most: int = 6) -> int:
+    """The fewest decimal places, from `places`, at which `terms` as fmt writes them add up to `total`
+    as it writes it (0.08 + 0.09 - 0.16 = 0.01 must read true), up to `most`."""
+    for p in range(places, most + 1):
+        if fmt(sum(float(fmt(t, p, sign=False)) for t in terms), p, sign=False) == fmt(total, p, sign=False):
+            return p
+    return most
+
+
 def share(start: float, end: float, weights: Sequence[float], minimum: float) -> list[tuple[float, float]]:
     """Consecutive (start, end) slices of [start, end), sized in proportion to `weights`, none
     shorter than `minimum` when the whole is long enough for that."""

@@ -16,11 +16,24 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, SurroundingRectangle, VGroup, Write
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Arrow,
+    LaggedStart,
+    Line,
+    Rectangle,
+    SurroundingRectangle,
+    VGroup,
+    Write,
+)
 
 from core import conv, data, story
 from core import explain as ex
-from core.subtitles import fmt, series
+from core.subtitles import adds_up, count_word, fmt, series
 from scenes import pictures as pic
 from scenes import theme as th
 from scenes.models import fail, load_model
@@ -29,6 +42,7 @@ from scenes.stage import Explainer
 
 NUM = 18  # font size of the numbers in cells: 17 px tall at 720p
 MAX_COLS = 16  # 1-D rows longer than this show their first MAX_COLS samples and say so
+MAX_Z_COLS = 24  # the zero-inserted input: the article's 21 columns all shown, its borders included
 MAX_SIDE = 8  # 2-D grids larger than this show their top-left MAX_SIDE x MAX_SIDE
 STAMPS_ONE_BY_ONE = 9  # 2-D stamps animated one at a time; the rest land together
 MAX_ROWS = 5  # stamp rows drawn in 1-D; the sum row counts every stamp
@@ -66,11 +80,13 @@ class Grid(VGroup):
         role=None,
         muted=None,
         zeros=False,
+        margin=0.12,
     ):
         super().__init__()
         self.values = np.array(np.atleast_2d(values), dtype=float)
         self.show = (lambda v: "0" if v == 0 else show(v)) if zeros else show
-        self.size, self.cw, self.ch = size, max(cell[0], cell_width(self.show, size, self.values)), cell[1]
+        self.size, self.ch = size, cell[1]
+        self.cw = max(cell[0], cell_width(self.show, size, self.values, margin=margin))
         self.rows, self.cols = self.values.shape
         self.boxes = VGroup(
             *[
@@ -165,11 +181,11 @@ def plus(values, show) -> str:
     return out
 
 
-def cell_width(show, size: float, *arrays) -> float:
+def cell_width(show, size: float, *arrays, margin: float = 0.12) -> float:
     """The cell width that fits every number of `arrays` as `show` writes it, with a margin."""
     shown = sorted({show(v) for a in arrays for v in np.ravel(a) if not np.isnan(v)})  # sorted: the same
     widest = max(shown, key=len, default="0")  # widest in every run (a set's order changes with the process)
-    return th.text(widest.replace("1", "0"), size).width + 0.12
+    return th.text(widest.replace("1", "0"), size).width + margin
 
 
 def k_fits(b) -> bool:
@@ -219,7 +235,6 @@ class TransposedScene(Explainer):
             fail(str(e))
         # only the article's numbers need a checkpoint: a DECONV_CONV setting renders without one
         self.ck = load_model() if self.setting is None else None
-        self.show_footer(self.footer_text())
         if self.setting is None:  # the article's decoder, then the default small examples
             self.main = ex.article(self.ck, story.demo_curve()[1])
             self.small = ex.of_setting(ex.setting(1))
@@ -239,7 +254,10 @@ class TransposedScene(Explainer):
         self.show = formatter(self.main.x, self.main.weight, self.main.output)
         self.whole = is_whole(self.main.x, self.main.weight, self.main.bias)
 
-        self.next_section("stamp")
+        self.next_section("by-hand")
+        self.by_hand()  # no model, no setting: no footer naming one
+        self.begin("stamp")
+        self.show_footer(self.footer_text())
         self.stamp() if self.main.dims == 1 else self.stamp_2d(self.main, "stamp")
         self.begin("output-length")
         self.output_length()
@@ -271,6 +289,127 @@ class TransposedScene(Explainer):
 
     def output_name(self) -> str:
         return "output: the curve" if self.article else "output y"
+
+    # --- 0. the question, answered with small whole numbers (one channel, no model) -----------------------
+    def by_hand(self):
+        """Input 1, 2, 3 and kernel 1, 2, 3 at stride 2 (core.explain.by_hand): each input scales a
+        copy of the kernel, the copy slides to i × stride on its own row, then each column's numbers
+        drop into the output and add. Opens on the question (3 numbers into 7?), ends on its answer."""
+        b = ex.by_hand()
+        show = formatter(b.x, b.weight, b.output)
+        x, k, s = b.x[0], b.weight[0, 0], b.stride[0]
+        n_in, n_k, n_out = len(x), len(k), b.output.shape[1]
+        cw, ch, pitch = 0.75, 0.5, 0.62
+        title = th.title(f"Transposed convolution: how do {n_in} numbers become {n_out}?")
+        if title.width > 12.6:
+            title.scale_to_fit_width(12.6).to_edge(UP, buff=0.45)
+        xin = Grid(x, show, cell=(cw, ch), role="input")
+        kern = Grid(k, show, cell=(cw, ch), color=th.FILTER_COLORS[0], role="kernel")
+        out = Grid(np.full(n_out, np.nan), show, cell=(cw, ch))
+        qs = VGroup(*[th.text("?", NUM, th.MUTED_COLOR).move_to(out.cell(0, c)) for c in range(n_out)])
+        x_name = th.text("input", th.SMALL_SIZE)
+        out_name = th.text("output", th.SMALL_SIZE, th.OUTPUT_COLOR)
+        # the question's picture: 3 numbers, an arrow, 7 empty samples
+        xin.move_to([-4.2, 0.6, 0])
+        VGroup(out, qs).move_to([1.9, 0.6, 0])
+        arrow = Arrow(xin.get_right(), out.get_left(), buff=0.3, color=th.MUTED_COLOR, stroke_width=3)
+        x_name.next_to(xin, UP, 0.15).align_to(xin, LEFT)
+        out_name.next_to(out, UP, 0.15).align_to(out, LEFT)
+        self.say(f"How does a transposed convolution turn {count_word(n_in)} numbers into "
+                 f"{count_word(n_out)}?")
+        self.play(Write(title), fade_in(xin, x_name, arrow, out, qs, out_name), run_time=1.5)
+        self.let_read()
+
+        # the working layout: input and kernel on top, one row per input below, the output at the bottom
+        x0, top_y = -2.6, 0.75  # column 0 of the rows; the first row
+        rows = [Grid(np.full(n_out, np.nan), show, cell=(cw, ch)) for _ in range(n_in)]
+        for i, g in enumerate(rows):
+            g.move_to([x0, top_y - i * pitch, 0], aligned_edge=LEFT)
+        out_at = [x0, top_y - n_in * pitch - 0.2, 0]
+        idx = index_row(n_out, cw)
+        for c, m in enumerate(idx):
+            m.move_to(rows[0].cell(0, c)).shift(UP * 0.45)
+        names = VGroup(*[th.text(f"x[{i}] × kernel", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+                         .next_to(g, LEFT, 0.25) for i, g in enumerate(rows)])
+        rule = Line(rows[0].get_left(), rows[0].get_right(), stroke_width=2, color=th.MUTED_COLOR)
+        rule.move_to([rows[0].get_center()[0], out_at[1] + ch / 2 + 0.1, 0])
+        ask = VGroup(out, qs)
+        head = VGroup(
+            VGroup(th.text("input x", th.SMALL_SIZE), xin.copy()).arrange(DOWN, buff=0.12, aligned_edge=LEFT),
+            VGroup(th.text("kernel", th.SMALL_SIZE, th.FILTER_COLORS[0]), kern)
+            .arrange(DOWN, buff=0.12, aligned_edge=LEFT),
+            th.text(f"stride {s}", th.SMALL_SIZE),
+        ).arrange(RIGHT, buff=0.9, aligned_edge=DOWN).move_to([0, 2.05, 0])
+        x_to = head[0][1].get_center()
+        self.say(f"Take the input {series([show(v) for v in x])}, the kernel {series([show(v) for v in k])}, "
+                 f"and stride {s}.")
+        self.play(
+            xin.animate.move_to(x_to),
+            ask.animate.move_to(out_at, aligned_edge=LEFT),
+            out_name.animate.move_to([out_at[0] - 0.25 - out_name.width / 2, out_at[1], 0]),
+            fade_out(arrow, x_name),
+            fade_in(head[0][0], head[1], head[2], idx, *rows, rule),
+            run_time=1.5,
+        )
+
+        # each input: a copy of the kernel drops onto its row, is scaled, and slides to i × stride
+        stamps = []
+        for i in range(n_in):
+            box = SurroundingRectangle(xin.cell(0, i), color=th.TEXT_COLOR, buff=0.05)
+            copy = VGroup(*[kern.nums[0, t].copy() for t in range(n_k)])
+            scaled = Grid(x[i] * k, show, cell=(cw, ch), color=th.FILTER_COLORS[0], role=f"stamp {i}")
+            scaled.boxes.set_stroke(opacity=0)  # the row's own cells frame it
+            scaled.shift(rows[i].cell(0, 0).get_center() - scaled.cell(0, 0).get_center())
+            words = series([show(v) for v in x[i] * k])
+            self.say(f"Input {i} is {show(x[i])}: the kernel times {show(x[i])} is {words}.")
+            self.play(fade_in(box), run_time=0.4)
+            self.play(*[n.animate.move_to(scaled.cell(0, t)) for t, n in enumerate(copy)], run_time=0.9)
+            self.play(fade_out(copy), fade_in(*scaled.nums.values(), names[i]), run_time=0.8)
+            self.remove(*scaled.nums.values())
+            self.add(scaled)
+            self.let_read()
+            shift = i * s
+            self.say(f"That copy lands at {i} × {s} = {shift}." if i else "The first copy lands at 0.")
+            if shift:
+                self.play(scaled.animate.shift(RIGHT * shift * cw), fade_out(box), run_time=1.0)
+            else:
+                self.play(fade_out(box), run_time=0.5)
+            stamps.append(scaled)
+
+        # the columns add: every number drops into the output sample below it
+        total = Grid(b.output[0], show, cell=(cw, ch), color=th.OUTPUT_COLOR, role="output")
+        total.move_to(out)
+        drops, movers, shared = [], [], []
+        for c in range(n_out):
+            here = [st.nums[0, c - i * s].copy() for i, st in enumerate(stamps) if 0 <= c - i * s < n_k]
+            movers += here
+            drops.append(AnimationGroup(*[m.animate.move_to(total.cell(0, c)) for m in here]))
+            if len(here) > 1:
+                shared.append((c, [float(x[i] * k[c - i * s]) for i in range(n_in) if 0 <= c - i * s < n_k]))
+        sums = "; ".join(f"{plus(t, show)} = {show(b.output[0, c])}" for c, t in shared)
+        self.say("Now add each column: its numbers drop into the output sample below.",
+                 f"Where two copies overlap, they add: {sums}.")
+        self.play(fade_out(qs), run_time=0.4)
+        self.add(*movers)
+        self.play(LaggedStart(*drops, lag_ratio=0.5), run_time=3.0)
+        self.remove(out)
+        self.add(total.boxes)
+        self.play(fade_out(*movers), fade_in(*total.nums.values()), run_time=0.8)
+        self.remove(total.boxes, *total.nums.values())
+        self.add(total)
+        cols = VGroup(*[SurroundingRectangle(VGroup(*[g.cell(0, c) for g in rows], total.cell(0, c)),
+                                             color=th.ACCENT_COLOR, buff=0.04) for c, _ in shared])
+        note = th.text("   ".join(f"sample {c}: {plus(t, show)} = {show(b.output[0, c])}" for c, t in shared),
+                       th.SMALL_SIZE, th.ACCENT_COLOR).next_to(total, DOWN, buff=0.35).set_x(0)
+        self.play(fade_in(cols, note), run_time=0.8)
+        answer = th.text(f"each input scales the kernel; the copy lands at i × stride; overlaps add: "
+                         f"{n_out} samples from {n_in}", th.SMALL_SIZE).next_to(note, DOWN, buff=0.3)
+        if answer.width > 12.6:
+            answer.scale_to_fit_width(12.6)
+        self.say("So: each input scales the kernel, the copy lands at i × stride,",
+                 "and where copies overlap, they add.")
+        self.play(fade_in(answer), run_time=0.8)
+        self.payoff()
 
     # --- 1. the definition: stamps that add ---------------------------------------------------------------
     def stamp(self):
@@ -392,10 +531,11 @@ class TransposedScene(Explainer):
         j = int(np.flatnonzero(b.counts >= 2)[0]) if (b.counts >= 2).any() else 0
         j = min(j, shown - 1)
         terms = [pos_stamps[i][j] for i in range(n_rows) if not np.isnan(pos_stamps[i][j])]
-        exact = (lambda v: fmt(v, 3, sign=False)) if not self.whole else show
+        value = b.full[0, j] + (bias or 0.0)
+        places = adds_up(terms + ([bias] if bias is not None else []), value, 3)  # adds up as written
+        exact = (lambda v: fmt(v, places, sign=False)) if not self.whole else show
         sum_text = plus(terms, exact)
         plus_bias = f" + bias {exact(bias)}" if bias is not None else ""
-        value = b.full[0, j] + (bias or 0.0)
         column = SurroundingRectangle(
             VGroup(*[g.cell(0, j) for g in rows], total.cell(0, j)), color=th.ACCENT_COLOR, buff=0.04
         )
@@ -422,24 +562,47 @@ class TransposedScene(Explainer):
                 f"The code has {c_in} channels at {n_in} positions; each channel its own {k}-tap kernel.",
             )
         self.play(fade_in(idx, more), run_time=0.6)
-        if many:
+        if many:  # position 0's copies, one per channel, slide together and add into its stamp
             box = SurroundingRectangle(
-                xin.cells([(r, 0) for r in range(c_in)]), color=th.ACCENT_COLOR, buff=0.04
+                xin.cells([(r, 0) for r in range(c_in)]), color=th.TEXT_COLOR, buff=0.04
             )
             self.say(
                 "Position 0: each channel's value scales its own kernel;",
-                f"the {c_in} copies add into one stamp: the decoder video's weighted sum.",
+                f"the {c_in} copies add into one stamp.",
             )
             self.play(fade_in(box, chan_rows, chan_names), run_time=1.5)
+            copies = np.array([b.stamps[c * n_in].values[0] for c in range(c_in)])  # (c_in, k)
+            # the tap where the copies cancel most (they differ in sign), else where they weigh most
+            weight = np.abs(copies).sum(axis=0)
+            cancel = weight - np.abs(copies.sum(axis=0))
+            t = int(np.argmax(cancel if cancel.max() > 1e-12 else weight))
+            tap_places = adds_up(copies[:, t], copies[:, t].sum(), 2)
+            written = (lambda v: fmt(v, tap_places, sign=False)) if not self.whole else show
+            tap_sum = f"{plus(copies[:, t], written)} = {written(copies[:, t].sum())}"
+            tap = SurroundingRectangle(VGroup(*[g.cell(0, t) for g in chan_rows]), color=th.OUTPUT_COLOR,
+                                       buff=0.04)
+            added = th.text(f"tap {t}: {tap_sum}", th.SMALL_SIZE, th.OUTPUT_COLOR).next_to(
+                chan_rows, DOWN, buff=0.35).align_to(chan_rows, LEFT)
+            added.role, added.drawn_values = "tap sum", lambda: np.append(copies[:, t], copies[:, t].sum())
+            self.say(f"Tap {t}: {tap_sum}.")
+            self.play(fade_in(tap, added), run_time=0.8)
             self.let_read()
-            self.play(fade_out(chan_rows, chan_names, box), fade_in(rows[0], names[0]), run_time=1.2)
+            self.play(
+                *[g.animate.move_to(rows[0]) for g in chan_rows],
+                tap.animate.move_to(rows[0].cell(0, t)).stretch_to_fit_height(ch + 0.08),
+                fade_out(chan_names),
+                run_time=1.2,
+            )
+            self.play(fade_out(chan_rows, box), fade_in(rows[0], names[0]), run_time=0.8)
+            self.let_read()
+            self.play(fade_out(tap, added), run_time=0.5)
         for i, (g, name) in enumerate(zip(rows, names)):
             if many and i == 0:
                 continue
             if i == 1:
                 self.say(f"Each stamp lands {b.stride[0]} samples after the last: at i × stride.")
             box = SurroundingRectangle(
-                xin.cells([(r, i) for r in range(c_in)]), color=th.ACCENT_COLOR, buff=0.04
+                xin.cells([(r, i) for r in range(c_in)]), color=th.TEXT_COLOR, buff=0.04
             )
             self.play(fade_in(box), run_time=0.5)
             self.play(fade_in(g, name), fade_out(box), run_time=1.2)
@@ -508,7 +671,7 @@ class TransposedScene(Explainer):
                 if pos[0] < fhs and pos[1] < fws:
                     changes[pos] = full.put(*pos, acc[pos])
             if one_by_one:
-                box = SurroundingRectangle(xin.cell(*st.index), color=th.ACCENT_COLOR, buff=0.03)
+                box = SurroundingRectangle(xin.cell(*st.index), color=th.TEXT_COLOR, buff=0.03)
                 olds = [o for o, _ in changes.values() if o is not None]
                 news = [m for _, m in changes.values()]
                 self.play(
@@ -855,16 +1018,18 @@ class TransposedScene(Explainer):
         same = bool(np.allclose(by_zeros, b.output, atol=1e-9))
         one = b.dims == 1
         zg = z if one else z[0]
-        zv = zg[:, :MAX_COLS] if one else zg[:MAX_SIDE, :MAX_SIDE]
+        zv = zg[:, :MAX_Z_COLS] if one else zg[:MAX_SIDE, :MAX_SIDE]
         real = self.real_positions(b)[: zv.shape[0], : zv.shape[1]]
         chan = [th.FILTER_COLORS[c % 3] for c in range(b.x.shape[0])]
         colors = np.array(
             [[chan[r] if one else th.TEXT_COLOR] * zv.shape[1] for r in range(zv.shape[0])], dtype=object
         )
         ch = 0.42 if one else 0.38
-        zgrid = Grid(
-            zv, show, cell=(0.5, ch), colors=colors, muted=~real, zeros=True, role="zero-inserted input"
+        zgrid = Grid(  # narrow margins: the article's 21 columns fit at full size
+            zv, show, cell=(0.5, ch), colors=colors, muted=~real, zeros=True, role="zero-inserted input",
+            margin=0.06,
         )
+        cw = zgrid.cw  # the flipped kernel's cells as wide as the input's, so that it slides cell by cell
         flipped = b.weight[:, 0, ::-1] if one else b.weight[0, 0, ::-1, ::-1]
         spread = np.full(flipped.shape[:-1] + ((flipped.shape[-1] - 1) * d[-1] + 1,), np.nan)
         if not one:  # the taps dilation apart, as the window sees them
@@ -875,7 +1040,7 @@ class TransposedScene(Explainer):
         fgrid = Grid(
             spread,
             show,
-            cell=(0.5, ch),
+            cell=(cw, ch),
             colors=np.array(
                 [[chan[r] if one else th.FILTER_COLORS[0]] * spread.shape[1] for r in range(spread.shape[0])],
                 dtype=object,
@@ -886,7 +1051,7 @@ class TransposedScene(Explainer):
         ogrid = Grid(
             np.full(ov.shape, np.nan),
             show,
-            cell=(cell_width(show, NUM, ov), ch),
+            cell=(cell_width(show, NUM, ov) + 0.08, ch),
             color=th.OUTPUT_COLOR,
             role="output",
         )
@@ -915,15 +1080,24 @@ class TransposedScene(Explainer):
             (self.input_name() if one else "input x") + f", zeros inserted{zcut}", zgrid, above=True
         )
         head = th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR  # rows: channel colours
-        fl = labelled("kernel, flipped", fgrid, head, above=True)
+        fl = labelled("kernel, flipped" + (" (under each tap, its number before the flip)" if one else ""),
+                      fgrid, head, above=True)
         ol = labelled(self.output_name(), ogrid, th.OUTPUT_COLOR, above=True)
-        if one:
+        if one:  # the flipped kernel right under the input, its first tap under column 0
             body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+            ol.shift(DOWN * 0.25)  # room for the tap numbers
+            fgrid.shift(RIGHT * (zgrid.cell(0, 0).get_x() - fgrid.cell(0, 0).get_x()))
         else:  # side by side; the dot product goes underneath
             body = VGroup(zl, fl, ol).arrange(RIGHT, buff=0.6, aligned_edge=UP)
         if body.width > 12.6:
             body.scale_to_fit_width(12.6)
         body.next_to(caption, DOWN, buff=0.3).set_x(0)
+        taps = VGroup()
+        if one:  # under each cell, its tap number in the kernel as stored: they read backwards
+            for t in range(k[0]):
+                c = (k[0] - 1 - t) * d[0]
+                taps.add(th.text(str(t), th.SMALL_SIZE - 4, th.MUTED_COLOR)
+                         .next_to(fgrid.cell(spread.shape[0] - 1, c), DOWN, 0.08))
         self.say(
             f"Another way: put {gaps} zeros between the inputs,",
             "pad the borders, and slide the flipped kernel along.",
@@ -931,6 +1105,8 @@ class TransposedScene(Explainer):
         self.play(Write(title), fade_in(caption, body), run_time=1.5)
         self.say("Flipped, because a stamp puts tap t after its input:",
                  "seen from one output, the inputs meet the taps in reverse order.")
+        if one:
+            self.play(fade_in(taps), run_time=0.8)
         self.wait(1.0)
         # each output sample's window, in order; the first one two stamps reach slowly, with its terms
         target = self.overlap_position(b)
@@ -943,12 +1119,17 @@ class TransposedScene(Explainer):
                 later.append(j)  # its window runs past the part drawn, or the rest at once
                 continue
             box = SurroundingRectangle(
-                zgrid.cells([(r, c) for r in rows for c in cols]), color=th.ACCENT_COLOR, buff=0.03
+                zgrid.cells([(r, c) for r in rows for c in cols]), color=th.TEXT_COLOR, buff=0.03
             )
             where = (0, j[0]) if one else j
             _, new = ogrid.put(*where, ov[where])
             slow = tuple(j) == target
-            self.play(fade_in(box, new), run_time=0.9 if slow else (0.4 if n < 6 else 0.2))
+            if one:  # the kernel slides under the window; the window's output appears
+                to = RIGHT * (zgrid.cell(0, j[0]).get_x() - fgrid.cell(0, 0).get_x())
+                self.play(fgrid.animate.shift(to), taps.animate.shift(to), fade_in(box, new),
+                          run_time=0.9 if slow else (0.5 if n < 6 else 0.25))
+            else:
+                self.play(fade_in(box, new), run_time=0.9 if slow else (0.4 if n < 6 else 0.2))
             if slow:
                 note = self.dot_note(b, j).next_to(fl, RIGHT, buff=0.6).align_to(fl, UP)
                 if one and note.get_right()[0] > 6.4:
@@ -973,7 +1154,10 @@ class TransposedScene(Explainer):
         )
         check = th.text(verdict, th.SMALL_SIZE, th.OUTPUT_COLOR if same else th.ACCENT_COLOR)
         below = len(note) and note.get_top()[1] < body.get_bottom()[1]  # the dot product went underneath
-        check.next_to(note, DOWN, 0.15) if below else check.next_to(body, DOWN, 0.25)
+        if one:  # beside the output's name, on its line
+            check.next_to(ol[0], RIGHT, buff=0.6)
+        else:
+            check.next_to(note, DOWN, 0.15) if below else check.next_to(body, DOWN, 0.25)
         self.say(
             "The output equals the stamps' output, sample for sample."
             if same

@@ -4,6 +4,7 @@ core.explain's for that setting, the subtitles are read at most 17 characters a 
 section ends on its payoff, and a setting PyTorch refuses stops the render with one line."""
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from conftest import ROOT, assert_usage_error, check_render, manim, render_expla
 from core import conv, data, story
 from core import explain as ex
 
-SECTIONS = ["stamp", "output-length", "output-padding-and-dilation", "zero-insertion", "matrix",
+SECTIONS = ["by-hand", "stamp", "output-length", "output-padding-and-dilation", "zero-insertion", "matrix",
             "not-an-inverse", "in-2-d"]
 
 
@@ -23,6 +24,49 @@ def render(tmp_path_factory):
 
 def test_sections_subtitles_at_reading_pace_and_payoff_endings(render):
     check_render(render, SECTIONS, 100, 240)  # at most 17 characters a second, each clip ends on its result
+
+
+def test_by_hand_each_copy_lands_at_i_times_stride_and_the_columns_add(render):
+    """The opening example, 1, 2, 3 with kernel 1, 2, 3 at stride 2: drawn as core.conv computes it
+    (checked against torch in test_conv), each scaled copy where it landed, the overlaps said."""
+    b = ex.by_hand()
+    assert b.x.tolist() == [[1, 2, 3]] and b.weight.tolist() == [[[1, 2, 3]]] and b.stride == (2,)
+    np.testing.assert_array_equal(render.values("by-hand", "input"), b.x)
+    np.testing.assert_array_equal(render.values("by-hand", "kernel"), b.weight[0])
+    out = render.values("by-hand", "output")[0]
+    np.testing.assert_array_equal(out, conv.conv_transpose(b.x, b.weight, None, 2, dims=1)[0])
+    pictures = render.scene.pictures["by-hand"]
+    for i in range(3):  # each copy: input i times the kernel, its first number over sample i × stride
+        stamp = pictures[f"stamp {i}"]
+        np.testing.assert_array_equal(stamp.values[0], b.x[0, i] * b.weight[0, 0])
+        assert abs(stamp.cell(0, 0).get_x() - pictures["output"].cell(0, 2 * i).get_x()) < 1e-6
+    said = render.said("by-hand")
+    assert said.startswith("How does a transposed convolution turn three numbers into seven?")
+    assert "That copy lands at 2 × 2 = 4." in said
+    assert "Where two copies overlap, they add: 3 + 2 = 5; 6 + 3 = 9." in said
+    assert "model" not in said and "decoder" not in said  # no model in this section
+
+
+def test_the_channels_copies_add_as_written(render, plain):
+    """Position 0's three copies slide into one stamp; one tap's sum is written out, at enough places
+    that it adds up as written, at a tap where the copies differ in sign."""
+    codes = plain.encode_windows(story.demo_curve()[1])
+    copies = codes[:, 0, None] * plain.dec_w.astype(np.float64)  # (channel, tap)
+    shown = render.values("stamp", "tap sum")
+    (m,) = re.findall(r"Tap (\d+): ([-\d. +]+) = (-?[\d.]+)\.", render.said("stamp"))
+    t, places = int(m[0]), len(m[2].split(".")[1])
+    np.testing.assert_allclose(shown, [*copies[:, t], copies[:, t].sum()], atol=1e-9)
+    assert copies[:, t].min() < 0 < copies[:, t].max()
+    written = [float(v) for v in m[1].replace(" - ", " + -").split(" + ")]
+    assert written == [round(v, places) for v in copies[:, t]]
+    assert f"{sum(written):.{places}f}" == m[2] == f"{copies[:, t].sum():.{places}f}"
+
+
+def test_no_section_points_at_another_video_but_the_last_close(render):
+    """Each section is a clip a presenter can cut out: only the last sentence may name the next video."""
+    *cues, last = [c.text.replace("\n", " ") for c in render.cues]
+    assert [c for c in cues if re.search(r"\bvideo\b|article's animation", c)] == []
+    assert "the overlap video, next" in last
 
 
 def test_stamps_are_the_article_decoder_on_the_example_code(render, plain):
@@ -64,7 +108,7 @@ def test_zero_insertion_gives_the_stamps_output(render, plain):
     b = ex.article(plain, story.demo_curve()[1])
     z = conv.zero_inserted(b.x, b.kernel, b.stride, b.padding, b.output_padding, b.dilation)
     assert z.shape == (3, 21)  # 3 zeros between codes, 6 on each border
-    np.testing.assert_allclose(render.values("zero-insertion", "zero-inserted input"), z[:, :16], atol=1e-12)
+    np.testing.assert_allclose(render.values("zero-insertion", "zero-inserted input"), z, atol=1e-12)  # all
     flipped = render.values("zero-insertion", "flipped kernel")
     np.testing.assert_allclose(flipped, plain.dec_w[:, ::-1], atol=1e-7)
     np.testing.assert_allclose(render.values("zero-insertion", "output"), b.output, atol=1e-9)
@@ -158,3 +202,11 @@ def test_cell_widths_are_the_same_in_every_run():
     widths = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
     assert len(widths) == 1 and widths != {""}, widths
+
+
+def test_sums_are_written_with_enough_places_to_add_up():
+    from core.subtitles import adds_up
+
+    assert adds_up([0.084, 0.091, -0.163], 0.012) == 2  # 0.08 + 0.09 - 0.16 = 0.01 reads true
+    assert adds_up([0.0849, 0.0849], 0.1698) == 3  # 0.08 + 0.08 is not 0.17; 0.085 + 0.085 = 0.170
+    assert adds_up([1.0, 2.0], 3.0, places=0) == 0
