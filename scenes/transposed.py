@@ -23,6 +23,7 @@ from manim import (
     UP,
     AnimationGroup,
     Arrow,
+    DashedVMobject,
     LaggedStart,
     Line,
     Rectangle,
@@ -257,18 +258,29 @@ class TransposedScene(Explainer):
         self.next_section("by-hand")
         self.by_hand()  # no model, no setting: no footer naming one
         self.begin("stamp")
-        self.show_footer(self.footer_text())
+        self.set_footer(True)
         self.stamp() if self.main.dims == 1 else self.stamp_2d(self.main, "stamp")
         self.begin("output-length")
         self.output_length()
         self.begin("zero-insertion")
         self.zero_insertion()
         self.begin("matrix")
+        self.set_footer(not self.article)  # by default the kernel worked by hand: no model
         self.matrix()
         self.begin("not-an-inverse")
+        self.set_footer(not self.article)  # by default the model comes in with the trained decoder
         self.not_an_inverse()
         self.begin("in-2-d")
+        self.set_footer(not self.article)  # by default a small integer example: no model
         self.in_2d()
+
+    def set_footer(self, shown: bool) -> None:
+        """The footer naming the model (or the DECONV_CONV setting) on, from this section, or off."""
+        if shown and self.footer is None:
+            self.show_footer(self.footer_text())
+        elif not shown and self.footer is not None:
+            self.remove(self.footer)
+            self.footer = None
 
     def footer_text(self):
         if self.setting is None:
@@ -1227,15 +1239,15 @@ class TransposedScene(Explainer):
         convolution whose transpose the matrix section shows, one row per window. A setting's C is
         never built whole (in 2-D it has input pixels x output pixels entries): core.explain.ConvMatrix
         computes the parts shown."""
-        if self.article:
-            w = self.ck.enc_w[0].astype(np.float64)
-            c = conv.conv_matrix(w, data.WINSIZE, data.STRIDE)
-            n = len(conv.window_starts(data.WINSIZE, data.KERNEL, data.STRIDE))
+        if self.article:  # the kernel worked by hand: 1, 2, 3 at stride 2, over the 7 samples it stamps
+            hb = ex.by_hand()
+            w, n_in, n_out, st = hb.weight[0, 0], hb.x.shape[1], hb.output.shape[1], hb.stride[0]
+            c = conv.conv_matrix(w, n_out, st)
             return (
                 ex.DenseMatrix(c),
-                f"the encoder's channel 1, a Conv1d with its own kernel: {data.KERNEL} taps, "
-                f"stride {data.STRIDE}, {data.WINSIZE} samples",
-                np.allclose(conv.transposed_matrix(w, n, data.STRIDE), c.T),
+                f"a Conv1d with the kernel {', '.join(formatter(w)(v) for v in w)} and stride {st}, "
+                f"over {n_out} samples",
+                np.allclose(conv.transposed_matrix(w, n_in, st), c.T),
             )
         b = self.main
         c = ex.matrix_of(b)  # 2-D: one row per input pixel, flattened; column j of C.T: pixel j's stamp
@@ -1267,6 +1279,9 @@ class TransposedScene(Explainer):
 
     def matrix(self):
         c, what, checked = self.conv_of_matrix()
+        if c.shape[0] <= 8 and c.shape[1] <= MAX_NUMBERS:
+            self.matrix_small(c, what, checked)
+            return
         top = c.block(64, 64)  # C's top left: more rows and columns than either picture draws
         show = formatter(top)
         title = th.title("A convolution as a matrix, and its transpose")
@@ -1342,20 +1357,82 @@ class TransposedScene(Explainer):
         self.play(fade_in(grad), *([fade_out(side[3], side[4])] if crowded else []), run_time=0.8)
         self.payoff()
 
+    def matrix_small(self, c, what: str, checked: bool):
+        """C and Cᵀ side by side, every entry printed; each row of C flies into place as a column of
+        Cᵀ; then Cᵀ times the input (the by-hand one, or the setting's) is the transposed convolution."""
+        m = c.block(*c.shape)
+        show = formatter(m)
+        rows, cols = m.shape
+        title = th.title("A convolution as a matrix, and its transpose")
+        caption = caption_under(title, f"C: {what}")
+        cell, size = (0.62, 0.5), NUM + 4
+        cg = Grid(m, show, cell=cell, size=size, color=th.FILTER_COLORS[0], role="C", zeros=True,
+                  muted=m == 0)
+        tg = Grid(m.T, show, cell=cell, size=size, color=th.FILTER_COLORS[0], role="C transposed", zeros=True,
+                  muted=m.T == 0)
+        empty = Grid(np.full(m.T.shape, np.nan), show, cell=(tg.cw, cell[1]), size=size)
+        cl = labelled(f"C, {rows} × {cols}: one row per window", cg, above=True)
+        tl = labelled(f"C transposed, {cols} × {rows}: one column per input", empty, above=True)
+        x = ex.by_hand().x[0] if self.article else self.main.x[0]
+        y = m.T @ x
+        xs = formatter(x, y)
+        xg = Grid(x[:, None], xs, cell=(cell[0], cell[1]), size=size, role="x")
+        yg = Grid(y[:, None], xs, cell=(cell[0], cell[1]), size=size, color=th.OUTPUT_COLOR, role="CT x")
+        times = th.text("×", th.LABEL_SIZE)
+        equals = th.text("=", th.LABEL_SIZE)
+        product = VGroup(times, xg, equals, yg)
+        body = VGroup(cl, tl).arrange(RIGHT, buff=1.0, aligned_edge=UP)
+        times.next_to(empty, RIGHT, 0.25)
+        xg.next_to(times, RIGHT, 0.25).align_to(empty, UP)
+        equals.next_to(xg, RIGHT, 0.25).set_y(times.get_y())
+        yg.next_to(equals, RIGHT, 0.25).align_to(empty, UP)
+        whole = VGroup(body, product)
+        if whole.width > 12.6:
+            whole.scale_to_fit_width(12.6)
+        whole.next_to(caption, DOWN, buff=0.35).set_x(0)
+        tg.scale(empty.width / tg.width).move_to(empty)
+        stride = self.main.stride[0] if not self.article else ex.by_hand().stride[0]
+        self.say(f"A convolution is a matrix C: one row per window, {rows} rows,",
+                 f"each the kernel shifted by the stride, {stride}.")
+        self.play(Write(title), fade_in(caption, cl), run_time=1.5)
+        self.let_read()
+        self.say("Transpose it: row i of C becomes column i of C transposed.")
+        self.play(fade_in(tl), run_time=0.8)
+        flying = VGroup()
+        for i in range(rows):
+            box = SurroundingRectangle(cg.cells([(i, j) for j in range(cols)]), color=th.TEXT_COLOR,
+                                       buff=0.04)
+            col = SurroundingRectangle(empty.cells([(j, i) for j in range(cols)]), color=th.TEXT_COLOR,
+                                       buff=0.04)
+            moving = [cg.nums[i, j].copy() for j in range(cols)]
+            flying.add(*moving)
+            slow = i == 0
+            self.play(fade_in(box, col), run_time=0.5 if slow else 0.3)
+            self.play(*[n.animate.move_to(empty.cell(j, 0 + i)) for j, n in enumerate(moving)],
+                      run_time=1.6 if slow else 0.8)
+            self.play(fade_out(box, col), run_time=0.4 if slow else 0.2)
+        self.remove(tl, *flying)
+        tl.remove(empty)
+        tl.add(tg)
+        self.add(tl)
+        self.let_read()
+        same = checked and (self.article or np.allclose(y, self.main.output[0]))
+        words = series([xs(v) for v in y])
+        self.say(
+            f"Each column is a stamp: C transposed times {series([xs(v) for v in x])} is {words},",
+            "the transposed convolution's output." if same else "its transposed convolution.",
+        )
+        self.play(fade_in(product), run_time=1.2)
+        grad = th.text("backpropagation through a convolution multiplies by C transposed", th.SMALL_SIZE,
+                       th.OUTPUT_COLOR).next_to(VGroup(body, product), DOWN, buff=0.45).set_x(0)
+        self.say("Backpropagation through a convolution multiplies by C transposed:",
+                 "a transposed convolution.")
+        self.play(fade_in(grad), run_time=0.8)
+        self.payoff()
+
     # --- 5. not an inverse --------------------------------------------------------------------------------
     def not_an_inverse(self):
-        if self.article:  # the patch model: the encoder's three channels over one 7-sample patch
-            c = ex.DenseMatrix(
-                np.vstack(
-                    [conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in self.ck.enc_w]
-                )
-            )
-            what = (
-                f"the whole encoder ({c.shape[0]} channels) on one {data.PATCH}-sample patch: "
-                f"C is {c.shape[0]} × {c.shape[1]}"
-            )
-        else:
-            c, what, _ = self.conv_of_matrix()
+        c, what, _ = self.conv_of_matrix()  # by default the kernel worked by hand: C is 3 × 7
         # Cᵀ C is n x n (n: C's columns, up to 1,144² in 2-D): its top left, the rest from the structure
         n = c.shape[1]
         g = c.gram_block(MAX_SHADES)  # all of it when n <= 36: every number a Grid prints
@@ -1398,57 +1475,85 @@ class TransposedScene(Explainer):
         lost = rank < n
         self.say(f"It is not: its rank is {rank} of {n}." + (" Information is lost." if lost else ""))
         self.play(fade_in(facts), run_time=0.8)
-        if self.article:
-            _, _, patch = story.demo_patch()
-            back = c.gram_times(patch)
-            trained = self.ck.decode(self.ck.encode(patch[None]))[0]
-            e_t, e_b = float(np.mean((back - patch) ** 2)), float(np.mean((trained - patch) ** 2))
-            better = e_b < e_t
-            last = (
-                VGroup(
-                    th.text(
-                        f"on the example patch p, mean square error: Cᵀ C p {e_t:.1e}, "
-                        f"the trained decoder {e_b:.1e}",
-                        th.SMALL_SIZE - 2,
-                        th.OUTPUT_COLOR,
-                    ),
-                    th.text(
-                        "the decoder is a transposed convolution too, with its own trained kernels, not Cᵀ"
-                        if better
-                        else "the decoder's own trained kernels did not beat the plain transpose here",
-                        th.SMALL_SIZE - 2,
-                        th.OUTPUT_COLOR,
-                    ),
-                )
-                .arrange(DOWN, buff=0.1)
-                .next_to(facts, DOWN, 0.2)
-            )
-            self.say(
-                "It restores the shape, not the values.",
-                f"On the example patch Cᵀ C misses by {e_t:.1e}, the trained decoder by {e_b:.1e}.",
-                "The decoder is a transposed convolution too, with kernels trained to undo this encoder."
-                if better
-                else "Here the decoder's trained kernels did not beat the plain transpose.",
-            )
-        else:
-            v = (np.arange(n) % 3 + 1).astype(float)
-            back = c.gram_times(v)
-            same = bool(np.allclose(back, v))
-            vs = formatter(v, back)
+        v = (np.arange(n) % 3 + 1).astype(float)
+        back = c.gram_times(v)
+        same = bool(np.allclose(back, v))
+        vs = formatter(v, back)
 
-            def cut8(a):
-                return ", ".join(vs(t) for t in a[:8]) + (", …" if len(a) > 8 else "")
+        def cut8(a):
+            return ", ".join(vs(t) for t in a[:8]) + (", …" if len(a) > 8 else "")
 
-            last = th.text(
-                f"for v = {cut8(v)}:   Cᵀ C v = {cut8(back)}", th.SMALL_SIZE - 2, th.OUTPUT_COLOR
-            ).next_to(facts, DOWN, 0.2)
-            self.say(
-                "It restores the shape, not the values:",
-                "Cᵀ C v is not v." if not same else "here v comes back, by luck of this kernel.",
-            )
+        last = th.text(
+            f"for v = {cut8(v)}:   Cᵀ C v = {cut8(back)}", th.SMALL_SIZE - 2, th.OUTPUT_COLOR
+        ).next_to(facts, DOWN, 0.2)
+        self.say(
+            "It restores the shape, not the values:",
+            "Cᵀ C v is not v." if not same else "here v comes back, by luck of this kernel.",
+        )
         if last.width > 12.6:
             last.scale_to_fit_width(12.6)
         self.play(fade_in(last), run_time=0.8)
+        self.payoff()
+        if self.article:
+            self.clear_stage()
+            self.set_footer(True)
+            self.trained_inverse()
+
+    def trained_inverse(self):
+        """The article's encoder as a matrix E (its three filters on one 7-sample patch, 3 × 7; tanh and
+        bias aside) and its trained decoder D, a transposed convolution with its own kernels: p, Eᵀ E p
+        and D(E p) drawn on one scale for a training patch and for a step unlike any training curve,
+        each error measured; the sentence follows the numbers."""
+        ck = self.ck
+        e = np.vstack([conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in ck.enc_w])
+        _, _, p = story.demo_patch()
+        step = np.where(np.arange(data.PATCH) < data.PATCH // 2, p.min(), p.max())
+        cases = []
+        for x in (p, step):
+            plain, trained = e.T @ (e @ x), ck.decode(ck.encode(x[None]))[0]
+            errors = float(np.mean((plain - x) ** 2)), float(np.mean((trained - x) ** 2))
+            cases.append((x, plain, trained, *errors))
+        lo = min(float(np.min(v)) for case in cases for v in case[:3])
+        hi = max(float(np.max(v)) for case in cases for v in case[:3])
+        yr = pic.nice_range(lo, hi, 4)
+        title = th.title("A trained decoder undoes its encoder, on its data")
+        shape = f"{e.shape[0]} × {e.shape[1]}"
+        caption = caption_under(title, f"E: the article's encoder, its {e.shape[0]} filters as a {shape} "
+                                       "matrix (tanh and bias aside); D: its trained decoder")
+        panels = VGroup()
+        names = ("a training patch p", "a step p: unlike any training curve")
+        for k, ((x, plain, trained, e_plain, e_trained), name) in enumerate(zip(cases, names)):
+            plot = pic.SignalPlot(data.PATCH, yr, 4.6, 2.4, label=name)
+            sx = pic.Signal(plot, x, th.DATA_COLOR, role=f"patch {k}")
+            sp = pic.Signal(plot, plain, th.OUTPUT_COLOR, width=3, dot_radius=0.0, role=f"ETE p {k}")
+            sp.add(DashedVMobject(sp.line, num_dashes=24))
+            sp.line.set_stroke(opacity=0)  # drawn dashed; kept in the group, so it moves with the rest
+            sp.line.set_stroke(opacity=0, background=True)
+            st = pic.Signal(plot, trained, th.OUTPUT_COLOR, role=f"D(E p) {k}")
+            errs = th.text(f"mean square error: E transposed {e_plain:.1e}, D {e_trained:.1e}",
+                           th.SMALL_SIZE - 4, th.ACCENT_COLOR).next_to(plot, DOWN, 0.3)
+            panels.add(VGroup(plot, sx, sp, st, errs))
+        panels.arrange(RIGHT, buff=0.6, aligned_edge=UP)
+        if panels.width > 12.6:
+            panels.scale_to_fit_width(12.6)
+        panels.next_to(caption, DOWN, buff=0.4).set_x(0)
+        key = th.text(f"{th.DATA_NAME}: p    dashed: E transposed times E p    solid: D(E p), the decoder",
+                      th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(panels, DOWN, buff=0.35)
+        (_, _, _, tp, tb), (_, _, _, sp_, sb) = cases
+        self.say("Does a trained decoder undo its encoder? The encoder is a matrix E too.",
+                 "The decoder D is a transposed convolution with its own trained kernels.")
+        self.play(Write(title), fade_in(caption, panels[0][:2], key), run_time=1.5)
+        self.say(f"On a training patch, D misses by {tb:.1e}; E transposed by {tp:.1e}.")
+        self.play(fade_in(*panels[0][2:]), run_time=1.2)
+        self.let_read()
+        fails = sb > 10 * tb
+        self.say(
+            f"On a step, unlike any training curve, D misses by {sb:.1e}, {sb / tb:.0f} times as much."
+            if fails else f"On a step, unlike any training curve, D still misses by only {sb:.1e}.",
+            "So D is no inverse either: it undoes its encoder on data like its training curves."
+            if fails else "",
+        )
+        self.play(fade_in(panels[1]), run_time=1.2)
         self.payoff()
 
     # --- 6. in 2-D ----------------------------------------------------------------------------------------

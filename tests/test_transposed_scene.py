@@ -117,21 +117,33 @@ def test_zero_insertion_gives_the_stamps_output(render, plain):
 
 
 def test_matrix_and_its_transpose_and_not_an_inverse(render, plain):
-    c = conv.conv_matrix(plain.enc_w[0].astype(np.float64), data.WINSIZE, data.STRIDE)
-    np.testing.assert_allclose(render.values("matrix", "C"), c, atol=1e-12)
-    shown = render.values("matrix", "C transposed")
-    np.testing.assert_allclose(shown, c.T[: len(shown)], atol=1e-12)
-    patch = np.vstack([conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in plain.enc_w])
-    g = patch.T @ patch
-    np.testing.assert_allclose(render.values("not-an-inverse", "CT C"), g, atol=1e-12)
-    np.testing.assert_array_equal(render.values("not-an-inverse", "identity"), np.eye(data.PATCH))
+    hand = ex.by_hand()  # C is the kernel worked by hand, 1, 2, 3 at stride 2, over its 7 samples
+    c = conv.conv_matrix(hand.weight[0, 0], 7, 2)
+    np.testing.assert_array_equal(render.values("matrix", "C"), c)
+    np.testing.assert_array_equal(render.values("matrix", "C transposed"), c.T)  # every column
+    np.testing.assert_array_equal(render.values("matrix", "x"), hand.x.T)
+    np.testing.assert_array_equal(render.values("matrix", "CT x")[:, 0], hand.output[0])  # the stamps' sum
+    assert "C transposed times 1, 2 and 3 is 1, 2, 5, 4, 9, 6 and 9," in render.said("matrix")
+    g = c.T @ c  # the same C: Cᵀ C beside the identity, whole numbers
+    np.testing.assert_array_equal(render.values("not-an-inverse", "CT C"), g)
+    np.testing.assert_array_equal(render.values("not-an-inverse", "identity"), np.eye(7))
     said = render.said("not-an-inverse")
-    assert f"its rank is {np.linalg.matrix_rank(patch)} of {data.PATCH}" in said
-    x = story.demo_patch()[2]
-    e_t = np.mean((g @ x - x) ** 2)
-    e_b = np.mean((plain.decode(plain.encode(x[None]))[0] - x) ** 2)
-    assert f"Cᵀ C misses by {e_t:.1e}, the trained decoder by {e_b:.1e}" in said
-    assert ("kernels trained to undo this encoder" in said) == (e_b < e_t)
+    assert "its rank is 3 of 7" in said
+    # the article's encoder as a matrix E and its trained decoder D, on a training patch and on a step
+    e = np.vstack([conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in plain.enc_w])
+    p = story.demo_patch()[2]
+    step = np.where(np.arange(7) < 3, p.min(), p.max())
+    errors = []
+    for k, x in enumerate((p, step)):
+        np.testing.assert_allclose(render.values("not-an-inverse", f"patch {k}"), x, atol=1e-9)
+        np.testing.assert_allclose(render.values("not-an-inverse", f"ETE p {k}"), e.T @ e @ x, atol=1e-9)
+        decoded = plain.decode(plain.encode(x[None]))[0]
+        np.testing.assert_allclose(render.values("not-an-inverse", f"D(E p) {k}"), decoded, atol=1e-9)
+        errors.append((np.mean((e.T @ e @ x - x) ** 2), np.mean((decoded - x) ** 2)))
+    (tp, tb), (_, sb) = errors
+    assert f"On a training patch, D misses by {tb:.1e}; E transposed by {tp:.1e}." in said
+    assert (f"D misses by {sb:.1e}, {sb / tb:.0f} times as much." in said) == (sb > 10 * tb)
+    assert ("So D is no inverse either" in said) == (sb > 10 * tb)
 
 
 def test_in_2d_stamps_and_their_counts(render):
