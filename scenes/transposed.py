@@ -263,6 +263,7 @@ class TransposedScene(Explainer):
         self.begin("output-length")
         self.output_length()
         self.begin("zero-insertion")
+        self.set_footer(True)
         self.zero_insertion()
         self.begin("matrix")
         self.set_footer(not self.article)  # by default the kernel worked by hand: no model
@@ -928,6 +929,7 @@ class TransposedScene(Explainer):
         self.payoff()
         # why output_padding exists, and what dilation does
         self.begin("output-padding-and-dilation")
+        self.set_footer(not self.article)  # by default small examples: no model
         title2 = th.title("Why output_padding, and what dilation does")
         s, k, d, pad, n = b.stride[0], b.kernel[0], b.dilation[0], b.padding[0], b.x.shape[1]
         lengths = ex.trims(n, k, s, pad, d)
@@ -960,25 +962,74 @@ class TransposedScene(Explainer):
         else:
             why.add(th.text("output_padding has nothing to choose", th.SMALL_SIZE, th.OUTPUT_COLOR))
             cue = (f"Here only {lengths[0]} samples convolve to {n}: nothing to choose.",)
-        why.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(title2, DOWN, buff=0.5)
-        taps = VGroup()
-        for dd in sorted({d, d + 1 if d == 1 else 1}):
-            span = dd * (k - 1) + 1
-            vals = np.full(span, np.nan)
-            vals[::dd] = b.weight[0, 0] if one else b.weight[0, 0, :, 0]  # 2-D: along the rows
-            g = Grid(vals, show, cell=(0.62, 0.42), color=th.FILTER_COLORS[0], role=f"kernel dilation {dd}")
-            taps.add(labelled(f"dilation {dd}: spans {span}", g))
-        taps.arrange(DOWN, buff=0.25, aligned_edge=LEFT).next_to(why, DOWN, buff=0.6)
-        gap = th.text(
-            "dilation puts gaps between the kernel's taps: it spans dilation · (kernel − 1) + 1",
-            th.SMALL_SIZE - 2,
-            th.MUTED_COLOR,
-        ).next_to(taps, DOWN, 0.25)
+        why.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(title2, DOWN, buff=0.4)
+        # the convolution's windows slide over the longest and the shortest of those lengths
+        ends = sorted({lengths[0], lengths[-1]}, reverse=True)[: 2 if len(lengths) > 1 else 1]
+        cw, span = 0.5, d * (k - 1) + 1
+        strips, boxes, counts = VGroup(), [], []
+        for m in ends[: 3 if m_fits(ends, pad, cw) else 0]:
+            cells = np.full(m + 2 * pad, np.nan)
+            g = Grid(cells, show, cell=(cw, 0.42), muted=np.r_[[True] * pad, [False] * m, [True] * pad])
+            for c in (*range(pad), *range(pad + m, m + 2 * pad)):  # the convolution's zero padding
+                g.cell(0, c).set_stroke(th.MUTED_COLOR, opacity=0.35)
+            nums = index_row(m, cw).move_to(g.cell(0, pad), aligned_edge=LEFT)
+            for i, t in enumerate(nums):
+                t.move_to(g.cell(0, pad + i))
+            strips.add(labelled(f"{m} samples (padding {pad} each end)", VGroup(g, nums), above=True))
+        strips.arrange(DOWN, buff=0.3, aligned_edge=LEFT).next_to(why, DOWN, buff=0.4).align_to(why, LEFT)
         self.say(*cue)
-        self.play(Write(title2), fade_in(why), run_time=1.5)
-        spans = [dd * (k - 1) + 1 for dd in sorted({d, d + 1 if d == 1 else 1})]
-        self.say(f"Dilation spreads the taps: {k} taps span {spans[0]} or {spans[1]} samples.")
-        self.play(fade_in(taps, gap), run_time=1.2)
+        self.play(Write(title2), fade_in(why[:2], strips), run_time=1.5)
+        for strip in strips:  # every window of the convolution, stride apart, each counted
+            g = strip[1][0]
+            box = SurroundingRectangle(g.cells([(0, c) for c in range(span)]), color=th.TEXT_COLOR, buff=0.03)
+            count = th.text("window 1", th.SMALL_SIZE - 2, th.TEXT_COLOR).next_to(g, RIGHT, 0.3)
+            self.play(fade_in(box, count), run_time=0.4)
+            for w in range(1, n):
+                to = g.cells([(0, w * s + c) for c in range(span)]).get_center()
+                new_count = th.text(f"window {w + 1}", th.SMALL_SIZE - 2, th.TEXT_COLOR).move_to(count)
+                self.play(box.animate.move_to(to), fade_out(count), fade_in(new_count), run_time=0.45)
+                count = new_count
+            boxes.append(box)
+            counts.append(count)
+        if len(why) > 2:
+            self.play(fade_in(why[2:]), run_time=1.0)
+        self.let_read()
+        self.payoff()
+        self.clear_stage()
+        # dilation, worked: kernel 1, 2, 3 with gaps, two stamps at stride 2, the columns added
+        hand = ex.by_hand()
+        dil = 2
+        worked = ex.breakdown(hand.x[:, :2], hand.weight, None, hand.stride[0], 0, 0, dil)
+        wshow = formatter(worked.x, worked.weight, worked.output)
+        title3 = th.title("Dilation: gaps between the kernel's taps")
+        xw, kw = worked.x[0], worked.weight[0, 0]
+        sub = th.text(f"input {', '.join(wshow(v) for v in xw)}, kernel {', '.join(wshow(v) for v in kw)}, "
+                      f"stride {worked.stride[0]}, dilation {dil}: the kernel spans "
+                      f"{dil} · ({len(kw)} − 1) + 1 = {dil * (len(kw) - 1) + 1}",
+                      th.SMALL_SIZE).next_to(title3, DOWN, 0.25)
+        n_out = worked.output.shape[1]
+        rows = VGroup()
+        for st in worked.stamps:
+            vals = np.full(n_out, np.nan)
+            for t, at in enumerate(st.positions(worked.dilation)):
+                vals[at[0]] = st.values[0, t]
+            g = Grid(vals, wshow, cell=(0.62, 0.42), color=th.FILTER_COLORS[0],
+                     role=f"dilated stamp {st.index[0]}")
+            rows.add(labelled(f"x[{st.index[0]}] × kernel", g))
+        total = Grid(worked.output[0], wshow, cell=(0.62, 0.42), color=th.OUTPUT_COLOR, role="dilated output")
+        out_row = labelled("output", total, th.OUTPUT_COLOR)
+        VGroup(*rows, out_row).arrange(DOWN, buff=0.2, aligned_edge=RIGHT).next_to(sub, DOWN, buff=0.6)
+        idx = index_row(n_out, 0.62)
+        for i, t in enumerate(idx):
+            t.move_to(rows[0][1].cell(0, i)).shift(UP * 0.4)
+        self.say(f"Dilation {dil} puts gaps between the kernel's taps:",
+                 f"{len(kw)} taps span {dil * (len(kw) - 1) + 1} samples.")
+        self.play(Write(title3), fade_in(sub, idx), run_time=1.5)
+        for r in rows:
+            self.play(fade_in(r), run_time=0.8)
+        self.say(f"Each copy lands at i × stride, with the gaps; the columns add: "
+                 f"{', '.join(wshow(v) for v in worked.output[0])}.")
+        self.play(fade_in(out_row), run_time=1.0)
         self.payoff()
 
     def filled(self, b: ex.Breakdown, d: int) -> str:
@@ -1565,6 +1616,11 @@ class TransposedScene(Explainer):
 
 
 MOST_COUNTS_NAMED = 5  # more different stamp counts than this are said as their range
+
+
+def m_fits(lengths: list[int], pad: int, cw: float) -> bool:
+    """Whether the longest of `lengths`, padded at both ends, fits across the frame as cells of cw."""
+    return (max(lengths) + 2 * pad) * cw <= 9.0
 
 
 def counts_words(levels: list[int]) -> str:

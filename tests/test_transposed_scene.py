@@ -23,7 +23,7 @@ def render(tmp_path_factory):
 
 
 def test_sections_subtitles_at_reading_pace_and_payoff_endings(render):
-    check_render(render, SECTIONS, 100, 240)  # at most 17 characters a second, each clip ends on its result
+    check_render(render, SECTIONS, 100, 300)  # at most 17 characters a second, each clip ends on its result
 
 
 def test_by_hand_each_copy_lands_at_i_times_stride_and_the_columns_add(render):
@@ -100,8 +100,14 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
     assert "What is left is the output: 8 samples" in said
     said = render.said("output-padding-and-dilation")
     assert "Stride 2: 7 and 8 samples both convolve to 4." in said  # core.explain.trims(4, 3, 2, 1, 1)
-    np.testing.assert_array_equal(render.values("output-padding-and-dilation", "kernel dilation 2")[0][::2],
-                                  [1, 2, 3])
+    # dilation 2, worked: 1, 2 with the kernel 1, 2, 3 at stride 2, each copy with gaps
+    stamp = render.values("output-padding-and-dilation", "dilated stamp 1")[0]
+    np.testing.assert_array_equal(stamp[2::2], [2, 4, 6])
+    assert np.isnan(stamp[[0, 1, 3, 5]]).all()
+    dilated = conv.conv_transpose(np.array([[1.0, 2.0]]), np.array([[[1.0, 2.0, 3.0]]]), None, 2, 0, 0, 2,
+                                  dims=1)
+    np.testing.assert_array_equal(render.values("output-padding-and-dilation", "dilated output"), dilated)
+    assert dilated[0].tolist() == [1, 0, 4, 0, 7, 0, 6]
 
 
 def test_zero_insertion_gives_the_stamps_output(render, plain):
