@@ -29,7 +29,6 @@ from manim import (
     Rectangle,
     SurroundingRectangle,
     VGroup,
-    Write,
 )
 
 from core import conv, data, story
@@ -330,7 +329,7 @@ class TransposedScene(Explainer):
         out_name.next_to(out, UP, 0.15).align_to(out, LEFT)
         self.say(f"How does a transposed convolution turn {count_word(n_in)} numbers into "
                  f"{count_word(n_out)}?")
-        self.play(Write(title), fade_in(xin, x_name, arrow, out, qs, out_name), run_time=1.5)
+        self.play(fade_in(title), fade_in(xin, x_name, arrow, out, qs, out_name), run_time=1.5)
         self.let_read()
 
         # the working layout: input and kernel on top, one row per input below, the output at the bottom
@@ -568,7 +567,7 @@ class TransposedScene(Explainer):
             below.scale((top.get_bottom()[1] - 0.3 + 3.55) / below.height).next_to(top, DOWN, buff=0.3)
 
         self.say("A transposed convolution: each input value scales the kernel.")
-        self.play(Write(title), fade_in(caption, top), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, top), run_time=1.5)
         if many:
             self.say(
                 "Here: a trained decoder. It turns a code back into a curve.",
@@ -672,7 +671,7 @@ class TransposedScene(Explainer):
             both.scale((caption.get_bottom()[1] - 0.3 + 2.9) / both.height).next_to(caption, DOWN, buff=0.3)
         both.next_to(caption, DOWN, buff=0.3).set_x(0)
         self.say("In 2-D: each input pixel scales the kernel and stamps it, stride apart.")
-        self.play(Write(title), fade_in(caption, left, full, full_label), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, left, full, full_label), run_time=1.5)
         acc = np.zeros((fh, fw))
         stamps = [st for st in b.stamps if st.index[0] < hs and st.index[1] < ws]
         batch_new, batch_old = {}, []
@@ -723,6 +722,24 @@ class TransposedScene(Explainer):
         more = (fh, fw) != (fhs, fws)
         if more:
             self.say(f"Only the top-left {fhs} by {fws} of {fh} by {fw} fit on screen.")
+        if self.crops(b):  # the crop, drawn: what padding removes goes dark; what is kept is the output
+            rows, cols = b.kept()
+            inside = np.zeros((fhs, fws), bool)
+            inside[rows.start:min(rows.stop, fhs), cols.start:min(cols.stop, fws)] = True
+            shade = VGroup(*[full.cell(i, j).copy().set_fill(th.BACKGROUND_COLOR, 0.7).set_stroke(width=0)
+                             for (i, j), k in np.ndenumerate(inside) if not k])
+            kept = SurroundingRectangle(full.cells(list(zip(*np.nonzero(inside)))), color=th.OUTPUT_COLOR,
+                                        buff=0.02)
+            kept.role, kept.drawn_value = "kept", lambda: float(inside.sum())
+            p, op = b.padding, b.output_padding
+            self.let_read()
+            self.say(f"Padding {ex.axes_text(p)} crops {self.axes_words(p, 'row', 'column')} off each border "
+                     "of the stamped sum;" if any(p) else "",
+                     f"output_padding {ex.axes_text(op)} keeps {self.axes_words(op, 'row', 'column')} more "
+                     "at the end;" if any(op) else "",
+                     f"what is left is the output: {' by '.join(map(str, b.out_size))} pixels.")
+            self.play(fade_out(ring), fade_in(shade), run_time=1.2)
+            self.play(fade_in(kept), run_time=0.8)
         self.payoff()
 
     def stamp_counts(self, b: ex.Breakdown):
@@ -780,7 +797,7 @@ class TransposedScene(Explainer):
             if len(levels) > 1
             else f"Every output pixel gets {levels[0]} stamps."
         )
-        self.play(Write(title2), fade_in(caption, body), run_time=1.2)
+        self.play(fade_in(title2), fade_in(caption, body), run_time=1.2)
         self.say(
             "Uneven counts inside: a checkerboard; the overlap video, next, fixes it."
             if not even
@@ -800,7 +817,7 @@ class TransposedScene(Explainer):
         lines = VGroup(*[th.text(self.filled(a, d), th.SMALL_SIZE, th.OUTPUT_COLOR) for d in range(a.dims)])
         lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT).next_to(formula, DOWN, 0.2)
         self.say("Its length follows from the settings:", "one formula, from PyTorch's documentation.")
-        self.play(Write(title), fade_in(formula), run_time=1.5)
+        self.play(fade_in(title), fade_in(formula), run_time=1.5)
         said = self.filled(a, 0).replace("·", "×")
         self.say(
             (
@@ -978,7 +995,7 @@ class TransposedScene(Explainer):
             strips.add(labelled(f"{m} samples (padding {pad} each end)", VGroup(g, nums), above=True))
         strips.arrange(DOWN, buff=0.3, aligned_edge=LEFT).next_to(why, DOWN, buff=0.4).align_to(why, LEFT)
         self.say(*cue)
-        self.play(Write(title2), fade_in(why[:2], strips), run_time=1.5)
+        self.play(fade_in(title2), fade_in(why[:2], strips), run_time=1.5)
         for strip in strips:  # every window of the convolution, stride apart, each counted
             g = strip[1][0]
             box = SurroundingRectangle(g.cells([(0, c) for c in range(span)]), color=th.TEXT_COLOR, buff=0.03)
@@ -1024,7 +1041,7 @@ class TransposedScene(Explainer):
             t.move_to(rows[0][1].cell(0, i)).shift(UP * 0.4)
         self.say(f"Dilation {dil} puts gaps between the kernel's taps:",
                  f"{len(kw)} taps span {dil * (len(kw) - 1) + 1} samples.")
-        self.play(Write(title3), fade_in(sub, idx), run_time=1.5)
+        self.play(fade_in(title3), fade_in(sub, idx), run_time=1.5)
         for r in rows:
             self.play(fade_in(r), run_time=0.8)
         self.say(f"Each copy lands at i × stride, with the gaps; the columns add: "
@@ -1165,7 +1182,7 @@ class TransposedScene(Explainer):
             f"Another way: put {gaps} zeros between the inputs,",
             "pad the borders, and slide the flipped kernel along.",
         )
-        self.play(Write(title), fade_in(caption, body), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, body), run_time=1.5)
         self.say("Flipped, because a stamp puts tap t after its input:",
                  "seen from one output, the inputs meet the taps in reverse order.")
         if one:
@@ -1396,7 +1413,7 @@ class TransposedScene(Explainer):
                 VGroup(cl, low).shift(DOWN * 0.1)
             cl.add(key)
         self.say(f"A convolution is a matrix C: one row per window, {c.shape[0]} rows.")
-        self.play(Write(title), fade_in(caption, cl), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, cl), run_time=1.5)
         if shades:
             self.say("Too many numbers to print: each shade is one entry.")
         self.say(
@@ -1445,7 +1462,7 @@ class TransposedScene(Explainer):
         stride = self.main.stride[0] if not self.article else ex.by_hand().stride[0]
         self.say(f"A convolution is a matrix C: one row per window, {rows} rows,",
                  f"each the kernel shifted by the stride, {stride}.")
-        self.play(Write(title), fade_in(caption, cl), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, cl), run_time=1.5)
         self.let_read()
         self.say("Transpose it: row i of C becomes column i of C transposed.")
         self.play(fade_in(tl), run_time=0.8)
@@ -1522,7 +1539,7 @@ class TransposedScene(Explainer):
             th.ACCENT_COLOR,
         ).next_to(pair, DOWN, 0.25)
         self.say("Does the transposed convolution undo the convolution?", "Then Cᵀ C would be the identity.")
-        self.play(Write(title), fade_in(caption, pair), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, pair), run_time=1.5)
         lost = rank < n
         self.say(f"It is not: its rank is {rank} of {n}." + (" Information is lost." if lost else ""))
         self.play(fade_in(facts), run_time=0.8)
@@ -1593,7 +1610,7 @@ class TransposedScene(Explainer):
         (_, _, _, tp, tb), (_, _, _, sp_, sb) = cases
         self.say("Does a trained decoder undo its encoder? The encoder is a matrix E too.",
                  "The decoder D is a transposed convolution with its own trained kernels.")
-        self.play(Write(title), fade_in(caption, panels[0][:2], key), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, panels[0][:2], key), run_time=1.5)
         self.say(f"On a training patch, D misses by {tb:.1e}; E transposed by {tp:.1e}.")
         self.play(fade_in(*panels[0][2:]), run_time=1.2)
         self.let_read()

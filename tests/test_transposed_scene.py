@@ -158,6 +158,10 @@ def test_in_2d_stamps_and_their_counts(render):
     np.testing.assert_array_equal(render.values("in-2-d", "stamps per pixel"), b.counts[b.kept()])
     np.testing.assert_array_equal(render.values("in-2-d", "output"), b.output[0])
     assert "Uneven counts inside: a checkerboard" in render.said("in-2-d")
+    said = render.said("in-2-d")  # the crop, drawn: one row and column off, one kept back at the end
+    assert "Padding 1 crops one row and one column off each border of the stamped sum;" in said
+    assert "output_padding 1 keeps one row and one column more at the end;" in said
+    assert render.values("in-2-d", "kept") == b.out_size[0] * b.out_size[1] == 36
     assert "pixel gets: 1, 2 or 4" in render.said("in-2-d")
 
 
