@@ -873,19 +873,36 @@ class TransposedScene(Explainer):
         extra = [(r, c) for (r, c), k in np.ndenumerate(kept) if k and self.is_extra(b, r, c, one)]
         op_cells = [rc for rc in extra if not stamped[rc]]
         crop_note = th.text(
-            f"padding {ex.axes_text(p)}: cropped from each end" + ("" if one else " of each axis"),
+            (f"− 2 · padding: {p[0]} cropped from each end" if one else
+             f"padding {ex.axes_text(p)}: cropped from each end of each axis"),
             th.SMALL_SIZE - 2,
             th.MUTED_COLOR,
         )
         op_note = th.text(
-            f"output_padding {ex.axes_text(op)}: kept at the end"
+            (f"+ output_padding: {op[0]} kept at the end" if one else
+             f"output_padding {ex.axes_text(op)}: kept at the end")
             + (" (beyond the stamps: zero)" if op_cells else ""),
             th.SMALL_SIZE - 2,
             th.OUTPUT_COLOR,
         )
         notes = VGroup(crop_note, op_note).arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+        # 1-D: the stamps before they are added, each on its own row at i × stride
+        stamp_rows = VGroup()
+        if one and b.x.shape[1] <= MAX_ROWS:
+            for st in b.stamps:
+                vals = np.full(view.shape[1], np.nan)
+                for t, at in enumerate(st.positions(b.dilation)):
+                    if at[0] < view.shape[1]:
+                        vals[at[0]] = st.values[0, t]
+                stamp_rows.add(Grid(vals, show, cell=(full.cw, 0.36), color=th.FILTER_COLORS[0],
+                                    role=f"small stamp {st.index[0]}"))
+            stamp_rows.arrange(DOWN, buff=0.04)
         if one:  # the output under the samples it keeps
-            full.next_to(sub, DOWN, buff=0.45)
+            if len(stamp_rows):
+                stamp_rows.next_to(sub, DOWN, buff=0.45)
+                full.next_to(stamp_rows, DOWN, buff=0.2).align_to(stamp_rows, LEFT)
+            else:
+                full.next_to(sub, DOWN, buff=0.45)
             full_name.next_to(full, LEFT, 0.3)
             if full_name.get_left()[0] < -6.4:  # a long row: the name goes above its left end
                 full_name = th.text("stamps added, before cropping", th.SMALL_SIZE - 2, th.MUTED_COLOR)
@@ -906,7 +923,13 @@ class TransposedScene(Explainer):
             notes.next_to(VGroup(full, out_block), DOWN, 0.3)
         idx = index_row(view.shape[1], full.cw)
         for i, m in enumerate(idx):
-            m.move_to([full.cell(0, i).get_x(), full.get_top()[1] + 0.18, 0])
+            top = (stamp_rows if len(stamp_rows) else full).get_top()[1]
+            m.move_to([full.cell(0, i).get_x(), top + 0.18, 0])
+        stamp_names = VGroup(*[th.text(f"x[{i}] × kernel", th.SMALL_SIZE - 4, th.MUTED_COLOR)
+                               .next_to(g, LEFT, 0.3) for i, g in enumerate(stamp_rows)])
+        reach = b.stamped_size[0] if one else 0
+        reach_words = (f"({b.x.shape[1]} − 1) · {b.stride[0]} + {b.dilation[0]} · ({b.kernel[0]} − 1) + 1 "
+                       f"= {reach}" if one else "")
         # padding crops its samples from both ends of the stamped range; output_padding keeps some back
         crop_cells = [rc for rc, k in np.ndenumerate(kept) if not k or rc in extra]
         shades = {
@@ -920,11 +943,19 @@ class TransposedScene(Explainer):
         if self.article:  # the formula again, for the small example, where the article's stood
             again = th.text(self.filled(b, 0), th.SMALL_SIZE, th.OUTPUT_COLOR).move_to(lines)
             self.say("A small example: " + self.filled(b, 0).replace("·", "×") + ".")
-            self.play(fade_out(lines), fade_in(again, sub, full, idx, full_name), run_time=1.2)
+            self.play(fade_out(lines), fade_in(again, sub, idx), run_time=1.2)
+        else:
+            self.play(fade_in(sub, idx), run_time=1.2)
+        if len(stamp_rows):  # the stamps first: how far they reach is the formula's first three terms
+            self.say(f"Its {len(stamp_rows)} stamps land {b.stride[0]} apart and reach "
+                     f"{reach_words.replace('·', '×')} samples.")
+            self.play(fade_in(stamp_rows, stamp_names), run_time=1.2)
+            self.let_read()
+            self.play(fade_in(full, full_name), run_time=1.0)
             self.say("Padding does not pad the input: it crops the stamped result.")
         else:
             self.say("Padding does not pad the input: it crops the stamped result.")
-            self.play(fade_in(sub, full, idx, full_name), run_time=1.2)
+            self.play(fade_in(full, full_name), run_time=1.0)
         self.play(fade_in(shade, crop_note), run_time=1.0)
         if extra:
             self.say(

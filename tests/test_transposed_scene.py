@@ -98,6 +98,11 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
     assert "The article's model: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
     assert "A small example: (4 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 8." in said
     assert "What is left is the output: 8 samples" in said
+    for i in range(4):  # the stamps before they are added, each at i × stride
+        row = render.values("output-length", f"small stamp {i}")[0]
+        np.testing.assert_array_equal(row[2 * i:2 * i + 3], b.stamps[i].values[0])
+        assert np.isnan(np.delete(row, range(2 * i, 2 * i + 3))).all()
+    assert "reach (4 − 1) × 2 + 1 × (3 − 1) + 1 = 9 samples" in said
     said = render.said("output-padding-and-dilation")
     assert "Stride 2: 7 and 8 samples both convolve to 4." in said  # core.explain.trims(4, 3, 2, 1, 1)
     # dilation 2, worked: 1, 2 with the kernel 1, 2, 3 at stride 2, each copy with gaps
