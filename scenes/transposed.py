@@ -714,9 +714,9 @@ class TransposedScene(Explainer):
             th.ACCENT_COLOR,
         ).next_to(both, DOWN, buff=0.3)
         self.say(
-            f"Pixel ({r}, {c}) gets {len(terms)} stamps: {term_text} = {show(b.full[0, r, c])}."
-            if len(term_text) < 50
-            else f"Pixel ({r}, {c}) gets {len(terms)} stamps; they add."
+            f"Pixel ({r}, {c}) of the sum gets {len(terms)} stamps: {term_text} = {show(b.full[0, r, c])}."
+            if len(term_text) < 40
+            else f"Pixel ({r}, {c}) of the sum gets {len(terms)} stamps; they add."
         )
         self.play(fade_in(ring, note), run_time=0.8)
         more = (fh, fw) != (fhs, fws)
@@ -821,7 +821,7 @@ class TransposedScene(Explainer):
         said = self.filled(a, 0).replace("·", "×")
         self.say(
             (
-                "The article's model: " + said
+                "The trained decoder: " + said
                 if self.article
                 else "Here: " + said
                 if a.dims == 1
@@ -1004,7 +1004,9 @@ class TransposedScene(Explainer):
                 th.text("output_padding " + ", ".join(pairs), th.SMALL_SIZE, th.OUTPUT_COLOR),
             )
             cue = (
-                f"Stride {s}: {many} samples {'both' if len(lengths) == 2 else 'all'} convolve to {n}.",
+                f"With kernel {k}, stride {s} and padding {pad}, {many} samples "
+                f"{'both' if len(lengths) == 2 else 'all'} convolve to {n}:",
+                "count the windows.",
                 "output_padding picks which length the transposed convolution returns.",
             )
         else:
@@ -1070,13 +1072,14 @@ class TransposedScene(Explainer):
         idx = index_row(n_out, 0.62)
         for i, t in enumerate(idx):
             t.move_to(rows[0][1].cell(0, i)).shift(UP * 0.4)
-        self.say(f"Dilation {dil} puts gaps between the kernel's taps:",
+        self.say(f"Dilation {dil} puts gaps between the kernel's taps: "
                  f"{len(kw)} taps span {dil * (len(kw) - 1) + 1} samples.")
         self.play(fade_in(title3), fade_in(sub, idx), run_time=1.5)
         for r in rows:
             self.play(fade_in(r), run_time=0.8)
         self.say(f"Each copy lands at i × stride, with the gaps; the columns add: "
-                 f"{', '.join(wshow(v) for v in worked.output[0])}.")
+                 f"{', '.join(wshow(v) for v in worked.output[0])}.",
+                 "The samples no copy reaches stay 0." if (worked.counts == 0).any() else "")
         self.play(fade_in(out_row), run_time=1.0)
         self.payoff()
 
@@ -1212,6 +1215,8 @@ class TransposedScene(Explainer):
         self.say(
             f"Another way: put {gaps} zeros between the inputs,",
             "pad the borders, and slide the flipped kernel along.",
+            *([f"Each of the {b.x.shape[0]} channel rows meets its own flipped kernel; all the products add."]
+              if b.x.shape[0] > 1 else []),
         )
         self.play(fade_in(title), fade_in(caption, body), run_time=1.5)
         self.say("Flipped, because a stamp puts tap t after its input:",
@@ -1540,7 +1545,7 @@ class TransposedScene(Explainer):
         diag = np.array(c.gram_diagonal())  # its smallest and largest value
         show = formatter(g)
         title = th.title("Transposed is not inverse")
-        caption = caption_under(title, f"Cᵀ C for {what}")
+        caption = caption_under(title, f"C transposed times C, for {what}")
         small = n <= 10
         pg = (
             Grid(g, show, cell=(0.5, 0.4), color=th.OUTPUT_COLOR, role="CT C")
@@ -1556,7 +1561,8 @@ class TransposedScene(Explainer):
             else Shades(eye, pg.width, pg.height, role="identity")
         )
         pair = VGroup(
-            labelled(f"Cᵀ C, {n} × {n}" + (pg.shown() if isinstance(pg, Shades) else ""), pg, above=True),
+            labelled(f"C transposed times C, {n} × {n}" + (pg.shown() if isinstance(pg, Shades) else ""), pg,
+                     above=True),
             labelled("the identity", ident, above=True),
         ).arrange(RIGHT, buff=0.8, aligned_edge=UP)
         if pair.width > 12.6:
@@ -1583,7 +1589,8 @@ class TransposedScene(Explainer):
             return ", ".join(vs(t) for t in a[:8]) + (", …" if len(a) > 8 else "")
 
         last = th.text(
-            f"for v = {cut8(v)}:   Cᵀ C v = {cut8(back)}", th.SMALL_SIZE - 2, th.OUTPUT_COLOR
+            f"for v = {cut8(v)}:   C transposed times C times v = {cut8(back)}", th.SMALL_SIZE - 2,
+            th.OUTPUT_COLOR
         ).next_to(facts, DOWN, 0.2)
         self.say(
             "It restores the shape, not the values:",
@@ -1617,8 +1624,8 @@ class TransposedScene(Explainer):
         yr = pic.nice_range(lo, hi, 4)
         title = th.title("A trained decoder undoes its encoder, on its data")
         shape = f"{e.shape[0]} × {e.shape[1]}"
-        caption = caption_under(title, f"E: the article's encoder, its {e.shape[0]} filters as a {shape} "
-                                       "matrix (tanh and bias aside); D: its trained decoder")
+        caption = caption_under(title, f"E: the trained encoder's {e.shape[0]} filters as a {shape} matrix "
+                                       "(its tanh and bias left out); D: its decoder, on the encoder's code")
         panels = VGroup()
         names = ("a training patch p", "a step p: unlike any training curve")
         for k, ((x, plain, trained, e_plain, e_trained), name) in enumerate(zip(cases, names)):
@@ -1642,13 +1649,14 @@ class TransposedScene(Explainer):
         self.say("Does a trained decoder undo its encoder? The encoder is a matrix E too.",
                  "The decoder D is a transposed convolution with its own trained kernels.")
         self.play(fade_in(title), fade_in(caption, panels[0][:2], key), run_time=1.5)
-        self.say(f"On a training patch, D misses by {tb:.1e}; E transposed by {tp:.1e}.")
+        self.say(f"On a training patch, D's mean square error is {tb:.1e}; E transposed's is {tp:.1e}.")
         self.play(fade_in(*panels[0][2:]), run_time=1.2)
         self.let_read()
         fails = sb > 10 * tb
         self.say(
-            f"On a step, unlike any training curve, D misses by {sb:.1e}, {sb / tb:.0f} times as much."
-            if fails else f"On a step, unlike any training curve, D still misses by only {sb:.1e}.",
+            f"On a step, unlike any training curve, D's error is {sb:.1e}, "
+            f"about {times(sb, tb)} times as much."
+            if fails else f"On a step, unlike any training curve, D's error is still only {sb:.1e}.",
             "So D is no inverse either: it undoes its encoder on data like its training curves."
             if fails else "",
         )
@@ -1664,6 +1672,13 @@ class TransposedScene(Explainer):
 
 
 MOST_COUNTS_NAMED = 5  # more different stamp counts than this are said as their range
+
+
+def times(a: float, b: float) -> str:
+    """a / b as said beside a and b written to two significant digits: itself to two significant
+    digits, so that it agrees with the numbers shown ('about 1,400', not 1415 for 7.8e-03 / 5.5e-06)."""
+    r = float(f"{a / b:.2g}")
+    return f"{r:,.0f}" if r >= 10 else f"{r:g}"
 
 
 def m_fits(lengths: list[int], pad: int, cw: float) -> bool:

@@ -52,5 +52,5 @@ def test_a_2d_setting_explains_that_setting(render_2d):
     np.testing.assert_array_equal(render_2d.values("in-2-d", "stamps per pixel"), b.counts[b.kept()])
     said = render_2d.said()
     assert "Rows: (3 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 6." in said
-    assert "Pixel (2, 2) gets 4 stamps: 5 + 6 + 3 + 2 = 16." in said
+    assert "Pixel (2, 2) of the sum gets 4 stamps: 5 + 6 + 3 + 2 = 16." in said
     assert "its rank is 9 of 36" in said

@@ -95,7 +95,7 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
     np.testing.assert_array_equal(render.values("output-length", "output")[0], b.output[0])
     assert b.output.shape[-1] == conv.output_length(4, 3, 2, 1, 1, 1) == 8
     said = render.said("output-length")
-    assert "The article's model: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
+    assert "The trained decoder: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
     assert "A small example: (4 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 8." in said
     assert "What is left is the output: 8 samples" in said
     for i in range(4):  # the stamps before they are added, each at i × stride
@@ -104,7 +104,8 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
         assert np.isnan(np.delete(row, range(2 * i, 2 * i + 3))).all()
     assert "reach (4 − 1) × 2 + 1 × (3 − 1) + 1 = 9 samples" in said
     said = render.said("output-padding-and-dilation")
-    assert "Stride 2: 7 and 8 samples both convolve to 4." in said  # core.explain.trims(4, 3, 2, 1, 1)
+    # core.explain.trims(4, 3, 2, 1, 1)
+    assert "With kernel 3, stride 2 and padding 1, 7 and 8 samples both convolve to 4:" in said
     # dilation 2, worked: 1, 2 with the kernel 1, 2, 3 at stride 2, each copy with gaps
     stamp = render.values("output-padding-and-dilation", "dilated stamp 1")[0]
     np.testing.assert_array_equal(stamp[2::2], [2, 4, 6])
@@ -152,8 +153,9 @@ def test_matrix_and_its_transpose_and_not_an_inverse(render, plain):
         np.testing.assert_allclose(render.values("not-an-inverse", f"D(E p) {k}"), decoded, atol=1e-9)
         errors.append((np.mean((e.T @ e @ x - x) ** 2), np.mean((decoded - x) ** 2)))
     (tp, tb), (_, sb) = errors
-    assert f"On a training patch, D misses by {tb:.1e}; E transposed by {tp:.1e}." in said
-    assert (f"D misses by {sb:.1e}, {sb / tb:.0f} times as much." in said) == (sb > 10 * tb)
+    assert f"On a training patch, D's mean square error is {tb:.1e}; E transposed's is {tp:.1e}." in said
+    ratio = float(f"{sb / tb:.2g}")  # said as the shown, rounded errors give it
+    assert (f"D's error is {sb:.1e}, about {ratio:,.0f} times as much." in said) == (sb > 10 * tb)
     assert ("So D is no inverse either" in said) == (sb > 10 * tb)
 
 
@@ -237,3 +239,10 @@ def test_sums_are_written_with_enough_places_to_add_up():
     assert adds_up([0.084, 0.091, -0.163], 0.012) == 2  # 0.08 + 0.09 - 0.16 = 0.01 reads true
     assert adds_up([0.0849, 0.0849], 0.1698) == 3  # 0.08 + 0.08 is not 0.17; 0.085 + 0.085 = 0.170
     assert adds_up([1.0, 2.0], 3.0, places=0) == 0
+
+
+def test_a_ratio_is_said_to_the_digits_of_the_numbers_shown():
+    from scenes.transposed import times
+
+    assert times(7.8e-3, 5.5e-6) == "1,400"  # not 1418, nor 1415 from the unrounded errors
+    assert times(3.0, 2.0) == "1.5"
