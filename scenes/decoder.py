@@ -257,7 +257,9 @@ class DecoderScene(Explainer):
         self.play(Drive(b.total, lambda a: b.total.set_values(b.sums[-1] + a * (shown.output - b.sums[-1]))),
                   run_time=1.5)
         self.say(f"Scale the filters by each column, place the copies {STRIDE} apart, "
-                 "add where they overlap:", "that is a transposed convolution.")
+                 "add where they overlap:", "that is a transposed convolution.",
+                 "The article calls it deconvolution; written as a matrix,",
+                 "it is the transpose of the convolution's matrix, hence the name.")
         self.play(fade_in(b.definition), run_time=1)
         k, (wa, wb), (ta, tb) = b.freeze
         d = b.places
@@ -489,12 +491,18 @@ class StrideBoard:
         # the right side: three lanes and the output plot, on one sample axis
         width = 6.2
         piece_range = pic.nice_range(float(shown.pieces.min()), float(shown.pieces.max()) * 1.05, 2)
-        self.lane_plots = [pic.SignalPlot(WINSIZE, piece_range, width, 0.55, x_numbers=False)
-                           for _ in shown.starts]
         values = np.concatenate([shown.output, curve, shown.pieces.ravel()])
         lo, hi = values.min(), values.max()
         pad = 0.05 * (hi - lo)
-        self.plot = plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - pad, hi + pad), width, 2.4)
+        out_range = pic.nice_range(lo - pad, hi + pad)
+        # one vertical scale for the lanes and the output, so that a window's sum keeps its size as it
+        # drops in; the same height in all as three 0.55 lanes and a 2.4 plot took
+        unit = (len(shown.starts) * 0.55 + 2.4) / (len(shown.starts) * (piece_range[1] - piece_range[0])
+                                                  + out_range[1] - out_range[0])
+        lane_height = unit * (piece_range[1] - piece_range[0])
+        self.lane_plots = [pic.SignalPlot(WINSIZE, piece_range, width, lane_height, x_numbers=False)
+                           for _ in shown.starts]
+        self.plot = plot = pic.SignalPlot(WINSIZE, out_range, width, unit * (out_range[1] - out_range[0]))
         right = VGroup(*self.lane_plots, plot).arrange(DOWN, buff=0.26)
         plot.shift(DOWN * 0.1)
         for lane in self.lane_plots:  # one sample axis: each lane's samples above the output's

@@ -192,6 +192,11 @@ def test_transposed_convolution_places_each_window_at_stride_4(render, plain):
     for w in range(3):  # window w: its code column's weighted sum of filters, drawn from sample 4*w
         np.testing.assert_allclose(render.values(sec, f"window {w + 1}"), pieces[w], atol=1e-9)
         assert render.scene.pictures[sec][f"window {w + 1}"].offset == 4 * w
+    # one vertical scale: a window's sum is as tall in its lane as on the output it drops onto
+    lanes = [render.scene.pictures[sec][f"window {w + 1}"].plot.axes for w in range(3)]
+    out_axes = render.scene.pictures[sec]["output"].plot.axes
+    per_unit = [a.y_length / (a.y_range[1] - a.y_range[0]) for a in [*lanes, out_axes]]
+    assert max(per_unit) - min(per_unit) < 1e-9, per_unit
     output = plain.decode_windows(shown.codes)
     np.testing.assert_allclose(render.values(sec, "output"), output, atol=1e-9)
     np.testing.assert_allclose(render.values(sec, "curve"), curve, atol=1e-9)
@@ -231,6 +236,7 @@ def test_transposed_convolution_places_each_window_at_stride_4(render, plain):
     overlap_mse = np.mean((output[shown.doubled] - curve[shown.doubled]) ** 2)
     assert alone_mse * 100 < overlap_mse  # true of the default model: the words below follow
     assert "each window alone comes back close" in said and "transposed convolution" in said
+    assert "The article calls it deconvolution" in said
 
 
 def test_adding_places_shows_enough_digits():
