@@ -186,7 +186,8 @@ class EncoderScene(Explainer):
                  f"{KERNEL} weights each.")
         self.play(fade_in(*b.over_plots, *b.over_labels, *b.filt_sigs), run_time=1.2)
         self.wait(1)
-        self.say("The patch is laid over each filter:", "a dot product measures how well the two match.")
+        self.say("The patch is laid over each filter:",
+                 "a dot product multiplies them sample by sample and adds.")
         self.play(*[ReplacementTransform(b.cut.copy(), sig) for sig in b.patch_sigs], run_time=1.8)
         self.bring_to_front(*b.filt_sigs)  # the filters over the wide patch
         self.play(fade_in(b.steps), run_time=0.6)
@@ -231,7 +232,7 @@ class EncoderScene(Explainer):
             self.wait(0.3)
 
         best = int(np.argmax(np.abs(steps["sums"])))  # the filter best_match_cue names
-        self.say(best_match_cue(steps["sums"]))
+        self.say(*best_match_cue(steps["sums"], patch, ck.enc_w))
         self.play(b.highlight(None), Create(b.frame(best)), run_time=0.8)
         self.wait(2.5)
         codes = ", ".join(fmt(c, 3) for c in steps["code"])
@@ -674,14 +675,20 @@ def tanh_cue(pre: np.ndarray, code: np.ndarray) -> str:
     return f"{what} here it pulls sums in by up to {change:.0%}:"
 
 
-def best_match_cue(sums: np.ndarray) -> str:
-    """Which filter the patch matches best: the largest sum in size; a negative one means the
-    patch looks like the filter upside down."""
+def best_match_cue(sums: np.ndarray, patch: np.ndarray, filters: np.ndarray) -> tuple[str, ...]:
+    """Which filter gives the largest sum in size, and whether the patch has that filter's shape: a
+    shape is claimed only when it is measured, as the cosine of the angle between patch and filter
+    (1: the same shape, -1: upside down), at least 0.9 in size. Else the sum is large because the
+    patch is, said as such."""
     i = int(np.argmax(np.abs(sums)))
     name = th.filter_name(i).capitalize()
-    if sums[i] < 0:
-        return f"{name}: the largest sum in size, negative: the patch looks like it upside down."
-    return f"{name}: the largest sum in size, positive: the patch looks most like it."
+    f, x = np.asarray(filters[i], float), np.asarray(patch, float)
+    cos = float(x @ f / (np.linalg.norm(x) * np.linalg.norm(f)))
+    head = f"{name}: the largest sum in size, {'negative' if sums[i] < 0 else 'positive'};"
+    if abs(cos) >= 0.9:
+        return (f"{head} the patch has its shape{' upside down' if cos < 0 else ''} (cosine {cos:+.2f}).",)
+    return (f"{head} yet the shapes differ (cosine {cos:+.2f}):",
+            "a large patch gives large sums, whatever its shape.")
 
 
 def rank_cue(mse: float, errors: np.ndarray, loss: float) -> tuple[str, str]:

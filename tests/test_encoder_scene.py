@@ -116,8 +116,13 @@ def test_products_running_sums_sums_and_tanh_are_the_encoders(render, plain):
     k = int(np.argmax(np.abs(products)))
     assert f"at sample {k}: " + ("the same sign" if products[k] > 0 else "opposite signs") in said
     best = int(np.argmax(np.abs(sums)))
+    f = plain.enc_w[best].astype(float)
+    cos = patch @ f / (np.linalg.norm(patch) * np.linalg.norm(f))
     assert f"{th.filter_name(best).capitalize()}: the largest sum in size, " + (
-        "negative: the patch looks like it upside down" if sums[best] < 0 else "positive") in said
+        "negative" if sums[best] < 0 else "positive") in said
+    assert f"(cosine {cos:+.2f})" in said
+    assert ("the patch has its shape" in said) == (abs(cos) >= 0.9)
+    assert "looks like" not in said
 
 
 def test_the_cues_follow_the_numbers_either_way():
@@ -125,9 +130,15 @@ def test_the_cues_follow_the_numbers_either_way():
         np.array([0.1, -0.2, 0.3, 0.0]))
     assert "at sample 1: opposite signs there, so it takes away 0.4000" in encoder.biggest_product_cue(
         np.array([0.1, -0.4, 0.3]))
-    assert encoder.best_match_cue(np.array([0.1, -0.5, 0.2])).endswith("the patch looks like it upside down.")
-    assert encoder.best_match_cue(np.array([0.1, 0.5, 0.2])).startswith(th.filter_name(1).capitalize())
-    assert encoder.best_match_cue(np.array([0.1, 0.5, 0.2])).endswith("the patch looks most like it.")
+    filters = np.array([[1.0, 0, 0], [0, 1.0, 2.0], [1.0, 1.0, 1.0]])
+    # "its shape" only when patch and filter point the same way (or opposite): measured, not assumed
+    (upside,) = encoder.best_match_cue(np.array([0.1, -0.5, 0.2]), np.array([0, -1.0, -2.1]), filters)
+    assert upside.startswith(th.filter_name(1).capitalize())
+    assert "has its shape upside down (cosine -1.00)" in upside
+    (same,) = encoder.best_match_cue(np.array([0.1, 0.5, 0.2]), np.array([0, 2.0, 4.0]), filters)
+    assert "positive; the patch has its shape (cosine +1.00)" in same
+    rising = " ".join(encoder.best_match_cue(np.array([0.1, 0.5, 0.2]), np.array([3.0, 3.1, 3.2]), filters))
+    assert "yet the shapes differ (cosine +0.79)" in rising and "has its shape" not in rising
     assert "barely changes it" in encoder.tanh_cue(np.array([0.1, -0.2]), np.tanh([0.1, -0.2]))
     assert "pulls sums in by up to 24%" in encoder.tanh_cue(np.array([0.1, 1.0]), np.tanh([0.1, 1.0]))
     errors = np.arange(1, 201) * 1e-6
