@@ -276,8 +276,9 @@ class EncoderScene(Explainer):
         chosen = patches[idx].astype(np.float64)
         outs = story.round_trip(self.ck, chosen)
         lo, hi = min(chosen.min(), outs.min()), max(chosen.max(), outs.max())
+        starts = data.patch_starts(len(patches))  # where each curve's training patch was cut
         plots = VGroup(*[pic.SignalPlot(KERNEL, pic.nice_range(lo - 0.05, hi + 0.05), 2.9, 1.45,
-                                        f"curve {i}'s patch")
+                                        f"curve {i}, samples {starts[i]}-{starts[i] + KERNEL - 1}")
                          for i in idx]).arrange_in_grid(2, 3, buff=(0.8, 0.5)).next_to(title, DOWN, buff=0.4)
         sigs = VGroup()
         for plot, i, x, y in zip(plots, idx, chosen, outs):
@@ -293,8 +294,9 @@ class EncoderScene(Explainer):
             th.text(f"mean square error over these {len(idx)}: {mse}", th.SMALL_SIZE)
         ).arrange(DOWN, buff=0.12)
         legend.next_to(plots, DOWN, buff=0.25)
-        self.say(f"{len(idx)} of the {len(patches):,} training patches (one per curve): target wide {grey}, "
-                 f"output {yellow}.", f"They coincide: mean square error {mse}.")
+        self.say(f"{len(idx)} of the {len(patches):,} training patches, one per curve, each cut at a "
+                 "random start:", f"target wide {grey}, output {yellow}.",
+                 f"They coincide: mean square error {mse}.")
         self.play(Write(title), fade_in(plots, legend), run_time=1.2)
         self.play(fade_in(*sigs), run_time=1.5)
         self.wait(1.5)

@@ -198,12 +198,16 @@ def test_round_trip_draws_the_decoded_code_and_six_patches(render, plain):
     worse = np.mean(errors < mse)
     rank = f"Worse than {worse:.1%}" if worse >= 0.5 else f"Better than {1 - worse:.1%}"
     assert f"{rank} of the {data.DATASIZE:,} training patches" in said
-    assert f"{len(story.f5_indices())} of the {data.DATASIZE:,} training patches (one per curve)" in said
+    six = f"{len(story.f5_indices())} of the {data.DATASIZE:,} training patches"
+    assert f"{six}, one per curve, each cut at a random start:" in said
     idx = story.f5_indices()
     patches = data.make_patches()[idx].astype(np.float64)
     outs = plain.decode(plain.encode(patches))
+    starts = data.patch_starts()
     for k, i in enumerate(idx):
         np.testing.assert_allclose(render.values("round-trip", f"target {i}"), patches[k], atol=1e-9)
+        label = render.scene.pictures["round-trip"][f"target {i}"].plot.label.original_text  # which samples
+        assert label == f"curve {i}, samples {starts[i]}-{starts[i] + 6}"
         np.testing.assert_allclose(render.values("round-trip", f"output {i}"), outs[k], atol=1e-9)
 
 
