@@ -13,6 +13,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Axes,
     Circle,
     Create,
@@ -164,9 +165,13 @@ class DecoderScene(Explainer):
             self.play(Write(equation().next_to(w.smalls, DOWN, buff=0.3)), run_time=1.5)
             self.wait(1.5)
             self.say(f"Another code, {_fmt(F6_CODES[1])}: each filter rescales, and the sum follows.")
-            self.switch(captions[3], captions[4], moving)
-            self.play(*[c.animate.set_value(t) for c, t in zip(w.code, F6_CODES[1])], run_time=4,
-                      rate_func=smooth)
+            speed.keep_live_last(self, moving)
+            self.play(fade_out(captions[3]), run_time=0.3)
+            speed.keep_live_last(self, moving)
+            # the heading names the new code as the panel moves to it: they change together
+            self.play(AnimationGroup(fade_in(captions[4], run_time=0.6),
+                                     *[c.animate(run_time=4, rate_func=smooth).set_value(t)
+                                       for c, t in zip(w.code, F6_CODES[1])]))
             self.say("The rings stay on the sum: the decoder is this weighted sum.")
             self.wait(2)
         self.payoff()
