@@ -816,7 +816,8 @@ class TransposedScene(Explainer):
         a = self.main
         lines = VGroup(*[th.text(self.filled(a, d), th.SMALL_SIZE, th.OUTPUT_COLOR) for d in range(a.dims)])
         lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT).next_to(formula, DOWN, 0.2)
-        self.say("Its length follows from the settings:", "one formula, from PyTorch's documentation.")
+        self.say("Its length follows from the settings:", "one formula, from PyTorch's documentation.",
+                 "Its dilation and output_padding are shown next.")
         self.play(fade_in(title), fade_in(formula), run_time=1.5)
         said = self.filled(a, 0).replace("·", "×")
         self.say(
