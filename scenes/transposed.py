@@ -373,7 +373,7 @@ class TransposedScene(Explainer):
             scaled.boxes.set_stroke(opacity=0)  # the row's own cells frame it
             scaled.shift(rows[i].cell(0, 0).get_center() - scaled.cell(0, 0).get_center())
             words = series([show(v) for v in x[i] * k])
-            self.say(f"Input {i} is {show(x[i])}: the kernel times {show(x[i])} is {words}.")
+            self.say(f"Input x[{i}] = {show(x[i])}: the kernel times {show(x[i])} is {words}.")
             self.play(fade_in(box), run_time=0.4)
             self.play(*[n.animate.move_to(scaled.cell(0, t)) for t, n in enumerate(copy)], run_time=0.9)
             self.play(fade_out(copy), fade_in(*scaled.nums.values(), names[i]), run_time=0.8)
@@ -816,8 +816,9 @@ class TransposedScene(Explainer):
         a = self.main
         lines = VGroup(*[th.text(self.filled(a, d), th.SMALL_SIZE, th.OUTPUT_COLOR) for d in range(a.dims)])
         lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT).next_to(formula, DOWN, 0.2)
-        self.say("Its length follows from the settings:", "one formula, from PyTorch's documentation.",
-                 "Its dilation and output_padding are shown next.")
+        self.say("A transposed convolution's output length follows from its settings:",
+                 "one formula, from PyTorch's documentation.",
+                 "Dilation spaces the kernel's taps apart; 1 means no gaps.")
         self.play(fade_in(title), fade_in(formula), run_time=1.5)
         said = self.filled(a, 0).replace("·", "×")
         self.say(
@@ -1033,11 +1034,12 @@ class TransposedScene(Explainer):
         for strip in strips:  # every window of the convolution, stride apart, each counted
             g = strip[1][0]
             box = SurroundingRectangle(g.cells([(0, c) for c in range(span)]), color=th.TEXT_COLOR, buff=0.03)
-            count = th.text("window 1", th.SMALL_SIZE - 2, th.TEXT_COLOR).next_to(g, RIGHT, 0.3)
+            count = th.text("1 window", th.SMALL_SIZE - 2, th.TEXT_COLOR).next_to(g, RIGHT, 0.3)
             self.play(fade_in(box, count), run_time=0.4)
             for w in range(1, n):
                 to = g.cells([(0, w * s + c) for c in range(span)]).get_center()
-                new_count = th.text(f"window {w + 1}", th.SMALL_SIZE - 2, th.TEXT_COLOR).move_to(count)
+                new_count = th.text(f"{w + 1} windows", th.SMALL_SIZE - 2, th.TEXT_COLOR)
+                new_count.move_to(count, aligned_edge=LEFT)
                 self.play(box.animate.move_to(to), fade_out(count), fade_in(new_count), run_time=0.45)
                 count = new_count
             boxes.append(box)
@@ -1214,8 +1216,9 @@ class TransposedScene(Explainer):
                 taps.add(th.text(str(t), th.SMALL_SIZE - 4, th.MUTED_COLOR)
                          .next_to(fgrid.cell(spread.shape[0] - 1, c), DOWN, 0.08))
         self.say(
-            f"Another way: put {gaps} zeros between the inputs,",
-            "pad the borders, and slide the flipped kernel along.",
+            f"Another way: put {gaps} zeros between the inputs, {ex.axes_text(borders)} at each border,"
+            if min(borders) >= 0 else f"Another way: put {gaps} zeros between the inputs, trim the borders,",
+            "and slide the flipped kernel along.",
             *([f"Each of the {b.x.shape[0]} channel rows meets its own flipped kernel; all the products add."]
               if b.x.shape[0] > 1 else []),
         )

@@ -98,7 +98,7 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
     assert "The trained decoder: (3 − 1) × 4 − 2 × 0 + 1 × (7 − 1) + 0 + 1 = 15." in said
     assert "A small example: (4 − 1) × 2 − 2 × 1 + 1 × (3 − 1) + 1 + 1 = 8." in said
     assert "What is left is the output: 8 samples" in said
-    assert "Its dilation and output_padding are shown next." in said  # named before they are met
+    assert "Dilation spaces the kernel's taps apart; 1 means no gaps." in said  # defined where first used
     for i in range(4):  # the stamps before they are added, each at i × stride
         row = render.values("output-length", f"small stamp {i}")[0]
         np.testing.assert_array_equal(row[2 * i:2 * i + 3], b.stamps[i].values[0])
