@@ -1009,7 +1009,8 @@ class TransposedScene(Explainer):
                 f"With kernel {k}, stride {s} and padding {pad}, {many} samples "
                 f"{'both' if len(lengths) == 2 else 'all'} convolve to {n}:",
                 "count the windows.",
-                "output_padding picks which length the transposed convolution returns.",
+                "output_padding picks which length the transposed convolution returns,",
+                f"so it must be smaller than the stride (or the dilation): here 0 to {max(s, d) - 1}.",
             )
         else:
             why.add(th.text("output_padding has nothing to choose", th.SMALL_SIZE, th.OUTPUT_COLOR))

@@ -107,6 +107,7 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
     said = render.said("output-padding-and-dilation")
     # core.explain.trims(4, 3, 2, 1, 1)
     assert "With kernel 3, stride 2 and padding 1, 7 and 8 samples both convolve to 4:" in said
+    assert "so it must be smaller than the stride (or the dilation): here 0 to 1." in said  # PyTorch's rule
     # dilation 2, worked: 1, 2 with the kernel 1, 2, 3 at stride 2, each copy with gaps
     stamp = render.values("output-padding-and-dilation", "dilated stamp 1")[0]
     np.testing.assert_array_equal(stamp[2::2], [2, 4, 6])
