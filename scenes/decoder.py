@@ -165,22 +165,23 @@ class DecoderScene(Explainer):
             self.play(Write(equation().next_to(w.smalls, DOWN, buff=0.3)), run_time=1.5)
             self.wait(1.5)
             self.say(f"Another code, {_fmt(F6_CODES[1])}: each filter rescales, and the sum follows.")
-            speed.keep_live_last(self, moving)
-            self.play(fade_out(captions[3]), run_time=0.3)
-            speed.keep_live_last(self, moving)
             # the heading names the new code as the panel moves to it: they change together
-            self.play(AnimationGroup(fade_in(captions[4], run_time=0.6),
-                                     *[c.animate(run_time=4, rate_func=smooth).set_value(t)
-                                       for c, t in zip(w.code, F6_CODES[1])]))
+            to_code = [c.animate(run_time=4, rate_func=smooth).set_value(t)
+                       for c, t in zip(w.code, F6_CODES[1])]
+            self.switch(captions[3], captions[4], moving, *to_code)
             self.say("The rings stay on the sum: the decoder is this weighted sum.")
             self.wait(2)
         self.payoff()
 
-    def switch(self, old, new, moving) -> None:
-        """One caption out, the next in; then the moving parts drawn last again."""
+    def switch(self, old, new, moving, *alongside) -> None:
+        """One caption out, the next in (while `alongside` runs, if given: the change it names); then
+        the moving parts drawn last again."""
         speed.keep_live_last(self, moving)
         self.play(fade_out(old), run_time=0.3)  # one after the other: never two captions at once
-        self.play(fade_in(new), run_time=0.3)
+        if alongside:
+            self.play(AnimationGroup(fade_in(new, run_time=0.6), *alongside))
+        else:
+            self.play(fade_in(new), run_time=0.3)
         speed.keep_live_last(self, moving)
 
     # --- 2-3. the article's animations (A1-A4) ------------------------------------------------------

@@ -892,12 +892,8 @@ class TransposedScene(Explainer):
         stamp_rows = VGroup()
         if one and b.x.shape[1] <= MAX_ROWS:
             for st in b.stamps:
-                vals = np.full(view.shape[1], np.nan)
-                for t, at in enumerate(st.positions(b.dilation)):
-                    if at[0] < view.shape[1]:
-                        vals[at[0]] = st.values[0, t]
-                stamp_rows.add(Grid(vals, show, cell=(full.cw, 0.36), color=th.FILTER_COLORS[0],
-                                    role=f"small stamp {st.index[0]}"))
+                stamp_rows.add(Grid(on_row(st, b.dilation, view.shape[1]), show, cell=(full.cw, 0.36),
+                                    color=th.FILTER_COLORS[0], role=f"small stamp {st.index[0]}"))
             stamp_rows.arrange(DOWN, buff=0.04)
         if one:  # the output under the samples it keeps
             if len(stamp_rows):
@@ -1019,8 +1015,8 @@ class TransposedScene(Explainer):
         # the convolution's windows slide over the longest and the shortest of those lengths
         ends = sorted({lengths[0], lengths[-1]}, reverse=True)[: 2 if len(lengths) > 1 else 1]
         cw, span = 0.5, d * (k - 1) + 1
-        strips, boxes, counts = VGroup(), [], []
-        for m in ends[: 3 if m_fits(ends, pad, cw) else 0]:
+        strips = VGroup()
+        for m in ends if fits_across(ends, pad, cw) else []:
             cells = np.full(m + 2 * pad, np.nan)
             g = Grid(cells, show, cell=(cw, 0.42), muted=np.r_[[True] * pad, [False] * m, [True] * pad])
             for c in (*range(pad), *range(pad + m, m + 2 * pad)):  # the convolution's zero padding
@@ -1043,8 +1039,6 @@ class TransposedScene(Explainer):
                 new_count.move_to(count, aligned_edge=LEFT)
                 self.play(box.animate.move_to(to), fade_out(count), fade_in(new_count), run_time=0.45)
                 count = new_count
-            boxes.append(box)
-            counts.append(count)
         if len(why) > 2:
             self.play(fade_in(why[2:]), run_time=1.0)
         self.let_read()
@@ -1064,10 +1058,7 @@ class TransposedScene(Explainer):
         n_out = worked.output.shape[1]
         rows = VGroup()
         for st in worked.stamps:
-            vals = np.full(n_out, np.nan)
-            for t, at in enumerate(st.positions(worked.dilation)):
-                vals[at[0]] = st.values[0, t]
-            g = Grid(vals, wshow, cell=(0.62, 0.42), color=th.FILTER_COLORS[0],
+            g = Grid(on_row(st, worked.dilation, n_out), wshow, cell=(0.62, 0.42), color=th.FILTER_COLORS[0],
                      role=f"dilated stamp {st.index[0]}")
             rows.add(labelled(f"x[{st.index[0]}] × kernel", g))
         total = Grid(worked.output[0], wshow, cell=(0.62, 0.42), color=th.OUTPUT_COLOR, role="dilated output")
@@ -1482,7 +1473,8 @@ class TransposedScene(Explainer):
         empty = Grid(np.full(m.T.shape, np.nan), show, cell=(tg.cw, cell[1]), size=size)
         cl = labelled(f"C, {rows} × {cols}: one row per window", cg, above=True)
         tl = labelled(f"C transposed, {cols} × {rows}: one column per input", empty, above=True)
-        x = ex.by_hand().x[0] if self.article else self.main.x[0]
+        source = ex.by_hand() if self.article else self.main  # the input C transposed is applied to
+        x = source.x[0]
         y = m.T @ x
         xs = formatter(x, y)
         xg = Grid(x[:, None], xs, cell=(cell[0], cell[1]), size=size, role="x")
@@ -1500,7 +1492,7 @@ class TransposedScene(Explainer):
             whole.scale_to_fit_width(12.6)
         whole.next_to(caption, DOWN, buff=0.35).set_x(0)
         tg.scale(empty.width / tg.width).move_to(empty)
-        stride = self.main.stride[0] if not self.article else ex.by_hand().stride[0]
+        stride = source.stride[0]
         self.say(f"A convolution is a matrix C: one row per window, {rows} rows,",
                  f"each the kernel shifted by the stride, {stride}.")
         self.play(fade_in(title), fade_in(caption, cl), run_time=1.5)
@@ -1517,7 +1509,7 @@ class TransposedScene(Explainer):
             flying.add(*moving)
             slow = i == 0
             self.play(fade_in(box, col), run_time=0.5 if slow else 0.3)
-            self.play(*[n.animate.move_to(empty.cell(j, 0 + i)) for j, n in enumerate(moving)],
+            self.play(*[n.animate.move_to(empty.cell(j, i)) for j, n in enumerate(moving)],
                       run_time=1.6 if slow else 0.8)
             self.play(fade_out(box, col), run_time=0.4 if slow else 0.2)
         self.remove(tl, *flying)
@@ -1650,7 +1642,7 @@ class TransposedScene(Explainer):
         panels.next_to(caption, DOWN, buff=0.4).set_x(0)
         key = th.text(f"{th.DATA_NAME}: p    dashed: E transposed times E p    solid: D(E p), the decoder",
                       th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(panels, DOWN, buff=0.35)
-        (_, _, _, tp, tb), (_, _, _, sp_, sb) = cases
+        (*_, tp, tb), (*_, sb) = cases
         self.say("Does a trained decoder undo its encoder? The encoder is a matrix E too.",
                  "The decoder D is a transposed convolution with its own trained kernels.")
         self.play(fade_in(title), fade_in(caption, panels[0][:2], key), run_time=1.5)
@@ -1686,7 +1678,17 @@ def times(a: float, b: float) -> str:
     return f"{r:,.0f}" if r >= 10 else f"{r:g}"
 
 
-def m_fits(lengths: list[int], pad: int, cw: float) -> bool:
+def on_row(st: ex.Stamp, dilation: tuple[int, ...], n: int) -> np.ndarray:
+    """A 1-D stamp where it lands on a row of `n` samples (NaN where it does not reach; taps past
+    the row left out)."""
+    row = np.full(n, np.nan)
+    for t, (at,) in enumerate(st.positions(dilation)):
+        if at < n:
+            row[at] = st.values[0, t]
+    return row
+
+
+def fits_across(lengths: list[int], pad: int, cw: float) -> bool:
     """Whether the longest of `lengths`, padded at both ends, fits across the frame as cells of cw."""
     return (max(lengths) + 2 * pad) * cw <= 9.0
 
