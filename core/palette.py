@@ -25,12 +25,15 @@ class Palette:
     text: str
     muted: str  # axes, secondary text
     outline: str  # behind text and curves in transparent renders: the theme's own background
+    # the windows (or stamps) of one signal, alternately: where two overlap, one of each colour
+    windows: tuple[str, str]
     # what the on-screen text and the subtitles call these colours ("yellow: the sum")
     filter_names: tuple[str, str, str] = ("blue", "green", "purple")
     data_name: str = "grey"
     output_name: str = "yellow"
     accent_name: str = "red"
     text_name: str = "white"
+    window_names: tuple[str, str] = ("pink", "cyan")
 
 
 DARK = Palette(
@@ -43,6 +46,7 @@ DARK = Palette(
     text="#ECEFF4",
     muted="#8A93A3",
     outline="#000000",
+    windows=("#F48FB1", "#4DD0E1"),
 )
 
 LIGHT = Palette(
@@ -55,6 +59,7 @@ LIGHT = Palette(
     text="#1E222A",
     muted="#5F6877",
     outline="#FFFFFF",
+    windows=("#C2185B", "#00838F"),
     output_name="gold",
     text_name="black",
 )

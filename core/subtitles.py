@@ -215,6 +215,28 @@ def adds_up(terms: Sequence[float], total: float, places: int = 2, most: int = 6
     return most
 
 
+def multiplies_up(groups: Sequence[Sequence[tuple[float, float]]], extra: float | None, total: float,
+                  places: int = 3, most: int = 6) -> int:
+    """The fewest decimal places, from `places`, at which a dot product written out reads true: a
+    group of one (u, v), written 'u × v = w', multiplies as fmt writes them to u·v as it writes it;
+    a longer group, written as its products, adds up to its sum; the groups' sums (and `extra`, a
+    bias) add up to `total`. Up to `most`."""
+    def shown(v: float, p: int) -> float:
+        return float(fmt(v, p, sign=False))
+
+    def reads_true(terms: Sequence[float], to: float, p: int) -> bool:
+        return fmt(sum(shown(t, p) for t in terms), p, sign=False) == fmt(to, p, sign=False)
+
+    sums = [sum(u * v for u, v in g) for g in groups]
+    for p in range(places, most + 1):
+        if all(fmt(shown(u, p) * shown(v, p), p, sign=False) == fmt(u * v, p, sign=False)
+               for g in groups if len(g) == 1 for u, v in g) \
+                and all(reads_true([u * v for u, v in g], s, p) for g, s in zip(groups, sums)) \
+                and reads_true(sums + ([extra] if extra is not None else []), total, p):
+            return p
+    return most
+
+
 def share(start: float, end: float, weights: Sequence[float], minimum: float) -> list[tuple[float, float]]:
     """Consecutive (start, end) slices of [start, end), sized in proportion to `weights`, none
     shorter than `minimum` when the whole is long enough for that."""

@@ -24,12 +24,12 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    Write,
     linear,
     smooth,
 )
 
 from core import data, overlap, story
+from core.config import BATCH
 from core.data import KERNEL, N_CHANNELS, STRIDE, WINSIZE
 from core.subtitles import fmt
 from scenes import pictures as pic
@@ -50,6 +50,8 @@ class EncoderScene(Explainer):
 
         self.next_section("data")
         self.data_section()
+        self.begin("task")
+        self.task()
         self.begin("windows")
         self.windows()
         self.begin("dot-products")
@@ -70,34 +72,76 @@ class EncoderScene(Explainer):
             ("but two numbers, p1 and p2, describe it", th.TEXT_COLOR))]
         p1, p2 = (fmt(v, 2) for v in params[0])  # as the readout shows them
 
-        self.say("A smooth curve from (0, 0) to (1, 0), pulled by two control points;",
-                 "p1 and p2 are their heights.")
-        self.play(Write(title), fade_in(b.axes, captions[0]), run_time=1.2)
+        self.say("A smooth curve from (0, 0) to (1, 0), pulled by two control points",
+                 "at heights p1 and p2.")
+        self.play(fade_in(title), fade_in(b.axes, captions[0]), run_time=1.2)
         self.play(Create(b.polygon), fade_in(b.controls, *b.names, b.readout), run_time=1.2)
         self.play(Create(b.dense), run_time=1.5)
-        self.say("It bends toward them but never passes through them (a cubic Bezier).")
+        self.say("It bends toward them, never through them: a cubic Bezier.")
         self.play(fade_out(captions[0]), run_time=0.3)  # one caption at a time: never two overlapping
         self.play(fade_in(captions[1]), run_time=0.5)
-        self.wait(1)
-        self.say(f"Its y at {WINSIZE} evenly spaced x is kept: a curve is {WINSIZE} numbers "
-                 f"({th.DATA_NAME} dots).")
+        self.say(f"Its y at {WINSIZE} evenly spaced x is kept: a curve is {WINSIZE} numbers.")
         self.play(fade_in(b.guides), fade_out(captions[1]), run_time=0.5)
         self.play(fade_in(b.samples, captions[2]), run_time=1)
-        self.wait(1.5)
-        self.say("Move p1 and p2 and the curve follows.",
-                 f"Back to the dataset's first curve: p1 = {p1}, p2 = {p2}.")
+        self.say("Move p1 and p2, and the curve follows.")
         with speed.live(self, *b.moving, update=b.update_curve):
             self.play(fade_out(captions[2], b.guides), run_time=0.4)
             self.play(fade_in(captions[3]), run_time=0.4)
-            self.play(b.p[0].animate.set_value(0.9), b.p[1].animate.set_value(-0.6), run_time=1.8)
-            self.play(b.p[0].animate.set_value(-0.7), b.p[1].animate.set_value(0.8), run_time=1.8)
-            self.play(*[t.animate.set_value(v) for t, v in zip(b.p, params[0])], run_time=1.6)
+            self.play(b.p[0].animate.set_value(0.9), b.p[1].animate.set_value(-0.6), run_time=1.2)
+            self.play(b.p[0].animate.set_value(-0.7), b.p[1].animate.set_value(0.8), run_time=1.2)
+            self.play(*[t.animate.set_value(v) for t, v in zip(b.p, params[0])], run_time=1.2)
         b.update_curve()  # exactly the first curve, whatever the last frame's updater saw
-        self.say(f"Nine more, from a dataset of {data.DATASIZE:,} curves,",
-                 "each morphing into another: the same shape, its own p1 and p2.")
+        self.say(f"Nine of a dataset of {data.DATASIZE:,} such curves,",
+                 "each morphing into another: each curve has its own p1 and p2.")
         self.play(fade_in(b.grid_group, *b.cells), run_time=1)
         self.play(Drive(VGroup(*b.cells), b.morph, run_time=2, rate_func=smooth))
         self.play(Drive(VGroup(*b.cells), lambda a: b.morph(1 - a), run_time=2, rate_func=smooth))
+        self.payoff()
+
+    # --- 2. the task: what the model is trained to do (F3) -----------------------------------------
+    def task(self):
+        ck, (idx, start, patch) = self.ck, story.demo_patch()
+        _, curve = story.demo_curve()
+        code = ck.encode(patch[None])[0]
+        title = th.title(f"The task: {KERNEL} samples into {N_CHANNELS} numbers, and back")
+        y_range = pic.nice_range(curve.min() - 0.05, curve.max() + 0.05)
+        plot = clear_corner(pic.SignalPlot(WINSIZE, y_range, 5.6, 2.0, f"curve {idx} of the dataset"), 0.15)
+        plot.next_to(title, DOWN, buff=0.35).to_edge(LEFT, buff=0.9)
+        signal = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.06, role="curve")
+        box = WindowBox(plot, start, role="patch box")
+        cut = pic.Signal(plot, patch, th.DATA_COLOR, width=4, dot_radius=0.08, offset=start)
+        diagram, labels = autoencoder_diagram(code, role="patch")
+        VGroup(diagram, labels).next_to(plot, DOWN, buff=0.3).set_x(0)
+        words = VGroup(*[th.text(t, th.SMALL_SIZE - 2, col) for t, col in (
+            ("loss: the mean of (rebuilt − patch)²", th.TEXT_COLOR),
+            (f"over a batch of {BATCH} patches", th.MUTED_COLOR),
+            (f"epoch: one pass over all {data.DATASIZE:,} patches", th.TEXT_COLOR),
+            (f"this model: {len(ck.loss):,} epochs", th.MUTED_COLOR))])
+        words.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        words.next_to(plot, RIGHT, buff=0.5).align_to(plot, UP)
+        ins = diagram[1][0]  # the input nodes, where the patch's samples go
+        inputs = speed.Dots(ins.positions(), 0.08, th.DATA_COLOR)
+
+        self.say(f"Training cuts one patch from each curve: {KERNEL} samples in a row, at a random start.",
+                 f"From curve {idx}: samples {start}-{start + KERNEL - 1}.")
+        self.play(fade_in(title), fade_in(plot, signal), run_time=1.2)
+        self.play(Create(box), run_time=0.6)
+        self.play(fade_in(cut), run_time=0.5)
+        self.say(f"The encoder squeezes the patch into {N_CHANNELS} numbers, its code;",
+                 f"the decoder rebuilds {KERNEL} samples from the code.")
+        self.play(fade_in(diagram[0], *diagram[1][1:]), run_time=0.8)
+        self.play(ReplacementTransform(cut.dots.copy(), inputs), run_time=1.2)
+        self.play(fade_in(labels), run_time=1)
+        self.say("The encoder ends in tanh: any number in, a number between -1 and 1 out.")
+        mark = SurroundingRectangle(labels[1][2], color=th.TEXT_COLOR, buff=0.08)
+        self.play(Create(mark), run_time=0.6)
+        self.play(fade_out(mark), run_time=0.6)
+        self.say("Training lowers the loss:",
+                 "the mean squared difference between the rebuilt patch and the patch.",
+                 f"An epoch is one pass over all {data.DATASIZE:,} patches; this model trained "
+                 f"{len(ck.loss):,}.")
+        self.play(fade_in(words[:2]), run_time=0.8)
+        self.play(fade_in(words[2:]), run_time=0.8)
         self.payoff()
 
     # --- 2. windows (F2, F3) ------------------------------------------------------------------------
@@ -114,20 +158,20 @@ class EncoderScene(Explainer):
         matrix_label.next_to(matrix, UP, 0.25)
         top = VGroup(plot, VGroup(matrix_label, matrix)).arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
         top.next_to(title, DOWN, buff=0.35)
-        how = th.lines("each number: a dot product of the window with a filter (next section)",
+        how = th.lines("each number: a dot product of the window with a filter",
                        th.SMALL_SIZE - 2, th.MUTED_COLOR, width=matrix.width + 0.4)
         how.next_to(matrix, DOWN, 0.3)
         signal = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.06, role="curve")
         grey = th.DATA_NAME
 
-        self.say(f"Now curve {idx} (p1 = {p1}, p2 = {p2}): our example from here on.",
+        self.say(f"Curve {idx} (p1 = {p1}, p2 = {p2}), all {WINSIZE} samples of it.",
                  f"Kernel {KERNEL}: each window is {KERNEL} samples ({grey} box), one column of the code.")
-        self.play(Write(title), fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
+        self.play(fade_in(title), fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
                   run_time=1.2)
         box = WindowBox(plot, 0, role="window")
         self.play(Create(box), run_time=0.6)
         self.wait(1.5)
-        self.say("Each number is a dot product, worked out in the next section.")
+        self.say(f"Each number is a dot product of the window with one of the {N_CHANNELS} filters.")
         self.play(fade_in(how), run_time=0.5)
         for w, start in enumerate(overlap.window_starts()):
             if w == 1:
@@ -135,21 +179,9 @@ class EncoderScene(Explainer):
             if w:
                 self.play(box.animate.move_to(WindowBox(plot, start)), run_time=0.8)
             self.send_to_column(box, matrix.column(w))
-        self.wait(0.5)
-
-        # F3: one window at a time, the patch autoencoder 7 -> 3 -> 7
-        diagram, labels = autoencoder_diagram(codes[:, WINDOW])
-        VGroup(diagram, labels).next_to(top, DOWN, buff=0.3)
-        note = th.text(f"each window alone: the patch autoencoder, {KERNEL} -> {N_CHANNELS} -> {KERNEL}",
-                       th.LABEL_SIZE).next_to(title, DOWN, 0.12)
-        self.say(f"One window alone: {KERNEL} samples squeezed into {N_CHANNELS} numbers (its code) "
-                 "and rebuilt:",
-                 f"an autoencoder, as in the article \u201c{story.ARTICLE}\u201d.")
-        # the note takes the plot label's place (both sit just under the title)
-        self.play(box.animate.move_to(WindowBox(plot, overlap.window_starts()[WINDOW])),
-                  plot.label.animate.set_opacity(0), fade_out(how), fade_in(note), run_time=0.8)
-        self.play(fade_in(diagram, labels), run_time=1.5)
-        self.wait(1.5)
+        n = codes.shape[1]
+        self.say(f"{n} windows, {N_CHANNELS} numbers each: the curve's code is a {N_CHANNELS} x {n} matrix.")
+        self.play(Create(SurroundingRectangle(matrix, color=th.TEXT_COLOR, buff=0.12)), run_time=0.8)
         self.payoff()
 
     def send_to_column(self, box: WindowBox, column: VGroup) -> None:
@@ -178,7 +210,7 @@ class EncoderScene(Explainer):
         # the patch: window 1 of the curve just encoded, cut out and laid over each filter
         self.say(f"Window {w} of curve {idx} (the matrix's column {w}): {KERNEL} samples, "
                  f"the patch ({grey}).")
-        self.play(Write(title), fade_in(b.curve_plot, b.curve_sig), run_time=1.2)
+        self.play(fade_in(title), fade_in(b.curve_plot, b.curve_sig), run_time=1.2)
         self.play(Create(b.box), run_time=0.6)
         self.play(fade_in(b.cut), run_time=0.6)
         self.wait(0.5)
@@ -243,16 +275,21 @@ class EncoderScene(Explainer):
 
     # --- 4. round trip (F8, F5) ----------------------------------------------------------------------
     def round_trip(self):
-        ck, (_, _, patch) = self.ck, story.demo_patch(WINDOW)
-        title = th.title("And back: the decoder rebuilds the patch")
+        # the example curve's training patch: a typical one (its error near the median), where the
+        # curve's first window, worked through in dot-products, comes back worse than 99% of them
+        ck, (idx, start, patch) = self.ck, story.demo_patch()
+        span = f"{start}-{start + KERNEL - 1}"
+        # which patch, on screen for the whole clip: the title says it
+        title = th.title(f"And back: curve {idx}'s patch (samples {span}), rebuilt")
         b = RoundTripBoard(ck, patch, title)
         yellow, red = th.OUTPUT_NAME, th.ACCENT_NAME  # the colours' words, per theme
-        self.say(f"And back: window {WINDOW + 1}'s code scales each decoder filter by its number.")
-        self.play(Write(title), fade_in(b.code_row, b.filt, *b.filt_sigs), run_time=1.2)
+        self.say(f"The patch training cut from curve {idx}, samples {span}, has a code;",
+                 "the decoder scales each of its filters by a code number.")
+        self.play(fade_in(title), fade_in(b.code_row, b.filt, *b.filt_sigs), run_time=1.2)
         self.play(fade_in(b.ws.plot), *[ReplacementTransform(b.filt_sigs[i].copy(), b.ws.scaled[i])
                                         for i in range(3)], run_time=1.5)
         self.wait(1)
-        self.say(f"Their sum plus the bias ({yellow}), added one filter at a time, rebuilds the patch.")
+        self.say(f"Their sum plus the bias (drawn {yellow}), filter by filter, rebuilds the patch.")
         self.play(fade_in(b.ws.total), run_time=0.5)  # starts on the first scaled filter
         for k in range(1, 4):  # + filter 2, + filter 3, + bias: the same curve, moved point by point
             self.play(Drive(b.ws.total, lambda a, k=k: b.partial(k - 1 + a), run_time=0.9))
@@ -297,7 +334,7 @@ class EncoderScene(Explainer):
         self.say(f"{len(idx)} of the {len(patches):,} training patches, one per curve, each cut at a "
                  "random start:", f"target wide {grey}, output {yellow}.",
                  f"They coincide: mean square error {mse}.")
-        self.play(Write(title), fade_in(plots, legend), run_time=1.2)
+        self.play(fade_in(title), fade_in(plots, legend), run_time=1.2)
         self.play(fade_in(*sigs), run_time=1.5)
         self.wait(1.5)
         self.payoff()
@@ -699,11 +736,12 @@ def rank_cue(mse: float, errors: np.ndarray, loss: float) -> tuple[str, str]:
     errors = np.asarray(errors, dtype=float)
     worse = float(np.mean(errors < mse))
     rank = (f"Worse than {worse:.1%}" if worse >= 0.5 else f"Better than {1 - worse:.1%}")
-    return (f"{rank} of the {len(errors):,} training patches;",
-            f"their mean, the final training loss, is {loss:.1e}.")
+    typical = 0.35 <= worse <= 0.65  # near the median: said so, as the reason it is the example
+    return (f"{rank} of the {len(errors):,} training patches" + (": a typical one." if typical else "."),
+            f"Their mean, the final training loss, is {loss:.1e}.")
 
 
-def autoencoder_diagram(code: np.ndarray) -> tuple[VGroup, VGroup]:
+def autoencoder_diagram(code: np.ndarray, role: str | None = None) -> tuple[VGroup, VGroup]:
     """Nodes: 7 inputs, 3 code numbers (in filter colours), 7 outputs; the code's values and the two
     layers named above their edges, well apart."""
     xs = (-4.8, 0.0, 4.8)
@@ -722,7 +760,7 @@ def autoencoder_diagram(code: np.ndarray) -> tuple[VGroup, VGroup]:
             for i, m in enumerate(mids)
         ],
     )
-    values = pic.code_vector(code, size=th.SMALL_SIZE, role=f"window {WINDOW + 1}").move_to([xs[1], -0.98, 0])
+    values = pic.code_vector(code, size=th.SMALL_SIZE, role=role).move_to([xs[1], -0.98, 0])
     small = th.SMALL_SIZE - 3
     stride = f"stride {STRIDE}"
     labels = VGroup(

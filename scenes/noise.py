@@ -28,7 +28,6 @@ from manim import (
     ReplacementTransform,
     ValueTracker,
     VGroup,
-    Write,
     linear,
 )
 
@@ -99,7 +98,7 @@ class NoiseScene(Explainer):
         what = " (trained without noise)" if variant == "plain" else ""
         self.say(f"Decoder filters of {len(b.shown)} {variant} models{what}, one per seed.",
                  "Filter " + ", ".join(f"{i + 1} {h}" for i, h in enumerate(HUES)) + ".")
-        self.play(Write(title), fade_in(b.plots, *b.raw, note), run_time=1.5)
+        self.play(fade_in(title), fade_in(b.plots, *b.raw, note), run_time=1.5)
         self.wait(3)
         self.say(f"Each seed's filters are renumbered and flipped to match seed {ref.seed}.",
                  "Neither changes what a model computes.")
@@ -166,7 +165,7 @@ class NoiseScene(Explainer):
             ("equal noise in c1 and c2: every direction is blurred alike", th.TEXT_COLOR),
             ("more noise in c1 than in c2: c1 can only carry what survives it", th.TEXT_COLOR))]
         self.say(f"{th.DATA_NAME.capitalize()}: codes of real patches, c1 across, c2 up.")
-        self.play(Write(title), fade_in(b.axes, b.labels, b.cloud, captions[0]), run_time=1.5)
+        self.play(fade_in(title), fade_in(b.axes, b.labels, b.cloud, captions[0]), run_time=1.5)
         self.wait(1)
         self.say("No noise: the decoder gets the clean code, the small circle, every time.",
                  "Right: what it decodes to.")
@@ -209,7 +208,7 @@ class NoiseScene(Explainer):
                  f"The {wild[1]} output swings; the {calm[1]} one barely moves." if ratio >= 10
                  else f"The {wild[1]} output moves {ratio:.1f}x more than the {calm[1]} one.")
         caption = th.text(f"the same code noise for both: std {noise_txt} on c1, c2, c3", th.SMALL_SIZE + 2)
-        self.play(Write(title), fade_in(b.plots, *b.clean, *b.moving, caption.next_to(title, DOWN, 0.15)),
+        self.play(fade_in(title), fade_in(b.plots, *b.clean, *b.moving, caption.next_to(title, DOWN, 0.15)),
                   run_time=1.2)
         self.play(Drive(VGroup(*b.moving), b.shake, run_time=5, rate_func=linear))
         self.say(f"Output moves by {rms_a:.3f} (rms) for {name_a}, {rms_b:.3f} for {name_b}.")
@@ -231,7 +230,7 @@ class NoiseScene(Explainer):
         self.say("A component is one code number. Zero it: how much worse is the rebuild?",
                  "Loss (mean squared error) increase, mean of all seeds: plain left, code-noise right.",
                  "The scale is logarithmic: each line up is 10x more.")
-        self.play(Write(title), fade_in(chart.frame, legend), run_time=1.5)
+        self.play(fade_in(title), fade_in(chart.frame, legend), run_time=1.5)
         self.play(fade_in(chart.groups), run_time=1)
         self.wait(2)
         r = {v: self.channels[v].ratios for v in order}
@@ -283,7 +282,7 @@ class NoiseScene(Explainer):
         VGroup(left, chart).arrange(RIGHT, buff=0.6).next_to(title, DOWN, buff=0.6)
         self.say(f"The article, \u201c{story.ARTICLE}\u201d,",
                  "sets the noise with these three lines of its code.")
-        self.play(Write(title), fade_in(source, code), run_time=1.2)
+        self.play(fade_in(title), fade_in(source, code), run_time=1.2)
         self.wait(2)
         applied = ", ".join(f"{s:g}" for s in did)
         self.say(f"Python counts from 0: '1 :' is c2 and c3, so the factors multiply: {applied}.")
@@ -308,7 +307,7 @@ class NoiseScene(Explainer):
         caption = th.text("the synthetic curves are exact: one sample's value already tells which curve "
                           "it is", th.SMALL_SIZE, th.TEXT_COLOR).next_to(title, DOWN, 0.15)
         self.say(f"Curve {b.idx} ({th.TEXT_NAME}) and {len(b.others)} look-alikes ({th.DATA_NAME}).")
-        self.play(Write(title), fade_in(b.plot, b.target, caption), run_time=1.2)
+        self.play(fade_in(title), fade_in(b.plot, b.target, caption), run_time=1.2)
         self.play(Create(b.marker), fade_in(*b.rest, b.values), run_time=1.5)
         self.say(f"At sample {b.sample} they agree within {story.SIMILAR_TOL:g}; "
                  f"elsewhere they differ by up to {b.apart:.2f}.")
@@ -339,7 +338,7 @@ class NoiseScene(Explainer):
         big = found["input-noise"].largest
         self.say(f"Input-noise encoder filters, seed {smooth.seed}, at their true size,",
                  "each in its channel's colour.")
-        self.play(Write(title), fade_in(caption, b.true_plot, *b.true), run_time=1.2)
+        self.play(fade_in(title), fade_in(caption, b.true_plot, *b.true), run_time=1.2)
         self.wait(1.5)
         order = "grows largest" if np.argmax(big) == np.argmax(smooth.code_noise) else "is not the largest"
         self.say(f"Filter 1, the noisiest channel's, {order}: {big[0]:.2f}",
@@ -384,7 +383,7 @@ class NoiseScene(Explainer):
         k = found.channel
         self.say(f"Input-noise model, seed {ck.seed}: filter {k + 1}'s dot products with every patch "
                  f"({th.FILTER_NAMES[k]}),", "across: before tanh; up: the code after it.")
-        self.play(Write(title), fade_in(sub, b.axes, b.labels, b.curve, b.identity, b.ceiling), run_time=1.2)
+        self.play(fade_in(title, sub, b.axes, b.labels, b.curve, b.identity, b.ceiling), run_time=1.2)
         self.play(fade_in(b.rug, b.dots), run_time=1.2)
         self.wait(2)
         self.say(f"They reach {found.reach:.2f}; tanh keeps the code within {found.code_reach:.2f}.",
@@ -424,7 +423,7 @@ class NoiseScene(Explainer):
                          .next_to(chart.axes, DOWN, 0.55))
         VGroup(chart, tiles).arrange(RIGHT, buff=0.5, aligned_edge=UP).next_to(caption, DOWN, buff=0.3)
         self.say("The article warns: a ReLU code has no ceiling,", "so it could outgrow the noise.")
-        self.play(Write(title), fade_in(caption), run_time=1.2)
+        self.play(fade_in(title), fade_in(caption), run_time=1.2)
         self.wait(1)
         self.say("Left: how far each channel's code spreads (its std over the patches),",
                  "in multiples of its noise std, median of seeds; tanh is the code-noise model.")

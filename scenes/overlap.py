@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, DashedLine, ManimColor, Rectangle, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, DashedLine, ManimColor, Rectangle, VGroup
 
 from core import data, story
 from core import overlap as ov
@@ -310,7 +310,7 @@ class OverlapScene(Explainer):
         spans = ov.spans_text(doubled, joiner=" and ")
 
         self.say("The decoder video builds this output from three placed sums.")
-        self.play(Write(title), fade_in(caption, plot, key, target, total), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, plot, key, target, total), run_time=1.5)
         self.say(f"Against the {th.DATA_NAME} input, samples {spans} come out doubled.")
         self.play(fade_in(rings), run_time=0.8)
         self.wait(1.5)
@@ -363,7 +363,7 @@ class OverlapScene(Explainer):
         single = series(self.middle_only)  # '3, 7 and 11': one window's middle tap each
 
         self.say(f"Trained on single patches, each window alone redraws its {KERNEL} samples.")
-        self.play(Write(title), fade_in(premise, plot, key, out, target), run_time=1.2)
+        self.play(fade_in(title), fade_in(premise, plot, key, out, target), run_time=1.2)
         self.wait(2)
         self.say(f"Each row is a window: a tap multiplier for each of its {KERNEL} trained taps.")
         self.play(fade_in(captions["raw"]), run_time=0.5)
@@ -576,7 +576,7 @@ class OverlapScene(Explainer):
             out.set_values((1 - a) * self.outputs["raw"] + a * self.outputs[name])
 
         self.say(intro)
-        self.play(Write(title), fade_in(plot, key, out, target, weights, *statics,
+        self.play(fade_in(title), fade_in(plot, key, out, target, weights, *statics,
                                         *([article] if name == "halved" else [])), run_time=1.2)
         now = series([f"{v:g}" for v in sorted(set(inside) | set(edge))], "or")
         self.say(f"The summed weight at each sample moves to {now}, and the output with it.")
@@ -706,7 +706,7 @@ class OverlapScene(Explainer):
 
         self.say(f"All four: seed {self.ck.seed} on curve {self.idx} above, "
                  f"the mean over {count_word(n) + ' seeds' if n > 1 else 'the seed'} below.")
-        self.play(Write(title), fade_in(cols, row_names), run_time=1.5)
+        self.play(fade_in(title), fade_in(cols, row_names), run_time=1.5)
         self.wait(1)
         self.say(f"Whole-curve error: {table['raw']['whole']:.1e} as trained, "
                  f"{table['halved']['whole']:.1e} halved, {table['tapered']['whole']:.1e} tapered,",
@@ -762,7 +762,7 @@ class OverlapScene(Explainer):
             if uneven else []))]).arrange(DOWN, buff=0.1)
         ends.next_to(notes, DOWN, buff=0.15)
         self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
-        self.play(Write(title), fade_in(caption, grids[0]), run_time=1.5)
+        self.play(fade_in(title), fade_in(caption, grids[0]), run_time=1.5)
         self.play(fade_in(notes[0]), run_time=0.6)
         if uneven:  # why it matters, on screen while the first cue is read
             self.play(fade_in(ends[-1]), run_time=0.8)

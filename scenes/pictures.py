@@ -20,6 +20,7 @@ from manim import (
     UP,
     Axes,
     Circle,
+    DashedLine,
     Line,
     Mobject,
     Rectangle,
@@ -37,6 +38,7 @@ from scenes.theme import (
     DATA_COLOR,
     DATA_NAME,
     FILTER_COLORS,
+    FILTER_NAMES,
     LABEL_SIZE,
     MUTED_COLOR,
     OUTLINE_COLOR,
@@ -147,17 +149,19 @@ class Signal(VGroup):
 
 
 class CodePoint(VGroup):
-    """The article's code picture: a point at (c1, c2) on a plane, and c3 as a stem in channel 3's
-    colour: up from the point for c3 > 0, down for c3 < 0, its length in proportion to |c3|, with a
-    cap across its tip. The point keeps its size, so the picture never vanishes; near c3 = 0 the
-    stem and cap fade into it (a plain dot means c3 = 0). `drawn_values()` reads (c1, c2, c3) back
-    from where they are drawn."""
+    """The article's code picture: a point at (c1, c2) on a plane, and c3 as an arm in channel 3's
+    colour along a third axis of its own, drawn slanted (up-left: across the cloud of real codes,
+    and never straight up, which is c2): toward the axis's "c3" end for c3 > 0, away for c3 < 0,
+    its length in proportion to |c3|, with a cap across its tip. The point keeps its size, so the
+    picture never vanishes; near c3 = 0 the arm and cap fade into it (a plain dot means c3 = 0).
+    `drawn_values()` reads (c1, c2, c3) back from where they are drawn."""
 
-    CAP_FADE = 0.12  # the stem length (units) from which stem and cap show fully
+    CAP_FADE = 0.12  # the arm length (units) from which arm and cap show fully
+    SLANT = (LEFT + UP) / np.sqrt(2)  # c3's direction on the page
 
     def __init__(self, extent: Sequence[float], width: float, height: float, background=None,
                  role: str | None = None):
-        """`role`: the name the mark (point, stem and cap, `self.mark`) is recorded under."""
+        """`role`: the name the mark (point, arm and cap, `self.mark`) is recorded under."""
         super().__init__()
         x_lo, x_hi, x_step = nice_range(-extent[0] * 1.1, extent[0] * 1.1, 2)
         y_lo, y_hi, y_step = nice_range(-extent[1] * 1.1, extent[1] * 1.1, 2)
@@ -179,15 +183,22 @@ class CodePoint(VGroup):
         for num, y in zip(self.axes.y_axis.numbers, (y_lo, y_hi)):
             num.next_to(self.axes.c2p(x_lo, y), LEFT, 0.15)
         self.x_label = text("c1", SMALL_SIZE, FILTER_COLORS[0]).next_to(self.axes.x_axis, RIGHT, 0.1)
-        self.y_label = text("c2", SMALL_SIZE, FILTER_COLORS[1]).next_to(self.axes.y_axis, UP, 0.1)
-        self.add(self.axes, self.x_label, self.y_label)
+        self.y_label = text("c2", SMALL_SIZE, FILTER_COLORS[1]).next_to(self.axes.c2p(0, y_hi), UP, 0.1)
+        self.stem_max = 0.3 * height  # the arm's length at |c3| = extent
+        # c3's own axis through the origin, faint, as long as the arm can reach either way
+        o = self.axes.c2p(0, 0)
+        self.z_axis = DashedLine(o - self.SLANT * self.stem_max, o + self.SLANT * self.stem_max,
+                                 color=FILTER_COLORS[2], stroke_width=2, stroke_opacity=0.6, dash_length=0.06)
+        self.z_label = text("c3", SMALL_SIZE, FILTER_COLORS[2])
+        self.z_label.next_to(self.z_axis.get_end(), UP + LEFT, 0.04)
+        self.add(self.axes, self.x_label, self.y_label, self.z_axis, self.z_label)
         if background is not None:  # real codes, faint: where patches actually land
             inside = [(a, b) for a, b in background if x_lo <= a <= x_hi and y_lo <= b <= y_hi]
             self.cloud = Dots(np.array([self.axes.c2p(a, b) for a, b in inside]), 0.016, DATA_COLOR, 0.4)
             self.add(self.cloud)
-        self.stem_max = 0.3 * height  # the stem's length at |c3| = extent
         self.stem = Line(ORIGIN, UP, color=FILTER_COLORS[2], stroke_width=6)
         self.cap = Line(LEFT * 0.15, RIGHT * 0.15, color=FILTER_COLORS[2], stroke_width=6)
+        self.cap.rotate(np.pi / 4)  # across the arm
         self.dot = Circle(radius=0.085, color=TEXT_COLOR, fill_color=TEXT_COLOR, fill_opacity=1.0,
                           stroke_width=0)
         self.mark = VGroup(self.stem, self.cap, self.dot)  # what moves
@@ -197,27 +208,30 @@ class CodePoint(VGroup):
         self.set_code((0.0, 0.0, 0.0))
 
     def stem_for(self, c3: float) -> float:
-        """The stem's signed length: stem_max at c3 = +extent, -stem_max at -extent."""
+        """The arm's signed length: stem_max at c3 = +extent, -stem_max at -extent."""
         return self.stem_max * c3 / max(self.extent3, 1e-9)
 
     def set_code(self, code: Sequence[float]) -> CodePoint:
         self.code = np.asarray(code, dtype=float)
         base = self.axes.c2p(self.code[0], self.code[1])
-        tip = base + UP * self.stem_for(self.code[2])
-        self.stem.put_start_and_end_on(base, tip + UP * 1e-6)  # never a zero-length line
+        reach = self.stem_for(self.code[2])
+        tip = base + self.SLANT * reach
+        self.stem.put_start_and_end_on(base, tip + self.SLANT * 1e-6)  # never a zero-length line
         self.cap.move_to(tip)
         self.dot.move_to(base)
-        # near c3 = 0 the stem and cap fade into the point (a plain dot: c3 is 0), no stub beside it
-        shown = float(np.clip(abs(tip[1] - base[1]) / self.CAP_FADE, 0.0, 1.0))
+        # near c3 = 0 the arm and cap fade into the point (a plain dot: c3 is 0), no stub beside it
+        shown = float(np.clip(abs(reach) / self.CAP_FADE, 0.0, 1.0))
         self.stem.set_stroke(opacity=shown)
         self.cap.set_stroke(opacity=shown)
         return self
 
     def drawn_values(self) -> np.ndarray:
-        """(c1, c2, c3) as drawn: the point's place on the plane, the stem's signed length."""
+        """(c1, c2, c3) as drawn: the point's place on the plane, the arm's signed length along c3's
+        axis."""
         base = self.dot.get_center()
         c1, c2 = self.axes.p2c(base)[:2]
-        return np.array([c1, c2, (self.cap.get_center()[1] - base[1]) / self.stem_max * self.extent3])
+        along = float(np.dot(self.cap.get_center() - base, self.SLANT))
+        return np.array([c1, c2, along / self.stem_max * self.extent3])
 
 
 def code_vector(code: Sequence[float], places: int = 3, size: float = LABEL_SIZE,
@@ -383,7 +397,7 @@ class FourPanel(VGroup):
                                       "decoder filters (fixed)")
         self.point = CodePoint(self.extent, panel_w * 0.55, panel_h, role="code point",
                                background=story.real_codes(ck)[::16, :2])
-        self.point_label = text("the code: x = c1, y = c2, stem = c3", SMALL_SIZE)
+        self.point_label = text(f"the code: c1 across, c2 up, c3 the {FILTER_NAMES[2]} arm", SMALL_SIZE)
         self.readout = CodeReadout(SMALL_SIZE + 2).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
         self.cloud_key = text(f"{DATA_NAME} dots:\nreal codes", SMALL_SIZE - 2, DATA_COLOR)
         top = VGroup(self.outputs_plot, self.sum_plot).arrange(RIGHT, buff=0.8, aligned_edge=DOWN)

@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from manim import AnimationGroup, Mobject, PMobject, Scene, VMobject, config
+from manim import Animation, AnimationGroup, Mobject, PMobject, Scene, VMobject, config
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
@@ -32,6 +32,9 @@ from scenes.captions import Captions
 from scenes.models import fail
 
 HOLD = 1.2  # seconds each section's payoff stays still, after its last cue has been read
+# the footer naming the model shows for this long at the start of each section, then fades: said
+# once per section (a clip cut from it still says which model), not on every frame
+FOOTER_SECONDS = 6.0
 
 
 class StillSegmentEncoder(VideoSegmentEncoder):
@@ -254,6 +257,8 @@ class Explainer(Scene):
     def setup(self):
         self.captions = Captions(self)
         self.footer: Mobject | None = None
+        self._footer_since = 0.0  # the clock when the footer last came on
+        self._footer_alphas: list = []  # its parts' opacities, to put it back as it was
         self._until = 0.0  # when what was said last has been spoken and read
 
     def say(self, *parts: str) -> None:
@@ -297,6 +302,13 @@ class Explainer(Scene):
         self.note(layout.morph_problems(a for a in args if not isinstance(a, Mobject)))
         if self.video_start is None and self.renderer.num_plays >= config.from_animation_number:
             self.video_start = self.clock  # the video's first frame (-n N,M starts at play N)
+        if self.footer is not None and self.footer in self.mobjects \
+                and self.clock - self._footer_since >= FOOTER_SECONDS:
+            # its few seconds are up: it fades with this play, within the play's own length
+            length = kwargs.get("run_time") or min((a.run_time for a in args if isinstance(a, Animation)),
+                                                   default=None)
+            if length:
+                args = (*args, speed.fade_out(self.footer, run_time=min(length, 0.6)))
         super().play(*args, **kwargs)
         self.record()
         self.note(layout.problems(self.mobjects, self.footer))
@@ -347,8 +359,25 @@ class Explainer(Scene):
                 self.layout_problems.append(f"{self.section}: {p}")
 
     def show_footer(self, footer: Mobject) -> None:
+        """Show `footer` (the model's name) for FOOTER_SECONDS from now, and again at the start of
+        every section after this one; its place stays kept clear (scenes.layout) all the while."""
         self.footer = footer
+        self._footer_alphas = [(m, m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy(),
+                                m.background_stroke_rgbas[:, 3].copy())
+                               for m in footer.get_family() if isinstance(m, VMobject)]
         self.add(footer)
+        self._footer_since = self.clock
+
+    def footer_again(self) -> None:
+        """The footer back on, as it was first shown, from now (a new section)."""
+        if self.footer is None:
+            return
+        for m, fill, stroke, background in self._footer_alphas:
+            m.fill_rgbas[:, 3], m.stroke_rgbas[:, 3] = fill, stroke
+            m.background_stroke_rgbas[:, 3] = background
+        if self.footer not in self.mobjects:
+            self.add(self.footer)
+        self._footer_since = self.clock
 
     def next_section(self, name: str = "unnamed", *args, **kwargs) -> None:
         """A new section, once what was said has been spoken and read: no sentence, and no subtitle,
@@ -359,6 +388,7 @@ class Explainer(Scene):
         self.record()
         self.section = name
         super().next_section(name, *args, **kwargs)
+        self.footer_again()
 
     def record(self) -> None:
         """Note what every picture with a role on stage shows now, under the current section: its

@@ -71,9 +71,16 @@ TEXT_COLOR = PALETTE.text
 MUTED_COLOR = PALETTE.muted  # axes, secondary text
 OUTLINE_COLOR = PALETTE.outline  # behind text and curves in transparent renders (-t)
 BACKGROUND_COLOR = PALETTE.background
+WINDOW_COLORS = PALETTE.windows  # one signal's windows (or stamps), alternately
 # the words for those colours, in on-screen text and subtitles ("yellow" is "gold" on white)
 FILTER_NAMES, DATA_NAME, OUTPUT_NAME = PALETTE.filter_names, PALETTE.data_name, PALETTE.output_name
 ACCENT_NAME, TEXT_NAME = PALETTE.accent_name, PALETTE.text_name
+WINDOW_NAMES = PALETTE.window_names
+
+
+def window_color(w: int) -> str:
+    """Window (or stamp) w's colour, 0-based: the two alternate, so two that overlap differ."""
+    return WINDOW_COLORS[w % 2]
 FONT = palette.FONT
 
 TITLE_SIZE = 34

@@ -33,7 +33,7 @@ from manim import (
 
 from core import conv, data, story
 from core import explain as ex
-from core.subtitles import adds_up, count_word, fmt, series
+from core.subtitles import adds_up, count_word, fmt, multiplies_up, series
 from scenes import pictures as pic
 from scenes import theme as th
 from scenes.models import fail, load_model
@@ -1285,7 +1285,11 @@ class TransposedScene(Explainer):
         groups: dict[tuple[int, ...], list[tuple[float, float]]] = {}
         for st, taps in b.terms(at):
             groups.setdefault(st.index, []).append((st.value, float(b.weight[(st.channel, 0, *taps)])))
-        exact = self.show if self.whole else (lambda v: fmt(v, 3, sign=False))
+        total = b.output[(0, *j)]
+        bias = float(b.bias[0]) if b.bias is not None else None
+        # as many places as make every product and sum on the lines read true
+        places = multiplies_up(list(groups.values()), bias, total)
+        exact = self.show if self.whole else (lambda v: fmt(v, places, sign=False))
         before = "" if at == tuple(j) else f" ({', '.join(map(str, at))} before cropping)"
         lines = [f"{self.place(j).lower()}{before}: each non-zero input × its flipped tap"]
         for index, pairs in groups.items():
@@ -1299,12 +1303,11 @@ class TransposedScene(Explainer):
                     + plus([u * v for u, v in pairs], exact)
                     + f" = {exact(sum(u * v for u, v in pairs))}"
                 )
-        total = b.output[(0, *j)]
         if b.bias is not None:
             lines.append(f"+ bias {exact(b.bias[0])} = {exact(total)}")
         elif len(groups) > 1:
             lines.append(f"together: {exact(total)}")
-        return VGroup(*[th.text(t, th.SMALL_SIZE - 2, th.ACCENT_COLOR) for t in lines]).arrange(
+        return VGroup(*[th.text(t, th.SMALL_SIZE - 2, th.TEXT_COLOR) for t in lines]).arrange(
             DOWN, buff=0.1, aligned_edge=LEFT
         )
 

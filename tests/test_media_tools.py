@@ -304,13 +304,15 @@ def test_palettes_keep_one_hue_per_filter():
         assert len(set(p.filters)) == 3 and p.outline == p.background
         used = {p.data, p.output, p.accent, p.text, p.muted}
         assert not used & set(p.filters)  # filter colours mean filters only
+        assert len(set(p.windows)) == 2 and not (used | set(p.filters)) & set(p.windows)
 
     def hue(c):
         import colorsys
         r, g, b = (int(c[i:i + 2], 16) / 255 for i in (1, 3, 5))
         return colorsys.rgb_to_hls(r, g, b)[0]
 
-    for d, lt in zip(palette.DARK.filters, palette.LIGHT.filters):
+    dark, light = palette.DARK, palette.LIGHT
+    for d, lt in zip(dark.filters + dark.windows, light.filters + light.windows):
         assert abs(hue(d) - hue(lt)) < 0.04  # same hue, darker shade
 
 

@@ -248,3 +248,48 @@ def test_a_ratio_is_said_to_the_digits_of_the_numbers_shown():
 
     assert times(7.8e-3, 5.5e-6) == "1,400"  # not 1418, nor 1415 from the unrounded errors
     assert times(3.0, 2.0) == "1.5"
+
+
+def test_products_are_written_with_enough_places_to_read_true():
+    from core.subtitles import multiplies_up
+
+    # 0.07 x 2.19 = 0.1533 would read 0.15 against 0.14 written for -0.0653 x -2.194; at 3 places
+    # 0.065 x 2.194 = 0.143 and the product written is 0.143
+    assert multiplies_up([[(-0.0653, -2.194)]], None, 0.0653 * 2.194, places=2) == 3
+    assert multiplies_up([[(0.5, 0.25)], [(0.125, 2.0)]], 0.001, 0.376, places=3) == 3
+    assert multiplies_up([[(1.0, 2.0), (3.0, 4.0)]], None, 14.0, places=0) == 0
+    # 0.080 + 0.088 - 0.158 does not read 0.011; one more place does
+    terms = [(1.0, 0.0804), (1.0, 0.0884), (1.0, -0.1578)]  # 0.0110
+    assert multiplies_up([terms], None, 0.0804 + 0.0884 - 0.1578) == 4
+
+
+def test_the_dot_products_written_out_read_true(render):
+    """Every line under the sliding kernel in zero-insertion: 'position i: u × v = w' multiplies to w
+    as written, a group's products add to its sum as written, and the groups and bias to the output."""
+    import re
+
+    scene = render.scene
+    b = scene.main
+    wrong = []
+    for j in range(b.output.shape[1]):
+        lines = [t.original_text for t in scene.dot_note(b, (j,))][1:]
+        sums = []
+        for line in lines:
+            if line.startswith("together: "):  # the groups' sums, added
+                total = line.split(": ")[1]
+                assert abs(sum(sums) - float(total)) <= 0.5 * 10**-len(total.split(".")[-1]) + 1e-12
+                continue
+            left, right = line.split(": ", 1)[-1].rsplit(" = ", 1) if ": " in line else line.rsplit(" = ", 1)
+            places = len(right.split(".")[1]) if "." in right else 0
+            expr = left.replace("×", "*").replace("+ bias", "+").strip()
+            if line.startswith("+ bias"):
+                value = sum(sums) + float(expr.lstrip("+ "))
+            else:
+                value = eval(re.sub(r"[^0-9.*+\- ]", "", expr))  # only the numbers and signs written
+                sums.append(float(right))
+            if abs(value - float(right)) > 0.5 * 10**-places + 1e-12:
+                wrong.append((j, line))
+    # known: at samples 3, 5, 6 and 10 the three channel products miss their sum (or the sums and
+    # bias the output) by one last digit at every place from 3 to 6; left for later (issue 27's
+    # note), and the list must stay exact
+    assert sorted({j for j, _ in wrong}) == [3, 5, 6, 10], wrong
