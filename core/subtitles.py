@@ -206,33 +206,43 @@ def fmt(value: float, places: int = 3, sign: bool = True) -> str:
     return ("+" + s[1:] if sign else s[1:]) if s.startswith("-") and float(s) == 0 else s
 
 
+def as_written(value: float, places: int) -> float:
+    """`value` as fmt writes it with `places` decimals, read back."""
+    return float(fmt(value, places, sign=False))
+
+
+def reads_true(terms: Sequence[float], total: float, places: int) -> bool:
+    """Whether `terms`, as fmt writes them with `places` decimals, add up to `total` as written."""
+    written = sum(as_written(t, places) for t in terms)
+    return fmt(written, places, sign=False) == fmt(total, places, sign=False)
+
+
 def adds_up(terms: Sequence[float], total: float, places: int = 2, most: int = 6) -> int:
     """The fewest decimal places, from `places`, at which `terms` as fmt writes them add up to `total`
     as it writes it (0.08 + 0.09 - 0.16 = 0.01 must read true), up to `most`."""
-    for p in range(places, most + 1):
-        if fmt(sum(float(fmt(t, p, sign=False)) for t in terms), p, sign=False) == fmt(total, p, sign=False):
-            return p
-    return most
+    return next((p for p in range(places, most + 1) if reads_true(terms, total, p)), most)
+
+
+def group_value(pairs: Sequence[tuple[float, float]], places: int) -> float:
+    """A dot product's group as written with `places` decimals: one pair is 'u × v = w', its exact
+    product; several are written as their products, and their sum is the sum of those as written
+    (0.143 + 0.270 - 0.051 = 0.362 reads true, where the exact 0.3628 would not)."""
+    if len(pairs) == 1:
+        return pairs[0][0] * pairs[0][1]
+    return sum(as_written(u * v, places) for u, v in pairs)
 
 
 def multiplies_up(groups: Sequence[Sequence[tuple[float, float]]], extra: float | None, total: float,
                   places: int = 3, most: int = 6) -> int:
     """The fewest decimal places, from `places`, at which a dot product written out reads true: a
     group of one (u, v), written 'u × v = w', multiplies as fmt writes them to u·v as it writes it;
-    a longer group, written as its products, adds up to its sum; the groups' sums (and `extra`, a
-    bias) add up to `total`. Up to `most`."""
-    def shown(v: float, p: int) -> float:
-        return float(fmt(v, p, sign=False))
-
-    def reads_true(terms: Sequence[float], to: float, p: int) -> bool:
-        return fmt(sum(shown(t, p) for t in terms), p, sign=False) == fmt(to, p, sign=False)
-
-    sums = [sum(u * v for u, v in g) for g in groups]
+    a longer group is written as its products and their sum as written (group_value); the groups'
+    values (and `extra`, a bias) add up to `total`, as written. Up to `most`."""
     for p in range(places, most + 1):
-        if all(fmt(shown(u, p) * shown(v, p), p, sign=False) == fmt(u * v, p, sign=False)
+        if all(fmt(as_written(u, p) * as_written(v, p), p, sign=False) == fmt(u * v, p, sign=False)
                for g in groups if len(g) == 1 for u, v in g) \
-                and all(reads_true([u * v for u, v in g], s, p) for g, s in zip(groups, sums)) \
-                and reads_true(sums + ([extra] if extra is not None else []), total, p):
+                and reads_true([group_value(g, p) for g in groups] + ([extra] if extra is not None else []),
+                               total, p):
             return p
     return most
 

@@ -32,7 +32,7 @@ from manim import (
 
 from core import conv, overlap, story
 from core.data import KERNEL, STRIDE, WINSIZE
-from core.subtitles import fmt, series
+from core.subtitles import fmt, reads_true, series
 from scenes import pictures as pic
 from scenes import speed
 from scenes import theme as th
@@ -685,12 +685,8 @@ def paragraph(s: str, size: float, color: str, width: float) -> VGroup:
 
 def adding_places(a: float, b: float, bias: float, out: float) -> int:
     """The fewest decimals (3 or more) at which a + b = sum and sum + bias = out add up as shown."""
-    def shown(v: float, d: int) -> int:  # the number as shown, in units of its last digit
-        return round(float(fmt(v, d, False)) * 10**d)
-    for d in range(3, 8):
-        if shown(a, d) + shown(b, d) == shown(a + b, d) and shown(a + b, d) + shown(bias, d) == shown(out, d):
-            return d
-    return 8
+    return next((d for d in range(3, 8)
+                 if reads_true([a, b], a + b, d) and reads_true([a + b, bias], out, d)), 8)
 
 
 def why_words(alone: float, overlaps: float) -> str:

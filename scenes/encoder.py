@@ -70,8 +70,6 @@ class EncoderScene(Explainer):
             ("it bends toward them, never through them (a cubic Bezier)", th.DATA_COLOR),
             (f"keep y at {WINSIZE} evenly spaced x: a curve is {WINSIZE} numbers", th.DATA_COLOR),
             ("but two numbers, p1 and p2, describe it", th.TEXT_COLOR))]
-        p1, p2 = (fmt(v, 2) for v in params[0])  # as the readout shows them
-
         self.say("A smooth curve from (0, 0) to (1, 0), pulled by two control points",
                  "at heights p1 and p2.")
         self.play(fade_in(title), fade_in(b.axes, captions[0]), run_time=1.2)
@@ -128,12 +126,14 @@ class EncoderScene(Explainer):
         self.play(Create(box), run_time=0.6)
         self.play(fade_in(cut), run_time=0.5)
         self.say(f"The encoder squeezes the patch into {N_CHANNELS} numbers, its code;",
-                 f"the decoder rebuilds {KERNEL} samples from the code.")
+                 f"the decoder rebuilds {KERNEL} samples from the code:",
+                 f"an autoencoder, as in the article \u201c{story.ARTICLE}\u201d.")
         self.play(fade_in(diagram[0], *diagram[1][1:]), run_time=0.8)
         self.play(ReplacementTransform(cut.dots.copy(), inputs), run_time=1.2)
         self.play(fade_in(labels), run_time=1)
         self.say("The encoder ends in tanh: any number in, a number between -1 and 1 out.")
-        mark = SurroundingRectangle(labels[1][2], color=th.TEXT_COLOR, buff=0.08)
+        encoder_words = labels[1][2]  # "encoder: 1 channel in, 3 out, kernel 7, stride 4, then tanh"
+        mark = SurroundingRectangle(encoder_words, color=th.TEXT_COLOR, buff=0.08)
         self.play(Create(mark), run_time=0.6)
         self.play(fade_out(mark), run_time=0.6)
         self.say("Training lowers the loss:",
@@ -144,7 +144,7 @@ class EncoderScene(Explainer):
         self.play(fade_in(words[2:]), run_time=0.8)
         self.payoff()
 
-    # --- 2. windows (F2, F3) ------------------------------------------------------------------------
+    # --- 3. windows (F2) -----------------------------------------------------------------------------
     def windows(self):
         ck, (idx, curve) = self.ck, story.demo_curve()
         codes = ck.encode_windows(curve)
@@ -194,7 +194,7 @@ class EncoderScene(Explainer):
                   .stretch_to_fit_height(column.height + 0.25).move_to(column), run_time=0.7)
         self.play(fade_in(column), fade_out(flight), run_time=0.6)
 
-    # --- 3. dot products (F7, C3) ----------------------------------------------------------------------
+    # --- 4. dot products (F7, C3) ----------------------------------------------------------------------
     def dot_products(self):
         ck = self.ck
         idx, start, patch = story.demo_patch(WINDOW)
@@ -273,7 +273,7 @@ class EncoderScene(Explainer):
         self.wait(1.2)
         self.payoff()
 
-    # --- 4. round trip (F8, F5) ----------------------------------------------------------------------
+    # --- 5. round trip (F8, F5) ----------------------------------------------------------------------
     def round_trip(self):
         # the example curve's training patch: a typical one (its error near the median), where the
         # curve's first window, worked through in dot-products, comes back worse than 99% of them

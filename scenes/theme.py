@@ -76,11 +76,6 @@ WINDOW_COLORS = PALETTE.windows  # one signal's windows (or stamps), alternately
 FILTER_NAMES, DATA_NAME, OUTPUT_NAME = PALETTE.filter_names, PALETTE.data_name, PALETTE.output_name
 ACCENT_NAME, TEXT_NAME = PALETTE.accent_name, PALETTE.text_name
 WINDOW_NAMES = PALETTE.window_names
-
-
-def window_color(w: int) -> str:
-    """Window (or stamp) w's colour, 0-based: the two alternate, so two that overlap differ."""
-    return WINDOW_COLORS[w % 2]
 FONT = palette.FONT
 
 TITLE_SIZE = 34
@@ -479,6 +474,11 @@ def lines(s: str, size: float = LABEL_SIZE, color: str = TEXT_COLOR, width: floa
 
 def title(s: str) -> Text:
     return text(s, TITLE_SIZE).to_edge(UP, buff=0.45)  # inside the 5% margin (0.4)
+
+
+def window_color(w: int) -> str:
+    """Window w's colour, 0-based: the two alternate, so two windows that overlap differ."""
+    return WINDOW_COLORS[w % 2]
 
 
 def filter_name(i: int) -> str:

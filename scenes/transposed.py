@@ -33,7 +33,7 @@ from manim import (
 
 from core import conv, data, story
 from core import explain as ex
-from core.subtitles import adds_up, count_word, fmt, multiplies_up, series
+from core.subtitles import adds_up, count_word, fmt, group_value, multiplies_up, series
 from scenes import pictures as pic
 from scenes import theme as th
 from scenes.models import fail, load_model
@@ -1301,7 +1301,7 @@ class TransposedScene(Explainer):
                 lines.append(
                     f"{name}: "
                     + plus([u * v for u, v in pairs], exact)
-                    + f" = {exact(sum(u * v for u, v in pairs))}"
+                    + f" = {exact(group_value(pairs, places))}"
                 )
         if b.bias is not None:
             lines.append(f"+ bias {exact(b.bias[0])} = {exact(total)}")
