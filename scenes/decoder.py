@@ -606,12 +606,12 @@ class StrideBoard:
         VGroup(head, VGroup(line1, line2), line3).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(
             self.definition, DOWN, 0.25).align_to(caption, LEFT)
 
-        # the doubled samples, against the curve that was encoded (named on the plot, under it)
+        # the doubled samples, against the curve that was encoded (named in the notes on the left:
+        # on the plot every place a name would fit is taken by a bar, a ring or the output)
         self.rings = pic.Rings(plot, shown.output, th.ACCENT_COLOR, 0.16, 4, shown.doubled)
         self.target = pic.Signal(plot, curve, th.DATA_COLOR, width=3, dot_radius=0.04, role="curve")
-        # left, halfway up, where the curve and the stacked bars are low and no ring is
-        self.target_note = th.text("the encoded curve", th.SMALL_SIZE, th.DATA_COLOR)
-        self.target_note.move_to(plot.axes.c2p(0.1, plot.axes.y_range[1] / 2), aligned_edge=LEFT)
+        self.target_note = paragraph(f"{th.DATA_NAME} line: the curve that was encoded", note_size,
+                                     th.DATA_COLOR, column)
         self.ratio = float(np.mean(shown.output[shown.doubled] / curve[shown.doubled]))
         # each window decoded alone (what the model was trained on) against the overlaps, as MSE
         alone = ck.decode(shown.codes.T)
@@ -623,8 +623,9 @@ class StrideBoard:
         self.overlap_note = paragraph(f"○ samples {spans}: two windows add; {self.ratio:.1f} times the "
                                       "curve on average", note_size, th.ACCENT_COLOR, column)
         self.outro = paragraph(why_words(self.alone_mse, self.overlap_mse), note_size, th.TEXT_COLOR, column)
-        VGroup(self.overlap_note, self.outro).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(
-            self.definition, DOWN, 0.25).align_to(caption, LEFT)
+        notes = VGroup(self.overlap_note, self.target_note, self.outro)
+        notes.arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(self.definition, DOWN, 0.25)
+        notes.align_to(caption, LEFT)
 
         # a name on each window's sum as it drops onto the output, beside it where no curve is
         self.drop_labels = [drop_label(plot, f"+ window {w + 1}", self.sums[w],
