@@ -581,7 +581,8 @@ class StrideBoard:
         self.places = adding_places(ta, tb, ck.dec_b, shown.output[k])  # enough digits to add up as shown
         x = plot.axes.c2p(k, 0)[0]
         self.freeze_line = DashedLine([x, self.lane_plots[0].axes.get_top()[1], 0],
-                                      [x, plot.axes.get_bottom()[1], 0], color=th.TEXT_COLOR, stroke_width=2,
+                                      [x, plot.axes.c2p(k, plot.axes.y_range[0])[1], 0], color=th.TEXT_COLOR,
+                                      stroke_width=2,
                                       dash_length=0.1)
         lanes = self.lane_plots
         ring_at = [(lanes[wa], ta, 0.13), (lanes[wb], tb, 0.13), (plot, shown.output[k], 0.16)]

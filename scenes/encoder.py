@@ -131,13 +131,14 @@ class EncoderScene(Explainer):
         self.play(fade_in(diagram[0], *diagram[1][1:]), run_time=0.8)
         self.play(ReplacementTransform(cut.dots.copy(), inputs), run_time=1.2)
         self.play(fade_in(labels), run_time=1)
-        self.say("The encoder ends in tanh: any number in, a number between -1 and 1 out.")
+        self.say(f"In PyTorch's terms: 1 channel in, {N_CHANNELS} channels out, one per code number.",
+                 "The encoder ends in tanh: any number in, a number between -1 and 1 out.")
         encoder_words = labels[1][2]  # "encoder: 1 channel in, 3 out, kernel 7, stride 4, then tanh"
         mark = SurroundingRectangle(encoder_words, color=th.TEXT_COLOR, buff=0.08)
         self.play(Create(mark), run_time=0.6)
         self.play(fade_out(mark), run_time=0.6)
         self.say("Training lowers the loss:",
-                 "the mean squared difference between the rebuilt patch and the patch.",
+                 f"the mean squared difference between rebuilt and patch, {BATCH} patches at a time.",
                  f"An epoch is one pass over all {data.DATASIZE:,} patches; this model trained "
                  f"{len(ck.loss):,}.")
         self.play(fade_in(words[:2]), run_time=0.8)
@@ -154,10 +155,10 @@ class EncoderScene(Explainer):
         plot = clear_corner(pic.SignalPlot(WINSIZE, y_range, 6.3, 2.2,
                                            f"curve {idx} of the dataset: p1 = {p1}, p2 = {p2}"), 0.15)
         matrix = pic.CodeMatrix(codes)
-        matrix_label = th.text(f"the code: a {N_CHANNELS} x {codes.shape[1]} matrix", th.SMALL_SIZE)
+        matrix_label = th.text(f"the curve's code: a {N_CHANNELS} x {codes.shape[1]} matrix", th.SMALL_SIZE)
         matrix_label.next_to(matrix, UP, 0.25)
         top = VGroup(plot, VGroup(matrix_label, matrix)).arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
-        top.next_to(title, DOWN, buff=0.35)
+        top.set_y((title.get_bottom()[1] - 3.2) / 2 + 0.3)  # in the middle of the room below the title
         how = th.lines("each number: a dot product of the window with a filter",
                        th.SMALL_SIZE - 2, th.MUTED_COLOR, width=matrix.width + 0.4)
         how.next_to(matrix, DOWN, 0.3)
@@ -165,13 +166,14 @@ class EncoderScene(Explainer):
         grey = th.DATA_NAME
 
         self.say(f"Curve {idx} (p1 = {p1}, p2 = {p2}), all {WINSIZE} samples of it.",
-                 f"Kernel {KERNEL}: each window is {KERNEL} samples ({grey} box), one column of the code.")
+                 f"Kernel {KERNEL}: each window is {KERNEL} samples ({grey} box); its code, one column.")
         self.play(fade_in(title), fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
                   run_time=1.2)
         box = WindowBox(plot, 0, role="window")
         self.play(Create(box), run_time=0.6)
         self.wait(1.5)
-        self.say(f"Each number is a dot product of the window with one of the {N_CHANNELS} filters.")
+        self.say(f"Each number is a dot product: the window's {KERNEL} samples times",
+                 f"one filter's {KERNEL} trained weights, added up: a number per filter.")
         self.play(fade_in(how), run_time=0.5)
         for w, start in enumerate(overlap.window_starts()):
             if w == 1:
@@ -208,8 +210,8 @@ class EncoderScene(Explainer):
         shown = {k: [fmt(v, PLACES) for v in b.shown[k]] for k in ("sums", "bias", "pre", "code")}
 
         # the patch: window 1 of the curve just encoded, cut out and laid over each filter
-        self.say(f"Window {w} of curve {idx} (the matrix's column {w}): {KERNEL} samples, "
-                 f"the patch ({grey}).")
+        self.say(f"Window {w} of curve {idx} (the matrix's column {w}), cut out:",
+                 f"a patch of {KERNEL} samples ({grey}), like those training uses.")
         self.play(fade_in(title), fade_in(b.curve_plot, b.curve_sig), run_time=1.2)
         self.play(Create(b.box), run_time=0.6)
         self.play(fade_in(b.cut), run_time=0.6)
@@ -264,7 +266,8 @@ class EncoderScene(Explainer):
             self.wait(0.3)
 
         best = int(np.argmax(np.abs(steps["sums"])))  # the filter best_match_cue names
-        self.say(*best_match_cue(steps["sums"], patch, ck.enc_w))
+        self.say("The cosine of two shapes: 1 if they are the same, -1 if one is the other flipped.",
+                 *best_match_cue(steps["sums"], patch, ck.enc_w))
         self.play(b.highlight(None), Create(b.frame(best)), run_time=0.8)
         self.wait(2.5)
         codes = ", ".join(fmt(c, 3) for c in steps["code"])

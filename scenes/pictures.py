@@ -399,7 +399,7 @@ class FourPanel(VGroup):
                                background=story.real_codes(ck)[::16, :2])
         self.point_label = text(f"the code: c1 across, c2 up, c3 the {FILTER_NAMES[2]} arm", SMALL_SIZE)
         self.readout = CodeReadout(SMALL_SIZE + 2).arrange(DOWN, aligned_edge=LEFT, buff=0.18)
-        self.cloud_key = text(f"{DATA_NAME} dots:\nreal codes", SMALL_SIZE - 2, DATA_COLOR)
+        self.cloud_key = text(f"{DATA_NAME} dots: real\ncodes' c1, c2", SMALL_SIZE - 2, DATA_COLOR)
         top = VGroup(self.outputs_plot, self.sum_plot).arrange(RIGHT, buff=0.8, aligned_edge=DOWN)
         side = VGroup(self.readout, self.cloud_key).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         plane = VGroup(self.point, side).arrange(RIGHT, buff=0.35)

@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from manim import Animation, AnimationGroup, Mobject, PMobject, Scene, VMobject, config
+from manim import Animation, AnimationGroup, Mobject, PMobject, Scene, VMobject, Wait, config
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
@@ -302,9 +302,11 @@ class Explainer(Scene):
         self.note(layout.morph_problems(a for a in args if not isinstance(a, Mobject)))
         if self.video_start is None and self.renderer.num_plays >= config.from_animation_number:
             self.video_start = self.clock  # the video's first frame (-n N,M starts at play N)
-        if self.footer is not None and self.footer in self.mobjects \
+        lone_wait = len(args) == 1 and isinstance(args[0], Wait)  # frozen: one frame, repeated
+        if self.footer is not None and self.footer in self.mobjects and not lone_wait \
                 and self.clock - self._footer_since >= FOOTER_SECONDS:
-            # its few seconds are up: it fades with this play, within the play's own length
+            # its few seconds are up: it fades with this play, within the play's own length (never
+            # with a still wait, which would then be drawn frame by frame)
             length = kwargs.get("run_time") or min((a.run_time for a in args if isinstance(a, Animation)),
                                                    default=None)
             if length:

@@ -347,3 +347,25 @@ def test_weighted_sum_notes_are_clear_of_the_curves(plain):
         for x0, x1, y0, y1 in boxes:
             assert not np.any((pts[:, 0] > x0) & (pts[:, 0] < x1) & (pts[:, 1] > y0) & (pts[:, 1] < y1))
 
+
+
+def test_the_footer_names_the_model_at_each_sections_start_and_then_goes(render):
+    """The model is said once per section: the footer is drawn in every clip's first frame and gone
+    from its last (scenes.stage.FOOTER_SECONDS), read from the pixels where the footer sits."""
+    import av
+    from manim import DR, UL, config
+
+    footer = render.scene.footer
+    w, h, fw, fh = 854, 480, config.frame_width, config.frame_height  # -ql
+
+    def px(p):
+        return int((p[0] + fw / 2) / fw * w), int((fh / 2 - p[1]) / fh * h)
+    (left, top), (right, bottom) = px(footer.get_corner(UL)), px(footer.get_corner(DR))
+    box = (slice(top, bottom + 1), slice(left, right + 1))
+    for s in render.sections:
+        with av.open(str(render.folder / "sections" / s.video)) as c:
+            frames = [f.to_ndarray(format="gray") for f in c.decode(video=0)]
+        first, last = (float(frames[k][box].max()) for k in (0, -1))
+        assert first > 60, f"{s.name}: no footer in the first frame"
+        assert last < 30, f"{s.name}: the footer is still there at the end"
+
