@@ -247,6 +247,20 @@ def multiplies_up(groups: Sequence[Sequence[tuple[float, float]]], extra: float 
     return most
 
 
+def factor_places(pairs: Sequence[tuple[float, float]], places: int = 2, most: int = 4) -> tuple[int, int]:
+    """The fewest decimal places (for u, for v), each from `places`, at which every product u × v of
+    `pairs`, its factors written so, multiplies to u·v as written with `places`: a code of -0.065
+    written -0.07 makes -0.07 × -1.23 read 0.09 against its copy's 0.08, where -0.065 × -1.23 reads
+    true. Up to (`most`, `most`)."""
+    def true(pu: int, pv: int) -> bool:
+        return all(fmt(as_written(u, pu) * as_written(v, pv), places, sign=False) == fmt(u * v, places, sign=False)
+                   for u, v in pairs)
+
+    return next(((pu, total - pu) for total in range(2 * places, 2 * most + 1)
+                 for pu in range(places, most + 1) if places <= total - pu <= most and true(pu, total - pu)),
+                (most, most))
+
+
 def share(start: float, end: float, weights: Sequence[float], minimum: float) -> list[tuple[float, float]]:
     """Consecutive (start, end) slices of [start, end), sized in proportion to `weights`, none
     shorter than `minimum` when the whole is long enough for that."""

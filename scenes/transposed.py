@@ -33,7 +33,7 @@ from manim import (
 
 from core import conv, data, story
 from core import explain as ex
-from core.subtitles import adds_up, count_word, fmt, group_value, multiplies_up, series
+from core.subtitles import adds_up, count_word, factor_places, fmt, group_value, multiplies_up, series
 from scenes import pictures as pic
 from scenes import theme as th
 from scenes.models import fail, load_model
@@ -437,19 +437,29 @@ class TransposedScene(Explainer):
         )
         chan = [th.FILTER_COLORS[c % 3] for c in range(c_in)]
         n_x = min(n_in, MAX_COLS)
+        many = c_in > 1
+        # the products drawn (position 0's copy per channel; with one channel, every row's) read true:
+        # input and kernel written with as many places as that takes, the copies with two
+        products = (
+            [(b.x[c, 0], b.weight[c, 0, t]) for c in range(c_in) for t in range(k)]
+            if many
+            else [(b.x[0, i], b.weight[0, 0, t]) for i in range(min(n_in, MAX_ROWS)) for t in range(k)]
+        )
+        px, pk = factor_places(products) if not self.whole else (0, 0)
+        show_x = (lambda v: fmt(v, px, sign=False)) if not self.whole else show
+        show_k = (lambda v: fmt(v, pk, sign=False)) if not self.whole else show
         xin = Grid(
             b.x[:, :n_x],
-            show,
+            show_x,
             colors=np.array([[chan[c]] * n_x for c in range(c_in)], dtype=object),
             role="input",
         )
         kern = Grid(
             b.weight[:, 0],
-            show,
+            show_k,
             colors=np.array([[chan[c]] * k for c in range(c_in)], dtype=object),
             role="kernel",
         )
-        many = c_in > 1
         top = (
             VGroup(
                 labelled(
@@ -746,6 +756,8 @@ class TransposedScene(Explainer):
         """How many stamps reach each output pixel: the checkerboard."""
         kept = b.counts[b.kept()]
         ks = kept[:MAX_SIDE, :MAX_SIDE]
+        # red means overlap: a pixel two or more stamps reach is red, brighter the more; one stamp, none
+        top = max(int(ks.max()), 2)
         heat = VGroup(
             *[
                 Rectangle(
@@ -754,7 +766,7 @@ class TransposedScene(Explainer):
                     stroke_width=1,
                     stroke_color=th.MUTED_COLOR,
                     fill_color=th.ACCENT_COLOR,
-                    fill_opacity=0.85 * v / max(ks.max(), 1),
+                    fill_opacity=0.0 if v < 2 else 0.35 + 0.5 * (v - 2) / max(top - 2, 1),
                 ).move_to([cc * 0.5, -rr * 0.5, 0])
                 for (rr, cc), v in np.ndenumerate(ks)
             ]
@@ -766,7 +778,9 @@ class TransposedScene(Explainer):
         levels = sorted(set(np.unique(kept).tolist()))
         shown_more = "" if kept.shape == ks.shape else f" (top-left {ks.shape[0]} x {ks.shape[1]} shown)"
         head = th.text(
-            f"stamps per output pixel, after cropping{shown_more}", th.SMALL_SIZE - 2, th.MUTED_COLOR
+            f"stamps per output pixel, after cropping{shown_more};\nred: 2 or more overlap, brighter for more",
+            th.SMALL_SIZE - 2,
+            th.MUTED_COLOR,
         )
         words = counts_words(levels)
         inside = b.interior_counts()
@@ -1520,6 +1534,12 @@ class TransposedScene(Explainer):
         tl.add(tg)
         self.add(tl)
         self.let_read()
+        # the aside first, the section's answer last: C transposed times the input is the output
+        grad = th.text("backpropagation through a convolution multiplies by C transposed", th.SMALL_SIZE,
+                       th.MUTED_COLOR).next_to(VGroup(body, product), DOWN, buff=0.45).set_x(0)
+        self.say("Backpropagation through a convolution multiplies by C transposed:",
+                 "a transposed convolution.")
+        self.play(fade_in(grad), run_time=0.8)
         same = checked and (self.article or np.allclose(y, self.main.output[0]))
         words = series([xs(v) for v in y])
         self.say(
@@ -1527,11 +1547,6 @@ class TransposedScene(Explainer):
             "the transposed convolution's output." if same else "its transposed convolution.",
         )
         self.play(fade_in(product), run_time=1.2)
-        grad = th.text("backpropagation through a convolution multiplies by C transposed", th.SMALL_SIZE,
-                       th.OUTPUT_COLOR).next_to(VGroup(body, product), DOWN, buff=0.45).set_x(0)
-        self.say("Backpropagation through a convolution multiplies by C transposed:",
-                 "a transposed convolution.")
-        self.play(fade_in(grad), run_time=0.8)
         self.payoff()
 
     # --- 5. not an inverse --------------------------------------------------------------------------------

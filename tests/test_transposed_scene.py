@@ -62,6 +62,25 @@ def test_the_channels_copies_add_as_written(render, plain):
     assert f"{sum(written):.{places}f}" == m[2] == f"{copies[:, t].sum():.{places}f}"
 
 
+def test_the_copies_drawn_are_their_factors_as_written_multiplied(render):
+    """Each channel's copy is its code number times its kernel: multiplied as written on screen, the
+    two factors give the copy as written (the code is written with the places that takes)."""
+    from core.subtitles import as_written
+
+    pictures = render.scene.pictures["stamp"]
+    xin, kern = pictures["input"], pictures["kernel"]
+    wrong = []
+    for c in range(3):
+        copy = pictures[f"channel {c + 1} copy"]
+        for t in range(data.KERNEL):
+            x, k, v = xin.values[c, 0], kern.values[c, t], copy.values[0, t]
+            u, w = (float(g.show(a)) for g, a in ((xin, x), (kern, k)))
+            if copy.show(u * w) != copy.show(v):
+                wrong.append((xin.show(x), kern.show(k), copy.show(v)))
+            assert as_written(x, len(xin.show(x).split(".")[1])) == u
+    assert wrong == []
+
+
 def test_no_section_points_at_another_video_but_the_last_close(render):
     """Each section is a clip a presenter can cut out: only the last sentence may name the next video."""
     *cues, last = [c.text.replace("\n", " ") for c in render.cues]
@@ -248,6 +267,15 @@ def test_a_ratio_is_said_to_the_digits_of_the_numbers_shown():
 
     assert times(7.8e-3, 5.5e-6) == "1,400"  # not 1418, nor 1415 from the unrounded errors
     assert times(3.0, 2.0) == "1.5"
+
+
+def test_factors_are_written_with_enough_places_for_their_products():
+    from core.subtitles import factor_places
+
+    # -0.07 x -1.23 = 0.0861 reads 0.09, not the copy's 0.08 (-0.065 x -1.228 = 0.0798): the code at 3
+    assert factor_places([(-0.065, -1.228)]) == (3, 2)
+    assert factor_places([(0.5, 0.25), (1.0, 2.0)]) == (2, 2)
+    assert factor_places([(1.0, 2.0)], places=0) == (0, 0)
 
 
 def test_products_are_written_with_enough_places_to_read_true():
