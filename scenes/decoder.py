@@ -219,20 +219,22 @@ class DecoderScene(Explainer):
         inside = far <= 0.1 * self.extent.min()
         note = th.text("all three vary together", th.LABEL_SIZE, th.OUTPUT_COLOR).next_to(title, DOWN, 0.12)
         trail = CodePath(panel.point.axes, path)
-        key = th.text(f"{th.TEXT_NAME} loop: codes of new\npatches made like the data", th.SMALL_SIZE - 2,
-                      th.TEXT_COLOR).next_to(panel.cloud_key, DOWN, 0.2, aligned_edge=LEFT)
+        key = th.text(f"{th.TEXT_NAME} loop: codes of patches of\na curve bent a little more each step",
+                      th.SMALL_SIZE - 2, th.TEXT_COLOR).next_to(panel.cloud_key, DOWN, 0.2, aligned_edge=LEFT)
         along, where = path_cues(inside, far, float(self.extent.max()))
-        self.say(along)
+        self.say(along[0])
         # from the sweeps' last code to the loop's start (about 0), then the loop drawn
         self.play(fade_out(old_title), fade_in(title), fade_in(note),
                   panel.sweep(np.array([panel.code, path[0]]), run_time=0.8), run_time=0.8)
         self.play(Create(trail), fade_in(key), run_time=2)
         speed.keep_live_last(self, panel.live)
-        half = len(path) // 2
-        self.say(*where)  # said while the code goes round: the loop is the claim's evidence
-        self.play(panel.sweep(path[:half + 1], run_time=5))
-        self.say("Whatever the code, the output is c1·f1 + c2·f2 + c3·f3 + b.")
-        self.play(panel.sweep(path[half:], run_time=5))
+        # the code goes round while each sentence is said (the loop is the evidence): no still wait
+        said = [along[1:], where, ("Whatever the code, the output is c1·f1 + c2·f2 + c3·f3 + b.",)]
+        seconds = [sum(len(t) for t in part) / 14 for part in said]
+        cuts = np.round(np.cumsum([0, *seconds]) / sum(seconds) * (len(path) - 1)).astype(int)
+        for part, run, a, b in zip(said, seconds, cuts[:-1], cuts[1:]):
+            self.say(*part)
+            self.play(panel.sweep(path[a:b + 1], run_time=run))
         self.play(fade_out(note), run_time=0.4)  # one after the other: never two texts in one place
         self.play(fade_in(equation(th.LABEL_SIZE).move_to(note)), run_time=0.6)
         self.payoff()
@@ -334,10 +336,11 @@ def sweep_cues(k: int, hi: str, lo: str, n_c3: int) -> tuple[str, ...]:
     )[k]
 
 
-def path_cues(inside: bool, far: float, reach: float) -> tuple[str, tuple[str, ...]]:
+def path_cues(inside: bool, far: float, reach: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The all-components section's opening sentence, and its claim about the path, chosen by its
     distance to real codes (`reach`: how far real codes go from 0 along a channel, for scale)."""
-    along = f"All three move together now, along the {th.TEXT_NAME} loop: codes of new data-like patches."
+    along = (f"All three move together now, along the {th.TEXT_NAME} loop.",
+             "Each point on it: the code of a patch of a curve that bends a little more at each step.")
     scale = f"95% of real codes lie within ±{fmt(reach, 2, False)} of 0."
     if inside:
         return along, (f"It stays in the {th.DATA_NAME} cloud of real codes: at most {fmt(far, 3, False)} "

@@ -170,7 +170,8 @@ class EncoderScene(Explainer):
         self.play(fade_in(title), fade_in(plot, signal, matrix_label, matrix.header, matrix.names),
                   run_time=1.2)
         box = WindowBox(plot, 0, role="window")
-        self.play(Create(box), run_time=0.6)
+        # faded in whole: drawn edge by edge, its top edge alone read as a line under the plot's label
+        self.play(fade_in(box), run_time=0.6)
         self.wait(1.5)
         self.say(f"Each number is a dot product: the window's {KERNEL} samples times",
                  f"one filter's {KERNEL} trained weights, added up: a number per filter.")
@@ -526,7 +527,9 @@ class DotProductBoard:
         # a column per filter: the filter over the patch, the products and their running sum
         lo, hi = min(self.patch.min(), ck.enc_w.min()), max(self.patch.max(), ck.enc_w.max())
         y_over = pic.nice_range(lo - 0.1 * (hi - lo), hi + 0.1 * (hi - lo))
-        self.over_plots = [clear_corner(pic.SignalPlot(KERNEL, y_over, self.PW, self.PH)) for _ in range(3)]
+        # both plots run half a sample past the last, so that its bar stands on the axis
+        self.over_plots = [clear_corner(pic.SignalPlot(KERNEL, y_over, self.PW, self.PH, x_pad=0.5))
+                           for _ in range(3)]
         VGroup(self.curve_plot, *self.over_plots).arrange(RIGHT, buff=0.35).next_to(self.steps, DOWN, 0.58)
         self.box = WindowBox(self.curve_plot, start, role="window")
         self.curve_sig = pic.Signal(self.curve_plot, curve, th.DATA_COLOR, width=2.5, dot_radius=0.04,
@@ -538,7 +541,8 @@ class DotProductBoard:
                             .next_to(p.axes, UP, 0.12) for i, p in enumerate(self.over_plots)]
         lim = max(np.abs(self.products).max(), np.abs(self.running).max()) * 1.1
         y_prod = pic.nice_range(-lim, lim)
-        self.prod_plots = [clear_corner(pic.SignalPlot(KERNEL, y_prod, self.PW, self.PH)) for _ in range(3)]
+        self.prod_plots = [clear_corner(pic.SignalPlot(KERNEL, y_prod, self.PW, self.PH, x_pad=0.5))
+                           for _ in range(3)]
         for pp, op in zip(self.prod_plots, self.over_plots):  # the same x for the same sample
             pp.next_to(op, DOWN, buff=0.5)
             pp.shift(RIGHT * (op.axes.c2p(0, 0)[0] - pp.axes.c2p(0, 0)[0]))

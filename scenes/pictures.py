@@ -69,11 +69,12 @@ def nice_range(lo: float, hi: float, ticks: int = 6) -> tuple[float, float, floa
 
 # --- plots -------------------------------------------------------------------------------------------
 class SignalPlot(VGroup):
-    """Axes for a short signal: x is the sample index 0..n-1, y its value."""
+    """Axes for a short signal: x is the sample index 0..n-1, y its value (the x axis runs `x_pad` of
+    a sample past n-1, room for a bar centred on the last sample)."""
 
     def __init__(self, n: int, y_range: Sequence[float], width: float, height: float,
                  label: str | None = None, label_color: str = TEXT_COLOR, x_numbers: bool = True,
-                 font_size: float = SMALL_SIZE, y_numbers: bool = True):
+                 font_size: float = SMALL_SIZE, y_numbers: bool = True, x_pad: float = 0.0):
         super().__init__()
         lo, hi, step = y_range
         places = max(0, int(-np.floor(np.log10(step)))) if step < 1 else 0
@@ -81,10 +82,10 @@ class SignalPlot(VGroup):
             places += 1
         self.n = n
         # every sample numbered, or every other one where the numbers would touch
-        gap = width / max(n - 1, 1)
+        gap = width / max(n - 1 + x_pad, 1)
         every = 1 if gap >= 1.5 * SansText(str(n - 1), font_size=font_size).width else 2
         self.axes = Axes(
-            x_range=[0, n - 1, 1], y_range=[lo, hi, step], x_length=width, y_length=height, tips=False,
+            x_range=[0, n - 1 + x_pad, 1], y_range=[lo, hi, step], x_length=width, y_length=height, tips=False,
             axis_config={"color": MUTED_COLOR, "stroke_width": 2, "label_constructor": SansText,
                          "font_size": font_size, "tick_size": 0.05},
             x_axis_config={"numbers_to_include": list(range(0, n, every)) if x_numbers else [],

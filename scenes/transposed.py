@@ -1626,6 +1626,7 @@ class TransposedScene(Explainer):
         and D(E p) drawn on one scale for a training patch and for a step unlike any training curve,
         each error measured; the sentence follows the numbers."""
         ck = self.ck
+        self.set_footer(True)  # the section's model comes in here: named from now, for its first seconds
         e = np.vstack([conv.conv_matrix(w.astype(np.float64), data.PATCH, data.STRIDE) for w in ck.enc_w])
         _, _, p = story.demo_patch()
         step = np.where(np.arange(data.PATCH) < data.PATCH // 2, p.min(), p.max())
