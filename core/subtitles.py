@@ -253,8 +253,8 @@ def factor_places(pairs: Sequence[tuple[float, float]], places: int = 2, most: i
     written -0.07 makes -0.07 × -1.23 read 0.09 against its copy's 0.08, where -0.065 × -1.23 reads
     true. Up to (`most`, `most`)."""
     def true(pu: int, pv: int) -> bool:
-        return all(fmt(as_written(u, pu) * as_written(v, pv), places, sign=False) == fmt(u * v, places, sign=False)
-                   for u, v in pairs)
+        return all(fmt(as_written(u, pu) * as_written(v, pv), places, sign=False)
+                   == fmt(u * v, places, sign=False) for u, v in pairs)
 
     return next(((pu, total - pu) for total in range(2 * places, 2 * most + 1)
                  for pu in range(places, most + 1) if places <= total - pu <= most and true(pu, total - pu)),

@@ -85,7 +85,8 @@ class SignalPlot(VGroup):
         gap = width / max(n - 1 + x_pad, 1)
         every = 1 if gap >= 1.5 * SansText(str(n - 1), font_size=font_size).width else 2
         self.axes = Axes(
-            x_range=[0, n - 1 + x_pad, 1], y_range=[lo, hi, step], x_length=width, y_length=height, tips=False,
+            x_range=[0, n - 1 + x_pad, 1], y_range=[lo, hi, step], x_length=width, y_length=height,
+            tips=False,
             axis_config={"color": MUTED_COLOR, "stroke_width": 2, "label_constructor": SansText,
                          "font_size": font_size, "tick_size": 0.05},
             x_axis_config={"numbers_to_include": list(range(0, n, every)) if x_numbers else [],

@@ -778,7 +778,8 @@ class TransposedScene(Explainer):
         levels = sorted(set(np.unique(kept).tolist()))
         shown_more = "" if kept.shape == ks.shape else f" (top-left {ks.shape[0]} x {ks.shape[1]} shown)"
         head = th.text(
-            f"stamps per output pixel, after cropping{shown_more};\nred: 2 or more overlap, brighter for more",
+            f"stamps per output pixel, after cropping{shown_more};"
+            "\nred: 2 or more overlap, brighter for more",
             th.SMALL_SIZE - 2,
             th.MUTED_COLOR,
         )
