@@ -262,8 +262,15 @@ class TransposedScene(Explainer):
         self.begin("output-length")
         self.output_length()
         self.begin("zero-insertion")
-        self.set_footer(True)
-        self.zero_insertion()
+        if self.article:  # the rule on the numbers worked by hand, then the trained decoder, briefly
+            self.set_footer(False)
+            self.zero_insertion(ex.by_hand())
+            self.clear_stage()
+            self.set_footer(True)  # the decoder comes in here: named from now, for its first seconds
+            self.zero_insertion(self.main, brief=True)
+        else:
+            self.set_footer(True)
+            self.zero_insertion(self.main)
         self.begin("matrix")
         self.set_footer(not self.article)  # by default the kernel worked by hand: no model
         self.matrix()
@@ -581,7 +588,8 @@ class TransposedScene(Explainer):
         if many:
             self.say(
                 "Here: a trained decoder. It turns a code back into a curve.",
-                f"The code has {c_in} channels at {n_in} positions; each channel its own {k}-tap kernel.",
+                f"The code has {c_in} channels at {n_in} positions.",
+                f"Each channel has its own kernel of {k} weights, or taps: that channel's filter.",
             )
         self.play(fade_in(idx, more), run_time=0.6)
         if many:  # position 0's copies, one per channel, slide together and add into its stamp
@@ -630,7 +638,8 @@ class TransposedScene(Explainer):
             self.play(fade_in(g, name), fade_out(box), run_time=1.2)
         self.say(
             "Where stamps overlap, they add: sum each column"
-            + (f", plus the bias, {exact(bias)}." if bias is not None else ".")
+            + (f", plus the bias, {exact(bias)}." if bias is not None else "."),
+            *(["The bias: one number the decoder adds to every sample."] if bias is not None else []),
         )
         self.play(fade_in(rule, total, total_name), run_time=1.2)
         self.say(
@@ -639,6 +648,23 @@ class TransposedScene(Explainer):
             else f"Sample {j} gets one stamp: {sum_text}{plus_bias}."
         )
         self.play(fade_in(column), run_time=0.6)
+        if not self.whole:  # the boxed column rewritten with the note's places: it adds up as drawn
+            olds, news = [], []
+            for g in [*rows, total]:
+                if (0, j) in g.nums:
+                    old = g.nums[0, j]
+                    new = th.text(exact(g.values[0, j]), g.size, old.get_color()).move_to(old)
+                    new.scale(old.height / th.text(g.show(g.values[0, j]), g.size).height)  # as drawn
+                    room = g.cell(0, j).width - 0.04
+                    if new.width > room:
+                        new.scale_to_fit_width(room)
+                    g.remove(old)
+                    g.add(new)
+                    g.nums[0, j] = new
+                    olds.append(old)
+                    news.append(new)
+            self.add(*olds)
+            self.play(fade_out(*olds), fade_in(*news), run_time=0.6)
         self.play(fade_in(note), run_time=0.8)
         if n_full > shown:
             self.say(f"Only samples 0 to {shown - 1} of {n_full} fit on screen.")
@@ -831,6 +857,15 @@ class TransposedScene(Explainer):
         a = self.main
         lines = VGroup(*[th.text(self.filled(a, d), th.SMALL_SIZE, th.OUTPUT_COLOR) for d in range(a.dims)])
         lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT).next_to(formula, DOWN, 0.2)
+        # dilation defined as the formula comes (no term on screen before it is), beside the numbers
+        for words in ("dilation: tap spacing\n(1: side by side)", "dilation:\ntap spacing\n(1: side by side)"):
+            terms = th.text(words, th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(lines, RIGHT, 0.35)
+            if terms.get_right()[0] <= 6.4:
+                break
+        if terms.get_right()[0] > 6.4:  # no room beside: under the formula, the rest moved down for it
+            terms.next_to(formula, DOWN, 0.08)
+            lines.next_to(terms, DOWN, 0.15)
+        formula.add(terms)
         self.say("A transposed convolution's output length follows from its settings:",
                  "one formula, from PyTorch's documentation.",
                  "Dilation spaces the kernel's taps apart; 1 means no gaps.")
@@ -912,7 +947,7 @@ class TransposedScene(Explainer):
             stamp_rows.arrange(DOWN, buff=0.04)
         if one:  # the output under the samples it keeps
             if len(stamp_rows):
-                stamp_rows.next_to(sub, DOWN, buff=0.45)
+                stamp_rows.next_to(sub, DOWN, buff=0.4)
                 full.next_to(stamp_rows, DOWN, buff=0.2).align_to(stamp_rows, LEFT)
             else:
                 full.next_to(sub, DOWN, buff=0.45)
@@ -920,8 +955,8 @@ class TransposedScene(Explainer):
             if full_name.get_left()[0] < -6.4:  # a long row: the name goes above its left end
                 full_name = th.text("stamps added, before cropping", th.SMALL_SIZE - 2, th.MUTED_COLOR)
                 full_name.next_to(full, UP, 0.45).align_to(full, LEFT)
-            notes.next_to(full, DOWN, 0.3)
-            out_block.next_to(notes, DOWN, 0.3)
+            notes.next_to(full, DOWN, 0.2)
+            out_block.next_to(notes, DOWN, 0.2)
             if p[0] < full.cols:
                 out_block.shift(RIGHT * (full.cell(0, p[0]).get_x() - og.cell(0, 0).get_x()))
         else:  # beside the uncropped grid (its name above it), the notes under both
@@ -1131,9 +1166,16 @@ class TransposedScene(Explainer):
         return any(q - p >= n - op for q, p, n, op in zip(pos, b.padding, b.out_size, b.output_padding))
 
     # --- 3. the same numbers by zero insertion ------------------------------------------------------------
-    def zero_insertion(self):
-        b, show = self.main, self.show
-        title = th.title("The same numbers, by inserting zeros")
+    def zero_insertion(self, b: ex.Breakdown, brief: bool = False):
+        """Output = the flipped kernel slid along the zero-inserted input. With small whole numbers, why
+        the kernel is flipped is shown on the stamps first; `brief` (the trained decoder after them):
+        the same slide, faster."""
+        target = self.overlap_position(b)
+        show = formatter(b.x, b.weight, b.output)
+        main = b is self.main
+        pre = "" if main else "by-hand "  # the roles of the example worked by hand, before the decoder's
+        title = th.title("The trained decoder, by inserting zeros" if brief
+                         else "The same numbers, by inserting zeros")
         k, d = b.kernel, b.dilation
         z = conv.zero_inserted(b.x, k, b.stride, b.padding, b.output_padding, b.dilation)
         by_zeros = conv.conv_transpose_by_zero_insertion(
@@ -1150,7 +1192,8 @@ class TransposedScene(Explainer):
         )
         ch = 0.42 if one else 0.38
         zgrid = Grid(  # narrow margins: the article's 21 columns fit at full size
-            zv, show, cell=(0.5, ch), colors=colors, muted=~real, zeros=True, role="zero-inserted input",
+            zv, show, cell=(0.5, ch), colors=colors, muted=~real, zeros=True,
+            role=pre + "zero-inserted input",
             margin=0.06,
         )
         cw = zgrid.cw  # the flipped kernel's cells as wide as the input's, so that it slides cell by cell
@@ -1169,7 +1212,7 @@ class TransposedScene(Explainer):
                 [[chan[r] if one else th.FILTER_COLORS[0]] * spread.shape[1] for r in range(spread.shape[0])],
                 dtype=object,
             ),
-            role="flipped kernel",
+            role=pre + "flipped kernel",
         )
         ov = np.atleast_2d(b.output[0])[:, :MAX_COLS] if one else b.output[0, :MAX_SIDE, :MAX_SIDE]
         ogrid = Grid(
@@ -1177,7 +1220,7 @@ class TransposedScene(Explainer):
             show,
             cell=(cell_width(show, NUM, ov) + 0.08, ch),
             color=th.OUTPUT_COLOR,
-            role="output",
+            role=pre + "output",
         )
         borders = [dd * (kk - 1) - p for dd, kk, p in zip(d, k, b.padding)]
         gaps = ex.axes_text([s - 1 for s in b.stride])
@@ -1201,12 +1244,12 @@ class TransposedScene(Explainer):
             )
         )
         zl = labelled(
-            (self.input_name() if one else "input x") + f", zeros inserted{zcut}", zgrid, above=True
+            (self.input_name() if one and main else "input x") + f", zeros inserted{zcut}", zgrid, above=True
         )
         head = th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR  # rows: channel colours
         fl = labelled("kernel, flipped" + (" (under each tap, its number before the flip)" if one else ""),
                       fgrid, head, above=True)
-        ol = labelled(self.output_name(), ogrid, th.OUTPUT_COLOR, above=True)
+        ol = labelled(self.output_name() if main else "output y", ogrid, th.OUTPUT_COLOR, above=True)
         if one:  # the flipped kernel right under the input, its first tap under column 0
             body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
             ol.shift(DOWN * 0.25)  # room for the tap numbers
@@ -1215,6 +1258,8 @@ class TransposedScene(Explainer):
             body = VGroup(zl, fl, ol).arrange(RIGHT, buff=0.6, aligned_edge=UP)
         if body.width > 12.6:
             body.scale_to_fit_width(12.6)
+        elif one and is_whole(b.x, b.weight, b.bias):  # a few whole numbers: larger, as room allows
+            body.scale(min(1.2, 12.6 / body.width))
         body.next_to(caption, DOWN, buff=0.3).set_x(0)
         taps = VGroup()
         if one:  # under each cell, its tap number in the kernel as stored: they read backwards
@@ -1222,21 +1267,31 @@ class TransposedScene(Explainer):
                 c = (k[0] - 1 - t) * d[0]
                 taps.add(th.text(str(t), th.SMALL_SIZE - 4, th.MUTED_COLOR)
                          .next_to(fgrid.cell(spread.shape[0] - 1, c), DOWN, 0.08))
-        self.say(
-            f"Another way: put {gaps} zeros between the inputs, {ex.axes_text(borders)} at each border,"
-            if min(borders) >= 0 else f"Another way: put {gaps} zeros between the inputs, trim the borders,",
-            "and slide the flipped kernel along.",
-            *([f"Each of the {b.x.shape[0]} channel rows meets its own flipped kernel; all the products add."]
-              if b.x.shape[0] > 1 else []),
-        )
+        rows_say = ([f"Each of the {b.x.shape[0]} channel rows meets its own flipped kernel; "
+                     "all the products add."] if b.x.shape[0] > 1 else [])
+        if brief:
+            self.say(f"The trained decoder, the same way: {gaps} zeros between the codes, "
+                     f"{ex.axes_text(borders)} at each border.", *rows_say)
+        else:
+            self.say(
+                f"Another way: put {gaps} zeros between the inputs, {ex.axes_text(borders)} at each border,"
+                if min(borders) >= 0
+                else f"Another way: put {gaps} zeros between the inputs, trim the borders,",
+                "and slide the flipped kernel along.",
+                *rows_say,
+            )
         self.play(fade_in(title), fade_in(caption, body), run_time=1.5)
-        self.say("Flipped, because a stamp puts tap t after its input:",
-                 "seen from one output, the inputs meet the taps in reverse order.")
-        if one:
-            self.play(fade_in(taps), run_time=0.8)
-        self.wait(1.0)
+        if one and not brief and b.x.shape[0] == 1:  # why flipped, seen on the stamps of one sample
+            self.why_flipped(b, target, ogrid, body, taps)
+        elif not brief:
+            self.say("Flipped, because a stamp puts tap t after its input:",
+                     "seen from one output, the inputs meet the taps in reverse order.")
+            if one:
+                self.play(fade_in(taps), run_time=0.8)
+            self.wait(1.0)
+        elif one:
+            self.play(fade_in(taps), run_time=0.6)
         # each output sample's window, in order; the first one two stamps reach slowly, with its terms
-        target = self.overlap_position(b)
         note = VGroup()
         later = []
         for n, j in enumerate(np.ndindex(*ov.shape[1:] if one else ov.shape)):
@@ -1259,8 +1314,10 @@ class TransposedScene(Explainer):
                 self.play(fade_in(box, new), run_time=0.9 if slow else (0.4 if n < 6 else 0.2))
             if slow:
                 note = self.dot_note(b, j).next_to(fl, RIGHT, buff=0.6).align_to(fl, UP)
-                if one and note.get_right()[0] > 6.4:
-                    note.next_to(body, DOWN, 0.2)
+                if one and note.get_right()[0] > 6.4:  # beside the output row, else under everything
+                    note.next_to(ogrid, RIGHT, buff=0.6).align_to(ol, UP)
+                    if note.get_right()[0] > 6.4:
+                        note.next_to(body, DOWN, 0.2)
                 if not one:
                     note.next_to(body, DOWN, 0.25)
                 terms = len(self.dot_terms(b, z, flipped, j))
@@ -1281,8 +1338,11 @@ class TransposedScene(Explainer):
         )
         check = th.text(verdict, th.SMALL_SIZE, th.OUTPUT_COLOR if same else th.ACCENT_COLOR)
         below = len(note) and note.get_top()[1] < body.get_bottom()[1]  # the dot product went underneath
-        if one:  # beside the output's name, on its line
+        if one:  # beside the output's name, on its line; under the output when the dot product is beside it
             check.next_to(ol[0], RIGHT, buff=0.6)
+            if len(note) and note.get_left()[0] > ogrid.get_right()[0] - 1e-6 \
+                    and note.get_bottom()[1] < ol.get_top()[1]:
+                check.next_to(ogrid, DOWN, 0.25).align_to(ogrid, LEFT)
         else:
             check.next_to(note, DOWN, 0.15) if below else check.next_to(body, DOWN, 0.25)
         self.say(
@@ -1293,20 +1353,79 @@ class TransposedScene(Explainer):
         self.play(fade_in(check), run_time=0.8)
         self.payoff()
 
-    def dot_note(self, b, j) -> VGroup:
-        """Output sample j as the dot product's non-zero terms, grouped by the input position they come
-        from, so each group is that position's stamp value (section 1's terms), then the bias."""
+    def why_flipped(self, b: ex.Breakdown, j: tuple[int, ...], ogrid: Grid, body: VGroup, taps: VGroup):
+        """Why the kernel is flipped, on the stamps that reach output sample j: each copy drawn on its
+        own row under the output, its cell at j boxed and the tap it is named; the later the input,
+        the earlier its tap. Then each flipped tap's number before the flip, under the kernel."""
+        show = formatter(b.x, b.weight, b.output)
+        at = tuple(q + p for q, p in zip(j, b.padding))
+        n = ogrid.cols
+        rows, names, marks = VGroup(), VGroup(), VGroup()
+        terms = sorted(b.terms(at), key=lambda term: term[0].index)
+        for r, (st, (t,)) in enumerate(terms):
+            i = st.index[0]
+            # the copy on the output's samples (crop: the uncropped sample q sits over output q - padding)
+            row = np.full(n, np.nan)
+            for tap, (q,) in enumerate(st.positions(b.dilation)):
+                if 0 <= q - b.padding[0] < n:
+                    row[q - b.padding[0]] = st.values[0, tap]
+            g = Grid(row, show, cell=(ogrid.cw, ogrid.ch), color=th.FILTER_COLORS[0], role=f"copy of x[{i}]")
+            g.scale(ogrid.cell(0, 0).width / g.cell(0, 0).width)  # as large as the output drawn
+            g.move_to(ogrid, aligned_edge=LEFT).shift(DOWN * (0.3 + (r + 1) * (g.height + 0.1)))
+            rows.add(g)
+            names.add(th.text(f"x[{i}] × kernel", th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(g, RIGHT, 0.3))
+            marks.add(th.text(f": sample {j[0]} gets its tap {t}", th.SMALL_SIZE - 2, th.TEXT_COLOR)
+                      .next_to(names[-1], RIGHT, 0.08))
+        column = SurroundingRectangle(VGroup(ogrid.cell(0, j[0]), *[g.cell(0, j[0]) for g in rows]),
+                                      color=th.ACCENT_COLOR, buff=0.04)
+        picture = VGroup(rows, names, marks, column)
+        if picture.get_bottom()[1] < -3.4 or picture.get_left()[0] < -6.4 or picture.get_right()[0] > 6.4:
+            self.say("Flipped, because a stamp puts tap t after its input:",
+                     "seen from one output, the inputs meet the taps in reverse order.")
+            self.play(fade_in(taps), run_time=0.8)
+            return  # no room under the output for the copies: said, the taps' numbers shown
+        (i0, t0), (i1, t1) = (terms[0][0].index[0], terms[0][1][0]), (terms[-1][0].index[0], terms[-1][1][0])
+        self.say(f"Why flipped? Sample {j[0]} gets a stamp from x[{i0}] and from x[{i1}].")
+        self.play(fade_in(rows, names), run_time=1.0)
+        self.play(fade_in(column), run_time=0.6)
+        self.say(f"From x[{i0}]'s copy it takes tap {t0}; from x[{i1}]'s, tap {t1}:",
+                 "the later the input, the earlier the tap.")
+        self.play(fade_in(marks), run_time=0.8)
+        self.record()  # the copies leave before the section ends: noted while they are on stage
+        self.let_read()
+        self.say("So, seen from one output, the kernel runs backwards: flip it,",
+                 "and under each flipped tap, its number before the flip.")
+        self.play(fade_in(taps), run_time=0.8)
+        self.let_read()
+        self.play(fade_out(picture), run_time=0.6)
+
+    @staticmethod
+    def note_terms(b, j):
+        """Output sample j's dot product: the sample in the uncropped stamped sum, its non-zero
+        (input, tap) pairs grouped by the input position they come from, the bias and the total."""
         at = tuple(q + p for q, p in zip(j, b.padding))  # the sample in the uncropped stamped sum
         groups: dict[tuple[int, ...], list[tuple[float, float]]] = {}
         for st, taps in b.terms(at):
             groups.setdefault(st.index, []).append((st.value, float(b.weight[(st.channel, 0, *taps)])))
-        total = b.output[(0, *j)]
         bias = float(b.bias[0]) if b.bias is not None else None
+        return at, groups, bias, b.output[(0, *j)]
+
+    def note_places(self, b, j) -> int:
+        """The places at which every product and sum of sample j's dot product reads true as written."""
+        _, groups, bias, total = self.note_terms(b, j)
+        return multiplies_up(list(groups.values()), bias, total)
+
+    def dot_note(self, b, j) -> VGroup:
+        """Output sample j as the dot product's non-zero terms, grouped by the input position they come
+        from, so each group is that position's stamp value (section 1's terms), then the bias."""
+        at, groups, bias, total = self.note_terms(b, j)
         # as many places as make every product and sum on the lines read true
-        places = multiplies_up(list(groups.values()), bias, total)
-        exact = self.show if self.whole else (lambda v: fmt(v, places, sign=False))
+        places = self.note_places(b, j)
+        whole = is_whole(b.x, b.weight, b.bias)
+        exact = formatter(b.x, b.weight, b.output) if whole else (lambda v: fmt(v, places, sign=False))
         before = "" if at == tuple(j) else f" ({', '.join(map(str, at))} before cropping)"
-        lines = [f"{self.place(j).lower()}{before}: each non-zero input × its flipped tap"]
+        rounded = "" if whole else f", to {places} places (cells round to 2)"
+        lines = [f"{self.place(j).lower()}{before}: each non-zero input × its flipped tap{rounded}"]
         for index, pairs in groups.items():
             name = f"position {', '.join(map(str, index))}"
             if len(pairs) == 1:
@@ -1490,7 +1609,7 @@ class TransposedScene(Explainer):
                   muted=m.T == 0)
         empty = Grid(np.full(m.T.shape, np.nan), show, cell=(tg.cw, cell[1]), size=size)
         cl = labelled(f"C, {rows} × {cols}: one row per window", cg, above=True)
-        tl = labelled(f"C transposed, {cols} × {rows}: one column per input", empty, above=True)
+        tl = labelled(f"C transposed, {cols} × {rows}: one column per input value", empty, above=True)
         source = ex.by_hand() if self.article else self.main  # the input C transposed is applied to
         x = source.x[0]
         y = m.T @ x
@@ -1594,7 +1713,9 @@ class TransposedScene(Explainer):
         self.say("Does the transposed convolution undo the convolution?", "Then Cᵀ C would be the identity.")
         self.play(fade_in(title), fade_in(caption, pair), run_time=1.5)
         lost = rank < n
-        self.say(f"It is not: its rank is {rank} of {n}." + (" Information is lost." if lost else ""))
+        self.say(f"It is not: its rank is {rank} of {n}.",
+                 f"C turns {n} numbers into {c.shape[0]}, and {c.shape[0]} cannot give back {n}: "
+                 "information is lost." if lost else "")
         self.play(fade_in(facts), run_time=0.8)
         v = (np.arange(n) % 3 + 1).astype(float)
         back = c.gram_times(v)
@@ -1639,7 +1760,9 @@ class TransposedScene(Explainer):
         lo = min(float(np.min(v)) for case in cases for v in case[:3])
         hi = max(float(np.max(v)) for case in cases for v in case[:3])
         yr = pic.nice_range(lo, hi, 4)
-        title = th.title("A trained decoder undoes its encoder, on its data")
+        fails = cases[1][4] > 10 * cases[0][4]  # the step's error against the training patch's
+        title = th.title("A trained decoder: an inverse only on its data" if fails
+                         else "A trained decoder undoes its encoder")
         shape = f"{e.shape[0]} × {e.shape[1]}"
         caption = caption_under(title, f"E: the trained encoder's {e.shape[0]} filters as a {shape} matrix "
                                        "(its tanh and bias left out); D: its decoder, on the encoder's code")
@@ -1647,7 +1770,8 @@ class TransposedScene(Explainer):
         names = ("a training patch p", "a step p: unlike any training curve")
         for k, ((x, plain, trained, e_plain, e_trained), name) in enumerate(zip(cases, names)):
             plot = pic.SignalPlot(data.PATCH, yr, 4.6, 2.4, label=name)
-            sx = pic.Signal(plot, x, th.DATA_COLOR, role=f"patch {k}")
+            # p as a wide grey band under the decoder's line: seen where the two lie on each other
+            sx = pic.Signal(plot, x, th.DATA_COLOR, width=9, dot_radius=0, opacity=0.55, role=f"patch {k}")
             sp = pic.Signal(plot, plain, th.OUTPUT_COLOR, width=3, dot_radius=0.0, role=f"ETE p {k}")
             sp.add(DashedVMobject(sp.line, num_dashes=24))
             sp.line.set_stroke(opacity=0)  # drawn dashed; kept in the group, so it moves with the rest
@@ -1660,8 +1784,8 @@ class TransposedScene(Explainer):
         if panels.width > 12.6:
             panels.scale_to_fit_width(12.6)
         panels.next_to(caption, DOWN, buff=0.4).set_x(0)
-        key = th.text(f"{th.DATA_NAME}: p    dashed: E transposed times E p    solid: D(E p), the decoder",
-                      th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(panels, DOWN, buff=0.35)
+        key = th.text(f"{th.DATA_NAME} band: p    dashed: E transposed times E p    solid: D(E p), "
+                      "the decoder", th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(panels, DOWN, buff=0.35)
         (*_, tp, tb), (*_, sb) = cases
         self.say("Does a trained decoder undo its encoder? The encoder is a matrix E too.",
                  "The decoder D is a transposed convolution with its own trained kernels.")
@@ -1669,7 +1793,6 @@ class TransposedScene(Explainer):
         self.say(f"On a training patch, D's mean square error is {tb:.1e}; E transposed's is {tp:.1e}.")
         self.play(fade_in(*panels[0][2:]), run_time=1.2)
         self.let_read()
-        fails = sb > 10 * tb
         self.say(
             f"On a step, unlike any training curve, D's error is {sb:.1e}, "
             f"about {times(sb, tb)} times as much."

@@ -23,7 +23,7 @@ def render(tmp_path_factory):
 
 
 def test_sections_subtitles_at_reading_pace_and_payoff_endings(render):
-    check_render(render, SECTIONS, 100, 300)  # at most 17 characters a second, each clip ends on its result
+    check_render(render, SECTIONS, 100, 340)  # at most 17 characters a second, each clip ends on its result
 
 
 def test_by_hand_each_copy_lands_at_i_times_stride_and_the_columns_add(render):
@@ -135,6 +135,22 @@ def test_output_length_crop_and_output_padding_of_the_small_example(render):
                                   dims=1)
     np.testing.assert_array_equal(render.values("output-padding-and-dilation", "dilated output"), dilated)
     assert dilated[0].tolist() == [1, 0, 4, 0, 7, 0, 6]
+
+
+def test_zero_insertion_by_hand_shows_why_the_kernel_is_flipped(render):
+    """First on the example worked by hand: 1, 2, 3 with zeros between and 2 at each border, the
+    kernel 3, 2, 1 sliding to the stamps' output; sample 2's two copies drawn, each with its tap."""
+    b = ex.by_hand()
+    np.testing.assert_array_equal(render.values("zero-insertion", "by-hand zero-inserted input"),
+                                  [[0, 0, 1, 0, 2, 0, 3, 0, 0]])
+    np.testing.assert_array_equal(render.values("zero-insertion", "by-hand flipped kernel"), [[3, 2, 1]])
+    np.testing.assert_array_equal(render.values("zero-insertion", "by-hand output"), b.output)
+    np.testing.assert_array_equal(render.values("zero-insertion", "copy of x[0]")[0, :3], [1, 2, 3])
+    np.testing.assert_array_equal(render.values("zero-insertion", "copy of x[1]")[0, 2:5], [2, 4, 6])
+    said = render.said("zero-insertion")
+    assert "From x[0]'s copy it takes tap 2; from x[1]'s, tap 0:" in said
+    assert "sample 2: each non-zero input × its flipped tap" in [
+        t.original_text for t in render.scene.dot_note(b, (2,))][0]
 
 
 def test_zero_insertion_gives_the_stamps_output(render, plain):
