@@ -858,7 +858,8 @@ class TransposedScene(Explainer):
         lines = VGroup(*[th.text(self.filled(a, d), th.SMALL_SIZE, th.OUTPUT_COLOR) for d in range(a.dims)])
         lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT).next_to(formula, DOWN, 0.2)
         # dilation defined as the formula comes (no term on screen before it is), beside the numbers
-        for words in ("dilation: tap spacing\n(1: side by side)", "dilation:\ntap spacing\n(1: side by side)"):
+        two, three = "dilation: tap spacing\n(1: side by side)", "dilation:\ntap spacing\n(1: side by side)"
+        for words in (two, three):
             terms = th.text(words, th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(lines, RIGHT, 0.35)
             if terms.get_right()[0] <= 6.4:
                 break
