@@ -587,7 +587,8 @@ class TransposedScene(Explainer):
         self.play(fade_in(title), fade_in(caption, top), run_time=1.5)
         if many:
             self.say(
-                "Here: a trained decoder. It turns a code back into a curve.",
+                "Here: a trained decoder. Its input, the code, is a few numbers that stand for a curve;",
+                "its output is that curve.",
                 f"The code has {c_in} channels at {n_in} positions.",
                 f"Each channel has its own kernel of {k} weights, or taps: that channel's filter.",
             )
@@ -1192,8 +1193,9 @@ class TransposedScene(Explainer):
             [[chan[r] if one else th.TEXT_COLOR] * zv.shape[1] for r in range(zv.shape[0])], dtype=object
         )
         ch = 0.42 if one else 0.38
+        flip_need = cell_width(show, NUM, b.weight, margin=0.06)
         zgrid = Grid(  # narrow margins: the article's 21 columns fit at full size
-            zv, show, cell=(0.5, ch), colors=colors, muted=~real, zeros=True,
+            zv, show, cell=(max(0.5, flip_need), ch), colors=colors, muted=~real, zeros=True,
             role=pre + "zero-inserted input",
             margin=0.06,
         )
@@ -1209,6 +1211,7 @@ class TransposedScene(Explainer):
             spread,
             show,
             cell=(cw, ch),
+            margin=0.06,
             colors=np.array(
                 [[chan[r] if one else th.FILTER_COLORS[0]] * spread.shape[1] for r in range(spread.shape[0])],
                 dtype=object,
@@ -1216,10 +1219,12 @@ class TransposedScene(Explainer):
             role=pre + "flipped kernel",
         )
         ov = np.atleast_2d(b.output[0])[:, :MAX_COLS] if one else b.output[0, :MAX_SIDE, :MAX_SIDE]
-        ogrid = Grid(
+        fits = one and cell_width(show, NUM, ov, margin=0.06) <= cw
+        ogrid = Grid(  # as wide as the input's cells where its numbers fit: under their windows
             np.full(ov.shape, np.nan),
             show,
-            cell=(cell_width(show, NUM, ov) + 0.08, ch),
+            cell=(cw if fits else cell_width(show, NUM, ov) + 0.08, ch),
+            margin=0.06 if one else 0.12,
             color=th.OUTPUT_COLOR,
             role=pre + "output",
         )
@@ -1248,13 +1253,17 @@ class TransposedScene(Explainer):
             (self.input_name() if one and main else "input x") + f", zeros inserted{zcut}", zgrid, above=True
         )
         head = th.FILTER_COLORS[0] if b.weight.shape[0] == 1 else th.TEXT_COLOR  # rows: channel colours
-        fl = labelled("kernel, flipped" + (" (under each tap, its number before the flip)" if one else ""),
+        fl = labelled("kernel, flipped" + (" (under each tap, its index before the flip)" if one else ""),
                       fgrid, head, above=True)
         ol = labelled(self.output_name() if main else "output y", ogrid, th.OUTPUT_COLOR, above=True)
         if one:  # the flipped kernel right under the input, its first tap under column 0
             body = VGroup(zl, fl, ol).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
             ol.shift(DOWN * 0.25)  # room for the tap numbers
             fgrid.shift(RIGHT * (zgrid.cell(0, 0).get_x() - fgrid.cell(0, 0).get_x()))
+            middle = (spread.shape[-1] - 1) / 2  # each output under the middle of its window
+            if abs(ogrid.cw - zgrid.cw) < 1e-6 and middle == int(middle):
+                ogrid.shift(RIGHT * (zgrid.cell(0, int(middle)).get_x() - ogrid.cell(0, 0).get_x()))
+                ol[0].align_to(ogrid, LEFT)
         else:  # side by side; the dot product goes underneath
             body = VGroup(zl, fl, ol).arrange(RIGHT, buff=0.6, aligned_edge=UP)
         if body.width > 12.6:
@@ -1275,9 +1284,11 @@ class TransposedScene(Explainer):
                      f"{ex.axes_text(borders)} at each border.", *rows_say)
         else:
             self.say(
-                f"Another way: put {gaps} zeros between the inputs, {ex.axes_text(borders)} at each border,"
+                f"Another way: put {gaps} {'zero' if gaps == '1' else 'zeros'} between the inputs, "
+                f"{ex.axes_text(borders)} at each border,"
                 if min(borders) >= 0
-                else f"Another way: put {gaps} zeros between the inputs, trim the borders,",
+                else f"Another way: put {gaps} {'zero' if gaps == '1' else 'zeros'} between the inputs, "
+                "trim the borders,",
                 "and slide the flipped kernel along.",
                 *rows_say,
             )
@@ -1343,7 +1354,7 @@ class TransposedScene(Explainer):
             check.next_to(ol[0], RIGHT, buff=0.6)
             if len(note) and note.get_left()[0] > ogrid.get_right()[0] - 1e-6 \
                     and note.get_bottom()[1] < ol.get_top()[1]:
-                check.next_to(ogrid, DOWN, 0.25).align_to(ogrid, LEFT)
+                check.next_to(VGroup(ogrid, note), DOWN, 0.25).align_to(ogrid, LEFT)
         else:
             check.next_to(note, DOWN, 0.15) if below else check.next_to(body, DOWN, 0.25)
         self.say(
@@ -1395,7 +1406,7 @@ class TransposedScene(Explainer):
         self.record()  # the copies leave before the section ends: noted while they are on stage
         self.let_read()
         self.say("So, seen from one output, the kernel runs backwards: flip it,",
-                 "and under each flipped tap, its number before the flip.")
+                 "and under each flipped tap, its index before the flip.")
         self.play(fade_in(taps), run_time=0.8)
         self.let_read()
         self.play(fade_out(picture), run_time=0.6)
@@ -1788,7 +1799,8 @@ class TransposedScene(Explainer):
         key = th.text(f"{th.DATA_NAME} band: p    dashed: E transposed times E p    solid: D(E p), "
                       "the decoder", th.SMALL_SIZE - 2, th.MUTED_COLOR).next_to(panels, DOWN, buff=0.35)
         (*_, tp, tb), (*_, sb) = cases
-        self.say("Does a trained decoder undo its encoder? The encoder is a matrix E too.",
+        self.say("Does a trained decoder undo its encoder? The encoder turns a 7-sample patch into its code:",
+                 "3 dot products, one per filter, so a 3 × 7 matrix, E.",
                  "The decoder D is a transposed convolution with its own trained kernels.")
         self.play(fade_in(title), fade_in(caption, panels[0][:2], key), run_time=1.5)
         self.say(f"On a training patch, D's mean square error is {tb:.1e}; E transposed's is {tp:.1e}.")
