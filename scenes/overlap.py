@@ -286,8 +286,8 @@ class OverlapScene(Explainer):
     # --- 1. the doubled result (F19) --------------------------------------------------------------------
     def assemble(self):
         title = heading("The patch model, run over a whole curve")
-        caption = th.text("the decoder video builds this output from three placed sums", NOTE,
-                          th.MUTED_COLOR).next_to(title, DOWN, 0.15)
+        words = f"each window's code decoded, the sums placed {STRIDE} samples apart and added"
+        caption = th.text(words, NOTE, th.MUTED_COLOR).next_to(title, DOWN, 0.15)
         plot = place(self.curve_plot(None, 8.4, 1.6, x_numbers=True), -4.2, 0.3)
         key = self.key().next_to(plot.axes, UP, 0.15)
         target = pic.Signal(plot, self.curve, th.DATA_COLOR, width=3, dot_radius=0.05)
@@ -309,7 +309,7 @@ class OverlapScene(Explainer):
                                        NOTE, th.MUTED_COLOR), "border rule").next_to(note, DOWN, 0.12)
         spans = ov.spans_text(doubled, joiner=" and ")
 
-        self.say("The decoder video builds this output from three placed sums.")
+        self.say(f"Each window's code decoded; the three sums placed {STRIDE} samples apart and added.")
         self.play(fade_in(title), fade_in(caption, plot, key, target, total), run_time=1.5)
         self.say(f"Against the {th.DATA_NAME} input, samples {spans} come out doubled.")
         self.play(fade_in(rings), run_time=0.8)

@@ -54,7 +54,7 @@ def test_assemble_starts_from_the_doubled_output_and_its_error(render, plain, me
                                atol=1e-9)
     assert not any(k.startswith("window") for k in render.scene.shown["assemble"])  # no re-run of the placing
     said = render.said("assemble")
-    assert "The decoder video builds this output from three placed sums." in said
+    assert "Each window's code decoded; the three sums placed 4 samples apart and added." in said
     e = measured["errors"]["raw"]
     assert f"{e['interior']:.1e} inside, {e['borders']:.1e} at the borders" in said
     # why 3-11 is inside: the borders are what only one window's outer taps reach (core.overlap.outer_only)
