@@ -12,10 +12,10 @@ import time
 import numpy as np
 import torch
 
-from core import article, config, data, train
+from core import article, config, data, train, weights
 
 BATCHES = math.ceil(data.DATASIZE / config.BATCH)  # per epoch: 128
-PROTOCOL_MODELS = len(train.VARIANTS) * len(config.DEFAULT_SEEDS)  # 5 variants x 10 seeds
+PROTOCOL_MODELS = len(weights.PATCH_VARIANTS) * len(config.DEFAULT_SEEDS)  # 5 variants x 10 seeds
 PROTOCOL_STEPS = PROTOCOL_MODELS * config.EPOCHS * BATCHES  # 5,000 epochs of 128 batches each
 
 

@@ -120,8 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train checkpoints (default: the article's full protocol)",
                        description="Train every variant x seed at once and export checkpoints.")
     variants = weights.VARIANTS
-    t.add_argument("--variants", nargs="+", choices=variants, default=list(variants), metavar="V",
-                   help=f"variants to train, from: {', '.join(variants)} (default: all)")
+    t.add_argument("--variants", nargs="+", choices=variants, default=list(weights.PATCH_VARIANTS),
+                   metavar="V",
+                   help=f"variants to train, from: {', '.join(variants)} (default: the article's five, "
+                        f"{', '.join(weights.PATCH_VARIANTS)}; {', '.join(weights.WHOLE_VARIANTS)} trains on "
+                        "whole curves, on its own)")
     seeds = config.DEFAULT_SEEDS
     t.add_argument("--seeds", nargs="+", type=_seed, default=list(seeds), metavar="S",
                    help=f"seeds, one model per variant and seed (default: {seeds[0]} {seeds[1]} ... "

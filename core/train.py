@@ -26,7 +26,7 @@ from safetensors.torch import save as st_save_torch
 
 import core
 from core import config, data, weights
-from core.data import KERNEL, N_CHANNELS
+from core.data import KERNEL, N_CHANNELS, STRIDE, WINSIZE
 from core.model import init_models
 
 VARIANTS = weights.VARIANTS
@@ -45,7 +45,7 @@ class TrainConfig:
     """What to train. Defaults are the article's protocol (five variants, ten seeds), from
     `core.config`."""
 
-    variants: tuple[str, ...] = VARIANTS
+    variants: tuple[str, ...] = weights.PATCH_VARIANTS
     seeds: tuple[int, ...] = DEFAULT_SEEDS
     epochs: int = config.EPOCHS
     lr: float = config.LR
@@ -62,6 +62,11 @@ class TrainConfig:
             raise ValueError(f"unknown variant {bad[0]!r}; choose from {', '.join(VARIANTS)}")
         if not self.variants or not self.seeds:
             raise ValueError("give at least one variant and one seed")
+        whole = {v in weights.WHOLE_VARIANTS for v in self.variants}
+        if len(whole) > 1:
+            whole_one = weights.WHOLE_VARIANTS[0]
+            raise ValueError(f"{whole_one} trains on whole curves and the others on patches: train it "
+                             f"on its own (deconv train --variants {whole_one})")
         if len(set(self.variants)) != len(self.variants) or len(set(self.seeds)) != len(self.seeds):
             raise ValueError("variants and seeds must not repeat")
         if self.epochs < 1 or self.batch < 1 or not 0 < self.lr < math.inf:
@@ -79,13 +84,18 @@ class TrainConfig:
         `code-noise-article` is what the article's code really applied: its slices
         `coderand[:, 1 :] *= 0.01` also hit every later channel, so the scales multiply up.
         """
-        if variant == "plain":
+        if variant == "plain" or variant in weights.WHOLE_VARIANTS:
             return (0.0,) * N_CHANNELS, 0.0
         if variant in ("code-noise", "code-noise-relu"):
             return self.code_noise, 0.0
         if variant == "input-noise":
             return self.code_noise, self.input_noise
         return tuple(float(x) for x in np.cumprod(self.code_noise)), 0.0
+
+    @property
+    def whole(self) -> bool:
+        """Whether these models train on whole curves (whole-curve) rather than 7-sample patches."""
+        return self.variants[0] in weights.WHOLE_VARIANTS
 
     def models(self) -> list[tuple[str, int]]:
         return [(v, s) for v in self.variants for s in self.seeds]
@@ -190,13 +200,22 @@ class Trainer:
         self.device = torch.device(device)
         self.pairs = cfg.models()
         M = self.M = len(self.pairs)
-        patches = data.make_patches() if patches is None else np.asarray(patches, np.float32)
-        if patches.ndim != 2 or patches.shape[1] != KERNEL:  # the model sees one window per patch
-            raise ValueError(f"patches must have shape (N, {KERNEL}), got {patches.shape}")
+        # what the models see: 7-sample patches, one window each; whole-curve: whole 15-sample curves,
+        # the windows at 0, 4 and 8 overlapping (`patches` is the curves then)
+        length = WINSIZE if cfg.whole else KERNEL
+        if patches is None:
+            patches = data.make_curves()[0] if cfg.whole else data.make_patches()
+        patches = np.asarray(patches, np.float32)
+        if patches.ndim != 2 or patches.shape[1] != length:
+            raise ValueError(f"{'curves' if cfg.whole else 'patches'} must have shape (N, {length}), "
+                             f"got {patches.shape}")
         self.N = len(patches)
-        # the patches with a column of ones, so one matmul gives filter . patch + bias
-        X = np.concatenate([patches, np.ones((self.N, 1), np.float32)], axis=1)
-        self.X = torch.from_numpy(X).to(self.device)
+        self.starts = tuple(range(0, length - KERNEL + 1, STRIDE))  # (0,) for a patch, (0, 4, 8)
+        # each window with a column of ones, so one matmul gives filter . window + bias: (N, windows, 8)
+        ones = np.ones((self.N, 1), np.float32)
+        X = np.stack([np.concatenate([patches[:, s:s + KERNEL], ones], axis=1) for s in self.starts], axis=1)
+        self.X = torch.from_numpy(np.ascontiguousarray(X if cfg.whole else X[:, 0])).to(self.device)
+        self.Y = torch.from_numpy(patches).to(self.device) if cfg.whole else None  # the targets
 
         # initialisation and shuffle stream: torch.manual_seed(seed), Encoder, Decoder (article)
         rows, shuffle_states = {}, {}
@@ -368,6 +387,8 @@ class Trainer:
         - Adam is written out (`adam`), the same arithmetic as torch's, without its per-call cost
           (on CUDA `_adam_with_table`, which can differ from it in the last bit).
         """
+        if self.cfg.whole:
+            return self._whole_steps(perms)
         M, B, N = self.M, self.cfg.batch, self.N
         C, K = N_CHANNELS, KERNEL
         enc = self.flat[:, :ENC_SIZE].view(M, C, K + 1)  # views: Adam updates them in place
@@ -400,6 +421,44 @@ class Trainer:
                                     g_pre)
             g_enc = torch.bmm(g_pre, x_in)  # (M, 3, 8): filters and biases at once
             grad = torch.cat([g_enc.reshape(M, ENC_SIZE), g_dec.reshape(M, DEC_SIZE), g_bias.view(M, 1)], 1)
+            if self._adam_table is None:
+                self.adam(grad)
+            else:
+                self._adam_with_table(grad, self._adam_table[n_batches])
+            n_batches += 1
+        return total / n_batches
+
+    def _whole_steps(self, perms: torch.Tensor) -> torch.Tensor:
+        """One epoch of whole-curve models: each curve's three windows encoded (one bmm, the windows
+        as more batch), decoded, placed at 0, 4 and 8 and added, plus the bias once per sample: the
+        article's Conv1d and ConvTranspose1d on a 15-sample curve. The loss is the mean square error
+        over the curve's 15 samples; gradients written out as in `_epoch_steps` (a window's share of
+        the output's gradient is its 7 samples'; the bias gets every sample's once). No noise."""
+        M, B, N = self.M, self.cfg.batch, self.N
+        C, K, W, L = N_CHANNELS, KERNEL, len(self.starts), self.Y.shape[1]
+        enc = self.flat[:, :ENC_SIZE].view(M, C, K + 1)
+        dec = self.flat[:, ENC_SIZE:ENC_SIZE + DEC_SIZE].view(M, K, C)
+        bias = self.flat[:, N_PARAMS - 1:].view(M, 1, 1)
+        total = torch.zeros(M, device=self.device)
+        n_batches = 0
+        for s in range(0, N, B):
+            idx = perms[:, s:s + B].reshape(-1)
+            b = idx.numel() // M
+            x = self.X.index_select(0, idx).view(M, b * W, K + 1)  # curve-major, window-minor
+            code = torch.tanh(torch.bmm(enc, x.transpose(1, 2)))  # (M, 3, b·W)
+            pieces = torch.bmm(dec, code).view(M, K, b, W)  # each window's decoded 7 samples
+            out = bias.expand(M, L, b).clone()
+            for w, at in enumerate(self.starts):
+                out[:, at:at + K] += pieces[..., w]
+            diff = out - self.Y.index_select(0, idx).view(M, b, L).transpose(1, 2)
+            total += diff.square().sum((1, 2)) / (b * L)
+            g_out = diff * (2.0 / (b * L))
+            g_pieces = torch.stack([g_out[:, at:at + K] for at in self.starts], -1).reshape(M, K, b * W)
+            g_dec = torch.bmm(g_pieces, code.transpose(1, 2))
+            g_pre = torch.ops.aten.tanh_backward(torch.bmm(dec.transpose(1, 2), g_pieces), code)
+            g_enc = torch.bmm(g_pre, x)
+            grad = torch.cat([g_enc.reshape(M, ENC_SIZE), g_dec.reshape(M, DEC_SIZE),
+                              g_out.sum((1, 2)).view(M, 1)], 1)
             if self._adam_table is None:
                 self.adam(grad)
             else:
@@ -614,5 +673,6 @@ def _checkpoints(result: TrainResult):
             "final_loss": float(result.losses[m, -1]), "device": result.device,
             "torch": torch.__version__, "numpy": np.__version__, "deconv": core.__version__,
             "date": date, "source": "deconv train",
+            "data": "whole curves" if cfg.whole else "patches",
         }
         yield variant, seed, arrays, meta

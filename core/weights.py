@@ -39,7 +39,11 @@ PARAM_SHAPES = {
     "decoder.deconv.bias": (1,),
 }
 LOSS_KEY = "train.loss"  # mean training loss of each epoch
-VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article", "code-noise-relu")  # `deconv train`
+# `deconv train`: the article's patch model in five variants (its protocol), and beyond the article the
+# same encoder and decoder trained end to end on whole 15-sample curves, through the windows' overlaps
+PATCH_VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article", "code-noise-relu")
+WHOLE_VARIANTS = ("whole-curve",)
+VARIANTS = PATCH_VARIANTS + WHOLE_VARIANTS
 # the encoder's activation after its Conv1d: tanh (the article's) unless a variant says otherwise
 ACTIVATIONS = ("tanh", "relu")
 RELU_VARIANTS = ("code-noise-relu",)  # the code-noise protocol with ReLU instead of tanh (C11)

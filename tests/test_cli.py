@@ -161,6 +161,8 @@ def test_train_options_default_to_the_protocol():
     (("data",), "--out"),
     (("train", "--variants", "nope"), "invalid choice: 'nope'"),
     (("train", "--epochs", "ten"), "invalid int value"),
+    (("train", "--variants", "plain", "whole-curve", "--out", "{tmp}"),
+     "whole-curve trains on whole curves and the others on patches: train it on its own"),
     (("train", "--code-noise", "0.1", "-1", "0"), "must be a finite number >= 0"),
     (("train", "--epochs", "0", "--out", "{tmp}"), "epochs and batch must be at least 1"),
     (("train", "--resume", "--out", "{tmp}"), "no interrupted run to resume"),

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from core import article, train, weights
+from core import article, data, train, weights
 
 
 def test_init_and_three_epochs_match_the_article_loop(small_patches):
@@ -31,6 +31,29 @@ def test_init_and_three_epochs_match_the_article_loop(small_patches):
     np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
 
 
+def test_whole_curve_matches_the_article_loop_on_whole_curves():
+    """whole-curve: the article's own loop (Conv1d, ConvTranspose1d, MSE over the 15 samples, Adam,
+    its DataLoader) run on whole curves instead of patches: the trainer's hand-written gradients of
+    three overlapping windows (the decoder's pieces added where they overlap, the bias once per
+    sample) must land where autograd's do. With one window's gradient only, or the bias counted per
+    window, it would not."""
+    curves = data.make_curves(300)[0]
+    cfg = train.TrainConfig(variants=("whole-curve",), seeds=(22,), epochs=3)
+    res = train.train(cfg, "cpu", progress=False, patches=curves)
+    ref = article.article_train(curves, 22, epochs=3)
+    got = train.unpack(res.flat[0])
+    parts = (("encoder", ("conv.weight", "conv.bias")), ("decoder", ("deconv.weight", "deconv.bias")))
+    for part, keys in parts:
+        for k in keys:
+            np.testing.assert_allclose(got[f"{part}.{k}"], ref[part][k].numpy(), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
+    assert cfg.noise("whole-curve") == ((0.0, 0.0, 0.0), 0.0)  # the plain protocol, no noise
+    with pytest.raises(ValueError, match="on its own"):  # one trainer sees one kind of data
+        train.TrainConfig(variants=("plain", "whole-curve"))
+    with pytest.raises(ValueError, match=r"curves must have shape \(N, 15\)"):
+        train.Trainer(cfg, "cpu", np.zeros((10, 7)))
+
+
 def test_relu_encoder_gradients_match_autograd(small_patches):
     """code-noise-relu with its noise set to zero is the article's loop with ReLU after the
     encoder: the trainer's hand-written ReLU gradient must land where autograd's does. Some codes
@@ -51,7 +74,7 @@ def test_relu_encoder_gradients_match_autograd(small_patches):
 
 
 def test_same_seed_same_weights_and_independent_of_batchmates(small_patches):
-    cfg = train.TrainConfig(variants=train.VARIANTS, seeds=(11, 22), epochs=2)
+    cfg = train.TrainConfig(variants=weights.PATCH_VARIANTS, seeds=(11, 22), epochs=2)
     a = train.train(cfg, "cpu", progress=False, patches=small_patches)
     b = train.train(cfg, "cpu", progress=False, patches=small_patches)
     np.testing.assert_array_equal(a.flat, b.flat)
