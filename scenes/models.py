@@ -70,8 +70,12 @@ def load_variants(variants: tuple[str, ...], at_least: int = 1) -> dict[str, lis
     if short:
         have = ", ".join(f"{v} {len(found[v])}" for v in short)
         out = "" if shipped() else f" --out {weights.shell_quote(directory)}"
+        # one command per kind of training data: whole-curve trains on its own
+        runs = [kind for kind in ([v for v in short if v not in weights.WHOLE_VARIANTS],
+                                  [v for v in short if v in weights.WHOLE_VARIANTS]) if kind]
+        train = " and ".join(f"deconv train --variants {' '.join(kind)}{out}" for kind in runs)
         fail(f"{directory}: this video needs at least {at_least} seeds of each of {', '.join(variants)} "
-             f"(seeds found: {have}); train them with: deconv train --variants {' '.join(short)}{out}")
+             f"(seeds found: {have}); train them with: {train}")
     return found
 
 

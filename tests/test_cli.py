@@ -375,6 +375,19 @@ def test_an_unreadable_checkpoint_folder_stops_a_render_with_one_line(monkeypatc
     assert "DECONV_CHECKPOINTS" in err[0]
 
 
+def test_missing_variants_of_both_kinds_get_one_train_command_each(monkeypatch, capsys):
+    """whole-curve trains on its own: a render missing it and a patch variant names two commands,
+    each of which deconv train accepts."""
+    from scenes import models
+
+    monkeypatch.setattr(weights, "load_all", lambda directory, variant: [])
+    with pytest.raises(SystemExit) as stop:
+        models.load_variants(("plain", "whole-curve"))
+    assert stop.value.code == 2
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert "deconv train --variants plain and deconv train --variants whole-curve" in err
+
+
 def test_import_checks_every_file_first_and_replaces_nothing_without_force(tmp_path, capsys):
     src, out = tmp_path / "models", tmp_path / "ck"
     _article_files(src, [11])
