@@ -351,6 +351,11 @@ class OverlapScene(Explainer):
         sums = {f: th.text(t, NOTE, th.TEXT_COLOR).next_to(idx, DOWN, 0.2) for f, t in (
             ("added", "summed weight at each sample: its column of multipliers added up (red: not 1)"),
             ("divided", "summed weight: its column added up, then divided by its window count"))}
+        n_win = len(ov.window_starts(len(self.curve)))
+        self.count_code = (f"F.conv_transpose1d(torch.ones(1, 1, {n_win}), torch.ones(1, 1, {KERNEL}), "
+                           f"stride={STRIDE})")  # the window counts, as PyTorch computes them
+        count_line = labelled(th.text(f"window count in PyTorch: {self.count_code}", NUM, th.MUTED_COLOR),
+                              "count code")
         premise = labelled(th.text(f"each window alone redraws its {KERNEL} samples (trained on single "
                                    "patches): overlaps count twice", NOTE, th.MUTED_COLOR), "premise")
         premise.next_to(title, DOWN, 0.12)
@@ -384,7 +389,11 @@ class OverlapScene(Explainer):
         self.say(f"All 1 as trained: two windows give {cov.max():g}, "
                  f"so samples {spans} count the curve twice.")
         self.play(fade_in(rings), run_time=0.8)
-        self.wait(1.5)
+        self.say("PyTorch counts the windows itself: a transposed convolution of ones with ones.")
+        count_line.next_to(sums["added"], DOWN, 0.12)
+        self.play(fade_in(count_line), run_time=0.6)
+        self.wait(1)
+        self.play(fade_out(count_line), run_time=0.4)  # the fixes' captions take this place below
 
         # the fixes: the same rows and columns, other multipliers
         sample = doubled[0]  # an overlap
