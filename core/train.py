@@ -420,13 +420,18 @@ class Trainer:
                 g_pre = torch.where(self.relu_rows, torch.ops.aten.threshold_backward(g_code, code, 0),
                                     g_pre)
             g_enc = torch.bmm(g_pre, x_in)  # (M, 3, 8): filters and biases at once
-            grad = torch.cat([g_enc.reshape(M, ENC_SIZE), g_dec.reshape(M, DEC_SIZE), g_bias.view(M, 1)], 1)
-            if self._adam_table is None:
-                self.adam(grad)
-            else:
-                self._adam_with_table(grad, self._adam_table[n_batches])
+            self._step(g_enc, g_dec, g_bias, n_batches)
             n_batches += 1
         return total / n_batches
+
+    def _step(self, g_enc: torch.Tensor, g_dec: torch.Tensor, g_bias: torch.Tensor, n: int) -> None:
+        """Batch n's Adam step from its gradients: encoder (M, 3, 8), decoder (M, 7, 3), bias (M,)."""
+        M = self.M
+        grad = torch.cat([g_enc.reshape(M, ENC_SIZE), g_dec.reshape(M, DEC_SIZE), g_bias.view(M, 1)], 1)
+        if self._adam_table is None:
+            self.adam(grad)
+        else:
+            self._adam_with_table(grad, self._adam_table[n])
 
     def _whole_steps(self, perms: torch.Tensor) -> torch.Tensor:
         """One epoch of whole-curve models: each curve's three windows encoded (one bmm, the windows
@@ -456,13 +461,7 @@ class Trainer:
             g_pieces = torch.stack([g_out[:, at:at + K] for at in self.starts], -1).reshape(M, K, b * W)
             g_dec = torch.bmm(g_pieces, code.transpose(1, 2))
             g_pre = torch.ops.aten.tanh_backward(torch.bmm(dec.transpose(1, 2), g_pieces), code)
-            g_enc = torch.bmm(g_pre, x)
-            grad = torch.cat([g_enc.reshape(M, ENC_SIZE), g_dec.reshape(M, DEC_SIZE),
-                              g_out.sum((1, 2)).view(M, 1)], 1)
-            if self._adam_table is None:
-                self.adam(grad)
-            else:
-                self._adam_with_table(grad, self._adam_table[n_batches])
+            self._step(torch.bmm(g_pre, x), g_dec, g_out.sum((1, 2)), n_batches)
             n_batches += 1
         return total / n_batches
 

@@ -31,6 +31,18 @@ def test_init_and_three_epochs_match_the_article_loop(small_patches):
     np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
 
 
+def assert_like_the_article(res, ref, atol: float) -> dict:
+    """The trainer's first model (`res`) ends where the article's loop (`ref`) does: every parameter
+    within `atol`, every epoch's loss within 1e-5 relative. Returns the model's arrays."""
+    got = train.unpack(res.flat[0])
+    parts = (("encoder", ("conv.weight", "conv.bias")), ("decoder", ("deconv.weight", "deconv.bias")))
+    for part, keys in parts:
+        for k in keys:
+            np.testing.assert_allclose(got[f"{part}.{k}"], ref[part][k].numpy(), rtol=0, atol=atol)
+    np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
+    return got
+
+
 def test_whole_curve_matches_the_article_loop_on_whole_curves():
     """whole-curve: the article's own loop (Conv1d, ConvTranspose1d, MSE over the 15 samples, Adam,
     its DataLoader) run on whole curves instead of patches: the trainer's hand-written gradients of
@@ -41,12 +53,7 @@ def test_whole_curve_matches_the_article_loop_on_whole_curves():
     cfg = train.TrainConfig(variants=("whole-curve",), seeds=(22,), epochs=3)
     res = train.train(cfg, "cpu", progress=False, patches=curves)
     ref = article.article_train(curves, 22, epochs=3)
-    got = train.unpack(res.flat[0])
-    parts = (("encoder", ("conv.weight", "conv.bias")), ("decoder", ("deconv.weight", "deconv.bias")))
-    for part, keys in parts:
-        for k in keys:
-            np.testing.assert_allclose(got[f"{part}.{k}"], ref[part][k].numpy(), rtol=0, atol=1e-6)
-    np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
+    assert_like_the_article(res, ref, atol=1e-6)
     assert cfg.noise("whole-curve") == ((0.0, 0.0, 0.0), 0.0)  # the plain protocol, no noise
     with pytest.raises(ValueError, match="on its own"):  # one trainer sees one kind of data
         train.TrainConfig(variants=("plain", "whole-curve"))
@@ -61,12 +68,7 @@ def test_relu_encoder_gradients_match_autograd(small_patches):
     cfg = train.TrainConfig(variants=("code-noise-relu",), seeds=(22,), epochs=3, code_noise=(0, 0, 0))
     res = train.train(cfg, "cpu", progress=False, patches=small_patches)
     ref = article.article_train(small_patches, 22, epochs=3, activation="relu")
-    got = train.unpack(res.flat[0])
-    parts = (("encoder", ("conv.weight", "conv.bias")), ("decoder", ("deconv.weight", "deconv.bias")))
-    for part, keys in parts:
-        for k in keys:
-            np.testing.assert_allclose(got[f"{part}.{k}"], ref[part][k].numpy(), rtol=0, atol=1e-5)
-    np.testing.assert_allclose(res.losses[0], ref["losses"], rtol=1e-5)
+    got = assert_like_the_article(res, ref, atol=1e-5)
     tanh = article.article_train(small_patches, 22, epochs=3)
     assert np.abs(tanh["encoder"]["conv.weight"].numpy() - got["encoder.conv.weight"]).max() > 1e-3
     pre = small_patches @ got["encoder.conv.weight"][:, 0].T + got["encoder.conv.bias"]
