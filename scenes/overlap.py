@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, DashedLine, ManimColor, Rectangle, VGroup
 
-from core import data, story
+from core import conv, data, story
 from core import overlap as ov
 from core.data import KERNEL, STRIDE, WINSIZE
 from core.subtitles import count_word, series
@@ -799,8 +799,9 @@ class OverlapScene(Explainer):
     def in_2d(self):
         title = heading("In two dimensions: the checkerboard")
         more = "brighter" if luminance(th.BACKGROUND_COLOR) < luminance(th.ACCENT_COLOR) else "darker"
-        caption = labelled(th.text("windows per output pixel of a 2-D transposed convolution, stride 2 "
-                                   f"({more} = more)", NOTE, th.MUTED_COLOR), "2-d caption")
+        words = ("a constant image through a 2-D transposed convolution with a kernel of ones, stride 2:\n"
+                 f"each output pixel is its window count ({more} = more)")
+        caption = labelled(th.text(words, NUM + 2, th.MUTED_COLOR), "2-d caption")
         caption.next_to(title, DOWN, 0.15)
         grids, said = VGroup(), []
         for kernel, length in ((3, 11), (4, 12)):
@@ -808,11 +809,19 @@ class OverlapScene(Explainer):
             cov2 = np.outer(ov.coverage(length, kernel, 2), ov.coverage(length, kernel, 2))
             inner = ov.regions(length, kernel, 2)["interior"]
             said.append((label, np.unique(cov2).tolist(), np.unique(cov2[np.ix_(inner, inner)]).tolist()))
-            grid = coverage_grid(cov2, cell=0.32, role=f"windows per pixel, kernel {kernel}")
+            grid = coverage_grid(cov2, cell=0.28, role=f"windows per pixel, kernel {kernel}")
             grids.add(VGroup(th.text(label, th.LABEL_SIZE), grid))
-        grids[0][1].next_to(grids[1][1], LEFT, buff=1.1).align_to(grids[1][1], UP)
-        pair = VGroup(grids[0][1], grids[1][1])
-        pair.move_to([0, 0, 0]).align_to([0, 2.0, 0], UP)
+        # the kernel-3 output divided by its count, as computed: every pixel 1, the checkerboard gone
+        ones3 = conv.conv_transpose2d(np.ones((1, 5, 5)), np.ones((1, 1, 3, 3)), None, 2)[0]  # 11 x 11
+        flat = ones3 / np.outer(ov.coverage(11, 3, 2), ov.coverage(11, 3, 2))
+        grids.add(VGroup(th.text("kernel 3 ÷ its count", th.LABEL_SIZE),
+                         coverage_grid(np.rint(flat).astype(int), cell=0.28, role="divided by the count",
+                                       top=int(ones3.max()))))
+        self.flat_2d = flat
+        grids[0][1].next_to(grids[1][1], LEFT, buff=0.7).align_to(grids[1][1], UP)
+        grids[2][1].next_to(grids[1][1], RIGHT, buff=0.7).align_to(grids[1][1], UP)
+        pair = VGroup(grids[0][1], grids[1][1], grids[2][1])
+        pair.move_to([0, 0, 0]).align_to([0, 1.75, 0], UP)
         for g in grids:
             g[0].next_to(g[1], UP, 0.15)
         cues = [f"{label.capitalize()}: every inside pixel gets {inside[0]} windows." if len(inside) == 1
@@ -825,24 +834,34 @@ class OverlapScene(Explainer):
         ends = VGroup(*[labelled(th.text(t, NOTE, th.TEXT_COLOR), f"2-d conclusion {k + 1}")
                         for k, t in enumerate((
             ["a kernel divisible by the stride covers the inside evenly"] if even else []) + (
-            ["uneven counts show as a checkerboard in generated images: divide by the count"]
+            ["divided by its count, the kernel 3 output is flat: this decoder learned single windows",
+             "a network trained through its overlaps adapts to them, yet can still learn uneven ones;",
+             "resizing, then convolving, is the other common cure"]
             if uneven else []))]).arrange(DOWN, buff=0.1)
         ends.next_to(notes, DOWN, buff=0.15)
         self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
         self.play(fade_in(title), fade_in(caption, grids[0]), run_time=1.5)
         self.play(fade_in(notes[0]), run_time=0.6)
-        if uneven:  # why it matters, on screen while the first cue is read
-            self.play(fade_in(ends[-1]), run_time=0.8)
         self.wait(2.5)
         self.say(cues[1], f"As kernel {EVEN_KERNEL} at stride {STRIDE} in 1-D: a kernel divisible by the "
-                 "stride covers the inside evenly." if even else "",
-                 "Images show uneven counts as a checkerboard; divide by the count."
-                 if uneven else "")
+                 "stride covers the inside evenly." if even else "")
         self.play(fade_in(grids[1]), run_time=1.2)
         self.play(fade_in(notes[1]), run_time=0.8)
         if even:
             self.wait(1.5)
             self.play(fade_in(ends[0]), run_time=0.8)
+        if uneven:  # dividing by the count, shown; then what that does and does not say
+            self.say("Divide the kernel 3 output by its count, and it is flat.")
+            self.play(fade_in(grids[2]), run_time=1.2)
+            self.say("That fix suits a decoder trained on single windows, as this one was.",
+                     "A network trained through its overlaps adapts to them,",
+                     "yet can still learn uneven ones;",
+                     "resizing, then convolving, is the other common cure.")
+            last = ends[-3:].copy().arrange(DOWN, buff=0.1).next_to(pair, DOWN, buff=0.25)
+            for mob, to in zip(ends[-3:], last):
+                mob.move_to(to)
+            self.play(fade_out(notes, *([ends[0]] if even else [])), run_time=0.5)  # their place, for this
+            self.play(fade_in(ends[-3:]), run_time=1.0)
         self.wait(1.5)
         self.payoff()
 
@@ -899,9 +918,12 @@ class TapRow(VGroup):
         return np.array([n.get_value() for n in self])
 
 
-def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = None) -> VGroup:
-    """A square per output pixel, shaded by how many windows reach it, with the count written in (in
-    the text or the background colour, whichever stands out more from the square's shade)."""
+def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = None,
+                  top: int | None = None) -> VGroup:
+    """A square per output pixel, shaded by how many windows reach it (against `top`, by default the
+    largest count), with the count written in (in the text or the background colour, whichever stands
+    out more from the square's shade)."""
+    top = counts.max() if top is None else top
     squares = VGroup(
         *[
             Rectangle(
@@ -910,7 +932,7 @@ def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = Non
                 stroke_width=1,
                 stroke_color=th.MUTED_COLOR,
                 fill_color=th.ACCENT_COLOR,
-                fill_opacity=0.85 * v / counts.max(),
+                fill_opacity=0.85 * v / top,
             )
             for v in counts.ravel()
         ]
@@ -918,7 +940,7 @@ def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = Non
     accent, ground = (np.array(ManimColor(c).to_rgb()) for c in (th.ACCENT_COLOR, th.BACKGROUND_COLOR))
 
     def ink(v):
-        a = 0.85 * v / counts.max()
+        a = 0.85 * v / top
         shade = luminance(ManimColor.from_rgb(a * accent + (1 - a) * ground))
         return max((th.TEXT_COLOR, th.BACKGROUND_COLOR),  # the larger contrast ratio
                    key=lambda c: (max(luminance(c), shade) + 0.05) / (min(luminance(c), shade) + 0.05))

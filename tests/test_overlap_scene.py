@@ -298,6 +298,17 @@ def test_in_2d_says_which_shade_is_more_and_its_conclusion(render):
     assert text(render, "in-2-d", "2-d caption").endswith(f"({more} = more)")
     assert text(render, "in-2-d", "2-d conclusion 1") == (
         "a kernel divisible by the stride covers the inside evenly")
+    # the kernel 3 checkerboard divided by its count, as computed: flat; and the claim bounded
+    from core import conv
+
+    ones3 = conv.conv_transpose2d(np.ones((1, 5, 5)), np.ones((1, 1, 3, 3)), None, 2)[0]
+    np.testing.assert_array_equal(render.values("in-2-d", "windows per pixel, kernel 3"), ones3)
+    np.testing.assert_array_equal(render.values("in-2-d", "divided by the count"), np.ones((11, 11)))
+    np.testing.assert_allclose(render.scene.flat_2d, 1.0, rtol=0, atol=1e-12)
+    said = render.said("in-2-d")
+    assert "Divide the kernel 3 output by its count, and it is flat." in said
+    assert "That fix suits a decoder trained on single windows, as this one was." in said
+    assert "yet can still learn uneven ones" in said and "Images show" not in said
     grid = render.scene.pictures["in-2-d"]["windows per pixel, kernel 4"]
     fours = [t for t in grid[1] if t.original_text == "4"]
     dark_ink = all(ManimColor(t.color) == ManimColor(th.BACKGROUND_COLOR) for t in fours)
