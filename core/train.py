@@ -25,8 +25,8 @@ from safetensors.torch import load as st_load_torch
 from safetensors.torch import save as st_save_torch
 
 import core
-from core import config, data, weights
-from core.data import KERNEL, N_CHANNELS, STRIDE, WINSIZE
+from core import config, data, overlap, weights
+from core.data import KERNEL, N_CHANNELS, WINSIZE
 from core.model import init_models
 
 VARIANTS = weights.VARIANTS
@@ -210,7 +210,7 @@ class Trainer:
             raise ValueError(f"{'curves' if cfg.whole else 'patches'} must have shape (N, {length}), "
                              f"got {patches.shape}")
         self.N = len(patches)
-        self.starts = tuple(range(0, length - KERNEL + 1, STRIDE))  # (0,) for a patch, (0, 4, 8)
+        self.starts = tuple(overlap.window_starts(length))  # (0,) for a patch, (0, 4, 8) for a curve
         # each window with a column of ones, so one matmul gives filter . window + bias: (N, windows, 8)
         ones = np.ones((self.N, 1), np.float32)
         X = np.stack([np.concatenate([patches[:, s:s + KERNEL], ones], axis=1) for s in self.starts], axis=1)

@@ -803,21 +803,25 @@ class OverlapScene(Explainer):
                  f"each output pixel is its window count ({more} = more)")
         caption = labelled(th.text(words, NUM + 2, th.MUTED_COLOR), "2-d caption")
         caption.next_to(title, DOWN, 0.15)
-        grids, said = VGroup(), []
+        grids, said, outputs = VGroup(), [], []
         for kernel, length in ((3, 11), (4, 12)):
             label = f"kernel {kernel}, stride 2"
+            # a constant image through a kernel of ones: each output pixel is its window count
+            side = (length - kernel) // 2 + 1
+            out = conv.conv_transpose2d(np.ones((1, side, side)), np.ones((1, 1, kernel, kernel)), None, 2)[0]
             cov2 = np.outer(ov.coverage(length, kernel, 2), ov.coverage(length, kernel, 2))
             inner = ov.regions(length, kernel, 2)["interior"]
             said.append((label, np.unique(cov2).tolist(), np.unique(cov2[np.ix_(inner, inner)]).tolist()))
-            grid = coverage_grid(cov2, cell=0.28, role=f"windows per pixel, kernel {kernel}")
+            grid = coverage_grid(np.rint(out).astype(int), cell=0.28,
+                                 role=f"windows per pixel, kernel {kernel}")
             grids.add(VGroup(th.text(label, th.LABEL_SIZE), grid))
-        # the kernel-3 output divided by its count, as computed: every pixel 1, the checkerboard gone
-        ones3 = conv.conv_transpose2d(np.ones((1, 5, 5)), np.ones((1, 1, 3, 3)), None, 2)[0]  # 11 x 11
-        flat = ones3 / np.outer(ov.coverage(11, 3, 2), ov.coverage(11, 3, 2))
+            outputs.append((out, cov2))
+        # the kernel-3 output divided by its count: every pixel 1, the checkerboard gone
+        (out3, cov3), _ = outputs
+        self.flat_2d = out3 / cov3
         grids.add(VGroup(th.text("kernel 3 ÷ its count", th.LABEL_SIZE),
-                         coverage_grid(np.rint(flat).astype(int), cell=0.28, role="divided by the count",
-                                       top=int(ones3.max()))))
-        self.flat_2d = flat
+                         coverage_grid(np.rint(self.flat_2d).astype(int), cell=0.28,
+                                       role="divided by the count", top=int(out3.max()))))
         grids[0][1].next_to(grids[1][1], LEFT, buff=0.7).align_to(grids[1][1], UP)
         grids[2][1].next_to(grids[1][1], RIGHT, buff=0.7).align_to(grids[1][1], UP)
         pair = VGroup(grids[0][1], grids[1][1], grids[2][1])
@@ -837,8 +841,10 @@ class OverlapScene(Explainer):
             ["divided by its count, the kernel 3 output is flat: this decoder learned single windows",
              "a network trained through its overlaps adapts to them, yet can still learn uneven ones;",
              "resizing, then convolving, is the other common cure"]
-            if uneven else []))]).arrange(DOWN, buff=0.1)
-        ends.next_to(notes, DOWN, buff=0.15)
+            if uneven else []))])
+        ends[:1 if even else 0].next_to(notes, DOWN, buff=0.15)
+        # the bounded conclusion takes the counts' place under the grids when it comes
+        ends[1 if even else 0:].arrange(DOWN, buff=0.1).next_to(pair, DOWN, buff=0.25)
         self.say("In 2-D, " + cues[0][0].lower() + cues[0][1:])
         self.play(fade_in(title), fade_in(caption, grids[0]), run_time=1.5)
         self.play(fade_in(notes[0]), run_time=0.6)
@@ -857,9 +863,6 @@ class OverlapScene(Explainer):
                      "A network trained through its overlaps adapts to them,",
                      "yet can still learn uneven ones;",
                      "resizing, then convolving, is the other common cure.")
-            last = ends[-3:].copy().arrange(DOWN, buff=0.1).next_to(pair, DOWN, buff=0.25)
-            for mob, to in zip(ends[-3:], last):
-                mob.move_to(to)
             self.play(fade_out(notes, *([ends[0]] if even else [])), run_time=0.5)  # their place, for this
             self.play(fade_in(ends[-3:]), run_time=1.0)
         self.wait(1.5)

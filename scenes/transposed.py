@@ -655,7 +655,7 @@ class TransposedScene(Explainer):
                 if (0, j) in g.nums:
                     old = g.nums[0, j]
                     new = th.text(exact(g.values[0, j]), g.size, old.get_color()).move_to(old)
-                    new.scale(old.height / th.text(g.show(g.values[0, j]), g.size).height)  # as drawn
+                    new.scale(g.cell(0, j).width / g.cw)  # the grid's scale, as drawn
                     room = g.cell(0, j).width - 0.04
                     if new.width > room:
                         new.scale_to_fit_width(room)
@@ -1293,15 +1293,15 @@ class TransposedScene(Explainer):
                 *rows_say,
             )
         self.play(fade_in(title), fade_in(caption, body), run_time=1.5)
-        if one and not brief and b.x.shape[0] == 1:  # why flipped, seen on the stamps of one sample
-            self.why_flipped(b, target, ogrid, body, taps)
-        elif not brief:
+        # why flipped: seen on the stamps of one sample where they fit, else said
+        shown = one and not brief and b.x.shape[0] == 1 and self.why_flipped(b, target, ogrid, taps)
+        if not brief and not shown:
             self.say("Flipped, because a stamp puts tap t after its input:",
                      "seen from one output, the inputs meet the taps in reverse order.")
             if one:
                 self.play(fade_in(taps), run_time=0.8)
             self.wait(1.0)
-        elif one:
+        elif one and not shown:  # the trained decoder's, after the example's: its taps' indices at once
             self.play(fade_in(taps), run_time=0.6)
         # each output sample's window, in order; the first one two stamps reach slowly, with its terms
         note = VGroup()
@@ -1365,10 +1365,11 @@ class TransposedScene(Explainer):
         self.play(fade_in(check), run_time=0.8)
         self.payoff()
 
-    def why_flipped(self, b: ex.Breakdown, j: tuple[int, ...], ogrid: Grid, body: VGroup, taps: VGroup):
+    def why_flipped(self, b: ex.Breakdown, j: tuple[int, ...], ogrid: Grid, taps: VGroup) -> bool:
         """Why the kernel is flipped, on the stamps that reach output sample j: each copy drawn on its
         own row under the output, its cell at j boxed and the tap it is named; the later the input,
-        the earlier its tap. Then each flipped tap's number before the flip, under the kernel."""
+        the earlier its tap. Then each flipped tap's index before the flip, under the kernel. False,
+        with nothing played, where j has fewer than two stamps or their rows do not fit."""
         show = formatter(b.x, b.weight, b.output)
         at = tuple(q + p for q, p in zip(j, b.padding))
         n = ogrid.cols
@@ -1391,11 +1392,9 @@ class TransposedScene(Explainer):
         column = SurroundingRectangle(VGroup(ogrid.cell(0, j[0]), *[g.cell(0, j[0]) for g in rows]),
                                       color=th.ACCENT_COLOR, buff=0.04)
         picture = VGroup(rows, names, marks, column)
-        if picture.get_bottom()[1] < -3.4 or picture.get_left()[0] < -6.4 or picture.get_right()[0] > 6.4:
-            self.say("Flipped, because a stamp puts tap t after its input:",
-                     "seen from one output, the inputs meet the taps in reverse order.")
-            self.play(fade_in(taps), run_time=0.8)
-            return  # no room under the output for the copies: said, the taps' numbers shown
+        if len(terms) < 2 or picture.get_bottom()[1] < -3.4 or picture.get_left()[0] < -6.4 \
+                or picture.get_right()[0] > 6.4:
+            return False
         (i0, t0), (i1, t1) = (terms[0][0].index[0], terms[0][1][0]), (terms[-1][0].index[0], terms[-1][1][0])
         self.say(f"Why flipped? Sample {j[0]} gets a stamp from x[{i0}] and from x[{i1}].")
         self.play(fade_in(rows, names), run_time=1.0)
@@ -1410,29 +1409,19 @@ class TransposedScene(Explainer):
         self.play(fade_in(taps), run_time=0.8)
         self.let_read()
         self.play(fade_out(picture), run_time=0.6)
-
-    @staticmethod
-    def note_terms(b, j):
-        """Output sample j's dot product: the sample in the uncropped stamped sum, its non-zero
-        (input, tap) pairs grouped by the input position they come from, the bias and the total."""
-        at = tuple(q + p for q, p in zip(j, b.padding))  # the sample in the uncropped stamped sum
-        groups: dict[tuple[int, ...], list[tuple[float, float]]] = {}
-        for st, taps in b.terms(at):
-            groups.setdefault(st.index, []).append((st.value, float(b.weight[(st.channel, 0, *taps)])))
-        bias = float(b.bias[0]) if b.bias is not None else None
-        return at, groups, bias, b.output[(0, *j)]
-
-    def note_places(self, b, j) -> int:
-        """The places at which every product and sum of sample j's dot product reads true as written."""
-        _, groups, bias, total = self.note_terms(b, j)
-        return multiplies_up(list(groups.values()), bias, total)
+        return True
 
     def dot_note(self, b, j) -> VGroup:
         """Output sample j as the dot product's non-zero terms, grouped by the input position they come
         from, so each group is that position's stamp value (section 1's terms), then the bias."""
-        at, groups, bias, total = self.note_terms(b, j)
+        at = tuple(q + p for q, p in zip(j, b.padding))  # the sample in the uncropped stamped sum
+        groups: dict[tuple[int, ...], list[tuple[float, float]]] = {}
+        for st, taps in b.terms(at):
+            groups.setdefault(st.index, []).append((st.value, float(b.weight[(st.channel, 0, *taps)])))
+        total = b.output[(0, *j)]
+        bias = float(b.bias[0]) if b.bias is not None else None
         # as many places as make every product and sum on the lines read true
-        places = self.note_places(b, j)
+        places = multiplies_up(list(groups.values()), bias, total)
         whole = is_whole(b.x, b.weight, b.bias)
         exact = formatter(b.x, b.weight, b.output) if whole else (lambda v: fmt(v, places, sign=False))
         before = "" if at == tuple(j) else f" ({', '.join(map(str, at))} before cropping)"
