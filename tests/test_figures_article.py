@@ -97,10 +97,13 @@ def test_f4_mean_loss_per_variant(ctx, drawn):
         np.testing.assert_allclose(line.get_ydata(), mean)
         np.testing.assert_array_equal(line.get_xdata(), np.arange(1, len(mean) + 1))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert len([lb for lb in labels if lb.split(" ")[0] in article.VARIANT_STYLES]) == 5
+    assert len([lb for lb in labels if lb.split(" ")[0] in article.VARIANT_STYLES]) == 6
+    assert [lb for lb in labels if "on whole curves" in lb] == [lb for lb in labels if lb.startswith("whole-curve")]
     used = {colour(ln) for ln in ax.lines} | {to_hex(c.get_facecolor()[0]) for c in ax.collections}
     assert not used & FILTER_HEX  # variant colours are never the filter colours
-    assert len({colour(ln) for ln in lines(ax) if not ln.get_label().startswith("1e-4")}) == 5
+    assert len({(c, str(ls)) for c, ls in article.VARIANT_STYLES.values()}) == 6  # each its colour and dash
+    for variant, (c, _) in article.VARIANT_STYLES.items():
+        assert colour(one_line(ax, f"{variant} (")) == to_hex(c)
     # the final loss of every variant: a bar at the mean, a dot per seed, the ratio to plain written
     bars = drawn["F4"].axes[1]
     plain = np.mean([ck.final_loss for ck in ctx.models("plain")])
@@ -110,7 +113,10 @@ def test_f4_mean_loss_per_variant(ctx, drawn):
         assert bar.get_height() == pytest.approx(np.mean(finals))
         dots = [ln for ln in bars.lines if ln.get_gid() == f"seeds-{variant}"]
         np.testing.assert_allclose(dots[0].get_ydata(), finals)
-        assert any(f"{np.mean(finals) / plain:.1f}\u00d7 plain" in t.get_text() for t in bars.texts)
+        said = [t.get_text() for t in bars.texts if t.get_text().startswith(f"{np.mean(finals):.1e}\n")]
+        versus = ("on whole curves" if variant in article.ON_WHOLE_CURVES
+                  else f"{np.mean(finals) / plain:.2g}\u00d7 plain")  # a loss on whole curves: no ratio
+        assert [t.split("\n")[1] for t in said] == [versus]
 
 
 def test_f5_labels_and_outputs(ctx, drawn):
