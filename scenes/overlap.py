@@ -219,17 +219,30 @@ class OverlapScene(Explainer):
         self.curves = data.make_curves()[0]
         self.idx, self.curve = story.demo_curve()
         self.outputs = story.fixed_outputs(self.ck, self.curve)
-        self.errors = {f: ov.errors(self.ck, self.curves, f) for f in ov.FIXES}
-        self.rough = {f: ov.delta2_error(self.ck, self.curves, f) for f in ov.FIXES}
+        # every error over all curves is one statistic: the mean over every plain seed (the plots show the
+        # example model on one curve, and say so)
+        self.errors = ov.error_table(self.plain, self.curves)
+        self.rough = ov.delta2_table(self.plain, self.curves)
+        self.over = f"mean of {count_word(len(self.plain))} seeds" if len(self.plain) > 1 else "one seed"
         self.samples = story.region_samples(len(self.curve))  # '3-11', '0-2, 12-14'
         self.borders = ov.regions(len(self.curve))["borders"]
         cov = ov.coverage(len(self.curve))
         self.middle_only = [int(i) for i in np.flatnonzero((cov == 1) & ~self.borders)]  # 3, 7, 11
         # why the inside is 3-11, said as taps where that is what the borders are (core.overlap.outer_only)
         self.taps_rule = bool((ov.outer_only(len(self.curve)) == self.borders).all())
-        self.border_rule = ("borders: samples only one window's outer taps reach" if self.taps_rule else
-                            f"borders: the first and last {KERNEL - STRIDE} samples")
-        self.show_footer(pic.footer(self.ck))
+        inner, edge = self.samples["interior"], self.samples["borders"]
+        self.border_rule = (f"inside: samples {inner}; borders: {edge}, which only one window's "
+                            "outer taps reach" if self.taps_rule else
+                            f"inside: samples {inner}; borders: the first and last {KERNEL - STRIDE} samples")
+        self.border_said = (f"Inside: samples {inner}.",
+                            f"Borders: {edge}, reached by one window's outer taps only."
+                            if self.taps_rule else f"Borders: the first and last {KERNEL - STRIDE} samples.")
+        # the model said once: the example's plots, and what every error is over
+        n = len(self.plain)
+        self.show_footer(th.text(
+            f"plots: model {self.ck.variant}, seed {self.ck.seed}, curve {self.idx}; errors: mean of "
+            f"{n} plain seed{'s' if n > 1 else ''} on all {len(self.curves):,} curves",
+            th.SMALL_SIZE - 4, th.MUTED_COLOR).to_corner(DOWN + LEFT, buff=0.1))
 
         self.next_section("assemble")
         self.assemble()
@@ -307,14 +320,15 @@ class OverlapScene(Explainer):
         e = self.errors["raw"]
         inside, borders = f"{e['interior']:.1e} inside ({self.samples['interior']})", \
             f"{e['borders']:.1e} at the borders ({self.samples['borders']})"
-        note = VGroup(th.text(f"mean square error over all {len(self.curves):,} curves:", NOTE),
+        why_borders = labelled(th.text(self.border_rule, NOTE, th.MUTED_COLOR), "border rule")
+        why_borders.next_to(eplot, DOWN, 0.2)
+        note = VGroup(th.text(f"mean square error on all {len(self.curves):,} curves, {self.over}:", NOTE),
                       th.text(f"{inside}, {borders}", NOTE)).arrange(DOWN, buff=0.1)
-        note.next_to(eplot, DOWN, 0.2)
-        why_borders = labelled(th.text(self.border_rule + f" ({series(self.middle_only)} get a middle tap)",
-                                       NOTE, th.MUTED_COLOR), "border rule").next_to(note, DOWN, 0.12)
+        note.next_to(why_borders, DOWN, 0.15)
         spans = ov.spans_text(doubled, joiner=" and ")
 
-        self.say(f"Each window's code decoded; the three sums placed {STRIDE} samples apart and added.")
+        self.say(f"Each window's code is decoded into {KERNEL} samples, one per tap of its filter;",
+                 f"the three are placed {STRIDE} samples apart and added.")
         self.play(fade_in(title), fade_in(caption, plot, key, target, total), run_time=1.5)
         self.say(f"Against the {th.DATA_NAME} input, samples {spans} come out doubled.")
         self.play(fade_in(rings), run_time=0.8)
@@ -322,12 +336,12 @@ class OverlapScene(Explainer):
         self.say("Below, the error per sample: the output minus the curve.")
         self.play(fade_in(eplot), run_time=0.6)
         self.play(Drive(ebars, lambda a: ebars.set_values(a * err), run_time=1.5))
-        self.say(f"Mean square error over all curves: {e['interior']:.1e} inside, "
-                 f"{e['borders']:.1e} at the borders.")
-        self.play(fade_in(note), run_time=0.8)
-        self.wait(1.5)
-        self.say(self.border_rule.capitalize() + f"; {series(self.middle_only)}: a middle tap.")
+        self.say(*self.border_said)
         self.play(fade_in(why_borders), run_time=0.8)
+        self.wait(1)
+        self.say(f"Mean square error on all curves, {self.over}:",
+                 f"{e['interior']:.1e} inside, {e['borders']:.1e} at the borders.")
+        self.play(fade_in(note), run_time=0.8)
         self.wait(0.5)
         self.payoff()
 
@@ -348,9 +362,8 @@ class OverlapScene(Explainer):
         place(weights, -4.2, -2.35)
         xs = weights.plot.points_for(np.zeros(len(self.curve)))[:, 0]
         idx = VGroup(*[th.text(str(i), NUM, th.MUTED_COLOR).move_to([x, -2.55, 0]) for i, x in enumerate(xs)])
-        sums = {f: th.text(t, NOTE, th.TEXT_COLOR).next_to(idx, DOWN, 0.2) for f, t in (
-            ("added", "summed weight at each sample: its column of multipliers added up (red: not 1)"),
-            ("divided", "summed weight: its column added up, then divided by its window count"))}
+        summed = th.text("summed weight at each sample: its column of multipliers added up (red: not 1)",
+                         NOTE, th.TEXT_COLOR).next_to(idx, DOWN, 0.2)
         n_win = len(ov.window_starts(len(self.curve)))
         self.count_code = (f"F.conv_transpose1d(torch.ones(1, 1, {n_win}), torch.ones(1, 1, {KERNEL}), "
                            f"stride={STRIDE})")  # the window counts, as PyTorch computes them
@@ -359,13 +372,8 @@ class OverlapScene(Explainer):
         premise = labelled(th.text(f"each window alone redraws its {KERNEL} samples (trained on single "
                                    "patches): overlaps count twice", NOTE, th.MUTED_COLOR), "premise")
         premise.next_to(title, DOWN, 0.12)
-        taper = ", ".join(f"{x:g}" for x in ov.FIXES["tapered"])
-        captions = {f: th.text(t, NOTE).next_to(premise, DOWN, 0.08) for f, t in (
-            ("raw", "as trained: every tap multiplier is 1 (the trained filters as they are)"),
-            ("halved", "halved: every tap multiplier but the middle one is 0.5"),
-            ("tapered", f"tapered: tap multipliers {taper}"),
-            ("normalised", "normalised: multipliers 1, each sample divided by its window count"))}
-        profiles = {f: ov.weight_profile(f, len(self.curve)) for f in ov.FIXES}
+        caption = th.text("as trained: every tap multiplier is 1 (the trained filters as they are)", NOTE)
+        caption.next_to(premise, DOWN, 0.08)
         cov = ov.coverage(len(self.curve))
         doubled = ov.doubled(len(self.curve))
         spans = ov.spans_text(doubled, joiner=" and ")
@@ -376,12 +384,12 @@ class OverlapScene(Explainer):
         self.play(fade_in(title), fade_in(premise, plot, key, out, target), run_time=1.2)
         self.wait(2)
         self.say(f"Each row is a window: a tap multiplier for each of its {KERNEL} trained taps.")
-        self.play(fade_in(captions["raw"]), run_time=0.5)
+        self.play(fade_in(caption), run_time=0.5)
         for row in rows:
             self.play(fade_in(row), run_time=0.5)
         self.play(fade_in(rows_name), run_time=0.5)
         self.say("Each sample adds up the multipliers of every window that reaches it.")
-        self.play(fade_in(weights.frame, idx, sums["added"]), run_time=0.6)
+        self.play(fade_in(weights.frame, idx, summed), run_time=0.6)
         weights.bars.role = "summed weight raw"
         self.play(fade_in(weights.bars, weights.labels),
                   Drive(VGroup(weights.bars, weights.labels), lambda a: weights.set_values(a * cov, cov)),
@@ -390,56 +398,9 @@ class OverlapScene(Explainer):
                  f"so samples {spans} count the curve twice.")
         self.play(fade_in(rings), run_time=0.8)
         self.say("PyTorch counts the windows itself: a transposed convolution of ones with ones.")
-        count_line.next_to(sums["added"], DOWN, 0.12)
+        count_line.next_to(summed, DOWN, 0.12)
         self.play(fade_in(count_line), run_time=0.6)
-        self.wait(1)
-        self.play(fade_out(count_line), run_time=0.4)  # the fixes' captions take this place below
-
-        # the fixes: the same rows and columns, other multipliers
-        sample = doubled[0]  # an overlap
-        old = "raw"
-        for fix in ("halved", "tapered", "normalised"):
-            taps = ov.FIXES[fix]
-            parts = ov.contributions(sample, taps, len(self.curve))
-            total = " + ".join(f"{p[2]:g}" for p in parts) + f" = {profiles[fix][sample]:g}"
-            inside = sorted({float(v) for v in profiles[fix][~self.borders]})
-            edge = sorted({float(v) for v in profiles[fix][self.borders]})
-            if fix == "halved":
-                mid = ov.contributions(self.middle_only[0], taps, len(self.curve))
-                cues = (f"Halve every tap but the middle one: {total} where two windows meet.",
-                        f"{single} get one middle tap, {mid[0][2]:g}. "
-                        f"The borders get {series([f'{v:g}' for v in edge])}"
-                        + (": too low." if max(edge) < 1 else "."))
-            elif fix == "tapered":
-                other = ov.contributions(sample + 1, taps, len(self.curve))
-                total2 = " + ".join(f"{p[2]:g}" for p in other) + f" = {profiles[fix][sample + 1]:g}"
-                cues = (f"Tapered taps: {total} and {total2} where windows meet.",
-                        f"The borders get {edge[0]:g} to {edge[-1]:g}"
-                        + (": too low." if max(edge) < 1 else "."))
-            else:
-                n_s = cov[sample]
-                cues = (f"Or keep the multipliers and divide each sample by its window count: "
-                        f"{n_s:g} ÷ {n_s:g} = 1.",
-                        f"Every sample, borders included, now gets weight "
-                        f"{series([f'{v:g}' for v in sorted(set(inside) | set(edge))])}.")
-            self.say(*cues)
-            self.play(fade_out(captions[old]), *([fade_out(rings)] if old == "raw" else []),
-                      *([fade_out(sums["added"])] if fix == "normalised" else []), run_time=0.5)
-            self.play(fade_in(captions[fix], *([sums["divided"]] if fix == "normalised" else [])),
-                      run_time=0.5)
-            weights.bars.role = f"summed weight {fix}"
-            out.role = f"output {fix}"
-            before = ov.FIXES[old] if old != "normalised" else ov.FIXES["raw"]
-            p0, p1 = profiles[old], profiles[fix]
-
-            def step(a, before=before, taps=taps, p0=p0, p1=p1, old=old, fix=fix):
-                rows.set_taps((1 - a) * before + a * taps)
-                weights.set_values((1 - a) * p0 + a * p1)  # red wherever the weight is not 1 now
-                out.set_values((1 - a) * self.outputs[old] + a * self.outputs[fix])
-
-            self.play(Drive(VGroup(out, weights.bars, weights.labels, *rows.numbers), step, run_time=2.5))
-            self.wait(2.5)
-            old = fix
+        self.wait(2)
 
         # kernel 8 at stride 4 covers every inside sample twice; kernel 7 does not
         self.play(fade_out(*[m for m in self.mobjects if m not in (self.footer, title)]), run_time=0.6)
@@ -488,8 +449,8 @@ class OverlapScene(Explainer):
 
     def count_diagram(self, kernel: int, x0: float, top: float) -> VGroup:
         """'kernel k, stride 4': the sample indices, a band per window ('window w') over the samples it
-        reaches and, under them, the number of windows per sample (2 or more in the accent), recorded
-        as 'windows per sample, kernel k'. Sample 0 at x0; the label's top at `top`."""
+        reaches and, under them, the number of windows per sample (in the text colour: a count is not an
+        error), recorded as 'windows per sample, kernel k'. Sample 0 at x0; the label's top at `top`."""
         n = WINSIZE if kernel == KERNEL else WINSIZE + 1
         cov = ov.coverage(n, kernel, STRIDE)
         xs = x0 + np.arange(n) * 0.55
@@ -508,13 +469,42 @@ class OverlapScene(Explainer):
                              stroke_width=0).move_to([(a + b) / 2, y - 0.35 - 0.26 * w, 0])
             bands.add(VGroup(band, th.text(f"window {w + 1}", NUM, th.MUTED_COLOR).next_to(band, LEFT, 0.1)))
         yc = bands.get_bottom()[1] - 0.3
-        counts = CountRow([th.text(str(c), th.LABEL_SIZE, th.ACCENT_COLOR if c > 1 else th.TEXT_COLOR)
+        counts = CountRow([th.text(str(c), th.LABEL_SIZE, th.TEXT_COLOR)  # a count is not an error: no red
                            .move_to([x, yc, 0]) for c, x in zip(cov, xs)],
                           f"windows per sample, kernel {kernel}")
         name = th.text("windows", NUM, th.MUTED_COLOR).next_to(counts, LEFT, 0.3)
         return VGroup(label, idx, bands, counts, name)
 
     # --- 3-5. the fixes (F21, F22, C9, C10) --------------------------------------------------------
+    def fix_sums(self, fix: str) -> tuple[tuple[str, ...], str]:
+        """What a fix does where windows meet, as the cues say it and as one line on screen: the
+        multipliers that reach an overlapping sample added up (or its count divided out), then what the
+        borders get."""
+        n = len(self.curve)
+        taps, profile, cov = ov.FIXES[fix], ov.weight_profile(fix, n), ov.coverage(n)
+        sample = int(ov.doubled(n)[0])  # the first overlapping sample
+
+        def summed(i: int) -> str:
+            return " + ".join(f"{p[2]:g}" for p in ov.contributions(i, taps, n)) + f" = {profile[i]:g}"
+
+        edge = sorted({float(v) for v in np.round(profile[self.borders], 12)})
+        low = ": too low." if max(edge) < 1 else "."
+        if fix == "normalised":
+            c = cov[sample]
+            every = series([f"{v:g}" for v in sorted({float(v) for v in np.round(profile, 12)})])
+            return ((f"Where two windows meet, as at sample {sample}: {c:g} ÷ {c:g} = 1.",
+                     f"Every sample, borders included, now gets weight {every}."),
+                    f"sample {sample}: weight {c:g} ÷ {c:g} windows = {profile[sample]:g}")
+        if fix == "halved":
+            mid = ov.contributions(self.middle_only[0], taps, n)[0][2]
+            return ((f"Where two windows meet, as at sample {sample}: {summed(sample)}.",
+                     f"{series(self.middle_only)} get one middle tap, {mid:g}. "
+                     f"The borders get {series([f'{v:g}' for v in edge])}{low}"),
+                    f"sample {sample}: {summed(sample)}")
+        return ((f"Where windows meet, at samples {sample} and {sample + 1}: {summed(sample)} and "
+                 f"{summed(sample + 1)}.", f"The borders get {edge[0]:g} to {edge[-1]:g}{low}"),
+                f"sample {sample}: {summed(sample)};  {sample + 1}: {summed(sample + 1)}")
+
     def fix(self, name: str, heading_text: str, intro: str):
         title = heading(heading_text)
         raw, after = self.errors["raw"], self.errors[name]
@@ -564,14 +554,14 @@ class OverlapScene(Explainer):
             moving = VGroup(out, weights.bars)
             statics = [left]
         else:
-            board = TapBoard(self.ck, ov.FIXES[name], -5.6, 0.45)
+            board = TapBoard(self.ck, ov.FIXES[name], -5.6, 0.7)
             moving = VGroup(out, weights.bars, board.filters, board.tap_row)
             statics = [board.filt, board.legend, board.filters, board.tap_row, board.tap_label]
         fixes = ["raw", "halved", name] if name == "tapered" else ["raw", name]
         table = self.error_lines(fixes)
         table.move_to([-6.3, -1.0, 0], aligned_edge=UP + LEFT)
-        table_title = th.text(f"mean square error, seed {self.ck.seed}, all curves "
-                              f"(red: > {BAD_ERROR:.0e})", NUM, th.MUTED_COLOR)
+        table_title = th.text(f"mean square error, all curves (red: > {BAD_ERROR:.0e})", NUM,
+                              th.MUTED_COLOR)  # over what: said, and in the footer
         table_title.next_to(table, UP, 0.15).align_to(table, LEFT)
         smooth = VGroup()
         if name == "tapered":
@@ -582,6 +572,9 @@ class OverlapScene(Explainer):
                             ).arrange(DOWN, buff=0.08, aligned_edge=LEFT).next_to(table, DOWN, 0.25)
             smooth.align_to(table, LEFT)
         p0 = ov.weight_profile("raw", len(self.curve))
+        sums_said, sums_shown = self.fix_sums(name)
+        sums = labelled(th.text(sums_shown, NUM, th.TEXT_COLOR), "sums")
+        sums.next_to(table_title, UP, 0.2).align_to(table, LEFT)  # under the multipliers, over the table
 
         def apply(a):  # every multiplier (or the division) moves from the trained model's to the fix's
             if board is not None:
@@ -592,18 +585,15 @@ class OverlapScene(Explainer):
         self.say(intro)
         self.play(fade_in(title), fade_in(plot, key, out, target, weights, *statics,
                                         *([article] if name == "halved" else [])), run_time=1.2)
-        now = series([f"{v:g}" for v in sorted(set(inside) | set(edge))], "or")
-        self.say(f"The summed weight at each sample moves to {now}, and the output with it.")
+        self.say(*sums_said)
         self.play(Drive(moving, apply, run_time=2.5))
+        self.play(fade_in(sums), run_time=0.6)
         self.wait(1)
-        border_err = float(np.abs(err[self.borders]).max())
-        inner_err = float(np.abs(err[~self.borders]).max())
         ebars.set_values(err * 0)
         self.play(fade_in(eplot), run_time=0.6)
-        self.say(f"Error per sample: at most {inner_err:.2f} inside, {border_err:.2f} at the borders.")
         self.play(Drive(ebars, lambda a: ebars.set_values(a * err), run_time=1.2))
-        self.wait(1)
-        self.say(f"All curves: inside, the error {trend(raw['interior'], after['interior'])}.",
+        self.say(f"On all curves, {self.over}:",
+                 f"inside, the error {trend(raw['interior'], after['interior'])}.",
                  f"At the borders it {trend(raw['borders'], after['borders'])}"
                  + (", too high." if after["borders"] > BAD_ERROR else "."))
         if name == "halved":
@@ -640,12 +630,8 @@ class OverlapScene(Explainer):
         title = heading("The fixes, and training through the overlaps")
         models = self.plain
         n = len(models)
-        table = ov.error_table(models, self.curves)
-        rough = ov.delta2_table(models, self.curves)
-        first, second = smoothness_finding(rough, table)
+        table, rough = self.errors, self.rough  # over every plain seed, as every section's errors
         seeds = f"all {count_word(n)} trained models (seeds)" if n > 1 else "the trained model"
-        finding = VGroup(th.text(first + ",", NOTE), th.text(second + f" ({seeds})", NOTE)
-                         ).arrange(DOWN, buff=0.1).next_to(title, DOWN, 0.15)
         fixes = list(ov.FIXES)
         names = [*fixes, WHOLE]
         x0s = [-4.95 + i * 2.25 for i in range(len(names))]
@@ -762,15 +748,8 @@ class OverlapScene(Explainer):
                  f"the mean over {count_word(n) + ' seeds' if n > 1 else 'the seed'} below.")
         self.play(fade_in(title), fade_in(cols, row_names), run_time=1.5)
         self.wait(1)
-        self.say(f"Error over whole curves: {table['raw']['whole']:.1e} as trained, "
-                 f"{table['halved']['whole']:.1e} halved, {table['tapered']['whole']:.1e} tapered,",
-                 f"{table['normalised']['whole']:.1e} normalised. Best: {best}"
-                 + ("; the borders come back too." if table[best]["borders"] <= BAD_ERROR else "."))
         self.play(fade_in(tab, source), run_time=1)
-        self.wait(2)
-        self.say(first + ",", second + ".")
-        self.play(fade_in(finding), run_time=0.8)
-        self.wait(2)
+        self.wait(1.5)
         if best_rough == best:
             who = "Normalising" if best == "normalised" else FIX_NAMES[best].capitalize()
             tied_names = series([FIX_NAMES[f] for f in ties])
@@ -782,7 +761,6 @@ class OverlapScene(Explainer):
                        if same else []))
         else:
             self.say(f"Most accurate: {FIX_NAMES[best]}; smoothest: {FIX_NAMES[best_rough]}.")
-        self.play(fade_out(finding), run_time=0.5)
         self.play(fade_in(verdict[:2]), run_time=0.8)
         ratio = float(f"{table[best]['whole'] / w_table['whole']:.2g}")  # to the digits the table shows
         if beats:  # the sentence chosen by the table
@@ -798,7 +776,7 @@ class OverlapScene(Explainer):
     # --- 7. the same unevenness in two dimensions ----------------------------------------------------------
     def in_2d(self):
         title = heading("In two dimensions: the checkerboard")
-        more = "brighter" if luminance(th.BACKGROUND_COLOR) < luminance(th.ACCENT_COLOR) else "darker"
+        more = "brighter" if luminance(th.BACKGROUND_COLOR) < luminance(th.TEXT_COLOR) else "darker"
         words = ("a constant image through a 2-D transposed convolution with a kernel of ones, stride 2:\n"
                  f"each output pixel is its window count ({more} = more)")
         caption = labelled(th.text(words, NUM + 2, th.MUTED_COLOR), "2-d caption")
@@ -839,7 +817,8 @@ class OverlapScene(Explainer):
                         for k, t in enumerate((
             ["a kernel divisible by the stride covers the inside evenly"] if even else []) + (
             ["divided by its count, the kernel 3 output is flat: this decoder learned single windows",
-             "a network trained through its overlaps adapts to them, yet can still learn uneven ones;",
+             "a network trained through its overlaps adapts to them, yet can still learn uneven ones",
+             "(Odena, Dumoulin and Olah, “Deconvolution and Checkerboard Artifacts”, Distill, 2016);",
              "resizing, then convolving, is the other common cure"]
             if uneven else []))])
         ends[:1 if even else 0].next_to(notes, DOWN, buff=0.15)
@@ -861,10 +840,10 @@ class OverlapScene(Explainer):
             self.play(fade_in(grids[2]), run_time=1.2)
             self.say("That fix suits a decoder trained on single windows, as this one was.",
                      "A network trained through its overlaps adapts to them,",
-                     "yet can still learn uneven ones;",
+                     "yet, as Distill's checkerboard article showed, it can still learn uneven ones;",
                      "resizing, then convolving, is the other common cure.")
             self.play(fade_out(notes, *([ends[0]] if even else [])), run_time=0.5)  # their place, for this
-            self.play(fade_in(ends[-3:]), run_time=1.0)
+            self.play(fade_in(ends[-4:]), run_time=1.0)
         self.wait(1.5)
         self.payoff()
 
@@ -923,9 +902,9 @@ class TapRow(VGroup):
 
 def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = None,
                   top: int | None = None) -> VGroup:
-    """A square per output pixel, shaded by how many windows reach it (against `top`, by default the
-    largest count), with the count written in (in the text or the background colour, whichever stands
-    out more from the square's shade)."""
+    """A square per output pixel, shaded in the text colour by how many windows reach it (a count,
+    not an error, so never red; against `top`, by default the largest count), with the count written
+    in (in the text or the background colour, whichever stands out more from the square's shade)."""
     top = counts.max() if top is None else top
     squares = VGroup(
         *[
@@ -934,17 +913,17 @@ def coverage_grid(counts: np.ndarray, cell: float = 0.36, role: str | None = Non
                 height=cell,
                 stroke_width=1,
                 stroke_color=th.MUTED_COLOR,
-                fill_color=th.ACCENT_COLOR,
+                fill_color=th.TEXT_COLOR,
                 fill_opacity=0.85 * v / top,
             )
             for v in counts.ravel()
         ]
     ).arrange_in_grid(*counts.shape, buff=0)
-    accent, ground = (np.array(ManimColor(c).to_rgb()) for c in (th.ACCENT_COLOR, th.BACKGROUND_COLOR))
+    fill, ground = (np.array(ManimColor(c).to_rgb()) for c in (th.TEXT_COLOR, th.BACKGROUND_COLOR))
 
     def ink(v):
         a = 0.85 * v / top
-        shade = luminance(ManimColor.from_rgb(a * accent + (1 - a) * ground))
+        shade = luminance(ManimColor.from_rgb(a * fill + (1 - a) * ground))
         return max((th.TEXT_COLOR, th.BACKGROUND_COLOR),  # the larger contrast ratio
                    key=lambda c: (max(luminance(c), shade) + 0.05) / (min(luminance(c), shade) + 0.05))
 
