@@ -256,7 +256,7 @@ class OverlapScene(Explainer):
                  f"Its second fix tapers the taps: {', '.join(f'{x:g}' for x in ov.FIXES['tapered'])}.")
         self.begin("normalise")
         self.fix("normalised", "Beyond the article: divide by the number of windows",
-                 "Beyond the article: divide each sample by its window count.")
+                 "Beyond the article: divide each sample by its window count. Call it normalised.")
         self.begin("compare")
         self.compare()
         self.begin("in-2-d")
@@ -333,7 +333,7 @@ class OverlapScene(Explainer):
         self.say(f"Against the {th.DATA_NAME} input, samples {spans} come out doubled.")
         self.play(fade_in(rings), run_time=0.8)
         self.wait(1.5)
-        self.say("Below, the error per sample: the output minus the curve.")
+        self.say("Below, the error: output minus curve.")
         self.play(fade_in(eplot), run_time=0.6)
         self.play(Drive(ebars, lambda a: ebars.set_values(a * err), run_time=1.5))
         self.say(*self.border_said)
@@ -554,7 +554,7 @@ class OverlapScene(Explainer):
             moving = VGroup(out, weights.bars)
             statics = [left]
         else:
-            board = TapBoard(self.ck, ov.FIXES[name], -5.6, 0.7)
+            board = TapBoard(self.ck, ov.FIXES[name], -5.6, 0.85)
             moving = VGroup(out, weights.bars, board.filters, board.tap_row)
             statics = [board.filt, board.legend, board.filters, board.tap_row, board.tap_label]
         fixes = ["raw", "halved", name] if name == "tapered" else ["raw", name]
@@ -592,8 +592,7 @@ class OverlapScene(Explainer):
         ebars.set_values(err * 0)
         self.play(fade_in(eplot), run_time=0.6)
         self.play(Drive(ebars, lambda a: ebars.set_values(a * err), run_time=1.2))
-        self.say(f"On all curves, {self.over}:",
-                 f"inside, the error {trend(raw['interior'], after['interior'])}.",
+        self.say(f"On all curves, inside, the error {trend(raw['interior'], after['interior'])}.",
                  f"At the borders it {trend(raw['borders'], after['borders'])}"
                  + (", too high." if after["borders"] > BAD_ERROR else "."))
         if name == "halved":
@@ -602,7 +601,8 @@ class OverlapScene(Explainer):
         self.wait(0.6)
         if name == "tapered":
             first, second = smoothness_finding(self.rough, self.errors)
-            self.say(f"Δ² is the second difference, {DELTA2_FORMULA}: how much a curve bends.")
+            self.say(f"Δ² is the second difference, {DELTA2_FORMULA}: how much a curve bends.",
+                     "The Δ² error is how far the output's bends are from the curve's.")
             self.play(fade_in(smooth[:2]), run_time=0.8)
             self.wait(1.5)
             self.say(first + ",", second + ".")
@@ -716,10 +716,10 @@ class OverlapScene(Explainer):
         # the conclusion, chosen by the table: who is most accurate, smoothest, and who ties inside
         ties = [f for f in table if f != best and compare(table[f]["interior"], table[best]["interior"]) == 0]
         if best_rough == best:
-            top = (f"{FIX_NAMES[best]}: smoothest (Δ² error {rough[best]:.1e}) and most accurate "
-                   f"({table[best]['whole']:.1e} whole)")
+            top = (f"of the fixes, {FIX_NAMES[best]}: smoothest (Δ² error {rough[best]:.1e}) and most "
+                   f"accurate ({table[best]['whole']:.1e} whole)")
         else:
-            top = (f"most accurate: {FIX_NAMES[best]} ({table[best]['whole']:.1e} whole); "
+            top = (f"of the fixes, most accurate: {FIX_NAMES[best]} ({table[best]['whole']:.1e} whole); "
                    f"smoothest: {FIX_NAMES[best_rough]} (Δ² error {rough[best_rough]:.1e})")
         # a tie that is an identity: the same output inside for every curve (normalising divides by 2
         # where two windows meet, which is halving those taps): said as true by construction
@@ -735,8 +735,12 @@ class OverlapScene(Explainer):
                     f"({table[best]['interior']:.1e} each)" if ties else
                     f"inside too: {table[best]['interior']:.1e}")
         beats = w_table["interior"] < table[best]["interior"] and w_table["borders"] < table[best]["borders"]
+        # how many times less, from the numbers as the table prints them, region by region
+        times = {r: float(f"{table[best][r]:.1e}") / float(f"{w_table[r]:.1e}") for r in ov.REGIONS[1:]}
+        times = {r: f"{float(f'{v:.2g}'):,.0f}" for r, v in times.items()}
         whole_text = (f"{WHOLE}, no fix: {w_table['interior']:.1e} inside, {w_table['borders']:.1e} at the "
-                      "borders" + (f", below {FIX_NAMES[best]} in both" if beats else ""))
+                      "borders" + (f": {times['interior']}× and {times['borders']}× below {FIX_NAMES[best]}"
+                                   if beats else ""))
         small = NUM + 2  # three lines between the title and the column names
         verdict = VGroup(labelled(th.text(top, small), "verdict 1"),
                          labelled(th.text(tie_text, small), "verdict 2"),  # the table's source is below it
@@ -754,18 +758,18 @@ class OverlapScene(Explainer):
             who = "Normalising" if best == "normalised" else FIX_NAMES[best].capitalize()
             tied_names = series([FIX_NAMES[f] for f in ties])
             tied = f"; inside it ties with {tied_names}." if ties and not same else "."
-            self.say(f"{who} is both the smoothest and the most accurate" + tied,
+            self.say(f"Of the fixes, {who.lower()} is both the smoothest and the most accurate" + tied,
                      *(["Inside it is the same as halving, by construction: dividing by 2 where two windows",
                         "meet halves their taps. The two differ only at the borders."] if why_same else
                        [f"Inside it is the same as {series([FIX_NAMES[f] for f in same])}, sample by sample."]
                        if same else []))
         else:
-            self.say(f"Most accurate: {FIX_NAMES[best]}; smoothest: {FIX_NAMES[best_rough]}.")
+            self.say(f"Of the fixes, most accurate: {FIX_NAMES[best]}; smoothest: {FIX_NAMES[best_rough]}.")
         self.play(fade_in(verdict[:2]), run_time=0.8)
-        ratio = float(f"{table[best]['whole'] / w_table['whole']:.2g}")  # to the digits the table shows
         if beats:  # the sentence chosen by the table
             self.say("Trained through the overlaps, the same layers need no fix:",
-                     f"{ratio:,.0f} times less error than {FIX_NAMES[best]}, borders included.")
+                     f"{times['interior']} times less error than {FIX_NAMES[best]} inside,",
+                     f"{times['borders']} times less at the borders.")
         else:
             self.say(f"Trained on whole curves, the same layers reach {w_table['interior']:.1e} inside "
                      f"and {w_table['borders']:.1e} at the borders.")
@@ -817,7 +821,7 @@ class OverlapScene(Explainer):
                         for k, t in enumerate((
             ["a kernel divisible by the stride covers the inside evenly"] if even else []) + (
             ["divided by its count, the kernel 3 output is flat: this decoder learned single windows",
-             "a network trained through its overlaps adapts to them, yet can still learn uneven ones",
+             "a network trained through its overlaps adapts to them, yet can still make checkerboards",
              "(Odena, Dumoulin and Olah, “Deconvolution and Checkerboard Artifacts”, Distill, 2016);",
              "resizing, then convolving, is the other common cure"]
             if uneven else []))])
@@ -836,11 +840,11 @@ class OverlapScene(Explainer):
             self.wait(1.5)
             self.play(fade_in(ends[0]), run_time=0.8)
         if uneven:  # dividing by the count, shown; then what that does and does not say
-            self.say("Divide the kernel 3 output by its count, and it is flat.")
+            self.say("Divide the kernel 3 output by its count: the constant image comes back constant.")
             self.play(fade_in(grids[2]), run_time=1.2)
             self.say("That fix suits a decoder trained on single windows, as this one was.",
                      "A network trained through its overlaps adapts to them,",
-                     "yet, as Distill's checkerboard article showed, it can still learn uneven ones;",
+                     "yet, as Distill's checkerboard article showed, it can still make checkerboards;",
                      "resizing, then convolving, is the other common cure.")
             self.play(fade_out(notes, *([ends[0]] if even else [])), run_time=0.5)  # their place, for this
             self.play(fade_in(ends[-4:]), run_time=1.0)
@@ -867,7 +871,7 @@ class TapBoard:
     def __init__(self, ck, taps, x: float, y: float):
         self.ck, self.taps = ck, taps
         lim = np.abs(ck.dec_w).max() * 1.1
-        filt = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 1.4,
+        filt = pic.SignalPlot(KERNEL, pic.nice_range(-lim, lim), 3.6, 1.25,
                               "decoder filters × tap multiplier")
         self.filt = place(filt, x, y)
         # which line is which, over the lines (above the largest trained value)

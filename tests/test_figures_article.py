@@ -98,7 +98,8 @@ def test_f4_mean_loss_per_variant(ctx, drawn):
         np.testing.assert_array_equal(line.get_xdata(), np.arange(1, len(mean) + 1))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert len([lb for lb in labels if lb.split(" ")[0] in article.VARIANT_STYLES]) == 6
-    assert [lb for lb in labels if "on whole curves" in lb] == [lb for lb in labels if lb.startswith("whole-curve")]
+    whole = [lb for lb in labels if lb.startswith("whole-curve")]
+    assert [lb for lb in labels if "on whole curves" in lb] == whole and len(whole) == 1
     used = {colour(ln) for ln in ax.lines} | {to_hex(c.get_facecolor()[0]) for c in ax.collections}
     assert not used & FILTER_HEX  # variant colours are never the filter colours
     assert len({(c, str(ls)) for c, ls in article.VARIANT_STYLES.values()}) == 6  # each its colour and dash

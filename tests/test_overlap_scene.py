@@ -43,7 +43,7 @@ def measured(plain):
 
 def test_render_has_its_sections_and_readable_subtitles(render):
     # silent length: 245 s while why previewed every fix and compare repeated the taper's finding; each
-    # fix is now said once, in its own section (222 s)
+    # fix is now said once, in its own section (224 s, with the whole-curve column)
     check_render(render, SECTIONS, 40, 230)
     assert render.scene.layout_problems == []
 
@@ -69,6 +69,10 @@ def test_assemble_starts_from_the_doubled_output_and_its_error(render, plain, me
         < said.index("Mean square error")
     assert text(render, "assemble", "border rule") == (
         "inside: samples 3-11; borders: 0-2, 12-14, which only one window's outer taps reach")
+    # the model said once, in the footer: the plots' model and curve, and what every error is over
+    assert render.scene.footer.original_text == (
+        f"plots: model plain, seed 22, curve {story.demo_curve()[0]}; errors: mean of "
+        f"{measured['seeds']} plain seeds on all {len(measured['curves']):,} curves")
     # the top plot numbers its samples from the first frame
     numbers = render.scene.pictures["assemble"]["output"].plot.axes.x_axis.numbers
     assert [int(n.get_value()) for n in numbers] == list(range(15))
@@ -143,8 +147,8 @@ def test_each_fix_draws_its_taps_weights_output_and_error(render, plain, measure
     assert "Where two windows meet, as at sample 4: 2 ÷ 2 = 1." in norm
     assert "Every sample, borders included, now gets weight 1." in norm
     assert text(render, "normalise", "sums") == "sample 4: weight 2 ÷ 2 windows = 1"
-    for section in FIXES:  # the errors over all curves say what they are over
-        assert "On all curves, mean of ten seeds: inside, the error falls" in render.said(section)
+    for section in FIXES:  # over all curves (the mean of ten seeds: said in assemble, and in the footer)
+        assert "On all curves, inside, the error falls" in render.said(section)
     # the border sag is visible on the error axis: the halved borders are off far more than inside
     err = render.values("halve", "error per sample")
     assert np.abs(err[ov.regions()["borders"]]).max() > 5 * np.abs(err[ov.regions()["interior"]]).max()
@@ -162,8 +166,8 @@ def test_subtitles_follow_the_error_table(render, measured):
             assert f"from {before['borders']:.1e} to {after['borders']:.1e}, too high." in said
     table = measured["table"]
     best = min(table, key=lambda f: table[f]["whole"])
-    assert best == "normalised" and "Normalising is both the smoothest and the most accurate" in render.said(
-        "compare")
+    assert best == "normalised" and "Of the fixes, normalising is both the smoothest and the most accurate" \
+        in render.said("compare")
     assert "every inside pixel gets 4 windows" in render.said("in-2-d")  # kernel 4, stride 2
 
 
@@ -197,13 +201,19 @@ def test_compare_sets_the_fixes_beside_the_layers_trained_through_the_overlaps(r
         assert render.values("compare", f"table whole-curve {r}") == float(f"{whole[r]:.1e}")
     best = table["normalised"]
     assert whole["interior"] < best["interior"] and whole["borders"] < best["borders"]  # measured, 10 seeds
-    ratio = float(f"{best['whole'] / whole['whole']:.2g}")
+    # how many times less, region by region, from the numbers as the table prints them: said and on screen
+    def printed(x):
+        return float(format(x, ".1e"))
+
+    times = {r: format(round(printed(best[r]) / printed(whole[r]), -1 if r == "borders" else 0), ",.0f")
+             for r in ("interior", "borders")}
+    assert times == {"interior": "42", "borders": "640"}  # 1.3e-05 / 3.1e-07 and 2.9e-05 / 4.5e-08
     assert render.said("compare").endswith(
-        f"Trained through the overlaps, the same layers need no fix: {ratio:,.0f} times less error than "
-        "normalised, borders included.")
+        f"Trained through the overlaps, the same layers need no fix: {times['interior']} times less error "
+        f"than normalised inside, {times['borders']} times less at the borders.")
     assert text(render, "compare", "verdict 3") == (
-        f"whole-curve, no fix: {whole['interior']:.1e} inside, {whole['borders']:.1e} at the borders, "
-        "below normalised in both")
+        f"whole-curve, no fix: {whole['interior']:.1e} inside, {whole['borders']:.1e} at the borders: "
+        f"{times['interior']}× and {times['borders']}× below normalised")
 
 
 def expected_finding(rough, errors):
@@ -292,8 +302,9 @@ def test_compare_ends_on_its_verdict_with_the_scales_said(render, measured):
     table, rough = measured["table"], measured["table_rough"]
     best = min(table, key=lambda f: table[f]["whole"])
     assert best == min(rough, key=rough.get) == "normalised"
-    assert text(render, "compare", "verdict 1") == (f"normalised: smoothest (Δ² error {rough[best]:.1e}) "
-                                                     f"and most accurate ({table[best]['whole']:.1e} whole)")
+    assert text(render, "compare", "verdict 1") == (  # of the fixes: the whole-curve column is no fix
+        f"of the fixes, normalised: smoothest (Δ² error {rough[best]:.1e}) and most accurate "
+        f"({table[best]['whole']:.1e} whole)")
     # normalised equals halved inside by construction (dividing by 2 where two windows meet halves their
     # taps): said as that, not as a finding that the two happen to tie
     tie = f"{table['halved']['interior']:.1e}" == f"{table[best]['interior']:.1e}"
@@ -301,7 +312,8 @@ def test_compare_ends_on_its_verdict_with_the_scales_said(render, measured):
     assert text(render, "compare", "verdict 2").startswith(
         "inside it is halved exactly, by construction (it differs only at the borders)")
     said = render.said("compare")
-    assert ("Normalising is both the smoothest and the most accurate. Inside it is the same as halving, "
+    assert ("Of the fixes, normalising is both the smoothest and the most accurate. Inside it is the same as "
+            "halving, "
             "by construction: dividing by 2 where two windows meet halves their taps. The two differ only "
             "at the borders.") in said
     assert "ties with halved" not in said
@@ -328,9 +340,9 @@ def test_in_2d_says_which_shade_is_more_and_its_conclusion(render):
     np.testing.assert_array_equal(render.values("in-2-d", "divided by the count"), np.ones((11, 11)))
     np.testing.assert_allclose(render.scene.flat_2d, 1.0, rtol=0, atol=1e-12)
     said = render.said("in-2-d")
-    assert "Divide the kernel 3 output by its count, and it is flat." in said
+    assert "Divide the kernel 3 output by its count: the constant image comes back constant." in said
     assert "That fix suits a decoder trained on single windows, as this one was." in said
-    assert "yet, as Distill's checkerboard article showed, it can still learn uneven ones" in said
+    assert "yet, as Distill's checkerboard article showed, it can still make checkerboards" in said
     assert "Images show" not in said
     assert text(render, "in-2-d", "2-d conclusion 4") == (
         "(Odena, Dumoulin and Olah, “Deconvolution and Checkerboard Artifacts”, Distill, 2016);")
