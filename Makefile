@@ -125,7 +125,7 @@ figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG +
 	$(BIN)/deconv figures
 
 # CAPTIONS=1 make videos: also a copy of each video with its subtitles burned in (VIDEO.captioned.mp4)
-videos: check-quality $(VIDEOS) ## render all five explainers with sections + media/index.html (QUALITY=l for fast)
+videos: check-quality $(VIDEOS) ## render all six explainers with sections + media/index.html (QUALITY=l for fast)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 ifeq ($(CAPTIONS),1)
 	$(foreach e,$(EXPLAINERS),$(BIN)/deconv clip $(MEDIA)/videos/$(call split,$(e),1)/$(QDIR)/$(call split,$(e),2).mp4 --burn-captions --force --no-progress &&) true

@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core import config
     from core.data import CHUNK, DATASIZE, SEED
     from core.explain import CHANNELS
-    from core.explainers import QUALITY_FOLDERS
+    from core.explainers import EXPLAINERS, QUALITY_FOLDERS
 
     p = _Parser(prog="deconv", description=__doc__.split("\n\n")[0].replace("\n", " "))
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -270,7 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "DECONV_SEED, DECONV_CHECKPOINTS).",
         epilog="examples: deconv narration decoder; deconv narration encoder --out my-voice/encoder")
     n.add_argument("scene", metavar="SCENE",
-                   help="the explainer: encoder, decoder, transposed, overlap or noise")
+                   help="the explainer: " + ", ".join(e.module for e in EXPLAINERS[:-1])
+                        + f" or {EXPLAINERS[-1].module}")
     n.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="the folder for the script and your recordings (default: narration/SCENE)")
     n.add_argument("--force", action="store_true",

@@ -32,7 +32,8 @@ EXPLAINERS = (
     ExplainerSpec("decoder", "DecoderScene", "The decoder: a weighted sum of filters"),
     ExplainerSpec("transposed", "TransposedScene", "What a transposed convolution is"),
     ExplainerSpec("overlap", "OverlapScene", "Strided transposed convolution: overlaps double"),
-    ExplainerSpec("noise", "NoiseScene", "Noise that puts code components in order"),
+    ExplainerSpec("code_noise", "CodeNoiseScene", "Code noise: putting components in order"),
+    ExplainerSpec("input_noise", "InputNoiseScene", "Input noise: smooth encoder filters"),
 )
 # Manim's render folder (media/videos/<module>/<folder>/) for each `manim -q<letter>`
 QUALITY_FOLDERS = {"l": "480p15", "m": "720p30", "h": "1080p60", "p": "1440p60", "k": "2160p60"}

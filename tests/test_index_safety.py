@@ -155,9 +155,9 @@ def test_cue_text_is_escaped_as_webvtt_asks():
 def test_the_index_writes_escaped_captions(tmp_path, capsys):
     media = tmp_path / "media"
     cues = ((0.0, 1.5, "The order 1 < 2 < 3 holds"), (1.5, 3.0, "in 6 & 10 seeds."), (3.0, 4.0, "End."))
-    folder = fake_render(media, "noise", cues=cues)
+    folder = fake_render(media, "code_noise", cues=cues)
     assert deconv_here(capsys, "index", "--media", media).returncode == 0
-    vtt = (folder / "NoiseScene.vtt").read_text()
+    vtt = (folder / "CodeNoiseScene.vtt").read_text()
     assert _vtt_texts(vtt) == [c[2] for c in cues]
     assert "1 &lt; 2 &lt; 3" in vtt and "6 &amp; 10" in vtt
 
@@ -177,8 +177,8 @@ def test_captions_written_by_an_older_deconv_are_made_again(tmp_path, capsys):
     stayed broken. The captions are made each time and written where they differ."""
     media = tmp_path / "media"
     cues = ((0.0, 2.0, "The order 1 < 2 < 3 holds"), (2.0, 4.0, "in 6 of 10 seeds."))
-    folder = fake_render(media, "noise", cues=cues)
-    vtt = folder / "NoiseScene.vtt"
+    folder = fake_render(media, "code_noise", cues=cues)
+    vtt = folder / "CodeNoiseScene.vtt"
     vtt.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nThe order 1 < 2 < 3 holds\n")
     assert deconv_here(capsys, "index", "--media", media).returncode == 0
     assert "The order 1 &lt; 2 &lt; 3 holds" in vtt.read_text()

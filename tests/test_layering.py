@@ -15,8 +15,8 @@ def imported_after(code: str) -> set[str]:
 
 
 def test_scenes_never_import_torch():
-    mods = imported_after("import scenes.decoder, scenes.encoder, scenes.transposed, scenes.noise, "
-                          "scenes.overlap")
+    mods = imported_after("import scenes.decoder, scenes.encoder, scenes.transposed, scenes.code_noise, "
+                          "scenes.input_noise, scenes.overlap")
     assert "manim" in mods and "torch" not in mods
 
 
@@ -51,4 +51,5 @@ def test_the_explainer_list_needs_only_the_standard_library():
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["encoder:EncoderScene", "decoder:DecoderScene",
-                                  "transposed:TransposedScene", "overlap:OverlapScene", "noise:NoiseScene"]
+                                  "transposed:TransposedScene", "overlap:OverlapScene",
+                                  "code_noise:CodeNoiseScene", "input_noise:InputNoiseScene"]

@@ -178,9 +178,9 @@ def test_index_skips_broken_files_with_a_warning_and_lists_the_rest(tmp_path, ca
     fake_render(tmp_path)
     enc = fake_render(tmp_path, "encoder")
     (enc / "EncoderScene.mp4").write_bytes(b"")  # zero-length: the whole video is skipped
-    noise = fake_render(tmp_path, "noise")
-    (noise / "NoiseScene.srt").write_text("1\nthis is not a time\nhello\n")
-    clip0 = noise / "sections" / "NoiseScene_0000_weighted-sum.mp4"
+    noise = fake_render(tmp_path, "code_noise")
+    (noise / "CodeNoiseScene.srt").write_text("1\nthis is not a time\nhello\n")
+    clip0 = noise / "sections" / "CodeNoiseScene_0000_weighted-sum.mp4"
     clip0.write_bytes(clip0.read_bytes()[:300])  # truncated: that section is skipped
     res = deconv_here(capsys, "index", "--media", tmp_path)
     assert res.returncode == 0 and "Traceback" not in res.stderr
@@ -188,11 +188,11 @@ def test_index_skips_broken_files_with_a_warning_and_lists_the_rest(tmp_path, ca
     warnings = res.stderr.strip().splitlines()
     assert all(w.startswith("deconv: warning: ") for w in warnings) and len(warnings) == 3, warnings
     assert "EncoderScene.mp4: cannot read this video" in warnings[0] and "scenes/encoder.py" in warnings[0]
-    assert any("NoiseScene.srt: not a readable .srt" in w for w in warnings)
-    assert any("NoiseScene_0000_weighted-sum.mp4" in w and "section skipped" in w for w in warnings)
+    assert any("CodeNoiseScene.srt: not a readable .srt" in w for w in warnings)
+    assert any("CodeNoiseScene_0000_weighted-sum.mp4" in w and "section skipped" in w for w in warnings)
     page = (tmp_path / "index.html").read_text()
-    assert "EncoderScene" not in page and "NoiseScene_0001_all-components.mp4" in page
-    assert "NoiseScene_0000" not in page
+    assert "EncoderScene" not in page and "CodeNoiseScene_0001_all-components.mp4" in page
+    assert "CodeNoiseScene_0000" not in page
 
 
 def test_index_prefers_the_best_render_or_the_asked_quality(tmp_path):
@@ -272,7 +272,7 @@ def test_make_videos_renders_every_explainer_in_order_and_refuses_a_bad_quality(
     assert res.returncode == 0, res.stderr
     renders = re.findall(r"manim -ql --save_sections --media_dir \S+ scenes/(\w+)\.py", res.stdout)
     assert renders == [e.module for e in explainers.EXPLAINERS]
-    assert renders == ["encoder", "decoder", "transposed", "overlap", "noise"]
+    assert renders == ["encoder", "decoder", "transposed", "overlap", "code_noise", "input_noise"]
     assert f"deconv index --media {tmp_path} --quality l" in res.stdout
     bad = dry_run("x")
     assert bad.returncode == 2

@@ -53,7 +53,7 @@ def built(tmp_path_factory):
 def test_a_slide_per_section_with_the_subtitles_said_in_it_as_notes(built):
     media, decks, missing, _ = built
     assert [d.spec.module for d in decks] == ["encoder", "decoder"]  # watch order
-    assert [m.module for m in missing] == ["transposed", "overlap", "noise"]
+    assert [m.module for m in missing] == ["transposed", "overlap", "code_noise", "input_noise"]
     enc, dec = decks
     assert [s.name for s in dec.slides] == SECTIONS["decoder"]
     assert [s.clip.name for s in dec.slides] == [f"DecoderScene_{k:04d}_{n}.mp4"
@@ -248,7 +248,8 @@ def test_deconv_slides_builds_every_format_and_says_how_to_present(tmp_path, cap
     assert sorted(p.name for p in out.iterdir()) == [".deconv-slides", ".deconv.lock", "DecoderScene.json",
                                                      "all.html", "decoder.html", "decoder.pptx"]
     assert f"wrote {out / 'decoder.pptx'}: 3 slides from 480p15, 0:03 of video" in res.stdout
-    assert "not rendered at 480p15, so in no deck: encoder, transposed, overlap, noise" in res.stdout
+    assert "not rendered at 480p15, so in no deck: encoder, transposed, overlap, code_noise, input_noise" \
+        in res.stdout
     assert f"present with: manim-slides present --folder {out} DecoderScene" in res.stdout
     # built again over its own files: no --force needed
     assert deconv_here(capsys, "slides", "--media", media, "--no-progress").returncode == 0

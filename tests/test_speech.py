@@ -1,5 +1,5 @@
 """The narration's words (core.speech): the written form of a subtitle turned into what a voice says,
-and the check that nothing is left that a voice would spell out or skip. Every cue the five videos
+and the check that nothing is left that a voice would spell out or skip. Every cue the six videos
 say is checked in their render tests (conftest.check_render); here, the rules one by one."""
 
 import pytest

@@ -1,6 +1,6 @@
 """Figures F12-F18 and C11: code noise orders the filters across seeds, zeroing one component, why
 input noise smooths the encoder, and code noise with ReLU measured (claims C5-C7, C11; the same
-measurements as scenes/noise.py).
+measurements as scenes/code_noise.py and scenes/input_noise.py).
 """
 
 from __future__ import annotations

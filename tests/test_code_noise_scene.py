@@ -1,8 +1,9 @@
-"""The noise video, rendered once: what it draws, and what its subtitles say, is what core.analysis and
-core.story measure on the shipped models; its sentences follow the measurements."""
+"""The code-noise video, rendered once: what it draws, and what its subtitles say, is what core.analysis
+and core.story measure on the shipped models; its sentences follow the measurements. It opens on the
+article's claim and the noise the models were trained with, explains the seed matching once, and
+says which component matters only from what zeroing it costs."""
 
 import os
-import re
 
 import numpy as np
 import pytest
@@ -10,21 +11,19 @@ from conftest import assert_usage_error, check_render, manim, render_fixture
 
 from core import analysis as an
 from core import data, story, weights
-from scenes.noise import LogBars, coded_verdict, fmt_span, sci, smoothing_verdict
+from scenes.code_noise import CLAIM
+from scenes.noise_parts import LogBars, coded_verdict, fmt_span, importance_verdict, sci
 
 SECTIONS = [
+    "claim",
     "seeds-disagree",
     "noise-idea",
     "after-training",
     "noise-orders-components",
     "ablation",
     "what-the-code-did",
-    "input-noise",
-    "smooth-filters",
-    "tanh-bound",
-    "relu",
 ]
-VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article", "code-noise-relu")
+VARIANTS = ("plain", "code-noise", "code-noise-article")
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +33,46 @@ def models():
 
 @pytest.fixture(scope="module")
 def patches64():
-    """The training patches as float64, as the noise video measures them."""
+    """The training patches as float64, as the noise videos measure them."""
     return data.make_patches().astype(np.float64)
 
 
-render = render_fixture("noise")
+render = render_fixture("code_noise")
 
 
 def test_render_has_its_sections_and_readable_subtitles(render):
-    check_render(render, SECTIONS, 250, 380)
+    check_render(render, SECTIONS, 190, 240)
+
+
+def test_it_opens_on_the_claim_then_the_noise_used_before_any_result(render, models):
+    """The article's claim is the first cue (and the title); then, before any seed or ablation result,
+    which noise the code-noise models used (the meant one) and that code-noise-article uses the
+    applied one (the article's slicing quirk), the table's cells read back from the checkpoints."""
+    assert render.cues[0].start == 0.0
+    assert render.cues[0].text.replace("\n", " ").startswith("The article's claim: noise of a different size")
+    said = render.said("claim")
+    assert CLAIM in said  # the whole claim, said first
+    meant, did = models["code-noise"][0].code_noise, models["code-noise-article"][0].code_noise
+    assert list(meant) == [0.1, 0.01, 0.001] and list(did) == pytest.approx([0.1, 0.001, 1e-6])
+    assert f"The article meant std {', '.join(f'{s:g}' for s in meant)} on c1, c2, c3;" in said
+    assert f"its code applied {', '.join(f'{s:g}' for s in did)}" in said
+    assert "Our code-noise models use the meant noise," in said
+    assert "the code-noise-article models the applied one" in said
+    for r, stds in ((1, meant), (2, did)):
+        for k in range(3):
+            assert render.values("claim", f"noise {r} {k + 1}") == pytest.approx(stds[k])
+
+
+def test_the_matching_is_explained_once(render):
+    """The seed matching (renumber and flip, the best of 48 ways, consistency as the mean cosine,
+    random filters' score) is explained in seeds-disagree; noise-orders-components names it in a
+    clause and gives only its result."""
+    first, again = render.said("seeds-disagree"), render.said("noise-orders-components")
+    for words in ("renumbered and flipped to match seed 22", "Neither changes what a model computes",
+                  "the mean cosine of matched filters", "Identical filters score 1",
+                  "the best of 48 matches"):
+        assert words in first and words not in again, words
+    assert "Matched to seed 22 as the plain seeds were: renumbered and flipped." in again
 
 
 def test_aligned_filters_drawn_are_the_compensated_filters(render, models):
@@ -74,12 +104,17 @@ def test_aligned_filters_drawn_are_the_compensated_filters(render, models):
     assert closer == (plain.verdict == "closer than chance")
 
 
-def test_the_quietest_channel_carries_the_biggest_filter(render, models, patches64):
+def test_filter_sizes_are_said_as_sizes_only(render, models, patches64):
+    """noise-orders-components says which filter is largest as a size only (was: "Filter 3 is the
+    biggest, so the quietest channel carries most"): which component matters is said in the ablation,
+    from what zeroing it costs."""
     ch = story.channels(models["code-noise"], patches64)
     norm = ch.norm.mean(axis=0)
     said = render.said("noise-orders-components")
-    assert f"Filter 3 is the biggest (norm {norm[2]:.2f}), filter 1 nearly flat ({norm[0]:.2f})." in said
-    assert np.argmax(norm) == np.argmin(ch.noise) and "The quietest channel carries most." in said
+    assert f"Filter 3 has the largest norm ({norm[2]:.2f}), filter 1 the smallest ({norm[0]:.2f})." in said
+    assert np.argmax(norm) == np.argmin(ch.noise)  # the quietest channel has the biggest filter
+    assert "Size is not importance" in said
+    assert "carries most" not in render.said() and "important" not in said
 
 
 def test_seed_agreement_verdict_either_way():
@@ -124,6 +159,31 @@ def test_ablation_bars_and_reconstructions_are_the_measured_ones(render, models,
     assert bars["plain full"].get_y() > bars["code-noise full"].get_y()
 
 
+def test_which_component_matters_is_said_from_the_zeroing_costs(render, models, patches64):
+    ch = story.channels(models["code-noise"], patches64)
+    shown, said = importance_verdict(ch)
+    assert " ".join(said) in render.said("ablation")
+    assert ch.ordered == ch.seeds and "the quietest channel, as claimed" in said[-1]
+    assert "the quietest channel" not in render.said("noise-orders-components")
+
+
+def test_importance_verdict_either_way():
+    """The sentence follows the costs: in order in every seed, costliest on average only, or another
+    component costliest."""
+    def channels(costs):
+        n = len(costs)
+        return story.Channels("v", np.array([0.1, 0.01, 0.001]), np.ones((n, 3)), np.ones((n, 3)),
+                              np.array(costs, float), np.full(n, 1e-4))
+
+    holds = importance_verdict(channels([[1, 2, 3]] * 10))
+    mostly = importance_verdict(channels([[1, 2, 3]] * 7 + [[2, 1, 3]] * 3))
+    fails = importance_verdict(channels([[1, 9, 3]] * 10))
+    assert "in all 10 seeds" in holds[0] and "as claimed" in holds[1][1]
+    assert "in only 7 of 10 seeds" in mostly[0] and "in only 7 of 10 seeds" in mostly[1][1]
+    assert "component 2 costs most, not the quietest channel's (3)" in fails[0]
+    assert "does not hold" in fails[1][1]
+
+
 def test_what_the_code_did_says_what_was_measured(render, models, patches64):
     found = story.noise_as_coded(models["code-noise-article"], models["code-noise"], patches64)
     table = np.array([an.ablation(m, patches64) for m in models["code-noise-article"]])
@@ -140,82 +200,6 @@ def test_the_verdict_follows_the_measurement_either_way():
     assert "swap places in 3 of 10 seeds" in swapped[0] and "as the article saw" in swapped[0]
 
 
-def test_input_noise_shows_real_look_alikes(render):
-    curves = data.make_curves()[0]
-    idx, _ = story.demo_curve()
-    sample, others = story.look_alikes(curves, idx)
-    assert len(others) == 3
-    for j in [idx, *others]:
-        np.testing.assert_allclose(render.values("input-noise", f"curve {j}"), curves[j], atol=1e-9)
-    assert np.all(np.abs(curves[others, sample] - curves[idx, sample]) <= story.SIMILAR_TOL)
-    assert re.search(rf"At sample {sample} they agree within 0\.005", render.said("input-noise"))
-
-
-def test_smooth_filters_at_true_size_with_jaggedness(render, models):
-    smooth = story.model_for(models["input-noise"], 22)
-    for i in range(3):  # own channel colours and numbering, not renumbered onto the plain model
-        np.testing.assert_allclose(render.values("smooth-filters", f"true filter {i + 1}"), smooth.enc_w[i],
-                                   atol=1e-9)
-        f = smooth.enc_w[i]
-        np.testing.assert_allclose(render.values("smooth-filters", f"smooth filter {i + 1}"),
-                                   f / np.abs(f).max(), atol=1e-9)
-    found = {v: story.smoothness(models[v]) for v in ("plain", "code-noise", "input-noise")}
-    for v, f in found.items():
-        for k in range(3):
-            assert render.values("smooth-filters", f"jaggedness {v} {k + 1}") == pytest.approx(f.jagged[k])
-    big = found["input-noise"].largest
-    said = render.said("smooth-filters")
-    assert f"grows largest: {big[0]:.2f}" in said and f"against {big[1]:.2f} and {big[2]:.3f}" in said
-    assert big[0] > 5 * big[1] > 25 * big[2]
-    assert found["input-noise"].jagged.max() < found["plain"].jagged.min() < found["plain"].random
-
-
-def test_tanh_bound_is_measured(render, models, patches64):
-    found = story.tanh_bound(story.model_for(models["input-noise"], 22), patches64)
-    said = render.said("tanh-bound")
-    assert f"They reach {found.reach:.2f}; tanh keeps the code within {found.code_reach:.2f}." in said
-    assert f"{found.bent:.0%} of patches" in said and found.reach > 1 > found.code_reach
-
-
-def test_relu_section_shows_the_measurement(render, models, patches64):
-    relu, tanh = (story.channels(models[v], patches64) for v in ("code-noise-relu", "code-noise"))
-    for name, ch in (("ReLU", relu), ("tanh", tanh)):
-        for k in range(3):
-            drawn = render.values("relu", f"survives {name} {k + 1}")
-            assert drawn == pytest.approx(ch.survives[k], rel=1e-6)
-    for m, costs in zip(models["code-noise-relu"], relu.costs):
-        for k in range(3):
-            assert render.values("relu", f"seed {m.seed} share {k + 1}") == pytest.approx(
-                costs[k] / costs.sum(), abs=0.003)  # a share of 0 keeps a sliver of a bar
-    found = story.relu_verdict(relu, tanh, story.seed_agreement(models["code-noise-relu"]),
-                               story.seed_agreement(models["code-noise"]))
-    said = render.said("relu")
-    assert found.growth in said and all(s in said for s in found.seeds)
-    assert ("not reliably" in said) == (relu.ordered < relu.seeds)
-
-
-def test_relu_verdict_either_way():
-    """The sentence follows the numbers: a ReLU run that orders every seed with no dead channel
-    and agreeing seeds is said to work; one that does not is said not to."""
-    def channels(costs, spread):
-        n = len(costs)
-        return story.Channels("v", np.array([0.1, 0.01, 0.001]), np.array(spread, float), np.ones((n, 3)),
-                              np.array(costs, float), np.full(n, 1e-4))
-
-    good = channels([[1, 2, 3]] * 10, [[0.5, 0.25, 0.11]] * 10)
-    bad = channels([[1, 2, 3]] * 6 + [[3, 2, 1]] * 4, [[2.0, 0.8, 0.3]] * 8 + [[0, 0.8, 0.3]] * 2)
-    tanh = channels([[1, 2, 3]] * 10, [[0.5, 0.25, 0.11]] * 10)
-    agree = story.SeedAgreement("v", 10, 1.0, 0.25, False)
-    disagree = story.SeedAgreement("v", 10, 0.4, 0.25, False)
-    works = story.relu_verdict(good, tanh, agree, agree)
-    fails = story.relu_verdict(bad, tanh, disagree, agree)
-    assert "orders the components too" in works.shown and "does not hold" in " ".join(works.seeds)
-    assert "about as with tanh" in works.growth
-    assert "6 of 10 seeds" in fails.shown and "not reliably" in " ".join(fails.seeds)
-    assert "In 2 of 10 seeds a channel died" in fails.seeds[0]
-    assert "outgrows its noise 20x; with tanh 5x" in fails.growth
-
-
 def test_checkpoint_folder_from_the_environment_is_used_for_every_model(tmp_path):
     """DECONV_CHECKPOINTS names the folder for the example model and for the all-seed models: a folder
     with one plain seed stops the render before anything is drawn, with one line naming that folder
@@ -228,13 +212,12 @@ def test_checkpoint_folder_from_the_environment_is_used_for_every_model(tmp_path
     )
     weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
     env = {**os.environ, "DECONV_CHECKPOINTS": str(folder)}
-    res = manim("render", "-ql", "--media_dir", tmp_path / "media", "scenes/noise.py", env=env)
+    res = manim("render", "-ql", "--media_dir", tmp_path / "media", "scenes/code_noise.py", env=env)
     assert_usage_error(
         res,
         str(folder),
-        "seeds found: plain 1, code-noise 0, input-noise 0, code-noise-article 0, code-noise-relu 0",
-        "deconv train --variants plain code-noise input-noise code-noise-article code-noise-relu --out "
-        f"{folder}",
+        "seeds found: plain 1, code-noise 0, code-noise-article 0",
+        f"deconv train --variants plain code-noise code-noise-article --out {folder}",
     )
     assert not list((tmp_path / "media").rglob("*.mp4"))  # stopped before the first animation
 
@@ -253,26 +236,3 @@ def test_log_bars_take_an_increase_of_zero_or_less():
 def test_costs_are_written_short_and_rounded_right():
     assert sci(0.0153) == "1.5e-2" and sci(5.02e-4) == "5.0e-4"
     assert sci(9.96e-3) == "1.0e-2"  # rounding up to 10 moves the power
-
-
-def test_smoothing_verdict_follows_the_jaggedness_either_way(render, models):
-    found = {v: story.smoothness(models[v]) for v in ("code-noise", "input-noise")}
-    shown, said = smoothing_verdict(found["code-noise"], found["input-noise"])
-    assert " ".join(said) in render.said("smooth-filters")
-    smoothed = [k for k in range(3) if found["input-noise"].jagged[k] < found["code-noise"].jagged[k] / 2]
-    assert smoothed == [1, 2] and "smooths filters 2 and 3" in shown and "filter 1 already" in shown
-
-    def smooth(*jag):
-        return story.Smoothness("v", np.array(jag), np.ones(3), 4.3)
-
-    assert "smooths filters 1, 2 and 3 (" in smoothing_verdict(smooth(1, 1, 1), smooth(0.1, 0.1, 0.1))[0]
-    assert "smooths filter 2 (" in smoothing_verdict(smooth(1, 1, 1), smooth(0.9, 0.1, 1.2))[0]
-    assert "does not make" in smoothing_verdict(smooth(1, 1, 1), smooth(0.9, 1, 1.2))[0]
-
-
-def test_tanh_caps_the_noisiest_channel_at_a_multiple_of_its_noise(render, models, patches64):
-    ck = story.model_for(models["input-noise"], 22)
-    found = story.tanh_bound(ck, patches64)
-    noise = ck.code_noise[found.channel]
-    said = render.said("tanh-bound")
-    assert f"can never move more than {found.code_reach / noise:.0f}x its noise std" in said

@@ -1,15 +1,14 @@
-"""`manim -pqh scenes/noise.py`: why noise of a different size per code channel orders the
-components, what the article's code really did, and why input noise smooths the encoder.
+"""What the two noise explainers share (scenes/code_noise.py, scenes/input_noise.py): the measured
+models and their footer (NoiseStage, a mixin, not a Scene: one Scene per scenes/*.py file), the
+claim each video opens on, the verdicts that choose their sentences from the measurements, the
+number formats, and the boards they draw.
 
-Article (docs/article.md): claims C4-C7, figures F9-F18. Every number is measured at render time
-on the models of all variants and seeds in the checkpoint folder (core.analysis, core.story);
-DECONV_SEED picks the model used as example. The subtitles (NoiseScene.srt beside the video) say
-the same numbers and choose their sentences from the same measurements as the screen.
+Article (docs/article.md): claims C4-C7 and C11, figures F9-F18. Every number is measured at render
+time on the models of all seeds of each variant in the checkpoint folder (core.analysis,
+core.story); DECONV_SEED picks the model used as example.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from manim import (
@@ -19,7 +18,6 @@ from manim import (
     UP,
     Axes,
     Circle,
-    Create,
     DashedLine,
     DashedVMobject,
     Ellipse,
@@ -28,7 +26,6 @@ from manim import (
     ReplacementTransform,
     ValueTracker,
     VGroup,
-    linear,
 )
 
 from core import analysis as an
@@ -38,20 +35,23 @@ from scenes import pictures as pic
 from scenes import speed
 from scenes import theme as th
 from scenes.models import checkpoint_dir, load_model, load_variants, shipped
-from scenes.speed import Drive, fade_in, fade_out
-from scenes.stage import Explainer
+from scenes.speed import fade_in
 
 SHOWN_SEEDS = 4  # seeds drawn side by side; scores use all of them
 HUES = th.FILTER_NAMES  # th.FILTER_COLORS by name, for the subtitles
-VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-article", "code-noise-relu")
 RING_STD = 2  # the noise ring is drawn at this many standard deviations
 DRAWS = 16  # noise draws the shaken point visits in each phase of the noise idea
 
 
-class NoiseScene(Explainer):
-    def construct(self):
+class NoiseStage:
+    """Mixed into a noise explainer (before scenes.stage.Explainer): `prepare(variants)` loads the
+    example model (`ck`), every seed of each variant (`models`, at least two each), the training
+    patches, and measures each variant's seed agreement (`agree`) and channels (`channels`);
+    `claim()` opens the video on the article's claim it tests."""
+
+    def prepare(self, variants: tuple[str, ...]) -> None:
         self.ck = load_model()  # the example model (its seed picks the examples)
-        self.models = load_variants(VARIANTS, at_least=2)
+        self.models = load_variants(variants, at_least=2)
         self.patches = data.make_patches().astype(np.float64)
         where = "the shipped checkpoints" if shipped() else f"the checkpoints in {checkpoint_dir()}"
         footer = th.text(f"models: {where}, all seeds of each variant", th.SMALL_SIZE - 4, th.MUTED_COLOR)
@@ -59,398 +59,46 @@ class NoiseScene(Explainer):
         self.agree = {v: story.seed_agreement(ms) for v, ms in self.models.items()}
         self.channels = {v: story.channels(ms, self.patches) for v, ms in self.models.items()}
 
-        self.next_section("seeds-disagree")
-        self.seeds("plain", "Different seeds, different filters?")
-        self.begin("noise-idea")
-        self.noise_idea()
-        self.begin("after-training")
-        self.shaken_models()
-        self.begin("noise-orders-components")
-        self.seeds("code-noise", "With code noise, do the seeds agree?")
-        self.begin("ablation")
-        self.ablation()
-        self.begin("what-the-code-did")
-        self.what_the_code_did()
-        self.begin("input-noise")
-        self.input_noise()
-        self.begin("smooth-filters")
-        self.smooth_filters()
-        self.begin("tanh-bound")
-        self.tanh_bound()
-        self.begin("relu")
-        self.relu()
-
     def example(self, variant: str):
         """The model of the example's seed in `variant` (else its first seed)."""
         return story.model_for(self.models[variant], self.ck.seed)
 
-    # --- 1 and 3: filters of several seeds, then order and sign compensated (F9, F10, F12, F13) -------
-    def seeds(self, variant: str, heading: str):
-        models, ref = self.models[variant], self.example(variant)
-        found, plain, n = self.agree[variant], self.agree["plain"], len(models)
+    def claim(self, heading: str, said: tuple[str, ...], quoted: str) -> VGroup:
+        """The video's first words and picture: the article's claim it tests, as the title
+        (`heading`), quoted under it, and said (`said`, the opening cue). Returns what is on stage."""
         title = th.title(heading)
-        b = SeedsBoard(models, ref, title)
-        note = th.text("decoder filters as trained: filter 1, 2, 3 of each seed", th.LABEL_SIZE)
-        note.next_to(title, DOWN, 0.15)
-        ways = math.factorial(3) * 2**3  # orders x signs
-        note2 = th.text(f"renumber and flip each seed's filters to match seed {ref.seed}: the best of {ways} "
-                        "ways", th.SMALL_SIZE + 2).move_to(note)
-        what = " (trained without noise)" if variant == "plain" else ""
-        self.say(f"Decoder filters of {len(b.shown)} {variant} models{what}, one per seed.",
-                 "Filter " + ", ".join(f"{i + 1} {h}" for i, h in enumerate(HUES)) + ".")
-        self.play(fade_in(title), fade_in(b.plots, *b.raw, note), run_time=1.5)
-        self.wait(3)
-        self.say(f"Each seed's filters are renumbered and flipped to match seed {ref.seed}.",
-                 "Neither changes what a model computes.")
-        self.play(fade_out(note), fade_in(note2), run_time=0.6)
-        self.play(*b.moves(), run_time=3)
-        self.wait(1)
-
-        # all seeds, filter by filter: the spread is what the score sums up
-        self.let_read()
-        self.play(fade_out(b.plots, *b.aligned, note2), run_time=0.6)
-        noisy = max(models[0].code_noise) > 0
-        spread = SpreadBoard(models, ref, title, self.channels[variant] if noisy else None)
-        self.say(f"All {n} seeds, matched the same way, drawn filter by filter.")
-        self.play(fade_in(spread), run_time=1.2)
-        self.wait(2.5)
-        verdict = {"identical": "the seeds learn the same filters",
-                   "closer than chance": "more alike than chance, but not the same filters",
-                   "like chance": "no more alike than unrelated random filters"}[found.verdict]
-        lines = [th.text(verdict, th.LABEL_SIZE, th.OUTPUT_COLOR),
-                 VGroup(th.text(f"consistency over all {n} seeds:", th.SMALL_SIZE),
-                        speed.number(found.score, 3, th.SMALL_SIZE, th.TEXT_COLOR, sign=False,
-                                     role=f"consistency {variant}")).arrange(RIGHT, buff=0.15),
-                 th.text("(mean cosine of matched filters; identical filters: 1)", th.SMALL_SIZE,
-                         th.MUTED_COLOR),
-                 th.text(f"unrelated random filters, matched the same way: {found.baseline:.3f}",
-                         th.SMALL_SIZE, th.MUTED_COLOR)]
-        if variant != "plain":
-            lines.append(th.text(f"plain models: {plain.score:.3f}", th.SMALL_SIZE, th.MUTED_COLOR))
-        result = VGroup(*lines).arrange(DOWN, buff=0.14).next_to(VGroup(spread, spread.norms), DOWN, buff=0.3)
-        self.say(f"Consistency over all {n} seeds: {found.score:.3f}, the mean cosine of matched filters.",
-                 f"Identical filters score 1; unrelated random ones {found.baseline:.3f}:",
-                 "the best of 48 matches makes even random filters look a bit alike.")
-        self.play(fade_in(result[1:]), run_time=1)
-        self.wait(2)
-        said = {"identical": "The seeds learn the same filters.",
-                "closer than chance": "More alike than chance, but not the same filters.",
-                "like chance": "No more alike than random filters."}[found.verdict]
-        if variant != "plain":
-            said += f" Plain models: {plain.score:.3f}."
-        self.say(said)
-        self.play(fade_in(result[0]), run_time=0.8)
-        if noisy:
-            ch = self.channels[variant]
-            big, small = int(np.argmax(ch.norm.mean(axis=0))), int(np.argmin(ch.norm.mean(axis=0)))
-            quiet, loud = int(np.argmin(ch.noise)), int(np.argmax(ch.noise))
-            self.wait(2)
-            self.say(f"Filter {big + 1} is the biggest (norm {ch.norm.mean(axis=0)[big]:.2f}), "
-                     f"filter {small + 1} nearly flat ({ch.norm.mean(axis=0)[small]:.2f}).",
-                     "The quietest channel carries most." if (big, small) == (quiet, loud)
-                     else "Size does not follow the noise here.")
-            self.play(fade_in(spread.norms), run_time=0.8)
-        self.wait(3)
-        self.payoff()
-
-    # --- 2. the noise idea (F11) ------------------------------------------------------------------
-    def noise_idea(self):
-        ck = self.ck if self.ck.variant == "plain" else self.models["plain"][0]
-        codes, code, sigma = story.noise_point(ck, self.patches)
-        title = th.title("The idea: shake the code while training")
-        b = NoisePlane(ck, codes, code, sigma, title)
-        captions = [th.text(t, th.LABEL_SIZE, col).next_to(title, DOWN, 0.15) for t, col in (
-            (f"codes of real patches (plain model, seed {ck.seed})", th.DATA_COLOR),
-            ("no noise: the decoder always gets the clean code", th.TEXT_COLOR),
-            ("equal noise in c1 and c2: every direction is blurred alike", th.TEXT_COLOR),
-            ("more noise in c1 than in c2: c1 can only carry what survives it", th.TEXT_COLOR))]
-        self.say(f"{th.DATA_NAME.capitalize()}: codes of real patches, c1 across, c2 up.")
-        self.play(fade_in(title), fade_in(b.axes, b.labels, b.cloud, captions[0]), run_time=1.5)
-        self.wait(1)
-        self.say("No noise: the decoder gets the clean code, the small circle, every time.",
-                 "Right: what it decodes to.")
-        self.play(fade_out(captions[0]), fade_in(captions[1], b.plot, b.clean, b.marker, b.marker_label),
-                  run_time=1)
-        self.wait(2)
-        inside = 1 - math.exp(-RING_STD**2 / 2)  # a 2-D normal's mass within RING_STD std
-        self.say(f"Now noise, the same in c1 and c2: {DRAWS} random draws.",
-                 f"The dashed ring is {RING_STD} std: about {inside:.0%} of draws land inside it.")
-        self.play(fade_out(captions[1]), fade_in(captions[2], b.ring, b.ring_label, b.dot, b.shaken),
-                  run_time=0.8)
-        with speed.live(self, b.dot, b.trail, b.shaken, b.ring, update=b.update):
-            self.play(b.t.animate.set_value(DRAWS - 1), run_time=7, rate_func=linear)
-            self.say(f"{b.inside(0)} of these {DRAWS} landed inside. The {th.OUTPUT_NAME} output "
-                     "wobbles with each draw.")
-            self.wait(2)
-            self.say("Now more noise in c1 than in c2: the ring stretches along c1.",
-                     "c1 can only carry what survives the noise.")
-            self.play(fade_out(captions[2]), fade_in(captions[3]), b.sx.animate.set_value(b.wide[0]),
-                      b.sy.animate.set_value(b.wide[1]), b.t.animate.set_value(DRAWS), run_time=1.2)
-            self.play(b.t.animate.set_value(2 * DRAWS - 1), run_time=7, rate_func=linear)
-        end = th.text("so training puts the most important feature in the quietest channel", th.LABEL_SIZE,
-                      th.OUTPUT_COLOR).move_to(captions[3])
-        self.say("So training puts the most important feature in the quietest channel.")
-        self.play(fade_out(captions[3]), fade_in(end), run_time=0.8)
-        self.wait(3.5)
-        self.payoff()
-
-    def shaken_models(self):
-        """Both trained models shaken by the code-noise training scales: the plain decoder's output
-        swings, the code-noise decoder's barely moves (it learnt to ignore what the noise can hide)."""
-        title = th.title("After training: shake both models the same way")
-        scales = np.array(self.models["code-noise"][0].code_noise)  # as trained, from the checkpoint
-        b = ShakeBoard([self.example(v) for v in ("plain", "code-noise")], scales, title)
-        (rms_a, name_a), (rms_b, name_b) = zip(b.rms, (m.variant for m in b.models))
-        noise_txt = ", ".join(f"{x:g}" for x in scales)
-        calm, wild = sorted([(rms_a, name_a), (rms_b, name_b)])
-        ratio = wild[0] / max(calm[0], 1e-12)
-        self.say(f"Both trained models get the same noise: std {noise_txt}.",
-                 f"The {wild[1]} output swings; the {calm[1]} one barely moves." if ratio >= 10
-                 else f"The {wild[1]} output moves {ratio:.1f}x more than the {calm[1]} one.")
-        caption = th.text(f"the same code noise for both: std {noise_txt} on c1, c2, c3", th.SMALL_SIZE + 2)
-        self.play(fade_in(title), fade_in(b.plots, *b.clean, *b.moving, caption.next_to(title, DOWN, 0.15)),
-                  run_time=1.2)
-        self.play(Drive(VGroup(*b.moving), b.shake, run_time=5, rate_func=linear))
-        self.say(f"Output moves by {rms_a:.3f} (rms) for {name_a}, {rms_b:.3f} for {name_b}.")
-        self.play(fade_in(b.notes), run_time=0.8)
-        self.wait(3)
-        self.payoff()
-
-    # --- 4. ablation (F14, F15, F16) ------------------------------------------------------------------
-    def ablation(self):
-        title = th.title("Switch one component off: what does it cost?")
-        order = ("plain", "code-noise")  # the same order in the bars, the rows and the words
-        chart = LogBars({v: self.channels[v].cost for v in order}, group_width=2.9,
-                        heading="loss increase, one zeroed",
-                        spans={v: self.channels[v].ratios for v in order})
-        legend = VGroup(*[th.text(f"component {k + 1}", th.SMALL_SIZE, th.FILTER_COLORS[k])
-                          for k in range(3)])
-        legend.arrange(RIGHT, buff=0.3)
-        VGroup(chart, legend).arrange(DOWN, buff=0.3).next_to(title, DOWN, buff=0.4).to_edge(LEFT, buff=0.75)
-        self.say("A component is one code number. Zero it: how much worse is the rebuild?",
-                 "Loss (mean squared error) increase, mean of all seeds: plain left, code-noise right.",
-                 "The scale is logarithmic: each line up is 10x more.")
-        self.play(fade_in(title), fade_in(chart.frame, legend), run_time=1.5)
-        self.play(fade_in(chart.groups), run_time=1)
-        self.wait(2)
-        r = {v: self.channels[v].ratios for v in order}
-        self.say("Within one model, the costliest component over the cheapest:",
-                 f"plain {fmt_span(r['plain'])}, code-noise {fmt_span(r['code-noise'])}.")
-        self.play(fade_in(chart.ratios), run_time=0.8)
-        self.wait(2)
-        models = {v: self.example(v) for v in order}
-        grid, sigs = ablated_grid(models, story.demo_patch()[2], beside=VGroup(chart, legend))
-        self.say(f"Right: one patch ({th.DATA_NAME}) rebuilt with each component off ({th.OUTPUT_NAME}).")
-        self.play(fade_in(grid, sigs), run_time=1.2)
-        self.wait(2.5)
-        noisy = self.channels["code-noise"].cost
-        note = VGroup(
-            th.text(f"plain: within a model at most {fmt_ratio(r['plain'].max())} apart, in no fixed order",
-                    th.SMALL_SIZE),
-            th.text(f"code-noise: the noisiest (1) costs {sci(noisy[0])}, the quietest (3) {sci(noisy[2])}",
-                    th.SMALL_SIZE, th.OUTPUT_COLOR)).arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.5)
-        self.say(f"Plain: at most {fmt_ratio(r['plain'].max())} apart, and a seed numbers its channels "
-                 "in any order.",
-                 f"Code-noise: zeroing the noisiest, 1, costs {sci(noisy[0])}; "
-                 f"the quietest, 3, {sci(noisy[2])}.")
-        self.play(fade_in(note), run_time=0.8)
-        self.wait(4)
-        self.payoff()
-
-    # --- 5. what the article's code really did ------------------------------------------------------
-    def what_the_code_did(self):
-        meant = self.models["code-noise"][0].code_noise  # as trained, from the checkpoints
-        did = self.models["code-noise-article"][0].code_noise
-        title = th.title("What the article's code really did")
-        source = th.text(f"the article: \u201c{story.ARTICLE}\u201d", th.SMALL_SIZE)
-        source.next_to(title, DOWN, 0.15)
-        code = VGroup(*[th.text(s, th.LABEL_SIZE - 2, th.TEXT_COLOR, font="DejaVu Sans Mono") for s in (
-            "coderand[:, 0 :] *= 0.1", "coderand[:, 1 :] *= 0.01", "coderand[:, 2 :] *= 0.001")])
-        code.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        expl = VGroup(
-            th.text("coderand: the noise added to the code", th.SMALL_SIZE),
-            th.text("Python counts from 0: '0 :' is c1, c2, c3;", th.SMALL_SIZE),
-            th.text("'1 :' is c2 and c3: the factors multiply", th.SMALL_SIZE),
-            th.text("meant:   " + ", ".join(f"{s:g}" for s in meant), th.SMALL_SIZE),
-            th.text("applied: " + ", ".join(f"{s:g}" for s in did), th.SMALL_SIZE),
-            th.text("(this video's code-noise models: the meant noise)", th.SMALL_SIZE - 2, th.MUTED_COLOR),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        left = VGroup(code, expl).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
-        pairs = (("meant", "code-noise"), ("applied", "code-noise-article"))
-        chart = LogBars({tag: self.channels[v].cost for tag, v in pairs}, "loss increase, one zeroed",
-                        group_width=2.4, spans={tag: self.channels[v].ratios for tag, v in pairs})
-        VGroup(left, chart).arrange(RIGHT, buff=0.6).next_to(title, DOWN, buff=0.6)
-        self.say(f"The article, \u201c{story.ARTICLE}\u201d,",
-                 "sets the noise with these three lines of its code.")
-        self.play(fade_in(title), fade_in(source, code), run_time=1.2)
-        self.wait(2)
-        applied = ", ".join(f"{s:g}" for s in did)
-        self.say(f"Python counts from 0: '1 :' is c2 and c3, so the factors multiply: {applied}.")
-        self.play(fade_in(expl), run_time=1)
-        self.wait(3)
-        self.say("Bars: zeroing costs, meant noise left, applied noise right.")
-        self.play(fade_in(chart), run_time=1.2)
-        self.wait(2)
-        found = story.noise_as_coded(self.models["code-noise-article"], self.models["code-noise"],
-                                     self.patches)
-        verdict, said = coded_verdict(found)
-        note = th.lines(verdict, th.SMALL_SIZE, th.OUTPUT_COLOR).next_to(VGroup(left, chart), DOWN, buff=0.4)
+        quote = VGroup(th.lines(f"\u201c{quoted}\u201d", th.LABEL_SIZE, th.OUTPUT_COLOR, width=11),
+                       th.text(f"the article, \u201c{story.ARTICLE}\u201d: the claim this video tests",
+                               th.SMALL_SIZE, th.MUTED_COLOR)).arrange(DOWN, buff=0.2)
+        quote.next_to(title, DOWN, buff=0.45)
         self.say(*said)
-        self.play(fade_in(note), run_time=0.8)
-        self.wait(5)
-        self.payoff()
+        self.play(fade_in(title), fade_in(quote), run_time=1.2)
+        return VGroup(title, quote)
 
-    # --- 6. input noise: why the plain filters may be jagged (F17, C7) -------------------------------
-    def input_noise(self):
-        title = th.title("Exact data: one sample's value tells curves apart")
-        b = LookAlikeBoard(title)
-        caption = th.text("the synthetic curves are exact: one sample's value already tells which curve "
-                          "it is", th.SMALL_SIZE, th.TEXT_COLOR).next_to(title, DOWN, 0.15)
-        self.say(f"Curve {b.idx} ({th.TEXT_NAME}) and {len(b.others)} look-alikes ({th.DATA_NAME}).")
-        self.play(fade_in(title), fade_in(b.plot, b.target, caption), run_time=1.2)
-        self.play(Create(b.marker), fade_in(*b.rest, b.values), run_time=1.5)
-        self.say(f"At sample {b.sample} they agree within {story.SIMILAR_TOL:g}; "
-                 f"elsewhere they differ by up to {b.apart:.2f}.")
-        self.wait(3)
-        self.say("Yet no two are equal there. The data is exact,",
-                 f"so even the fourth decimal of sample {b.sample} tells which curve it is.")
-        self.wait(2)
-        end = VGroup(th.text("so an encoder filter may lean on single samples: nothing makes it smooth",
-                             th.LABEL_SIZE, th.OUTPUT_COLOR),
-                     th.text(f"input noise (std {self.example('input-noise').input_noise:g} on every sample) "
-                             "takes that away", th.SMALL_SIZE)).arrange(DOWN, buff=0.15)
-        end.next_to(VGroup(b.plot, b.values), DOWN, buff=0.4)
-        self.say("So a filter may lean on single samples: nothing forces it to be smooth.",
-                 "Input noise on every sample takes that away.")
-        self.play(fade_in(end), run_time=0.8)
-        self.wait(3)
-        self.payoff()
 
-    # --- 7. the encoder filters with input noise, at their true size (F18, C7) --------------------------
-    def smooth_filters(self):
-        title = th.title("Input noise: the encoder filters")
-        smooth, plain = self.example("input-noise"), self.example("plain")
-        noise_txt = ", ".join(f"{x:g}" for x in smooth.code_noise)
-        caption = th.text(f"input-noise models: code noise {noise_txt}, and std {smooth.input_noise:g} "
-                          "on every input sample", th.SMALL_SIZE).next_to(title, DOWN, 0.12)
-        found = {v: story.smoothness(self.models[v]) for v in ("plain", "code-noise", "input-noise")}
-        b = FilterBoard(plain, smooth, found, title)
-        big = found["input-noise"].largest
-        self.say(f"Input-noise encoder filters, seed {smooth.seed}, at their true size,",
-                 "each in its channel's colour.")
-        self.play(fade_in(title), fade_in(caption, b.true_plot, *b.true), run_time=1.2)
-        self.wait(1.5)
-        order = "grows largest" if np.argmax(big) == np.argmax(smooth.code_noise) else "is not the largest"
-        self.say(f"Filter 1, the noisiest channel's, {order}: {big[0]:.2f}",
-                 f"against {big[1]:.2f} and {big[2]:.3f} (largest weight, mean of seeds).")
-        self.play(fade_in(b.sizes), run_time=0.8)
-        self.wait(2)
-        ch = self.channels["input-noise"]
-        self.say(f"Yet decoder filter 1 is tiny (norm {ch.norm[:, 0].mean():.2f}): channel 1's code is made "
-                 f"large (std {ch.spread[:, 0].mean():.2f})", "to stand above its noise, and the decoder "
-                 "scales it back down.")
-        self.wait(2.5)
-        self.say("Right: the shapes, each scaled to 1. Plain filters (no noise) first,",
-                 "matched onto the same channels.")
-        self.play(fade_in(b.shape_plot, b.plain), run_time=1)
-        self.wait(2.5)
-        self.say("Then the input-noise filters: smooth.")
-        self.play(*[ReplacementTransform(b.plain[i], b.shaped[i]) for i in range(3)], run_time=2.5)
-        self.wait(1.5)
-        jp, js = found["plain"].jagged.mean(), found["input-noise"].jagged
-        self.say("Jaggedness: second-difference energy over the filter's energy.",
-                 f"Plain: {jp:.2f} on average;",
-                 f"input noise {js[0]:.2f}, {js[1]:.3f}, {js[2]:.3f}; "
-                 f"random filters {found['plain'].random:.1f}.")
-        self.play(fade_in(b.table), run_time=1)
-        self.wait(2)
-        shown, said = smoothing_verdict(found["code-noise"], found["input-noise"])
-        end = th.lines(shown, th.SMALL_SIZE, th.OUTPUT_COLOR, buff=0.06).next_to(b.table, DOWN, buff=0.12)
-        self.say(*said)
-        self.play(fade_in(end), run_time=0.8)
-        self.wait(3)
-        self.payoff()
-
-    # --- 8. what tanh does with the large filter's output (C7) -----------------------------------------
-    def tanh_bound(self):
-        title = th.title("tanh keeps the big filter's code within 1")
-
-        ck = self.example("input-noise")
-        found = story.tanh_bound(ck, self.patches)
-        sub = th.text(f"input-noise model, seed {ck.seed}: encoder filter {found.channel + 1}",
-                      th.SMALL_SIZE).next_to(title, DOWN, 0.12)
-        b = TanhBoard(found, sub)
-        k = found.channel
-        self.say(f"Input-noise model, seed {ck.seed}: filter {k + 1}'s dot products with every patch "
-                 f"({th.FILTER_NAMES[k]}),", "across: before tanh; up: the code after it.")
-        self.play(fade_in(title, sub, b.axes, b.labels, b.curve, b.identity, b.ceiling), run_time=1.2)
-        self.play(fade_in(b.rug, b.dots), run_time=1.2)
-        self.wait(2)
-        self.say(f"They reach {found.reach:.2f}; tanh keeps the code within {found.code_reach:.2f}.",
-                 f"{found.bent:.0%} of patches land where tanh bends (beyond 1).")
-        self.play(fade_in(b.notes), run_time=0.8)
-        self.wait(2)
-        noise = ck.code_noise[k]
-        if noise > 0:
-            times = found.code_reach / noise
-            self.say(f"So channel {k + 1}'s code can never move more than {times:.0f}x its noise std "
-                     f"({noise:g}),", "however large its filter grows. ReLU has no such ceiling.")
-            end = VGroup(th.text(f"so channel {k + 1}'s code moves at most", th.SMALL_SIZE, th.OUTPUT_COLOR),
-                         th.text(f"{times:.0f}x its noise std ({noise:g})", th.SMALL_SIZE, th.OUTPUT_COLOR)
-                         ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-            end.next_to(b.notes, DOWN, buff=0.3, aligned_edge=LEFT)
-            self.play(fade_in(end), run_time=0.8)
-        self.wait(3)
-        self.payoff()
-
-    # --- 9. C11: ReLU instead of tanh, measured -------------------------------------------------------------
-    def relu(self):
-        title = th.title("ReLU instead of tanh: is there still an order?")
-        relu, tanh = self.channels["code-noise-relu"], self.channels["code-noise"]
-        ra, ta = self.agree["code-noise-relu"], self.agree["code-noise"]
-        found = story.relu_verdict(relu, tanh, ra, ta)
-        caption = th.text(f"the code-noise training again ({relu.seeds} seeds), with ReLU: max(0, x) has no "
-                          "ceiling", th.SMALL_SIZE).next_to(title, DOWN, 0.15)
-        chart = LogBars({"tanh": tanh.survives, "ReLU": relu.survives}, group_width=1.9, height=2.4,
-                        heading="code std / noise std", label=fmt_ratio)
-        for bar in chart.groups:  # recorded as 'survives tanh k', 'survives ReLU k'
-            for m in bar.get_family():
-                if getattr(m, "role", None):
-                    m.role = f"survives {m.role}"
-        tiles = SeedTiles(self.models["code-noise-relu"], relu)
-        chart.remove(chart.ratios)  # the ratio that matters here, ReLU against tanh, is said
-        chart.groups.add(th.text("tanh: the code-noise models", th.SMALL_SIZE - 2, th.MUTED_COLOR)
-                         .next_to(chart.axes, DOWN, 0.55))
-        VGroup(chart, tiles).arrange(RIGHT, buff=0.5, aligned_edge=UP).next_to(caption, DOWN, buff=0.3)
-        self.say("The article warns: a ReLU code has no ceiling,", "so it could outgrow the noise.")
-        self.play(fade_in(title), fade_in(caption), run_time=1.2)
-        self.wait(1)
-        self.say("Left: how far each channel's code spreads (its std over the patches),",
-                 "in multiples of its noise std, median of seeds; tanh is the code-noise model.")
-        self.play(fade_in(chart.frame, chart.groups), run_time=1.2)
-        self.wait(2)
-        self.say(found.growth)
-        self.wait(2)
-        self.say("Right: each seed's cost of zeroing 1, 2, 3,", "as shares of that seed's total.")
-        self.play(fade_in(tiles), run_time=1.2)
-        self.wait(2)
-        self.say(*found.seeds)
-        self.wait(2)
-        self.say(f"Consistency {ra.score:.2f} (tanh {ta.score:.2f}). Random filters, matched by order",
-                 f"only (a sign flip changes a ReLU model): {ra.baseline:.2f}.")
-        verdict = VGroup(th.lines(found.shown, th.SMALL_SIZE, th.OUTPUT_COLOR),
-                         th.text(f"consistency {ra.score:.2f} (tanh {ta.score:.2f}; random filters, "
-                                 "order only, "
-                                 f"{ra.baseline:.2f}); final loss {sci(relu.final_loss)} "
-                                 f"(tanh {sci(tanh.final_loss)})",
-                                 th.SMALL_SIZE, th.MUTED_COLOR)).arrange(DOWN, buff=0.12)
-        verdict.next_to(VGroup(chart, tiles), DOWN, buff=0.25)
-        self.play(fade_in(verdict), run_time=0.8)
-        self.wait(2)
-        self.say(f"It also rebuilds worse: final loss {sci(relu.final_loss)} on average, "
-                 f"against {sci(tanh.final_loss)} with tanh.")
-        self.wait(4)
-        self.payoff()
+def noise_table(rows: list[tuple[str, str, list[float], str]], role: str,
+                heads: tuple[tuple[str, str], ...] | None = None, corner: str = "code noise std",
+                last: str | None = "used by") -> VGroup:
+    """A table of noise std: one row per (name, colour, std per column, note), under `corner` and
+    the column heads (default c1, c2, c3 in the channel colours) and, unless `last` is None, a column
+    of notes headed `last`; each std cell recorded as '<role> <row> <column>' (both 1-based) and
+    reading back its value."""
+    heads = heads or tuple((f"c{k + 1}", th.FILTER_COLORS[k]) for k in range(3))
+    cells = VGroup(th.text(corner, th.SMALL_SIZE, th.MUTED_COLOR),
+                   *[th.text(h, th.SMALL_SIZE, c) for h, c in heads])
+    if last is not None:
+        cells.add(th.text(last, th.SMALL_SIZE - 2, th.MUTED_COLOR))
+    for r, (name, colour, stds, note) in enumerate(rows, 1):
+        cells.add(th.text(name, th.SMALL_SIZE, colour))
+        for k, s in enumerate(stds):
+            cell = th.text(f"{s:g}", th.SMALL_SIZE, colour)
+            cell.role, cell.get_value = f"{role} {r} {k + 1}", (lambda s=s: s)
+            cells.add(cell)
+        if last is not None:
+            cells.add(th.text(note, th.SMALL_SIZE - 2, th.MUTED_COLOR))
+    cols = 1 + len(heads) + (last is not None)
+    return cells.arrange_in_grid(len(rows) + 1, cols, buff=(0.45, 0.18),
+                                 col_alignments="l" + "r" * len(heads) + ("l" if last is not None else ""))
 
 
 def smoothing_verdict(code: story.Smoothness, inp: story.Smoothness) -> tuple[str, tuple[str, ...]]:
@@ -494,6 +142,54 @@ def coded_verdict(found: story.NoiseAsCoded) -> tuple[str, tuple[str, ...]]:
     apart = f"{found.ratio_applied:.1f}x apart instead of {found.ratio_meant:.1f}x"
     return (f"components 2 and 3 end up closer ({apart}), but keep their order in all {n} seeds",
             (f"Components 2 and 3 come closer: {apart}.", f"But they keep their order in all {n} seeds."))
+
+
+def importance_verdict(ch: story.Channels) -> tuple[str, tuple[str, ...]]:
+    """Which component matters most, from the zeroing costs alone (C6; never from a filter's size):
+    the line shown and the subtitles, chosen by the measurement. The claim holds when the quietest
+    channel's component costs most on average and the costs rise 1 < 2 < 3 (from the noisiest
+    channel to the quietest) in every seed."""
+    n, quiet, costly = ch.seeds, int(np.argmin(ch.noise)), int(np.argmax(ch.cost))
+    if costly == quiet and ch.ordered == n:
+        return (f"costs 1 < 2 < 3 in all {n} seeds: the quietest channel's component matters most",
+                (f"In all {n} seeds the cost rises 1 < 2 < 3, noisiest to quietest:",
+                 "the most important component is in the quietest channel, as claimed."))
+    if costly == quiet:
+        return (f"the quietest channel's component costs most on average, but 1 < 2 < 3 holds in only "
+                f"{ch.ordered} of {n} seeds",
+                ("The quietest channel's component costs most on average,",
+                 f"but the order 1 < 2 < 3 holds in only {ch.ordered} of {n} seeds."))
+    return (f"component {costly + 1} costs most, not the quietest channel's ({quiet + 1}): the claim fails",
+            (f"Component {costly + 1} costs most, not the quietest channel's, {quiet + 1}:",
+             "the claim does not hold for these models."))
+
+
+def fmt_weight(x: float) -> str:
+    """'6.49' or '0.084': a filter's largest |weight| as said and shown."""
+    return f"{x:.3f}" if x < 0.1 else f"{x:.2f}"
+
+
+def sizes_verdict(code: story.Smoothness, inp: story.Smoothness) -> tuple[str, ...]:
+    """Whether the input-noise encoder filters' sizes come from their code noise (C7's models have
+    both): the subtitles, chosen by comparing the largest |weight| per filter with the code-noise-only
+    models'. The same order of sizes, each within 2x, is the code noise's doing."""
+    nums = ", ".join(fmt_weight(x) for x in code.largest)
+    alike = (np.array_equal(np.argsort(code.largest), np.argsort(inp.largest))
+             and bool(np.all(np.abs(np.log(inp.largest / code.largest)) < np.log(2))))
+    if alike:
+        return (f"Code-noise-only models: {nums}, alike:",
+                "these sizes come from the code noise, not the input noise.")
+    return (f"Code-noise-only models: {nums}:", "the input noise changes these sizes.")
+
+
+def tanh_source(inp: story.TanhBound, code: story.TanhBound) -> tuple[str, ...]:
+    """Whether the big filter that tanh bounds (an input-noise model's) comes with the code noise:
+    the subtitles, chosen by the code-noise-only model's measurement of the same."""
+    if code.channel == inp.channel and code.reach > 1:
+        return (f"The code-noise-only model's filter {code.channel + 1} reaches {code.reach:.2f} too:",
+                "the big filter comes with the code noise, not the input noise.")
+    return (f"The code-noise-only model reaches only {code.reach:.2f} (filter {code.channel + 1}):",
+            "here the input noise makes the filter big.")
 
 
 def sci(x: float) -> str:
@@ -675,12 +371,25 @@ class FilterBoard:
         self.true = [pic.Signal(self.true_plot, smooth.enc_w[i], th.FILTER_COLORS[i], width=4,
                                 dot_radius=0.05,
                                 role=f"true filter {i + 1}") for i in range(3)]
-        big = found["input-noise"].largest
+        big, only = found["input-noise"].largest, found["code-noise"].largest
+        rows = [th.text(f"filter {i + 1}: {fmt_weight(big[i])}", th.SMALL_SIZE, th.FILTER_COLORS[i])
+                for i in range(3)]
+        for i, row in enumerate(rows):
+            row.role, row.get_value = f"largest input-noise {i + 1}", (lambda x=big[i]: x)
         self.sizes = VGroup(th.text("largest |weight|,", th.SMALL_SIZE - 2),
                             th.text("mean of seeds:", th.SMALL_SIZE - 2),
-                            *[th.text(f"filter {i + 1}: {big[i]:.3g}", th.SMALL_SIZE, th.FILTER_COLORS[i])
-                              for i in range(3)]).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+                            *rows).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         self.sizes.next_to(self.true_plot.axes, RIGHT, buff=0.2)
+        # the same for the code-noise-only models, in brackets: where the sizes come from
+        self.code_sizes = VGroup()
+        for i, row in enumerate(rows):
+            cell = th.text(f"({fmt_weight(only[i])})", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+            cell.role, cell.get_value = f"largest code-noise {i + 1}", (lambda x=only[i]: x)
+            self.code_sizes.add(cell.next_to(row, RIGHT, buff=0.12))
+        self.code_sizes.add(VGroup(th.text("in brackets:", th.SMALL_SIZE - 2, th.MUTED_COLOR),
+                                   th.text("code noise only", th.SMALL_SIZE - 2, th.MUTED_COLOR))
+                            .arrange(DOWN, aligned_edge=LEFT, buff=0.06)
+                            .next_to(self.sizes, DOWN, buff=0.12, aligned_edge=LEFT))
         matched = an.match_filters(plain.enc_w, smooth.enc_w).aligned
         self.plain = VGroup(*[pic.Signal(self.shape_plot, scaled_to_one(matched)[i], th.FILTER_COLORS[i],
                                          width=3, dot_radius=0.04) for i in range(3)])
