@@ -213,6 +213,17 @@ def shaken(ck: Checkpoint, patch: np.ndarray, offsets: np.ndarray) -> tuple[np.n
     return clean, moved, float(np.sqrt(np.mean((moved - clean) ** 2)))
 
 
+def shake_rms(ck: Checkpoint, patches: np.ndarray, scales: Sequence[float], points: int = 24) -> float:
+    """How far a model's output moves when its code is shaken, over many patches: the root mean
+    square, over every patch, every output sample and `points` evenly spaced points of the closed
+    shake path (each channel moved by up to scales[k]), of the output minus the clean output."""
+    offsets = shake_path(scales, points + 1)[:-1]  # the path is closed: its last point is its first
+    codes = ck.encode(np.asarray(patches, float))
+    clean = ck.decode(codes)
+    moved = ck.decode((codes[:, None, :] + offsets[None]).reshape(-1, codes.shape[1]))
+    return float(np.sqrt(np.mean((moved.reshape(len(codes), points, -1) - clean[:, None]) ** 2)))
+
+
 def ablated_outputs(ck: Checkpoint, patch: np.ndarray) -> np.ndarray:
     """(4, 7): the patch decoded from its full code, then with component 1, 2, 3 zeroed (F15, F16)."""
     codes = np.repeat(ck.encode(np.asarray(patch, float)[None]), 4, axis=0)

@@ -19,6 +19,8 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, VGroup, linear
 
 from core import story
+from core.data import KERNEL
+from core.subtitles import count_word
 from scenes import speed
 from scenes import theme as th
 from scenes.noise_parts import (
@@ -102,17 +104,21 @@ class CodeNoiseScene(NoiseStage, Explainer):
         note = th.text("decoder filters as trained: filter 1, 2, 3 of each seed", th.LABEL_SIZE)
         note.next_to(title, DOWN, 0.15)
         note2 = th.text(matched, th.SMALL_SIZE + 2).move_to(note)
+        # the colour key on screen, under the seeds' plots, as the subtitles say it
+        key = VGroup(*[th.text(f"filter {i + 1}", th.SMALL_SIZE, th.FILTER_COLORS[i]) for i in range(3)])
+        key.arrange(RIGHT, buff=0.4).next_to(b.plots, DOWN, 0.35)
+        key.role, key.drawn_values = "filter key", lambda: np.arange(1, 4)  # the filters it names
         what = " (trained without noise)" if variant == "plain" else ""
         self.say(f"Decoder filters of {len(b.shown)} {variant} models{what}, one per seed.",
                  "Filter " + ", ".join(f"{i + 1} {h}" for i, h in enumerate(HUES)) + ".")
-        self.play(fade_in(title), fade_in(b.plots, *b.raw, note), run_time=1.5)
+        self.play(fade_in(title), fade_in(b.plots, *b.raw, note, key), run_time=1.5)
         self.wait(3)
         self.say(*said)
         self.play(fade_out(note), fade_in(note2), run_time=0.6)
         self.play(*b.moves(), run_time=3)
         self.wait(1)
         self.let_read()
-        self.play(fade_out(b.plots, *b.aligned, note2), run_time=0.6)
+        self.play(fade_out(b.plots, *b.aligned, note2, key), run_time=0.6)
         noisy = max(models[0].code_noise) > 0
         return title, SpreadBoard(models, ref, title, self.channels[variant] if noisy else None)
 
@@ -233,19 +239,38 @@ class CodeNoiseScene(NoiseStage, Explainer):
         title = th.title("After training: shake both models the same way")
         scales = np.array(self.models["code-noise"][0].code_noise)  # as trained, from the checkpoint
         b = ShakeBoard([self.example(v) for v in ("plain", "code-noise")], scales, title)
-        (rms_a, name_a), (rms_b, name_b) = zip(b.rms, (m.variant for m in b.models))
+        # how far each variant's output moves, over every training patch and the whole shake, every seed
+        moved = {m.variant: np.array([story.shake_rms(seed, self.patches, scales)
+                                      for seed in self.models[m.variant]]) for m in b.models}
+        (rms_a, name_a), (rms_b, name_b) = ((moved[m.variant].mean(), m.variant) for m in b.models)
+        n = len(moved[name_a])
         noise_txt = ", ".join(f"{x:g}" for x in scales)
         calm, wild = sorted([(rms_a, name_a), (rms_b, name_b)])
         ratio = wild[0] / max(calm[0], 1e-12)
         self.say(f"Both trained models get the same noise: std {noise_txt}.",
                  f"The {wild[1]} output swings; the {calm[1]} one barely moves." if ratio >= 10
                  else f"The {wild[1]} output moves {ratio:.1f}x more than the {calm[1]} one.")
-        caption = th.text(f"the same code noise for both: std {noise_txt} on c1, c2, c3", th.SMALL_SIZE + 2)
+        caption = th.text(f"the same code noise for both: c1, c2, c3 moved by up to {noise_txt}",
+                          th.SMALL_SIZE + 2)
         self.play(fade_in(title), fade_in(b.plots, *b.clean, *b.moving, caption.next_to(title, DOWN, 0.15)),
                   run_time=1.2)
         self.play(Drive(VGroup(*b.moving), b.shake, run_time=5, rate_func=linear))
-        self.say(f"Output moves by {rms_a:.3f} (rms) for {name_a}, {rms_b:.3f} for {name_b}.")
-        self.play(fade_in(b.notes), run_time=0.8)
+        b.notes = VGroup(*[VGroup(
+            th.text(f"output moves by {moved[m.variant].mean():.3f} (rms)", th.SMALL_SIZE,
+                    th.ACCENT_COLOR if m.variant == wild[1] else th.OUTPUT_COLOR),
+            th.text(f"mean of {n} seeds ({moved[m.variant].min():.3f} to {moved[m.variant].max():.3f})",
+                    th.SMALL_SIZE - 2, th.MUTED_COLOR)).arrange(DOWN, buff=0.1).next_to(p, DOWN, 0.3)
+            for m, p in zip(b.models, b.plots)])
+        over = th.text(f"rms over every training patch, all {KERNEL} output samples and the whole shake; "
+                       f"drawn: seed {b.models[0].seed}, one patch", th.SMALL_SIZE - 2, th.MUTED_COLOR)
+        key = th.text(f"{th.TEXT_NAME}: the output of the clean code; {th.OUTPUT_NAME}: of the shaken code",
+                      th.SMALL_SIZE - 2, th.MUTED_COLOR)
+        over = VGroup(over, key).arrange(DOWN, buff=0.1)
+        over.next_to(b.notes, DOWN, 0.25)
+        self.say(f"Over every training patch, mean of {count_word(n)} seeds:" if n > 1 else
+                 "Over every training patch:",
+                 f"the output moves by {rms_a:.3f} (rms) for {name_a}, {rms_b:.3f} for {name_b}.")
+        self.play(fade_in(b.notes, over), run_time=0.8)
         self.wait(3)
         self.payoff()
 

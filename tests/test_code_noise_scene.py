@@ -126,17 +126,31 @@ def test_seed_agreement_verdict_either_way():
     assert found(0.6).verdict == "like chance"  # less than halfway from chance to identical
 
 
-def test_shaken_models_compare_the_real_decoders(render, models):
+def test_shaken_models_compare_the_real_decoders(render, models, patches64):
+    """How far the output moves is said over every seed and every training patch (the video's premise
+    is ten seeds), and what the rms is over is on screen; the plots draw seed 22 on one patch."""
     scales = models["code-noise"][0].code_noise
-    _, _, patch = story.demo_patch()
-    rms = [
-        story.shaken(story.model_for(models[v], 22), patch, story.shake_path(scales))[2]
-        for v in ("plain", "code-noise")
-    ]
-    assert rms[0] > 10 * rms[1]  # the code-noise decoder learnt to ignore its noisy channel
+    rms = {v: np.array([story.shake_rms(m, patches64, scales) for m in models[v]])
+           for v in ("plain", "code-noise")}
+    assert rms["plain"].min() > 10 * rms["code-noise"].max()  # every seed learnt to ignore its noisy channel
     said = render.said("after-training")
-    assert f"Output moves by {rms[0]:.3f} (rms) for plain, {rms[1]:.3f} for code-noise." in said
+    plain, noisy = rms["plain"].mean(), rms["code-noise"].mean()
+    assert ("Over every training patch, mean of ten seeds: the output moves by "
+            f"{plain:.3f} (rms) for plain, {noisy:.3f} for code-noise.") in said
     assert "The plain output swings; the code-noise one barely moves." in said
+    _, _, patch = story.demo_patch()  # one seed on one patch: not what is said
+    one = story.shaken(story.model_for(models["plain"], 22), patch, story.shake_path(scales))[2]
+    assert f"{one:.3f}" not in said
+
+
+def test_shake_rms_is_the_rms_over_patches_samples_and_path(models, patches64):
+    ck = models["plain"][0]
+    scales = models["code-noise"][0].code_noise
+    few = patches64[:5]
+    by_patch = [story.shaken(ck, p, story.shake_path(scales, 25)[:-1]) for p in few]
+    want = np.sqrt(np.mean([np.mean((moved - clean) ** 2) for clean, moved, _ in by_patch]))
+    assert story.shake_rms(ck, few, scales) == pytest.approx(want, rel=1e-12)
+    assert story.shake_rms(ck, few, np.zeros(3)) == 0.0
 
 
 def test_ablation_bars_and_reconstructions_are_the_measured_ones(render, models, patches64):
@@ -236,3 +250,15 @@ def test_log_bars_take_an_increase_of_zero_or_less():
 def test_costs_are_written_short_and_rounded_right():
     assert sci(0.0153) == "1.5e-2" and sci(5.02e-4) == "5.0e-4"
     assert sci(9.96e-3) == "1.0e-2"  # rounding up to 10 moves the power
+
+
+def test_the_filter_colours_are_keyed_on_screen(render):
+    """The colour of each filter is on screen beside the seeds' plots, not only in the subtitles."""
+    from manim import ManimColor
+
+    from scenes import theme as th
+
+    for section in ("seeds-disagree", "noise-orders-components"):
+        key = render.scene.pictures[section]["filter key"]
+        assert [t.original_text for t in key] == ["filter 1", "filter 2", "filter 3"]
+        assert [ManimColor(t.color) for t in key] == [ManimColor(c) for c in th.FILTER_COLORS[:3]]
