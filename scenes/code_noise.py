@@ -49,6 +49,12 @@ CLAIM = ("noise of a different size on each code channel puts the components in 
          "important in the quietest channel")
 
 
+def seed_range(values: np.ndarray) -> str:
+    """'0.071 to 0.124' over seeds, or 'each 0.004' where every seed reads the same to 3 places."""
+    lo, hi = f"{np.min(values):.3f}", f"{np.max(values):.3f}"
+    return f"each {hi}" if lo == hi else f"{lo} to {hi}"
+
+
 class CodeNoiseScene(NoiseStage, Explainer):
     def construct(self):
         self.prepare(VARIANTS)
@@ -173,7 +179,9 @@ class CodeNoiseScene(NoiseStage, Explainer):
         big, small = int(np.argmax(norm)), int(np.argmin(norm))
         self.say(f"Filter {big + 1} has the largest norm ({norm[big]:.2f}), filter {small + 1} the smallest "
                  f"({norm[small]:.2f}).",
-                 "Size is not importance: zeroing each component measures that next.")
+                 "Size alone is not importance: the output adds code times filter,",
+                 "so a code scaled up with its filter scaled down gives the same output.",
+                 "Zeroing each component measures importance next.")
         self.play(fade_in(spread.norms), run_time=0.8)
         self.wait(3)
         self.payoff()
@@ -225,9 +233,9 @@ class CodeNoiseScene(NoiseStage, Explainer):
                       b.sy.animate.set_value(b.wide[1]), b.t.animate.set_value(DRAWS), run_time=1.2)
             self.play(b.t.animate.set_value(2 * DRAWS - 1), run_time=7, rate_func=linear)
         # the idea predicts; zeroing each component (the ablation) measures which one matters
-        end = th.text("so training should put the most important feature in the quietest channel",
+        end = th.text("so training should put the most important component in the quietest one",
                       th.LABEL_SIZE, th.OUTPUT_COLOR).move_to(captions[3])
-        self.say("So training should put the most important feature in the quietest channel.")
+        self.say("So training should put the most important component in the quietest channel.")
         self.play(fade_out(captions[3]), fade_in(end), run_time=0.8)
         self.wait(3.5)
         self.payoff()
@@ -247,10 +255,11 @@ class CodeNoiseScene(NoiseStage, Explainer):
         noise_txt = ", ".join(f"{x:g}" for x in scales)
         calm, wild = sorted([(rms_a, name_a), (rms_b, name_b)])
         ratio = wild[0] / max(calm[0], 1e-12)
-        self.say(f"Both trained models get the same noise: std {noise_txt}.",
+        self.say("Both trained models are shaken the same way:",
+                 f"each channel moved on a loop by up to its training noise std, {noise_txt}.",
                  f"The {wild[1]} output swings; the {calm[1]} one barely moves." if ratio >= 10
                  else f"The {wild[1]} output moves {ratio:.1f}x more than the {calm[1]} one.")
-        caption = th.text(f"the same code noise for both: c1, c2, c3 moved by up to {noise_txt}",
+        caption = th.text(f"the same shake for both: c1, c2, c3 moved on a loop by up to {noise_txt}",
                           th.SMALL_SIZE + 2)
         self.play(fade_in(title), fade_in(b.plots, *b.clean, *b.moving, caption.next_to(title, DOWN, 0.15)),
                   run_time=1.2)
@@ -258,7 +267,7 @@ class CodeNoiseScene(NoiseStage, Explainer):
         b.notes = VGroup(*[VGroup(
             th.text(f"output moves by {moved[m.variant].mean():.3f} (rms)", th.SMALL_SIZE,
                     th.ACCENT_COLOR if m.variant == wild[1] else th.OUTPUT_COLOR),
-            th.text(f"mean of {n} seeds ({moved[m.variant].min():.3f} to {moved[m.variant].max():.3f})",
+            th.text(f"mean of {n} seeds ({seed_range(moved[m.variant])})",
                     th.SMALL_SIZE - 2, th.MUTED_COLOR)).arrange(DOWN, buff=0.1).next_to(p, DOWN, 0.3)
             for m, p in zip(b.models, b.plots)])
         over = th.text(f"rms over every training patch, all {KERNEL} output samples and the whole shake; "

@@ -113,7 +113,7 @@ def test_filter_sizes_are_said_as_sizes_only(render, models, patches64):
     said = render.said("noise-orders-components")
     assert f"Filter 3 has the largest norm ({norm[2]:.2f}), filter 1 the smallest ({norm[0]:.2f})." in said
     assert np.argmax(norm) == np.argmin(ch.noise)  # the quietest channel has the biggest filter
-    assert "Size is not importance" in said
+    assert "Size alone is not importance: the output adds code times filter," in said
     assert "carries most" not in render.said() and "important" not in said
 
 
@@ -262,3 +262,10 @@ def test_the_filter_colours_are_keyed_on_screen(render):
         key = render.scene.pictures[section]["filter key"]
         assert [t.original_text for t in key] == ["filter 1", "filter 2", "filter 3"]
         assert [ManimColor(t.color) for t in key] == [ManimColor(c) for c in th.FILTER_COLORS[:3]]
+
+
+def test_a_range_over_seeds_that_reads_as_one_number_is_said_as_one():
+    from scenes.code_noise import seed_range
+
+    assert seed_range(np.array([0.0712, 0.1237, 0.09])) == "0.071 to 0.124"
+    assert seed_range(np.array([0.00409, 0.00411])) == "each 0.004"
