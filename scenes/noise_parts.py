@@ -533,9 +533,12 @@ class NoisePlane(VGroup):
                                 th.DATA_COLOR, 0.5)
         self.center = self.axes.c2p(code[0], code[1])
         self.marker = Circle(radius=0.09, color=th.TEXT_COLOR, stroke_width=3).move_to(self.center)
-        self.marker_label = th.text("small circle: the clean code", th.SMALL_SIZE - 2)
+        self.marker_label = VGroup(th.text(f"{th.DATA_NAME} dots: codes of real patches", th.SMALL_SIZE - 2),
+                                   th.text("small circle: the clean code", th.SMALL_SIZE - 2)
+                                   ).arrange(DOWN, aligned_edge=LEFT, buff=0.06)
         self.ring_label = VGroup(th.text(f"dashed ring: {RING_STD} std of the noise", th.SMALL_SIZE - 2),
-                                 th.text("dots: the noisy codes", th.SMALL_SIZE - 2))
+                                 th.text("filled dot: a noisy draw (its trail: the draws so far)",
+                                         th.SMALL_SIZE - 2))
         VGroup(self.marker_label, *self.ring_label).arrange(DOWN, aligned_edge=LEFT, buff=0.06).next_to(
             self.axes, DOWN, buff=0.12).align_to(self.axes, LEFT)
         self.clean = pic.Signal(self.plot, out, th.TEXT_COLOR, width=3, dot_radius=0.04)
