@@ -369,8 +369,9 @@ class InputNoiseScene(NoiseStage, Explainer):
         self.play(fade_in(b.shape_plot, right, b.plain), run_time=1)
         self.wait(2.5)
         self.say("Then the input-noise filters, code noise included: smoother.")
+        self.play(fade_out(right), run_time=0.4)  # one label at a time: the old one gone first
         self.play(*[ReplacementTransform(b.plain[i], b.shaped[i]) for i in range(3)],
-                  fade_out(right), fade_in(right_after), run_time=2.5)
+                  fade_in(right_after), run_time=2.1)
         self.wait(1.5)
         js = found["input-noise"].jagged
         self.say("Jaggedness: second-difference energy over the filter's energy.",
@@ -469,11 +470,15 @@ class InputNoiseScene(NoiseStage, Explainer):
         last = marks
         noise = ck.code_noise[k]
         if noise > 0:
-            times = found.code_reach / noise
-            self.say(f"So channel {k + 1}'s code can never move more than {times:.0f}x its noise std "
-                     f"({noise:g}),", "however large its filter grows. ReLU has no such ceiling.")
-            end = VGroup(th.text(f"so channel {k + 1}'s code moves at most", th.SMALL_SIZE, th.OUTPUT_COLOR),
-                         th.text(f"{times:.0f}x its noise std ({noise:g})", th.SMALL_SIZE, th.OUTPUT_COLOR)
+            times, cap = found.code_reach / noise, 1 / noise  # reached here; tanh's ceiling over the noise
+            self.say(f"So channel {k + 1}'s code moves at most {times:.0f}x its noise std ({noise:g}) here;",
+                     f"tanh's ceiling, 1, caps it at {cap:.0f}x however large its filter grows.",
+                     "ReLU has no such ceiling.")
+            end = VGroup(th.text(f"so channel {k + 1}'s code moves at most {times:.0f}x", th.SMALL_SIZE,
+                                 th.OUTPUT_COLOR),
+                         th.text(f"its noise std ({noise:g}) here; tanh caps it", th.SMALL_SIZE,
+                                 th.OUTPUT_COLOR),
+                         th.text(f"at {cap:.0f}x, however large the filter", th.SMALL_SIZE, th.OUTPUT_COLOR)
                          ).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
             end.next_to(marks, DOWN, buff=0.3, aligned_edge=LEFT)
             self.play(fade_in(end), run_time=0.8)

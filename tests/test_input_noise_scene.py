@@ -203,7 +203,10 @@ def test_tanh_caps_the_noisiest_channel_at_a_multiple_of_its_noise(render, model
     found = story.tanh_bound(ck, patches64)
     noise = ck.code_noise[found.channel]
     said = render.said("tanh-bound")
-    assert f"can never move more than {found.code_reach / noise:.0f}x its noise std" in said
+    # what it reaches here, and tanh's ceiling (1) over the noise: the cap however large the filter grows
+    assert f"code moves at most {found.code_reach / noise:.0f}x its noise std ({noise:g}) here;" in said
+    assert f"tanh's ceiling, 1, caps it at {1 / noise:.0f}x however large its filter grows." in said
+    assert "never move more than" not in said
 
 
 def test_filter_sizes_draw_the_encoder_decoder_trade(render, models, patches64):
