@@ -54,6 +54,12 @@ def patches(curves_and_params):
 
 
 @pytest.fixture(scope="session")
+def patches64(patches):
+    """The training patches as float64, as the noise videos measure them."""
+    return patches.astype(np.float64)
+
+
+@pytest.fixture(scope="session")
 def small_patches(patches):
     """A 1,000-patch slice: enough for trainer tests, fast on 2 cores."""
     return np.ascontiguousarray(patches[:1000])
@@ -100,6 +106,20 @@ def deconv_here(capsys, *args):
     status = cli.main([str(a) for a in args])
     out, err = capsys.readouterr()
     return subprocess.CompletedProcess(args, status, out, err)
+
+
+def render_with_one_plain_seed(tmp_path, scene_file: str):
+    """Render `scene_file` at -ql from a checkpoint folder (DECONV_CHECKPOINTS) holding one plain seed
+    only: returns the folder and the finished process (a video that needs more stops, one line)."""
+    from core import weights
+
+    folder = tmp_path / "ck"
+    (folder / "plain").mkdir(parents=True)
+    (folder / "plain" / "seed_22.safetensors").write_bytes(
+        (weights.DEFAULT_DIR / "plain" / "seed_22.safetensors").read_bytes())
+    weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
+    env = {**os.environ, "DECONV_CHECKPOINTS": str(folder)}
+    return folder, manim("render", "-ql", "--media_dir", tmp_path / "media", scene_file, env=env)
 
 
 def assert_usage_error(res, *needles, prefix="deconv: error: "):

@@ -3,14 +3,13 @@ and core.story measure on the shipped models; its sentences follow the measureme
 article's claim and the noise the models were trained with, explains the seed matching once, and
 says which component matters only from what zeroing it costs."""
 
-import os
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error, check_render, manim, render_fixture
+from conftest import assert_usage_error, check_render, render_fixture, render_with_one_plain_seed
 
 from core import analysis as an
-from core import data, story, weights
+from core import story, weights
 from scenes.code_noise import CLAIM
 from scenes.noise_parts import LogBars, coded_verdict, fmt_span, importance_verdict, sci
 
@@ -29,12 +28,6 @@ VARIANTS = ("plain", "code-noise", "code-noise-article")
 @pytest.fixture(scope="module")
 def models():
     return {v: sorted(weights.load_all(variant=v), key=lambda m: m.seed) for v in VARIANTS}
-
-
-@pytest.fixture(scope="module")
-def patches64():
-    """The training patches as float64, as the noise videos measure them."""
-    return data.make_patches().astype(np.float64)
 
 
 render = render_fixture("code_noise")
@@ -218,15 +211,7 @@ def test_checkpoint_folder_from_the_environment_is_used_for_every_model(tmp_path
     """DECONV_CHECKPOINTS names the folder for the example model and for the all-seed models: a folder
     with one plain seed stops the render before anything is drawn, with one line naming that folder
     and every variant to train."""
-    folder = tmp_path / "ck"
-    src = weights.DEFAULT_DIR
-    (folder / "plain").mkdir(parents=True)
-    (folder / "plain" / "seed_22.safetensors").write_bytes(
-        (src / "plain" / "seed_22.safetensors").read_bytes()
-    )
-    weights.update_manifest(folder, [folder / "plain" / "seed_22.safetensors"])
-    env = {**os.environ, "DECONV_CHECKPOINTS": str(folder)}
-    res = manim("render", "-ql", "--media_dir", tmp_path / "media", "scenes/code_noise.py", env=env)
+    folder, res = render_with_one_plain_seed(tmp_path, "scenes/code_noise.py")
     assert_usage_error(
         res,
         str(folder),
