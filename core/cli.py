@@ -277,6 +277,18 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--force", action="store_true",
                    help="replace a script.txt or script.html there that deconv narration did not write")
 
+    ex = sub.add_parser(
+        "explore", help="write media/explorer.html: set any transposed convolution by hand, in a browser",
+        description="Write one self-contained HTML page (no network, opens from file://) where any "
+                    "conv_transpose1d/2d setting and its values can be set by hand and are computed as "
+                    "PyTorch computes them, with the article's trained decoder as a preset.")
+    ex.add_argument("--out", type=Path, default=None, metavar="PATH",
+                    help="where the page goes (default: media/explorer.html)")
+    ex.add_argument("--open", action="store_true", help="open the page in the default browser")
+    ex.add_argument("--theme", choices=("dark", "light"), default="dark", help="the theme it opens in")
+    ex.add_argument("--force", action="store_true",
+                    help="replace a file at --out that deconv explore did not write")
+
     e = sub.add_parser(
         "explain", help="print a transposed convolution step by step (text, or --json)",
         description="Print how ConvTranspose1d / ConvTranspose2d computes its output: each input "
@@ -1056,6 +1068,24 @@ def _option(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    from core import explore
+
+    out = explore.DEFAULT_OUT if args.out is None else args.out
+    if out.is_dir():
+        raise UsageError(f"--out {out}: a folder; give a file name, e.g. {out / 'explorer.html'}")
+    try:
+        path = explore.write(out, force=args.force, theme=args.theme)
+    except explore.ForeignPage as e:
+        raise UsageError(str(e)) from None
+    print(f"wrote {_shown(path)}: open it in a browser (no network needed)")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+    return 0
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from core import explain
 
@@ -1462,7 +1492,8 @@ def _steps_2d(bd) -> list[str]:
 
 COMMANDS = {"train": cmd_train, "info": cmd_info, "data": cmd_data,
             "import-article": cmd_import_article, "figures": cmd_figures, "clip": cmd_clip,
-            "index": cmd_index, "slides": cmd_slides, "narration": cmd_narration, "explain": cmd_explain}
+            "index": cmd_index, "slides": cmd_slides, "narration": cmd_narration, "explain": cmd_explain,
+            "explore": cmd_explore}
 
 
 def main(argv: list[str] | None = None) -> int:

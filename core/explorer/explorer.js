@@ -1,0 +1,517 @@
+// The transposed-convolution explorer: any setting of conv_transpose1d / conv_transpose2d, computed
+// as PyTorch computes it (out[o][j] = bias[o] + sum over c, i, t with j = i*stride - padding + t*dilation
+// of x[c][i] * w[c][o][t], per axis), refused where PyTorch refuses it with the message core.conv.check
+// gives. `deconv explore` writes this file into one HTML page with DATA (the trained decoder, the
+// palette) filled in. No request leaves the page.
+"use strict";
+
+const LIMITS = DATA.limits; // sizes beyond these would not be readable: the page says so
+const PER_AXIS = ["kernel", "stride", "padding", "output_padding", "dilation", "size"];
+const LOW = { size: 1, kernel: 1, stride: 1, dilation: 1, padding: 0, output_padding: 0 };
+
+// ---- arithmetic ------------------------------------------------------------------------------------
+function outputLength(n, k, s, p, op, d) {
+  return (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
+}
+
+function axisName(name, vals, d) {
+  return vals.length === 1 ? `${name}=${vals[d]}` : `${name}[${d}]=${vals[d]}`;
+}
+
+// core.conv.check, message for message: null when PyTorch accepts the setting, else one line
+function check(st) {
+  const dims = st.size.length;
+  for (let d = 0; d < dims; d++) {
+    for (const name of ["size", "kernel", "stride", "dilation", "padding", "output_padding"]) {
+      const vals = st[name];
+      if (vals[d] < LOW[name]) {
+        return `${axisName(name, vals, d)}: ${name} must be at least ${LOW[name]}; use ${name}=${LOW[name]}`;
+      }
+    }
+    const m = Math.max(st.stride[d], st.dilation[d]);
+    if (st.output_padding[d] >= m) {
+      return `${axisName("output_padding", st.output_padding, d)} must be smaller than stride ` +
+        `(${st.stride[d]}) or dilation (${st.dilation[d]}); use output_padding=${m - 1}`;
+    }
+    const n = outputLength(st.size[d], st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d],
+      st.dilation[d]);
+    if (n < 1) {
+      const top = (a) => Math.floor(((st.size[a] - 1) * st.stride[a] + st.dilation[a] * (st.kernel[a] - 1) +
+        st.output_padding[a]) / 2);
+      let axis = "", use = String(top(d));
+      if (dims > 1) {
+        axis = ` on axis ${d}`;
+        use = st.padding.map((p, a) => Math.min(p, top(a))).join("x");
+      }
+      return `output length${axis} (${st.size[d]} - 1)*${st.stride[d]} - 2*${st.padding[d]} + ` +
+        `${st.dilation[d]}*(${st.kernel[d]} - 1) + ${st.output_padding[d]} + 1 = ${n} is below 1; ` +
+        `use padding=${use} or less`;
+    }
+  }
+  return null;
+}
+
+// index helpers for row-major nested shapes: a position is an array of per-axis indices
+function positions(shape) {
+  const out = [];
+  const walk = (prefix, d) => {
+    if (d === shape.length) { out.push(prefix); return; }
+    for (let i = 0; i < shape[d]; i++) walk(prefix.concat([i]), d + 1);
+  };
+  walk([], 0);
+  return out;
+}
+
+function get(arr, pos) { return pos.reduce((a, i) => a[i], arr); }
+
+function zeros(shape) {
+  return shape.length === 0 ? 0 : Array.from({ length: shape[0] }, () => zeros(shape.slice(1)));
+}
+
+// The output, and for every output position the terms that made it: [c, input pos, tap pos, product].
+// x: [C_in][...L], w: [C_in][C_out][...K], bias: [C_out] or null.
+function convTranspose(st, x, w, bias) {
+  const dims = st.size.length, cin = x.length, cout = w[0].length;
+  const outShape = st.size.map((n, d) => outputLength(n, st.kernel[d], st.stride[d], st.padding[d],
+    st.output_padding[d], st.dilation[d]));
+  const out = [], terms = [];
+  for (let o = 0; o < cout; o++) {
+    const y = zeros(outShape), tt = zeros(outShape);
+    for (const pos of positions(outShape)) {
+      setAt(y, pos, bias ? bias[o] : 0);
+      setAt(tt, pos, []);
+    }
+    for (let c = 0; c < cin; c++) {
+      for (const i of positions(st.size)) {
+        for (const t of positions(st.kernel)) {
+          const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+          if (j.some((jj, d) => jj < 0 || jj >= outShape[d])) continue;
+          const prod = get(x[c], i) * get(w[c][o], t);
+          setAt(y, j, get(y, j) + prod);
+          get(tt, j).push([c, i, t, prod]);
+        }
+      }
+    }
+    out.push(y);
+    terms.push(tt);
+  }
+  return { shape: outShape, out, terms };
+}
+
+function setAt(arr, pos, v) {
+  let a = arr;
+  for (let k = 0; k < pos.length - 1; k++) a = a[pos[k]];
+  a[pos[pos.length - 1]] = v;
+}
+
+// how many (input position, tap) pairs of one channel reach each output position: the stamp count
+function stampCounts(st, shape) {
+  const n = zeros(shape);
+  for (const i of positions(st.size)) {
+    for (const t of positions(st.kernel)) {
+      const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+      if (j.some((jj, d) => jj < 0 || jj >= shape[d])) continue;
+      setAt(n, j, get(n, j) + 1);
+    }
+  }
+  return n;
+}
+
+// ---- state ---------------------------------------------------------------------------------------
+const state = {
+  dims: 1, cin: 1, cout: 1, bias: true,
+  setting: { kernel: [3], stride: [2], padding: [1], output_padding: [1], dilation: [1], size: [4] },
+  x: null, w: null, b: null, hover: null,
+};
+
+function fill(shape, f) {
+  return shape.length === 0 ? f() : Array.from({ length: shape[0] }, () => fill(shape.slice(1), f));
+}
+
+function rng(seed) { // mulberry32: the same integers for the same seed in every browser
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// new values of the right shapes, keeping what the user typed where the shape allows
+function reshapeValues() {
+  const st = state.setting;
+  const keep = (old, shape, dflt) => {
+    const rec = (o, sh, idx) => sh.length === 0 ? (typeof o === "number" ? o : dflt(idx)) :
+      Array.from({ length: sh[0] }, (_, k) => rec(Array.isArray(o) ? o[k] : undefined, sh.slice(1),
+        idx.concat([k])));
+    return rec(old, shape, []);
+  };
+  state.x = keep(state.x, [state.cin, ...st.size], (idx) => idx[idx.length - 1] + 1);
+  state.w = keep(state.w, [state.cin, state.cout, ...st.kernel], (idx) => idx[idx.length - 1] + 1);
+  state.b = keep(state.b, [state.cout], () => 0);
+}
+
+const PRESETS = {
+  "article": () => {
+    const a = DATA.article;
+    state.dims = 1; state.cin = a.weight.length; state.cout = a.weight[0].length; state.bias = true;
+    state.setting = { kernel: [a.weight[0][0].length], stride: [a.stride], padding: [0], output_padding: [0],
+      dilation: [1], size: [a.input[0].length] };
+    state.x = a.input; state.w = a.weight; state.b = a.bias;
+  },
+  "upsample": () => {
+    state.setting = { kernel: [3], stride: [2], padding: [1], output_padding: [1], dilation: [1],
+      size: state.setting.size.slice() };
+    reshapeValues();
+  },
+  "even": () => {
+    state.setting = { kernel: [4], stride: [2], padding: [1], output_padding: [0], dilation: [1],
+      size: state.setting.size.slice() };
+    reshapeValues();
+  },
+  "random": (seed) => {
+    const r = rng(seed);
+    const int = (lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
+    state.x = fill([state.cin, ...state.setting.size], () => int(-3, 3));
+    state.w = fill([state.cin, state.cout, ...state.setting.kernel], () => int(-2, 2));
+    state.b = fill([state.cout], () => int(-2, 2));
+  },
+};
+
+// ---- reading the controls ------------------------------------------------------------------------
+const $ = (id) => document.getElementById(id);
+
+// "3" or "3, 2" (2-D: rows, columns): per-axis whole numbers, or a message for beside the field
+function readAxis(name, text, dims) {
+  const parts = text.trim().split(/[\s,x]+/).filter((p) => p !== "");
+  if (parts.length === 0) return { error: `${name}: empty; type a whole number` };
+  if (!parts.every((p) => /^-?\d+$/.test(p))) {
+    return { error: `${name}: "${text.trim()}" is not a whole number` };
+  }
+  let vals = parts.map(Number);
+  if (vals.length === 1) vals = Array(dims).fill(vals[0]);
+  if (vals.length !== dims) {
+    return { error: `${name}: ${vals.length} values for ${dims}-D; give one number or ${dims}` };
+  }
+  const cap = LIMITS[name];
+  if (vals.some((v) => v > cap)) {
+    return { error: `${name}: at most ${cap} here, so the drawing stays readable` };
+  }
+  return { vals };
+}
+
+function readControls() {
+  const errors = {};
+  const dims = $("dims-2").checked ? 2 : 1;
+  const st = {};
+  for (const name of PER_AXIS) {
+    const got = readAxis(name, $(`f-${name}`).value, dims);
+    if (got.error) errors[name] = got.error; else st[name] = got.vals;
+  }
+  for (const [key, id] of [["cin", "f-cin"], ["cout", "f-cout"]]) {
+    const v = $(id).value.trim();
+    if (!/^\d+$/.test(v) || +v < 1 || +v > LIMITS.channels) {
+      errors[key] = `${key === "cin" ? "input" : "output"} channels: a whole number from 1 to ${LIMITS.channels}`;
+    }
+  }
+  for (const name of Object.keys(LIMITS)) document.querySelectorAll(`[data-error="${name}"]`)
+    .forEach((el) => { el.textContent = ""; });
+  for (const key of ["cin", "cout", ...PER_AXIS]) {
+    const el = document.querySelector(`[data-error="${key}"]`);
+    if (el) el.textContent = errors[key] || "";
+  }
+  if (Object.keys(errors).length) return false;
+  state.dims = dims;
+  state.cin = +$("f-cin").value; state.cout = +$("f-cout").value; state.bias = $("f-bias").checked;
+  state.setting = st;
+  reshapeValues();
+  return true;
+}
+
+function writeControls() {
+  $(state.dims === 2 ? "dims-2" : "dims-1").checked = true;
+  for (const name of PER_AXIS) {
+    const v = state.setting[name];
+    $(`f-${name}`).value = v.every((a) => a === v[0]) ? String(v[0]) : v.join(", ");
+  }
+  $("f-cin").value = state.cin; $("f-cout").value = state.cout; $("f-bias").checked = state.bias;
+}
+
+// ---- drawing ---------------------------------------------------------------------------------------
+function fmt(v) {
+  if (Number.isInteger(v)) return String(v);
+  const s = v.toFixed(3);
+  return s.replace(/\.?0+$/, "") === "-0" ? "0" : s.replace(/0+$/, "").replace(/\.$/, "");
+}
+
+function el(tag, attrs = {}, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v; else if (k.startsWith("data-") || k.startsWith("aria-")) e.setAttribute(k, v);
+    else if (k === "text") e.textContent = v; else e[k] = v;
+  }
+  for (const k of kids) e.append(k);
+  return e;
+}
+
+// a table of cells for a 1-D row or a 2-D grid; editable cells write back into `arr` at `prefix`
+function grid(values, opts) {
+  const rows = Array.isArray(values[0]) ? values : [values];
+  const t = el("table", { class: `grid ${opts.cls || ""}` });
+  rows.forEach((row, r) => {
+    const tr = el("tr");
+    row.forEach((v, c) => {
+      const pos = Array.isArray(values[0]) ? [r, c] : [c];
+      const td = el("td", { "data-pos": pos.join(",") });
+      if (opts.edit) {
+        const inp = el("input", { value: fmt(v), "aria-label": `${opts.name} ${pos.join(", ")}` });
+        inp.addEventListener("change", () => {
+          const n = Number(inp.value);
+          const msg = $("values-error");
+          if (inp.value.trim() === "" || !Number.isFinite(n)) {
+            msg.textContent = `${opts.name} ${pos.join(", ")}: "${inp.value}" is not a number`;
+            inp.classList.add("bad");
+            return;
+          }
+          inp.classList.remove("bad");
+          msg.textContent = "";
+          opts.edit(pos, n);
+          render();
+        });
+        td.append(inp);
+      } else {
+        td.textContent = fmt(v);
+        if (opts.tag) opts.tag(td, pos, v);
+      }
+      tr.append(td);
+    });
+    t.append(tr);
+  });
+  return t;
+}
+
+function setIn(arr, prefix, pos, v) { setAt(arr, prefix.concat(pos), v); }
+
+function tensorText(a) {
+  return Array.isArray(a) ? "[" + a.map(tensorText).join(", ") + "]" : String(a);
+}
+
+function pytorchText(st) {
+  const fn = `conv_transpose${state.dims}d`;
+  const one = (v) => (v.every((a) => a === v[0]) ? String(v[0]) : `(${v.join(", ")})`);
+  const opts = ["stride", "padding", "output_padding", "dilation"].map((n) => `${n}=${one(st[n])}`).join(", ");
+  const lines = [
+    "import torch",
+    "import torch.nn.functional as F",
+    `x = torch.tensor([${tensorText(state.x)}], dtype=torch.float64)  # (N=1, C_in, ${state.dims === 1 ?
+      "L" : "H, W"})`,
+    `w = torch.tensor(${tensorText(state.w)}, dtype=torch.float64)  # (C_in, C_out, kernel)`,
+    state.bias ? `b = torch.tensor(${tensorText(state.b)}, dtype=torch.float64)` : "b = None",
+    `y = F.${fn}(x, w, b, ${opts})`,
+  ];
+  const ax = (n) => (st[n].every((a) => a === st[n][0]) ? String(st[n][0]) : st[n].join("x"));
+  const explain = ["kernel", "stride", "padding", "output_padding", "dilation"]
+    .map((n) => `--${n.replace("_", "-")} ${ax(n)}`).join(" ");
+  lines.push("", `# in a terminal: deconv explain ${explain} --size ${ax("size")}`);
+  return lines.join("\n");
+}
+
+function render() {
+  const st = state.setting;
+  const refused = check(st);
+  const out = $("output"), views = $("views");
+  out.replaceChildren();
+  views.replaceChildren();
+  $("formula").textContent = st.size.map((n, d) => {
+    const v = outputLength(n, st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d], st.dilation[d]);
+    return `L_out${st.size.length > 1 ? `[${d}]` : ""} = (${n} − 1)·${st.stride[d]} − 2·${st.padding[d]} + ` +
+      `${st.dilation[d]}·(${st.kernel[d]} − 1) + ${st.output_padding[d]} + 1 = ${v}`;
+  }).join("\n");
+  $("why").textContent = "hover or focus an output cell"; // nothing said about an output that has gone
+  delete $("why").dataset.terms;
+  drawValues();
+  if (refused) {
+    out.append(el("p", { class: "refused", id: "refused", text: refused }));
+    $("pytorch").value = "";
+    document.body.dataset.result = "";
+    return;
+  }
+  const res = convTranspose(st, state.x, state.w, state.bias ? state.b : null);
+  state.result = res;
+  res.out.forEach((y, o) => {
+    out.append(el("h3", { text: `output channel ${o}` }), grid(y, {
+      cls: "out", tag: (td, pos) => {
+        td.tabIndex = 0;
+        td.dataset.o = o;
+        const show = () => explainCell(o, pos, td);
+        td.addEventListener("mouseenter", show);
+        td.addEventListener("focus", show);
+      },
+    }));
+  });
+  if (state.dims === 1) views.append(stampsView(res)); else views.append(countView(res));
+  $("pytorch").value = pytorchText(st);
+  document.body.dataset.result = JSON.stringify(res.out); // read back by the tests, exactly
+}
+
+function drawValues() {
+  const vx = $("inputs"), vw = $("kernels"), vb = $("biases");
+  vx.replaceChildren(); vw.replaceChildren(); vb.replaceChildren();
+  state.x.forEach((xc, c) => vx.append(el("h3", { text: `input channel ${c}` }),
+    grid(xc, { name: `x[${c}]`, cls: "in", edit: (pos, v) => setIn(state.x, [c], pos, v) })));
+  state.w.forEach((wc, c) => wc.forEach((k, o) => vw.append(el("h3", { text: `kernel, in ${c} → out ${o}` }),
+    grid(k, { name: `w[${c}][${o}]`, cls: "kern", edit: (pos, v) => setIn(state.w, [c, o], pos, v) }))));
+  if (state.bias) {
+    vb.append(el("h3", { text: "bias, one per output channel" }),
+      grid(state.b, { name: "bias", cls: "bias", edit: (pos, v) => setIn(state.b, [], pos, v) }));
+  }
+}
+
+// hover or focus an output cell: the input cells, taps and products that made it, and its sum
+function explainCell(o, pos, td) {
+  document.querySelectorAll(".lit").forEach((e) => e.classList.remove("lit"));
+  td.classList.add("lit");
+  const terms = get(state.result.terms[o], pos);
+  for (const [c, i, t] of terms) {
+    document.querySelectorAll(".in")[c].querySelector(`[data-pos="${i.join(",")}"]`).classList.add("lit");
+    const kern = document.querySelectorAll(".kern")[c * state.cout + o];
+    kern.querySelector(`[data-pos="${t.join(",")}"]`).classList.add("lit");
+    document.querySelectorAll(`.stamp[data-c="${c}"][data-i="${i.join(",")}"] [data-pos="${pos.join(",")}"]`)
+      .forEach((e) => e.classList.add("lit"));
+  }
+  const b = state.bias ? state.b[o] : 0;
+  const parts = terms.map(([c, i, t, p]) =>
+    `x[${c}][${i.join(",")}]·w[${c}][${o}][${t.join(",")}] (${fmt(p)})`);
+  const sum = get(state.result.out[o], pos);
+  const text = `output ${o} at ${pos.join(",")} = ` + (parts.length ? parts.join(" + ") : "no stamp reaches it") +
+    (state.bias ? ` + bias ${fmt(b)}` : "") + ` = ${fmt(sum)}`;
+  $("why").textContent = text;
+  $("why").dataset.terms = JSON.stringify(terms.map((tt) => tt[3]));
+  $("why").dataset.bias = String(b);
+}
+
+// 1-D: each input's stamp (x[c][i] times the kernel) on its own row, at i·stride − padding, over the
+// uncropped axis; then the column sums; padding's crop and output_padding's extra samples marked
+function stampsView(res) {
+  const st = state.setting;
+  const k = st.kernel[0], s = st.stride[0], p = st.padding[0], d = st.dilation[0];
+  const full = (st.size[0] - 1) * s + d * (k - 1) + 1; // every stamp, before the crop
+  const width = Math.max(full, p + res.shape[0]);
+  const box = el("section", { class: "stamps" });
+  box.append(el("h2", { text: "Stamps: each input value times the kernel, placed at i·stride, added" }));
+  for (let o = 0; o < state.cout; o++) {
+    const t = el("table", { class: "grid stamptable" });
+    const head = el("tr");
+    head.append(el("th", { text: `out ${o}` }));
+    for (let j = 0; j < width; j++) {
+      const kept = j - p >= 0 && j - p < res.shape[0];
+      head.append(el("th", { class: kept ? "" : "cropped", text: kept ? String(j - p) : "crop" }));
+    }
+    t.append(head);
+    const sums = Array(width).fill(0);
+    for (let c = 0; c < state.cin; c++) {
+      for (let i = 0; i < st.size[0]; i++) {
+        const tr = el("tr", { class: "stamp", "data-c": String(c), "data-i": String(i) });
+        tr.append(el("th", { text: `x[${c}][${i}]=${fmt(state.x[c][i])}` }));
+        const row = Array(width).fill(null);
+        for (let tap = 0; tap < k; tap++) {
+          const j = i * s + tap * d;
+          row[j] = state.x[c][i] * state.w[c][o][tap];
+          sums[j] += row[j];
+        }
+        row.forEach((v, j) => tr.append(el("td", {
+          "data-pos": String(j - p), class: `${j - p < 0 || j - p >= res.shape[0] ? "cropped" : ""} ` +
+            `${v === null ? "" : `w${i % 2}`}`, text: v === null ? "" : fmt(v),
+        })));
+        t.append(tr);
+      }
+    }
+    const sumRow = el("tr", { class: "sums" });
+    sumRow.append(el("th", { text: state.bias ? `sum + bias ${fmt(state.b[o])}` : "sum" }));
+    for (let j = 0; j < width; j++) {
+      const kept = j - p >= 0 && j - p < res.shape[0];
+      const extra = kept && j - p >= res.shape[0] - st.output_padding[0]; // kept only by output_padding
+      sumRow.append(el("td", {
+        class: kept ? (extra ? "extra" : "") : "cropped",
+        text: kept ? fmt(res.out[o][j - p]) : "",
+        title: extra ? "kept by output_padding" : "",
+      }));
+    }
+    t.append(sumRow);
+    box.append(t);
+  }
+  box.append(el("p", { class: "note", text: `greyed: cropped by padding ${p} on each side` +
+    (st.output_padding[0] ? `; outlined: the ${st.output_padding[0]} sample(s) output_padding keeps` : "") }));
+  return box;
+}
+
+// 2-D: the stamp-count map beside the output (how many stamps of one channel reach each pixel)
+function countView(res) {
+  const counts = stampCounts(state.setting, res.shape);
+  const top = Math.max(1, ...counts.flat());
+  const box = el("section", { class: "counts" });
+  box.append(el("h2", { text: "Stamps per output pixel: uneven counts are the checkerboard" }));
+  box.append(grid(counts, { cls: "countmap", tag: (td, pos, v) => {
+    td.style.setProperty("--shade", String(v / top));
+    if (v / top > 0.5) td.classList.add("strong"); // the digit in the background colour, to stand out
+  } }));
+  return box;
+}
+
+// ---- wiring ----------------------------------------------------------------------------------------
+function applyTheme(name) {
+  const pal = DATA.palette[name];
+  const root = document.documentElement.style;
+  for (const [k, v] of Object.entries(pal)) if (typeof v === "string") root.setProperty(`--${k}`, v);
+  pal.windows.forEach((c, i) => root.setProperty(`--window${i}`, c));
+  document.documentElement.dataset.theme = name;
+}
+
+function init() {
+  applyTheme(DATA.theme);
+  $("theme").value = DATA.theme;
+  $("theme").addEventListener("change", () => applyTheme($("theme").value));
+  reshapeValues();
+  writeControls();
+  const now = () => JSON.stringify([state.dims, state.cin, state.cout, state.bias, state.setting]);
+  document.querySelectorAll("#controls input").forEach((inp) => inp.addEventListener("change", () => {
+    const before = now(), shownBefore = document.body.dataset.result;
+    if (readControls()) {
+      // a change event that changes nothing (a field left as it was) keeps the page as it is, so the
+      // cell that focus moved to stays where it is
+      if (now() !== before || !shownBefore) render();
+      return;
+    }
+    // nothing stale: the output of the last good setting goes, and the page says why
+    $("output").replaceChildren(el("p", { class: "refused", id: "refused",
+      text: "a field above has no valid value: see the message beside it" }));
+    $("views").replaceChildren();
+    $("pytorch").value = "";
+    document.body.dataset.result = "";
+  }));
+  $("preset").addEventListener("change", () => {
+    const name = $("preset").value;
+    if (!name) return;
+    const seed = Number($("f-seed").value);
+    if (name === "random" && (!Number.isInteger(seed) || seed < 0)) {
+      document.querySelector('[data-error="seed"]').textContent = "seed: a whole number, 0 or more";
+      return;
+    }
+    document.querySelector('[data-error="seed"]').textContent = "";
+    PRESETS[name](seed);
+    writeControls();
+    render();
+    $("preset").value = "";
+  });
+  $("copy").addEventListener("click", () => {
+    $("pytorch").select();
+    if (navigator.clipboard) navigator.clipboard.writeText($("pytorch").value).catch(() => {});
+  });
+  render();
+}
+
+// the tests drive the page through these, as the controls do
+window.explorer = { state, check, convTranspose, render, writeControls, readControls, PRESETS };
+document.addEventListener("DOMContentLoaded", init);

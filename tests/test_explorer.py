@@ -1,0 +1,221 @@
+"""The explorer page (`deconv explore`), driven in headless Chromium: its output is PyTorch's for
+random 1-D and 2-D settings and values, a setting PyTorch refuses shows core.conv.check's message and
+nothing stale, the stamps view and the hover terms add up to the output, and nothing is requested
+from any host."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F  # noqa: N812 - PyTorch's own name
+from conftest import CHROMIUM
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import conv, explore
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory):
+    return explore.write(tmp_path_factory.mktemp("explore") / "explorer.html")
+
+
+@pytest.fixture(scope="module")
+def page(page_file):
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "headless Chromium is missing: make setup installs it (apt-get install chromium)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        pg = browser.new_page(viewport={"width": 1280, "height": 720})
+        pg.requests, pg.errors = [], []
+        pg.on("request", lambda r: pg.requests.append(r.url))
+        pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+        pg.goto(page_file.as_uri())
+        yield pg
+        browser.close()
+
+
+FIELDS = ("size", "kernel", "stride", "padding", "output_padding", "dilation")
+
+
+def set_controls(pg, dims: int, cin: int, cout: int, values: dict) -> None:
+    """Type the setting into the page's fields, as a user does, and let the page read them."""
+    pg.check(f"#dims-{dims}")
+    for name in FIELDS:
+        pg.fill(f"#f-{name}", ", ".join(map(str, values[name])))
+    pg.fill("#f-cin", str(cin))
+    pg.fill("#f-cout", str(cout))
+    pg.dispatch_event("#f-cout", "change")
+
+
+def set_values(pg, x, w, b) -> None:
+    pg.evaluate("([x, w, b]) => { const s = window.explorer.state; s.x = x; s.w = w; s.b = b; "
+                "s.bias = b !== null; window.explorer.writeControls(); window.explorer.render(); }",
+                [x.tolist(), w.tolist(), None if b is None else b.tolist()])
+
+
+def shown(pg):
+    text = pg.evaluate("document.body.dataset.result")
+    return json.loads(text) if text else None
+
+
+@st.composite
+def cases(draw):
+    dims = draw(st.sampled_from([1, 2]))
+    axis = {name: [draw(st.integers(lo, hi)) for _ in range(dims)] for name, lo, hi in (
+        ("size", 1, 5), ("kernel", 1, 4), ("stride", 1, 4), ("padding", 0, 4), ("output_padding", 0, 3),
+        ("dilation", 1, 3))}
+    cin, cout = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    seed = draw(st.integers(0, 2**31 - 1))
+    bias = draw(st.booleans())
+    return dims, axis, cin, cout, seed, bias
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=cases())
+def test_the_page_computes_what_pytorch_does_or_refuses_as_it_does(page, case):
+    dims, axis, cin, cout, seed, bias = case
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(cin, *axis["size"]))
+    w = rng.normal(size=(cin, cout, *axis["kernel"]))
+    b = rng.normal(size=cout) if bias else None
+    set_controls(page, dims, cin, cout, axis)
+    set_values(page, x, w, b)
+    try:
+        conv.check(axis["size"], axis["kernel"], axis["stride"], axis["padding"], axis["output_padding"],
+                   axis["dilation"])
+        refused = None
+    except conv.ConvError as e:
+        refused = str(e)
+    if refused is not None:  # PyTorch refuses it too, and the page says so in core.conv's words
+        assert page.text_content("#refused") == refused
+        assert shown(page) is None and page.input_value("#pytorch") == ""  # nothing stale
+        fn = F.conv_transpose1d if dims == 1 else F.conv_transpose2d
+        with pytest.raises(RuntimeError):
+            fn(torch.tensor(x[None]), torch.tensor(w), None if b is None else torch.tensor(b),
+               stride=axis["stride"], padding=axis["padding"], output_padding=axis["output_padding"],
+               dilation=axis["dilation"])
+        return
+    fn = F.conv_transpose1d if dims == 1 else F.conv_transpose2d
+    want = fn(torch.tensor(x[None]), torch.tensor(w), None if b is None else torch.tensor(b),
+              stride=axis["stride"], padding=axis["padding"], output_padding=axis["output_padding"],
+              dilation=axis["dilation"])[0].numpy()
+    got = np.array(shown(page))
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    assert page.errors == []
+
+
+def test_the_copied_pytorch_line_computes_what_the_page_shows(page):
+    set_controls(page, 2, 2, 1, {"size": [2, 3], "kernel": [3, 2], "stride": [2, 1], "padding": [1, 0],
+                                 "output_padding": [1, 0], "dilation": [1, 2]})
+    rng = np.random.default_rng(3)
+    x, w = rng.integers(-3, 4, (2, 2, 3)).astype(float), rng.integers(-2, 3, (2, 1, 3, 2)).astype(float)
+    set_values(page, x, w, np.array([0.5]))
+    code = page.input_value("#pytorch")
+    scope = {}
+    exec(code, scope)  # the lines exactly as the page gives them
+    np.testing.assert_allclose(scope["y"][0].numpy(), np.array(shown(page)), rtol=0, atol=1e-12)
+    assert "deconv explain --kernel 3x2 --stride 2x1 --padding 1x0 --output-padding 1x0 --dilation 1x2" \
+        in code
+
+
+def test_stamps_and_hover_add_up_to_the_output(page):
+    set_controls(page, 1, 2, 2, {"size": [4], "kernel": [3], "stride": [2], "padding": [1],
+                                 "output_padding": [1], "dilation": [1]})
+    rng = np.random.default_rng(5)
+    set_values(page, rng.normal(size=(2, 4)), rng.normal(size=(2, 2, 3)), rng.normal(size=2))
+    out = np.array(shown(page))
+    # the stamps view's sum row of each output channel is the output
+    tables = page.query_selector_all(".stamptable")
+    assert len(tables) == 2
+    for o, t in enumerate(tables):
+        cells = [c.text_content() for c in t.query_selector_all(".sums td") if "cropped" not in
+                 (c.get_attribute("class") or "")]
+        np.testing.assert_allclose([float(v) for v in cells], out[o], atol=5e-4)  # shown to 3 places
+    # hover an output cell: its terms and the bias add up to it, and the cells that made it light up
+    cell = page.query_selector_all(".out")[1].query_selector('[data-pos="3"]')
+    cell.hover()
+    terms = json.loads(page.get_attribute("#why", "data-terms"))
+    bias = float(page.get_attribute("#why", "data-bias"))
+    assert len(terms) == 4  # two input channels, two taps each reach sample 3 at stride 2
+    assert sum(terms) + bias == pytest.approx(out[1][3], abs=1e-12)
+    assert page.text_content("#why").startswith("output 1 at 3 = x[0][1]·w[0][1][2]")
+    assert len(page.query_selector_all(".in td.lit")) == 4
+    assert len(page.query_selector_all(".kern td.lit")) == 4
+    # keyboard: the output cells are in the tab order, and focus does what hover does
+    page.evaluate("""document.querySelectorAll('.out')[1].querySelector('[data-pos="2"]').focus()""")
+    assert page.text_content("#why").startswith("output 1 at 2 = ")
+    page.keyboard.press("Tab")
+    assert page.text_content("#why").startswith("output 1 at 3 = ")
+
+
+def test_bad_input_gets_a_message_beside_the_field_and_no_stale_output(page):
+    set_controls(page, 1, 1, 1, {"size": [4], "kernel": [3], "stride": [2], "padding": [1],
+                                 "output_padding": [1], "dilation": [1]})
+    assert shown(page) is not None
+    page.fill("#f-stride", "two")
+    page.dispatch_event("#f-stride", "change")
+    assert page.text_content('[data-error="stride"]') == 'stride: "two" is not a whole number'
+    assert shown(page) is None
+    assert page.text_content("#refused").startswith("a field above has no valid value")
+    page.fill("#f-stride", "40")
+    page.dispatch_event("#f-stride", "change")
+    assert "at most 6 here" in page.text_content('[data-error="stride"]')
+    page.fill("#f-stride", "")
+    page.dispatch_event("#f-stride", "change")
+    assert page.text_content('[data-error="stride"]') == "stride: empty; type a whole number"
+    page.fill("#f-stride", "2")
+    page.dispatch_event("#f-stride", "change")
+    assert page.text_content('[data-error="stride"]') == "" and shown(page) is not None
+    # a non-number typed in a value cell: said beside the values, the value kept
+    cell = page.query_selector(".in input")
+    cell.fill("abc")
+    cell.dispatch_event("change")
+    assert page.text_content("#values-error") == 'x[0] 0: "abc" is not a number'
+
+
+def test_the_article_preset_is_the_trained_decoder_and_nothing_leaves_the_page(page, page_file):
+    from core import explain, story, weights
+
+    page.select_option("#preset", "article")
+    ck = weights.load_checkpoint("plain", 22)
+    bd = explain.article(ck, story.demo_curve()[1])
+    np.testing.assert_allclose(np.array(shown(page)), bd.output, rtol=0, atol=1e-9)
+    assert page.input_value("#f-stride") == "4" and page.input_value("#f-cin") == "3"
+    page.select_option("#preset", "random")
+    a = shown(page)
+    page.select_option("#preset", "random")
+    assert shown(page) == a  # the same seed, the same integers
+    assert page.requests == [page_file.as_uri()]  # nothing from any host, not even a font
+    assert page.errors == []
+
+
+def test_explore_keeps_a_file_it_did_not_write_and_replaces_its_own(tmp_path):
+    from conftest import assert_usage_error
+
+    from core import cli
+
+    mine = tmp_path / "explorer.html"
+    assert cli.main(["explore", "--out", str(mine)]) == 0
+    assert explore.GENERATOR in mine.read_text()
+    assert cli.main(["explore", "--out", str(mine), "--theme", "light"]) == 0  # its own: replaced
+    assert '"theme":"light"' in mine.read_text()
+    theirs = tmp_path / "notes.html"
+    theirs.write_text("<p>my notes</p>")
+    res = run_cli(["explore", "--out", str(theirs)])
+    assert_usage_error(res, f"{theirs}: not a page deconv explore wrote; choose another --out, or --force")
+    assert theirs.read_text() == "<p>my notes</p>"
+    assert run_cli(["explore", "--out", str(tmp_path)]).returncode == 2  # a folder, not a file
+    assert cli.main(["explore", "--out", str(theirs), "--force"]) == 0
+    assert explore.GENERATOR in theirs.read_text()
+
+
+def run_cli(args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "core.cli", *args], capture_output=True, text=True,
+                          timeout=120)
