@@ -115,6 +115,10 @@ def test_the_copied_pytorch_line_computes_what_the_page_shows(page):
     x, w = rng.integers(-3, 4, (2, 2, 3)).astype(float), rng.integers(-2, 3, (2, 1, 3, 2)).astype(float)
     set_values(page, x, w, np.array([0.5]))
     code = page.input_value("#pytorch")
+    formula = page.text_content("#formula")  # each axis named, its numbers filled in
+    assert "rows: (2 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 4" in formula
+    assert "columns: (3 − 1)·1 − 2·0 + 2·(2 − 1) + 0 + 1 = 5" in formula
+    assert "# (C_in, C_out, kH, kW)" in code
     scope = {}
     exec(code, scope)  # the lines exactly as the page gives them
     np.testing.assert_allclose(scope["y"][0].numpy(), np.array(shown(page)), rtol=0, atol=1e-12)
@@ -142,14 +146,15 @@ def test_stamps_and_hover_add_up_to_the_output(page):
     bias = float(page.get_attribute("#why", "data-bias"))
     assert len(terms) == 4  # two input channels, two taps each reach sample 3 at stride 2
     assert sum(terms) + bias == pytest.approx(out[1][3], abs=1e-12)
-    assert page.text_content("#why").startswith("output 1 at 3 = x[0][1]·w[0][1][2]")
+    assert page.text_content("#why").startswith("out[1][3] = x[0][1]·w[0][1][2]")
+    assert page.text_content("#why-key").startswith("out[output channel][position]")
     assert len(page.query_selector_all(".in td.lit")) == 4
     assert len(page.query_selector_all(".kern td.lit")) == 4
     # keyboard: the output cells are in the tab order, and focus does what hover does
     page.evaluate("""document.querySelectorAll('.out')[1].querySelector('[data-pos="2"]').focus()""")
-    assert page.text_content("#why").startswith("output 1 at 2 = ")
+    assert page.text_content("#why").startswith("out[1][2] = ")
     page.keyboard.press("Tab")
-    assert page.text_content("#why").startswith("output 1 at 3 = ")
+    assert page.text_content("#why").startswith("out[1][3] = ")
 
 
 def test_bad_input_gets_a_message_beside_the_field_and_no_stale_output(page):

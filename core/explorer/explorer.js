@@ -307,7 +307,8 @@ function pytorchText(st) {
     "import torch.nn.functional as F",
     `x = torch.tensor([${tensorText(state.x)}], dtype=torch.float64)  # (N=1, C_in, ${state.dims === 1 ?
       "L" : "H, W"})`,
-    `w = torch.tensor(${tensorText(state.w)}, dtype=torch.float64)  # (C_in, C_out, kernel)`,
+    `w = torch.tensor(${tensorText(state.w)}, dtype=torch.float64)  # (C_in, C_out, ${state.dims === 1 ?
+      "kernel" : "kH, kW"})`,
     state.bias ? `b = torch.tensor(${tensorText(state.b)}, dtype=torch.float64)` : "b = None",
     `y = F.${fn}(x, w, b, ${opts})`,
   ];
@@ -324,12 +325,15 @@ function render() {
   const out = $("output"), views = $("views");
   out.replaceChildren();
   views.replaceChildren();
-  $("formula").textContent = st.size.map((n, d) => {
-    const v = outputLength(n, st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d], st.dilation[d]);
-    return `L_out${st.size.length > 1 ? `[${d}]` : ""} = (${n} − 1)·${st.stride[d]} − 2·${st.padding[d]} + ` +
-      `${st.dilation[d]}·(${st.kernel[d]} − 1) + ${st.output_padding[d]} + 1 = ${v}`;
-  }).join("\n");
+  const axisWord = st.size.length > 1 ? ["rows: ", "columns: "] : [""];
+  $("formula").textContent = "length out = (size − 1)·stride − 2·padding + dilation·(kernel − 1) + " +
+    "output_padding + 1\n" + st.size.map((n, d) => {
+      const v = outputLength(n, st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d], st.dilation[d]);
+      return `${axisWord[d]}(${n} − 1)·${st.stride[d]} − 2·${st.padding[d]} + ` +
+        `${st.dilation[d]}·(${st.kernel[d]} − 1) + ${st.output_padding[d]} + 1 = ${v}`;
+    }).join("\n");
   $("why").textContent = "hover or focus an output cell"; // nothing said about an output that has gone
+  $("why-key").textContent = "";
   delete $("why").dataset.terms;
   drawValues();
   if (refused) {
@@ -361,7 +365,8 @@ function drawValues() {
   vx.replaceChildren(); vw.replaceChildren(); vb.replaceChildren();
   state.x.forEach((xc, c) => vx.append(el("h3", { text: `input channel ${c}` }),
     grid(xc, { name: `x[${c}]`, cls: "in", edit: (pos, v) => setIn(state.x, [c], pos, v) })));
-  state.w.forEach((wc, c) => wc.forEach((k, o) => vw.append(el("h3", { text: `kernel, in ${c} → out ${o}` }),
+  state.w.forEach((wc, c) => wc.forEach((k, o) => vw.append(el("h3", {
+    text: `kernel w[${c}][${o}]: input channel ${c} → output channel ${o}` }),
     grid(k, { name: `w[${c}][${o}]`, cls: "kern", edit: (pos, v) => setIn(state.w, [c, o], pos, v) }))));
   if (state.bias) {
     vb.append(el("h3", { text: "bias, one per output channel" }),
@@ -385,9 +390,11 @@ function explainCell(o, pos, td) {
   const parts = terms.map(([c, i, t, p]) =>
     `x[${c}][${i.join(",")}]·w[${c}][${o}][${t.join(",")}] (${fmt(p)})`);
   const sum = get(state.result.out[o], pos);
-  const text = `output ${o} at ${pos.join(",")} = ` + (parts.length ? parts.join(" + ") : "no stamp reaches it") +
+  const text = `out[${o}][${pos.join(",")}] = ` + (parts.length ? parts.join(" + ") : "no stamp reaches it") +
     (state.bias ? ` + bias ${fmt(b)}` : "") + ` = ${fmt(sum)}`;
   $("why").textContent = text;
+  $("why-key").textContent = "out[output channel][position], x[input channel][position], " +
+    "w[input channel][output channel][tap]";
   $("why").dataset.terms = JSON.stringify(terms.map((tt) => tt[3]));
   $("why").dataset.bias = String(b);
 }
@@ -400,7 +407,8 @@ function stampsView(res) {
   const full = (st.size[0] - 1) * s + d * (k - 1) + 1; // every stamp, before the crop
   const width = Math.max(full, p + res.shape[0]);
   const box = el("section", { class: "stamps" });
-  box.append(el("h2", { text: "Stamps: each input value times the kernel, placed at i·stride, added" }));
+  box.append(el("h2", { text: "Stamps: each input value times the kernel, placed at i·stride, added, " +
+    "then cropped by padding" }));
   for (let o = 0; o < state.cout; o++) {
     const t = el("table", { class: "grid stamptable" });
     const head = el("tr");
@@ -442,8 +450,11 @@ function stampsView(res) {
     t.append(sumRow);
     box.append(t);
   }
-  box.append(el("p", { class: "note", text: `greyed: cropped by padding ${p} on each side` +
-    (st.output_padding[0] ? `; outlined: the ${st.output_padding[0]} sample(s) output_padding keeps` : "") }));
+  const endCrop = p - st.output_padding[0];
+  box.append(el("p", { class: "note", text: `greyed: cropped by padding (${p} at the start, ${endCrop} at ` +
+    `the end: padding − output_padding)` +
+    (st.output_padding[0] ? `; outlined: what output_padding ${st.output_padding[0]} keeps` : "") +
+    "; stamp colours alternate, so where two overlap both show" }));
   return box;
 }
 
