@@ -42,6 +42,7 @@ QUALITY ?= h
 EXPLAINERS := $(shell $(PY) -m core.explainers --make)
 QDIR := $(shell $(PY) -m core.explainers --folder '$(QUALITY)' 2>/dev/null)
 MEDIA := media$(if $(filter light,$(DECONV_THEME)),/light)
+EXPLORE_THEME := $(if $(filter light,$(DECONV_THEME)),--theme light)  # the explorer page opens in the same theme
 split = $(word $(2),$(subst :, ,$(1)))
 SCENE_FILES := $(foreach e,$(EXPLAINERS),scenes/$(call split,$(e),1).py)
 # the model and voice a render reads from the environment (DECONV_THEME picks the media folder): when
@@ -126,6 +127,7 @@ figures: $(STAMP) ## draw every figure of the article into media/figures/ (PNG +
 
 # CAPTIONS=1 make videos: also a copy of each video with its subtitles burned in (VIDEO.captioned.mp4)
 videos: check-quality $(VIDEOS) ## render all six explainers with sections + media/index.html (QUALITY=l for fast)
+	$(BIN)/deconv explore --out $(MEDIA)/explorer.html $(EXPLORE_THEME)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 ifeq ($(CAPTIONS),1)
 	$(foreach e,$(EXPLAINERS),$(BIN)/deconv clip $(MEDIA)/videos/$(call split,$(e),1)/$(QDIR)/$(call split,$(e),2).mp4 --burn-captions --force --no-progress &&) true
@@ -136,6 +138,7 @@ endif
 # then rewrites $(MEDIA)/index.html, which links the decks
 slides: $(TOOLS) check-quality $(VIDEOS) ## talk decks from the videos: manim-slides, offline HTML, PowerPoint (QUALITY=l for fast)
 	$(BIN)/deconv slides --media $(MEDIA) --quality $(QUALITY)
+	$(BIN)/deconv explore --out $(MEDIA)/explorer.html $(EXPLORE_THEME)
 	$(BIN)/deconv index --media $(MEDIA) --quality $(QUALITY)
 
 # `+`: runs under `make -n` too, so a bad QUALITY stops a dry run as well (core.explainers words it)

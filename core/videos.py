@@ -324,6 +324,9 @@ def _deck_source(ex: Explainer) -> str:
     return said
 
 
+EXPLORER = "explorer.html"  # deconv explore's page, linked from the index where it is written
+
+
 def render_html(explainers: list[Explainer], media: Path) -> str:
     parts = ["<!doctype html>", '<html lang="en">', '<meta charset="utf-8">', GENERATOR,
              "<title>deconv-explained: the videos</title>",
@@ -338,6 +341,10 @@ def render_html(explainers: list[Explainer], media: Path) -> str:
         link = _rel(media / DECKS / "all.html", media)
         parts.append(f'<p>All the decks as one browser deck, in watch order: <a href="{link}">{link}</a> '
                      "(no network needed; S for notes and a timer).</p>")
+    if (media / EXPLORER).is_file():
+        link = _rel(media / EXPLORER, media)
+        parts.append(f'<p>Try any transposed convolution yourself: <a href="{link}">{link}</a> (one page, '
+                     "computed as PyTorch does, no network needed).</p>")
     if not explainers:
         parts.append('<p>No videos rendered yet. Run <code>make videos</code> '
                      '(or <code>QUALITY=l make videos</code> for a fast draft).</p>')

@@ -224,3 +224,49 @@ def run_cli(args):
 
     return subprocess.run([sys.executable, "-m", "core.cli", *args], capture_output=True, text=True,
                           timeout=120)
+
+
+@pytest.mark.parametrize("setting", [
+    {"size": [4], "kernel": [3], "stride": [2], "padding": [1], "output_padding": [1], "dilation": [1]},
+    {"size": [3], "kernel": [4], "stride": [3], "padding": [4], "output_padding": [2], "dilation": [2]},
+])
+def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
+    """The zero-insertion view's input is core.conv.zero_inserted's and each of its dot products,
+    stepped through with the arrow keys, is the output sample; the matrix Cᵀ times the input is the
+    output (one channel each way)."""
+    cin = 2
+    set_controls(page, 1, cin, 1, setting)
+    rng = np.random.default_rng(7)
+    x, w, b = rng.normal(size=(cin, *setting["size"])), rng.normal(size=(cin, 1, *setting["kernel"])), \
+        rng.normal(size=1)
+    set_values(page, x, w, b)
+    out = np.array(shown(page))[0]
+    axes = {n: setting[n][0] for n in ("kernel", "stride", "padding", "output_padding", "dilation")}
+    z = conv.zero_inserted(x, **axes)
+    for c in range(cin):
+        row = page.query_selector_all(f'.zerotable[data-c="{c}"] tr')[0].query_selector_all("td")
+        np.testing.assert_allclose([float(td.text_content()) for td in row], z[c], atol=5e-4)
+    page.focus(".zeros")
+    for j in range(len(out)):
+        assert float(page.get_attribute("#zero-dot", "data-value")) == pytest.approx(out[j], abs=1e-12)
+        assert page.text_content("#zero-dot").startswith(f"out[0][{j}] = ")
+        page.keyboard.press("ArrowRight")
+    set_controls(page, 1, 1, 1, setting)
+    set_values(page, x[:1], w[:1], b)
+    C = np.array(json.loads(page.get_attribute(".matrixtable", "data-matrix")))
+    np.testing.assert_allclose(C @ x[0] + b[0], np.array(shown(page))[0], rtol=0, atol=1e-12)
+    want = conv.transposed_matrix(w[0, 0], setting["size"][0], **{k: v for k, v in axes.items()
+                                                                  if k != "kernel"})
+    np.testing.assert_allclose(C, want, rtol=0, atol=1e-12)
+
+
+def test_the_index_links_the_explorer_where_it_is_written(tmp_path):
+    from core import videos
+
+    media = tmp_path / "media"
+    (media / "videos").mkdir(parents=True)
+    out, _ = videos.write_index(media)
+    assert "explorer.html" not in out.read_text()  # nothing to link yet
+    explore.write(media / "explorer.html")
+    out, _ = videos.write_index(media)
+    assert '<a href="explorer.html">explorer.html</a>' in out.read_text()

@@ -347,9 +347,10 @@ def test_make_slides_builds_from_the_renders_and_renders_only_what_is_missing(tm
     first = dry_run()
     assert re.findall(r"manim -ql --save_sections \S+ \S+ scenes/(\w+)\.py", first) == \
         [e.module for e in EXPLAINERS]
-    *_, build, index = first.strip().splitlines()
+    *_, build, page, index = first.strip().splitlines()
     assert build.endswith(f"deconv slides --media {tmp_path} --quality l")
-    assert index.endswith(f"deconv index --media {tmp_path} --quality l")  # which links the decks
+    assert page.strip().endswith(f"deconv explore --out {tmp_path}/explorer.html")  # the explorer page
+    assert index.endswith(f"deconv index --media {tmp_path} --quality l")  # which links the decks and page
     for e in EXPLAINERS:  # every video rendered and finished: the decks are built, nothing rendered
         folder = tmp_path / "videos" / e.module / "480p15"
         folder.mkdir(parents=True)

@@ -344,6 +344,7 @@ function render() {
   }
   const res = convTranspose(st, state.x, state.w, state.bias ? state.b : null);
   state.result = res;
+  state.zeroAt = 0; // a new output: the sliding kernel starts at its first sample
   res.out.forEach((y, o) => {
     out.append(el("h3", { text: `output channel ${o}` }), grid(y, {
       cls: "out", tag: (td, pos) => {
@@ -355,7 +356,7 @@ function render() {
       },
     }));
   });
-  if (state.dims === 1) views.append(stampsView(res)); else views.append(countView(res));
+  redrawViews(res);
   $("pytorch").value = pytorchText(st);
   document.body.dataset.result = JSON.stringify(res.out); // read back by the tests, exactly
 }
@@ -456,6 +457,123 @@ function stampsView(res) {
     (st.output_padding[0] ? `; outlined: what output_padding ${st.output_padding[0]} keeps` : "") +
     "; stamp colours alternate, so where two overlap both show" }));
   return box;
+}
+
+// 1-D, the same output as an ordinary convolution: stride − 1 zeros between the input values,
+// dilation·(kernel − 1) − padding zeros on each border (and output_padding more at the end; a negative
+// count crops instead), then the flipped kernel slid one sample at a time (core.conv.zero_inserted).
+// ← and → step the window; each position's dot product is written out.
+function zeroInserted(row, st) {
+  const k = st.kernel[0], s = st.stride[0], p = st.padding[0], op = st.output_padding[0], d = st.dilation[0];
+  let z = [];
+  row.forEach((v, i) => { if (i) for (let r = 1; r < s; r++) z.push(0); z.push(v); });
+  const border = d * (k - 1) - p;
+  const before = border, after = border + op;
+  z = z.slice(Math.max(0, -before), z.length - Math.max(0, -after));
+  return Array(Math.max(0, before)).fill(0).concat(z, Array(Math.max(0, after)).fill(0));
+}
+
+function zeroView(res) {
+  const st = state.setting, k = st.kernel[0], d = st.dilation[0];
+  const box = el("section", { class: "zeros" });
+  box.append(el("h2", { text: "Zero insertion: the same output as an ordinary convolution" }));
+  box.append(el("p", { class: "note", text: `stride ${st.stride[0]}: ${st.stride[0] - 1} zero(s) between ` +
+    `values; ${d}·(${k} − 1) − ${st.padding[0]} = ${d * (k - 1) - st.padding[0]} on each border` +
+    (st.output_padding[0] ? ` (+${st.output_padding[0]} at the end, output_padding)` : "") +
+    "; the kernel flipped, slid one sample at a time (← → to step)" }));
+  const o = 0;
+  const flipped = [];
+  for (let c = 0; c < state.cin; c++) {
+    const z = zeroInserted(state.x[c], st);
+    const wf = state.w[c][o].slice().reverse();
+    flipped.push({ z, wf });
+  }
+  const pos = Math.min(state.zeroAt || 0, res.shape[0] - 1);
+  state.zeroAt = pos;
+  flipped.forEach(({ z, wf }, c) => {
+    const t = el("table", { class: "grid zerotable", "data-c": String(c) });
+    const zr = el("tr");
+    zr.append(el("th", { text: `x[${c}], zeros in` }));
+    z.forEach((v, j) => zr.append(el("td", { "data-j": String(j),
+      class: `${j >= pos && (j - pos) % d === 0 && j - pos <= d * (k - 1) ? "lit" : ""}`, text: fmt(v) })));
+    const kr = el("tr");
+    kr.append(el("th", { text: `w[${c}][${o}] flipped` }));
+    z.forEach((_, j) => {
+      const off = j - pos;
+      const on = off >= 0 && off % d === 0 && off / d < k;
+      kr.append(el("td", { class: on ? "kern-slide" : "", text: on ? fmt(wf[off / d]) : "" }));
+    });
+    t.append(zr, kr);
+    box.append(t);
+  });
+  const terms = [];
+  flipped.forEach(({ z, wf }) => wf.forEach((w, t) => terms.push([z[pos + t * d], w])));
+  const b = state.bias ? state.b[o] : 0;
+  const dot = terms.reduce((a, [zv, w]) => a + zv * w, 0) + b;
+  const said = el("p", { id: "zero-dot", text: `out[${o}][${pos}] = ` +
+    terms.map(([zv, w]) => `${fmt(zv)}·${fmt(w)}`).join(" + ") + (state.bias ? ` + bias ${fmt(b)}` : "") +
+    ` = ${fmt(dot)}` });
+  said.dataset.value = String(dot);
+  box.append(said);
+  const step = (by) => { state.zeroAt = Math.max(0, Math.min(res.shape[0] - 1, pos + by)); redrawViews(res); };
+  box.tabIndex = 0;
+  box.setAttribute("aria-label", "zero insertion: ← and → step the kernel");
+  box.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowRight") { step(1); e.preventDefault(); }
+    if (e.key === "ArrowLeft") { step(-1); e.preventDefault(); }
+  });
+  return box;
+}
+
+// 1-D, one channel each way: the matrix Cᵀ, a row per output sample and a column per input value;
+// Cᵀ times the input is the output (its rows are shifted copies of the kernel)
+function matrixView(res) {
+  const st = state.setting;
+  const box = el("section", { class: "matrix" });
+  box.append(el("h2", { text: "The matrix Cᵀ: output = Cᵀ · input" }));
+  if (state.cin !== 1 || state.cout !== 1) {
+    box.append(el("p", { class: "note", text: "shown for one input and one output channel" }));
+    return box;
+  }
+  const n = st.size[0], m = res.shape[0];
+  const C = Array.from({ length: m }, () => Array(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < st.kernel[0]; t++) {
+      const j = i * st.stride[0] - st.padding[0] + t * st.dilation[0];
+      if (j >= 0 && j < m) C[j][i] += state.w[0][0][t];
+    }
+  }
+  const t = el("table", { class: "grid matrixtable" });
+  const head = el("tr");
+  head.append(el("th", { text: "out ↓ · in →" }));
+  for (let i = 0; i < n; i++) head.append(el("th", { "data-col": String(i), text: `x[${i}]=${fmt(state.x[0][i])}` }));
+  t.append(head);
+  C.forEach((row, j) => {
+    const tr = el("tr");
+    tr.append(el("th", { text: `out ${j}` }));
+    row.forEach((v, i) => {
+      const td = el("td", { "data-col": String(i), class: v === 0 ? "zero" : "", text: fmt(v) });
+      td.addEventListener("mouseenter", () => {
+        t.querySelectorAll(".col").forEach((e) => e.classList.remove("col"));
+        t.querySelectorAll(`[data-col="${i}"]`).forEach((e) => e.classList.add("col"));
+      });
+      tr.append(td);
+    });
+    t.append(tr);
+  });
+  t.dataset.matrix = JSON.stringify(C);
+  box.append(t, el("p", { class: "note", text: "each column is one input value's stamp: the kernel, " +
+    "shifted by the stride (hover a column)" }));
+  return box;
+}
+
+function redrawViews(res) {
+  const views = $("views");
+  const zoomed = document.activeElement && document.activeElement.classList.contains("zeros");
+  views.replaceChildren();
+  if (state.dims === 1) views.append(stampsView(res), zeroView(res), matrixView(res));
+  else views.append(countView(res));
+  if (zoomed) views.querySelector(".zeros").focus();
 }
 
 // 2-D: the stamp-count map beside the output (how many stamps of one channel reach each pixel)
