@@ -270,3 +270,30 @@ def test_the_index_links_the_explorer_where_it_is_written(tmp_path):
     explore.write(media / "explorer.html")
     out, _ = videos.write_index(media)
     assert '<a href="explorer.html">explorer.html</a>' in out.read_text()
+
+
+def test_arrow_keys_step_a_setting_and_the_output_follows(page):
+    """A presenter asked "and with stride 3?": one key press in the field, and the output is PyTorch's
+    for the new setting."""
+    set_controls(page, 1, 1, 1, {"size": [4], "kernel": [3], "stride": [2], "padding": [0],
+                                 "output_padding": [0], "dilation": [1]})
+    x, w = np.array([[1.0, 2, 3, 4]]), np.array([[[1.0, 2, 3]]])
+    set_values(page, x, w, None)
+    page.focus("#f-stride")
+    page.keyboard.press("ArrowUp")
+    assert page.input_value("#f-stride") == "3"
+    want = F.conv_transpose1d(torch.tensor(x[None]), torch.tensor(w), stride=3)[0].numpy()
+    np.testing.assert_allclose(np.array(shown(page)), want, rtol=0, atol=1e-12)
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#f-stride") == "2" and len(shown(page)[0]) == 9
+
+
+def test_large_type_grows_the_whole_page(page):
+    cell = ".out td"
+    before = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{cell}')).fontSize)")
+    page.check("#large")
+    page.dispatch_event("#large", "change")
+    after = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{cell}')).fontSize)")
+    assert after >= 1.25 * before  # the cells grow with the text, not only the body copy
+    page.uncheck("#large")
+    page.dispatch_event("#large", "change")

@@ -620,6 +620,20 @@ function init() {
     $("pytorch").value = "";
     document.body.dataset.result = "";
   }));
+  // ↑ and ↓ in a setting field step its number(s) by one, so "and with stride 3?" is one key press
+  for (const name of [...PER_AXIS, "cin", "cout"]) {
+    $(`f-${name}`).addEventListener("keydown", (e) => {
+      if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+      const parts = e.target.value.split(/[\s,x]+/).filter((p) => p !== "");
+      if (!parts.length || !parts.every((p) => /^-?\d+$/.test(p))) return;
+      e.preventDefault();
+      const by = e.key === "ArrowUp" ? 1 : -1;
+      e.target.value = parts.map((p) => String(Number(p) + by)).join(", ");
+      e.target.dispatchEvent(new Event("change"));
+    });
+  }
+  $("large").addEventListener("change", () =>
+    document.documentElement.classList.toggle("large", $("large").checked));
   $("preset").addEventListener("change", () => {
     const name = $("preset").value;
     if (!name) return;
