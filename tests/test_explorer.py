@@ -244,8 +244,8 @@ def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
     axes = {n: setting[n][0] for n in ("kernel", "stride", "padding", "output_padding", "dilation")}
     z = conv.zero_inserted(x, **axes)
     for c in range(cin):
-        row = page.query_selector_all(f'.zerotable[data-c="{c}"] tr')[0].query_selector_all("td")
-        np.testing.assert_allclose([float(td.text_content()) for td in row], z[c], atol=5e-4)
+        drawn = json.loads(page.get_attribute(f'.zerotable[data-c="{c}"]', "data-z"))
+        np.testing.assert_allclose(drawn, z[c], rtol=0, atol=1e-12)
     page.focus(".zeros")
     for j in range(len(out)):
         assert float(page.get_attribute("#zero-dot", "data-value")) == pytest.approx(out[j], abs=1e-12)
@@ -297,3 +297,29 @@ def test_large_type_grows_the_whole_page(page):
     assert after >= 1.25 * before  # the cells grow with the text, not only the body copy
     page.uncheck("#large")
     page.dispatch_event("#large", "change")
+
+
+def test_zero_insertion_in_2d_steps_over_every_output_pixel(page):
+    """2-D: the zero-inserted grid is core.conv.zero_inserted's, and the flipped kernel, stepped over
+    every output pixel with the arrow keys, gives each pixel's value."""
+    setting = {"size": [2, 3], "kernel": [2, 3], "stride": [2, 1], "padding": [1, 0],
+               "output_padding": [1, 0], "dilation": [1, 2]}
+    set_controls(page, 2, 2, 1, setting)
+    rng = np.random.default_rng(11)
+    x, w, b = rng.normal(size=(2, 2, 3)), rng.normal(size=(2, 1, 2, 3)), rng.normal(size=1)
+    set_values(page, x, w, b)
+    out = np.array(shown(page))[0]
+    z = conv.zero_inserted(x, (2, 3), (2, 1), (1, 0), (1, 0), (1, 2))
+    for c in range(2):
+        drawn = json.loads(page.get_attribute(f'.zerotable[data-c="{c}"]', "data-z"))
+        np.testing.assert_allclose(drawn, z[c], rtol=0, atol=1e-12)
+    page.focus(".zeros")
+    for r in range(out.shape[0]):
+        for _ in range(out.shape[1]):
+            page.keyboard.press("ArrowLeft")
+        for col in range(out.shape[1]):
+            assert page.text_content("#zero-dot").startswith(f"out[0][{r},{col}] = ")
+            value = float(page.get_attribute("#zero-dot", "data-value"))
+            assert value == pytest.approx(out[r, col], abs=1e-12)
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowDown")

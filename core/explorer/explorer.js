@@ -344,7 +344,7 @@ function render() {
   }
   const res = convTranspose(st, state.x, state.w, state.bias ? state.b : null);
   state.result = res;
-  state.zeroAt = 0; // a new output: the sliding kernel starts at its first sample
+  state.zeroAt = null; // a new output: the sliding kernel starts at its first sample
   res.out.forEach((y, o) => {
     out.append(el("h3", { text: `output channel ${o}` }), grid(y, {
       cls: "out", tag: (td, pos) => {
@@ -463,8 +463,7 @@ function stampsView(res) {
 // dilation·(kernel − 1) − padding zeros on each border (and output_padding more at the end; a negative
 // count crops instead), then the flipped kernel slid one sample at a time (core.conv.zero_inserted).
 // ← and → step the window; each position's dot product is written out.
-function zeroInserted(row, st) {
-  const k = st.kernel[0], s = st.stride[0], p = st.padding[0], op = st.output_padding[0], d = st.dilation[0];
+function zeroInserted1(row, k, s, p, op, d) {
   let z = [];
   row.forEach((v, i) => { if (i) for (let r = 1; r < s; r++) z.push(0); z.push(v); });
   const border = d * (k - 1) - p;
@@ -473,54 +472,71 @@ function zeroInserted(row, st) {
   return Array(Math.max(0, before)).fill(0).concat(z, Array(Math.max(0, after)).fill(0));
 }
 
+const transpose = (g) => g[0].map((_, c) => g.map((row) => row[c]));
+
+// one input channel, zero-inserted on every axis (core.conv.zero_inserted)
+function zeroInserted(xc, st) {
+  const ax = (d) => [st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d], st.dilation[d]];
+  if (st.size.length === 1) return zeroInserted1(xc, ...ax(0));
+  const rows = xc.map((r) => zeroInserted1(r, ...ax(1)));
+  return transpose(transpose(rows).map((col) => zeroInserted1(col, ...ax(0))));
+}
+
 function zeroView(res) {
-  const st = state.setting, k = st.kernel[0], d = st.dilation[0];
+  const st = state.setting, dims = st.size.length, o = 0;
   const box = el("section", { class: "zeros" });
   box.append(el("h2", { text: "Zero insertion: the same output as an ordinary convolution" }));
-  box.append(el("p", { class: "note", text: `stride ${st.stride[0]}: ${st.stride[0] - 1} zero(s) between ` +
-    `values; ${d}·(${k} − 1) − ${st.padding[0]} = ${d * (k - 1) - st.padding[0]} on each border` +
-    (st.output_padding[0] ? ` (+${st.output_padding[0]} at the end, output_padding)` : "") +
-    "; the kernel flipped, slid one sample at a time (← → to step)" }));
-  const o = 0;
-  const flipped = [];
-  for (let c = 0; c < state.cin; c++) {
-    const z = zeroInserted(state.x[c], st);
-    const wf = state.w[c][o].slice().reverse();
-    flipped.push({ z, wf });
-  }
-  const pos = Math.min(state.zeroAt || 0, res.shape[0] - 1);
+  const per = st.size.map((_, d) => `${dims > 1 ? ["rows", "columns"][d] + ": " : ""}stride ${st.stride[d]}: ` +
+    `${st.stride[d] - 1} zero(s) between values, ${st.dilation[d]}·(${st.kernel[d]} − 1) − ${st.padding[d]} = ` +
+    `${st.dilation[d] * (st.kernel[d] - 1) - st.padding[d]} on each border` +
+    (st.output_padding[d] ? ` (+${st.output_padding[d]} at the end)` : ""));
+  box.append(el("p", { class: "note", text: per.join("; ") + `; the kernel flipped, slid one sample at a ` +
+    `time (${dims > 1 ? "arrow keys" : "← →"} to step), for output channel ${o}` }));
+  const pos = (state.zeroAt || st.size.map(() => 0)).map((v, d) => Math.min(v, res.shape[d] - 1));
   state.zeroAt = pos;
-  flipped.forEach(({ z, wf }, c) => {
-    const t = el("table", { class: "grid zerotable", "data-c": String(c) });
-    const zr = el("tr");
-    zr.append(el("th", { text: `x[${c}], zeros in` }));
-    z.forEach((v, j) => zr.append(el("td", { "data-j": String(j),
-      class: `${j >= pos && (j - pos) % d === 0 && j - pos <= d * (k - 1) ? "lit" : ""}`, text: fmt(v) })));
-    const kr = el("tr");
-    kr.append(el("th", { text: `w[${c}][${o}] flipped` }));
-    z.forEach((_, j) => {
-      const off = j - pos;
-      const on = off >= 0 && off % d === 0 && off / d < k;
-      kr.append(el("td", { class: on ? "kern-slide" : "", text: on ? fmt(wf[off / d]) : "" }));
-    });
-    t.append(zr, kr);
-    box.append(t);
+  const inWindow = (j) => j.every((jj, d) => {
+    const off = jj - pos[d];
+    return off >= 0 && off % st.dilation[d] === 0 && off / st.dilation[d] < st.kernel[d];
   });
   const terms = [];
-  flipped.forEach(({ z, wf }) => wf.forEach((w, t) => terms.push([z[pos + t * d], w])));
+  for (let c = 0; c < state.cin; c++) {
+    const z = zeroInserted(state.x[c], st);
+    const k = state.w[c][o]; // flipped on every axis
+    const wf = dims === 1 ? k.slice().reverse() : k.slice().reverse().map((r) => r.slice().reverse());
+    for (const t of positions(st.kernel)) {
+      const j = t.map((tt, d) => pos[d] + tt * st.dilation[d]);
+      terms.push([get(z, j), get(wf, t)]);
+    }
+    const g = grid(z, { cls: "zerotable", tag: (td, j) => {
+      if (!inWindow(j)) return;
+      td.classList.add("lit");
+      const t = j.map((jj, d) => (jj - pos[d]) / st.dilation[d]);
+      td.append(el("span", { class: "tap", text: `·${fmt(get(wf, t))}` })); // the flipped tap under it
+    } });
+    g.dataset.c = String(c);
+    g.dataset.z = JSON.stringify(z);
+    box.append(el("h3", { text: `x[${c}] with zeros in; under the window, each flipped tap w[${c}][${o}]` }), g);
+  }
   const b = state.bias ? state.b[o] : 0;
   const dot = terms.reduce((a, [zv, w]) => a + zv * w, 0) + b;
-  const said = el("p", { id: "zero-dot", text: `out[${o}][${pos}] = ` +
+  const said = el("p", { id: "zero-dot", text: `out[${o}][${pos.join(",")}] = ` +
     terms.map(([zv, w]) => `${fmt(zv)}·${fmt(w)}`).join(" + ") + (state.bias ? ` + bias ${fmt(b)}` : "") +
     ` = ${fmt(dot)}` });
   said.dataset.value = String(dot);
   box.append(said);
-  const step = (by) => { state.zeroAt = Math.max(0, Math.min(res.shape[0] - 1, pos + by)); redrawViews(res); };
+  const step = (d, by) => {
+    const next = pos.slice();
+    next[d] = Math.max(0, Math.min(res.shape[d] - 1, pos[d] + by));
+    state.zeroAt = next;
+    redrawViews(res);
+  };
   box.tabIndex = 0;
-  box.setAttribute("aria-label", "zero insertion: ← and → step the kernel");
+  box.setAttribute("aria-label", "zero insertion: the arrow keys step the kernel");
   box.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowRight") { step(1); e.preventDefault(); }
-    if (e.key === "ArrowLeft") { step(-1); e.preventDefault(); }
+    const keys = { ArrowRight: [dims - 1, 1], ArrowLeft: [dims - 1, -1], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    if (!(e.key in keys) || (dims === 1 && (e.key === "ArrowDown" || e.key === "ArrowUp"))) return;
+    step(...keys[e.key]);
+    e.preventDefault();
   });
   return box;
 }
@@ -572,7 +588,7 @@ function redrawViews(res) {
   const zoomed = document.activeElement && document.activeElement.classList.contains("zeros");
   views.replaceChildren();
   if (state.dims === 1) views.append(stampsView(res), zeroView(res), matrixView(res));
-  else views.append(countView(res));
+  else views.append(countView(res), zeroView(res));
   if (zoomed) views.querySelector(".zeros").focus();
 }
 
