@@ -251,13 +251,13 @@ def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
         assert float(page.get_attribute("#zero-dot", "data-value")) == pytest.approx(out[j], abs=1e-12)
         assert page.text_content("#zero-dot").startswith(f"out[0][{j}] = ")
         page.keyboard.press("ArrowRight")
-    set_controls(page, 1, 1, 1, setting)
-    set_values(page, x[:1], w[:1], b)
+    # the matrix of output channel 0: a column block per input channel, each core.conv's Cᵀ
     C = np.array(json.loads(page.get_attribute(".matrixtable", "data-matrix")))
-    np.testing.assert_allclose(C @ x[0] + b[0], np.array(shown(page))[0], rtol=0, atol=1e-12)
-    want = conv.transposed_matrix(w[0, 0], setting["size"][0], **{k: v for k, v in axes.items()
-                                                                  if k != "kernel"})
-    np.testing.assert_allclose(C, want, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(C @ x.reshape(-1) + b[0], out, rtol=0, atol=1e-12)
+    n = setting["size"][0]
+    for c in range(cin):
+        want = conv.transposed_matrix(w[c, 0], n, **{k: v for k, v in axes.items() if k != "kernel"})
+        np.testing.assert_allclose(C[:, c * n:(c + 1) * n], want, rtol=0, atol=1e-12)
 
 
 def test_the_index_links_the_explorer_where_it_is_written(tmp_path):
@@ -299,9 +299,10 @@ def test_large_type_grows_the_whole_page(page):
     page.dispatch_event("#large", "change")
 
 
-def test_zero_insertion_in_2d_steps_over_every_output_pixel(page):
+def test_zero_insertion_and_the_matrix_in_2d(page):
     """2-D: the zero-inserted grid is core.conv.zero_inserted's, and the flipped kernel, stepped over
-    every output pixel with the arrow keys, gives each pixel's value."""
+    every output pixel with the arrow keys, gives each pixel's value; Cᵀ (pixels row by row, a column
+    block per input channel) times the inputs, plus the bias, is the output."""
     setting = {"size": [2, 3], "kernel": [2, 3], "stride": [2, 1], "padding": [1, 0],
                "output_padding": [1, 0], "dilation": [1, 2]}
     set_controls(page, 2, 2, 1, setting)
@@ -313,6 +314,8 @@ def test_zero_insertion_in_2d_steps_over_every_output_pixel(page):
     for c in range(2):
         drawn = json.loads(page.get_attribute(f'.zerotable[data-c="{c}"]', "data-z"))
         np.testing.assert_allclose(drawn, z[c], rtol=0, atol=1e-12)
+    C = np.array(json.loads(page.get_attribute(".matrixtable", "data-matrix")))  # pixels row by row
+    np.testing.assert_allclose(C @ x.reshape(-1) + b[0], out.reshape(-1), rtol=0, atol=1e-12)
     page.focus(".zeros")
     for r in range(out.shape[0]):
         for _ in range(out.shape[1]):
@@ -323,3 +326,11 @@ def test_zero_insertion_in_2d_steps_over_every_output_pixel(page):
             assert value == pytest.approx(out[r, col], abs=1e-12)
             page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowDown")
+
+
+def test_a_matrix_too_large_to_read_is_said_not_drawn(page):
+    set_controls(page, 2, 3, 1, {"size": [6, 6], "kernel": [3, 3], "stride": [2, 2], "padding": [0, 0],
+                                 "output_padding": [0, 0], "dilation": [1, 1]})
+    assert page.query_selector(".matrixtable") is None
+    assert "Cᵀ has 169 rows and 108 columns here: more than the page draws readably" in \
+        page.text_content(".matrix")

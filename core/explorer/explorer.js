@@ -541,37 +541,50 @@ function zeroView(res) {
   return box;
 }
 
-// 1-D, one channel each way: the matrix Cᵀ, a row per output sample and a column per input value;
-// Cᵀ times the input is the output (its rows are shifted copies of the kernel)
+// The matrix Cᵀ of output channel 0: a row per output sample (pixel, row by row in 2-D) and a column
+// per input value of every input channel; Cᵀ times the inputs, plus the bias, is the output. Each
+// column is one input value's stamp. Drawn where it stays readable.
+const MATRIX_MAX = { rows: 64, cols: 36 };
+
 function matrixView(res) {
-  const st = state.setting;
+  const st = state.setting, o = 0;
   const box = el("section", { class: "matrix" });
-  box.append(el("h2", { text: "The matrix Cᵀ: output = Cᵀ · input" }));
-  if (state.cin !== 1 || state.cout !== 1) {
-    box.append(el("p", { class: "note", text: "shown for one input and one output channel" }));
+  box.append(el("h2", { text: `The matrix Cᵀ: output channel ${o} = Cᵀ · inputs` +
+    (state.bias ? " + bias" : "") }));
+  const ins = positions(st.size), outs = positions(res.shape);
+  const cols = state.cin * ins.length;
+  if (outs.length > MATRIX_MAX.rows || cols > MATRIX_MAX.cols) {
+    box.append(el("p", { class: "note", text: `Cᵀ has ${outs.length} rows and ${cols} columns here: more ` +
+      `than the page draws readably (${MATRIX_MAX.rows} x ${MATRIX_MAX.cols}); make the input smaller to see it` }));
     return box;
   }
-  const n = st.size[0], m = res.shape[0];
-  const C = Array.from({ length: m }, () => Array(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < st.kernel[0]; t++) {
-      const j = i * st.stride[0] - st.padding[0] + t * st.dilation[0];
-      if (j >= 0 && j < m) C[j][i] += state.w[0][0][t];
-    }
+  const C = outs.map(() => Array(cols).fill(0));
+  const rowOf = new Map(outs.map((j, r) => [j.join(","), r]));
+  const names = [];
+  for (let c = 0; c < state.cin; c++) {
+    ins.forEach((i, n) => {
+      const col = c * ins.length + n;
+      names.push(`x[${c}][${i.join(",")}]=${fmt(get(state.x[c], i))}`);
+      for (const t of positions(st.kernel)) {
+        const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+        const r = rowOf.get(j.join(","));
+        if (r !== undefined) C[r][col] += get(state.w[c][o], t);
+      }
+    });
   }
   const t = el("table", { class: "grid matrixtable" });
   const head = el("tr");
   head.append(el("th", { text: "out ↓ · in →" }));
-  for (let i = 0; i < n; i++) head.append(el("th", { "data-col": String(i), text: `x[${i}]=${fmt(state.x[0][i])}` }));
+  names.forEach((nm, col) => head.append(el("th", { "data-col": String(col), text: nm })));
   t.append(head);
-  C.forEach((row, j) => {
+  C.forEach((row, r) => {
     const tr = el("tr");
-    tr.append(el("th", { text: `out ${j}` }));
-    row.forEach((v, i) => {
-      const td = el("td", { "data-col": String(i), class: v === 0 ? "zero" : "", text: fmt(v) });
+    tr.append(el("th", { text: `out ${outs[r].join(",")}` }));
+    row.forEach((v, col) => {
+      const td = el("td", { "data-col": String(col), class: v === 0 ? "zero" : "", text: fmt(v) });
       td.addEventListener("mouseenter", () => {
         t.querySelectorAll(".col").forEach((e) => e.classList.remove("col"));
-        t.querySelectorAll(`[data-col="${i}"]`).forEach((e) => e.classList.add("col"));
+        t.querySelectorAll(`[data-col="${col}"]`).forEach((e) => e.classList.add("col"));
       });
       tr.append(td);
     });
@@ -579,7 +592,7 @@ function matrixView(res) {
   });
   t.dataset.matrix = JSON.stringify(C);
   box.append(t, el("p", { class: "note", text: "each column is one input value's stamp: the kernel, " +
-    "shifted by the stride (hover a column)" }));
+    "shifted by the stride (hover a column)" + (st.size.length > 1 ? "; pixels numbered row by row" : "") }));
   return box;
 }
 
@@ -588,7 +601,7 @@ function redrawViews(res) {
   const zoomed = document.activeElement && document.activeElement.classList.contains("zeros");
   views.replaceChildren();
   if (state.dims === 1) views.append(stampsView(res), zeroView(res), matrixView(res));
-  else views.append(countView(res), zeroView(res));
+  else views.append(countView(res), zeroView(res), matrixView(res));
   if (zoomed) views.querySelector(".zeros").focus();
 }
 
