@@ -91,6 +91,7 @@ def test_the_page_computes_what_pytorch_does_or_refuses_as_it_does(page, case):
         refused = str(e)
     if refused is not None:  # PyTorch refuses it too, and the page says so in core.conv's words
         assert page.text_content("#refused") == refused
+        assert page.text_content("#formula").endswith("(no output: PyTorch refuses this setting, see below)")
         assert shown(page) is None and page.input_value("#pytorch") == ""  # nothing stale
         fn = F.conv_transpose1d if dims == 1 else F.conv_transpose2d
         with pytest.raises(RuntimeError):
@@ -246,6 +247,20 @@ def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
     for c in range(cin):
         drawn = json.loads(page.get_attribute(f'.zerotable[data-c="{c}"]', "data-z"))
         np.testing.assert_allclose(drawn, z[c], rtol=0, atol=1e-12)
+    # each zero-inserted cell says what it is: an input value, a zero put between, a border zero
+    cells = page.query_selector_all('.zerotable[data-c="0"] td')
+    kinds = [td.get_attribute("class").split()[0] for td in cells]
+    s, k, p, op, d = (axes[n] for n in ("stride", "kernel", "padding", "output_padding", "dilation"))
+    border = d * (k - 1) - p
+    assert kinds.count("zv") == setting["size"][0] and kinds.count("zi") == (setting["size"][0] - 1) * (s - 1)
+    assert kinds[:max(0, border)] == ["zb"] * max(0, border)
+    # hovering an output cell moves the window there and lights that row of Cᵀ
+    page.query_selector(f'.out [data-pos="{len(out) - 1}"]').hover()
+    assert page.text_content("#zero-dot").startswith(f"out[0][{len(out) - 1}] = ")
+    assert page.get_attribute(".matrixtable tr.lit-row", "data-row") == str(len(out) - 1)
+    page.click(".steps button >> nth=0")  # ◀: one back
+    assert page.text_content("#zero-dot").startswith(f"out[0][{len(out) - 2}] = ")
+    page.query_selector('.out [data-pos="0"]').hover()
     page.focus(".zeros")
     for j in range(len(out)):
         assert float(page.get_attribute("#zero-dot", "data-value")) == pytest.approx(out[j], abs=1e-12)

@@ -337,6 +337,9 @@ function render() {
   delete $("why").dataset.terms;
   drawValues();
   if (refused) {
+    $("formula").textContent = $("formula").textContent.split("\n")[0] + "\n(no output: PyTorch refuses " +
+      "this setting, see below)";
+    $("why").textContent = "";
     out.append(el("p", { class: "refused", id: "refused", text: refused }));
     $("pytorch").value = "";
     document.body.dataset.result = "";
@@ -387,6 +390,16 @@ function explainCell(o, pos, td) {
     document.querySelectorAll(`.stamp[data-c="${c}"][data-i="${i.join(",")}"] [data-pos="${pos.join(",")}"]`)
       .forEach((e) => e.classList.add("lit"));
   }
+  if (o === 0 && state.zeroAt && state.zeroAt.join(",") !== pos.join(",")) {
+    state.zeroAt = pos.slice();
+    const zv = document.querySelector(".zeros");
+    if (zv) zv.replaceWith(zeroView(state.result));
+  }
+  document.querySelectorAll(".matrixtable tr.lit-row").forEach((e) => e.classList.remove("lit-row"));
+  if (o === 0) {
+    const row = document.querySelector(`.matrixtable tr[data-row="${pos.join(",")}"]`);
+    if (row) row.classList.add("lit-row");
+  }
   const b = state.bias ? state.b[o] : 0;
   const parts = terms.map(([c, i, t, p]) =>
     `x[${c}][${i.join(",")}]·w[${c}][${o}][${t.join(",")}] (${fmt(p)})`);
@@ -413,7 +426,7 @@ function stampsView(res) {
   for (let o = 0; o < state.cout; o++) {
     const t = el("table", { class: "grid stamptable" });
     const head = el("tr");
-    head.append(el("th", { text: `out ${o}` }));
+    head.append(el("th", { text: `output channel ${o}` }));
     for (let j = 0; j < width; j++) {
       const kept = j - p >= 0 && j - p < res.shape[0];
       head.append(el("th", { class: kept ? "" : "cropped", text: kept ? String(j - p) : "crop" }));
@@ -463,23 +476,30 @@ function stampsView(res) {
 // dilation·(kernel − 1) − padding zeros on each border (and output_padding more at the end; a negative
 // count crops instead), then the flipped kernel slid one sample at a time (core.conv.zero_inserted).
 // ← and → step the window; each position's dot product is written out.
-function zeroInserted1(row, k, s, p, op, d) {
+function zeroInserted1(row, k, s, p, op, d, kinds = false) {
+  // with `kinds`, each cell says what it is: "v" an input value, "i" a zero put between, "b" a border zero
   let z = [];
-  row.forEach((v, i) => { if (i) for (let r = 1; r < s; r++) z.push(0); z.push(v); });
+  row.forEach((v, i) => {
+    if (i) for (let r = 1; r < s; r++) z.push(kinds ? "i" : 0);
+    z.push(kinds ? (typeof v === "string" ? v : "v") : v);
+  });
   const border = d * (k - 1) - p;
   const before = border, after = border + op;
   z = z.slice(Math.max(0, -before), z.length - Math.max(0, -after));
-  return Array(Math.max(0, before)).fill(0).concat(z, Array(Math.max(0, after)).fill(0));
+  const pad = (n) => Array(Math.max(0, n)).fill(kinds ? "b" : 0);
+  return pad(before).concat(z, pad(after));
 }
 
 const transpose = (g) => g[0].map((_, c) => g.map((row) => row[c]));
 
 // one input channel, zero-inserted on every axis (core.conv.zero_inserted)
-function zeroInserted(xc, st) {
-  const ax = (d) => [st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d], st.dilation[d]];
+function zeroInserted(xc, st, kinds = false) {
+  const ax = (d) => [st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d], st.dilation[d], kinds];
   if (st.size.length === 1) return zeroInserted1(xc, ...ax(0));
   const rows = xc.map((r) => zeroInserted1(r, ...ax(1)));
-  return transpose(transpose(rows).map((col) => zeroInserted1(col, ...ax(0))));
+  // a column's zero between or on the border stays what the row made it, unless the column adds one
+  const cols = transpose(rows).map((col) => zeroInserted1(col, ...ax(0)));
+  return transpose(cols);
 }
 
 function zeroView(res) {
@@ -491,7 +511,8 @@ function zeroView(res) {
     `${st.dilation[d] * (st.kernel[d] - 1) - st.padding[d]} on each border` +
     (st.output_padding[d] ? ` (+${st.output_padding[d]} at the end)` : ""));
   box.append(el("p", { class: "note", text: per.join("; ") + `; the kernel flipped, slid one sample at a ` +
-    `time (${dims > 1 ? "arrow keys" : "← →"} to step), for output channel ${o}` }));
+    `time (${dims > 1 ? "arrow keys" : "← →"} or the buttons to step), for output channel ${o}; bold: the ` +
+    "input values, grey: zeros put between, dashed: border zeros" }));
   const pos = (state.zeroAt || st.size.map(() => 0)).map((v, d) => Math.min(v, res.shape[d] - 1));
   state.zeroAt = pos;
   const inWindow = (j) => j.every((jj, d) => {
@@ -501,6 +522,7 @@ function zeroView(res) {
   const terms = [];
   for (let c = 0; c < state.cin; c++) {
     const z = zeroInserted(state.x[c], st);
+    const kind = zeroInserted(fill([...st.size], () => "v"), st, true);
     const k = state.w[c][o]; // flipped on every axis
     const wf = dims === 1 ? k.slice().reverse() : k.slice().reverse().map((r) => r.slice().reverse());
     for (const t of positions(st.kernel)) {
@@ -508,6 +530,7 @@ function zeroView(res) {
       terms.push([get(z, j), get(wf, t)]);
     }
     const g = grid(z, { cls: "zerotable", tag: (td, j) => {
+      td.classList.add({ v: "zv", i: "zi", b: "zb" }[get(kind, j)] || "zb");
       if (!inWindow(j)) return;
       td.classList.add("lit");
       const t = j.map((jj, d) => (jj - pos[d]) / st.dilation[d]);
@@ -523,7 +546,15 @@ function zeroView(res) {
     terms.map(([zv, w]) => `${fmt(zv)}·${fmt(w)}`).join(" + ") + (state.bias ? ` + bias ${fmt(b)}` : "") +
     ` = ${fmt(dot)}` });
   said.dataset.value = String(dot);
-  box.append(said);
+  const buttons = el("p", { class: "steps" });
+  const moves = dims === 1 ? [["◀", 0, -1], ["▶", 0, 1]]
+    : [["◀", 1, -1], ["▶", 1, 1], ["▲", 0, -1], ["▼", 0, 1]];
+  for (const [label, d, by] of moves) {
+    const bt = el("button", { type: "button", text: label, "aria-label": `step the kernel ${label}` });
+    bt.addEventListener("click", () => step(d, by));
+    buttons.append(bt);
+  }
+  box.append(said, buttons);
   const step = (d, by) => {
     const next = pos.slice();
     next[d] = Math.max(0, Math.min(res.shape[d] - 1, pos[d] + by));
@@ -551,6 +582,9 @@ function matrixView(res) {
   const box = el("section", { class: "matrix" });
   box.append(el("h2", { text: `The matrix Cᵀ: output channel ${o} = Cᵀ · inputs` +
     (state.bias ? " + bias" : "") }));
+  box.append(el("p", { class: "note", text: "C: the ordinary convolution with this kernel, written as a " +
+    "matrix (it takes a signal of the output's length to one of the input's); its transpose Cᵀ goes the " +
+    "other way, spreading each input value over the output" }));
   const ins = positions(st.size), outs = positions(res.shape);
   const cols = state.cin * ins.length;
   if (outs.length > MATRIX_MAX.rows || cols > MATRIX_MAX.cols) {
@@ -578,7 +612,7 @@ function matrixView(res) {
   names.forEach((nm, col) => head.append(el("th", { "data-col": String(col), text: nm })));
   t.append(head);
   C.forEach((row, r) => {
-    const tr = el("tr");
+    const tr = el("tr", { "data-row": outs[r].join(",") });
     tr.append(el("th", { text: `out ${outs[r].join(",")}` }));
     row.forEach((v, col) => {
       const td = el("td", { "data-col": String(col), class: v === 0 ? "zero" : "", text: fmt(v) });
