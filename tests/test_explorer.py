@@ -329,6 +329,16 @@ def test_zero_insertion_and_the_matrix_in_2d(page):
     for c in range(2):
         drawn = json.loads(page.get_attribute(f'.zerotable[data-c="{c}"]', "data-z"))
         np.testing.assert_allclose(drawn, z[c], rtol=0, atol=1e-12)
+    # one stamp at a time (hover an input cell): every stamp added up, plus the bias, is the output
+    total = np.zeros_like(out)
+    for c, table in enumerate(page.query_selector_all(".in")):
+        for td in table.query_selector_all("td"):
+            td.hover()
+            r, col = map(int, td.get_attribute("data-pos").split(","))
+            placed = np.array(json.loads(page.get_attribute(".stampgrid", "data-placed")))
+            assert page.text_content(".stamp2d .note").startswith(f"x[{c}][{r},{col}] = ")
+            total += placed
+    np.testing.assert_allclose(total + b[0], out, rtol=0, atol=1e-12)
     C = np.array(json.loads(page.get_attribute(".matrixtable", "data-matrix")))  # pixels row by row
     np.testing.assert_allclose(C @ x.reshape(-1) + b[0], out.reshape(-1), rtol=0, atol=1e-12)
     page.focus(".zeros")

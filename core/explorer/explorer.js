@@ -367,8 +367,16 @@ function render() {
 function drawValues() {
   const vx = $("inputs"), vw = $("kernels"), vb = $("biases");
   vx.replaceChildren(); vw.replaceChildren(); vb.replaceChildren();
-  state.x.forEach((xc, c) => vx.append(el("h3", { text: `input channel ${c}` }),
-    grid(xc, { name: `x[${c}]`, cls: "in", edit: (pos, v) => setIn(state.x, [c], pos, v) })));
+  state.x.forEach((xc, c) => {
+    const g = grid(xc, { name: `x[${c}]`, cls: "in", edit: (pos, v) => setIn(state.x, [c], pos, v) });
+    g.querySelectorAll("td").forEach((td) => td.addEventListener("mouseenter", () => {
+      const view = document.querySelector(".stamp2d");
+      if (!view || !state.result) return;
+      state.stampAt = [c, ...td.dataset.pos.split(",").map(Number)];
+      view.replaceWith(stamp2d(state.result));
+    }));
+    vx.append(el("h3", { text: `input channel ${c}` }), g);
+  });
   state.w.forEach((wc, c) => wc.forEach((k, o) => vw.append(el("h3", {
     text: `kernel w[${c}][${o}]: input channel ${c} → output channel ${o}` }),
     grid(k, { name: `w[${c}][${o}]`, cls: "kern", edit: (pos, v) => setIn(state.w, [c, o], pos, v) }))));
@@ -635,8 +643,55 @@ function redrawViews(res) {
   const zoomed = document.activeElement && document.activeElement.classList.contains("zeros");
   views.replaceChildren();
   if (state.dims === 1) views.append(stampsView(res), zeroView(res), matrixView(res));
-  else views.append(countView(res), zeroView(res), matrixView(res));
+  else views.append(stamp2d(res), countView(res), zeroView(res), matrixView(res));
   if (zoomed) views.querySelector(".zeros").focus();
+}
+
+// 2-D: one input value's stamp at a time (hover an input cell, or step with the buttons): the input
+// value times the kernel, placed at (i·stride − padding, j·stride − padding) on the output grid; a
+// tap that lands outside the output is cropped. The stamps of all input values add up to the output.
+function stamp2d(res) {
+  const st = state.setting, o = 0;
+  const at = state.stampAt || [0, 0, 0];
+  const c = Math.min(at[0], state.cin - 1), i = [Math.min(at[1], st.size[0] - 1), Math.min(at[2], st.size[1] - 1)];
+  state.stampAt = [c, ...i];
+  const v = get(state.x[c], i);
+  const placed = zeros(res.shape), hit = zeros(res.shape);
+  let cropped = 0;
+  for (const t of positions(st.kernel)) {
+    const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+    if (j.some((jj, d) => jj < 0 || jj >= res.shape[d])) { cropped++; continue; }
+    setAt(placed, j, get(placed, j) + v * get(state.w[c][o], t));
+    setAt(hit, j, 1);
+  }
+  const box = el("section", { class: "stamp2d" });
+  box.append(el("h2", { text: "One stamp: an input value times the kernel, placed on the output" }));
+  box.append(el("p", { class: "note", text: `x[${c}][${i.join(",")}] = ${fmt(v)} times kernel w[${c}][${o}], ` +
+    `its tap (0,0) at (${i[0]}·${st.stride[0]} − ${st.padding[0]}, ` +
+    `${i[1]}·${st.stride[1]} − ${st.padding[1]}) = ` +
+    `(${i[0] * st.stride[0] - st.padding[0]}, ${i[1] * st.stride[1] - st.padding[1]})` +
+    (cropped ? `; ${cropped} tap(s) land outside the output: cropped` : "") +
+    "; hover an input cell or use the buttons to pick another; every stamp added up is the output" }));
+  const g = grid(placed, { cls: "stampgrid", tag: (td, j) => {
+    if (!get(hit, j)) { td.textContent = ""; td.classList.add("empty"); }
+  } });
+  g.dataset.placed = JSON.stringify(placed);
+  g.dataset.hit = JSON.stringify(hit);
+  const buttons = el("p", { class: "steps" });
+  const total = state.cin * st.size[0] * st.size[1];
+  const flat = (c * st.size[0] + i[0]) * st.size[1] + i[1];
+  for (const [label, by] of [["◀ previous input value", -1], ["next input value ▶", 1]]) {
+    const bt = el("button", { type: "button", text: label });
+    bt.addEventListener("click", () => {
+      const n = Math.max(0, Math.min(total - 1, flat + by));
+      state.stampAt = [Math.floor(n / (st.size[0] * st.size[1])), Math.floor(n / st.size[1]) % st.size[0],
+        n % st.size[1]];
+      box.replaceWith(stamp2d(res));
+    });
+    buttons.append(bt);
+  }
+  box.append(g, buttons);
+  return box;
 }
 
 // 2-D: the stamp-count map beside the output (how many stamps of one channel reach each pixel)
