@@ -339,6 +339,11 @@ def test_zero_insertion_and_the_matrix_in_2d(page):
             assert page.text_content(".stamp2d .note").startswith(f"x[{c}][{r},{col}] = ")
             total += placed
     np.testing.assert_allclose(total + b[0], out, rtol=0, atol=1e-12)
+    # the count map says which shade means more, in the theme shown
+    assert "(brighter: more)" in page.text_content(".counts")
+    page.select_option("#theme", "light")
+    assert "(darker: more)" in page.text_content(".counts")
+    page.select_option("#theme", "dark")
     C = np.array(json.loads(page.get_attribute(".matrixtable", "data-matrix")))  # pixels row by row
     np.testing.assert_allclose(C @ x.reshape(-1) + b[0], out.reshape(-1), rtol=0, atol=1e-12)
     page.focus(".zeros")

@@ -699,7 +699,11 @@ function countView(res) {
   const counts = stampCounts(state.setting, res.shape);
   const top = Math.max(1, ...counts.flat());
   const box = el("section", { class: "counts" });
-  box.append(el("h2", { text: "Stamps per output pixel: uneven counts are the checkerboard" }));
+  box.append(el("h2", { text: "Stamps per output pixel: where the counts differ, a checkerboard" }));
+  box.append(el("p", { class: "note", text: "how many stamps of one input channel reach each output pixel " +
+    `(${document.documentElement.dataset.theme === "light" ? "darker" : "brighter"}: more). ` +
+    "Where neighbouring pixels get different counts, even a constant input comes " +
+    "out patterned like a checkerboard: the artifact generated images show" }));
   box.append(grid(counts, { cls: "countmap", tag: (td, pos, v) => {
     td.style.setProperty("--shade", String(v / top));
     if (v / top > 0.5) td.classList.add("strong"); // the digit in the background colour, to stand out
@@ -719,7 +723,10 @@ function applyTheme(name) {
 function init() {
   applyTheme(DATA.theme);
   $("theme").value = DATA.theme;
-  $("theme").addEventListener("change", () => applyTheme($("theme").value));
+  $("theme").addEventListener("change", () => {
+    applyTheme($("theme").value);
+    if (state.result && document.body.dataset.result) redrawViews(state.result); // words that name a shade
+  });
   reshapeValues();
   writeControls();
   const now = () => JSON.stringify([state.dims, state.cin, state.cout, state.bias, state.setting]);
