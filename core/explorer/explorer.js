@@ -64,8 +64,15 @@ function positions(shape) {
 
 function get(arr, pos) { return pos.reduce((a, i) => a[i], arr); }
 
-function zeros(shape) {
-  return shape.length === 0 ? 0 : Array.from({ length: shape[0] }, () => zeros(shape.slice(1)));
+function fill(shape, f) {
+  return shape.length === 0 ? f() : Array.from({ length: shape[0] }, () => fill(shape.slice(1), f));
+}
+
+const zeros = (shape) => fill(shape, () => 0);
+
+// where tap t of input position i lands on the output (before any crop), per axis: PyTorch's rule
+function landing(i, t, st) {
+  return i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
 }
 
 // The output, and for every output position the terms that made it: [c, input pos, tap pos, product].
@@ -84,7 +91,7 @@ function convTranspose(st, x, w, bias) {
     for (let c = 0; c < cin; c++) {
       for (const i of positions(st.size)) {
         for (const t of positions(st.kernel)) {
-          const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+          const j = landing(i, t, st);
           if (j.some((jj, d) => jj < 0 || jj >= outShape[d])) continue;
           const prod = get(x[c], i) * get(w[c][o], t);
           setAt(y, j, get(y, j) + prod);
@@ -109,7 +116,7 @@ function stampCounts(st, shape) {
   const n = zeros(shape);
   for (const i of positions(st.size)) {
     for (const t of positions(st.kernel)) {
-      const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+      const j = landing(i, t, st);
       if (j.some((jj, d) => jj < 0 || jj >= shape[d])) continue;
       setAt(n, j, get(n, j) + 1);
     }
@@ -123,10 +130,6 @@ const state = {
   setting: { kernel: [3], stride: [2], padding: [1], output_padding: [1], dilation: [1], size: [4] },
   x: null, w: null, b: null, hover: null,
 };
-
-function fill(shape, f) {
-  return shape.length === 0 ? f() : Array.from({ length: shape[0] }, () => fill(shape.slice(1), f));
-}
 
 function rng(seed) { // mulberry32: the same integers for the same seed in every browser
   let a = seed >>> 0;
@@ -216,8 +219,6 @@ function readControls() {
       errors[key] = `${key === "cin" ? "input" : "output"} channels: a whole number from 1 to ${LIMITS.channels}`;
     }
   }
-  for (const name of Object.keys(LIMITS)) document.querySelectorAll(`[data-error="${name}"]`)
-    .forEach((el) => { el.textContent = ""; });
   for (const key of ["cin", "cout", ...PER_AXIS]) {
     const el = document.querySelector(`[data-error="${key}"]`);
     if (el) el.textContent = errors[key] || "";
@@ -608,7 +609,7 @@ function matrixView(res) {
       const col = c * ins.length + n;
       names.push(`x[${c}][${i.join(",")}]=${fmt(get(state.x[c], i))}`);
       for (const t of positions(st.kernel)) {
-        const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+        const j = landing(i, t, st);
         const r = rowOf.get(j.join(","));
         if (r !== undefined) C[r][col] += get(state.w[c][o], t);
       }
@@ -659,7 +660,7 @@ function stamp2d(res) {
   const placed = zeros(res.shape), hit = zeros(res.shape);
   let cropped = 0;
   for (const t of positions(st.kernel)) {
-    const j = i.map((ii, d) => ii * st.stride[d] - st.padding[d] + t[d] * st.dilation[d]);
+    const j = landing(i, t, st);
     if (j.some((jj, d) => jj < 0 || jj >= res.shape[d])) { cropped++; continue; }
     setAt(placed, j, get(placed, j) + v * get(state.w[c][o], t));
     setAt(hit, j, 1);
