@@ -273,13 +273,13 @@ class InputNoiseScene(NoiseStage, Explainer):
     # --- 1. input noise: why the plain filters may be jagged (F17, C7) -------------------------------
     def input_noise(self):
         title = th.title("Exact data: one sample's value tells curves apart")
-        b = LookAlikeBoard(title)
+        b = LookAlikeBoard(title, f"curve {{idx}} ({th.TEXT_NAME}) and 3 look-alikes ({th.DATA_NAME}); "
+                                  "dashes: sample {sample}")
         curves = data.make_curves()[0]
         s, idx = b.sample, b.idx
         caption = th.text("the synthetic curves are exact: one sample's value already tells which curve "
                           "it is", th.SMALL_SIZE, th.TEXT_COLOR).next_to(title, DOWN, 0.15)
-        label = relabel(b.plot, f"curve {idx} ({th.TEXT_NAME}) and 3 look-alikes ({th.DATA_NAME}); "
-                                f"dashes: sample {s}")
+        label = b.plot.label
         # the values at sample s as written, each look-alike's minus curve idx's (of the values written)
         ref = shown_value(curves[idx, s])
         diffs = {int(j): round(shown_value(curves[j, s]) - ref, 4) for j in b.others}

@@ -329,22 +329,19 @@ def ablated_grid(models: dict, patch: np.ndarray, beside) -> tuple[VGroup, VGrou
 
 class LookAlikeBoard:
     """The look-alikes (F17), laid out under `title`: the example curve and three look-alikes sharing
-    one sample's value ('curve j'), with those values."""
+    one sample's value ('curve j'), the plot labelled `label`, a format string that may name {idx} and
+    {sample} (by default which curves, at which sample)."""
 
-    def __init__(self, title):
+    def __init__(self, title, label: str | None = None):
         curves = data.make_curves()[0]
         self.idx, curve = story.demo_curve()
         self.sample, self.others = story.look_alikes(curves, self.idx)
         self.apart = np.abs(curves[self.others] - curve).max()  # the look-alikes' largest gap anywhere
         lo, hi = min(curves[self.others].min(), curve.min()), max(curves[self.others].max(), curve.max())
-        self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 7.5, 3.2,
-                                   f"curve {self.idx} and 3 look-alikes at sample {self.sample}")
-        colours = [(self.idx, th.TEXT_COLOR)] + [(j, th.DATA_COLOR) for j in self.others]
-        self.values = VGroup(th.text(f"sample {self.sample}:", th.SMALL_SIZE, th.TEXT_COLOR),
-                             *[th.text(f"{curves[j, self.sample]:.4f}", th.SMALL_SIZE, col)
-                               for j, col in colours]
-                             ).arrange(DOWN, buff=0.1).next_to(self.plot, RIGHT, buff=0.3)
-        VGroup(self.plot, self.values).next_to(title, DOWN, buff=0.95)
+        label = (label or "curve {idx} and 3 look-alikes at sample {sample}").format(idx=self.idx,
+                                                                                   sample=self.sample)
+        self.plot = pic.SignalPlot(WINSIZE, pic.nice_range(lo - 0.05, hi + 0.05), 7.5, 3.2, label)
+        self.plot.next_to(title, DOWN, buff=0.95)
         self.target = pic.Signal(self.plot, curve, th.TEXT_COLOR, width=5, dot_radius=0.05,
                                  role=f"curve {self.idx}")
         self.rest = [pic.Signal(self.plot, curves[j], th.DATA_COLOR, width=2, dot_radius=0.03, opacity=0.8,
