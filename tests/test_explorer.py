@@ -191,10 +191,16 @@ def test_the_article_preset_is_the_trained_decoder_and_nothing_leaves_the_page(p
     bd = explain.article(ck, story.demo_curve()[1])
     np.testing.assert_allclose(np.array(shown(page)), bd.output, rtol=0, atol=1e-9)
     assert page.input_value("#f-stride") == "4" and page.input_value("#f-cin") == "3"
-    page.select_option("#preset", "random")
+    page.click("#random")
     a = shown(page)
-    page.select_option("#preset", "random")
+    page.click("#random")
     assert shown(page) == a  # the same seed, the same integers
+    page.fill("#f-seed", "1")
+    page.press("#f-seed", "Enter")
+    assert shown(page) != a
+    page.fill("#f-seed", "-1")
+    page.click("#random")
+    assert page.text_content('[data-error="seed"]') == "seed: a whole number, 0 or more"
     assert page.requests == [page_file.as_uri()]  # nothing from any host, not even a font
     assert page.errors == []
 
@@ -258,6 +264,11 @@ def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
     page.query_selector(f'.out [data-pos="{len(out) - 1}"]').hover()
     assert page.text_content("#zero-dot").startswith(f"out[0][{len(out) - 1}] = ")
     assert page.get_attribute(".matrixtable tr.lit-row", "data-row") == str(len(out) - 1)
+    # one view at a time: the zero-insertion tab hides the stamps
+    page.click('#tabs [data-view="stamps"]')
+    assert page.is_visible(".stamps") and not page.is_visible(".zeros")
+    page.click('#tabs [data-view="zeros"]')
+    assert page.is_visible(".zeros") and not page.is_visible(".stamps")
     page.click(".steps button >> nth=0")  # ◀: one back
     assert page.text_content("#zero-dot").startswith(f"out[0][{len(out) - 2}] = ")
     page.query_selector('.out [data-pos="0"]').hover()
@@ -346,6 +357,7 @@ def test_zero_insertion_and_the_matrix_in_2d(page):
     page.select_option("#theme", "dark")
     C = np.array(json.loads(page.get_attribute(".matrixtable", "data-matrix")))  # pixels row by row
     np.testing.assert_allclose(C @ x.reshape(-1) + b[0], out.reshape(-1), rtol=0, atol=1e-12)
+    page.click('#tabs [data-view="zeros"]')
     page.focus(".zeros")
     for r in range(out.shape[0]):
         for _ in range(out.shape[1]):
@@ -364,3 +376,28 @@ def test_a_matrix_too_large_to_read_is_said_not_drawn(page):
     assert page.query_selector(".matrixtable") is None
     assert "Cᵀ has 169 rows and 108 columns here: more than the page draws readably" in \
         page.text_content(".matrix")
+
+
+def test_presets_keep_the_axes_and_the_checkerboard_is_the_stamp_count(page):
+    """The 2x-upsampling and kernel-4 presets set every axis of the 2-D setting shown (they once left
+    a 1-D kernel in a 2-D setting and drew nothing); the checkerboard preset (every input and tap 1, no
+    bias) gives an output equal to the stamp-count map drawn beside it, as torch computes it."""
+    import torch
+
+    page.check("#dims-2")
+    page.fill("#f-size", "4")
+    page.dispatch_event("#f-size", "change")
+    page.select_option("#preset", "upsample")
+    assert page.evaluate("explorer.state.setting.kernel") == [3, 3]
+    assert np.array(shown(page)).shape[1:] == (8, 8)  # input 4 x 4, doubled
+    page.select_option("#preset", "checkerboard")
+    out = np.array(shown(page))[0]
+    want = torch.nn.functional.conv_transpose2d(torch.ones(1, 1, 4, 4, dtype=torch.float64),
+                                                torch.ones(1, 1, 3, 3, dtype=torch.float64), stride=2,
+                                                padding=1, output_padding=1)[0, 0].numpy()
+    np.testing.assert_array_equal(out, want)
+    counts = [[int(td.text_content()) for td in tr.query_selector_all("td")]
+              for tr in page.query_selector_all("#counts .countmap tr")]
+    np.testing.assert_array_equal(counts, out)
+    assert set(np.unique(out)) == {1, 2, 4}  # the checkerboard: 1, 2 and 4 stamps side by side
+    assert page.is_visible("#counts")

@@ -128,7 +128,7 @@ function stampCounts(st, shape) {
 const state = {
   dims: 1, cin: 1, cout: 1, bias: true,
   setting: { kernel: [3], stride: [2], padding: [1], output_padding: [1], dilation: [1], size: [4] },
-  x: null, w: null, b: null, hover: null,
+  x: null, w: null, b: null, hover: null, view: "stamps",
 };
 
 function rng(seed) { // mulberry32: the same integers for the same seed in every browser
@@ -156,6 +156,14 @@ function reshapeValues() {
   state.b = keep(state.b, [state.cout], () => 0);
 }
 
+// a preset's numbers on every axis of the page's current 1-D or 2-D setting, the input size kept
+function setting(per) {
+  const dims = state.dims;
+  state.setting = { size: state.setting.size.slice(0, dims) };
+  for (const [name, v] of Object.entries(per)) state.setting[name] = Array(dims).fill(v);
+  reshapeValues();
+}
+
 const PRESETS = {
   "article": () => {
     const a = DATA.article;
@@ -164,15 +172,16 @@ const PRESETS = {
       dilation: [1], size: [a.input[0].length] };
     state.x = a.input; state.w = a.weight; state.b = a.bias;
   },
-  "upsample": () => {
-    state.setting = { kernel: [3], stride: [2], padding: [1], output_padding: [1], dilation: [1],
-      size: state.setting.size.slice() };
-    reshapeValues();
-  },
-  "even": () => {
-    state.setting = { kernel: [4], stride: [2], padding: [1], output_padding: [0], dilation: [1],
-      size: state.setting.size.slice() };
-    reshapeValues();
+  "upsample": () => setting({ kernel: 3, stride: 2, padding: 1, output_padding: 1, dilation: 1 }),
+  "even": () => setting({ kernel: 4, stride: 2, padding: 1, output_padding: 0, dilation: 1 }),
+  // 2-D: every input 1 and every tap 1, so what the output shows is the stamp count: the checkerboard
+  "checkerboard": () => {
+    state.dims = 2; state.cin = 1; state.cout = 1; state.bias = false;
+    state.x = null; state.w = null;
+    state.setting = { size: [4, 4] };
+    setting({ kernel: 3, stride: 2, padding: 1, output_padding: 1, dilation: 1 });
+    state.x = fill([1, 4, 4], () => 1);
+    state.w = fill([1, 1, 3, 3], () => 1);
   },
   "random": (seed) => {
     const r = rng(seed);
@@ -316,7 +325,8 @@ function pytorchText(st) {
   const ax = (n) => (st[n].every((a) => a === st[n][0]) ? String(st[n][0]) : st[n].join("x"));
   const explain = ["kernel", "stride", "padding", "output_padding", "dilation"]
     .map((n) => `--${n.replace("_", "-")} ${ax(n)}`).join(" ");
-  lines.push("", `# in a terminal: deconv explain ${explain} --size ${ax("size")}`);
+  lines.push("", "# the same setting worked through in a terminal, with this project's command-line tool:",
+    `# deconv explain ${explain} --size ${ax("size")}`);
   return lines.join("\n");
 }
 
@@ -326,6 +336,8 @@ function render() {
   const out = $("output"), views = $("views");
   out.replaceChildren();
   views.replaceChildren();
+  $("counts").replaceChildren();
+  $("tabs").hidden = true;
   const axisWord = st.size.length > 1 ? ["rows: ", "columns: "] : [""];
   $("formula").textContent = "length out = (size − 1)·stride − 2·padding + dilation·(kernel − 1) + " +
     "output_padding + 1\n" + st.size.map((n, d) => {
@@ -522,6 +534,9 @@ function zeroView(res) {
   box.append(el("p", { class: "note", text: per.join("; ") + `; the kernel flipped, slid one sample at a ` +
     `time (${dims > 1 ? "arrow keys" : "← →"} or the buttons to step), for output channel ${o}; bold: the ` +
     "input values, grey: zeros put between, dashed: border zeros" }));
+  box.append(el("p", { class: "note", text: "Why flipped: output sample j takes x[i]·w[t] where " +
+    "i·stride − padding + t·dilation = j, so under the window, the further along an input value sits, the " +
+    "lower its tap: the window holds the kernel last tap first" }));
   const pos = (state.zeroAt || st.size.map(() => 0)).map((v, d) => Math.min(v, res.shape[d] - 1));
   state.zeroAt = pos;
   const inWindow = (j) => j.every((jj, d) => {
@@ -639,13 +654,23 @@ function matrixView(res) {
   return box;
 }
 
+// the three views, one shown at a time (the tab chosen); in 2-D the stamp-count map beside the output
 function redrawViews(res) {
   const views = $("views");
   const zoomed = document.activeElement && document.activeElement.classList.contains("zeros");
   views.replaceChildren();
-  if (state.dims === 1) views.append(stampsView(res), zeroView(res), matrixView(res));
-  else views.append(stamp2d(res), countView(res), zeroView(res), matrixView(res));
+  views.append(state.dims === 1 ? stampsView(res) : stamp2d(res), zeroView(res), matrixView(res));
+  $("counts").replaceChildren(...(state.dims === 2 ? [countView(res)] : []));
+  showView(state.view);
   if (zoomed) views.querySelector(".zeros").focus();
+}
+
+function showView(name) {
+  state.view = name;
+  $("views").dataset.show = name;
+  $("tabs").hidden = false;
+  document.querySelectorAll("#tabs button").forEach((b) => b.setAttribute("aria-selected",
+    String(b.dataset.view === name)));
 }
 
 // 2-D: one input value's stamp at a time (hover an input cell, or step with the buttons): the input
@@ -700,7 +725,7 @@ function countView(res) {
   const counts = stampCounts(state.setting, res.shape);
   const top = Math.max(1, ...counts.flat());
   const box = el("section", { class: "counts" });
-  box.append(el("h2", { text: "Stamps per output pixel: where the counts differ, a checkerboard" }));
+  box.append(el("h2", { text: "Stamps per output pixel" }));
   box.append(el("p", { class: "note", text: "how many stamps of one input channel reach each output pixel " +
     `(${document.documentElement.dataset.theme === "light" ? "darker" : "brighter"}: more). ` +
     "Where neighbouring pixels get different counts, even a constant input comes " +
@@ -728,6 +753,8 @@ function init() {
     applyTheme($("theme").value);
     if (state.result && document.body.dataset.result) redrawViews(state.result); // words that name a shade
   });
+  document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () =>
+    showView(b.dataset.view)));
   reshapeValues();
   writeControls();
   const now = () => JSON.stringify([state.dims, state.cin, state.cout, state.bias, state.setting]);
@@ -743,6 +770,8 @@ function init() {
     $("output").replaceChildren(el("p", { class: "refused", id: "refused",
       text: "a field above has no valid value: see the message beside it" }));
     $("views").replaceChildren();
+    $("counts").replaceChildren();
+    $("tabs").hidden = true;
     $("pytorch").value = "";
     document.body.dataset.result = "";
   }));
@@ -760,20 +789,24 @@ function init() {
   }
   $("large").addEventListener("change", () =>
     document.documentElement.classList.toggle("large", $("large").checked));
-  $("preset").addEventListener("change", () => {
-    const name = $("preset").value;
-    if (!name) return;
-    const seed = Number($("f-seed").value);
-    if (name === "random" && (!Number.isInteger(seed) || seed < 0)) {
-      document.querySelector('[data-error="seed"]').textContent = "seed: a whole number, 0 or more";
-      return;
-    }
-    document.querySelector('[data-error="seed"]').textContent = "";
+  const apply = (name, seed) => {
     PRESETS[name](seed);
     writeControls();
     render();
+  };
+  $("preset").addEventListener("change", () => {
+    if ($("preset").value) apply($("preset").value);
     $("preset").value = "";
   });
+  // random integers for the setting shown: the same seed gives the same values in every browser
+  const random = () => {
+    const text = $("f-seed").value.trim(), seed = Number(text);
+    const ok = /^\d+$/.test(text) && Number.isSafeInteger(seed);
+    document.querySelector('[data-error="seed"]').textContent = ok ? "" : "seed: a whole number, 0 or more";
+    if (ok) apply("random", seed);
+  };
+  $("random").addEventListener("click", random);
+  $("f-seed").addEventListener("keydown", (e) => { if (e.key === "Enter") random(); });
   $("copy").addEventListener("click", () => {
     $("pytorch").select();
     if (navigator.clipboard) navigator.clipboard.writeText($("pytorch").value).catch(() => {});
