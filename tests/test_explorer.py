@@ -281,6 +281,13 @@ def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
     C = np.array(json.loads(page.get_attribute(".matrixtable", "data-matrix")))
     np.testing.assert_allclose(C @ x.reshape(-1) + b[0], out, rtol=0, atol=1e-12)
     n = setting["size"][0]
+    # focus an input cell (the keyboard's hover): its stamp row is marked and its column of Cᵀ lit
+    page.focus('.in >> nth=1 >> td[data-pos="2"] input')
+    assert page.get_attribute(".stamp.picked", "data-c") == "1" and \
+        page.get_attribute(".stamp.picked", "data-i") == "2"
+    assert page.get_attribute(".matrixtable th.col", "data-col") == str(n + 2)
+    lit = [float(td.text_content()) for td in page.query_selector_all(".matrixtable td.col")]
+    np.testing.assert_allclose(lit, C[:, n + 2], rtol=0, atol=1e-3)  # drawn to 3 decimals
     for c in range(cin):
         want = conv.transposed_matrix(w[c, 0], n, **{k: v for k, v in axes.items() if k != "kernel"})
         np.testing.assert_allclose(C[:, c * n:(c + 1) * n], want, rtol=0, atol=1e-12)

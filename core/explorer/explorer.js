@@ -382,12 +382,11 @@ function drawValues() {
   vx.replaceChildren(); vw.replaceChildren(); vb.replaceChildren();
   state.x.forEach((xc, c) => {
     const g = grid(xc, { name: `x[${c}]`, cls: "in", edit: (pos, v) => setIn(state.x, [c], pos, v) });
-    g.querySelectorAll("td").forEach((td) => td.addEventListener("mouseenter", () => {
-      const view = document.querySelector(".stamp2d");
-      if (!view || !state.result) return;
-      state.stampAt = [c, ...td.dataset.pos.split(",").map(Number)];
-      view.replaceWith(stamp2d(state.result));
-    }));
+    g.querySelectorAll("td").forEach((td) => {
+      const pick = () => pickInput(c, td.dataset.pos.split(",").map(Number));
+      td.addEventListener("mouseenter", pick);
+      td.addEventListener("focusin", pick); // typing in a cell shows its stamp too, by keyboard
+    });
     vx.append(el("h3", { text: `input channel ${c}` }), g);
   });
   state.w.forEach((wc, c) => wc.forEach((k, o) => vw.append(el("h3", {
@@ -397,6 +396,30 @@ function drawValues() {
     vb.append(el("h3", { text: "bias, one per output channel" }),
       grid(state.b, { name: "bias", cls: "bias", edit: (pos, v) => setIn(state.b, [], pos, v) }));
   }
+}
+
+// hover or focus an input cell: its stamp (its row in 1-D, the one 2-D stamp) and its column of Cᵀ
+function pickInput(c, pos) {
+  if (!state.result || !document.body.dataset.result) return;
+  const st = state.setting;
+  const view = document.querySelector(".stamp2d");
+  if (view) {
+    state.stampAt = [c, ...pos];
+    view.replaceWith(stamp2d(state.result));
+  }
+  document.querySelectorAll(".stamp.picked").forEach((e) => e.classList.remove("picked"));
+  const row = document.querySelector(`.stamp[data-c="${c}"][data-i="${pos.join(",")}"]`);
+  if (row) row.classList.add("picked");
+  const flat = pos.reduce((a, p, d) => a * st.size[d] + p, 0);
+  columnOf(c * st.size.reduce((a, n) => a * n, 1) + flat);
+}
+
+// light one column of Cᵀ: one input value's stamp
+function columnOf(col) {
+  const t = document.querySelector(".matrixtable");
+  if (!t) return;
+  t.querySelectorAll(".col").forEach((e) => e.classList.remove("col"));
+  t.querySelectorAll(`[data-col="${col}"]`).forEach((e) => e.classList.add("col"));
 }
 
 // hover or focus an output cell: the input cells, taps and products that made it, and its sum
@@ -640,17 +663,14 @@ function matrixView(res) {
     tr.append(el("th", { text: `out ${outs[r].join(",")}` }));
     row.forEach((v, col) => {
       const td = el("td", { "data-col": String(col), class: v === 0 ? "zero" : "", text: fmt(v) });
-      td.addEventListener("mouseenter", () => {
-        t.querySelectorAll(".col").forEach((e) => e.classList.remove("col"));
-        t.querySelectorAll(`[data-col="${col}"]`).forEach((e) => e.classList.add("col"));
-      });
+      td.addEventListener("mouseenter", () => columnOf(col));
       tr.append(td);
     });
     t.append(tr);
   });
   t.dataset.matrix = JSON.stringify(C);
   box.append(t, el("p", { class: "note", text: "each column is one input value's stamp: the kernel, " +
-    "shifted by the stride (hover a column)" + (st.size.length > 1 ? "; pixels numbered row by row" : "") }));
+    "shifted by the stride (hover a column, or an input cell)" + (st.size.length > 1 ? "; pixels numbered row by row" : "") }));
   return box;
 }
 
