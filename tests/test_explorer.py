@@ -404,7 +404,23 @@ def test_presets_keep_the_axes_and_the_checkerboard_is_the_stamp_count(page):
                                                 padding=1, output_padding=1)[0, 0].numpy()
     np.testing.assert_array_equal(out, want)
     counts = [[int(td.text_content()) for td in tr.query_selector_all("td")]
-              for tr in page.query_selector_all("#counts .countmap tr")]
+              for tr in page.query_selector_all("#counts .countmap tr:not(.idx)")]
     np.testing.assert_array_equal(counts, out)
     assert set(np.unique(out)) == {1, 2, 4}  # the checkerboard: 1, 2 and 4 stamps side by side
     assert page.is_visible("#counts")
+    assert page.text_content("#evenness") == (
+        "rows and columns: inside, samples get 2 or 1 stamps in turn: uneven (kernel 3 is not a multiple of "
+        "stride 2): a checkerboard inside")
+    assert page.input_value("#preset") == "checkerboard"  # the preset shown stays named
+    page.select_option("#preset", "even")
+    assert page.text_content("#evenness") == ("rows and columns: inside, every sample gets 2 stamp(s): even "
+                                              "(kernel 4 is a multiple of stride 2): no checkerboard, "
+                                              "only the borders get fewer stamps")
+    page.fill("#f-stride", "2, 3")
+    page.dispatch_event("#f-stride", "change")
+    assert page.input_value("#preset") == ""  # changed by hand: no longer the preset
+    assert page.text_content("#evenness").endswith("columns uneven: stripes inside")
+    page.select_option("#preset", "start")
+    assert shown(page) == [[2, 5, 4, 9, 6, 13, 8, 12]]  # the page as it opens
+    assert page.text_content("#evenness") == "inside, samples get 2 or 1 stamps in turn: uneven (kernel 3 " \
+        "is not a multiple of stride 2)"

@@ -164,7 +164,15 @@ function setting(per) {
   reshapeValues();
 }
 
+const START = JSON.stringify(state); // the page as it opens, for the "start" preset
+
 const PRESETS = {
+  "start": () => {
+    const s0 = JSON.parse(START);
+    for (const k of ["dims", "cin", "cout", "bias", "setting"]) state[k] = s0[k];
+    state.x = null; state.w = null; state.b = null;
+    reshapeValues();
+  },
   "article": () => {
     const a = DATA.article;
     state.dims = 1; state.cin = a.weight.length; state.cout = a.weight[0].length; state.bias = true;
@@ -267,11 +275,21 @@ function el(tag, attrs = {}, ...kids) {
 }
 
 // a table of cells for a 1-D row or a 2-D grid; editable cells write back into `arr` at `prefix`
+// a 2-D grid has its row and column numbers around it, unless `heads: false`
 function grid(values, opts) {
-  const rows = Array.isArray(values[0]) ? values : [values];
-  const t = el("table", { class: `grid ${opts.cls || ""}` });
+  const two = Array.isArray(values[0]);
+  const rows = two ? values : [values];
+  const t = el("table", { class: `grid ${two ? "g2 " : ""}${opts.cls || ""}` });
+  const heads = two && opts.heads !== false;
+  if (heads) {
+    const hr = el("tr", { class: "idx" });
+    hr.append(el("th", { class: "idx" }));
+    rows[0].forEach((_, c) => hr.append(el("th", { class: "idx", text: String(c) })));
+    t.append(hr);
+  }
   rows.forEach((row, r) => {
     const tr = el("tr");
+    if (heads) tr.append(el("th", { class: "idx", text: String(r) }));
     row.forEach((v, c) => {
       const pos = Array.isArray(values[0]) ? [r, c] : [c];
       const td = el("td", { "data-pos": pos.join(",") });
@@ -287,6 +305,7 @@ function grid(values, opts) {
           }
           inp.classList.remove("bad");
           msg.textContent = "";
+          $("preset").value = ""; // the values are the user's now, not the preset's
           opts.edit(pos, n);
           render();
         });
@@ -442,14 +461,21 @@ function explainCell(o, pos, td) {
   document.querySelectorAll(".matrixtable tr.lit-row").forEach((e) => e.classList.remove("lit-row"));
   if (o === 0) {
     const row = document.querySelector(`.matrixtable tr[data-row="${pos.join(",")}"]`);
-    if (row) row.classList.add("lit-row");
+    if (row) {
+      row.classList.add("lit-row");
+      const scroller = row.closest(".matrixbox"); // a tall Cᵀ scrolls its own box to the row
+      const off = row.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+      scroller.scrollTop += off - scroller.clientHeight / 2;
+    }
   }
   const b = state.bias ? state.b[o] : 0;
-  const parts = terms.map(([c, i, t, p]) =>
-    `x[${c}][${i.join(",")}]·w[${c}][${o}][${t.join(",")}] (${fmt(p)})`);
+  // the terms by name, then by value, then the sum: out[0][3] = x[0][1]·w[0][0][2] + … = 2·3 + … = 9
+  const names = terms.map(([c, i, t]) => `x[${c}][${i.join(",")}]·w[${c}][${o}][${t.join(",")}]`);
+  const values = terms.map(([c, i, t]) => `${fmt(get(state.x[c], i))}·${fmt(get(state.w[c][o], t))}`);
+  if (state.bias) { names.push(`bias[${o}]`); values.push(fmt(b)); }
   const sum = get(state.result.out[o], pos);
-  const text = `out[${o}][${pos.join(",")}] = ` + (parts.length ? parts.join(" + ") : "no stamp reaches it") +
-    (state.bias ? ` + bias ${fmt(b)}` : "") + ` = ${fmt(sum)}`;
+  const text = `out[${o}][${pos.join(",")}] = ` + (terms.length ? "" : "no stamp reaches it; ") +
+    (names.length ? `${names.join(" + ")} = ${values.join(" + ")} = ` : "") + fmt(sum);
   $("why").textContent = text;
   $("why-key").textContent = "out[output channel][position], x[input channel][position], " +
     "w[input channel][output channel][tap]";
@@ -464,6 +490,8 @@ function stampsView(res) {
   const k = st.kernel[0], s = st.stride[0], p = st.padding[0], d = st.dilation[0];
   const full = (st.size[0] - 1) * s + d * (k - 1) + 1; // every stamp, before the crop
   const width = Math.max(full, p + res.shape[0]);
+  // a column kept only by output_padding (it lies past where padding's crop would end)
+  const extra = (j) => j - p >= res.shape[0] - st.output_padding[0] && j - p < res.shape[0];
   const box = el("section", { class: "stamps" });
   box.append(el("h2", { text: "Stamps: each input value times the kernel, placed at i·stride, added, " +
     "then cropped by padding" }));
@@ -473,7 +501,7 @@ function stampsView(res) {
     head.append(el("th", { text: `output channel ${o}` }));
     for (let j = 0; j < width; j++) {
       const kept = j - p >= 0 && j - p < res.shape[0];
-      head.append(el("th", { class: kept ? "" : "cropped", text: kept ? String(j - p) : "crop" }));
+      head.append(el("th", { class: kept ? (extra(j) ? "extra" : "") : "cropped", text: kept ? String(j - p) : "crop" }));
     }
     t.append(head);
     const sums = Array(width).fill(0);
@@ -489,7 +517,7 @@ function stampsView(res) {
         }
         row.forEach((v, j) => tr.append(el("td", {
           "data-pos": String(j - p), class: `${j - p < 0 || j - p >= res.shape[0] ? "cropped" : ""} ` +
-            `${v === null ? "" : `w${i % 2}`}`, text: v === null ? "" : fmt(v),
+            `${extra(j) ? "extra" : ""} ${v === null ? "" : `w${i % 2}`}`, text: v === null ? "" : fmt(v),
         })));
         t.append(tr);
       }
@@ -498,11 +526,10 @@ function stampsView(res) {
     sumRow.append(el("th", { text: state.bias ? `sum + bias ${fmt(state.b[o])}` : "sum" }));
     for (let j = 0; j < width; j++) {
       const kept = j - p >= 0 && j - p < res.shape[0];
-      const extra = kept && j - p >= res.shape[0] - st.output_padding[0]; // kept only by output_padding
       sumRow.append(el("td", {
-        class: kept ? (extra ? "extra" : "") : "cropped",
+        class: kept ? (extra(j) ? "extra" : "") : "cropped",
         text: kept ? fmt(res.out[o][j - p]) : "",
-        title: extra ? "kept by output_padding" : "",
+        title: extra(j) ? "kept by output_padding" : "",
       }));
     }
     t.append(sumRow);
@@ -511,8 +538,9 @@ function stampsView(res) {
   const endCrop = p - st.output_padding[0];
   box.append(el("p", { class: "note", text: `greyed: cropped by padding (${p} at the start, ${endCrop} at ` +
     `the end: padding − output_padding)` +
-    (st.output_padding[0] ? `; outlined: what output_padding ${st.output_padding[0]} keeps` : "") +
+    (st.output_padding[0] ? `; dashed column: what output_padding ${st.output_padding[0]} keeps` : "") +
     "; stamp colours alternate, so where two overlap both show" }));
+  box.append(el("p", { class: "note", id: "evenness", text: evenness(st)[0].text }));
   return box;
 }
 
@@ -550,16 +578,22 @@ function zeroView(res) {
   const st = state.setting, dims = st.size.length, o = 0;
   const box = el("section", { class: "zeros" });
   box.append(el("h2", { text: "Zero insertion: the same output as an ordinary convolution" }));
-  const per = st.size.map((_, d) => `${dims > 1 ? ["rows", "columns"][d] + ": " : ""}stride ${st.stride[d]}: ` +
-    `${st.stride[d] - 1} zero(s) between values, ${st.dilation[d]}·(${st.kernel[d]} − 1) − ${st.padding[d]} = ` +
-    `${st.dilation[d] * (st.kernel[d] - 1) - st.padding[d]} on each border` +
-    (st.output_padding[d] ? ` (+${st.output_padding[d]} at the end)` : ""));
-  box.append(el("p", { class: "note", text: per.join("; ") + `; the kernel flipped, slid one sample at a ` +
-    `time (${dims > 1 ? "arrow keys" : "← →"} or the buttons to step), for output channel ${o}; bold: the ` +
-    "input values, grey: zeros put between, dashed: border zeros" }));
-  box.append(el("p", { class: "note", text: "Why flipped: output sample j takes x[i]·w[t] where " +
-    "i·stride − padding + t·dilation = j, so under the window, the further along an input value sits, the " +
-    "lower its tap: the window holds the kernel last tap first" }));
+  const list = el("ul", { class: "note" });
+  st.size.forEach((_, d) => {
+    const axis = dims > 1 ? `${["rows", "columns"][d]}: ` : "";
+    const border = st.dilation[d] * (st.kernel[d] - 1) - st.padding[d];
+    list.append(el("li", { text: `${axis}between input values (bold), stride − 1 = ${st.stride[d] - 1} ` +
+      `zero(s) (grey); on each border, dilation·(kernel − 1) − padding = ${st.dilation[d]}·(${st.kernel[d]} − ` +
+      `1) − ${st.padding[d]} = ${border} ` + (border < 0 ? `(below 0: ${-border} sample(s) cropped off instead)` :
+        "zero(s) (dashed)") + (st.output_padding[d] ? `, and output_padding ${st.output_padding[d]} more at ` +
+        "the end" : "") }));
+  });
+  list.append(el("li", { text: `then the kernel, flipped, slides one sample at a time over it: ` +
+    `${dims > 1 ? "the arrow keys" : "← and →"} or the buttons step it (output channel ${o})` }));
+  list.append(el("li", { text: "why flipped: output sample j takes x[i]·w[t] where i·stride − padding + " +
+    "t·dilation = j, so under the window, the further along an input value sits, the lower its tap: the " +
+    "window holds the kernel last tap first" }));
+  box.append(list);
   const pos = (state.zeroAt || st.size.map(() => 0)).map((v, d) => Math.min(v, res.shape[d] - 1));
   state.zeroAt = pos;
   const inWindow = (j) => j.every((jj, d) => {
@@ -576,7 +610,7 @@ function zeroView(res) {
       const j = t.map((tt, d) => pos[d] + tt * st.dilation[d]);
       terms.push([get(z, j), get(wf, t)]);
     }
-    const g = grid(z, { cls: "zerotable", tag: (td, j) => {
+    const g = grid(z, { cls: "zerotable", heads: false, tag: (td, j) => {
       td.classList.add({ v: "zv", i: "zi", b: "zb" }[get(kind, j)] || "zb");
       if (!inWindow(j)) return;
       td.classList.add("lit");
@@ -660,7 +694,7 @@ function matrixView(res) {
   t.append(head);
   C.forEach((row, r) => {
     const tr = el("tr", { "data-row": outs[r].join(",") });
-    tr.append(el("th", { text: `out ${outs[r].join(",")}` }));
+    tr.append(el("th", { text: `out[${o}][${outs[r].join(",")}]` }));
     row.forEach((v, col) => {
       const td = el("td", { "data-col": String(col), class: v === 0 ? "zero" : "", text: fmt(v) });
       td.addEventListener("mouseenter", () => columnOf(col));
@@ -669,7 +703,7 @@ function matrixView(res) {
     t.append(tr);
   });
   t.dataset.matrix = JSON.stringify(C);
-  box.append(t, el("p", { class: "note", text: "each column is one input value's stamp: the kernel, " +
+  box.append(el("div", { class: "matrixbox" }, t), el("p", { class: "note", text: "each column is one input value's stamp: the kernel, " +
     "shifted by the stride (hover a column, or an input cell)" + (st.size.length > 1 ? "; pixels numbered row by row" : "") }));
   return box;
 }
@@ -710,6 +744,9 @@ function stamp2d(res) {
     setAt(placed, j, get(placed, j) + v * get(state.w[c][o], t));
     setAt(hit, j, 1);
   }
+  document.querySelectorAll(".in td.picked").forEach((e) => e.classList.remove("picked"));
+  const inTable = document.querySelectorAll(".in")[c];
+  if (inTable) inTable.querySelector(`td[data-pos="${i.join(",")}"]`).classList.add("picked");
   const box = el("section", { class: "stamp2d" });
   box.append(el("h2", { text: "One stamp: an input value times the kernel, placed on the output" }));
   box.append(el("p", { class: "note", text: `x[${c}][${i.join(",")}] = ${fmt(v)} times kernel w[${c}][${o}], ` +
@@ -717,7 +754,8 @@ function stamp2d(res) {
     `${i[1]}·${st.stride[1]} − ${st.padding[1]}) = ` +
     `(${i[0] * st.stride[0] - st.padding[0]}, ${i[1] * st.stride[1] - st.padding[1]})` +
     (cropped ? `; ${cropped} tap(s) land outside the output: cropped` : "") +
-    "; hover an input cell or use the buttons to pick another; every stamp added up is the output" }));
+    "; the input cell is outlined above; hover another or use the buttons; every stamp added up is the " +
+    "output" }));
   const g = grid(placed, { cls: "stampgrid", tag: (td, j) => {
     if (!get(hit, j)) { td.textContent = ""; td.classList.add("empty"); }
   } });
@@ -740,6 +778,31 @@ function stamp2d(res) {
   return box;
 }
 
+// Per axis, whether the stamps fall evenly inside (away from the borders, where every input that could
+// reach a sample exists): the counts there, read from the uncropped 1-D stamp counts, and why.
+// Returns [{axis, even, text}] for each axis.
+function evenness(st) {
+  return st.size.map((n, d) => {
+    const s = st.stride[d], k = st.kernel[d], dl = st.dilation[d];
+    const full = (n - 1) * s + dl * (k - 1) + 1;
+    const count = Array(full).fill(0);
+    for (let i = 0; i < n; i++) for (let t = 0; t < k; t++) count[i * s + t * dl]++;
+    const inside = count.slice(dl * (k - 1), (n - 1) * s + 1);
+    const axis = st.size.length > 1 ? ["rows", "columns"][d] : "";
+    const lead = axis ? `${axis}: ` : "";
+    if (inside.length < s) {
+      return { axis, even: null, text: `${lead}too short to have an inside: every sample is near a border` };
+    }
+    const kinds = [...new Set(inside)].sort((a, b) => b - a);
+    if (kinds.length === 1) {
+      return { axis, even: true, text: `${lead}inside, every sample gets ${kinds[0]} stamp(s): even` +
+        (dl === 1 && s > 1 ? ` (kernel ${k} is a multiple of stride ${s})` : "") };
+    }
+    return { axis, even: false, text: `${lead}inside, samples get ${kinds.join(" or ")} stamps in turn: ` +
+      "uneven" + (dl === 1 ? ` (kernel ${k} is not a multiple of stride ${s})` : "") };
+  });
+}
+
 // 2-D: the stamp-count map beside the output (how many stamps of one channel reach each pixel)
 function countView(res) {
   const counts = stampCounts(state.setting, res.shape);
@@ -750,6 +813,16 @@ function countView(res) {
     `(${document.documentElement.dataset.theme === "light" ? "darker" : "brighter"}: more). ` +
     "Where neighbouring pixels get different counts, even a constant input comes " +
     "out patterned like a checkerboard: the artifact generated images show" }));
+  const ev = evenness(state.setting);
+  const uneven = ev.filter((a) => a.even === false).length;
+  const verdict = uneven === 2 ? "a checkerboard inside"
+    : uneven === 1 ? `${ev.find((a) => a.even === false).axis} uneven: stripes inside`
+      : ev.every((a) => a.even) ? "no checkerboard, only the borders get fewer stamps"
+        : "no inside to judge on every axis";
+  // the same on both axes: said once, for "rows and columns"
+  const said = ev[0].text.replace(/^rows: /, "") === ev[1].text.replace(/^columns: /, "")
+    ? "rows and columns: " + ev[0].text.replace(/^rows: /, "") : ev.map((a) => a.text).join("; ");
+  box.append(el("p", { class: "note", id: "evenness", text: `${said}: ${verdict}` }));
   box.append(grid(counts, { cls: "countmap", tag: (td, pos, v) => {
     td.style.setProperty("--shade", String(v / top));
     if (v / top > 0.5) td.classList.add("strong"); // the digit in the background colour, to stand out
@@ -780,6 +853,7 @@ function init() {
   const now = () => JSON.stringify([state.dims, state.cin, state.cout, state.bias, state.setting]);
   document.querySelectorAll("#controls input").forEach((inp) => inp.addEventListener("change", () => {
     const before = now(), shownBefore = document.body.dataset.result;
+    if (inp.id !== "f-seed") $("preset").value = "";
     if (readControls()) {
       // a change event that changes nothing (a field left as it was) keeps the page as it is, so the
       // cell that focus moved to stays where it is
@@ -814,16 +888,19 @@ function init() {
     writeControls();
     render();
   };
+  // the preset chosen stays named in its menu until a setting or a value is changed by hand
   $("preset").addEventListener("change", () => {
     if ($("preset").value) apply($("preset").value);
-    $("preset").value = "";
   });
   // random integers for the setting shown: the same seed gives the same values in every browser
   const random = () => {
     const text = $("f-seed").value.trim(), seed = Number(text);
     const ok = /^\d+$/.test(text) && Number.isSafeInteger(seed);
     document.querySelector('[data-error="seed"]').textContent = ok ? "" : "seed: a whole number, 0 or more";
-    if (ok) apply("random", seed);
+    if (ok) {
+      apply("random", seed);
+      $("preset").value = "";
+    }
   };
   $("random").addEventListener("click", random);
   $("f-seed").addEventListener("keydown", (e) => { if (e.key === "Enter") random(); });
