@@ -412,6 +412,7 @@ def test_presets_keep_the_axes_and_the_checkerboard_is_the_stamp_count(page):
         "rows and columns: inside, samples get 2 or 1 stamps in turn: uneven (kernel 3 is not a multiple of "
         "stride 2): a checkerboard inside")
     assert page.input_value("#preset") == "checkerboard"  # the preset shown stays named
+    assert page.text_content("#preset-about").startswith("inputs and taps all 1, kernel 3, stride 2")
     page.select_option("#preset", "even")
     assert page.text_content("#evenness") == ("rows and columns: inside, every sample gets 2 stamp(s): even "
                                               "(kernel 4 is a multiple of stride 2): no checkerboard, "
@@ -419,6 +420,7 @@ def test_presets_keep_the_axes_and_the_checkerboard_is_the_stamp_count(page):
     page.fill("#f-stride", "2, 3")
     page.dispatch_event("#f-stride", "change")
     assert page.input_value("#preset") == ""  # changed by hand: no longer the preset
+    assert page.text_content("#preset-about") == ""
     assert page.text_content("#evenness").endswith("columns uneven: stripes inside")
     page.select_option("#preset", "start")
     assert shown(page) == [[2, 5, 4, 9, 6, 13, 8, 12]]  # the page as it opens

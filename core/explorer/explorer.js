@@ -200,6 +200,22 @@ const PRESETS = {
   },
 };
 
+// what each preset sets, said under the menu while it is the one shown
+function presetAbout() {
+  const about = {
+    start: "1-D, input 1 2 3 4, kernel 1 2 3, stride 2, padding 1, output_padding 1",
+    article: `its real weights (${DATA.article.about}): ${DATA.article.weight.length} code channels in, ` +
+      `${DATA.article.weight[0].length} out, kernel ` +
+      `${DATA.article.weight[0][0].length}, stride ${DATA.article.stride}`,
+    upsample: "kernel 3, stride 2, padding 1, output_padding 1, on the axes set: the output twice the " +
+      "input's size",
+    even: "kernel 4, stride 2, padding 1, on the axes set: every sample inside gets 2 stamps",
+    checkerboard: "inputs and taps all 1, kernel 3, stride 2, padding 1, output_padding 1: the output is " +
+      "the number of stamps on each pixel",
+  };
+  $("preset-about").textContent = about[$("preset").value] || "";
+}
+
 // ---- reading the controls ------------------------------------------------------------------------
 const $ = (id) => document.getElementById(id);
 
@@ -264,6 +280,9 @@ function fmt(v) {
   return s.replace(/\.?0+$/, "") === "-0" ? "0" : s.replace(/0+$/, "").replace(/\.$/, "");
 }
 
+// a factor in a written-out sum: a negative one in brackets, so "2·(−3)" never reads as a subtraction
+const factor = (v) => (v < 0 ? `(${fmt(v)})` : fmt(v));
+
 function el(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -306,6 +325,7 @@ function grid(values, opts) {
           inp.classList.remove("bad");
           msg.textContent = "";
           $("preset").value = ""; // the values are the user's now, not the preset's
+          presetAbout();
           opts.edit(pos, n);
           render();
         });
@@ -471,8 +491,8 @@ function explainCell(o, pos, td) {
   const b = state.bias ? state.b[o] : 0;
   // the terms by name, then by value, then the sum: out[0][3] = x[0][1]·w[0][0][2] + … = 2·3 + … = 9
   const names = terms.map(([c, i, t]) => `x[${c}][${i.join(",")}]·w[${c}][${o}][${t.join(",")}]`);
-  const values = terms.map(([c, i, t]) => `${fmt(get(state.x[c], i))}·${fmt(get(state.w[c][o], t))}`);
-  if (state.bias) { names.push(`bias[${o}]`); values.push(fmt(b)); }
+  const values = terms.map(([c, i, t]) => `${factor(get(state.x[c], i))}·${factor(get(state.w[c][o], t))}`);
+  if (state.bias) { names.push(`bias[${o}]`); values.push(factor(b)); }
   const sum = get(state.result.out[o], pos);
   const text = `out[${o}][${pos.join(",")}] = ` + (terms.length ? "" : "no stamp reaches it; ") +
     (names.length ? `${names.join(" + ")} = ${values.join(" + ")} = ` : "") + fmt(sum);
@@ -624,7 +644,7 @@ function zeroView(res) {
   const b = state.bias ? state.b[o] : 0;
   const dot = terms.reduce((a, [zv, w]) => a + zv * w, 0) + b;
   const said = el("p", { id: "zero-dot", text: `out[${o}][${pos.join(",")}] = ` +
-    terms.map(([zv, w]) => `${fmt(zv)}·${fmt(w)}`).join(" + ") + (state.bias ? ` + bias ${fmt(b)}` : "") +
+    terms.map(([zv, w]) => `${factor(zv)}·${factor(w)}`).join(" + ") + (state.bias ? ` + bias ${factor(b)}` : "") +
     ` = ${fmt(dot)}` });
   said.dataset.value = String(dot);
   const buttons = el("p", { class: "steps" });
@@ -722,6 +742,7 @@ function redrawViews(res) {
 function showView(name) {
   state.view = name;
   $("views").dataset.show = name;
+  document.body.dataset.view = name;
   $("tabs").hidden = false;
   document.querySelectorAll("#tabs button").forEach((b) => b.setAttribute("aria-selected",
     String(b.dataset.view === name)));
@@ -853,7 +874,10 @@ function init() {
   const now = () => JSON.stringify([state.dims, state.cin, state.cout, state.bias, state.setting]);
   document.querySelectorAll("#controls input").forEach((inp) => inp.addEventListener("change", () => {
     const before = now(), shownBefore = document.body.dataset.result;
-    if (inp.id !== "f-seed") $("preset").value = "";
+    if (inp.id !== "f-seed") {
+      $("preset").value = "";
+      presetAbout();
+    }
     if (readControls()) {
       // a change event that changes nothing (a field left as it was) keeps the page as it is, so the
       // cell that focus moved to stays where it is
@@ -891,6 +915,7 @@ function init() {
   // the preset chosen stays named in its menu until a setting or a value is changed by hand
   $("preset").addEventListener("change", () => {
     if ($("preset").value) apply($("preset").value);
+    presetAbout();
   });
   // random integers for the setting shown: the same seed gives the same values in every browser
   const random = () => {
@@ -900,6 +925,7 @@ function init() {
     if (ok) {
       apply("random", seed);
       $("preset").value = "";
+      presetAbout();
     }
   };
   $("random").addEventListener("click", random);
