@@ -191,6 +191,9 @@ def test_the_article_preset_is_the_trained_decoder_and_nothing_leaves_the_page(p
     bd = explain.article(ck, story.demo_curve()[1])
     np.testing.assert_allclose(np.array(shown(page)), bd.output, rtol=0, atol=1e-9)
     assert page.input_value("#f-stride") == "4" and page.input_value("#f-cin") == "3"
+    # the article's windows: 1 stamp, then 2 where two windows overlap (4-6, 8-10), PyTorch's count
+    assert page.text_content("#evenness") == "stamps per sample: 1 1 1 1 2 2 2 1 2 2 2 1 1 1 1 (too few " \
+        "inputs for a repeating inside)"
     page.click("#random")
     a = shown(page)
     page.click("#random")

@@ -812,7 +812,10 @@ function evenness(st) {
     const axis = st.size.length > 1 ? ["rows", "columns"][d] : "";
     const lead = axis ? `${axis}: ` : "";
     if (inside.length < s) {
-      return { axis, even: null, text: `${lead}too short to have an inside: every sample is near a border` };
+      const len = outputLength(n, k, s, st.padding[d], st.output_padding[d], dl);
+      const kept = Array.from({ length: len }, (_, j) => count[j + st.padding[d]] || 0); // past the end: 0
+      return { axis, even: null, text: `${lead}stamps per sample: ${kept.join(" ")} (too few inputs for ` +
+        "a repeating inside)" };
     }
     const kinds = [...new Set(inside)].sort((a, b) => b - a);
     if (kinds.length === 1) {
