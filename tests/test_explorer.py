@@ -91,6 +91,10 @@ def test_the_page_computes_what_pytorch_does_or_refuses_as_it_does(page, case):
         refused = str(e)
     if refused is not None:  # PyTorch refuses it too, and the page says so in core.conv's words
         assert page.text_content("#refused") == refused
+        # said beside the field it names too (a length below 1: beside padding), and only there
+        field = refused.split("=")[0].split("[")[0] if not refused.startswith("output length") else "padding"
+        beside = {k: page.text_content(f'[data-error="{k}"]') for k in FIELDS}
+        assert beside == {k: f"PyTorch refuses this: {refused}" if k == field else "" for k in FIELDS}
         assert page.text_content("#formula").endswith("(no output: PyTorch refuses this setting, see below)")
         assert shown(page) is None and page.input_value("#pytorch") == ""  # nothing stale
         fn = F.conv_transpose1d if dims == 1 else F.conv_transpose2d
@@ -192,8 +196,9 @@ def test_the_article_preset_is_the_trained_decoder_and_nothing_leaves_the_page(p
     np.testing.assert_allclose(np.array(shown(page)), bd.output, rtol=0, atol=1e-9)
     assert page.input_value("#f-stride") == "4" and page.input_value("#f-cin") == "3"
     # the article's windows: 1 stamp, then 2 where two windows overlap (4-6, 8-10), PyTorch's count
-    assert page.text_content("#evenness") == "stamps per sample: 1 1 1 1 2 2 2 1 2 2 2 1 1 1 1 (too few " \
-        "inputs for a repeating inside)"
+    assert page.text_content("#evenness") == "stamps per sample: 1 1 1 1 2 2 2 1 2 2 2 1 1 1 1; too few " \
+        "inputs for a repeating inside, which with more inputs would go 2 2 2 1: uneven (kernel 7 is not a " \
+        "multiple of stride 4)"
     page.click("#random")
     a = shown(page)
     page.click("#random")
@@ -263,6 +268,7 @@ def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
     border = d * (k - 1) - p
     assert kinds.count("zv") == setting["size"][0] and kinds.count("zi") == (setting["size"][0] - 1) * (s - 1)
     assert kinds[:max(0, border)] == ["zb"] * max(0, border)
+    assert kinds[-op:] == ["zo"] * op  # output_padding's zeros at the end, told from the border's
     # hovering an output cell moves the window there and lights that row of Cᵀ
     page.query_selector(f'.out [data-pos="{len(out) - 1}"]').hover()
     assert page.text_content("#zero-dot").startswith(f"out[0][{len(out) - 1}] = ")
@@ -272,6 +278,10 @@ def test_zero_insertion_and_the_matrix_give_the_output(page, setting):
     assert page.is_visible(".stamps") and not page.is_visible(".zeros")
     page.click('#tabs [data-view="zeros"]')
     assert page.is_visible(".zeros") and not page.is_visible(".stamps")
+    cell = page.query_selector(f'.out [data-pos="{len(out) - 1}"]')
+    page.mouse.move(0, 0)
+    cell.hover()  # the same cell again: the window stays lit (it once went dark)
+    assert len(page.query_selector_all('.zerotable[data-c="0"] td.lit')) == setting["kernel"][0]
     page.click(".steps button >> nth=0")  # ◀: one back
     assert page.text_content("#zero-dot").startswith(f"out[0][{len(out) - 2}] = ")
     page.query_selector('.out [data-pos="0"]').hover()
@@ -350,6 +360,12 @@ def test_zero_insertion_and_the_matrix_in_2d(page):
     for c in range(2):
         drawn = json.loads(page.get_attribute(f'.zerotable[data-c="{c}"]', "data-z"))
         np.testing.assert_allclose(drawn, z[c], rtol=0, atol=1e-12)
+    # each cell's kind from both axes: bold exactly where an input value sits; the last row (rows'
+    # output_padding 1) all output_padding's, even where the column pass put a zero between
+    kinds = np.array([[td.get_attribute("class").split()[0] for td in tr.query_selector_all("td")]
+                      for tr in page.query_selector_all('.zerotable[data-c="0"] tr')])
+    np.testing.assert_array_equal(kinds == "zv", z[0] != 0)
+    assert set(kinds[-1]) == {"zo"} and "zo" not in kinds[:-1]
     # one stamp at a time (hover an input cell): every stamp added up, plus the bias, is the output
     total = np.zeros_like(out)
     for c, table in enumerate(page.query_selector_all(".in")):

@@ -371,6 +371,8 @@ function pytorchText(st) {
 
 function render() {
   const st = state.setting;
+  // a refusal said beside a field last time goes (render runs only once every field reads)
+  for (const name of PER_AXIS) document.querySelector(`[data-error="${name}"]`).textContent = "";
   const refused = check(st);
   const out = $("output"), views = $("views");
   out.replaceChildren();
@@ -393,6 +395,10 @@ function render() {
       "this setting, see below)";
     $("why").textContent = "";
     out.append(el("p", { class: "refused", id: "refused", text: refused }));
+    // and beside the field it names (a length below 1 is padding's to fix), where the eye is
+    const named = refused.match(/^([a-z_]+)(\[\d\])?=/);
+    const field = named && PER_AXIS.includes(named[1]) ? named[1] : "padding";
+    document.querySelector(`[data-error="${field}"]`).textContent = "PyTorch refuses this: " + refused;
     $("pytorch").value = "";
     document.body.dataset.result = "";
     return;
@@ -463,7 +469,8 @@ function columnOf(col) {
 
 // hover or focus an output cell: the input cells, taps and products that made it, and its sum
 function explainCell(o, pos, td) {
-  document.querySelectorAll(".lit").forEach((e) => e.classList.remove("lit"));
+  // the zero-insertion window's cells are that view's own: it redraws them when the window moves
+  document.querySelectorAll(".lit").forEach((e) => { if (!e.closest(".zerotable")) e.classList.remove("lit"); });
   td.classList.add("lit");
   const terms = get(state.result.terms[o], pos);
   for (const [c, i, t] of terms) {
@@ -555,11 +562,20 @@ function stampsView(res) {
     t.append(sumRow);
     box.append(t);
   }
-  const endCrop = p - st.output_padding[0];
-  box.append(el("p", { class: "note", text: `greyed: cropped by padding (${p} at the start, ${endCrop} at ` +
-    `the end: padding − output_padding)` +
-    (st.output_padding[0] ? `; dashed column: what output_padding ${st.output_padding[0]} keeps` : "") +
-    "; stamp colours alternate, so where two overlap both show" }));
+  const op = st.output_padding[0], endCrop = p - op;
+  const said = [];
+  if (p > 0) {
+    said.push(`Dimmed: cropped by padding, ${p} at the start and ` + (endCrop >= 0 ? `${endCrop} at the end ` +
+      "(padding − output_padding)." : `none at the end (output_padding ${op} is more than padding ${p}).`));
+  }
+  if (op) {
+    said.push(`Dashed column${op > 1 ? "s" : ""}: what output_padding ${op} keeps` +
+      (endCrop < 0 ? `, ${-endCrop} of them past the last stamp.` : "."));
+  }
+  const names = DATA.palette[document.documentElement.dataset.theme || "dark"].window_names;
+  said.push(`The rows alternate ${names[0]} and ${names[1]}, so that in a column the stamps of ` +
+    "neighbouring inputs are told apart.");
+  box.append(el("p", { class: "note", text: said.join(" ") }));
   box.append(el("p", { class: "note", id: "evenness", text: evenness(st)[0].text }));
   return box;
 }
@@ -569,7 +585,8 @@ function stampsView(res) {
 // count crops instead), then the flipped kernel slid one sample at a time (core.conv.zero_inserted).
 // ← and → step the window; each position's dot product is written out.
 function zeroInserted1(row, k, s, p, op, d, kinds = false) {
-  // with `kinds`, each cell says what it is: "v" an input value, "i" a zero put between, "b" a border zero
+  // with `kinds`, each cell says what it is: "v" an input value, "i" a zero put between, "b" a border
+  // zero, "o" a zero output_padding adds at the end
   let z = [];
   row.forEach((v, i) => {
     if (i) for (let r = 1; r < s; r++) z.push(kinds ? "i" : 0);
@@ -578,8 +595,9 @@ function zeroInserted1(row, k, s, p, op, d, kinds = false) {
   const border = d * (k - 1) - p;
   const before = border, after = border + op;
   z = z.slice(Math.max(0, -before), z.length - Math.max(0, -after));
-  const pad = (n) => Array(Math.max(0, n)).fill(kinds ? "b" : 0);
-  return pad(before).concat(z, pad(after));
+  const pad = (n, kind = "b") => Array(Math.max(0, n)).fill(kinds ? kind : 0);
+  const extra = Math.min(op, Math.max(0, after)); // the last `op` zeros at the end are output_padding's
+  return pad(before).concat(z, pad(after - extra), pad(extra, "o"));
 }
 
 const transpose = (g) => g[0].map((_, c) => g.map((row) => row[c]));
@@ -588,6 +606,14 @@ const transpose = (g) => g[0].map((_, c) => g.map((row) => row[c]));
 function zeroInserted(xc, st, kinds = false) {
   const ax = (d) => [st.kernel[d], st.stride[d], st.padding[d], st.output_padding[d], st.dilation[d], kinds];
   if (st.size.length === 1) return zeroInserted1(xc, ...ax(0));
+  if (kinds) {
+    // a cell's kind from both axes: an input value only where both are; else the stronger of the two
+    // (output_padding's zero, then a border zero, then a zero put between)
+    const rank = { v: 0, i: 1, b: 2, o: 3 };
+    const rk = zeroInserted1(Array(st.size[0]).fill("v"), ...ax(0));
+    const ck = zeroInserted1(Array(st.size[1]).fill("v"), ...ax(1));
+    return rk.map((a) => ck.map((b) => (rank[a] >= rank[b] ? a : b)));
+  }
   const rows = xc.map((r) => zeroInserted1(r, ...ax(1)));
   // a column's zero between or on the border stays what the row made it, unless the column adds one
   const cols = transpose(rows).map((col) => zeroInserted1(col, ...ax(0)));
@@ -605,8 +631,8 @@ function zeroView(res) {
     list.append(el("li", { text: `${axis}between input values (bold), stride − 1 = ${st.stride[d] - 1} ` +
       `zero(s) (grey); on each border, dilation·(kernel − 1) − padding = ${st.dilation[d]}·(${st.kernel[d]} − ` +
       `1) − ${st.padding[d]} = ${border} ` + (border < 0 ? `(below 0: ${-border} sample(s) cropped off instead)` :
-        "zero(s) (dashed)") + (st.output_padding[d] ? `, and output_padding ${st.output_padding[d]} more at ` +
-        "the end" : "") }));
+        "zero(s) (dotted)") + (st.output_padding[d] ? `, and output_padding ${st.output_padding[d]} more at ` +
+        "the end (dashed)" : "") }));
   });
   list.append(el("li", { text: `then the kernel, flipped, slides one sample at a time over it: ` +
     `${dims > 1 ? "the arrow keys" : "← and →"} or the buttons step it (output channel ${o})` }));
@@ -631,7 +657,7 @@ function zeroView(res) {
       terms.push([get(z, j), get(wf, t)]);
     }
     const g = grid(z, { cls: "zerotable", heads: false, tag: (td, j) => {
-      td.classList.add({ v: "zv", i: "zi", b: "zb" }[get(kind, j)] || "zb");
+      td.classList.add({ v: "zv", i: "zi", b: "zb", o: "zo" }[get(kind, j)] || "zb");
       if (!inWindow(j)) return;
       td.classList.add("lit");
       const t = j.map((jj, d) => (jj - pos[d]) / st.dilation[d]);
@@ -811,19 +837,20 @@ function evenness(st) {
     const inside = count.slice(dl * (k - 1), (n - 1) * s + 1);
     const axis = st.size.length > 1 ? ["rows", "columns"][d] : "";
     const lead = axis ? `${axis}: ` : "";
+    // inside, sample j gets one stamp per tap t with t·dilation ≡ j (mod stride): a pattern of period stride
+    const per = Array(s).fill(0);
+    for (let t = 0; t < k; t++) per[(t * dl) % s]++;
+    const even = per.every((v) => v === per[0]);
+    const why = dl === 1 && s > 1 ? ` (kernel ${k} is ${even ? "" : "not "}a multiple of stride ${s})` : "";
     if (inside.length < s) {
       const len = outputLength(n, k, s, st.padding[d], st.output_padding[d], dl);
       const kept = Array.from({ length: len }, (_, j) => count[j + st.padding[d]] || 0); // past the end: 0
-      return { axis, even: null, text: `${lead}stamps per sample: ${kept.join(" ")} (too few inputs for ` +
-        "a repeating inside)" };
+      return { axis, even, text: `${lead}stamps per sample: ${kept.join(" ")}; too few inputs for a ` +
+        `repeating inside, which with more inputs would go ${per.join(" ")}: ${even ? "even" : "uneven"}${why}` };
     }
     const kinds = [...new Set(inside)].sort((a, b) => b - a);
-    if (kinds.length === 1) {
-      return { axis, even: true, text: `${lead}inside, every sample gets ${kinds[0]} stamp(s): even` +
-        (dl === 1 && s > 1 ? ` (kernel ${k} is a multiple of stride ${s})` : "") };
-    }
-    return { axis, even: false, text: `${lead}inside, samples get ${kinds.join(" or ")} stamps in turn: ` +
-      "uneven" + (dl === 1 ? ` (kernel ${k} is not a multiple of stride ${s})` : "") };
+    if (even) return { axis, even, text: `${lead}inside, every sample gets ${kinds[0]} stamp(s): even${why}` };
+    return { axis, even, text: `${lead}inside, samples get ${kinds.join(" or ")} stamps in turn: uneven${why}` };
   });
 }
 
@@ -841,8 +868,7 @@ function countView(res) {
   const uneven = ev.filter((a) => a.even === false).length;
   const verdict = uneven === 2 ? "a checkerboard inside"
     : uneven === 1 ? `${ev.find((a) => a.even === false).axis} uneven: stripes inside`
-      : ev.every((a) => a.even) ? "no checkerboard, only the borders get fewer stamps"
-        : "no inside to judge on every axis";
+      : "no checkerboard, only the borders get fewer stamps";
   // the same on both axes: said once, for "rows and columns"
   const said = ev[0].text.replace(/^rows: /, "") === ev[1].text.replace(/^columns: /, "")
     ? "rows and columns: " + ev[0].text.replace(/^rows: /, "") : ev.map((a) => a.text).join("; ");
@@ -861,6 +887,7 @@ function applyTheme(name) {
   for (const [k, v] of Object.entries(pal)) if (typeof v === "string") root.setProperty(`--${k}`, v);
   pal.windows.forEach((c, i) => root.setProperty(`--window${i}`, c));
   document.documentElement.dataset.theme = name;
+  document.documentElement.style.colorScheme = name; // the browser's own controls drawn for the theme
 }
 
 function init() {
