@@ -401,6 +401,7 @@ function render() {
     document.querySelector(`[data-error="${field}"]`).textContent = "PyTorch refuses this: " + refused;
     $("pytorch").value = "";
     document.body.dataset.result = "";
+    toHash(); // a refused setting is a setting too: its link shows the refusal
     return;
   }
   const res = convTranspose(st, state.x, state.w, state.bias ? state.b : null);
@@ -420,6 +421,7 @@ function render() {
   redrawViews(res);
   $("pytorch").value = pytorchText(st);
   document.body.dataset.result = JSON.stringify(res.out); // read back by the tests, exactly
+  toHash();
 }
 
 function drawValues() {
@@ -880,6 +882,58 @@ function countView(res) {
   return box;
 }
 
+// ---- the address holds the setting -----------------------------------------------------------------
+// #dims=2&size=3x3&kernel=3&…&cin=1&cout=1&x=1,2,…&w=…&b=… (b only with the bias; values row by row):
+// a link or bookmark opens the page on the same setting and values, e.g. from a talk's slides
+function toHash() {
+  const st = state.setting;
+  const ax = (v) => (v.every((a) => a === v[0]) ? String(v[0]) : v.join("x"));
+  const q = new URLSearchParams({ dims: String(state.dims) });
+  for (const name of ["size", "kernel", "stride", "padding", "output_padding", "dilation"]) {
+    q.set(name, ax(st[name]));
+  }
+  q.set("cin", String(state.cin));
+  q.set("cout", String(state.cout));
+  q.set("x", state.x.flat(Infinity).join(","));
+  q.set("w", state.w.flat(Infinity).join(","));
+  if (state.bias) q.set("b", state.b.join(","));
+  try {
+    history.replaceState(null, "", "#" + q.toString().replace(/%2C/g, ","));
+  } catch (e) { /* a browser that keeps file:// addresses as they are: the page works the same */ }
+}
+
+// the setting a link holds, or a message saying what in it is wrong (the page then opens as usual)
+function fromHash(hash) {
+  const q = new URLSearchParams(hash.replace(/^#/, ""));
+  if (![...q.keys()].length) return null;
+  const dims = Number(q.get("dims"));
+  if (dims !== 1 && dims !== 2) return { error: "dims: 1 or 2" };
+  const st = {};
+  for (const name of PER_AXIS) {
+    const got = readAxis(name, (q.get(name) || "").replace(/x/g, ","), dims);
+    if (got.error) return { error: got.error };
+    st[name] = got.vals;
+  }
+  const ch = (key) => {
+    const v = Number(q.get(key));
+    return Number.isInteger(v) && v >= 1 && v <= LIMITS.channels ? v : null;
+  };
+  const cin = ch("cin"), cout = ch("cout");
+  if (!cin || !cout) return { error: `channels: whole numbers from 1 to ${LIMITS.channels}` };
+  const numbers = (key, shape) => {
+    const text = q.get(key) || "";
+    const vals = text.split(",").map((t) => (t.trim() === "" ? NaN : Number(t)));
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (vals.length !== n || !vals.every(Number.isFinite)) return null;
+    let k = 0;
+    return fill(shape, () => vals[k++]);
+  };
+  const x = numbers("x", [cin, ...st.size]), w = numbers("w", [cin, cout, ...st.kernel]);
+  const bias = q.has("b"), b = bias ? numbers("b", [cout]) : fill([cout], () => 0);
+  if (!x || !w || !b) return { error: "the values do not fit the shapes the setting gives" };
+  return { dims, setting: st, cin, cout, bias, x, w, b };
+}
+
 // ---- wiring ----------------------------------------------------------------------------------------
 function applyTheme(name) {
   const pal = DATA.palette[name];
@@ -900,6 +954,13 @@ function init() {
   document.querySelectorAll("#tabs button").forEach((b) => b.addEventListener("click", () =>
     showView(b.dataset.view)));
   reshapeValues();
+  const linked = fromHash(location.hash);
+  if (linked && linked.error) {
+    $("values-error").textContent = `the address's setting was not read (${linked.error}); the page opens as ` +
+      "usual instead";
+  } else if (linked) {
+    Object.assign(state, linked);
+  }
   writeControls();
   const now = () => JSON.stringify([state.dims, state.cin, state.cout, state.bias, state.setting]);
   document.querySelectorAll("#controls input").forEach((inp) => inp.addEventListener("change", () => {
