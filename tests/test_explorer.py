@@ -451,8 +451,8 @@ def test_the_address_holds_the_setting_and_a_link_opens_it(page, page_file):
     """A presenter bookmarks a setting, or links it from a slide: the page's address after a change
     opens a fresh page on the same setting, values and output; an address the page cannot read is
     said in one line and the page opens as usual."""
-    setting = {"size": [2, 3], "kernel": [3, 2], "stride": [2, 3], "padding": [1, 0], "output_padding": [1, 2],
-               "dilation": [1, 1]}
+    setting = {"size": [2, 3], "kernel": [3, 2], "stride": [2, 3], "padding": [1, 0],
+               "output_padding": [1, 2], "dilation": [1, 1]}
     set_controls(page, 2, 2, 1, setting)
     rng = np.random.default_rng(13)
     set_values(page, rng.integers(-3, 4, size=(2, 2, 3)).astype(float),
@@ -467,7 +467,8 @@ def test_the_address_holds_the_setting_and_a_link_opens_it(page, page_file):
     other.goto(page_file.as_uri() + "#dims=1&size=4&kernel=3&stride=2&padding=1&output_padding=1&dilation=1"
                "&cin=1&cout=1&x=1,2,3&w=1,2,3")
     other.reload()
-    assert other.text_content("#values-error") == ("the address's setting was not read (the values do not fit "
-                                                   "the shapes the setting gives); the page opens as usual instead")
+    assert other.text_content("#values-error") == (
+        "the address's setting was not read (the values do not fit the shapes the setting gives); the page "
+        "opens as usual instead")
     assert shown(other) == [[2, 5, 4, 9, 6, 13, 8, 12]]
     other.close()
