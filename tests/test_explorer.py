@@ -196,9 +196,9 @@ def test_the_article_preset_is_the_trained_decoder_and_nothing_leaves_the_page(p
     np.testing.assert_allclose(np.array(shown(page)), bd.output, rtol=0, atol=1e-9)
     assert page.input_value("#f-stride") == "4" and page.input_value("#f-cin") == "3"
     # the article's windows: 1 stamp, then 2 where two windows overlap (4-6, 8-10), PyTorch's count
-    assert page.text_content("#evenness") == "stamps per sample: 1 1 1 1 2 2 2 1 2 2 2 1 1 1 1; too few " \
+    assert page.text_content("#evenness") == "Stamps per sample: 1 1 1 1 2 2 2 1 2 2 2 1 1 1 1; too few " \
         "inputs for a repeating inside, which with more inputs would go 2 2 2 1: uneven (kernel 7 is not a " \
-        "multiple of stride 4)"
+        "multiple of stride 4)."
     page.click("#random")
     a = shown(page)
     page.click("#random")
@@ -443,8 +443,8 @@ def test_presets_keep_the_axes_and_the_checkerboard_is_the_stamp_count(page):
     assert page.text_content("#evenness").endswith("columns uneven: stripes inside")
     page.select_option("#preset", "start")
     assert shown(page) == [[2, 5, 4, 9, 6, 13, 8, 12]]  # the page as it opens
-    assert page.text_content("#evenness") == "inside, samples get 2 or 1 stamps in turn: uneven (kernel 3 " \
-        "is not a multiple of stride 2)"
+    assert page.text_content("#evenness") == "Inside, samples get 2 or 1 stamps in turn: uneven (kernel 3 " \
+        "is not a multiple of stride 2)."
 
 
 def test_the_address_holds_the_setting_and_a_link_opens_it(page, page_file):

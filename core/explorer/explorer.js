@@ -578,7 +578,8 @@ function stampsView(res) {
   said.push(`The rows alternate ${names[0]} and ${names[1]}, so that in a column the stamps of ` +
     "neighbouring inputs are told apart.");
   box.append(el("p", { class: "note", text: said.join(" ") }));
-  box.append(el("p", { class: "note", id: "evenness", text: evenness(st)[0].text }));
+  const ev = evenness(st)[0].text; // a sentence of its own under the others: capital and full stop
+  box.append(el("p", { class: "note", id: "evenness", text: ev[0].toUpperCase() + ev.slice(1) + "." }));
   return box;
 }
 
