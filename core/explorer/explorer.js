@@ -128,7 +128,7 @@ function stampCounts(st, shape) {
 const state = {
   dims: 1, cin: 1, cout: 1, bias: true,
   setting: { kernel: [3], stride: [2], padding: [1], output_padding: [1], dilation: [1], size: [4] },
-  x: null, w: null, b: null, hover: null, view: "stamps",
+  x: null, w: null, b: null, view: "stamps",
 };
 
 function rng(seed) { // mulberry32: the same integers for the same seed in every browser
