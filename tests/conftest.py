@@ -191,6 +191,18 @@ def render_fixture(module: str, voice: str = "off"):
     return render
 
 
+def models_fixture(*variants: str):
+    """A module-scoped `models` fixture: each variant's shipped checkpoints, in seed order."""
+
+    @pytest.fixture(scope="module")
+    def models() -> dict:
+        from core import weights
+
+        return {v: sorted(weights.load_all(variant=v), key=lambda m: m.seed) for v in variants}
+
+    return models
+
+
 def render_explainer(module: str, media_dir: Path, voice: str = "off") -> Rendered:
     """Render scenes/<module>.py once, as `manim -ql --save_sections` does, in this process (so the
     scene can be read afterwards), with Manim's cache off, narrated by `voice`."""

@@ -6,10 +6,16 @@ says which component matters only from what zeroing it costs."""
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error, check_render, render_fixture, render_with_one_plain_seed
+from conftest import (
+    assert_usage_error,
+    check_render,
+    models_fixture,
+    render_fixture,
+    render_with_one_plain_seed,
+)
 
 from core import analysis as an
-from core import story, weights
+from core import story
 from scenes.code_noise import CLAIM
 from scenes.noise_parts import LogBars, coded_verdict, fmt_span, importance_verdict, sci
 
@@ -22,12 +28,7 @@ SECTIONS = [
     "ablation",
     "what-the-code-did",
 ]
-VARIANTS = ("plain", "code-noise", "code-noise-article")
-
-
-@pytest.fixture(scope="module")
-def models():
-    return {v: sorted(weights.load_all(variant=v), key=lambda m: m.seed) for v in VARIANTS}
+models = models_fixture("plain", "code-noise", "code-noise-article")
 
 
 render = render_fixture("code_noise")

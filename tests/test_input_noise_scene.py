@@ -7,9 +7,15 @@ import re
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error, check_render, render_fixture, render_with_one_plain_seed
+from conftest import (
+    assert_usage_error,
+    check_render,
+    models_fixture,
+    render_fixture,
+    render_with_one_plain_seed,
+)
 
-from core import data, story, weights
+from core import data, story
 from scenes.input_noise import (
     CLAIM,
     decimals_verdict,
@@ -22,12 +28,7 @@ from scenes.input_noise import (
 from scenes.noise_parts import sizes_verdict, smoothing_verdict, tanh_source
 
 SECTIONS = ["claim", "input-noise", "smooth-filters", "filter-sizes", "tanh-bound", "relu"]
-VARIANTS = ("plain", "code-noise", "input-noise", "code-noise-relu")
-
-
-@pytest.fixture(scope="module")
-def models():
-    return {v: sorted(weights.load_all(variant=v), key=lambda m: m.seed) for v in VARIANTS}
+models = models_fixture("plain", "code-noise", "input-noise", "code-noise-relu")
 
 
 render = render_fixture("input_noise")
