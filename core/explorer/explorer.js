@@ -200,6 +200,12 @@ const PRESETS = {
   },
 };
 
+// the menu back to "choose…": something was changed by hand
+function forgetPreset() {
+  $("preset").value = "";
+  presetAbout();
+}
+
 // what each preset sets, said under the menu while it is the one shown
 function presetAbout() {
   const about = {
@@ -324,8 +330,7 @@ function grid(values, opts) {
           }
           inp.classList.remove("bad");
           msg.textContent = "";
-          $("preset").value = ""; // the values are the user's now, not the preset's
-          presetAbout();
+          forgetPreset(); // the values are the user's now, not the preset's
           opts.edit(pos, n);
           render();
         });
@@ -911,7 +916,7 @@ function fromHash(hash) {
   if (dims !== 1 && dims !== 2) return { error: "dims: 1 or 2" };
   const st = {};
   for (const name of PER_AXIS) {
-    const got = readAxis(name, (q.get(name) || "").replace(/x/g, ","), dims);
+    const got = readAxis(name, q.get(name) || "", dims); // "3x2" reads as "3, 2"
     if (got.error) return { error: got.error };
     st[name] = got.vals;
   }
@@ -967,8 +972,7 @@ function init() {
   document.querySelectorAll("#controls input").forEach((inp) => inp.addEventListener("change", () => {
     const before = now(), shownBefore = document.body.dataset.result;
     if (inp.id !== "f-seed") {
-      $("preset").value = "";
-      presetAbout();
+      forgetPreset();
     }
     if (readControls()) {
       // a change event that changes nothing (a field left as it was) keeps the page as it is, so the
@@ -1016,8 +1020,7 @@ function init() {
     document.querySelector('[data-error="seed"]').textContent = ok ? "" : "seed: a whole number, 0 or more";
     if (ok) {
       apply("random", seed);
-      $("preset").value = "";
-      presetAbout();
+      forgetPreset();
     }
   };
   $("random").addEventListener("click", random);
