@@ -150,8 +150,8 @@ def clear(scene, *keep: Mobject, run_time: float = 0.8) -> None:
 
 def coords_to_points(axes: Axes, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Axes.c2p for whole arrays at once (the map is affine), for curves updated every frame."""
-    o = axes.c2p(0, 0)
-    ex, ey = axes.c2p(1, 0) - o, axes.c2p(0, 1) - o
+    o, x1, y1 = np.asarray(axes.c2p([0, 1, 0], [0, 0, 1])).T  # (0, 0), (1, 0), (0, 1) in one call
+    ex, ey = x1 - o, y1 - o
     return o + np.asarray(x, float)[:, None] * ex + np.asarray(y, float)[:, None] * ey
 
 

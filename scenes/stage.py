@@ -332,6 +332,24 @@ class Explainer(Scene):
         moving = theme.by_z(theme.family(self.get_moving_mobjects(*animations)), z)
         return moving, list_difference_update(every, moving)
 
+    def update_mobjects(self, dt: float) -> None:
+        """Scene.update_mobjects: every updater on stage run in Manim's order (a mobject's own, then
+        its submobjects', pre-order; nothing under a mobject whose updating is suspended), found by
+        one walk with a stack: Manim calls `update` on every member of every family each frame, most
+        of them with no updater (a tenth of a render's time)."""
+        stack = list(reversed(self.mobjects))
+        while stack:
+            m = stack.pop()
+            if type(m).update is not Mobject.update:  # a class with its own update: as Manim calls it
+                m.update(dt)
+                continue
+            if m.updating_suspended:
+                continue
+            if m.updaters:
+                m.update(dt, recursive=False)
+            if m.submobjects:  # read after its own updaters ran, as Mobject.update does
+                stack.extend(reversed(m.submobjects))
+
     def get_moving_mobjects(self, *animations):
         """Scene.get_moving_mobjects: every member of the stage from the first that is animated,
         has an updater, is in the foreground or holds one that is (Manim asks that of each member

@@ -193,6 +193,37 @@ def test_text_from_kept_glyphs_is_manims_text():
     assert len(th.SansText._glyphs) > 20  # the glyphs were kept, and the later cases used them
 
 
+def test_lines_break_where_measuring_every_line_would():
+    """theme.lines decides whether a word still fits from the words' own widths, measuring the line
+    only near the limit: its lines must be the ones measuring every candidate line gives, for the
+    scenes' own sentences at their sizes and widths (near the limit too), and the sums it trusts must
+    stay well inside its margin."""
+    import random
+    import re
+    from pathlib import Path
+
+    sentences = sorted({s for f in Path(th.__file__).parent.glob("*.py")
+                        for s in re.findall(r'"([^"{}\\]{40,})"', f.read_text(encoding="utf-8"))})
+    assert len(sentences) > 30
+    rng = random.Random(5)
+    for i, s in enumerate(rng.sample(sentences, 16)):
+        size = rng.choice([th.SMALL_SIZE - 2, th.SMALL_SIZE, th.LABEL_SIZE, th.TITLE_SIZE])
+        words = s.split()[:6]  # the sum it trusts away from the limit: a third of its margin at most
+        exact = th.SansText(" ".join(words), font_size=size).width
+        assert abs(th.estimated_width(words, size) - exact) < th.FIT_MARGIN * size / 3, s
+        if i >= 5:
+            continue  # measuring every candidate line is slow: five sentences' lines are compared
+        width = rng.uniform(3.0, 6.0)
+        rows: list[str] = []
+        for w in s.split():  # the rule, measured at every step
+            if rows and th.SansText(f"{rows[-1]} {w}", font_size=size).width <= width:
+                rows[-1] = f"{rows[-1]} {w}"
+            else:
+                rows.append(w)
+        assert len(rows) > 1
+        assert [t.text for t in th.lines(s, size, width=width)] == [r.replace(" ", "") for r in rows], s
+
+
 @pytest.mark.render
 def test_kept_frames_are_the_frames_manim_draws(tmp_path):
     """scenes.stage.KeptFrameRenderer reuses the static image and the still-wait frame of a stage
