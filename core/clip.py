@@ -1,5 +1,5 @@
 """Clips for talks from a rendered video or section clip: a looping, palette-optimised GIF, or N
-evenly spaced PNG stills (`deconv clip`). Frames are read with imageio's PyAV plugin (PyAV comes with
+evenly spaced PNG stills (`deconv clip`). Frames are read with PyAV (it comes with
 manim; no system ffmpeg), GIFs written with one palette for the whole clip (no colour flicker, no
 dithering noise: the explainers are flat colours), files written atomically.
 
@@ -50,7 +50,7 @@ class VideoInfo:
 
 def probe(path: str | Path) -> VideoInfo:
     """Frame rate, frame count and size of a video; ClipError if it is missing or not a video."""
-    import imageio.v3 as iio
+    import av
 
     path = Path(path)
     if not path.is_file():
@@ -59,22 +59,28 @@ def probe(path: str | Path) -> VideoInfo:
     if path.suffix.lower() not in VIDEO_SUFFIXES:
         raise ClipError(f"{path}: not a video ({', '.join(VIDEO_SUFFIXES)}); give a rendered "
                         f"video or a section clip from media/videos/")
-    try:
-        meta = iio.immeta(path, plugin="pyav")
-        props = iio.improps(path, plugin="pyav")
+    try:  # what imageio's PyAV plugin reports (immeta's fps, improps' shape), read by PyAV itself:
+        # closing imageio's reader runs a full garbage collection, a twentieth of a second or more
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            n, fps = int(stream.frames), float(stream.guessed_rate or 0)
+            w, h = int(stream.codec_context.width), int(stream.codec_context.height)
     except Exception as e:  # noqa: BLE001 - anything unreadable is one message
         raise ClipError(f"{path}: cannot read this video ({type(e).__name__})") from None
-    n, h, w = int(props.shape[0]), int(props.shape[1]), int(props.shape[2])
-    fps = float(meta.get("fps") or 0)
     if n < 1 or fps <= 0:
         raise ClipError(f"{path}: the video has no frames")
     return VideoInfo(path, fps, n, w, h)
 
 
-def frames(info: VideoInfo) -> Iterator[np.ndarray]:
-    import imageio.v3 as iio
+def frames(info: VideoInfo, fmt: str = "rgb24") -> Iterator[np.ndarray]:
+    """Every frame, decoded in order, as `fmt` arrays (rgb24: height x width x 3), as imageio's PyAV
+    plugin gives them (the same conversion), read by PyAV itself (closing imageio's reader runs a full
+    garbage collection)."""
+    import av
 
-    yield from iio.imiter(info.path, plugin="pyav", format="rgb24")
+    with av.open(str(info.path)) as container:
+        for frame in container.decode(video=0):
+            yield frame.to_ndarray(format=fmt)
 
 
 def frames_at(info: VideoInfo, indices: list[int]) -> dict[int, np.ndarray]:
@@ -485,10 +491,8 @@ def write_alpha(info: VideoInfo, kind: str, out: Path, progress: bool = False) -
     """The transparent video re-encoded for editors and browsers: `kind` 'prores' (ProRes 4444,
     .mov, 10-bit 4:4:4 with alpha) or 'webm' (VP9 with alpha), the video's size and frame rate,
     alpha kept, written atomically. Returns {"frames", "bytes"}."""
-    import imageio.v3 as iio
-
     _, codec, pix_fmt, options, _ = ALPHA_FORMATS[kind]
-    pictures = iio.imiter(info.path, plugin="pyav", format="rgba")
+    pictures = frames(info, "rgba")
     n = _encode(out, pictures, info, info.height, codec, pix_fmt, options, "rgba", kind, progress)
     return {"frames": n, "bytes": Path(out).stat().st_size}
 

@@ -197,7 +197,7 @@ def test_train_command_writes_checkpoints(tmp_path):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_or_sigterm_then_resume(tmp_path, capsys, signum):
+def test_ctrl_c_or_sigterm_then_resume(tmp_path, quick, signum):
     """Ctrl-C, or SIGTERM (what `timeout` and schedulers send), mid-epoch: the state at the last
     finished epoch is saved, one line says how to continue, exit 128 + the signal's number."""
     proc, err = interrupt_training(tmp_path, [signum])
@@ -206,9 +206,9 @@ def test_ctrl_c_or_sigterm_then_resume(tmp_path, capsys, signum):
     assert "Continue with: deconv train --resume --device cpu --out" in err and "Traceback" not in err
     assert state.exists() and not (tmp_path / "manifest.json").exists()
     # a new run refuses to overwrite the waiting state
-    assert_usage_error(deconv_here(capsys, "train", "--out", tmp_path), "--resume")
-    res = deconv("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress",
-                 prelude=SMALL_DATA)
+    assert_usage_error(quick.raw("train", "--out", tmp_path), "--resume")
+    # the line's command, here in this process on the same 1,000 patches
+    res = quick.raw("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress")
     assert res.returncode == 0, res.stderr
     ck = weights.load_checkpoint("plain", 7, tmp_path)
     assert ck.epochs == 20 and ck.loss.shape == (20,) and not state.exists()

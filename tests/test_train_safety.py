@@ -5,7 +5,7 @@ that fails, and a burst of Ctrl-C."""
 import signal
 
 from conftest import assert_usage_error, deconv
-from test_cli import SMALL_DATA, _article_files, interrupt_training
+from test_cli import _article_files, interrupt_training
 
 from core import files, weights
 
@@ -18,26 +18,25 @@ def test_a_file_where_a_variant_folder_goes_is_found_before_training(tmp_path, q
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".train.lock") == ["plain"]
 
 
-def test_a_failed_final_write_keeps_the_state_and_resume_writes_the_set(tmp_path):
+def test_a_failed_final_write_keeps_the_state_and_resume_writes_the_set(tmp_path, quick, monkeypatch):
     """No space left while the checkpoints are written: one line, nothing half-written (no checkpoint,
     no manifest, no staging folder), the final state kept; --resume then writes them all."""
-    full_disk = SMALL_DATA + """
-import errno
-from core import weights
-def _no_space(*args, **kwargs):
-    raise OSError(errno.ENOSPC, "No space left on device")
-weights.save_checkpoint = _no_space
-"""
-    res = deconv("train", "--variants", "plain", "code-noise", "--seeds", "7", "--epochs", "3", "--device",
-                 "cpu", "--out", tmp_path, "--no-progress", prelude=full_disk)
+    import errno
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(weights, "save_checkpoint", no_space)
+        res = quick.raw("train", "--variants", "plain", "code-noise", "--seeds", "7", "--epochs", "3",
+                        "--device", "cpu", "--out", tmp_path, "--no-progress")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     last = res.stderr.strip().splitlines()[-1]  # after the 'training 2 models ...' line
     assert last.startswith("deconv: error: ") and "could not write the checkpoints (No space" in last
     assert f"deconv train --resume --device cpu --out {tmp_path}" in last
     left = sorted(p.name for p in tmp_path.iterdir() if p.name not in (".train.lock", files.LOCK))
     assert left == ["train-state.safetensors"]  # and the (empty) lock files of the run and the writer
-    res = deconv("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress",
-                 prelude=SMALL_DATA)
+    res = quick.raw("train", "--resume", "--out", tmp_path, "--device", "cpu", "--no-progress")
     assert res.returncode == 0, res.stderr
     models = weights.load_all(tmp_path)
     assert len(models) == 2 and all(m.epochs == 3 for m in models)
