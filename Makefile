@@ -95,7 +95,7 @@ $(TOOLS): $(STAMP)
 	@touch $(TOOLS)
 
 run: $(STAMP) ## the main job: render the decoder video, narrated, at 1080p60 into media/videos/decoder/
-	@echo "rendering the decoder explainer, narrated, at 1080p60 (6 to 8 minutes on 2 cores, the voice's first synthesis of its sentences included; Manim shows each animation's progress)"
+	@echo "rendering the decoder explainer, narrated, at 1080p60 (3 to 5 minutes on 2 cores, the voice's first synthesis of its sentences included; Manim shows each animation's progress)"
 	$(BIN)/manim -qh scenes/decoder.py
 
 test: $(TOOLS) ## run the whole test suite (each explainer rendered once, at -ql), on 2 workers

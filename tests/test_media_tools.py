@@ -454,4 +454,5 @@ def test_make_run_installs_only_what_rendering_needs(tmp_path):
     for need in ("libcairo2-dev", "espeak-ng", '".[voice]"', "torch==", "manim -qh scenes/decoder.py"):
         assert need in run, need
     assert "about" in run  # each install step says about how long it takes
-    assert "rendering the decoder explainer" in run and "6 to 8 minutes" in run  # and so does the render
+    render = next(line for line in run.splitlines() if "rendering the decoder explainer" in line)
+    assert re.search(r"\d+ to \d+ minutes", render)  # and so does the render
