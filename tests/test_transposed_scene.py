@@ -264,8 +264,8 @@ def test_many_stamp_counts_are_said_as_their_range():
 def test_cell_widths_are_the_same_in_every_run():
     """The widest number of a grid was picked from a set, whose order changes with each process's
     string hashing: the transposed video's grids moved by a pixel from one render to the next (75 of
-    its 170 seconds differed between two renders of the same commit); under hash seeds 0-3 the old
-    code gave different widths."""
+    its 170 seconds differed between two renders of the same commit); under hash seeds 0 and 1 the old
+    code picked different numbers ("-0.00" and "-0.08" once its 1s were made 0s), of different widths."""
     import subprocess
     import sys
 
@@ -273,7 +273,7 @@ def test_cell_widths_are_the_same_in_every_run():
             "print(repr(t.cell_width(lambda v: f'{v:.2f}', 20, np.array([-0.07, -0.20, -0.10, -0.14, -0.01, "
             "-0.08, 0.08, 0.25]))))")
     widths = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (0, 1)}
     assert len(widths) == 1 and widths != {""}, widths
 
 
