@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from core import article, cli, data, weights
+from core import article, cli, weights
 from core.model import init_models
 
 # the code run before the command, in its process: training on the first 1,000 of the article's
@@ -186,9 +186,10 @@ def test_cuda_requested_without_cuda(tmp_path, capsys):
     assert_usage_error(deconv_here(capsys, "train", "--device", "cuda", "--out", tmp_path), "--device cpu")
 
 
-def test_train_command_writes_checkpoints(tmp_path):
-    res = deconv("train", "--variants", "plain", "input-noise", "--seeds", "5", "--epochs", "2",
-                 "--device", "cpu", "--out", tmp_path, "--no-progress", prelude=SMALL_DATA)
+def test_train_command_writes_checkpoints(tmp_path, quick):
+    """In this process, on 1,000 patches (the command as its own process: interrupt_training)."""
+    res = quick.raw("train", "--variants", "plain", "input-noise", "--seeds", "5", "--epochs", "2",
+                    "--device", "cpu", "--out", tmp_path, "--no-progress")
     assert res.returncode == 0, res.stderr
     assert "wrote 2 checkpoints" in res.stdout
     ck = weights.load_checkpoint("input-noise", 5, tmp_path)
@@ -222,21 +223,20 @@ def _article_files(folder, seeds):
         torch.save(dec.state_dict(), folder / f"decoder_{seed}.pt")
 
 
-def test_import_article(tmp_path):
+def test_import_article(tmp_path, capsys, patches):
     src, out = tmp_path / "models", tmp_path / "ck"
     _article_files(src, [11, 22])
-    res = deconv("import-article", src, "--out", out)
+    res = deconv_here(capsys, "import-article", src, "--out", out)
     assert res.returncode == 0, res.stderr
     ck = weights.load_checkpoint("article", 22, out)
     enc, dec, _ = init_models(22)
     np.testing.assert_array_equal(ck.enc_w, enc.conv.weight.detach().numpy()[:, 0])
     np.testing.assert_array_equal(ck.dec_w, dec.deconv.weight.detach().numpy()[:, 0])
     assert ck.dec_b == dec.deconv.bias.item()
-    p = data.make_patches()
-    x = torch.tensor(p)[:, None]
+    x = torch.tensor(patches)[:, None]  # all 16,384 training patches
     want = torch.mean((dec(enc(x)) - x) ** 2).item()
     assert ck.final_loss == pytest.approx(want, rel=1e-4)
-    info = deconv("info", "--dir", out)
+    info = deconv_here(capsys, "info", "--dir", out)
     assert info.returncode == 0 and info.stdout.count("verified") == 2
 
 
