@@ -3,23 +3,34 @@ frame count at the same quality, in one run, and print the cost ratio (goal: at 
 explainers silent (DECONV_VOICE=off). Then the narration: Piper's synthesis speed on an explainer's
 script, and that explainer rendered narrated against silent, in the same run.
 
+`--digests DIR` instead renders each explainer silent and writes, per explainer, the MD5 of every
+frame as Manim hands it to the video encoder (`<module>.frames`, one line a frame) and its subtitles
+(`<module>.srt`): run it before and after a change meant to draw the same video, then `diff -r` the
+two folders. (The encoded .mp4 files are no good for that: Manim's H.264 encoding is not repeatable
+from one render to the next, even of the same frames.)
+
 Not a scene file: the trivial scene is built inside a function, so `manim` finds none here.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import os
 import resource
+import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import av
 from manim import RIGHT, Dot, Scene, linear, tempconfig
+from manim.scene.scene_file_writer import SceneFileWriter
 
 from core.explainers import EXPLAINERS
+from core.weights import atomic_write_bytes
 
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
 
@@ -107,6 +118,37 @@ def bench(module: str, scene_name: str, quality: str) -> float:
     return t_scene / t_trivial
 
 
+@contextmanager
+def frame_digests(found: list[str]):
+    """While inside, the MD5 (hex) of every frame any scene hands to the video encoder is appended to
+    `found`, a frame written n times (a still wait) n times."""
+    write = SceneFileWriter.write_frame
+
+    def digested(self, pixels, *, repeat: int = 1):
+        if self.output_spec.is_video and self._current_encode_job is not None:  # a frame Manim encodes
+            found.extend([hashlib.md5(pixels.tobytes()).hexdigest()] * repeat)
+        return write(self, pixels, repeat=repeat)
+
+    SceneFileWriter.write_frame = digested
+    try:
+        yield found
+    finally:
+        SceneFileWriter.write_frame = write
+
+
+def digests(module: str, scene_name: str, quality: str, out: Path) -> None:
+    """Render the explainer silent and write out/<module>.frames (each frame's MD5) and its .srt."""
+    scene_cls = getattr(importlib.import_module(f"scenes.{module}"), scene_name)
+    with tempfile.TemporaryDirectory() as tmp, frame_digests([]) as found:
+        _render(scene_cls, quality, Path(tmp))
+        srt = next(Path(tmp).rglob(f"{scene_cls.__name__}.srt"), None)
+        atomic_write_bytes(out / f"{module}.frames", "".join(f"{h}\n" for h in found).encode())
+        if srt is not None:
+            atomic_write_bytes(out / f"{module}.srt", srt.read_bytes())
+    print(f"frames  scenes/{module}.py at -q{quality}: {len(found)} frames -> {out / f'{module}.frames'}"
+          + (f", {out / f'{module}.srt'}" if srt is not None else " (no subtitles)"))
+
+
 def narration_bench(module: str, scene_name: str, quality: str) -> None:
     """Piper's speed on the explainer's script (no cache), then the explainer rendered narrated
     (synthesis included, an empty cache) against silent."""
@@ -150,14 +192,29 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--narration", default="encoder:EncoderScene", metavar="module:Scene",
                    help="the explainer whose narration is measured (default encoder:EncoderScene; "
                         "none: skip)")
+    p.add_argument("--digests", type=Path, metavar="DIR",
+                   help="instead of timing: each explainer's frame digests and subtitles into DIR, to "
+                        "compare two versions with diff -r")
+    p.add_argument("--force", action="store_true", help="with --digests: replace the files already in DIR")
     args = p.parse_args(argv)
+    if args.digests is not None:
+        there = [f"{m.split(':')[0]}{ext}" for m in args.scene for ext in (".frames", ".srt")
+                 if (args.digests / f"{m.split(':')[0]}{ext}").exists()]
+        if there and not args.force:
+            print(f"python -m scenes.bench: error: {args.digests / there[0]} is already there; choose "
+                  f"another --digests folder, or add --force to replace it", file=sys.stderr)
+            sys.exit(2)
+        args.digests.mkdir(parents=True, exist_ok=True)
     voice = os.environ.get("DECONV_VOICE")
     os.environ["DECONV_VOICE"] = "off"  # the render cost against a trivial scene is measured silent
     try:
         for item in args.scene:
             module, name = item.split(":")
-            bench(module, name, args.quality)
-        if args.narration != "none":
+            if args.digests is not None:
+                digests(module, name, args.quality, args.digests)
+            else:
+                bench(module, name, args.quality)
+        if args.narration != "none" and args.digests is None:
             narration_bench(*args.narration.split(":"), args.quality)
     finally:
         if voice is None:

@@ -195,3 +195,32 @@ def test_a_light_background_in_manims_config_picks_the_light_theme(tmp_path):
     res = manim(*args, "--media_dir", tmp_path / "dark", PROBE, "ProbeScene", env=env)
     assert_usage_error(res, "background_color #FFFFFF", "DECONV_THEME=dark", "DECONV_THEME=light")
     assert not list((tmp_path / "dark").rglob("*.png"))
+
+
+@pytest.mark.render
+def test_frame_digests_name_each_frame_the_encoder_gets(tmp_path):
+    """`python -m scenes.bench --digests`, which compares two versions of the videos: two renders of
+    the same scene give the same digests, one per frame of the video (the encoded video differs from
+    render to render); the same scene with one more dot on stage gives other digests."""
+    import av
+    from manim import Dot
+    from probe_scene import ProbeScene
+
+    from scenes import bench
+
+    class WithADot(ProbeScene):
+        def setup(self):
+            super().setup()
+            self.add(Dot(radius=0.05))
+
+    runs = []
+    for k, scene in enumerate((ProbeScene, ProbeScene, WithADot)):
+        with bench.frame_digests([]) as found:
+            bench._render(scene, "l", tmp_path / str(k))
+        runs.append(found)
+    (video,) = (tmp_path / "0").rglob("ProbeScene.mp4")
+    with av.open(str(video)) as c:
+        frames = sum(1 for _ in c.decode(video=0))
+    assert len(runs[0]) == frames > 10
+    assert runs[0] == runs[1]
+    assert len(runs[2]) == frames and all(a != b for a, b in zip(runs[0], runs[2]))
