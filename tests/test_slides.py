@@ -516,6 +516,7 @@ def test_manim_slides_present_opens_the_deck_in_its_qt_player(built, tmp_path):
     until quit; the test stops it.)"""
     import signal
     import sys
+    import threading
     import time
 
     media = built[0]
@@ -525,11 +526,26 @@ def test_manim_slides_present_opens_the_deck_in_its_qt_player(built, tmp_path):
     player = subprocess.Popen(command, cwd=tmp_path, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               stdin=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(4)
+    said = {"out": [], "err": []}
+    readers = [threading.Thread(target=lambda k=k, f=f: said[k].extend(f), daemon=True)
+               for k, f in (("out", player.stdout), ("err", player.stderr))]
+    for r in readers:
+        r.start()
+    # until its player has opened the first slide's clip (FFmpeg names its stream; under a second
+    # here, 20 s at most on a busy machine), then 1.5 s more of playing
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and player.poll() is None and \
+            not any("Stream #0" in line for line in said["err"]):
+        time.sleep(0.1)
+    time.sleep(1.5)
     running = player.poll() is None
     os.killpg(player.pid, signal.SIGKILL)
-    out, err = player.communicate(timeout=30)
+    player.wait(timeout=30)
+    for r in readers:
+        r.join(timeout=30)
+    out, err = "".join(said["out"]), "".join(said["err"])
     assert running, (out + err)[-3000:]
+    assert "Stream #0" in err  # it opened the clip
     assert "Traceback" not in out + err and "Error" not in err.replace("PulseAudioService", ""), err[-3000:]
 
 
