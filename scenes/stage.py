@@ -336,7 +336,7 @@ class Explainer(Scene):
         """Scene.update_mobjects: every updater on stage run in Manim's order (a mobject's own, then
         its submobjects', pre-order; nothing under a mobject whose updating is suspended), found by
         one walk with a stack: Manim calls `update` on every member of every family each frame, most
-        of them with no updater (a tenth of a render's time)."""
+        of them with no updater (about 3% of the decoder's render at -ql, old and new run in turn)."""
         stack = list(reversed(self.mobjects))
         while stack:
             m = stack.pop()
