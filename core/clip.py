@@ -62,9 +62,14 @@ def probe(path: str | Path) -> VideoInfo:
     try:  # what imageio's PyAV plugin reports (immeta's fps, improps' shape), read by PyAV itself:
         # closing imageio's reader runs a full garbage collection, a twentieth of a second or more
         with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise ClipError(f"{path}: holds no video, only {len(container.streams)} other stream(s); "
+                                f"give a rendered video or a section clip from media/videos/")
             stream = container.streams.video[0]
             n, fps = int(stream.frames), float(stream.guessed_rate or 0)
             w, h = int(stream.codec_context.width), int(stream.codec_context.height)
+    except ClipError:
+        raise
     except Exception as e:  # noqa: BLE001 - anything unreadable is one message
         raise ClipError(f"{path}: cannot read this video ({type(e).__name__})") from None
     if n < 1 or fps <= 0:

@@ -62,6 +62,23 @@ def test_probe_reads_the_clip(video, monkeypatch):
     assert np.array_equal(first, next(iio.imiter(video, plugin="pyav", format="rgb24")))
 
 
+def test_a_file_with_sound_only_is_said_to_hold_no_video(tmp_path, capsys):
+    """A .mp4 with only a soundtrack (an exported narration, say): one line saying it holds no video,
+    not the name of an exception; exit 2, nothing written."""
+    import av
+
+    sound = tmp_path / "narration.mp4"
+    with av.open(str(sound), "w") as c:
+        s = c.add_stream("aac", rate=22050)
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+        frame.sample_rate = 22050
+        for packet in [*s.encode(frame), *s.encode()]:
+            c.mux(packet)
+    res = deconv_here(capsys, "clip", sound, "--stills", 2, "--out", tmp_path / "stills")
+    assert_usage_error(res, "narration.mp4: holds no video, only 1 other stream(s)", "media/videos/")
+    assert not (tmp_path / "stills").exists()
+
+
 def test_gif_loops_at_the_asked_rate_and_width(video, tmp_path, capsys):
     out = tmp_path / "a.gif"
     res = deconv_here(capsys, "clip", video, "--gif", "--fps", 10, "--width", 160, "--out", out,
