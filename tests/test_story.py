@@ -80,6 +80,12 @@ def test_code_paths_of_the_animations(plain, patches):
     assert np.abs(path[0]).max() < 0.02 and np.all(np.ptp(path, axis=0) > ext)  # from about 0, wide
     np.testing.assert_allclose(story.along(path, 0.5), path[300])
     np.testing.assert_allclose(story.along(path, 0.5 + 0.5 / 600), (path[300] + path[301]) / 2)
+    # its distance from the cloud of real codes: the same number as every distance taken whole
+    part = path[::40]
+    points = np.vstack([part, (part[1:] + part[:-1]) / 2])
+    whole = np.sqrt(((points[:, None, :] - story.real_codes(plain)[None]) ** 2).sum(-1)).min(axis=1).max()
+    assert story.cloud_distance(plain, part) == whole > 0
+    assert story.cloud_distance(plain, part[:3]) < whole  # a shorter path, nearer the flat curve's code
 
 
 def test_model_for_a_seed():
