@@ -127,11 +127,25 @@ def decode_codes(ck: Checkpoint, codes: np.ndarray, fix: str = "raw", stride: in
     return out + ck.dec_b
 
 
+def fixed_outputs(ck: Checkpoint, curves: np.ndarray) -> dict[str, np.ndarray]:
+    """fix -> the assembled model's (N, L) outputs for whole curves with that fix: the windows
+    encoded once, then decoded with each fix (the codes do not depend on the fix)."""
+    curves = np.atleast_2d(np.asarray(curves, float))
+    codes = encode_curves(ck, curves)
+    return {fix: decode_codes(ck, codes, fix) for fix in FIXES}
+
+
+def region_errors(out: np.ndarray, curves: np.ndarray) -> dict[str, float]:
+    """Mean square error of outputs against their curves, per region."""
+    curves = np.atleast_2d(np.asarray(curves, float))
+    sq = (out - curves) ** 2
+    return {name: float(sq[:, mask].mean()) for name, mask in regions(curves.shape[1]).items()}
+
+
 def errors(ck: Checkpoint, curves: np.ndarray, fix: str = "raw") -> dict[str, float]:
     """Mean square error of the assembled model on whole curves, per region."""
     curves = np.atleast_2d(np.asarray(curves, float))
-    sq = (decode_codes(ck, encode_curves(ck, curves), fix) - curves) ** 2
-    return {name: float(sq[:, mask].mean()) for name, mask in regions(curves.shape[1]).items()}
+    return region_errors(decode_codes(ck, encode_curves(ck, curves), fix), curves)
 
 
 def second_difference_error(outputs: np.ndarray, curves: np.ndarray) -> float:
@@ -152,10 +166,13 @@ def delta2_error(ck: Checkpoint, curves: np.ndarray, fix: str = "raw") -> float:
 def delta2_table(models: Sequence[Checkpoint], curves: np.ndarray) -> dict[str, float]:
     """fix -> second_difference_error, averaged over the models (e.g. all seeds of a variant): how
     smooth each fix's output is (C10 says tapering is smoother than halving)."""
-    return {fix: float(np.mean([delta2_error(ck, curves, fix) for ck in models])) for fix in FIXES}
+    per = [{fix: second_difference_error(out, curves) for fix, out in fixed_outputs(ck, curves).items()}
+           for ck in models]
+    return {fix: float(np.mean([p[fix] for p in per])) for fix in FIXES}
 
 
 def error_table(models: Sequence[Checkpoint], curves: np.ndarray) -> dict[str, dict[str, float]]:
     """fix -> region -> mean square error, averaged over the models (e.g. all seeds of a variant)."""
-    per = [{fix: errors(ck, curves, fix) for fix in FIXES} for ck in models]
+    per = [{fix: region_errors(out, curves) for fix, out in fixed_outputs(ck, curves).items()}
+           for ck in models]
     return {fix: {r: float(np.mean([p[fix][r] for p in per])) for r in REGIONS} for fix in FIXES}

@@ -8,6 +8,7 @@ or is animated) to the end of the scene's list; these helpers keep that list sho
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -116,18 +117,39 @@ class Fade(Animation):
     def create_starting_mobject(self) -> Mobject:
         return Mobject()  # interpolation below needs no copy
 
+    COLOURS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+
     def begin(self) -> None:
-        self._alphas = [(m, m.fill_rgbas[:, 3].copy(), m.stroke_rgbas[:, 3].copy(),
-                         m.background_stroke_rgbas[:, 3].copy())
-                        for m in self.mobject.get_family() if isinstance(m, VMobject)]
+        """Each part's colour arrays made rows of one array (each part keeps its own rows, as a view),
+        so that a frame scales every opacity at once: one multiplication, where one per array per
+        part took a tenth of the overlap video's render at -ql."""
+        parts = [(m, name, getattr(m, name)) for m in self.mobject.get_family() if isinstance(m, VMobject)
+                 for name in self.COLOURS]
+        ok = all(isinstance(a, np.ndarray) and a.ndim == 2 and a.shape[1] == 4 and a.dtype == np.float64
+                 for _, _, a in parts)
+        self._rows = np.concatenate([a for _, _, a in parts]) if parts and ok else np.zeros((0, 4))
+        self._alphas = self._rows[:, 3].copy()
+        self._parts = []
+        start = 0
+        for m, name, a in parts if ok else ():
+            view = self._rows[start:start + len(a)]
+            setattr(m, name, view)
+            self._parts.append((m, name, view, start, start + len(a)))
+            start += len(a)
+        self._columns = tuple(list(c) for c in zip(*self._parts))[:3] if self._parts else ([], [], [])
+        self._loose = [] if ok else [(m, name, a[:, 3].copy()) for m, name, a in parts]
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
         k = self.rate_func(alpha) if self.fade_in else 1 - self.rate_func(alpha)
-        for m, fill, stroke, background in self._alphas:
-            m.fill_rgbas[:, 3] = fill * k
-            m.stroke_rgbas[:, 3] = stroke * k
-            m.background_stroke_rgbas[:, 3] = background * k
+        self._rows[:, 3] = self._alphas * k
+        members, names, views = self._columns
+        if any(map(operator.is_not, map(getattr, members, names), views)):
+            for m, name, view, start, stop in self._parts:
+                if getattr(m, name) is not view:  # a new array given meanwhile: scaled as it is
+                    getattr(m, name)[:, 3] = self._alphas[start:stop] * k
+        for m, name, alphas in self._loose:
+            getattr(m, name)[:, 3] = alphas * k
 
     def clean_up_from_scene(self, scene) -> None:
         if self.fade_in:

@@ -271,6 +271,53 @@ def test_kept_frames_are_the_frames_manim_draws(tmp_path):
         assert np.array_equal(a, b), i
 
 
+def test_a_fade_scales_each_opacity_as_it_was_and_nothing_else():
+    """speed.Fade keeps every part's opacities as rows of one array (one multiplication a frame): each
+    fill, stroke and background stroke opacity is its start value x the rate function, exactly, colours
+    untouched; a part given a new colour array mid-fade is still faded; a copy owns its arrays."""
+    from manim import RED, Circle, Line, smooth
+
+    faint = Line(LEFT, RIGHT).set_stroke(opacity=0.3)
+    gradient = Circle().set_fill([RED, "#00ff00"], opacity=0.6)
+    hidden = Circle().set_fill(opacity=0).set_stroke(opacity=0)
+    group = VGroup(th.text("fade", th.LABEL_SIZE, th.TEXT_COLOR), faint, VGroup(gradient, hidden))
+    names = speed.Fade.COLOURS
+    parts = [m for m in group.get_family() if isinstance(m, VMobject)]
+    start = {(id(m), n): getattr(m, n).copy() for m in parts for n in names}
+    for fade_in in (False, True):
+        for m in parts:  # each direction from the opacities as they were
+            for n in names:
+                setattr(m, n, start[(id(m), n)].copy())
+        fade = speed.Fade(group, fade_in, rate_func=smooth)
+        fade.begin()
+        for alpha in (0.0, 0.3, 0.77):
+            fade.interpolate(alpha)
+            k = smooth(alpha) if fade_in else 1 - smooth(alpha)
+            for m in parts:
+                for n in names:
+                    was, now = start[(id(m), n)], getattr(m, n)
+                    np.testing.assert_array_equal(now[:, 3], was[:, 3] * k)
+                    np.testing.assert_array_equal(now[:, :3], was[:, :3])
+        fade.interpolate(1.0)
+        if fade_in:  # back as it was
+            for m in parts:
+                for n in names:
+                    np.testing.assert_array_equal(getattr(m, n), start[(id(m), n)])
+        else:
+            assert not any(getattr(m, n)[:, 3].any() for m in parts for n in names)
+    for m in parts:
+        for n in names:
+            setattr(m, n, start[(id(m), n)].copy())
+    fade = speed.Fade(group, False)
+    fade.begin()
+    gradient.fill_rgbas = gradient.fill_rgbas.copy()  # a new array, as set_fill may give
+    fade.interpolate(0.5)
+    np.testing.assert_array_equal(gradient.fill_rgbas[:, 3], start[(id(gradient), "fill_rgbas")][:, 3] * 0.5)
+    copy = group.copy()
+    copy[1].stroke_rgbas[:, 3] = 1.0
+    assert faint.stroke_rgbas[0, 3] == 0.3 * 0.5
+
+
 def test_the_moving_and_still_parts_are_manims():
     """scenes.stage.Explainer splits the stage into what moves in a play and what stays by one walk:
     the same two lists, in the same order, as Manim's Scene on random stages (groups inside groups,

@@ -132,6 +132,13 @@ def test_c10_tapering_is_smoother_than_halving_on_the_plain_seeds(curves_and_par
     curves = curves_and_params[0][:500]
     out = ov.decode_codes(ck, ov.encode_curves(ck, curves), "tapered")
     assert ov.delta2_error(ck, curves, "tapered") == pytest.approx(ov.second_difference_error(out, curves))
+    # the tables decode each fix from one encoding: each entry is the number each fix gives alone
+    pair = [ck, weights.load_checkpoint("plain", 33)]
+    table, smooth = ov.error_table(pair, curves), ov.delta2_table(pair, curves)
+    for fix in ov.FIXES:
+        alone = [ov.errors(m, curves, fix) for m in pair]
+        assert table[fix] == {r: float(np.mean([e[r] for e in alone])) for r in ov.REGIONS}
+        assert smooth[fix] == float(np.mean([ov.delta2_error(m, curves, fix) for m in pair]))
 
 
 @pytest.mark.parametrize("length, kernel, stride",
