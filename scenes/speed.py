@@ -170,10 +170,24 @@ def clear(scene, *keep: Mobject, run_time: float = 0.8) -> None:
     scene.play(fade_out(*[m for m in scene.mobjects if m not in keep]), run_time=run_time)
 
 
+_maps: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # see coords_to_points
+
+
 def coords_to_points(axes: Axes, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Axes.c2p for whole arrays at once (the map is affine), for curves updated every frame."""
-    o, x1, y1 = np.asarray(axes.c2p([0, 1, 0], [0, 0, 1])).T  # (0, 0), (1, 0), (0, 1) in one call
-    ex, ey = x1 - o, y1 - o
+    """Axes.c2p for whole arrays at once (the map is affine), for curves updated every frame.
+
+    The map (where (0, 0), (1, 0) and (0, 1) land) is Manim's c2p of those three points, which
+    depends only on each axis's two ends and its range and scale: it is kept per axes and those,
+    and asked of Manim again when an axis has moved (c2p costs six times the rest)."""
+    key = (id(axes), *((a.get_start().tobytes(), a.get_end().tobytes(), tuple(a.x_range), id(a.scaling))
+                       for a in (axes.x_axis, axes.y_axis)))
+    kept = _maps.get(key)
+    if kept is None:
+        o, x1, y1 = np.asarray(axes.c2p([0, 1, 0], [0, 0, 1])).T  # (0, 0), (1, 0), (0, 1) in one call
+        if len(_maps) >= 10_000:
+            _maps.clear()
+        kept = _maps[key] = (o, x1 - o, y1 - o)
+    o, ex, ey = kept
     return o + np.asarray(x, float)[:, None] * ex + np.asarray(y, float)[:, None] * ey
 
 

@@ -318,6 +318,33 @@ def test_a_fade_scales_each_opacity_as_it_was_and_nothing_else():
     assert faint.stroke_rgbas[0, 3] == 0.3 * 0.5
 
 
+def test_coords_to_points_is_manims_c2p_as_the_axes_move():
+    """speed.coords_to_points keeps each axes' affine map while its axes stay put: after the axes
+    are moved, scaled, stretched or re-ranged, every point is what a map made afresh gives, bit for
+    bit, and Manim's own c2p's to 1e-12."""
+    from manim import Axes
+
+    axes = Axes(x_range=[0, 14, 2], y_range=[-1, 1, 0.5], x_length=6, y_length=3)
+    x, y = np.arange(15.0), np.sin(np.arange(15.0))
+
+    def check():
+        kept = speed.coords_to_points(axes, x, y)
+        speed._maps.clear()
+        np.testing.assert_array_equal(kept, speed.coords_to_points(axes, x, y))
+        manims = np.array([axes.c2p(a, b) for a, b in zip(x, y)])
+        np.testing.assert_allclose(kept, manims, rtol=0, atol=1e-12)
+        return kept
+
+    seen = [check()]
+    wider = np.array([-2.0, 2, 0.5])
+    for change in (lambda: axes.shift(RIGHT * 0.3 + DOWN * 0.1), lambda: axes.scale(0.7),
+                   lambda: axes.stretch(1.3, 1), lambda: setattr(axes.y_axis, "x_range", wider)):
+        speed.coords_to_points(axes, x, y)  # the map before the change is kept
+        change()
+        seen.append(check())
+        assert not np.array_equal(seen[-1], seen[-2])
+
+
 def test_the_moving_and_still_parts_are_manims():
     """scenes.stage.Explainer splits the stage into what moves in a play and what stays by one walk:
     the same two lists, in the same order, as Manim's Scene on random stages (groups inside groups,
