@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import av
-from manim import RIGHT, Dot, Scene, linear, tempconfig
+from manim import RIGHT, Dot, Scene, config, linear, tempconfig
 from manim.scene.scene_file_writer import SceneFileWriter
 
 from core.explainers import EXPLAINERS
@@ -72,7 +72,8 @@ def _trivial(timeline: list[tuple[str, float]]) -> type[Scene]:
             self.add(dot)
             for k, (kind, d) in enumerate(timeline):
                 if kind == "wait":
-                    self.wait(d)
+                    # a one-frame wait reads back a hair under a frame (the clock's sum): as long as a frame
+                    self.wait(max(d, 1 / config.frame_rate))
                 else:
                     self.play(dot.animate.shift((-1) ** k * RIGHT), run_time=d, rate_func=linear)
 
