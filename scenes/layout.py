@@ -59,12 +59,13 @@ def _is_text(m: Mobject) -> bool:
 
 def _font_size(t: Text) -> float:
     """Text.font_size, the same number by the same formula, with the height taken in one pass over
-    the letters' points (Manim's walks them one coordinate and one letter at a time: a tenth of a
-    millisecond a text, after every play)."""
+    the letters' points, all at once (Manim's walks them one coordinate and one letter at a time: a
+    tenth of a millisecond a text, after every play; a max and min per letter, a quarter of that)."""
     if type(t).font_size is not Text.font_size:
         return t.font_size
     shown = [m.points[:, 1] for m in family([t]) if len(m.points)]
-    height = 0 if not shown else float(np.max([y.max() for y in shown]) - np.min([y.min() for y in shown]))
+    y = np.concatenate(shown) if shown else None
+    height = 0 if y is None else float(y.max() - y.min())
     return height / t.initial_height / TEXT_MOB_SCALE_FACTOR * 2.4 * t._font_size / DEFAULT_FONT_SIZE
 
 
@@ -87,12 +88,14 @@ def visible(m: Mobject) -> bool:
 
 
 def _visible_bounds(top: Mobject) -> np.ndarray | None:
-    """[[xmin, ymin], [xmax, ymax]] of the visible parts of `top` (None if nothing shows)."""
+    """[[xmin, ymin], [xmax, ymax]] of the visible parts of `top` (None if nothing shows). (The x
+    and y rows made contiguous first: numpy reduces an (n, 2) array down its columns thirty times
+    more slowly, and this runs for every group on stage after every play.)"""
     shown = [m.points for m in family([top]) if visible(m)]
     if not shown:
         return None
-    points = np.concatenate(shown)[:, :2]
-    return np.array([points.min(axis=0), points.max(axis=0)])
+    xy = np.ascontiguousarray(np.concatenate(shown)[:, :2].T)
+    return np.array([xy.min(axis=1), xy.max(axis=1)])
 
 
 def name(m: Mobject) -> str:

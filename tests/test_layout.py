@@ -31,6 +31,8 @@ def test_text_height_is_its_digits_at_720p_whatever_its_scale():
     n = speed.number(0.25, 2, 16)
     assert layout.text_px(n) == pytest.approx(layout.text_px(th.text("0", 16)), rel=0.05)
     assert layout.text_px(pic.SignalPlot(7, (-1, 1, 0.5), 4, 2)) is None  # a group is not a text
+    for text in (th.text("label", 16), th.text("Weighted sum, 0.25", 30).scale(1.7), th.title("A title")):
+        assert layout._font_size(text) == text.font_size  # Manim's number, found faster
 
 
 def test_small_text_is_reported_by_its_words():
