@@ -174,7 +174,9 @@ def test_text_from_kept_glyphs_is_manims_text():
     """SansText parses each glyph's outline once and places it in each new text as the SVG parser
     places a `<use>` (a new text in about half of Manim's time): every text must still be Manim's
     own Text, the same parts, points (bit for bit: a difference of 1e-15 moved pixels at 1080p),
-    colours and size, for new and already-met letters, symbols, sizes, colours and two lines."""
+    colours and size, for new and already-met letters, symbols, sizes, colours and two lines; each
+    letter met before is a copy of its first shape with its points made anew, and must hold what
+    Manim's own new shape holds, attribute by attribute."""
     from manim import Text
 
     cases = [("window 3: 0.25 + 0.50", {}), ("window 3: 0.52 − 0.05 (Δ² error)", {}),
@@ -189,8 +191,14 @@ def test_text_from_kept_glyphs_is_manims_text():
         for a, b in zip(mine.submobjects, manims.submobjects):
             assert a.points.shape == b.points.shape, s
             assert np.array_equal(a.points, b.points), s  # bit for bit: -qh frames must not move
-            assert np.array_equal(a.fill_rgbas, b.fill_rgbas)
-            assert np.array_equal(a.stroke_rgbas, b.stroke_rgbas)
+            # and every other attribute (colours, widths, flags), but the SVG path Manim keeps
+            theirs = {k: v for k, v in b.__dict__.items() if k != "path_obj"}
+            assert set(a.__dict__) == set(theirs), s
+            for k, v in theirs.items():
+                if isinstance(v, np.ndarray):
+                    assert v.dtype == a.__dict__[k].dtype and np.array_equal(v, a.__dict__[k]), (s, k)
+                else:
+                    assert type(v) is type(a.__dict__[k]) and v == a.__dict__[k], (s, k)
         assert mine.font_size == manims.font_size and mine.text == manims.text
     assert len(th.SansText._glyphs) > 20  # the glyphs were kept, and the later cases used them
 
