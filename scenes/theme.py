@@ -111,7 +111,7 @@ class SansText(Text):
     The points are Manim's own, bit for bit (moving finished shapes instead differed by 1e-15,
     which moved a pixel now and then at 1080p); a new text takes about half of Manim's time. A letter
     met before is a copy of its first shape (its colours, widths and flags) with its points made anew
-    by Manim's code (`_shape`): about a seventh less again."""
+    by Manim's code (`_shape`): about a fifth less again."""
 
     _made: dict[tuple, Text] = {}
     # (the SVG settings, the glyph's style, its outline) -> its parsed outline, in that style
@@ -208,7 +208,7 @@ class SansText(Text):
         code, then from a copy of that first shape, its points made anew by Manim's own code
         (VMobjectFromSVGPath's, from the placed outline) and the SVG's transform applied after, as
         Manim does; what Manim's set-up and the glyph's style give a shape (colours, widths, flags)
-        is the same for every use of one glyph key, and a copy costs a third as much."""
+        is the same for every use of one glyph key, and a copy costs less."""
         kept = SansText._shapes.get(k)
         if kept is None:
             shape = self.get_mob_from_shape_element(placed)
