@@ -122,32 +122,32 @@ class Fade(Animation):
     def begin(self) -> None:
         """Each part's colour arrays made rows of one array (each part keeps its own rows, as a view),
         so that a frame scales every opacity at once: one multiplication, where one per array per
-        part took a tenth of the overlap video's render at -ql."""
+        part took a tenth of the overlap video's render at -ql. (Arrays not of Manim's shape, float
+        (n, 4), are scaled one by one, as before.)"""
         parts = [(m, name, getattr(m, name)) for m in self.mobject.get_family() if isinstance(m, VMobject)
                  for name in self.COLOURS]
-        ok = all(isinstance(a, np.ndarray) and a.ndim == 2 and a.shape[1] == 4 and a.dtype == np.float64
-                 for _, _, a in parts)
-        self._rows = np.concatenate([a for _, _, a in parts]) if parts and ok else np.zeros((0, 4))
-        self._alphas = self._rows[:, 3].copy()
-        self._parts = []
-        start = 0
-        for m, name, a in parts if ok else ():
-            view = self._rows[start:start + len(a)]
+        self._loose = []  # (part, array name, its opacities): scaled one by one
+        if not all(isinstance(a, np.ndarray) and a.ndim == 2 and a.shape[1] == 4 and a.dtype == np.float64
+                   for _, _, a in parts):
+            self._loose, parts = [(m, name, a[:, 3].copy()) for m, name, a in parts], []
+        rows = np.concatenate([a for _, _, a in parts]) if parts else np.zeros((0, 4))
+        self._rows, self._alphas = rows, rows[:, 3].copy()
+        ends = np.cumsum([0, *(len(a) for _, _, a in parts)])
+        self._members = [m for m, _, _ in parts]
+        self._names = [name for _, name, _ in parts]
+        self._views = [rows[a:b] for a, b in zip(ends[:-1], ends[1:])]
+        self._spans = list(zip(ends[:-1], ends[1:]))
+        for m, name, view in zip(self._members, self._names, self._views):
             setattr(m, name, view)
-            self._parts.append((m, name, view, start, start + len(a)))
-            start += len(a)
-        self._columns = tuple(list(c) for c in zip(*self._parts))[:3] if self._parts else ([], [], [])
-        self._loose = [] if ok else [(m, name, a[:, 3].copy()) for m, name, a in parts]
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
         k = self.rate_func(alpha) if self.fade_in else 1 - self.rate_func(alpha)
         self._rows[:, 3] = self._alphas * k
-        members, names, views = self._columns
-        if any(map(operator.is_not, map(getattr, members, names), views)):
-            for m, name, view, start, stop in self._parts:
+        if any(map(operator.is_not, map(getattr, self._members, self._names), self._views)):
+            for m, name, view, (a, b) in zip(self._members, self._names, self._views, self._spans):
                 if getattr(m, name) is not view:  # a new array given meanwhile: scaled as it is
-                    getattr(m, name)[:, 3] = self._alphas[start:stop] * k
+                    getattr(m, name)[:, 3] = self._alphas[a:b] * k
         for m, name, alphas in self._loose:
             getattr(m, name)[:, 3] = alphas * k
 
